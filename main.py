@@ -1,0 +1,244 @@
+"""Entry point: crash hook and logging first, then the GUI or a batch command."""
+import sys
+
+from models.crash import install_crash_hook
+
+install_crash_hook()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+
+from models import paths  # noqa: E402
+from models.errors import UserError  # noqa: E402
+
+log = logging.getLogger("main")
+
+LIST_KINDS = ("units", "people", "households", "movements", "decisions")
+IMPORT_KINDS = ("units", "people", "households", "criteria", "targets")
+EXPORT_KINDS = ("registrations", "scores", "awards", "annual")
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports wrong usage in Vietnamese with exit code 2."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"Lỗi cách dùng: {message}\n")
+        sys.exit(2)
+
+
+def build_parser():
+    p = Parser(prog="main.py", description="Thi đua - Khen thưởng cấp xã: chạy không tham số "
+               "để mở chương trình, hoặc dùng các lệnh dưới đây.")
+    p.add_argument("--db", metavar="FILE", help="tệp dữ liệu khác tệp mặc định")
+    sub = p.add_subparsers(dest="command", parser_class=Parser)
+    d = sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống")
+    d.add_argument("--size", choices=("small", "large"), default="small")
+    sub.add_parser("check", help="kiểm tra tính toàn vẹn và cấu trúc dữ liệu")
+    b = sub.add_parser("backup", help="sao lưu ra tệp")
+    b.add_argument("dest")
+    r = sub.add_parser("restore", help="khôi phục từ tệp sao lưu")
+    r.add_argument("src")
+    i = sub.add_parser("import", help="nhập danh sách từ Excel")
+    i.add_argument("kind", choices=IMPORT_KINDS)
+    i.add_argument("file")
+    e = sub.add_parser("export", help="xuất Excel")
+    e.add_argument("kind", choices=EXPORT_KINDS)
+    e.add_argument("--out", required=True)
+    e.add_argument("--year", type=int)
+    ls = sub.add_parser("list", help="liệt kê")
+    ls.add_argument("kind", choices=LIST_KINDS)
+    ls.add_argument("--search")
+    ls.add_argument("--json", action="store_true")
+    dc = sub.add_parser("decision", help="in quyết định kèm danh sách ra PDF")
+    dc.add_argument("id", type=int)
+    dc.add_argument("--out", required=True)
+    c = sub.add_parser("certificates", help="in mọi giấy khen của một quyết định ra PDF")
+    c.add_argument("id", type=int)
+    c.add_argument("--out", required=True)
+    c.add_argument("--template")
+    return p
+
+
+class TerminalProgress:
+    """Progress on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, label):
+        self.label = label
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done, total):
+        if self.tty and total:
+            sys.stderr.write(f"\r{self.label}: {done}/{total} ({100 * done // total}%)")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        return True
+
+
+def open_db(path, *, must_exist=True):
+    from models.db import open_database
+    if must_exist and not os.path.exists(path):
+        raise UserError(f"Không có tệp dữ liệu {path}. Hãy chạy chương trình một lần "
+                        "hoặc dùng lệnh demo để tạo.")
+    return open_database(path)
+
+
+def print_json(rows):
+    sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+def print_table(rows, columns):
+    for row in rows:
+        sys.stdout.write("\t".join("" if row.get(c) is None else str(row.get(c))
+                                   for c in columns) + "\n")
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_demo(args, db_path):
+    from models import demo
+    open_db(db_path, must_exist=False)
+    counts = demo.load_demo(size=args.size, progress=TerminalProgress("Đang tạo dữ liệu mẫu"))
+    print("Đã tạo dữ liệu mẫu: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def cmd_check(args, db_path):
+    from models import health
+    open_db(db_path)
+    problems = health.full_check()
+    if problems:
+        raise UserError("Dữ liệu có vấn đề: " + "; ".join(problems))
+    print("Dữ liệu nguyên vẹn, cấu trúc đúng phiên bản.")
+
+
+def cmd_backup(args, db_path):
+    from reports import backup
+    open_db(db_path)
+    dest = backup.backup_to(args.dest, progress=TerminalProgress("Đang sao lưu"))
+    print(f"Đã sao lưu và kiểm tra: {dest}")
+
+
+def cmd_restore(args, db_path):
+    from reports import backup
+    kept = backup.restore_from(args.src, db_path)
+    print(f"Đã khôi phục từ {args.src}." + (f" Dữ liệu cũ được giữ ở {kept}." if kept else ""))
+
+
+def cmd_import(args, db_path):
+    from models.accounts import batch_actor
+    from reports import importer
+    open_db(db_path)
+    result = importer.import_file(kind=args.kind, path=args.file, actor=batch_actor(),
+                                  only_valid=False,
+                                  progress=TerminalProgress("Đang nhập"))
+    print(result.summary())
+
+
+def cmd_export(args, db_path):
+    from reports import exports
+    open_db(db_path)
+    path = exports.export(kind=args.kind, path=args.out, year=args.year,
+                          progress=TerminalProgress("Đang xuất"))
+    print(f"Đã xuất {path}")
+
+
+def _list_rows(kind, search):
+    from models import org
+    if kind == "units":
+        return [{"id": u.id, "uuid": u.uuid, "name": u.name, "kind": u.kind.name,
+                 "parent_id": u.parent_id, "active": u.active}
+                for u in org.list_units(search=search)]
+    if kind == "people":
+        return [{"id": p.id, "uuid": p.uuid, "full_name": p.full_name,
+                 "gender": org.GENDERS[p.gender], "birth_year": p.birth_year,
+                 "position": p.position, "unit": p.unit.name if p.unit_id else None,
+                 "active": p.active} for p in org.list_people(search=search)]
+    if kind == "households":
+        return [{"id": h.id, "uuid": h.uuid, "head_name": h.head_name,
+                 "gender": org.GENDERS[h.gender], "birth_year": h.birth_year,
+                 "village": h.village.name, "address": h.address, "active": h.active}
+                for h in org.list_households(search=search)]
+    if kind == "movements":
+        from models import movements
+        return movements.movement_rows(search=search)
+    if kind == "decisions":
+        from models import decisions
+        return decisions.decision_rows(search=search)
+    raise UsageError(kind)
+
+
+def cmd_list(args, db_path):
+    open_db(db_path)
+    rows = _list_rows(args.kind, args.search)
+    if args.json:
+        print_json(rows)
+    else:
+        columns = [c for c in (rows[0].keys() if rows else []) if c != "uuid"]
+        print_table(rows, columns)
+
+
+def cmd_decision(args, db_path):
+    from reports import decision_pdf
+    open_db(db_path)
+    path = decision_pdf.write_decision(decision_id=args.id, path=args.out)
+    print(f"Đã in quyết định ra {path}")
+
+
+def cmd_certificates(args, db_path):
+    from reports import certificates
+    open_db(db_path)
+    result = certificates.write_decision_certificates(
+        decision_id=args.id, path=args.out, template_name=args.template,
+        progress=TerminalProgress("Đang in giấy khen"))
+    print(f"Đã in {result.count} giấy khen ra {result.path}")
+
+
+COMMANDS = {
+    "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+    "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
+    "certificates": cmd_certificates,
+}
+
+
+def run_command(argv):
+    """Run a batch command; returns the exit code (0 ok, 1 user error, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    db_path = os.path.abspath(args.db) if args.db else paths.default_db_path()
+    try:
+        COMMANDS[args.command](args, db_path)
+    except UserError as err:
+        sys.stderr.write(f"Lỗi: {err}\n")
+        for line in err.details[:50]:
+            sys.stderr.write(f"  {line}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("Đã dừng theo yêu cầu.\n")
+        return 1
+    finally:
+        from models.db import close_database
+        close_database()
+    return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if argv and argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0
+    args, _ = parser.parse_known_args(argv)
+    if args.command is None:
+        from gui.app import run_gui
+        return run_gui(db_path=os.path.abspath(args.db) if args.db else None)
+    return run_command(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,458 @@
+"""The schema: every table of the program, without behaviour (rules live in the service modules).
+
+Conventions
+- Text columns are NFC (NfcCharField / NfcTextField); ``*_key`` columns hold the folded
+  search key (``vntext.fold``) so accent-insensitive search works in SQL.
+- Points are ``PointsField`` (exact, 2 places); money is integer đồng; coefficients and
+  target values are ``DecimalTextField``.
+- Records that leave the machine carry ``uuid`` beside the integer key.
+- A subject (of a registration, score, candidate or award) is exactly one of unit, person,
+  household: three nullable foreign keys and a CHECK constraint (``SUBJECT_CHECK``).
+"""
+import datetime
+
+import peewee
+from peewee import (BooleanField, Check, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField)
+
+from .db import db
+from .fields import (DecimalTextField, NfcCharField, NfcTextField, PointsField,
+                     UUIDTextField)
+
+SUBJECT_CHECK = Check(
+    "((unit_id IS NOT NULL) + (person_id IS NOT NULL) + (household_id IS NOT NULL)) = 1")
+
+# Subject kinds, as stored in Title.subject_kind and used across the program.
+PERSON, UNIT, HOUSEHOLD = "person", "unit", "household"
+SUBJECT_KINDS = {PERSON: "Cá nhân", UNIT: "Tập thể", HOUSEHOLD: "Hộ gia đình"}
+
+
+def now():
+    return datetime.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+# --------------------------------------------------------------------------- core
+
+class Setting(BaseModel):
+    """Key → JSON value: commune, chairman, place name, numbering formats, options."""
+    key = NfcCharField(primary_key=True, max_length=100)
+    value = NfcTextField()
+
+
+class User(BaseModel):
+    username = NfcCharField(unique=True, max_length=60)
+    full_name = NfcCharField(max_length=200)
+    role = NfcCharField(max_length=10)  # viewer | clerk | leader
+    password_hash = NfcCharField(max_length=300)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class AuditLog(BaseModel):
+    """Every change by a user: who, when, what, old → new, reason."""
+    at = DateTimeField(default=now, index=True)
+    username = NfcCharField(max_length=60)
+    action = NfcCharField(max_length=60)        # e.g. "register_unit"
+    entity = NfcCharField(max_length=40)        # table name
+    entity_id = IntegerField(null=True, index=True)
+    old = NfcTextField(null=True)               # JSON
+    new = NfcTextField(null=True)               # JSON
+    reason = NfcTextField(null=True)
+
+
+class UnitKind(BaseModel):
+    """Kinds of collective: thôn, tổ dân phố, cơ quan, trường học, … (editable)."""
+    code = NfcCharField(unique=True, max_length=30)
+    name = NfcCharField(max_length=100)
+    is_bloc = BooleanField(default=False)       # cụm / khối thi đua
+    is_village = BooleanField(default=False)    # thôn / tổ dân phố: households live here
+    order = IntegerField(default=0)
+
+
+class Title(BaseModel):
+    """A title (danh hiệu) or form of commendation (hình thức) the catalogue knows."""
+    uuid = UUIDTextField()
+    code = NfcCharField(unique=True, max_length=30)
+    name = NfcCharField(max_length=200)
+    kind = NfcCharField(max_length=10, default="title")       # title | form
+    subject_kind = NfcCharField(max_length=10)               # person | unit | household
+    coefficient = DecimalTextField(null=True)                # × base salary; None = no money
+    multiple = DecimalTextField(default="1")                 # e.g. 1.5 for household Giấy khen
+    cash_only = BooleanField(default=False)
+    conferred_by = NfcCharField(max_length=10, default="commune")  # commune | province
+    unit_kinds = NfcCharField(max_length=200, default="")    # comma list of UnitKind.code; "" = any
+    rank = IntegerField(default=0)                           # higher = higher title
+    active = BooleanField(default=True)
+    note = NfcTextField(default="")
+
+
+class BaseSalary(BaseModel):
+    """Mức lương cơ sở in force from a date (dated table, user adds new rows)."""
+    effective_from = DateField(unique=True)
+    amount = IntegerField()                                   # đồng
+    legal_basis = NfcCharField(max_length=200, default="")
+
+
+# --------------------------------------------------------------------------- organisation
+
+class Unit(BaseModel):
+    """A collective in the tree: commune → blocs/clusters → units → sub-units."""
+    uuid = UUIDTextField()
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    name = NfcCharField(max_length=200)
+    name_key = NfcCharField(max_length=200, index=True)
+    kind = ForeignKeyField(UnitKind, on_delete="RESTRICT")
+    head = ForeignKeyField("self", null=True, on_delete="RESTRICT")    # bloc head (cụm trưởng)
+    deputy = ForeignKeyField("self", null=True, on_delete="RESTRICT")  # bloc deputy
+    address = NfcCharField(max_length=300, default="")
+    leader_name = NfcCharField(max_length=200, default="")  # head of the unit, for signatures
+    note = NfcTextField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class Person(BaseModel):
+    uuid = UUIDTextField()
+    full_name = NfcCharField(max_length=200)
+    name_key = NfcCharField(max_length=200, index=True)
+    gender = NfcCharField(max_length=3)                       # nam | nu
+    birth_year = IntegerField(null=True)
+    position = NfcCharField(max_length=200, default="")
+    unit = ForeignKeyField(Unit, null=True, backref="people", on_delete="RESTRICT")
+    note = NfcTextField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class Household(BaseModel):
+    uuid = UUIDTextField()
+    head_name = NfcCharField(max_length=200)
+    name_key = NfcCharField(max_length=200, index=True)
+    gender = NfcCharField(max_length=3)
+    birth_year = IntegerField(null=True)
+    village = ForeignKeyField(Unit, backref="households", on_delete="RESTRICT")  # thôn / TDP
+    address = NfcCharField(max_length=300, default="")
+    note = NfcTextField(default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+# --------------------------------------------------------------------------- movements
+
+class Movement(BaseModel):
+    """Phong trào thi đua: regular (yearly / multi-year) or themed, possibly under another."""
+    uuid = UUIDTextField()
+    name = NfcCharField(max_length=300)
+    name_key = NfcCharField(max_length=300, index=True)
+    kind = NfcCharField(max_length=10, default="regular")     # regular | themed
+    parent = ForeignKeyField("self", null=True, backref="themed", on_delete="RESTRICT")
+    year_from = IntegerField()
+    year_to = IntegerField()
+    theme = NfcTextField(default="")
+    slogan = NfcTextField(default="")
+    doc_number = NfcCharField(max_length=60, default="")
+    doc_date = DateField(null=True)
+    doc_signer = NfcCharField(max_length=200, default="")
+    description = NfcTextField(default="")
+    achievement_text = NfcTextField(default="")   # default "Đã có thành tích …" for decisions
+    created_at = DateTimeField(default=now)
+
+
+class Round(BaseModel):
+    """Đợt thi đua with its own dates and closing review (sơ kết / tổng kết)."""
+    movement = ForeignKeyField(Movement, backref="rounds", on_delete="CASCADE")
+    name = NfcCharField(max_length=200)
+    start = DateField()
+    end = DateField()
+    review_name = NfcCharField(max_length=200, default="")
+    review_date = DateField(null=True)
+
+
+class Target(BaseModel):
+    """Chỉ tiêu of the commune for a movement (and its actual value during the year)."""
+    uuid = UUIDTextField()
+    movement = ForeignKeyField(Movement, backref="targets", on_delete="CASCADE")
+    order = IntegerField(default=0)
+    code = NfcCharField(max_length=20, default="")
+    name = NfcTextField()
+    measure = NfcCharField(max_length=60, default="")        # unit of measure: %, người, …
+    value = DecimalTextField(null=True)
+    direction = NfcCharField(max_length=8, default="higher")  # higher | lower | exact
+    group = NfcCharField(max_length=100, default="")
+    actual = DecimalTextField(null=True)
+    year = IntegerField(null=True)
+
+
+class Registration(BaseModel):
+    """Đăng ký thi đua of one subject for one movement and year."""
+    uuid = UUIDTextField()
+    movement = ForeignKeyField(Movement, backref="registrations", on_delete="RESTRICT")
+    year = IntegerField(index=True)
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, on_delete="RESTRICT")
+    state = NfcCharField(max_length=10, default="draft")  # draft|submitted|accepted|returned
+    return_reason = NfcTextField(default="")
+    reg_date = DateField(null=True)
+    signer = NfcCharField(max_length=200, default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        constraints = [SUBJECT_CHECK]
+        indexes = ((("movement", "year", "unit", "person", "household"), True),)
+
+
+class RegistrationTitle(BaseModel):
+    registration = ForeignKeyField(Registration, backref="titles", on_delete="CASCADE")
+    title = ForeignKeyField(Title, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("registration", "title"), True),)
+
+
+class Commitment(BaseModel):
+    """A target the subject commits to, pre-filled from the commune's."""
+    registration = ForeignKeyField(Registration, backref="commitments", on_delete="CASCADE")
+    target = ForeignKeyField(Target, null=True, on_delete="SET NULL")
+    name = NfcTextField()
+    measure = NfcCharField(max_length=60, default="")
+    value = DecimalTextField(null=True)
+    direction = NfcCharField(max_length=8, default="higher")
+    actual = DecimalTextField(null=True)
+
+
+class Covenant(BaseModel):
+    """A bloc's year: head, deputy, covenant (giao ước) content and signing date."""
+    uuid = UUIDTextField()
+    bloc = ForeignKeyField(Unit, backref="covenants", on_delete="RESTRICT")
+    movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
+    year = IntegerField()
+    head = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    deputy = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    content = NfcTextField(default="")
+    signed_date = DateField(null=True)
+    place = NfcCharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("bloc", "year", "movement"), True),)
+
+
+class CovenantMember(BaseModel):
+    covenant = ForeignKeyField(Covenant, backref="members", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, on_delete="RESTRICT")
+    signer = NfcCharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("covenant", "unit"), True),)
+
+
+# --------------------------------------------------------------------------- scoring
+
+class CriteriaSet(BaseModel):
+    """Bảng tiêu chí: belongs to a movement/year and a kind of unit."""
+    uuid = UUIDTextField()
+    name = NfcCharField(max_length=300)
+    movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
+    year = IntegerField()
+    unit_kind = ForeignKeyField(UnitKind, null=True, on_delete="RESTRICT")
+    total_max = PointsField(default=100)       # declared content total (100 or 950)
+    bonus_max = PointsField(default=0)         # cap on bonus points (10 or 50)
+    tie_break = NfcTextField(default="")       # JSON list of rules, e.g. ["group:I","group:II","penalties"]
+    copied_from = ForeignKeyField("self", null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class Criterion(BaseModel):
+    criteria_set = ForeignKeyField(CriteriaSet, backref="criteria", on_delete="CASCADE")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    order = IntegerField(default=0)
+    code = NfcCharField(max_length=20)
+    text = NfcTextField()
+    max_points = PointsField()                 # for deductions: the size of one deduction
+    method = NfcCharField(max_length=12)       # group|manual|proportional|yesno|deduction|bonus
+    target = ForeignKeyField(Target, null=True, on_delete="SET NULL")
+    direction = NfcCharField(max_length=8, default="higher")
+    repeatable = BooleanField(default=False)   # deduction per occurrence
+
+
+class Band(BaseModel):
+    criteria_set = ForeignKeyField(CriteriaSet, backref="bands", on_delete="CASCADE")
+    order = IntegerField(default=0)
+    name = NfcCharField(max_length=60)
+    min_total = PointsField()
+    floor_pct = PointsField(null=True)         # no criterion under this % of its max
+
+
+class ScoreSheet(BaseModel):
+    """Phiếu chấm điểm: one unit against one criteria table."""
+    uuid = UUIDTextField()
+    criteria_set = ForeignKeyField(CriteriaSet, backref="sheets", on_delete="RESTRICT")
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, on_delete="RESTRICT")
+    state = NfcCharField(max_length=10, default="draft")  # draft|submitted|checked|finalised
+    self_total = PointsField(null=True)
+    total = PointsField(null=True)
+    band = NfcCharField(max_length=60, default="")
+    rank = IntegerField(null=True)
+    checker = NfcCharField(max_length=200, default="")
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        constraints = [SUBJECT_CHECK]
+        indexes = ((("criteria_set", "unit", "person", "household"), True),)
+
+
+class Score(BaseModel):
+    sheet = ForeignKeyField(ScoreSheet, backref="scores", on_delete="CASCADE")
+    criterion = ForeignKeyField(Criterion, on_delete="RESTRICT")
+    self_points = PointsField(null=True)
+    checked_points = PointsField(null=True)
+    count = IntegerField(default=0)            # occurrences for repeatable deductions
+    evidence = NfcTextField(default="")
+    reason = NfcTextField(default="")
+
+    class Meta:
+        indexes = ((("sheet", "criterion"), True),)
+
+
+# --------------------------------------------------------------------------- vote and decisions
+
+class Meeting(BaseModel):
+    """Council meeting (bình xét) for a movement and year."""
+    uuid = UUIDTextField()
+    movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
+    year = IntegerField()
+    date = DateField()
+    place = NfcCharField(max_length=200, default="")
+    chair = NfcCharField(max_length=200, default="")
+    secretary = NfcCharField(max_length=200, default="")
+    members_total = IntegerField()
+    members_present = IntegerField()
+    basis = NfcCharField(max_length=8, default="present")   # present | total
+    threshold_pct = PointsField(default=50)
+    secret = BooleanField(default=True)
+
+
+class Candidate(BaseModel):
+    uuid = UUIDTextField()
+    movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
+    year = IntegerField(index=True)
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, on_delete="RESTRICT")
+    title = ForeignKeyField(Title, on_delete="RESTRICT")
+    source = NfcCharField(max_length=8, default="auto")    # auto | manual
+    removed = BooleanField(default=False)
+    reason = NfcTextField(default="")
+    warnings = NfcTextField(default="")                    # JSON list of strings
+
+    class Meta:
+        constraints = [SUBJECT_CHECK]
+
+
+class Vote(BaseModel):
+    meeting = ForeignKeyField(Meeting, backref="votes", on_delete="CASCADE")
+    candidate = ForeignKeyField(Candidate, backref="votes", on_delete="CASCADE")
+    votes_for = IntegerField()
+    votes_against = IntegerField(default=0)
+    percent = PointsField()
+    passed = BooleanField()
+
+    class Meta:
+        indexes = ((("meeting", "candidate"), True),)
+
+
+class Decision(BaseModel):
+    """Quyết định khen thưởng: draft → issued (immutable) → corrected/revoked by a new one."""
+    uuid = UUIDTextField()
+    year = IntegerField()
+    seq = IntegerField(null=True)              # number within the year, given on issue or draft
+    number = NfcCharField(max_length=60, default="")   # "12/QĐ-UBND"
+    date = DateField()
+    state = NfcCharField(max_length=10, default="draft")  # draft|issued|corrected|revoked
+    kind = NfcCharField(max_length=10, default="award")   # award | amend | revoke
+    amends = ForeignKeyField("self", null=True, backref="amendments", on_delete="RESTRICT")
+    movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
+    meeting = ForeignKeyField(Meeting, null=True, on_delete="SET NULL")
+    about = NfcTextField(default="")           # "Về việc khen thưởng …"
+    signer_name = NfcCharField(max_length=200, default="")
+    signer_title = NfcCharField(max_length=100, default="CHỦ TỊCH")
+    on_behalf = BooleanField(default=True)     # "TM. ỦY BAN NHÂN DÂN"
+    bases = NfcTextField(default="")           # JSON list of "Căn cứ …" lines
+    proposer = NfcTextField(default="")        # "Xét đề nghị của …"
+    recipients = NfcTextField(default="")      # JSON list for "Nơi nhận:"
+    total = IntegerField(default=0)            # đồng
+    issued_at = DateTimeField(null=True)
+    issued_by = NfcCharField(max_length=60, default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("year", "seq"), True),)
+
+
+class Award(BaseModel):
+    """One recipient line of a decision, with its money and register number."""
+    uuid = UUIDTextField()
+    decision = ForeignKeyField(Decision, backref="awards", on_delete="CASCADE")
+    order = IntegerField(default=0)
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, on_delete="RESTRICT")
+    candidate = ForeignKeyField(Candidate, null=True, on_delete="SET NULL")
+    title = ForeignKeyField(Title, on_delete="RESTRICT")
+    display_name = NfcCharField(max_length=300)        # name as printed
+    position = NfcCharField(max_length=200, default="")
+    place = NfcCharField(max_length=300, default="")   # unit or address as printed
+    achievement = NfcTextField(default="")
+    amount = IntegerField(default=0)                   # đồng, 0 when not paid
+    paid = BooleanField(default=True)                  # False when a higher title is paid
+    register_year = IntegerField(null=True)
+    register_no = IntegerField(null=True)
+    note = NfcTextField(default="")
+
+    class Meta:
+        constraints = [SUBJECT_CHECK]
+        indexes = ((("register_year", "register_no"), True),)
+
+
+# --------------------------------------------------------------------------- certificates
+
+class CertTemplate(BaseModel):
+    """Certificate layout: paper size, fields and their boxes (JSON), optional blank scan."""
+    name = NfcCharField(unique=True, max_length=100)
+    data = NfcTextField()                      # JSON document, see reports/certificates
+    background = peewee.BlobField(null=True)   # scanned blank, image bytes
+    builtin = BooleanField(default=False)
+
+
+class PrinterOffset(BaseModel):
+    printer = NfcCharField(primary_key=True, max_length=200)
+    dx_mm = PointsField(default=0)
+    dy_mm = PointsField(default=0)
+
+
+class PrintLog(BaseModel):
+    at = DateTimeField(default=now)
+    username = NfcCharField(max_length=60)
+    award = ForeignKeyField(Award, on_delete="CASCADE")
+    template = NfcCharField(max_length=100)
+    target = NfcCharField(max_length=200)      # printer name or PDF path
+    reprint = BooleanField(default=False)
+
+
+ALL_MODELS = [
+    Setting, User, AuditLog, UnitKind, Title, BaseSalary,
+    Unit, Person, Household,
+    Movement, Round, Target, Registration, RegistrationTitle, Commitment, Covenant,
+    CovenantMember,
+    CriteriaSet, Criterion, Band, ScoreSheet, Score,
+    Meeting, Candidate, Vote, Decision, Award,
+    CertTemplate, PrinterOffset, PrintLog,
+]

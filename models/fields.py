@@ -1,0 +1,80 @@
+"""Column types that enforce the data rules: NFC text, exact points, UUIDs."""
+import unicodedata
+import uuid
+from decimal import Decimal, ROUND_HALF_UP
+
+import peewee
+
+CENT = Decimal("0.01")
+
+
+def _nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+class NfcCharField(peewee.CharField):
+    """Short text stored in NFC whatever the keyboard sent."""
+
+    def db_value(self, value):
+        return super().db_value(_nfc(value))
+
+
+class NfcTextField(peewee.TextField):
+    """Long text stored in NFC."""
+
+    def db_value(self, value):
+        return super().db_value(_nfc(value))
+
+
+def to_points(value):
+    """Decimal with exactly two places, or None; floats go through str() to stay exact."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        value = str(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class PointsField(peewee.IntegerField):
+    """Exact decimal with 2 places (points, percentages), stored as integer hundredths."""
+
+    field_type = "INTEGER"
+
+    def db_value(self, value):
+        value = to_points(value)
+        return None if value is None else int(value * 100)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(CENT)
+
+
+class DecimalTextField(peewee.TextField):
+    """Exact decimal of any precision (coefficients, target values) stored as text."""
+
+    def db_value(self, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, float):
+            value = str(value)
+        return format(Decimal(value).normalize(), "f")
+
+    def python_value(self, value):
+        return None if value is None else Decimal(value)
+
+
+def new_uuid():
+    return str(uuid.uuid4())
+
+
+class UUIDTextField(peewee.CharField):
+    """Stable id that lets records from several communes merge without collisions."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default", new_uuid)
+        kwargs.setdefault("unique", True)
+        kwargs.setdefault("max_length", 36)
+        super().__init__(**kwargs)

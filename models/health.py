@@ -1,0 +1,31 @@
+"""Whole-database checks for the `check` command and the start-up check."""
+from .db import SCHEMA_VERSION, APPLICATION_ID, db
+from .entities import ALL_MODELS
+
+
+def full_check():
+    """A list of Vietnamese problem descriptions; empty when all is well."""
+    problems = []
+    conn = db.connection()
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    if rows != ["ok"]:
+        problems.append("tệp bị hỏng: " + "; ".join(rows[:5]))
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if fk:
+        problems.append(f"{len(fk)} liên kết trỏ tới bản ghi không còn (bảng {fk[0][0]})")
+    if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        problems.append("phiên bản cấu trúc không khớp")
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        problems.append("không phải tệp dữ liệu của phần mềm")
+    existing = set(db.get_tables())
+    missing = [m._meta.table_name for m in ALL_MODELS if m._meta.table_name not in existing]
+    if missing:
+        problems.append("thiếu bảng: " + ", ".join(missing))
+    for model in ALL_MODELS:
+        if model._meta.table_name in missing:
+            continue
+        columns = {c.name for c in db.get_columns(model._meta.table_name)}
+        lacking = [f.column_name for f in model._meta.sorted_fields if f.column_name not in columns]
+        if lacking:
+            problems.append(f"bảng {model._meta.table_name} thiếu cột: {', '.join(lacking)}")
+    return problems

@@ -1,0 +1,80 @@
+"""What every user action shares: role check, one transaction, and the audit log."""
+import datetime
+import decimal
+import functools
+import json
+
+import peewee
+
+from .db import db
+from .entities import AuditLog
+from .errors import PermissionDenied
+
+ROLES = {"viewer": 0, "clerk": 1, "leader": 2}
+ROLE_NAMES = {"viewer": "Người xem", "clerk": "Cán bộ nhập liệu", "leader": "Lãnh đạo"}
+
+
+def require(actor, role):
+    """Raise PermissionDenied unless ``actor`` has at least ``role``."""
+    if actor is None or not getattr(actor, "active", True):
+        raise PermissionDenied("Bạn cần đăng nhập để làm việc này.")
+    if ROLES.get(actor.role, -1) < ROLES[role]:
+        raise PermissionDenied(
+            f"Tài khoản {actor.username} ({ROLE_NAMES.get(actor.role, actor.role)}) không có "
+            f"quyền làm việc này; cần quyền {ROLE_NAMES[role]}.")
+
+
+def service(role):
+    """Decorate a keyword-only user action: check the role, run it in one transaction."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*, actor, **kwargs):
+            require(actor, role)
+            with db.atomic():
+                return fn(actor=actor, **kwargs)
+        wrapper.required_role = role
+        return wrapper
+    return decorate
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, peewee.Model):
+        return value.get_id()
+    return value
+
+
+def snapshot(instance, fields=None):
+    """A JSON-friendly dict of a model instance's columns (foreign keys as ids)."""
+    out = {}
+    for name, field in instance._meta.fields.items():
+        if fields is not None and name not in fields:
+            continue
+        if isinstance(field, peewee.BlobField):
+            continue
+        if isinstance(field, peewee.ForeignKeyField):
+            out[name] = instance.__data__.get(name)
+        else:
+            out[name] = _plain(getattr(instance, name))
+    return out
+
+
+def diff(old, new):
+    """Only the keys whose value changed: (old_part, new_part)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+def audit(actor, action, entity, *, entity_id=None, old=None, new=None, reason=None):
+    """Write one audit row (call inside the action's transaction)."""
+    if isinstance(entity, peewee.Model):
+        entity_id = entity.get_id() if entity_id is None else entity_id
+        entity = entity._meta.table_name
+    AuditLog.create(
+        username=actor.username, action=action, entity=entity, entity_id=entity_id,
+        old=json.dumps(old, ensure_ascii=False, default=_plain) if old is not None else None,
+        new=json.dumps(new, ensure_ascii=False, default=_plain) if new is not None else None,
+        reason=reason or None)

@@ -1,0 +1,98 @@
+"""Commune settings (name, chairman, place name, numbering…): JSON values by key, audited."""
+import json
+from dataclasses import dataclass, field
+
+from .entities import Setting
+from .service import audit, service
+from . import vntext
+
+DEFAULTS = {
+    "setup_done": False,
+    "province_code": None,
+    "province_name": "",
+    "commune_code": None,
+    "commune_name": "",          # "Xã Tân Lập"
+    "chairman": "",
+    "vice_chairmen": [],
+    "place_name": "",            # "Tân Lập" in date lines
+    "decision_suffix": "QĐ-UBND",
+    "signer_on_behalf": True,    # "TM. ỦY BAN NHÂN DÂN"
+}
+
+TEXT_KEYS = {"province_name", "commune_name", "chairman", "place_name", "decision_suffix"}
+
+
+def get(key, default=None):
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return DEFAULTS.get(key, default) if default is None else default
+    return json.loads(row.value)
+
+
+def get_all():
+    values = dict(DEFAULTS)
+    for row in Setting.select():
+        values[row.key] = json.loads(row.value)
+    return values
+
+
+def _store(key, value):
+    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+
+
+def _clean(key, value):
+    if key in TEXT_KEYS:
+        return vntext.clean_text(value)
+    if key == "vice_chairmen":
+        return [vntext.clean_text(v) for v in value if vntext.clean_text(v)]
+    return value
+
+
+@service("leader")
+def update_settings(*, actor, values, reason=None):
+    """Change several settings in one audited step."""
+    old_all = get_all()
+    old, new = {}, {}
+    for key, value in values.items():
+        value = _clean(key, value)
+        if old_all.get(key) != value:
+            old[key], new[key] = old_all.get(key), value
+            _store(key, value)
+    if new:
+        audit(actor, "update_settings", "setting", old=old, new=new, reason=reason)
+    return get_all()
+
+
+def save_initial_settings(values):
+    """Used by the first-run wizard before any account exists (same rules, no actor)."""
+    for key, value in values.items():
+        _store(key, _clean(key, value))
+
+
+@dataclass
+class Commune:
+    name: str = ""
+    province: str = ""
+    chairman: str = ""
+    vice_chairmen: list = field(default_factory=list)
+    place_name: str = ""
+    decision_suffix: str = "QĐ-UBND"
+    on_behalf: bool = True
+
+    @property
+    def upper_name(self):
+        """'XÃ TÂN LẬP' for headings."""
+        return self.name.upper()
+
+    @property
+    def issuer(self):
+        """'ỦY BAN NHÂN DÂN XÃ TÂN LẬP' style heading."""
+        return f"ỦY BAN NHÂN DÂN {self.name.upper()}".strip()
+
+
+def commune():
+    v = get_all()
+    return Commune(name=v["commune_name"], province=v["province_name"], chairman=v["chairman"],
+                   vice_chairmen=list(v["vice_chairmen"]), place_name=v["place_name"],
+                   decision_suffix=v["decision_suffix"] or "QĐ-UBND",
+                   on_behalf=bool(v["signer_on_behalf"]))

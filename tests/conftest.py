@@ -1,0 +1,48 @@
+"""Shared fixtures: a fresh real database file per test, offscreen Qt, actors by role."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from models import db as dbmod  # noqa: E402
+from models.entities import User  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Every test gets its own data folder, so no test touches the user's files."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("TDKT_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def database(tmp_path):
+    path = tmp_path / "test.sqlite3"
+    database = dbmod.open_database(str(path))
+    yield database
+    dbmod.close_database()
+
+
+def _user(username, role):
+    from models.accounts import hash_password  # slow KDF: only where a password is checked
+    del hash_password
+    return User.create(username=username, full_name=username.title(), role=role,
+                       password_hash="scrypt$1$1$1$AA==$AA==")
+
+
+@pytest.fixture
+def leader(database):
+    return _user("lanhdao", "leader")
+
+
+@pytest.fixture
+def clerk(database):
+    return _user("canbo", "clerk")
+
+
+@pytest.fixture
+def viewer(database):
+    return _user("xem", "viewer")
