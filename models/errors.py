@@ -32,3 +32,10 @@ class ConflictError(UserError):
 
 class DatabaseError(UserError):
     """The database file cannot be used (damaged, foreign, newer, locked, read-only)."""
+
+
+class Cancelled(UserError):
+    """The user cancelled a long operation; the transaction is rolled back."""
+
+    def __init__(self, message="Đã hủy; không có gì thay đổi."):
+        super().__init__(message)
