@@ -373,6 +373,7 @@ class Decision(BaseModel):
     """Quyết định khen thưởng: draft → issued (immutable) → corrected/revoked by a new one."""
     uuid = UUIDTextField()
     year = IntegerField()
+    period_year = IntegerField(null=True)      # year of the results commended (history, pay once)
     seq = IntegerField(null=True)              # number within the year, given on issue or draft
     number = NfcCharField(max_length=60, default="")   # "12/QĐ-UBND"
     date = DateField()

@@ -17,6 +17,17 @@ DEFAULTS = {
     "place_name": "",            # "Tân Lập" in date lines
     "decision_suffix": "QĐ-UBND",
     "signer_on_behalf": True,    # "TM. ỦY BAN NHÂN DÂN"
+    "multiples_before_rounding": False,  # household/collective multiple applied before rounding up
+    "vote_basis": "present",     # council vote percentage of members "present" or "total"
+    "vote_threshold_pct": 50,    # a candidate passes with at least this percentage
+    "upward_years": 2,           # consecutive years of titles for a proposal upward
+    "collective_ldtt_share": 70,  # % of members "Lao động tiên tiến" for collective titles
+    "title_caps": {},            # {"CSTDCS": {"of": "LDTT", "max_pct": 15}}: share caps, none by default
+    "qualifying_bands": ["Xuất sắc", "Tốt"],  # unit bands that make a registered unit a candidate
+    "decision_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022", "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ hướng dẫn thi hành công tác thi đua, khen thưởng"],
+    "decision_proposer": "Xét đề nghị của Hội đồng Thi đua - Khen thưởng xã",
+    "decision_recipients": ["Như Điều 3", "TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các Phó Chủ tịch UBND xã", "Lưu: VT"],
+    "decision_executors": "Chánh Văn phòng HĐND và UBND xã, bộ phận Tài chính - Kế toán",
 }
 
 TEXT_KEYS = {"province_name", "commune_name", "chairman", "place_name", "decision_suffix"}
