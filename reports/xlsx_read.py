@@ -1,0 +1,717 @@
+"""Reading lists from Excel files: safe opening, header row found by Vietnamese names, typed cells.
+
+Used by every import (units, people, households, criteria, targets). A caller describes the
+columns it wants with a list of ``ColumnSpec`` and calls ``read_table(path, specs)``; it gets
+back a ``Table`` whose rows hold parsed values, the text as shown (converted from TCVN3/VNI
+when needed) and the problems found, each a ``Problem`` that says sheet, row and column in
+Vietnamese. Nothing here touches the database.
+
+How it reads: the sheet XML is streamed once with openpyxl's parser (read-only, cached values
+of formulas), which also gives each cell's style → font name for legacy-encoding detection,
+the hidden flag of rows and the merged ranges. Text with no legacy font is checked by content.
+"""
+import datetime
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from models import vntext
+from models.errors import UserError
+
+MAX_HEADER_SCAN = 30          # the header row is looked for in the first rows only
+DEFAULT_MAX_LEN = 300
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+# A cell that held a formula whose result Excel never saved.
+FORMULA_NO_VALUE = object()
+
+KINDS = ("text", "name", "int", "year", "number", "money", "date", "gender")
+
+
+class ExcelFileError(UserError):
+    """The file cannot be read as a workbook (not a workbook, protected, damaged, no sheet)."""
+
+
+@dataclass
+class ColumnSpec:
+    """One column the caller wants: ``field`` in code, ``label`` and ``synonyms`` as headers.
+
+    kind: text | name | int | year | number (Decimal) | money (int đồng) | date | gender.
+    """
+    field: str
+    label: str
+    synonyms: tuple = ()
+    required: bool = False
+    kind: str = "text"
+    max_len: int = DEFAULT_MAX_LEN
+
+    def names(self):
+        return (self.label,) + tuple(self.synonyms)
+
+
+@dataclass
+class Problem:
+    """A problem found in the file, located as precisely as possible."""
+    sheet: str
+    row: int | None
+    column_letter: str | None
+    column_label: str | None
+    message: str
+    field: str | None = None
+
+    def where(self):
+        parts = [f"Trang tính '{self.sheet}'"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"dòng {self.row}")
+        if self.column_letter:
+            col = f"cột {self.column_letter}"
+            if self.column_label:
+                col += f" ({self.column_label})"
+            parts.append(col)
+        elif self.column_label:
+            parts.append(f"cột {self.column_label}")
+        return ", ".join(parts)
+
+    def __str__(self):
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Row:
+    """One data row: parsed ``values`` by field, ``shown`` text by field, its problems."""
+    number: int                       # row number in Excel (1-based)
+    values: dict = field(default_factory=dict)
+    shown: dict = field(default_factory=dict)
+    converted: dict = field(default_factory=dict)   # field → encoding name ("TCVN3", "VNI")
+    problems: list = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def problem_fields(self):
+        return {p.field for p in self.problems if p.field}
+
+
+@dataclass
+class Table:
+    path: str
+    sheet: str
+    sheet_names: list
+    specs: list
+    header_row: int | None = None
+    header_rows: int = 1
+    columns: dict = field(default_factory=dict)      # field → 1-based column index
+    headers: dict = field(default_factory=dict)      # field → header text found in the file
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)      # file/sheet-level problems
+    encodings: dict = field(default_factory=dict)     # "TCVN3"/"VNI" → converted cell count
+
+    def column_letter(self, field_name):
+        idx = self.columns.get(field_name)
+        return column_letter(idx) if idx else None
+
+    def all_problems(self):
+        out = list(self.problems)
+        for row in self.rows:
+            out.extend(row.problems)
+        return out
+
+    @property
+    def valid_rows(self):
+        return [r for r in self.rows if r.ok]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def column_letter(index):
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def fold_header(text):
+    """'Họ và tên chủ hộ (*)' → 'ho va ten chu ho': accents, case, đ and punctuation ignored."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    return " ".join(text.split())
+
+
+def legacy_font(font_name):
+    """The font name to convert with when ``font_name`` is a TCVN3/VNI font, else None.
+
+    ".VnTime", ".VnTimeH" (upper case), ".VnArial" → TCVN3; "VNI-Times" → VNI.
+    """
+    if not font_name:
+        return None
+    name = font_name.strip()
+    low = name.lower()
+    if low.startswith(".vn"):
+        return name
+    if low.startswith("vni"):
+        return name if low.startswith("vni-") else "VNI-Times"
+    if "tcvn" in low or low.startswith("vn3"):
+        return ".VnTime"
+    return None
+
+
+ENCODING_FONT = {"tcvn3": ".VnTime", "vni": "VNI-Times"}
+ENCODING_NAME = {"tcvn3": "TCVN3", "vni": "VNI"}
+
+
+def _encoding_of_font(font):
+    return "VNI" if font.lower().startswith("vni") else "TCVN3"
+
+
+# --------------------------------------------------------------------------- opening
+
+def _not_workbook(path, extra=""):
+    return ExcelFileError(
+        f"Tệp {os.path.basename(path)} không phải là bảng tính Excel (.xlsx){extra}. "
+        "Hãy chọn đúng tệp Excel, hoặc mở tệp bằng Excel và lưu lại dạng .xlsx.")
+
+
+def check_file(path):
+    """Raise ExcelFileError with a clear message unless ``path`` looks like a readable .xlsx.
+
+    Returns "xlsx" or "xls" (an old binary workbook, readable only if xlrd is installed).
+    """
+    path = str(path)
+    if not os.path.exists(path):
+        raise ExcelFileError(f"Không tìm thấy tệp {path}.")
+    if os.path.isdir(path):
+        raise ExcelFileError(f"{path} là một thư mục; hãy chọn một tệp Excel.")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ExcelFileError(f"Không đọc được tệp {path}: {exc.strerror or exc}.") from exc
+    if not head:
+        raise ExcelFileError(f"Tệp {os.path.basename(path)} trống (0 byte); hãy chọn tệp khác.")
+    if head.startswith(OLE_MAGIC):
+        with open(path, "rb") as fh:
+            blob = fh.read(4 * 1024 * 1024)
+        if "EncryptionInfo".encode("utf-16-le") in blob or \
+                "EncryptedPackage".encode("utf-16-le") in blob:
+            raise ExcelFileError(
+                f"Tệp {os.path.basename(path)} được đặt mật khẩu. Hãy mở tệp bằng Excel, gỡ mật "
+                "khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa trống) "
+                "rồi lưu lại và nhập lại.")
+        return "xls"
+    if not head.startswith(ZIP_MAGIC):
+        raise _not_workbook(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _not_workbook(path, " hoặc tệp đã bị hỏng") from exc
+    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+        raise _not_workbook(path)
+    return "xlsx"
+
+
+def open_workbook(path):
+    """Open an .xlsx read-only with cached formula values; clear Vietnamese errors otherwise."""
+    kind = check_file(path)
+    if kind == "xls":
+        raise ExcelFileError(
+            f"Tệp {os.path.basename(path)} là bảng tính Excel 97-2003 (.xls). Hãy mở tệp bằng "
+            "Excel hoặc LibreOffice và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi nhập lại.")
+    import openpyxl  # imported here: keeps program start-up fast
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ExcelFileError(
+            f"Không đọc được tệp {os.path.basename(path)}: tệp Excel bị hỏng hoặc không đúng "
+            "định dạng. Hãy mở bằng Excel, lưu lại dạng .xlsx rồi nhập lại.") from exc
+
+
+def sheet_names(path):
+    wb = open_workbook(path)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------- streaming
+
+def _parser_class():
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        """Marks formula cells that have no cached value (data_only gives None for them)."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = FORMULA_NO_VALUE
+            return cell
+
+    return Parser
+
+
+def _font_map(wb):
+    """style id → font name, from the workbook's styles (cheap: one pass over the styles)."""
+    fonts = [getattr(f, "name", None) for f in getattr(wb, "_fonts", [])]
+    out = []
+    for style in getattr(wb, "_cell_styles", []):
+        fid = getattr(style, "fontId", 0) or 0
+        out.append(fonts[fid] if fid < len(fonts) else None)
+    return out
+
+
+def _stream(wb, ws):
+    """Yield (row_number, hidden, {col: (value, style_id)}) and finally the merged ranges."""
+    Parser = _parser_class()
+    with wb._archive.open(ws._worksheet_path) as src:
+        parser = Parser(src, wb.shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats,
+                        timedelta_formats=wb._timedelta_formats)
+        rows = []
+        for idx, cells in parser.parse():
+            dims = parser.row_dimensions.get(str(idx))
+            hidden = bool(dims) and str(dims.get("hidden", "0")).lower() in ("1", "true")
+            values = {}
+            for c in cells:
+                v = c["value"]
+                if v is not None and v != "":
+                    values[c["column"]] = (v, c["style_id"])
+            if values or hidden:
+                rows.append((idx, hidden, values))
+        merged = []
+        if parser.merged_cells is not None:
+            for mc in parser.merged_cells.mergeCell:
+                from openpyxl.utils.cell import range_boundaries
+                min_col, min_row, max_col, max_row = range_boundaries(mc.ref)
+                merged.append((min_row, min_col, max_row, max_col))
+    return rows, merged
+
+
+# --------------------------------------------------------------------------- header
+
+def _match_field(text, specs, taken):
+    """The spec whose name matches the folded header ``text`` (exact first, then words)."""
+    if not text:
+        return None
+    for spec in specs:
+        if spec.field in taken:
+            continue
+        if any(text == fold_header(n) for n in spec.names()):
+            return spec
+    best, best_len = None, 0
+    padded = f" {text} "
+    for spec in specs:
+        if spec.field in taken:
+            continue
+        for n in spec.names():
+            key = fold_header(n)
+            if key and f" {key} " in padded and len(key) > best_len:
+                best, best_len = spec, len(key)
+    return best
+
+
+def _header_texts(row_values):
+    return {col: fold_header(v) for col, (v, _style) in row_values.items()
+            if isinstance(v, str)}
+
+
+def _map_columns(texts, specs, taken=None):
+    taken = dict(taken or {})
+    for col in sorted(texts):
+        spec = _match_field(texts[col], specs, taken)
+        if spec is not None:
+            taken[spec.field] = col
+    return taken
+
+
+def _is_numbering_row(values):
+    """A row like '(1) (2) (3)' or '1 2 3' under the header: skipped."""
+    if not values:
+        return False
+    for col, (v, _s) in values.items():
+        text = str(v).strip().strip("()")
+        if isinstance(v, float) and v.is_integer():
+            text = str(int(v))
+        if not text.isdigit() or int(text) > 100:
+            return False
+    return len(values) >= 2
+
+
+def _find_header(rows, specs, merged):
+    """(header_index_in_rows, header_rows, columns, header_texts) or None."""
+    best = None
+    for i, (idx, _hidden, values) in enumerate(rows[:MAX_HEADER_SCAN]):
+        texts = _header_texts(values)
+        columns = _map_columns(texts, specs)
+        score = len(columns) + sum(0.5 for s in specs if s.required and s.field in columns)
+        if columns and (best is None or score > best[0]):
+            best = (score, i, columns, texts)
+    if best is None:
+        return None
+    _score, i, columns, texts = best
+    header_rows = 1
+    # Two-level header: parent labels merged across columns, sub-labels on the next row.
+    if i + 1 < len(rows) and rows[i + 1][0] == rows[i][0] + 1:
+        next_values = rows[i + 1][2]
+        parent_of = {}
+        for (r1, c1, r2, c2) in merged:
+            if r1 == rows[i][0] and c2 > c1:
+                label = rows[i][2].get(c1, (None,))[0]
+                for c in range(c1, c2 + 1):
+                    parent_of[c] = fold_header(label)
+        sub_texts = {}
+        for col, (v, _s) in next_values.items():
+            if isinstance(v, str):
+                sub = fold_header(v)
+                sub_texts[col] = sub
+        if sub_texts and not _looks_like_data(next_values, columns, specs):
+            more = dict(columns)
+            for col in sorted(sub_texts):
+                if col in more.values():
+                    continue
+                spec = _match_field(sub_texts[col], specs, more)
+                if spec is None and col in parent_of:
+                    spec = _match_field(f"{parent_of[col]} {sub_texts[col]}", specs, more)
+                if spec is not None:
+                    more[spec.field] = col
+            # A column matched on the parent row only because the parent label (e.g.
+            # "Chủ hộ") spans sub-columns: re-point it if a sub-column matched better.
+            if len(more) > len(columns) or _is_numbering_row(next_values):
+                columns = more
+                header_rows = 2
+    return i, header_rows, columns, texts
+
+
+def _looks_like_data(values, columns, specs):
+    """True if the row under the header already looks like data (a year in 'Năm sinh' …)."""
+    kinds = {s.field: s.kind for s in specs}
+    for fld, col in columns.items():
+        v = values.get(col, (None,))[0]
+        if v is None:
+            continue
+        if kinds.get(fld) in ("year", "int", "number", "money") and isinstance(v, (int, float)):
+            return True
+        if isinstance(v, (datetime.date, datetime.datetime)):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- cells
+
+class CellError(ValueError):
+    pass
+
+
+def _as_text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _clean_text(text):
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return " ".join(text.split())
+
+
+def _to_decimal(value):
+    if isinstance(value, bool):
+        raise CellError("phải là số")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        raise CellError("là ngày tháng, không phải số")
+    text = str(value).strip()
+    try:
+        parsed = vntext.parse_number(text)
+    except (UserError, ValueError, InvalidOperation):
+        raise CellError(f"'{text[:40]}' không phải là số (hãy ghi như 1.600 hoặc 85,5)")
+    return parsed
+
+
+def _to_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+            return from_excel(value).date()
+        raise CellError(f"{value} không phải là ngày")
+    text = str(value).strip()
+    try:
+        return vntext.parse_date(text)
+    except (UserError, ValueError):
+        raise CellError(f"'{text[:40]}' không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
+                        "ví dụ 05/02/1975)")
+
+
+def _to_year(value):
+    this_year = datetime.date.today().year
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        year = value.year
+    elif isinstance(value, str) and re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}",
+                                              value):
+        year = _to_date(value).year
+    else:
+        try:
+            number = _to_decimal(value)
+        except CellError:
+            raise CellError(f"'{_as_text(value)[:40]}' không phải là năm (hãy ghi như 1975)")
+        if number != number.to_integral_value():
+            raise CellError(f"'{_as_text(value)}' không phải là năm")
+        year = int(number)
+    if year < 1900 or year > this_year:
+        raise CellError(f"năm {year} không hợp lệ (phải từ 1900 đến {this_year})")
+    return year
+
+
+def parse_value(spec, value):
+    """The typed value of a cell for ``spec``; raises CellError with a Vietnamese reason."""
+    kind = spec.kind
+    if kind in ("text", "name", "gender"):
+        text = _clean_text(_as_text(value))
+        if len(text) > spec.max_len:
+            raise CellError(f"nội dung quá dài ({vntext.format_int(len(text))} ký tự, tối đa "
+                            f"{vntext.format_int(spec.max_len)}); hãy rút gọn")
+        if kind == "name":
+            try:
+                return vntext.validate_name(text, label=spec.label, max_len=spec.max_len)
+            except UserError as err:
+                raise CellError(str(err).rstrip("."))
+        if kind == "gender":
+            key = fold_header(text)
+            if key in ("nam", "m", "male", "ong", "trai"):
+                return "nam"
+            if key in ("nu", "f", "female", "ba", "gai"):
+                return "nu"
+            raise CellError(f"'{text[:20]}' không phải giới tính (hãy ghi Nam hoặc Nữ)")
+        return text
+    if kind == "year":
+        return _to_year(value)
+    if kind == "date":
+        return _to_date(value)
+    number = _to_decimal(value)
+    if kind in ("int", "money"):
+        if number != number.to_integral_value():
+            raise CellError(f"'{_as_text(value)}' phải là số nguyên")
+        number = int(number)
+        if kind == "money" and number < 0:
+            raise CellError("số tiền không được âm")
+    return number
+
+
+# --------------------------------------------------------------------------- reading
+
+def _pick_sheet(wb, path, sheet):
+    names = list(wb.sheetnames)
+    if not names:
+        raise ExcelFileError(f"Tệp {os.path.basename(path)} không có trang tính nào.")
+    if sheet is None:
+        visible = [n for n in names if getattr(wb[n], "sheet_state", "visible") == "visible"]
+        return (visible or names)[0], names
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise ExcelFileError(f"Tệp chỉ có {len(names)} trang tính.")
+        return names[sheet], names
+    if sheet in names:
+        return sheet, names
+    key = fold_header(sheet)
+    for n in names:
+        if fold_header(n) == key:
+            return n, names
+    raise ExcelFileError(f"Không có trang tính '{sheet}' trong tệp; các trang có: "
+                         + ", ".join(names) + ".")
+
+
+def read_table(path, specs, *, sheet=None, progress=None):
+    """Read the rows of one sheet as described by ``specs``; see the module docstring.
+
+    Raises ExcelFileError when the file cannot be read at all. Everything else (missing
+    columns, empty sheet, bad cells, hidden rows, formulas without values) becomes a
+    ``Problem`` in the returned ``Table``.
+    """
+    path = str(path)
+    wb = open_workbook(path)
+    try:
+        name, names = _pick_sheet(wb, path, sheet)
+        ws = wb[name]
+        try:
+            raw_rows, merged = _stream(wb, ws)
+        except Exception as exc:
+            raise ExcelFileError(
+                f"Không đọc được trang tính '{name}' của tệp {os.path.basename(path)}: tệp bị "
+                "hỏng. Hãy mở bằng Excel, lưu lại rồi nhập lại.") from exc
+        fonts = _font_map(wb)
+    finally:
+        wb.close()
+    table = Table(path=path, sheet=name, sheet_names=names, specs=list(specs))
+    if not raw_rows:
+        table.problems.append(Problem(name, None, None, None,
+                                      "Trang tính trống: không có dòng nào để nhập."))
+        return table
+    found = _find_header(raw_rows, specs, merged)
+    if found is None:
+        table.problems.append(Problem(
+            name, None, None, None,
+            "Không tìm thấy dòng tiêu đề cột. Dòng tiêu đề cần có các cột: "
+            + ", ".join(s.label for s in specs if s.required)
+            + ". Hãy tải tệp mẫu để xem cách ghi."))
+        return table
+    hi, header_rows, columns, texts = found
+    table.header_row = raw_rows[hi][0]
+    table.header_rows = header_rows
+    table.columns = columns
+    for fld, col in columns.items():
+        v = raw_rows[hi][2].get(col) or (raw_rows[hi + 1][2].get(col) if header_rows == 2
+                                         else None)
+        table.headers[fld] = _clean_text(_as_text(v[0])) if v else ""
+    for spec in specs:
+        if spec.required and spec.field not in columns:
+            table.problems.append(Problem(
+                name, table.header_row, None, spec.label,
+                f"Thiếu cột '{spec.label}' ở dòng tiêu đề (có thể ghi: "
+                + ", ".join(f"'{n}'" for n in spec.names()) + ")."))
+    if any(p for p in table.problems):
+        return table
+    start = hi + header_rows
+    if start < len(raw_rows) and raw_rows[start][0] == table.header_row + header_rows \
+            and _is_numbering_row(raw_rows[start][2]):
+        start += 1
+    data = raw_rows[start:]
+    _fill_merged(data, merged, set(columns.values()), table.header_row + header_rows)
+    _read_rows(table, data, fonts, progress)
+    if not table.rows and not table.problems:
+        table.problems.append(Problem(name, None, None, None,
+                                      "Trang tính không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    return table
+
+
+def _fill_merged(data, merged, cols, first_data_row):
+    """Cells merged down a column (e.g. one village for many rows) take the top value."""
+    if not merged:
+        return
+    index = {idx: values for idx, _h, values in data}
+    for (r1, c1, r2, c2) in merged:
+        if r1 < first_data_row or c1 not in cols or r2 == r1:
+            continue
+        top = index.get(r1, {}).get(c1)
+        if top is None:
+            continue
+        for r in range(r1 + 1, r2 + 1):
+            if r in index:
+                index[r].setdefault(c1, top)
+
+
+def _read_rows(table, data, fonts, progress):
+    specs = [s for s in table.specs if s.field in table.columns]
+    cols = [(s, table.columns[s.field], column_letter(table.columns[s.field])) for s in specs]
+    sheet = table.sheet
+    # Content detection for text whose font says nothing: decide once per sheet.
+    sheet_font = _sheet_content_font(data, cols, fonts)
+    total = len(data)
+    step = max(1, total // 100)
+    for n, (idx, hidden, values) in enumerate(data):
+        if progress is not None and n % step == 0 and progress(n, total) is False:
+            from models.errors import Cancelled
+            raise Cancelled()
+        if not any(c in values for _s, c, _l in cols):
+            continue
+        row = Row(number=idx, hidden=hidden)
+        if hidden:
+            row.problems.append(Problem(sheet, idx, None, None,
+                                        "Dòng này bị ẩn trong Excel; hãy bỏ ẩn để kiểm tra, "
+                                        "hoặc xóa dòng nếu không cần nhập."))
+        for spec, col, letter in cols:
+            cell = values.get(col)
+            if cell is None:
+                if spec.required:
+                    row.problems.append(Problem(sheet, idx, letter, spec.label,
+                                                "Ô bắt buộc đang để trống.", spec.field))
+                continue
+            value, style_id = cell
+            if value is FORMULA_NO_VALUE:
+                row.shown[spec.field] = "=…"
+                row.problems.append(Problem(
+                    sheet, idx, letter, spec.label,
+                    "Ô chứa công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, "
+                    "lưu lại (hoặc dán giá trị thay cho công thức) rồi nhập lại.", spec.field))
+                continue
+            if isinstance(value, str) and not value.isascii():
+                font = legacy_font(fonts[style_id] if style_id < len(fonts) else None)
+                font = font or sheet_font
+                if font is None:
+                    found = vntext.detect_legacy(value)
+                    font = ENCODING_FONT.get(found) if found else None
+                if font is not None:
+                    new = vntext.to_unicode(value, font)
+                    if new != unicodedata.normalize("NFC", value):
+                        enc = _encoding_of_font(font)
+                        row.converted[spec.field] = enc
+                        table.encodings[enc] = table.encodings.get(enc, 0) + 1
+                    value = new
+                if not value.strip():
+                    if spec.required:
+                        row.problems.append(Problem(sheet, idx, letter, spec.label,
+                                                    "Ô bắt buộc đang để trống.", spec.field))
+                    continue
+            shown = _clean_text(_as_text(value))
+            row.shown[spec.field] = shown if len(shown) <= 200 else shown[:200] + "…"
+            try:
+                row.values[spec.field] = parse_value(spec, value)
+            except CellError as err:
+                row.problems.append(Problem(sheet, idx, letter, spec.label,
+                                            _capital(str(err)) + ".", spec.field))
+        table.rows.append(row)
+    if progress is not None:
+        progress(total, total)
+
+
+def _capital(text):
+    return text[:1].upper() + text[1:]
+
+
+def _sheet_content_font(data, cols, fonts, sample=300):
+    """A legacy font name when the sheet's text (fonts unknown) reads as TCVN3/VNI by content.
+
+    Short cells say little on their own, so a sample of the column text is judged at once,
+    as ``vntext.detect_legacy`` advises; Unicode Vietnamese anywhere in it means no.
+    """
+    text_cols = [c for s, c, _l in cols if s.kind in ("text", "name", "gender")]
+    texts = []
+    for _idx, _hidden, values in data:
+        for c in text_cols:
+            cell = values.get(c)
+            if cell is None or not isinstance(cell[0], str) or cell[0].isascii():
+                continue
+            if legacy_font(fonts[cell[1]] if cell[1] < len(fonts) else None):
+                continue
+            texts.append(cell[0])
+        if len(texts) >= sample:
+            break
+    if not texts:
+        return None
+    found = vntext.detect_legacy("\n".join(texts))
+    return ENCODING_FONT.get(found) if found else None
