@@ -1,0 +1,316 @@
+"""Building blocks for administrative PDFs (Decree 30/2020): fonts, page, header and signature.
+
+reportlab is imported inside functions and on first use, so importing this module is cheap.
+
+Fonts: Times New Roman where the system has it (every Windows PC), otherwise its metric twin
+Liberation Serif (Debian ``fonts-liberation2``) or Tinos; always embedded. Registered names:
+``FONT`` (regular), ``FONT_BOLD``, ``FONT_ITALIC``, ``FONT_BOLD_ITALIC``, family ``FAMILY``
+(so ``<b>``/``<i>`` work in Paragraph markup).
+"""
+import os
+import sys
+import unicodedata
+from xml.sax.saxutils import escape
+
+from models.errors import UserError
+
+FAMILY = "TDKTSerif"
+FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC = (
+    FAMILY, FAMILY + "-Bold", FAMILY + "-Italic", FAMILY + "-BoldItalic")
+
+MM = 72 / 25.4                      # points per millimetre
+MARGINS_MM = dict(top=20, bottom=20, left=30, right=15)
+RED = (0.78, 0.05, 0.05)
+
+_FACES = {
+    "regular": ("times.ttf", "LiberationSerif-Regular.ttf", "Tinos-Regular.ttf"),
+    "bold": ("timesbd.ttf", "LiberationSerif-Bold.ttf", "Tinos-Bold.ttf"),
+    "italic": ("timesi.ttf", "LiberationSerif-Italic.ttf", "Tinos-Italic.ttf"),
+    "bolditalic": ("timesbi.ttf", "LiberationSerif-BoldItalic.ttf", "Tinos-BoldItalic.ttf"),
+}
+_registered = None
+
+
+def font_dirs():
+    dirs = []
+    if sys.platform == "win32":
+        dirs.append(os.path.join(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"))
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            dirs.append(os.path.join(local, "Microsoft", "Windows", "Fonts"))
+    dirs += ["/usr/share/fonts/truetype/msttcorefonts", "/usr/share/fonts/truetype/liberation2",
+             "/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/croscore",
+             "/usr/share/fonts/TTF", "/usr/local/share/fonts", os.path.expanduser("~/.fonts"),
+             "/Library/Fonts", "/System/Library/Fonts/Supplemental"]
+    return [d for d in dirs if os.path.isdir(d)]
+
+
+def find_font_files():
+    """{face: path} of the first family that has all four faces; UserError if none."""
+    dirs = font_dirs()
+    for family_index in range(3):
+        found = {}
+        for face, names in _FACES.items():
+            name = names[family_index]
+            for d in dirs:
+                for candidate in (name, name.capitalize(), name.upper()):
+                    path = os.path.join(d, candidate)
+                    if os.path.exists(path):
+                        found[face] = path
+                        break
+                if face in found:
+                    break
+        if len(found) == 4:
+            return found
+    raise UserError(
+        "Không tìm thấy phông chữ Times New Roman (hoặc Liberation Serif). Trên Windows hãy "
+        "cài lại phông Times New Roman; trên Linux hãy cài gói fonts-liberation2.")
+
+
+def register_fonts():
+    """Register the serif family once; returns the dict of face paths used."""
+    global _registered
+    if _registered is not None:
+        return _registered
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    files = find_font_files()
+    for face, name in (("regular", FONT), ("bold", FONT_BOLD), ("italic", FONT_ITALIC),
+                       ("bolditalic", FONT_BOLD_ITALIC)):
+        pdfmetrics.registerFont(TTFont(name, files[face]))
+    addMapping(FAMILY, 0, 0, FONT)
+    addMapping(FAMILY, 1, 0, FONT_BOLD)
+    addMapping(FAMILY, 0, 1, FONT_ITALIC)
+    addMapping(FAMILY, 1, 1, FONT_BOLD_ITALIC)
+    _registered = files
+    return files
+
+
+def nfc(text):
+    return unicodedata.normalize("NFC", "" if text is None else str(text))
+
+
+def esc(text):
+    """User text made safe for Paragraph markup (NFC, XML-escaped)."""
+    return escape(nfc(text))
+
+
+def styles():
+    """Paragraph styles for documents (13 pt body as Decree 30 asks)."""
+    register_fonts()
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    base = ParagraphStyle("normal", fontName=FONT, fontSize=13, leading=17,
+                          alignment=TA_JUSTIFY, firstLineIndent=0)
+    s = {"normal": base}
+
+    def add(name, **kw):
+        s[name] = ParagraphStyle(name, parent=base, **kw)
+
+    add("indent", firstLineIndent=10 * MM, spaceBefore=3)
+    add("left", alignment=TA_LEFT)
+    add("right", alignment=TA_RIGHT)
+    add("center", alignment=TA_CENTER)
+    add("center_bold", alignment=TA_CENTER, fontName=FONT_BOLD)
+    add("title", alignment=TA_CENTER, fontName=FONT_BOLD, fontSize=14, leading=18)
+    add("italic", fontName=FONT_ITALIC)
+    add("italic_center", fontName=FONT_ITALIC, alignment=TA_CENTER)
+    add("basis", fontName=FONT_ITALIC, firstLineIndent=10 * MM, spaceBefore=2)
+    add("small", fontSize=11, leading=13, alignment=TA_LEFT)
+    add("small_bold", fontSize=11, leading=13, alignment=TA_LEFT, fontName=FONT_BOLD)
+    add("table", fontSize=11, leading=13, alignment=TA_LEFT)
+    add("table_center", fontSize=11, leading=13, alignment=TA_CENTER)
+    add("table_right", fontSize=11, leading=13, alignment=TA_RIGHT)
+    add("table_bold", fontSize=11, leading=13, alignment=TA_CENTER, fontName=FONT_BOLD)
+    add("heading", fontName=FONT_BOLD, spaceBefore=6, alignment=TA_LEFT)
+    return s
+
+
+_styles_cache = None
+
+
+def style(name):
+    global _styles_cache
+    if _styles_cache is None:
+        _styles_cache = styles()
+    return _styles_cache[name]
+
+
+def para(text, style_name="normal", *, markup=False):
+    """A Paragraph; user text is escaped unless ``markup=True`` (then caller escaped it)."""
+    from reportlab.platypus import Paragraph
+    return Paragraph(nfc(text) if markup else esc(text).replace("\n", "<br/>"), style(style_name))
+
+
+def page_size(landscape=False):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as land
+    return land(A4) if landscape else A4
+
+
+def _number_pages(canvas, doc):
+    if doc.page > 1:
+        canvas.saveState()
+        canvas.setFont(FONT, 12)
+        width, height = canvas._pagesize
+        canvas.drawCentredString(width / 2, height - 12 * MM, str(doc.page))
+        canvas.restoreState()
+
+
+def build(path, flowables, *, landscape=False, title="", author="", page_numbers=True):
+    """Write a Decree-30 A4 document (margins 20/20/30/15 mm, fonts embedded) to ``path``.
+
+    Written through a temporary file, so a failure never leaves a half PDF.
+    """
+    register_fonts()
+    from reportlab.platypus import SimpleDocTemplate
+    from .safefile import atomic_output
+    with atomic_output(path) as tmp:
+        doc = SimpleDocTemplate(
+            tmp, pagesize=page_size(landscape), title=nfc(title), author=nfc(author),
+            creator="Thi đua - Khen thưởng", leftMargin=MARGINS_MM["left"] * MM,
+            rightMargin=MARGINS_MM["right"] * MM, topMargin=MARGINS_MM["top"] * MM,
+            bottomMargin=MARGINS_MM["bottom"] * MM, initialFontName=FONT, initialFontSize=13)
+        hook = _number_pages if page_numbers else (lambda c, d: None)
+        doc.build(list(flowables), onFirstPage=lambda c, d: None, onLaterPages=hook,
+                  canvasmaker=_canvas_maker())
+    return path
+
+
+def _canvas_maker():
+    from reportlab.pdfgen.canvas import Canvas
+
+    class EmbeddedCanvas(Canvas):
+        """A canvas whose initial font is ours, so no non-embedded Helvetica is referenced."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("initialFontName", FONT)
+            kwargs.setdefault("initialFontSize", 13)
+            super().__init__(*args, **kwargs)
+    return EmbeddedCanvas
+
+
+def _underline_table(lines, width, *, style_name="center_bold", rule_frac=0.35):
+    """Centered bold lines with a short rule under them (as on official headers)."""
+    from reportlab.platypus import Table, TableStyle
+    rows = [[para(line, style_name)] for line in lines]
+    t = Table(rows, colWidths=[width])
+    t.setStyle(TableStyle([
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return t
+
+
+def _text_width(text, font, size):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(nfc(text), font, size)
+
+
+def header_block(commune, *, number=None, place_date=None, about=None, width=None,
+                 landscape=False):
+    """Issuer block left, national title right (DOMAIN.md §6).
+
+    ``commune`` is ``models.settings.Commune``; ``number`` e.g. "12/QĐ-UBND";
+    ``place_date`` e.g. "Tân Lập, ngày 05 tháng 02 năm 2026"; ``about`` a short subject line
+    under the number (công văn style), optional.
+    """
+    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus.flowables import HRFlowable
+    pw, _ = page_size(landscape)
+    width = width or pw - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
+    left_w, right_w = width * 0.40, width * 0.60
+    left = [para("ỦY BAN NHÂN DÂN", "center"),
+            para(commune.upper_name or "XÃ ……", "center_bold"),
+            HRFlowable(width=22 * MM, thickness=0.7, color="black", spaceBefore=1, spaceAfter=4)]
+    if number:
+        left.append(para(f"Số: {number}", "center"))
+    if about:
+        left.append(para(about, "small"))
+    right = [para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "center_bold"),
+             para("Độc lập - Tự do - Hạnh phúc", "center_bold"),
+             HRFlowable(width=_text_width("Độc lập - Tự do - Hạnh phúc", FONT_BOLD, 13),
+                        thickness=0.7, color="black", spaceBefore=1, spaceAfter=4)]
+    if place_date:
+        right.append(para(place_date, "italic_center"))
+    t = Table([[left, right]], colWidths=[left_w, right_w])
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ]))
+    return t
+
+
+def signature_block(title_lines, name, *, left=None, width=None, landscape=False,
+                    space_mm=35):
+    """Right: signer's title lines (bold), space for signature and seal, name (bold).
+
+    ``left``: optional list of flowables for the left column (e.g. "Nơi nhận:" lines).
+    """
+    from reportlab.platypus import Spacer, Table, TableStyle
+    pw, _ = page_size(landscape)
+    width = width or pw - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
+    right = [para(line, "center_bold") for line in title_lines]
+    right += [Spacer(1, space_mm * MM), para(name or "", "center_bold")]
+    t = Table([[left or "", right]], colWidths=[width * 0.5, width * 0.5])
+    t.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ]))
+    return t
+
+
+def recipients_block(lines):
+    """'Nơi nhận:' with its '- …;' lines in 12/11 pt as Decree 30 shows."""
+    out = [para("<b><i>Nơi nhận:</i></b>", "small", markup=True)]
+    out += [para(f"- {line}", "small") for line in lines]
+    return out
+
+
+def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
+               section_rows=(), total_row=False):
+    """A bordered list table; cells wrap. ``align``: per-column 'left'|'center'|'right'.
+
+    ``header``: column titles; ``rows``: lists of cell values (str/int/flowable);
+    ``section_rows``: indices of rows that are section headings (spanning, bold);
+    ``total_row``: the last row is bold.
+    """
+    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus.flowables import Flowable
+    align = align or ["left"] * len(header)
+    style_for = {"left": "table", "center": "table_center", "right": "table_right"}
+    data = [[para(h, "table_bold") for h in header]]
+    for i, row in enumerate(rows):
+        if i in section_rows:
+            data.append([para(f"<b>{esc(row[0])}</b>", "table", markup=True)]
+                        + [""] * (len(header) - 1))
+            continue
+        cells = []
+        for j, value in enumerate(row):
+            if isinstance(value, Flowable):
+                cells.append(value)
+            else:
+                s = style_for[align[j]]
+                text = esc(value if value is not None else "")
+                if total_row and i == len(rows) - 1:
+                    text = f"<b>{text}</b>"
+                cells.append(para(text, s, markup=True))
+        data.append(cells)
+    t = Table(data, colWidths=[w * MM for w in col_widths_mm],
+              repeatRows=1 if repeat_header else 0)
+    cmds = [
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i in section_rows:
+        cmds.append(("SPAN", (0, i + 1), (-1, i + 1)))
+    t.setStyle(TableStyle(cmds))
+    return t

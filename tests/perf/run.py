@@ -1,0 +1,73 @@
+"""Runs every benchmark and prints one line each: name, value, goal, ok.
+
+    python tests/perf/run.py [--json] [--quick] [--only NAME]
+
+A benchmark module has ``run(quick=False) -> list[Result]``; each Result compares the
+product's path with a bare baseline of the same library measured in the same run (a ratio),
+or gives an absolute time where DESIGN.md sets one. Register modules in BENCHES.
+"""
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+BENCHES = [
+    "tests.perf.bench_startup",
+    "tests.perf.bench_list",
+    "tests.perf.bench_memory",
+]
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str          # "×" for ratios, "ms", "MB"
+    goal: str          # e.g. "≤ 1.5×", "< 150 ms"
+    ok: bool
+    detail: str = ""
+
+
+def best_of(fn, repeat=3):
+    """Smallest wall time of ``repeat`` calls (seconds): the least noisy figure."""
+    best = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
+    p.add_argument("--only", help="run only benchmarks whose module name contains this")
+    args = p.parse_args(argv)
+    results = []
+    for name in BENCHES:
+        if args.only and args.only not in name:
+            continue
+        module = importlib.import_module(name)
+        for r in module.run(quick=args.quick):
+            results.append(r)
+            if not args.json:
+                mark = "ok" if r.ok else "MISSED"
+                print(f"{r.name:<40} {r.value:>10.2f} {r.unit:<3} goal {r.goal:<10} {mark}"
+                      + (f"  ({r.detail})" if r.detail else ""), flush=True)
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
