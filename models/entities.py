@@ -183,6 +183,7 @@ class Target(BaseModel):
     name = NfcTextField()
     measure = NfcCharField(max_length=60, default="")        # unit of measure: %, người, …
     value = DecimalTextField(null=True)
+    value_text = NfcTextField(default="")                    # as written in the plan ("khoảng 9,48%")
     direction = NfcCharField(max_length=8, default="higher")  # higher | lower | exact
     group = NfcCharField(max_length=100, default="")
     actual = DecimalTextField(null=True)
