@@ -390,6 +390,7 @@ class Decision(BaseModel):
     bases = NfcTextField(default="")           # JSON list of "Căn cứ …" lines
     proposer = NfcTextField(default="")        # "Xét đề nghị của …"
     recipients = NfcTextField(default="")      # JSON list for "Nơi nhận:"
+    reason = NfcTextField(default="")          # why an amending/revoking decision is made
     total = IntegerField(default=0)            # đồng
     issued_at = DateTimeField(null=True)
     issued_by = NfcCharField(max_length=60, default="")
