@@ -1,0 +1,309 @@
+"""Reading Excel lists: header found anywhere, synonyms, typed cells, legacy text, bad files."""
+import datetime
+import os
+import re
+import unicodedata
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.styles import Font
+
+from models.vntext import unicode_to_tcvn3, unicode_to_vni
+from reports.xlsx_read import ColumnSpec, ExcelFileError, fold_header, read_table, sheet_names
+
+SPECS = [
+    ColumnSpec("head_name", "Chủ hộ", ("Họ và tên chủ hộ", "Họ tên chủ hộ"), True, "name"),
+    ColumnSpec("gender", "Giới tính", (), True, "gender"),
+    ColumnSpec("birth_year", "Năm sinh", ("Ngày sinh",), False, "year"),
+    ColumnSpec("village", "Thôn/Tổ dân phố", ("Thôn", "Tổ dân phố"), True, "text", 200),
+    ColumnSpec("address", "Địa chỉ", (), False, "text", 300),
+    ColumnSpec("count", "Số nhân khẩu", (), False, "int"),
+    ColumnSpec("joined", "Ngày vào", (), False, "date"),
+]
+
+HEADER = ["STT", "Họ và tên chủ hộ", "Giới tính", "Năm sinh", "Thôn", "Địa chỉ"]
+
+
+def make_book(path, rows, *, title="Danh sách", fonts=None, hidden=(), merges=(),
+              extra_sheets=()):
+    """Write ``rows`` (lists) to an xlsx; ``fonts`` maps (row, col) → font name (1-based)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for (r, c), name in (fonts or {}).items():
+        ws.cell(r, c).font = Font(name=name)
+    for r in hidden:
+        ws.row_dimensions[r].hidden = True
+    for ref in merges:
+        ws.merge_cells(ref)
+    for name, srows in extra_sheets:
+        other = wb.create_sheet(name)
+        for row in srows:
+            other.append(row)
+    wb.save(path)
+    return str(path)
+
+
+def standard_rows(data):
+    return [["ỦY BAN NHÂN DÂN XÃ TÂN LẬP"], ["DANH SÁCH HỘ GIA ĐÌNH"], [], HEADER,
+            [1, 2, 3, 4, 5, 6]] + data
+
+
+def test_fold_header_ignores_accents_case_and_punctuation():
+    assert fold_header("  HỌ VÀ TÊN chủ hộ (*) ") == "ho va ten chu ho"
+    assert fold_header("Thôn/Tổ dân phố") == "thon to dan pho"
+    assert fold_header("Đơn vị") == "don vi"
+
+
+def test_header_found_below_title_rows_and_numbering_row_skipped(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", standard_rows([
+        [1, "Nguyễn Văn An", "Nam", 1970, "Thôn Đông", "Xóm 1"],
+        [2, "Trần Thị Bình", "nữ", 1975.0, "Thôn Đông", None],
+    ]))
+    table = read_table(path, SPECS)
+    assert table.header_row == 4
+    assert table.columns == {"head_name": 2, "gender": 3, "birth_year": 4, "village": 5,
+                             "address": 6}
+    assert [r.number for r in table.rows] == [6, 7]
+    assert table.rows[0].values == {"head_name": "Nguyễn Văn An", "gender": "nam",
+                                    "birth_year": 1970, "village": "Thôn Đông",
+                                    "address": "Xóm 1"}
+    assert table.rows[1].values["gender"] == "nu"
+    assert table.rows[1].values["birth_year"] == 1975
+    assert not table.all_problems()
+
+
+def test_headers_matched_without_accents_and_in_capitals(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["HO TEN CHU HO", "GIOI TINH", "NGAY SINH", "TO DAN PHO"],
+        ["Lê Văn Cường", "Nam", "05/02/1975", "Tổ 3"],
+    ])
+    table = read_table(path, SPECS)
+    assert table.header_row == 1
+    assert table.rows[0].values["birth_year"] == 1975
+    assert table.rows[0].values["village"] == "Tổ 3"
+
+
+def test_missing_required_column_is_a_file_problem(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [["Họ và tên chủ hộ", "Năm sinh"], ["A", 1970]])
+    table = read_table(path, SPECS)
+    messages = [str(p) for p in table.problems]
+    assert any("Thiếu cột 'Giới tính'" in m for m in messages)
+    assert any("Thiếu cột 'Thôn/Tổ dân phố'" in m for m in messages)
+    assert table.rows == []
+
+
+def test_numbers_and_dates_typed_as_text(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Năm sinh", "Thôn", "Số nhân khẩu", "Ngày vào"],
+        ["A", "Nam", "05/02/1975", "T1", "1.600", "05/02/1975"],
+        ["B", "Nam", "1975", "T1", " 12 ", datetime.datetime(2020, 3, 4)],
+        ["C", "Nam", "năm bảy lăm", "T1", "mười", "32/13/2020"],
+    ])
+    table = read_table(path, SPECS)
+    a, b, c = table.rows
+    assert a.values["birth_year"] == 1975 and a.values["count"] == 1600
+    assert a.values["joined"] == datetime.date(1975, 2, 5)
+    assert b.values["count"] == 12 and b.values["joined"] == datetime.date(2020, 3, 4)
+    by_col = {p.column_letter: str(p) for p in c.problems}
+    assert set(by_col) == {"C", "E", "F"}
+    assert "dòng 4, cột C (Năm sinh)" in by_col["C"] and "không phải là năm" in by_col["C"]
+    assert "không phải là số" in by_col["E"]
+    assert "không phải là ngày" in by_col["F"]
+
+
+def test_very_long_cell_and_empty_required_cell(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn", "Địa chỉ"],
+        ["A", "Nam", "T1", "x" * 10000],
+        [None, "Nam", "T1", "ok"],
+    ])
+    table = read_table(path, SPECS)
+    long_row, empty_row = table.rows
+    assert "quá dài (10.000 ký tự, tối đa 300)" in str(long_row.problems[0])
+    assert long_row.problems[0].column_letter == "D"
+    assert "Ô bắt buộc đang để trống" in str(empty_row.problems[0])
+    assert empty_row.problems[0].column_letter == "A"
+
+
+def test_hidden_row_is_flagged(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], ["A", "Nam", "T1"], ["B", "Nữ", "T1"]], hidden=[3])
+    table = read_table(path, SPECS)
+    assert table.rows[0].ok
+    assert table.rows[1].hidden
+    assert "bị ẩn" in str(table.rows[1].problems[0])
+    assert "dòng 3" in str(table.rows[1].problems[0])
+
+
+def test_formula_without_cached_value_is_flagged(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], ["=UPPER(\"a\")", "Nam", "T1"]])
+    table = read_table(path, SPECS)
+    problem = table.rows[0].problems[0]
+    assert problem.column_letter == "A" and "công thức" in problem.message
+
+
+def _inject_cached_value(path, formula, cached):
+    """Give a formula a cached string result, as Excel does when it saves."""
+    tmp = str(path) + ".tmp"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                text, n = re.subn(r'<c r="([A-Z]+\d+)"([^>]*)><f>' + re.escape(formula)
+                                  + r"</f><v\s*/?>(</v>)?",
+                                  lambda m: f'<c r="{m.group(1)}"{m.group(2)} t="str"><f>'
+                                  + formula + f"</f><v>{cached}</v>", text)
+                assert n == 1, text
+                data = text.encode()
+            zout.writestr(item, data)
+    os.replace(tmp, path)
+
+
+def test_formula_with_cached_value_reads_the_value(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], ['=PROPER("x")', "Nam", "T1"]])
+    _inject_cached_value(path, 'PROPER("x")', "Ngô Văn Tám")
+    table = read_table(path, SPECS)
+    assert table.rows[0].ok
+    assert table.rows[0].values["head_name"] == "Ngô Văn Tám"
+
+
+def test_tcvn3_detected_by_font_and_converted(tmp_path):
+    legacy = unicode_to_tcvn3("Nguyễn Văn Đức")
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], [legacy, "Nam", unicode_to_tcvn3("Thôn Đồng")]],
+        fonts={(2, 1): ".VnTime", (2, 3): ".VnTime"})
+    table = read_table(path, SPECS)
+    row = table.rows[0]
+    assert row.values["head_name"] == "Nguyễn Văn Đức"
+    assert row.values["village"] == "Thôn Đồng"
+    assert row.converted == {"head_name": "TCVN3", "village": "TCVN3"}
+    assert row.shown["head_name"] == "Nguyễn Văn Đức"
+    assert table.encodings == {"TCVN3": 2}
+
+
+def test_tcvn3_uppercase_font_gives_capitals(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], [unicode_to_tcvn3("lê thị hà"), "Nữ", "T1"]],
+        fonts={(2, 1): ".VnTimeH"})
+    assert read_table(path, SPECS).rows[0].values["head_name"] == "LÊ THỊ HÀ"
+
+
+def test_tcvn3_detected_by_content_when_font_was_lost(tmp_path):
+    names = ["Nguyễn Văn Đức", "Trần Thị Hương", "Phạm Quốc Việt", "Lê Thị Hạnh"]
+    rows = [["Chủ hộ", "Giới tính", "Thôn"]]
+    rows += [[unicode_to_tcvn3(n), "Nam", unicode_to_tcvn3("Thôn Đồng Tâm")] for n in names]
+    path = make_book(tmp_path / "h.xlsx", rows)      # default font: Calibri
+    table = read_table(path, SPECS)
+    assert [r.values["head_name"] for r in table.rows] == names
+    assert all(r.values["village"] == "Thôn Đồng Tâm" for r in table.rows)
+    assert table.encodings["TCVN3"] == 8
+
+
+def test_vni_detected_by_font(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], [unicode_to_vni("Hoàng Thị Lụa"), "Nữ", "T1"]],
+        fonts={(2, 1): "VNI-Times"})
+    row = read_table(path, SPECS).rows[0]
+    assert row.values["head_name"] == "Hoàng Thị Lụa"
+    assert row.converted == {"head_name": "VNI"}
+
+
+def test_unicode_text_in_legacy_font_is_left_alone_and_nfd_becomes_nfc(tmp_path):
+    nfd = unicodedata.normalize("NFD", "Đặng Thị Nguyệt")
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn"], [nfd, "Nữ", "Thôn Đông"]], fonts={(2, 1): ".VnTime"})
+    row = read_table(path, SPECS).rows[0]
+    assert row.values["head_name"] == unicodedata.normalize("NFC", "Đặng Thị Nguyệt")
+    assert unicodedata.is_normalized("NFC", row.values["head_name"])
+    assert row.converted == {}
+
+
+def test_two_row_header_with_merged_cells_and_merged_village_cells(tmp_path):
+    rows = [
+        ["STT", "Chủ hộ", None, "Năm sinh", "Thôn"],
+        [None, "Họ và tên", "Giới tính", None, None],
+        [1, "Nguyễn Văn An", "Nam", 1970, "Thôn Bắc"],
+        [2, "Lê Thị Bé", "Nữ", 1980, None],
+        [3, "Vũ Văn Cảnh", "Nam", 1990, None],
+    ]
+    path = make_book(tmp_path / "h.xlsx", rows,
+                     merges=["A1:A2", "B1:C1", "D1:D2", "E1:E2", "E3:E5"])
+    table = read_table(path, SPECS)
+    assert table.header_rows == 2
+    assert table.columns["head_name"] == 2 and table.columns["gender"] == 3
+    assert [r.values["village"] for r in table.rows] == ["Thôn Bắc"] * 3
+    assert all(r.ok for r in table.rows)
+
+
+def test_chosen_sheet_and_sheet_names(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [["Ghi chú"]], title="Hướng dẫn",
+                     extra_sheets=[("Hộ", [["Chủ hộ", "Giới tính", "Thôn"], ["A", "Nam", "T"]])])
+    assert sheet_names(path) == ["Hướng dẫn", "Hộ"]
+    assert read_table(path, SPECS, sheet="ho").rows[0].values["head_name"] == "A"
+    first = read_table(path, SPECS)
+    assert "Không tìm thấy dòng tiêu đề" in str(first.problems[0])
+    with pytest.raises(ExcelFileError, match="Không có trang tính 'Khác'"):
+        read_table(path, SPECS, sheet="Khác")
+
+
+def test_empty_sheet(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [])
+    table = read_table(path, SPECS)
+    assert "Trang tính trống" in str(table.problems[0])
+
+
+def test_not_a_workbook(tmp_path):
+    text = tmp_path / "danh-sach.xlsx"
+    text.write_text("Họ và tên,Giới tính\n", encoding="utf-8")
+    with pytest.raises(ExcelFileError, match="không phải là bảng tính Excel"):
+        read_table(text, SPECS)
+    other_zip = tmp_path / "word.xlsx"
+    with zipfile.ZipFile(other_zip, "w") as zf:
+        zf.writestr("word/document.xml", "<w/>")
+    with pytest.raises(ExcelFileError, match="không phải là bảng tính Excel"):
+        read_table(other_zip, SPECS)
+    empty = tmp_path / "rong.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(ExcelFileError, match="trống"):
+        read_table(empty, SPECS)
+
+
+def test_damaged_workbook(tmp_path):
+    good = make_book(tmp_path / "h.xlsx", [["Chủ hộ", "Giới tính", "Thôn"]])
+    data = open(good, "rb").read()
+    bad = tmp_path / "hong.xlsx"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ExcelFileError, match="hỏng"):
+        read_table(bad, SPECS)
+
+
+def test_password_protected_workbook():
+    # An Excel file encrypted with a password (made with msoffcrypto-tool, password "123").
+    fixture = os.path.join(os.path.dirname(__file__), "data", "mat-khau.xlsx")
+    with pytest.raises(ExcelFileError, match="đặt mật khẩu"):
+        read_table(fixture, SPECS)
+
+
+def test_old_xls_gets_a_clear_message():
+    # Saved by LibreOffice as "MS Excel 97".
+    fixture = os.path.join(os.path.dirname(__file__), "data", "cu.xls")
+    with pytest.raises(ExcelFileError, match=r"97-2003 \(\.xls\)"):
+        read_table(fixture, SPECS)
+
+
+def test_large_file_reads_quickly(tmp_path):
+    rows = [["Chủ hộ", "Giới tính", "Năm sinh", "Thôn", "Địa chỉ"]]
+    rows += [[f"Nguyễn Văn {i}", "Nam", 1950 + i % 50, f"Thôn {i % 10}", f"Số {i}"]
+             for i in range(5000)]
+    path = make_book(tmp_path / "big.xlsx", rows)
+    start = datetime.datetime.now()
+    table = read_table(path, SPECS)
+    assert len(table.rows) == 5000 and not table.all_problems()
+    assert (datetime.datetime.now() - start).total_seconds() < 5
