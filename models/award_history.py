@@ -1,0 +1,222 @@
+"""What the records say happened: awards in force, a subject's history, register, reward fund."""
+import datetime
+from collections import defaultdict
+
+from peewee import fn
+
+from . import settings, vntext
+from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
+                       Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
+                       Unit)
+from .subjects import display_name, subject_kind
+
+IN_FORCE = "issued"   # decisions whose awards count (corrected/revoked ones no longer do)
+STATE_NAMES = {"draft": "Dự thảo", "issued": "Đã ban hành", "corrected": "Đã được điều chỉnh",
+               "revoked": "Đã bị thu hồi"}
+KIND_NAMES = {"award": "Khen thưởng", "amend": "Điều chỉnh", "revoke": "Thu hồi"}
+
+
+def award_year():
+    """SQL expression: the year an award counts for (period year, else decision year)."""
+    return fn.COALESCE(Decision.period_year, Decision.year)
+
+
+def awards_in_force():
+    """Query of Award rows (with Decision and Title) of issued decisions still in force."""
+    return (Award.select(Award, Decision, Title).join(Decision).switch(Award).join(Title)
+            .where(Decision.state == IN_FORCE))
+
+
+def subject_key(row):
+    """('unit'|'person'|'household', id) of a row with the three subject foreign keys."""
+    if row.unit_id is not None:
+        return (UNIT, row.unit_id)
+    if row.person_id is not None:
+        return (PERSON, row.person_id)
+    return (HOUSEHOLD, row.household_id)
+
+
+def title_years(*, kinds=("title",), codes=None):
+    """{subject_key: {year: [title names]}} of awards in force (titles only by default)."""
+    query = awards_in_force()
+    if kinds:
+        query = query.where(Title.kind.in_(list(kinds)))
+    if codes:
+        query = query.where(Title.code.in_(list(codes)))
+    out = defaultdict(lambda: defaultdict(list))
+    for award in query:
+        year = award.decision.period_year or award.decision.year
+        out[subject_key(award)][year].append(award.title.name)
+    return out
+
+
+def consecutive_run(years, end):
+    """The consecutive years in ``years`` ending at ``end`` (oldest first); [] if end missing."""
+    run = []
+    year = end
+    while year in years:
+        run.insert(0, year)
+        year -= 1
+    return run
+
+
+def format_run(run):
+    if not run:
+        return "Chưa có năm nào"
+    span = f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0])
+    return f"{span} ({len(run)} năm liên tục)"
+
+
+def _subject_object(kind, ident):
+    model = {UNIT: Unit, PERSON: Person, HOUSEHOLD: Household}[kind]
+    return model.get_or_none(model.id == ident)
+
+
+def upward_qualifiers(*, year, years=None, subject_kind=None):
+    """Who has titles in ``years`` (setting ``upward_years``) consecutive years ending at ``year``.
+
+    Returns dicts: kind, kind_label, id, name, place, years (list), titles (text), run_text.
+    """
+    needed = int(years or settings.get("upward_years") or 2)
+    out = []
+    for key, by_year in title_years().items():
+        kind, ident = key
+        if subject_kind and kind != subject_kind:
+            continue
+        run = consecutive_run(set(by_year), year)
+        if len(run) < needed:
+            continue
+        obj = _subject_object(kind, ident)
+        if obj is None:
+            continue
+        titles = "; ".join(f"{y}: {', '.join(by_year[y])}" for y in run)
+        out.append({"kind": kind, "kind_label": SUBJECT_KINDS[kind], "id": ident,
+                    "name": display_name(obj), "place": place_of(obj), "years": run,
+                    "count": len(run), "titles": titles, "run_text": format_run(run)})
+    out.sort(key=lambda r: (-r["count"], r["kind"], vntext.name_sort_key(r["name"])))
+    return out
+
+
+def place_of(obj):
+    """Unit or address as a list prints it: a person's unit, a household's village/address."""
+    if isinstance(obj, Person):
+        return obj.unit.name if obj.unit_id else ""
+    if isinstance(obj, Household):
+        parts = [obj.address, obj.village.name if obj.village_id else ""]
+        return ", ".join(p for p in parts if p)
+    if isinstance(obj, Unit):
+        return obj.parent.name if obj.parent_id else ""
+    return ""
+
+
+# --------------------------------------------------------------------------- history
+
+def subject_history(subject):
+    """Every registration, score and award of one subject, grouped by year (newest first).
+
+    Returns ``[{"year": Y, "registrations": [...], "scores": [...], "awards": [...]}]``.
+    """
+    kind = subject_kind(subject)
+    field = kind
+    years = defaultdict(lambda: {"registrations": [], "scores": [], "awards": []})
+    regs = (Registration.select().where(getattr(Registration, field) == subject)
+            .order_by(Registration.year))
+    state_names = {"draft": "Nháp", "submitted": "Đã gửi", "accepted": "Đã duyệt",
+                   "returned": "Trả lại"}
+    for reg in regs:
+        titles = [rt.title.name for rt in RegistrationTitle.select(RegistrationTitle, Title)
+                  .join(Title).where(RegistrationTitle.registration == reg)]
+        years[reg.year]["registrations"].append({
+            "movement": reg.movement.name, "titles": ", ".join(titles),
+            "state": state_names.get(reg.state, reg.state),
+            "date": vntext.format_date(reg.reg_date)})
+    sheets = (ScoreSheet.select(ScoreSheet, CriteriaSet).join(CriteriaSet)
+              .where(getattr(ScoreSheet, field) == subject))
+    for sheet in sheets:
+        years[sheet.criteria_set.year]["scores"].append({
+            "criteria_set": sheet.criteria_set.name,
+            "total": sheet.total if sheet.total is not None else sheet.self_total,
+            "band": sheet.band, "rank": sheet.rank, "state": sheet.state})
+    awards = (Award.select(Award, Decision, Title).join(Decision).switch(Award).join(Title)
+              .where(getattr(Award, field) == subject)
+              .where(Decision.state != "draft").order_by(Decision.date))
+    for award in awards:
+        d = award.decision
+        years[d.period_year or d.year]["awards"].append({
+            "title": award.title.name, "number": d.number, "date": vntext.format_date(d.date),
+            "register_no": award.register_no, "amount": award.amount, "paid": award.paid,
+            "state": STATE_NAMES.get(d.state, d.state), "in_force": d.state == IN_FORCE})
+    return [{"year": y, **years[y]} for y in sorted(years, reverse=True)]
+
+
+def search_subjects(text, *, limit=200):
+    """Units, people and households whose name matches ``text`` accent-insensitively."""
+    key = vntext.fold(text or "")
+    if not key:
+        return []
+    out = []
+    for model, kind in ((Unit, UNIT), (Person, PERSON), (Household, HOUSEHOLD)):
+        query = model.select().where(model.name_key.contains(key)).limit(limit)
+        for obj in query:
+            out.append({"kind": kind, "kind_label": SUBJECT_KINDS[kind], "id": obj.id,
+                        "name": display_name(obj), "place": place_of(obj), "object": obj})
+    out.sort(key=lambda r: (not r["name"].lower().startswith(text.strip().lower()),
+                            vntext.name_sort_key(r["name"])))
+    return out[:limit]
+
+
+# --------------------------------------------------------------------------- register & fund
+
+def register_rows(*, year=None, search=None, title_id=None, include_superseded=True):
+    """The register (sổ vàng): awards of non-draft decisions, in register order."""
+    query = (Award.select(Award, Decision, Title).join(Decision).switch(Award).join(Title)
+             .where(Decision.state != "draft", Award.register_no.is_null(False)))
+    if year:
+        query = query.where(Award.register_year == year)
+    if title_id:
+        query = query.where(Award.title == title_id)
+    if not include_superseded:
+        query = query.where(Decision.state == IN_FORCE)
+    key = vntext.fold(search) if search else ""
+    rows = []
+    for a in query.order_by(Award.register_year, Award.register_no):
+        if key and key not in vntext.fold(f"{a.display_name} {a.place} {a.decision.number}"):
+            continue
+        rows.append({
+            "id": a.id, "register_year": a.register_year, "register_no": a.register_no,
+            "name": a.display_name, "kind": subject_key(a)[0],
+            "kind_label": SUBJECT_KINDS[subject_key(a)[0]], "place": a.place,
+            "position": a.position, "title": a.title.name, "achievement": a.achievement,
+            "number": a.decision.number, "date": a.decision.date, "amount": a.amount,
+            "paid": a.paid, "decision_id": a.decision_id,
+            "state": STATE_NAMES.get(a.decision.state, a.decision.state)})
+    return rows
+
+
+def fund_totals(*, year=None):
+    """Reward fund: {"by_decision": [...], "by_title": [...], "by_year": [...]} (paid money)."""
+    base = (Award.select().join(Decision).where(Decision.state == IN_FORCE, Award.paid == True))  # noqa: E712
+    if year:
+        base = base.where(Decision.year == year)
+    by_decision = (base.select(Decision.id, Decision.number, Decision.date,
+                               fn.COUNT(Award.id).alias("n"), fn.SUM(Award.amount).alias("s"))
+                   .group_by(Decision.id).order_by(Decision.date, Decision.seq))
+    by_title = (base.select(Title.name, Title.subject_kind, fn.COUNT(Award.id).alias("n"),
+                            fn.SUM(Award.amount).alias("s"))
+                .switch(Award).join(Title).group_by(Title.id).order_by(Title.subject_kind, Title.rank.desc()))
+    by_year = (base.select(Decision.year, fn.COUNT(Award.id).alias("n"),
+                           fn.SUM(Award.amount).alias("s"))
+               .group_by(Decision.year).order_by(Decision.year))
+    return {
+        "by_decision": [{"id": r.decision.id, "number": r.decision.number,
+                         "date": r.decision.date, "count": r.n, "total": r.s or 0}
+                        for r in by_decision],
+        "by_title": [{"title": r.title.name, "kind_label": SUBJECT_KINDS[r.title.subject_kind],
+                      "count": r.n, "total": r.s or 0} for r in by_title],
+        "by_year": [{"year": r.decision.year, "count": r.n, "total": r.s or 0}
+                    for r in by_year],
+    }
+
+
+def today():
+    return datetime.date.today()

@@ -1,0 +1,300 @@
+"""Candidates for the council (bình xét): built from the records, with eligibility warnings."""
+import json
+import math
+from collections import defaultdict
+
+from . import catalogue, settings, vntext
+from .award_history import (consecutive_run, format_run, place_of, subject_key, title_years)
+from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, CriteriaSet,
+                       Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
+                       Vote)
+from .errors import ConflictError, ValidationError
+from .service import audit, service, snapshot
+from .subjects import display_name, subject_fields, subject_kind, subject_of
+
+# Catalogue codes the checks of DOMAIN.md §3 refer to (seeded defaults).
+LDTT, CSTDCS, TTLDTT, TTLDXS = "LDTT", "CSTDCS", "TTLDTT", "TTLDXS"
+SHARE_TITLES = (TTLDTT, TTLDXS)
+EXCELLENT_BAND = "Xuất sắc"
+CANDIDATE_STATES = ("submitted", "accepted")
+
+
+def _sheets_by_unit(movement, year):
+    """{unit_id: ScoreSheet} of the unit score sheets of this movement (or no movement) and year."""
+    query = (ScoreSheet.select(ScoreSheet, CriteriaSet).join(CriteriaSet)
+             .where(CriteriaSet.year == year, ScoreSheet.unit.is_null(False))
+             .where((CriteriaSet.movement == movement) | CriteriaSet.movement.is_null()))
+    out = {}
+    for sheet in query:
+        current = out.get(sheet.unit_id)
+        # prefer the movement's own table over a general one, and a finalised sheet
+        rank = (sheet.criteria_set.movement_id is not None, sheet.state == "finalised")
+        if current is None or rank > current[0]:
+            out[sheet.unit_id] = (rank, sheet)
+    return {k: v[1] for k, v in out.items()}
+
+
+def _qualifying_bands():
+    return {vntext.fold(b) for b in (settings.get("qualifying_bands") or [])}
+
+
+def _unit_of_subject(kind, obj):
+    if kind == UNIT:
+        return obj.id
+    if kind == PERSON:
+        return obj.unit_id
+    return obj.village_id
+
+
+@service("clerk")
+def build_candidates(*, actor, movement, year):
+    """Add the candidates the records give for ``movement``/``year``; keep the clerk's edits.
+
+    Units: a registration (submitted or accepted) for the title and a band among the
+    setting ``qualifying_bands`` (or no score yet — then a warning says so). People and
+    households: a registration for the title; their unit's result shows as a warning.
+    Returns {"added": n, "dropped": n, "total": n}.
+    """
+    sheets = _sheets_by_unit(movement, year)
+    good = _qualifying_bands()
+    wanted = {}
+    query = (RegistrationTitle.select(RegistrationTitle, Registration, Title)
+             .join(Registration).switch(RegistrationTitle).join(Title)
+             .where(Registration.movement == movement, Registration.year == year,
+                    Registration.state.in_(CANDIDATE_STATES)))
+    for rt in query:
+        reg = rt.registration
+        kind, ident = subject_key(reg)
+        if kind == UNIT:
+            sheet = sheets.get(ident)
+            if sheet is not None and sheet.band and vntext.fold(sheet.band) not in good:
+                continue
+        wanted[(kind, ident, rt.title_id)] = reg
+    existing = {}
+    for cand in Candidate.select().where(Candidate.movement == movement, Candidate.year == year):
+        existing[subject_key(cand) + (cand.title_id,)] = cand
+    rows = []
+    for key in wanted:
+        if key not in existing:
+            kind, ident, title_id = key
+            rows.append({"movement": movement.id, "year": year, "title": title_id,
+                         "source": "auto", "unit": ident if kind == UNIT else None,
+                         "person": ident if kind == PERSON else None,
+                         "household": ident if kind == HOUSEHOLD else None,
+                         "uuid": _uuid()})
+    for start in range(0, len(rows), 500):
+        Candidate.insert_many(rows[start:start + 500]).execute()
+    dropped = 0
+    for key, cand in existing.items():
+        if cand.source == "auto" and key not in wanted and not cand.removed:
+            if Vote.select().where(Vote.candidate == cand).exists():
+                continue
+            cand.delete_instance()
+            dropped += 1
+    total = refresh_warnings(movement=movement, year=year)
+    audit(actor, "build_candidates", "candidate", new={"movement": movement.id, "year": year,
+                                                       "added": len(rows), "dropped": dropped})
+    return {"added": len(rows), "dropped": dropped, "total": total}
+
+
+def _uuid():
+    from .fields import new_uuid
+    return new_uuid()
+
+
+@service("clerk")
+def add_candidate(*, actor, movement, year, subject, title, reason):
+    """The clerk adds a candidate by hand (reason required); restores a removed one."""
+    reason = vntext.clean_text(reason)
+    if not reason:
+        raise ValidationError("Hãy ghi lý do thêm vào danh sách đề nghị.", field="reason")
+    kind = subject_kind(subject)
+    unit_kind = subject.kind.code if kind == UNIT else None
+    if not catalogue.title_allows(title, subject_kind=kind, unit_kind_code=unit_kind):
+        raise ValidationError(
+            f"Danh hiệu/hình thức '{title.name}' không dành cho "
+            f"{SUBJECT_KINDS[kind].lower()} '{display_name(subject)}'.", field="title")
+    fields = subject_fields(subject)
+    cand = (Candidate.select().where(Candidate.movement == movement, Candidate.year == year,
+                                     Candidate.title == title)
+            .where(getattr(Candidate, kind) == subject).first())
+    if cand is not None and not cand.removed:
+        raise ConflictError(f"'{display_name(subject)}' đã có trong danh sách đề nghị "
+                            f"'{title.name}' năm {year}.")
+    if cand is not None:
+        old = snapshot(cand)
+        cand.removed, cand.reason = False, reason
+        cand.save()
+        audit(actor, "restore_candidate", cand, old=old, new=snapshot(cand), reason=reason)
+    else:
+        cand = Candidate.create(movement=movement, year=year, title=title, source="manual",
+                                reason=reason, **fields)
+        audit(actor, "add_candidate", cand, new=snapshot(cand), reason=reason)
+    refresh_warnings(movement=movement, year=year)
+    return Candidate.get_by_id(cand.id)
+
+
+@service("clerk")
+def remove_candidate(*, actor, candidate, reason):
+    """Take a candidate off the list (kept with its reason, so the record shows why)."""
+    reason = vntext.clean_text(reason)
+    if not reason:
+        raise ValidationError("Hãy ghi lý do đưa ra khỏi danh sách đề nghị.", field="reason")
+    if candidate.removed:
+        raise ConflictError("Đối tượng này đã được đưa ra khỏi danh sách.")
+    old = snapshot(candidate)
+    candidate.removed, candidate.reason = True, reason
+    candidate.save()
+    audit(actor, "remove_candidate", candidate, old=old, new=snapshot(candidate), reason=reason)
+    refresh_warnings(movement=candidate.movement, year=candidate.year)
+    return candidate
+
+
+# --------------------------------------------------------------------------- warnings
+
+def _title_codes():
+    return {t.id: t.code for t in Title.select(Title.id, Title.code)}
+
+
+def refresh_warnings(*, movement, year):
+    """Recompute and store the warnings of every candidate of ``movement``/``year``."""
+    cands = list(Candidate.select(Candidate, Title).join(Title)
+                 .where(Candidate.movement == movement, Candidate.year == year))
+    warnings = compute_warnings(cands, movement=movement, year=year)
+    for cand in cands:
+        text = json.dumps(warnings.get(cand.id, []), ensure_ascii=False)
+        if text != cand.warnings:
+            Candidate.update(warnings=text).where(Candidate.id == cand.id).execute()
+    return len(cands)
+
+
+def compute_warnings(cands, *, movement, year):
+    """{candidate_id: [warning, …]} from the records (DOMAIN.md §3); never blocks."""
+    codes = _title_codes()
+    active = [c for c in cands if not c.removed]
+    sheets = _sheets_by_unit(movement, year)
+    share_pct = int(settings.get("collective_ldtt_share") or 70)
+    ldtt_people = {c.person_id for c in active if codes.get(c.title_id) == LDTT and c.person_id}
+    history = title_years()
+    ldtt_people |= {ident for (kind, ident), by_year in title_years(codes=[LDTT]).items()
+                    if kind == PERSON and year in by_year}
+    regs = {}
+    for reg in Registration.select().where(Registration.movement == movement,
+                                           Registration.year == year):
+        regs[subject_key(reg)] = reg
+    members = defaultdict(int)
+    members_ldtt = defaultdict(int)
+    for pid, uid in Person.select(Person.id, Person.unit).where(Person.active == True).tuples():  # noqa: E712
+        if uid is not None:
+            members[uid] += 1
+            if pid in ldtt_people:
+                members_ldtt[uid] += 1
+    counts = defaultdict(int)
+    for c in active:
+        counts[codes.get(c.title_id)] += 1
+    caps = settings.get("title_caps") or {}
+    needed_years = int(settings.get("upward_years") or 2)
+    out = {}
+    for c in cands:
+        w = []
+        kind, ident = subject_key(c)
+        code = codes.get(c.title_id)
+        reg = regs.get((kind, ident))
+        if reg is None:
+            w.append(f"Chưa đăng ký thi đua năm {year}.")
+        elif reg.state != "accepted":
+            w.append("Bản đăng ký thi đua chưa được duyệt.")
+        unit_id = _unit_of_subject(kind, subject_of(c))
+        sheet = sheets.get(unit_id) if unit_id else None
+        owner = "Đơn vị" if kind == UNIT else ("Đơn vị công tác" if kind == PERSON else "Thôn/tổ")
+        if kind == UNIT or unit_id:
+            if sheet is None or not sheet.band:
+                w.append(f"{owner} chưa có kết quả chấm điểm, xếp loại năm {year}.")
+            else:
+                if sheet.state != "finalised":
+                    w.append(f"Kết quả chấm điểm của {owner.lower()} chưa được chốt.")
+                if kind != UNIT and vntext.fold(sheet.band) not in _qualifying_bands():
+                    w.append(f"{owner} chỉ xếp loại {sheet.band}.")
+                if code == TTLDXS and vntext.fold(sheet.band) != vntext.fold(EXCELLENT_BAND):
+                    w.append(f"Danh hiệu này cần xếp loại {EXCELLENT_BAND}; đơn vị xếp loại "
+                             f"{sheet.band}.")
+        if code in SHARE_TITLES and kind == UNIT:
+            total, good = members[ident], members_ldtt[ident]
+            if total == 0:
+                w.append(f"Chưa có danh sách thành viên để kiểm tra tỷ lệ {share_pct} % "
+                         "đạt Lao động tiên tiến.")
+            elif good * 100 < share_pct * total:
+                w.append(f"Chỉ {good}/{total} thành viên ({_pct(good, total)} %) đạt Lao động "
+                         f"tiên tiến; cần từ {share_pct} % trở lên.")
+        if code == CSTDCS and kind == PERSON and ident not in ldtt_people:
+            w.append(f"Chưa có danh hiệu Lao động tiên tiến năm {year} (điều kiện của Chiến sĩ "
+                     "thi đua cơ sở).")
+        cap = caps.get(code) if code else None
+        if cap and not c.removed:
+            base = counts.get(cap.get("of"), 0)
+            limit = math.floor(base * float(cap.get("max_pct", 0)) / 100)
+            if counts[code] > limit:
+                w.append(f"Số đề nghị '{c.title.name}' ({counts[code]}) vượt giới hạn "
+                         f"{cap.get('max_pct')} % của {base} (tối đa {limit}).")
+        if c.title.conferred_by != "commune":
+            run = _run_for(history.get((kind, ident), {}), year)
+            if len(run) < needed_years:
+                w.append(f"Đề nghị cấp trên: mới có danh hiệu {format_run(run).lower()}; "
+                         f"thường cần {needed_years} năm liên tục.")
+        out[c.id] = w
+    return out
+
+
+def _pct(part, whole):
+    return vntext.format_decimal(round(100 * part / whole, 1))
+
+
+def _run_for(by_year, year):
+    """Consecutive title years up to ``year`` (or up to the year before when not yet decided)."""
+    years = set(by_year)
+    return consecutive_run(years, year if year in years else year - 1)
+
+
+# --------------------------------------------------------------------------- look-ups
+
+def candidates(*, movement, year, include_removed=True):
+    query = (Candidate.select(Candidate, Title).join(Title)
+             .where(Candidate.movement == movement, Candidate.year == year))
+    if not include_removed:
+        query = query.where(Candidate.removed == False)  # noqa: E712
+    return list(query)
+
+
+def candidate_rows(*, movement, year, include_removed=True):
+    """Rows for the candidates table: name, place, title, warnings, years, vote result."""
+    history = title_years()
+    votes = {}
+    for vote in Vote.select().join(Candidate).where(Candidate.movement == movement,
+                                                   Candidate.year == year):
+        votes[vote.candidate_id] = vote
+    rows = []
+    for c in candidates(movement=movement, year=year, include_removed=include_removed):
+        subject = subject_of(c)
+        kind, ident = subject_key(c)
+        vote = votes.get(c.id)
+        run = _run_for(history.get((kind, ident), {}), year)
+        rows.append({
+            "id": c.id, "kind": kind, "kind_label": SUBJECT_KINDS[kind],
+            "subject_id": ident, "name": display_name(subject), "place": place_of(subject),
+            "title": c.title.name, "title_id": c.title_id, "source": c.source,
+            "removed": c.removed, "reason": c.reason,
+            "warnings": json.loads(c.warnings or "[]"),
+            "years": run, "years_text": format_run(run) if run else "",
+            "votes_for": vote.votes_for if vote else None,
+            "percent": vote.percent if vote else None,
+            "passed": vote.passed if vote else None,
+        })
+    order = {PERSON: 0, UNIT: 1, HOUSEHOLD: 2}
+    rows.sort(key=lambda r: (order[r["kind"]], r["removed"], vntext.name_sort_key(r["name"])))
+    return rows
+
+
+def movements_for(year):
+    """Movements that cover ``year`` (for choosers)."""
+    return list(Movement.select().where(Movement.year_from <= year, Movement.year_to >= year)
+                .order_by(Movement.kind, Movement.name))

@@ -1,0 +1,197 @@
+"""The council's meeting (bình xét): members, votes per candidate, percentage and outcome."""
+import datetime
+from decimal import Decimal, ROUND_HALF_UP
+
+from . import settings, vntext
+from .entities import Candidate, Meeting, Vote
+from .errors import ConflictError, ValidationError
+from .service import audit, diff, service, snapshot
+
+BASES = {"present": "số thành viên có mặt", "total": "tổng số thành viên"}
+
+
+def vote_outcome(votes_for, *, members_total, members_present, basis, threshold_pct):
+    """(percent as Decimal with 2 places, passed) — pure; passed means ≥ threshold."""
+    base = members_present if basis == "present" else members_total
+    if base <= 0:
+        return Decimal("0.00"), False
+    percent = (Decimal(votes_for) * 100 / Decimal(base)).quantize(Decimal("0.01"),
+                                                                ROUND_HALF_UP)
+    passed = Decimal(votes_for) * 100 >= Decimal(str(threshold_pct)) * base
+    return percent, passed
+
+
+def _int(value, label, field):
+    try:
+        number = int(vntext.parse_number(value)) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, ValidationError):
+        raise ValidationError(f"{label} phải là số nguyên.", field=field)
+    if number < 0:
+        raise ValidationError(f"{label} không được âm.", field=field)
+    return number
+
+
+def _clean_meeting(values):
+    out = {}
+    date = values.get("date")
+    if date is not None and not isinstance(date, datetime.date):
+        date = vntext.parse_date(date, field="date")
+    if date is None:
+        raise ValidationError("Hãy nhập ngày họp.", field="date")
+    out["date"] = date
+    out["place"] = vntext.clean_text(values.get("place", ""))
+    out["chair"] = vntext.validate_name(values.get("chair") or "", label="Chủ trì cuộc họp",
+                                        field="chair")
+    out["secretary"] = vntext.validate_name(values.get("secretary") or "", label="Thư ký",
+                                            field="secretary")
+    total = _int(values.get("members_total"), "Tổng số thành viên hội đồng", "members_total")
+    present = _int(values.get("members_present"), "Số thành viên có mặt", "members_present")
+    if total == 0:
+        raise ValidationError("Tổng số thành viên hội đồng phải lớn hơn 0.", field="members_total")
+    if present > total:
+        raise ValidationError(f"Số thành viên có mặt ({present}) không thể nhiều hơn tổng số "
+                              f"thành viên ({total}).", field="members_present")
+    if present == 0:
+        raise ValidationError("Số thành viên có mặt phải lớn hơn 0.", field="members_present")
+    out["members_total"], out["members_present"] = total, present
+    basis = values.get("basis") or settings.get("vote_basis") or "present"
+    if basis not in BASES:
+        raise ValidationError("Cách tính tỷ lệ phải theo số có mặt hoặc tổng số thành viên.",
+                              field="basis")
+    out["basis"] = basis
+    threshold = values.get("threshold_pct")
+    if threshold in (None, ""):
+        threshold = settings.get("vote_threshold_pct")
+    threshold = vntext.parse_number(str(threshold)) if not isinstance(threshold, (int, Decimal)) \
+        else Decimal(threshold)
+    if not 0 < threshold <= 100:
+        raise ValidationError("Tỷ lệ phiếu tối thiểu phải từ trên 0 đến 100 %.",
+                              field="threshold_pct")
+    out["threshold_pct"] = threshold
+    out["secret"] = bool(values.get("secret", True))
+    return out
+
+
+@service("clerk")
+def create_meeting(*, actor, movement, year, **values):
+    """Record a council meeting: date, place, chair, secretary, members, basis, threshold."""
+    meeting = Meeting.create(movement=movement, year=year, **_clean_meeting(values))
+    audit(actor, "create_meeting", meeting, new=snapshot(meeting))
+    return meeting
+
+
+@service("clerk")
+def update_meeting(*, actor, meeting, **values):
+    """Change a meeting; the votes already entered are re-checked and their outcome recomputed."""
+    merged = {k: getattr(meeting, k) for k in ("date", "place", "chair", "secretary",
+                                               "members_total", "members_present", "basis",
+                                               "threshold_pct", "secret")}
+    merged.update(values)
+    old = snapshot(meeting)
+    for key, value in _clean_meeting(merged).items():
+        setattr(meeting, key, value)
+    for vote in meeting.votes:
+        _check_counts(meeting, vote.votes_for, vote.votes_against, vote.candidate)
+    meeting.save()
+    for vote in Vote.select().where(Vote.meeting == meeting):
+        vote.percent, vote.passed = _outcome(meeting, vote.votes_for)
+        vote.save()
+    before, after = diff(old, snapshot(meeting))
+    if after:
+        audit(actor, "update_meeting", meeting, old=before, new=after)
+    return meeting
+
+
+def _outcome(meeting, votes_for):
+    return vote_outcome(votes_for, members_total=meeting.members_total,
+                        members_present=meeting.members_present, basis=meeting.basis,
+                        threshold_pct=meeting.threshold_pct)
+
+
+def _check_counts(meeting, votes_for, votes_against, candidate):
+    from .subjects import display_name, subject_of
+    if votes_for + votes_against > meeting.members_present:
+        raise ValidationError(
+            f"{display_name(subject_of(candidate))}: số phiếu đồng ý ({votes_for}) và không "
+            f"đồng ý ({votes_against}) cộng lại nhiều hơn số thành viên có mặt "
+            f"({meeting.members_present}). Hãy kiểm tra lại phiếu.", field="votes_for")
+
+
+def _record(actor, meeting, candidate, votes_for, votes_against):
+    if candidate.movement_id != meeting.movement_id or candidate.year != meeting.year:
+        raise ValidationError("Đối tượng này không thuộc phong trào/năm của cuộc họp.")
+    if candidate.removed:
+        raise ConflictError("Đối tượng đã bị đưa ra khỏi danh sách đề nghị; không bỏ phiếu được.")
+    votes_for = _int(votes_for, "Số phiếu đồng ý", "votes_for")
+    votes_against = _int(votes_against or 0, "Số phiếu không đồng ý", "votes_against")
+    _check_counts(meeting, votes_for, votes_against, candidate)
+    percent, passed = _outcome(meeting, votes_for)
+    vote = Vote.get_or_none(Vote.meeting == meeting, Vote.candidate == candidate)
+    if vote is None:
+        vote = Vote.create(meeting=meeting, candidate=candidate, votes_for=votes_for,
+                           votes_against=votes_against, percent=percent, passed=passed)
+        audit(actor, "record_vote", vote, new=snapshot(vote))
+    else:
+        old = snapshot(vote)
+        vote.votes_for, vote.votes_against = votes_for, votes_against
+        vote.percent, vote.passed = percent, passed
+        vote.save()
+        before, after = diff(old, snapshot(vote))
+        if after:
+            audit(actor, "record_vote", vote, old=before, new=after)
+    return vote
+
+
+@service("clerk")
+def record_vote(*, actor, meeting, candidate, votes_for, votes_against=0):
+    """Votes for one candidate; percentage and outcome follow the meeting's basis/threshold."""
+    return _record(actor, meeting, candidate, votes_for, votes_against)
+
+
+@service("clerk")
+def record_votes(*, actor, meeting, votes):
+    """Many votes in one transaction: ``votes`` is [(candidate, votes_for, votes_against)]."""
+    return [_record(actor, meeting, c, f, a) for c, f, a in votes]
+
+
+@service("clerk")
+def delete_meeting(*, actor, meeting):
+    from .entities import Decision
+    if Decision.select().where(Decision.meeting == meeting, Decision.state != "draft").exists():
+        raise ConflictError("Cuộc họp này là căn cứ của quyết định đã ban hành; không xóa được.")
+    old = snapshot(meeting)
+    meeting.delete_instance(recursive=False)
+    audit(actor, "delete_meeting", "meeting", entity_id=old["id"], old=old)
+
+
+def meetings(*, movement=None, year=None):
+    query = Meeting.select().order_by(Meeting.date.desc(), Meeting.id.desc())
+    if movement is not None:
+        query = query.where(Meeting.movement == movement)
+    if year is not None:
+        query = query.where(Meeting.year == year)
+    return list(query)
+
+
+def passed_candidates(meeting):
+    """Candidates whose vote at ``meeting`` passed (not removed), in list order."""
+    return list(Candidate.select().join(Vote).where(Vote.meeting == meeting,
+                                                    Vote.passed == True,  # noqa: E712
+                                                    Candidate.removed == False))  # noqa: E712
+
+
+def vote_rows(meeting):
+    """Rows for the minutes: every candidate of the meeting's movement/year with its vote."""
+    from .candidates import candidate_rows
+    votes = {v.candidate_id: v for v in Vote.select().where(Vote.meeting == meeting)}
+    rows = []
+    for row in candidate_rows(movement=meeting.movement, year=meeting.year,
+                              include_removed=False):
+        vote = votes.get(row["id"])
+        row = dict(row)
+        row.update(votes_for=vote.votes_for if vote else None,
+                   votes_against=vote.votes_against if vote else None,
+                   percent=vote.percent if vote else None,
+                   passed=vote.passed if vote else None)
+        rows.append(row)
+    return rows

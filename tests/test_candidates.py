@@ -1,0 +1,111 @@
+"""Candidates built from registrations and scores, with the warnings of DOMAIN.md §3."""
+import json
+
+import pytest
+
+from models import candidates, catalogue, settings
+from models.entities import Candidate
+from models.errors import ConflictError, PermissionDenied, ValidationError
+from tests.decision_fixtures import YEAR, make_year
+
+
+def _rows(org):
+    return candidates.candidate_rows(movement=org["movement"], year=YEAR)
+
+
+def _find(rows, name, title):
+    return next(r for r in rows if r["name"] == name and r["title"] == title)
+
+
+def test_build_from_registrations_and_bands(database, clerk):
+    org = make_year(clerk)
+    result = candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    rows = _rows(org)
+    names = {(r["name"], r["title"]) for r in rows}
+    # Tổ dân phố 1 is only "Khá": registered but not a candidate
+    assert ("Tổ dân phố 1", "Thôn, tổ dân phố văn hóa") not in names
+    assert ("Thôn Đông Hòa", "Thôn, tổ dân phố văn hóa") in names
+    assert ("Trường Tiểu học Tân Lập", "Tập thể lao động tiên tiến") in names
+    assert ("Nguyễn Văn An", "Chiến sĩ thi đua cơ sở") in names
+    assert ("Hoàng Thị Em", "Giấy khen của Chủ tịch Ủy ban nhân dân xã") in names
+    assert result["added"] == len(rows) == 8
+    # order: individuals, then collectives, then households
+    assert [r["kind"] for r in rows] == sorted((r["kind"] for r in rows),
+                                               key=["person", "unit", "household"].index)
+    # building again adds nothing and keeps the list
+    again = candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    assert again["added"] == 0 and again["total"] == 8
+
+
+def test_warnings_from_the_records(database, clerk):
+    org = make_year(clerk)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    rows = _rows(org)
+    binh = _find(rows, "Trần Thị Bình", "Chiến sĩ thi đua cơ sở")
+    assert any("Lao động tiên tiến" in w for w in binh["warnings"])
+    an = _find(rows, "Nguyễn Văn An", "Chiến sĩ thi đua cơ sở")
+    assert not any("điều kiện của Chiến sĩ" in w for w in an["warnings"])
+    school = _find(rows, "Trường Tiểu học Tân Lập", "Tập thể lao động tiên tiến")
+    # An is LĐTT, Bình is not: 1/2 = 50 % < 70 %
+    assert any("1/2" in w and "70 %" in w for w in school["warnings"])
+    cuong = _find(rows, "Lê Đức Cường", "Lao động tiên tiến")
+    assert "Bản đăng ký thi đua chưa được duyệt." in cuong["warnings"]
+    em = _find(rows, "Hoàng Thị Em", "Giấy khen của Chủ tịch Ủy ban nhân dân xã")
+    assert any("Khá" in w for w in em["warnings"])      # her village is only "Khá"
+    # the share is a setting
+    settings.update_settings(actor=_leader(), values={"collective_ldtt_share": 50})
+    candidates.refresh_warnings(movement=org["movement"], year=YEAR)
+    school = _find(_rows(org), "Trường Tiểu học Tân Lập", "Tập thể lao động tiên tiến")
+    assert not any("thành viên" in w for w in school["warnings"])
+
+
+def _leader():
+    from models.entities import User
+    return User.create(username="ld2", full_name="Lãnh đạo", role="leader",
+                       password_hash="x")
+
+
+def test_caps_are_configurable_and_none_by_default(database, clerk):
+    org = make_year(clerk)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    assert not any("vượt giới hạn" in w for r in _rows(org) for w in r["warnings"])
+    settings.update_settings(actor=_leader(),
+                             values={"title_caps": {"CSTDCS": {"of": "LDTT", "max_pct": 50}}})
+    candidates.refresh_warnings(movement=org["movement"], year=YEAR)
+    # 2 CSTĐCS against 2 LĐTT at 50 % → at most 1
+    capped = [r for r in _rows(org) if any("vượt giới hạn" in w for w in r["warnings"])]
+    assert {r["title"] for r in capped} == {"Chiến sĩ thi đua cơ sở"} and len(capped) == 2
+
+
+def test_add_and_remove_need_a_reason(database, clerk, viewer):
+    org = make_year(clerk)
+    mv = org["movement"]
+    candidates.build_candidates(actor=clerk, movement=mv, year=YEAR)
+    v2 = org["villages"][1]
+    tdpvh = catalogue.title_by_code("TDPVH")
+    with pytest.raises(ValidationError):
+        candidates.add_candidate(actor=clerk, movement=mv, year=YEAR, subject=v2, title=tdpvh,
+                                 reason="  ")
+    with pytest.raises(PermissionDenied):
+        candidates.add_candidate(actor=viewer, movement=mv, year=YEAR, subject=v2,
+                                 title=tdpvh, reason="x")
+    cand = candidates.add_candidate(actor=clerk, movement=mv, year=YEAR, subject=v2,
+                                    title=tdpvh, reason="Hội đồng đề nghị bổ sung")
+    assert cand.source == "manual"
+    with pytest.raises(ConflictError):
+        candidates.add_candidate(actor=clerk, movement=mv, year=YEAR, subject=v2, title=tdpvh,
+                                 reason="lần hai")
+    # a title that does not fit the subject
+    with pytest.raises(ValidationError) as err:
+        candidates.add_candidate(actor=clerk, movement=mv, year=YEAR, subject=org["office"],
+                                 title=tdpvh, reason="x")
+    assert "không dành cho" in str(err.value)
+    with pytest.raises(ValidationError):
+        candidates.remove_candidate(actor=clerk, candidate=cand, reason="")
+    candidates.remove_candidate(actor=clerk, candidate=cand, reason="Có đơn thư")
+    row = _find(_rows(org), "Tổ dân phố 1", "Thôn, tổ dân phố văn hóa")
+    assert row["removed"] and row["reason"] == "Có đơn thư"
+    # a rebuild keeps the clerk's removal
+    candidates.build_candidates(actor=clerk, movement=mv, year=YEAR)
+    assert Candidate.get_by_id(cand.id).removed
+    assert json.loads(Candidate.get_by_id(cand.id).warnings) is not None
