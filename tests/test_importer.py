@@ -225,3 +225,26 @@ def test_batch_import_exit_codes(tmp_path, clerk, commune, database, capsys):
     open_database(db_path)
     assert Household.select().count() == org_count + 3
     assert org.counts()["households"] == org_count + 3
+
+
+@pytest.mark.parametrize("kind", ["units", "people", "households"])
+def test_template_filled_with_its_example_imports(tmp_path, clerk, commune, kind):
+    import openpyxl
+    from reports import templates_xlsx
+    path = templates_xlsx.write_template(kind, tmp_path / templates_xlsx.default_file_name(kind))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    example = dict(templates_xlsx.EXAMPLES[kind])
+    if kind == "units":
+        example["name"] = "Thôn Mới"
+    if kind == "households":
+        example["head_name"] = "Chủ Hộ Mới"
+    if kind == "people":
+        example["full_name"] = "Người Mới"     # the example itself is in make_org already
+    for col, spec in enumerate(importer.SPECS[kind], start=1):
+        assert ws.cell(1, col).value.startswith(spec.label)
+        ws.cell(2, col).value = example.get(spec.field) or None
+    assert wb.sheetnames[1] == "Hướng dẫn"
+    wb.save(path)
+    result = importer.import_file(kind=kind, path=path, actor=clerk)
+    assert result.imported == 1
