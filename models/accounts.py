@@ -126,3 +126,7 @@ def authenticate(username, password):
     if user is None or not user.active or not check_password(password or "", user.password_hash):
         raise ValidationError("Sai tên đăng nhập hoặc mật khẩu.", field="password")
     return user
+
+
+def list_users():
+    return list(User.select().order_by(User.username))

@@ -439,3 +439,15 @@ def counts():
         "people": Person.select().count(),
         "households": Household.select().count(),
     }
+
+
+def get_unit(unit_id):
+    return Unit.get_by_id(unit_id)
+
+
+def get_person(person_id):
+    return Person.get_by_id(person_id)
+
+
+def get_household(household_id):
+    return Household.get_by_id(household_id)

@@ -1,0 +1,127 @@
+"""Starting the GUI: application, Vietnamese texts, database, first-run wizard or sign-in."""
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from models import crash, paths
+from models.db import open_database
+from models.errors import DatabaseError
+
+from . import messages
+from .translations import VietnameseTranslator
+
+log = logging.getLogger(__name__)
+
+
+def make_app(argv=None):
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    QCoreApplication.setOrganizationName("ThiDuaKhenThuong")
+    QCoreApplication.setApplicationName("Thi đua - Khen thưởng")
+    QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    translator = VietnameseTranslator(app)
+    app.installTranslator(translator)
+    app._vi_translator = translator          # keep it alive
+    crash.set_reporter(lambda summary, details: messages.show_crash(
+        app.activeWindow(), summary, details))
+    return app
+
+
+def newest_backups(limit=5):
+    folder = paths.backup_dir()
+    files = [os.path.join(folder, f) for f in os.listdir(folder)
+             if not f.startswith(".tmp-")]
+    return sorted(files, key=os.path.getmtime, reverse=True)[:limit]
+
+
+def open_or_recover(path):
+    """Open the database; on damage offer the newest good backup or another file."""
+    while True:
+        try:
+            return open_database(path), path
+        except DatabaseError as err:
+            box = QMessageBox(QMessageBox.Critical, "Không mở được dữ liệu", str(err))
+            restore = None
+            backups = newest_backups()
+            if backups and os.path.exists(path):
+                restore = box.addButton("Khôi phục bản sao lưu gần nhất", QMessageBox.AcceptRole)
+            other = box.addButton("Mở tệp khác…", QMessageBox.ActionRole)
+            box.addButton("Thoát", QMessageBox.RejectRole)
+            box.exec()
+            clicked = box.clickedButton()
+            if restore is not None and clicked is restore:
+                try:
+                    from reports import backup
+                    kept = backup.restore_from(backups[0], path)
+                    messages.info(None, f"Đã khôi phục từ {backups[0]}. Tệp cũ giữ ở {kept}.")
+                except Exception as exc:  # noqa: BLE001 - shown, then the loop offers again
+                    messages.show_error(None, exc)
+                continue
+            if clicked is other:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    None, "Chọn tệp dữ liệu", os.path.dirname(path),
+                    "Tệp dữ liệu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)")
+                if chosen:
+                    path = chosen
+                continue
+            return None, path
+
+
+def sign_in(ctx_path):
+    """The acting user: from the first-run wizard, or the sign-in dialog."""
+    from models import accounts, settings
+    if not accounts.has_users():
+        from .wizard import SetupWizard
+        wizard = SetupWizard()
+        if not wizard.exec():
+            return None, False
+        return wizard.leader, wizard.want_demo
+    from .login import LoginDialog
+    return LoginDialog.ask(settings.commune().name), False
+
+
+def load_demo_with_progress(ctx, window):
+    from models import demo, setup
+
+    def work(progress):
+        return demo.load_demo(size="small", actor=ctx.actor,
+                              progress=lambda d, t: progress(d, t))
+
+    def done(counts):
+        ctx.changed("all")
+        messages.info(window, "Đã nạp dữ liệu mẫu: " + ", ".join(
+            f"{v} {k}" for k, v in counts.items() if v))
+
+    del setup
+    ctx.run_task(window, "Đang nạp dữ liệu mẫu…", work, on_done=done, cancellable=False)
+
+
+def run_gui(db_path=None):
+    app = make_app()
+    path = db_path or paths.default_db_path()
+    database, path = open_or_recover(path)
+    if database is None:
+        return 1
+    try:
+        from reports import backup
+        backup.auto_backup()
+    except ImportError:
+        pass
+    except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
+        log.exception("automatic backup failed")
+    actor, want_demo = sign_in(path)
+    if actor is None:
+        return 0
+    from .context import AppContext
+    from .main_window import MainWindow
+    ctx = AppContext(actor, path)
+    if not want_demo:
+        from models import setup
+        setup.ensure_commune_unit(actor)
+    window = MainWindow(ctx)
+    window.show()
+    if want_demo:
+        load_demo_with_progress(ctx, window)
+    return app.exec()

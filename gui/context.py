@@ -1,0 +1,114 @@
+"""What every page shares: the signed-in user, the 'data changed' signal, background tasks."""
+from PySide6.QtCore import QObject, QThread, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+from models import settings
+from models.errors import Cancelled, UserError
+
+
+class AppContext(QObject):
+    """``data_changed(area)`` is emitted after every saved action; views reload on it.
+
+    ``area`` is a short word ("org", "movements", "scores", "decisions", "settings", "all")
+    so a view can skip reloads that do not concern it.
+    """
+    data_changed = Signal(str)
+
+    def __init__(self, actor, db_path, parent=None):
+        super().__init__(parent)
+        self.actor = actor
+        self.db_path = db_path
+        self._tasks = []
+
+    def commune(self):
+        return settings.commune()
+
+    @property
+    def can_edit(self):
+        return self.actor is not None and self.actor.role in ("clerk", "leader")
+
+    @property
+    def is_leader(self):
+        return self.actor is not None and self.actor.role == "leader"
+
+    def changed(self, area="all"):
+        self.data_changed.emit(area)
+
+    def run_task(self, parent, title, fn, *, on_done=None, on_error=None, cancellable=True):
+        """Run ``fn(progress)`` off the GUI thread with a progress dialog and a cancel button.
+
+        ``progress(done, total)`` returns False once the user pressed cancel; ``fn`` should
+        then raise ``Cancelled`` (its transaction rolls back). ``on_done(result)`` runs on
+        the GUI thread; a ``UserError`` is shown to the user (or given to ``on_error``).
+        Returns the worker (tests can wait on its ``finished`` signal).
+        """
+        dialog = QProgressDialog(title, "Hủy" if cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle("Thi đua - Khen thưởng")
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not cancellable:
+            dialog.setCancelButton(None)
+        worker = Worker(fn)
+        self._tasks.append(worker)
+
+        def progress(done, total):
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1)))
+
+        def finish(result):
+            dialog.close()
+            self._tasks.remove(worker)
+            if on_done is not None:
+                on_done(result)
+
+        def fail(err):
+            dialog.close()
+            self._tasks.remove(worker)
+            if isinstance(err, Cancelled) or not isinstance(err, UserError):
+                if not isinstance(err, Cancelled):
+                    raise err  # an unexpected error: the crash hook logs and shows it
+            if on_error is not None:
+                on_error(err)
+            elif not isinstance(err, Cancelled):
+                from . import messages
+                messages.show_error(parent, err)
+
+        worker.progressed.connect(progress)
+        worker.succeeded.connect(finish)
+        worker.failed.connect(fail)
+        dialog.canceled.connect(worker.cancel)
+        worker.start()
+        return worker
+
+
+class Worker(QThread):
+    """Runs one function in a thread; never touches widgets."""
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.cancelled = False
+
+    def cancel(self):
+        self.cancelled = True
+
+    def _progress(self, done, total):
+        self.progressed.emit(int(done), int(total))
+        return not self.cancelled
+
+    def run(self):
+        from models.db import db
+        try:
+            result = self.fn(self._progress)
+        except BaseException as err:  # noqa: BLE001 - handed to the GUI thread
+            self.failed.emit(err)
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if not db.is_closed():
+                db.close()   # this thread's own connection

@@ -1,0 +1,131 @@
+"""The main window: navigation on the left, the chosen page on the right."""
+import importlib
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
+                               QStackedWidget, QWidget)
+
+from models.service import ROLE_NAMES
+
+# (key, navigation label, "module:Class"). Only pages that work are listed; pages load
+# lazily on first show, so start-up stays fast.
+PAGES = [
+    ("org", "Đơn vị & cá nhân", "gui.pages.org:OrgPage"),
+    ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
+]
+
+# Navigation order of DESIGN.md; pages registered above appear in this order.
+ORDER = ["overview", "org", "movements", "registrations", "scoring", "decisions", "lookup",
+         "certificates", "reports", "backup", "settings"]
+
+
+def ordered_pages():
+    rank = {key: i for i, key in enumerate(ORDER)}
+    return sorted(PAGES, key=lambda p: rank.get(p[0], len(ORDER)))
+
+
+def settings_store():
+    """Window state in an INI file in the data folder (not the Windows registry)."""
+    import os
+    from models import paths
+    return QSettings(os.path.join(paths.data_dir(), "giaodien.ini"), QSettings.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self._title())
+        self.pages = ordered_pages()
+        self.widgets = {}
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setMinimumWidth(170)
+        self.nav.setMaximumWidth(260)
+        self.nav.setStyleSheet(
+            "QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
+        self.stack = QStackedWidget()
+        for i, (key, label, _) in enumerate(self.pages):
+            item = QListWidgetItem(label)
+            item.setData(Qt.UserRole, key)
+            if i < 9:
+                item.setToolTip(f"Ctrl+{i + 1}")
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())   # placeholder until first shown
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.nav.currentRowChanged.connect(self.show_page)
+        self._shortcuts()
+        self.statusBar().addPermanentWidget(QLabel(
+            f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
+        self.statusBar().addWidget(QLabel(f"Tệp dữ liệu: {ctx.db_path}"))
+        ctx.data_changed.connect(lambda area: self.setWindowTitle(self._title()))
+        self._restore()
+        self.nav.setCurrentRow(0)
+
+    def _title(self):
+        commune = self.ctx.commune()
+        return f"Thi đua - Khen thưởng — {commune.name}" if commune.name else \
+            "Thi đua - Khen thưởng"
+
+    def _shortcuts(self):
+        for i in range(min(9, len(self.pages))):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda checked=False, row=i: self.nav.setCurrentRow(row))
+            self.addAction(action)
+        quit_action = QAction("Thoát", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+    def page(self, key):
+        """The page widget for ``key``, created on first use."""
+        for i, (k, label, target) in enumerate(self.pages):
+            if k == key:
+                if key not in self.widgets:
+                    module_name, class_name = target.split(":")
+                    cls = getattr(importlib.import_module(module_name), class_name)
+                    widget = cls(self.ctx)
+                    old = self.stack.widget(i)
+                    self.stack.insertWidget(i, widget)
+                    self.stack.removeWidget(old)
+                    old.deleteLater()
+                    self.widgets[key] = widget
+                return self.widgets[key]
+        raise KeyError(key)
+
+    def show_page(self, row):
+        if row < 0:
+            return
+        key = self.pages[row][0]
+        self.page(key)
+        self.stack.setCurrentIndex(row)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+
+    def go_to(self, key):
+        for i, (k, _, _) in enumerate(self.pages):
+            if k == key:
+                self.show_page(i)
+                return self.widgets[key]
+        raise KeyError(key)
+
+    def _restore(self):
+        store = settings_store()
+        geometry = store.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+
+    def closeEvent(self, event):
+        store = settings_store()
+        store.setValue("main/geometry", self.saveGeometry())
+        store.sync()
+        super().closeEvent(event)

@@ -1,0 +1,148 @@
+"""A fast table model over plain row tuples, filtered accent-insensitively as you type.
+
+Rows are loaded once (from a ``models`` function) into lists; filtering runs a list
+comprehension over precomputed folded keys, so 20,000 rows filter in a few milliseconds.
+
+Subclass and set ``COLUMNS`` (list of ``Col``), implement ``load()`` returning row tuples
+and ``key(row)`` returning the text to search (it is folded here). Row tuple index 0 must
+be the record id (``ID_ROLE`` returns it).
+"""
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from models import vntext
+
+ID_ROLE = Qt.UserRole + 1
+ROW_ROLE = Qt.UserRole + 2
+INACTIVE = QBrush(QColor("#888888"))
+
+
+@dataclass
+class Col:
+    title: str
+    index: int                     # position in the row tuple
+    width: int = 120
+    align: str = "left"            # left | right | center
+    fmt: object = None             # callable(value) -> str
+    sort: object = None            # callable(value) -> sort key (default: value/text order)
+
+
+class FilterTableModel(QAbstractTableModel):
+    COLUMNS = []
+    ACTIVE_INDEX = None            # tuple index of an "active" flag: inactive rows are greyed
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows = []
+        self.keys = []
+        self.visible = []
+        self.filter_text = ""
+        self.extra_filter = None   # callable(row) -> bool
+
+    # ---- loading and filtering
+    def load(self):
+        raise NotImplementedError
+
+    def key(self, row):
+        raise NotImplementedError
+
+    def reload(self):
+        self.beginResetModel()
+        self.rows = list(self.load())
+        self.keys = [vntext.fold(self.key(r)) for r in self.rows]
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self):
+        words = vntext.fold(self.filter_text).split()
+        keys, rows, extra = self.keys, self.rows, self.extra_filter
+        if not words and extra is None:
+            self.visible = list(range(len(rows)))
+        elif extra is None:
+            if len(words) == 1:
+                w = words[0]
+                self.visible = [i for i, k in enumerate(keys) if w in k]
+            else:
+                self.visible = [i for i, k in enumerate(keys) if all(w in k for w in words)]
+        else:
+            self.visible = [i for i, k in enumerate(keys)
+                            if all(w in k for w in words) and extra(rows[i])]
+
+    def set_filter(self, text):
+        self.beginResetModel()
+        self.filter_text = text or ""
+        self._apply()
+        self.endResetModel()
+
+    def set_extra_filter(self, fn):
+        self.beginResetModel()
+        self.extra_filter = fn
+        self._apply()
+        self.endResetModel()
+
+    # ---- Qt model interface
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole:
+            if orientation == Qt.Horizontal:
+                return self.COLUMNS[section].title
+            return str(section + 1)
+        return None
+
+    def row_at(self, view_row):
+        return self.rows[self.visible[view_row]]
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[self.visible[index.row()]]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.DisplayRole:
+            value = row[col.index]
+            if col.fmt is not None:
+                return col.fmt(value)
+            return "" if value is None else str(value)
+        if role == Qt.TextAlignmentRole:
+            return {"left": Qt.AlignLeft | Qt.AlignVCenter,
+                    "right": Qt.AlignRight | Qt.AlignVCenter,
+                    "center": Qt.AlignCenter}[col.align]
+        if role == Qt.ForegroundRole and self.ACTIVE_INDEX is not None \
+                and not row[self.ACTIVE_INDEX]:
+            return INACTIVE
+        if role == ID_ROLE:
+            return row[0]
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def sort(self, column, order=Qt.AscendingOrder):
+        if column < 0 or column >= len(self.COLUMNS):
+            return
+        col = self.COLUMNS[column]
+        keyfn = col.sort or _default_sort
+        self.layoutAboutToBeChanged.emit()
+        decorated = sorted(range(len(self.rows)), key=lambda i: keyfn(self.rows[i][col.index]),
+                           reverse=order == Qt.DescendingOrder)
+        self.rows = [self.rows[i] for i in decorated]
+        self.keys = [self.keys[i] for i in decorated]
+        self._apply()
+        self.layoutChanged.emit()
+
+
+def _default_sort(value):
+    if value is None:
+        return (0, ())
+    if isinstance(value, str):
+        return (1, vntext.text_sort_key(value))
+    return (1, (value,))
+
+
+def name_sort(value):
+    return vntext.name_sort_key(value or "")
