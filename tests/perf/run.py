@@ -23,6 +23,7 @@ BENCHES = [
     "tests.perf.bench_startup",
     "tests.perf.bench_list",
     "tests.perf.bench_memory",
+    "tests.perf.bench_certificates",
 ]
 
 

@@ -1,0 +1,138 @@
+"""Benchmark: 1,000 full-design certificates vs a bare reportlab canvas drawing the same strings.
+
+    python tests/perf/bench_certificates.py [--quick]
+
+The product path reads the decision from SQLite, picks templates, fits every field and draws
+the full design. The baseline draws the same strings (the lines the product printed, read
+back from its own layout) with the same fonts at fixed positions on a bare canvas.
+"""
+import datetime
+import os
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+GOAL = 1.5
+
+
+def _setup(folder, n):
+    os.environ["TDKT_DATA_DIR"] = folder
+    from models import db as dbmod, settings
+    from models.entities import Award, Decision, Household, Person, Title, Unit, UnitKind
+    dbmod.open_database(os.path.join(folder, "bench.sqlite3"))
+    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
+                                    "place_name": "Tân Lập"})
+    kind = UnitKind.get(UnitKind.code == "thon")
+    village = Unit.create(name="Thôn Đông Hòa", name_key="thon dong hoa", kind=kind)
+    decision = Decision.create(year=2025, seq=1, number="125/QĐ-UBND",
+                               date=datetime.date(2025, 12, 15), state="issued",
+                               signer_name="Trần Văn Bình")
+    titles = {t.code: t for t in Title.select()}
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+    given = ["Văn An", "Thị Bình", "Đức Cường", "Thị Dung", "Quang Huy", "Thị Hồng Nhung"]
+    people = Person.insert_many([
+        {"full_name": f"{families[i % 8]} {given[i % 6]}", "name_key": "x",
+         "gender": "nam" if i % 2 else "nu", "unit": village} for i in range(n // 2)]).execute()
+    del people
+    households = Household.insert_many([
+        {"head_name": f"{families[i % 8]} {given[(i + 3) % 6]}", "name_key": "x",
+         "gender": "nam" if i % 3 else "nu", "village": village} for i in range(n - n // 2)]
+    ).execute()
+    del households
+    rows = []
+    for i, p in enumerate(Person.select()):
+        rows.append({"decision": decision, "order": i, "person": p, "title": titles["GK_CN"],
+                     "display_name": p.full_name, "position": "Giáo viên",
+                     "place": "Trường Tiểu học Tân Lập", "register_year": 2025, "register_no": i + 1,
+                     "achievement": "Đã có thành tích xuất sắc trong phong trào thi đua "
+                                    "“Toàn dân đoàn kết xây dựng đời sống văn hóa” năm 2025"})
+    base = len(rows)
+    for i, h in enumerate(Household.select()):
+        rows.append({"decision": decision, "order": base + i, "household": h,
+                     "title": titles["GDVH"], "display_name": h.head_name,
+                     "place": "Thôn Đông Hòa, xã Tân Lập", "register_year": 2025,
+                     "register_no": base + i + 1, "achievement": ""})
+    for i in range(0, len(rows), 500):
+        Award.insert_many(rows[i:i + 500]).execute()
+    return decision
+
+
+def _baseline_strings(decision_id):
+    """Per certificate: [(font, size, x, y, text)] exactly as the product lays them out."""
+    from models import templates as tpl
+    from reports import certificates as certs
+    decision = certs.issued_decision(decision_id)
+    base = certs.decision_values(decision, certs.commune_values())
+    fonts = certs.Fonts()
+    fitter = certs.TextFitter()
+    out = []
+    templates = tpl.list_templates()
+    for award in certs.decision_awards(decision):
+        values, kind = certs.award_values(award, base)
+        t = tpl.choose_template(award.title.name, kind, templates)
+        page = [(fonts.name(True), 14, 420, 560, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                (fonts.name(True), 14, 420, 540, "Độc lập - Tự do - Hạnh phúc"),
+                (fonts.name(True), 15, 420, 505, certs.render_text(t.issuer, base)),
+                (fonts.name(True), t.heading_size, 420, 440, t.heading),
+                (fonts.name(False, True), 16, 420, 400, t.lead)]
+        for f in t.fields:
+            font = fonts.name(f.bold, f.italic)
+            fitted = fitter.fit(certs.render_text(f.text, values), font, f.size, f.min_size,
+                                f.w * certs.MM, f.h * certs.MM, f.fit, fonts.metrics[font])
+            y = (t.height_mm - f.y) * certs.MM - fitted.size
+            for line in fitted.lines:
+                page.append((font, fitted.size, f.x * certs.MM, y, line))
+                y -= fitted.size * certs.LEADING
+        out.append(page)
+    return out
+
+
+def _bare(path, pages):
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+    from reports import pdfdoc
+    c = Canvas(path, pagesize=landscape(A4), initialFontName=pdfdoc.FONT, pageCompression=0)
+    for page in pages:
+        for font, size, x, y, text in page:
+            c.setFont(font, size)
+            c.drawString(x, y, text)
+        c.showPage()
+    c.save()
+
+
+def run(quick=False):
+    from tests.perf.run import Result, best_of
+    from reports import certificates as certs
+    from models import db as dbmod
+    n = 200 if quick else 1000
+    folder = tempfile.mkdtemp(prefix="bench-cert-")
+    decision = _setup(folder, n)
+    product_pdf = os.path.join(folder, "product.pdf")
+    bare_pdf = os.path.join(folder, "bare.pdf")
+    pages = _baseline_strings(decision.id)
+
+    def product():
+        certs.write_decision_certificates(decision_id=decision.id, path=product_pdf)
+
+    product()   # warm: fonts parsed, templates seeded
+    _bare(bare_pdf, pages)
+    t_product = best_of(product, 3)
+    t_bare = best_of(lambda: _bare(bare_pdf, pages), 3)
+    ratio = t_product / t_bare
+    detail = (f"{n} certificates: product {t_product:.2f} s, bare canvas {t_bare:.2f} s; "
+              f"{os.path.getsize(product_pdf) // n} B/page")
+    dbmod.close_database()
+    return [Result(name=f"certificates ({n} full design)", value=ratio, unit="×",
+                   goal=f"≤ {GOAL}×", ok=ratio <= GOAL, detail=detail)]
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    for r in run(quick="--quick" in sys.argv):
+        print(f"{r.name}: {r.value:.2f}{r.unit} (goal {r.goal}) {'ok' if r.ok else 'MISSED'} — "
+              f"{r.detail}")
+    print(f"total {time.perf_counter() - start:.1f} s")
