@@ -1,0 +1,523 @@
+"""Registrations (đăng ký thi đua) with titles, commitments and states; bulk registration; covenants."""
+import datetime
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from .catalogue import title_allows
+from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Covenant,
+                       CovenantMember, Household, Movement, Person, Registration,
+                       RegistrationTitle, Target, Title, Unit, UnitKind)
+from .errors import Cancelled, ConflictError, NotFound, ValidationError
+from .fields import new_uuid
+from .movements import check_in_period, parse_value, period_text
+from .service import audit, service, snapshot
+from .subjects import display_name, subject_fields, subject_kind, subject_of
+from . import vntext
+
+DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
+STATES = {DRAFT: "Nháp", SUBMITTED: "Đã gửi", ACCEPTED: "Đã duyệt", RETURNED: "Trả lại"}
+EDITABLE = (DRAFT, RETURNED, SUBMITTED)
+BATCH = 500
+
+
+# --------------------------------------------------------------------------- checks
+
+def get_registration(registration_id):
+    found = Registration.get_or_none(Registration.id == registration_id)
+    if found is None:
+        raise NotFound(f"Không có đăng ký thi đua số {registration_id}.")
+    return found
+
+
+def _year_for(movement, year):
+    if year is None:
+        this = datetime.date.today().year
+        year = this if movement.year_from <= this <= movement.year_to else movement.year_from
+    year = int(year)
+    if not movement.year_from <= year <= movement.year_to:
+        raise ValidationError(f"Năm {year} nằm ngoài thời gian của phong trào '{movement.name}' "
+                              f"({period_text(movement)}).", field="year")
+    return year
+
+
+def _reg_date(movement, value):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, datetime.date):
+        value = vntext.parse_date(value, field="reg_date")
+    check_in_period(movement, value, "Ngày đăng ký", "reg_date")
+    return value
+
+
+def allowed_titles(subject):
+    """Active titles/forms the catalogue allows for this subject (kind and unit kind)."""
+    kind = subject_kind(subject)
+    code = subject.kind.code if kind == UNIT else None
+    return [t for t in Title.select().where(Title.active == True)  # noqa: E712
+            .order_by(Title.rank.desc(), Title.name)
+            if title_allows(t, subject_kind=kind, unit_kind_code=code)]
+
+
+def _titles(subject, titles):
+    kind = subject_kind(subject)
+    code = subject.kind.code if kind == UNIT else None
+    out = []
+    for t in titles or ():
+        if not isinstance(t, Title):
+            found = Title.get_or_none(Title.code == t) if isinstance(t, str) \
+                else Title.get_or_none(Title.id == t)
+            if found is None:
+                raise NotFound(f"Không có danh hiệu '{t}' trong danh mục.")
+            t = found
+        if not t.active or not title_allows(t, subject_kind=kind, unit_kind_code=code):
+            who = f"{SUBJECT_KINDS[kind].lower()} '{display_name(subject)}'"
+            raise ValidationError(f"Danh hiệu '{t.name}' không dành cho {who}; hãy chọn danh "
+                                  "hiệu khác trong danh mục.", field="titles")
+        if t.id not in [x.id for x in out]:
+            out.append(t)
+    return out
+
+
+def _commitments(movement, rows):
+    out = []
+    for i, row in enumerate(rows or (), 1):
+        target = row.get("target")
+        if isinstance(target, int):
+            target = Target.get_or_none(Target.id == target)
+        if target is not None and target.movement_id != movement.id:
+            raise ValidationError(f"Cam kết {i}: chỉ tiêu không thuộc phong trào này.")
+        name = vntext.validate_name(row.get("name") or (target.name if target else ""),
+                                    label=f"Tên chỉ tiêu cam kết {i}", max_len=1000)
+        direction = row.get("direction") or (target.direction if target else "higher")
+        out.append(dict(target=target, name=name,
+                        measure=vntext.clean_text(row.get("measure", target.measure if target
+                                                          else "")),
+                        value=parse_value(row.get("value"), label=f"Giá trị cam kết {i}"),
+                        direction=direction,
+                        actual=parse_value(row.get("actual"), label=f"Kết quả cam kết {i}")))
+    return out
+
+
+def prefill_commitments(movement):
+    """The commune's targets as commitment rows for a new registration."""
+    return [dict(target=t, name=t.name, measure=t.measure, value=t.value, direction=t.direction)
+            for t in movement.targets.order_by(Target.order, Target.id)]
+
+
+def find_registration(movement, subject, year):
+    return Registration.get_or_none(
+        (Registration.movement == movement) & (Registration.year == year)
+        & (getattr(Registration, subject_kind(subject)) == subject))
+
+
+# --------------------------------------------------------------------------- one registration
+
+@service("clerk")
+def register(*, actor, movement, subject, year=None, titles=(), commitments=None,
+             prefill=None, reg_date=None, signer=""):
+    """Create a draft registration; commitments default to the commune's targets for units."""
+    year = _year_for(movement, year)
+    if find_registration(movement, subject, year) is not None:
+        raise ConflictError(f"{display_name(subject)} đã đăng ký phong trào '{movement.name}' năm "
+                            f"{year}; hãy sửa đăng ký đã có.")
+    titles = _titles(subject, titles)
+    if commitments is None and (prefill if prefill is not None else subject_kind(subject) == UNIT):
+        commitments = prefill_commitments(movement)
+    rows = _commitments(movement, commitments)
+    reg = Registration.create(movement=movement, year=year, reg_date=_reg_date(movement, reg_date),
+                              signer=vntext.validate_name(signer or "", label="Người ký",
+                                                          required=False),
+                              **subject_fields(subject))
+    for t in titles:
+        RegistrationTitle.create(registration=reg, title=t)
+    for row in rows:
+        Commitment.create(registration=reg, **row)
+    audit(actor, "register", reg, new=dict(snapshot(reg), titles=[t.code for t in titles],
+                                           commitments=len(rows)))
+    return reg
+
+
+def _check_editable(reg):
+    if reg.state == ACCEPTED:
+        raise ConflictError("Đăng ký này đã được duyệt; muốn sửa hãy mở lại (cần quyền lãnh đạo, "
+                            "ghi rõ lý do).")
+
+
+@service("clerk")
+def update_registration(*, actor, registration, titles=None, commitments=None, reg_date=None,
+                        signer=None, reason=None):
+    reg = registration
+    _check_editable(reg)
+    old = dict(snapshot(reg), titles=title_codes(reg))
+    if reg_date is not None:
+        reg.reg_date = _reg_date(reg.movement, reg_date)
+    if signer is not None:
+        reg.signer = vntext.validate_name(signer, label="Người ký", required=False)
+    if titles is not None:
+        titles = _titles(subject_of(reg), titles)
+        RegistrationTitle.delete().where(RegistrationTitle.registration == reg).execute()
+        for t in titles:
+            RegistrationTitle.create(registration=reg, title=t)
+    if commitments is not None:
+        rows = _commitments(reg.movement, commitments)
+        Commitment.delete().where(Commitment.registration == reg).execute()
+        for row in rows:
+            Commitment.create(registration=reg, **row)
+    reg.save()
+    new = dict(snapshot(reg), titles=title_codes(reg))
+    audit(actor, "update_registration", reg, old=old, new=new, reason=reason)
+    return reg
+
+
+@service("clerk")
+def set_commitment_actual(*, actor, commitment, actual):
+    """Actual value of a commitment during the year (follow-up; allowed in every state)."""
+    old = snapshot(commitment, ["actual"])
+    commitment.actual = parse_value(actual, label="Kết quả thực hiện", field="actual")
+    commitment.save()
+    audit(actor, "set_commitment_actual", commitment, old=old,
+          new=snapshot(commitment, ["actual"]))
+    return commitment
+
+
+def _move(actor, reg, allowed_from, to, action, reason=None):
+    if reg.state not in allowed_from:
+        raise ConflictError(
+            f"Không thể chuyển đăng ký của {display_name(subject_of(reg))} từ "
+            f"'{STATES[reg.state]}' sang '{STATES[to]}'.")
+    old = snapshot(reg, ["state", "return_reason"])
+    reg.state = to
+    reg.return_reason = reason if to == RETURNED else ""
+    reg.save()
+    audit(actor, action, reg, old=old, new=snapshot(reg, ["state", "return_reason"]),
+          reason=reason)
+    return reg
+
+
+def _reason(reason, what):
+    reason = vntext.clean_text(reason)
+    if not reason:
+        raise ValidationError(f"Hãy ghi lý do {what}.", field="reason")
+    return reason
+
+
+@service("clerk")
+def submit(*, actor, registration):
+    return _move(actor, registration, (DRAFT, RETURNED), SUBMITTED, "submit_registration")
+
+
+@service("leader")
+def accept(*, actor, registration):
+    return _move(actor, registration, (SUBMITTED,), ACCEPTED, "accept_registration")
+
+
+@service("leader")
+def return_registration(*, actor, registration, reason):
+    return _move(actor, registration, (SUBMITTED,), RETURNED, "return_registration",
+                 _reason(reason, "trả lại"))
+
+
+@service("leader")
+def reopen(*, actor, registration, reason):
+    return _move(actor, registration, (ACCEPTED,), DRAFT, "reopen_registration",
+                 _reason(reason, "mở lại"))
+
+
+@service("clerk")
+def delete_registration(*, actor, registration):
+    _check_editable(registration)
+    old = snapshot(registration)
+    registration.delete_instance(recursive=True)
+    audit(actor, "delete_registration", "registration", entity_id=old["id"], old=old)
+
+
+def title_codes(reg):
+    return [rt.title.code for rt in reg.titles.join(Title).order_by(Title.rank.desc())]
+
+
+# --------------------------------------------------------------------------- bulk
+
+def _bulk_subjects(movement, year, villages, units):
+    """{"household": [ids], "person": [ids]} still unregistered, and how many already were."""
+    v_ids = [v.id if hasattr(v, "id") else int(v) for v in villages or ()]
+    u_ids = [u.id if hasattr(u, "id") else int(u) for u in units or ()]
+    out, already = {HOUSEHOLD: [], PERSON: []}, 0
+    for kind, model, column, ids in ((HOUSEHOLD, Household, Household.village, v_ids),
+                                     (PERSON, Person, Person.unit, u_ids)):
+        if not ids:
+            continue
+        wanted = [i for (i,) in model.select(model.id).where(
+            column.in_(ids) & (model.active == True)).order_by(model.id).tuples()]  # noqa
+        done = {i for (i,) in Registration.select(getattr(Registration, kind))
+                .where((Registration.movement == movement) & (Registration.year == year)
+                       & getattr(Registration, kind).is_null(False)).tuples()}
+        out[kind] = [i for i in wanted if i not in done]
+        already += len(wanted) - len(out[kind])
+    return out, already
+
+
+def bulk_preview(*, movement, year=None, villages=(), units=()):
+    """How many households and people a bulk registration would create (and skip)."""
+    year = _year_for(movement, year)
+    subjects, already = _bulk_subjects(movement, year, villages, units)
+    return {"households": len(subjects[HOUSEHOLD]), "people": len(subjects[PERSON]),
+            "already": already, "year": year}
+
+
+@dataclass
+class BulkResult:
+    created: int
+    skipped: int
+
+    def summary(self):
+        return (f"Đã đăng ký {vntext.format_int(self.created)} đối tượng"
+                + (f"; bỏ qua {vntext.format_int(self.skipped)} đã đăng ký trước." if self.skipped
+                   else "."))
+
+
+def _kind_titles(titles, kind):
+    out = []
+    for t in titles or ():
+        t = t if isinstance(t, Title) else Title.get_or_none(Title.code == t)
+        if t is None:
+            raise NotFound("Có danh hiệu không có trong danh mục.")
+        if t.subject_kind == kind:
+            if not t.active or (t.unit_kinds or "").strip():
+                raise ValidationError(f"Danh hiệu '{t.name}' không dùng được khi đăng ký hàng "
+                                      "loạt.", field="titles")
+            out.append(t)
+    return out
+
+
+@service("clerk")
+def bulk_register(*, actor, movement, year=None, villages=(), units=(), titles=(),
+                  reg_date=None, signer="", progress=None):
+    """Register every household of ``villages`` and every member of ``units`` in one go.
+
+    ``titles``: codes or Titles; each subject gets those meant for its kind (e.g. "GDVH" for
+    households, "LDTT" for people). Already registered subjects are skipped. One transaction;
+    ``progress(done, total)`` returning False cancels and rolls everything back.
+    """
+    year = _year_for(movement, year)
+    reg_date = _reg_date(movement, reg_date)
+    signer = vntext.validate_name(signer or "", label="Người ký", required=False)
+    subjects, already = _bulk_subjects(movement, year, villages, units)
+    by_kind = {k: _kind_titles(titles, k) for k in (HOUSEHOLD, PERSON)}
+    for t in titles or ():
+        code = t.code if isinstance(t, Title) else t
+        if not any(code == x.code for v in by_kind.values() for x in v):
+            raise ValidationError(f"Danh hiệu '{code}' không dành cho hộ gia đình hay cá nhân.",
+                                  field="titles")
+    total = sum(len(v) for v in subjects.values())
+    done = 0
+    if progress is not None and progress(0, total) is False:
+        raise Cancelled()
+    now = datetime.datetime.now().replace(microsecond=0)
+    for kind, ids in subjects.items():
+        title_ids = [t.id for t in by_kind[kind]]
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            rows = [{"uuid": new_uuid(), "movement": movement.id, "year": year, kind: sid,
+                     "state": DRAFT, "reg_date": reg_date, "signer": signer, "created_at": now}
+                    for sid in chunk]
+            last = Registration.insert_many(rows).execute()
+            first = last - len(chunk) + 1
+            if title_ids:
+                RegistrationTitle.insert_many(
+                    [{"registration": rid, "title": tid}
+                     for rid in range(first, last + 1) for tid in title_ids]).execute()
+            done += len(chunk)
+            if progress is not None and progress(done, total) is False:
+                raise Cancelled()
+    audit(actor, "bulk_register", movement, new={
+        "year": year, "households": len(subjects[HOUSEHOLD]), "people": len(subjects[PERSON]),
+        "titles": [t.code for v in by_kind.values() for t in v]})
+    return BulkResult(created=total, skipped=already)
+
+
+@service("leader")
+def bulk_set_state(*, actor, registrations, state, reason=None):
+    """Accept or return several submitted registrations at once (each audited)."""
+    action = {ACCEPTED: (accept, {}), RETURNED: (return_registration, {"reason": reason})}
+    if state not in action:
+        raise ValidationError("Chỉ duyệt hoặc trả lại được hàng loạt.")
+    fn_, extra = action[state]
+    for reg in registrations:
+        fn_.__wrapped__(actor=actor, registration=reg, **extra)
+    return len(registrations)
+
+
+# --------------------------------------------------------------------------- covenants
+
+@service("clerk")
+def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, deputy=None,
+                  content="", signed_date=None, place="", signers=None):
+    """Create or update the covenant (giao ước) of a bloc for a year."""
+    if not bloc.kind.is_bloc:
+        raise ValidationError(f"{bloc.name} không phải là cụm/khối thi đua.", field="bloc")
+    year = int(year)
+    if movement is not None:
+        year = _year_for(movement, year)
+    if members is None:
+        members = list(Unit.select().where((Unit.parent == bloc) & (Unit.active == True))  # noqa
+                       .order_by(Unit.name))
+    member_ids = [m.id for m in members]
+    if not member_ids:
+        raise ValidationError(f"{bloc.name} chưa có đơn vị thành viên.", field="members")
+    for role, unit in (("Cụm trưởng", head), ("Cụm phó", deputy)):
+        if unit is not None and unit.id not in member_ids:
+            raise ValidationError(f"{role} phải là thành viên của {bloc.name}.", field="head")
+    if head is not None and deputy is not None and head.id == deputy.id:
+        raise ValidationError("Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
+                              field="deputy")
+    if signed_date not in (None, "") and not isinstance(signed_date, datetime.date):
+        signed_date = vntext.parse_date(signed_date, field="signed_date")
+    if signed_date is not None:
+        if movement is not None:
+            check_in_period(movement, signed_date, "Ngày ký giao ước", "signed_date")
+        elif signed_date.year not in (year - 1, year):
+            raise ValidationError(f"Ngày ký giao ước {vntext.format_date(signed_date)} không "
+                                  f"thuộc năm {year}.", field="signed_date")
+    cov = Covenant.get_or_none((Covenant.bloc == bloc) & (Covenant.year == year)
+                               & (Covenant.movement == movement if movement is not None
+                                  else Covenant.movement.is_null()))
+    old = snapshot(cov) if cov else None
+    if cov is None:
+        cov = Covenant(bloc=bloc, year=year, movement=movement)
+    cov.head, cov.deputy = head, deputy
+    vntext.validate_name(content or "", label="Nội dung giao ước", max_len=20000,
+                         required=False, field="content")
+    cov.content = "\n".join(vntext.clean_text(line) for line in (content or "").splitlines())
+    cov.signed_date = signed_date
+    cov.place = vntext.clean_text(place)
+    cov.save()
+    CovenantMember.delete().where(CovenantMember.covenant == cov).execute()
+    signers = signers or {}
+    CovenantMember.insert_many([
+        {"covenant": cov.id, "unit": m.id,
+         "signer": vntext.clean_text(signers.get(m.id, m.leader_name))} for m in members
+    ]).execute()
+    audit(actor, "save_covenant", cov, old=old, new=dict(snapshot(cov), members=member_ids))
+    return cov
+
+
+@service("clerk")
+def delete_covenant(*, actor, covenant):
+    old = snapshot(covenant)
+    covenant.delete_instance(recursive=True)
+    audit(actor, "delete_covenant", "covenant", entity_id=old["id"], old=old)
+
+
+def covenants(*, year=None):
+    query = Covenant.select(Covenant, Unit).join(Unit, on=(Covenant.bloc == Unit.id))
+    if year is not None:
+        query = query.where(Covenant.year == year)
+    return sorted(query, key=lambda c: (-c.year, vntext.text_sort_key(c.bloc.name)))
+
+
+def covenant_members(covenant):
+    return list(CovenantMember.select(CovenantMember, Unit).join(Unit)
+                .where(CovenantMember.covenant == covenant).order_by(CovenantMember.id))
+
+
+# --------------------------------------------------------------------------- look-ups
+
+def registration_rows(*, year=None, movement=None, state=None, kind=None):
+    """Flat rows for tables and exports (fast for 20,000 households: a few joined queries)."""
+    Parent = Unit.alias()
+    Village = Unit.alias()
+    query = (Registration
+             .select(Registration.id, Registration.uuid, Registration.year, Registration.state,
+                     Registration.reg_date, Registration.signer, Registration.return_reason,
+                     Registration.unit, Registration.person, Registration.household,
+                     Movement.name, Unit.name, Parent.name, Person.full_name, Person.position,
+                     Household.head_name, Village.name, Household.address)
+             .join(Movement).switch(Registration)
+             .join(Unit, JOIN.LEFT_OUTER).join(Parent, JOIN.LEFT_OUTER,
+                                                on=(Unit.parent == Parent.id))
+             .switch(Registration).join(Person, JOIN.LEFT_OUTER)
+             .switch(Registration).join(Household, JOIN.LEFT_OUTER)
+             .join(Village, JOIN.LEFT_OUTER, on=(Household.village == Village.id)))
+    if year is not None:
+        query = query.where(Registration.year == year)
+    if movement is not None:
+        query = query.where(Registration.movement == movement)
+    if state is not None:
+        query = query.where(Registration.state == state)
+    if kind is not None:
+        query = query.where(getattr(Registration, kind).is_null(False))
+    titles = {}
+    tq = (RegistrationTitle.select(RegistrationTitle.registration, Title.name)
+          .join(Title).order_by(Title.rank.desc()))
+    if year is not None:
+        tq = tq.switch(RegistrationTitle).join(Registration).where(Registration.year == year)
+    for rid, name in tq.tuples():
+        titles.setdefault(rid, []).append(name)
+    person_units = dict(Person.select(Person.id, Unit.name).join(Unit).tuples())
+    rows = []
+    for (rid, uuid, yr, st, rdate, signer, reason, uid, pid, hid, mname, uname, pname,
+         fullname, position, head, village, address) in query.tuples():
+        if uid is not None:
+            kind_, name, place = UNIT, uname, pname or ""
+        elif pid is not None:
+            kind_, name, place = PERSON, fullname, person_units.get(pid, "")
+        else:
+            kind_, name, place = HOUSEHOLD, head, village
+        rows.append({"id": rid, "uuid": uuid, "year": yr, "movement": mname,
+                     "kind": kind_, "kind_label": SUBJECT_KINDS[kind_], "name": name,
+                     "position": position or "" if pid else "", "place": place or "",
+                     "titles": ", ".join(titles.get(rid, [])), "state": st,
+                     "state_label": STATES.get(st, st),
+                     "reg_date": rdate.isoformat() if rdate else None, "signer": signer,
+                     "return_reason": reason})
+    return rows
+
+
+def state_counts_by_place(*, year, movement=None):
+    """[{place, kind, draft, submitted, accepted, returned, total}] per thôn/unit/bloc."""
+    counts = {}
+    for row in registration_rows(year=year, movement=movement):
+        key = (row["kind"], row["place"] or "(không rõ)")
+        entry = counts.setdefault(key, {"place": key[1], "kind": row["kind"],
+                                        "kind_label": SUBJECT_KINDS[row["kind"]],
+                                        **{s: 0 for s in STATES}, "total": 0})
+        entry[row["state"]] += 1
+        entry["total"] += 1
+    return sorted(counts.values(), key=lambda e: (e["kind"], vntext.text_sort_key(e["place"])))
+
+
+def title_counts(*, year, movement=None):
+    """[{title, kind, kind_label, draft, submitted, accepted, returned, total}] for one year."""
+    query = (RegistrationTitle
+             .select(Title.name, Title.subject_kind, Registration.state,
+                     fn.COUNT(RegistrationTitle.id))
+             .join(Title).switch(RegistrationTitle).join(Registration)
+             .where(Registration.year == year)
+             .group_by(Title.id, Registration.state).order_by(Title.subject_kind, Title.rank.desc()))
+    if movement is not None:
+        query = query.where(Registration.movement == movement)
+    out = {}
+    for name, kind, state, n in query.tuples():
+        entry = out.setdefault((kind, name), {"title": name, "kind": kind,
+                                              "kind_label": SUBJECT_KINDS.get(kind, kind),
+                                              **{s: 0 for s in STATES}, "total": 0})
+        entry[state] += n
+        entry["total"] += n
+    return list(out.values())
+
+
+def subject_counts(*, year):
+    """{kind: {state: n}} of registrations in a year."""
+    out = {k: {s: 0 for s in STATES} for k in SUBJECT_KINDS}
+    for kind in SUBJECT_KINDS:
+        col = getattr(Registration, kind)
+        for state, n in (Registration.select(Registration.state, fn.COUNT(Registration.id))
+                         .where((Registration.year == year) & col.is_null(False))
+                         .group_by(Registration.state).tuples()):
+            out[kind][state] = n
+    return out
+
+
+def unit_kind_code(unit):
+    return UnitKind.get_by_id(unit.kind_id).code
