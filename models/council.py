@@ -83,6 +83,7 @@ def create_meeting(*, actor, movement, year, **values):
 @service("clerk")
 def update_meeting(*, actor, meeting, **values):
     """Change a meeting; the votes already entered are re-checked and their outcome recomputed."""
+    meeting = Meeting.get_by_id(meeting.id)
     merged = {k: getattr(meeting, k) for k in ("date", "place", "chair", "secretary",
                                                "members_total", "members_present", "basis",
                                                "threshold_pct", "secret")}

@@ -1,0 +1,575 @@
+"""Commendation decisions: drafts, recipients, money, numbering, issue, amend/revoke, register.
+
+A decision moves draft → issued. An issued decision never changes again here: every
+mutating function refuses it; a correction or revocation is a new decision that refers to
+it (``amend_decision``/``revoke_decision``), and issuing that one marks the old one
+"corrected" or "revoked".
+"""
+import datetime
+import json
+
+from peewee import fn
+
+from . import catalogue, rewards, settings, vntext
+from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
+                            fund_totals, place_of, register_rows, subject_history,
+                            subject_key, upward_qualifiers)
+from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Title
+from .errors import ConflictError, NotFound, ValidationError
+from .service import audit, diff, service, snapshot
+from .subjects import display_name, subject_fields, subject_kind, subject_of
+
+GROUPS = ((PERSON, "I. Cá nhân"), (UNIT, "II. Tập thể"), (HOUSEHOLD, "III. Hộ gia đình"))
+GROUP_ORDER = {kind: i for i, (kind, _) in enumerate(GROUPS)}
+UNPAID_NOTE = "Chỉ nhận tiền thưởng của danh hiệu cao hơn"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def get_decision(decision_id):
+    decision = Decision.get_or_none(Decision.id == decision_id)
+    if decision is None:
+        raise NotFound(f"Không có quyết định mã {decision_id}.")
+    return decision
+
+
+def format_number(seq):
+    suffix = settings.get("decision_suffix") or "QĐ-UBND"
+    return f"{seq}/{suffix}"
+
+
+def label(decision):
+    """'Quyết định số 12/QĐ-UBND ngày 05/02/2026' (or 'Dự thảo quyết định …' without a number)."""
+    if decision.number:
+        return f"Quyết định số {decision.number} ngày {vntext.format_date(decision.date)}"
+    return f"Dự thảo quyết định ngày {vntext.format_date(decision.date)}"
+
+
+def _require_draft(decision):
+    state = Decision.select(Decision.state).where(Decision.id == decision.id).scalar()
+    if state is None:
+        raise NotFound("Quyết định này không còn trong dữ liệu.")
+    if state != "draft":
+        raise ConflictError(
+            f"{label(decision)} đã ban hành ({STATE_NAMES.get(state, state).lower()}), không "
+            "sửa được. Muốn sửa hay hủy, hãy lập quyết định điều chỉnh hoặc thu hồi.")
+    return Decision.get_by_id(decision.id)   # fresh: a failed earlier call may have left
+    #                                          the caller's object changed in memory
+
+
+def _date(value):
+    if value is None:
+        raise ValidationError("Hãy nhập ngày quyết định.", field="date")
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return vntext.parse_date(value, field="date")
+
+
+def _seq(value, year, exclude_id=None):
+    if value in (None, ""):
+        return None
+    try:
+        seq = int(str(value).split("/")[0].strip())
+    except ValueError:
+        raise ValidationError(f"Số quyết định '{value}' phải là một số (ví dụ 12).",
+                              field="number")
+    if seq <= 0:
+        raise ValidationError("Số quyết định phải lớn hơn 0.", field="number")
+    clash = Decision.select().where(Decision.year == year, Decision.seq == seq)
+    if exclude_id is not None:
+        clash = clash.where(Decision.id != exclude_id)
+    clash = clash.first()
+    if clash is not None:
+        raise ConflictError(
+            f"Số {format_number(seq)} năm {year} đã dùng cho {label(clash).lower()}"
+            f"{' (dự thảo)' if clash.state == 'draft' else ''}. Hãy chọn số khác.",
+            field="number")
+    return seq
+
+
+def next_seq(year):
+    """The next free number of ``year`` (after every number used or reserved by a draft)."""
+    top = Decision.select(fn.MAX(Decision.seq)).where(Decision.year == year).scalar()
+    return (top or 0) + 1
+
+
+def _lines(value, label_text):
+    if isinstance(value, str):
+        value = value.splitlines()
+    out = [vntext.clean_text(v).rstrip(";.") for v in (value or [])]
+    return [v for v in out if v]
+
+
+def default_bases(movement=None, meeting=None, amends=None):
+    """The 'Căn cứ …' lines of a new decision: the settings' defaults, then its own sources."""
+    lines = list(settings.get("decision_bases") or [])
+    if movement is not None and movement.doc_number:
+        when = f" ngày {vntext.format_date(movement.doc_date)}" if movement.doc_date else ""
+        lines.append(f"Căn cứ Kế hoạch số {movement.doc_number}{when} về việc phát động "
+                     f"{movement.name}")
+    if meeting is not None:
+        lines.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng xã ngày "
+                     f"{vntext.format_date(meeting.date)}")
+    if amends is not None:
+        lines.append(f"Căn cứ {label(amends)} của Chủ tịch Ủy ban nhân dân xã"
+                     + (f" {amends.about[0].lower()}{amends.about[1:]}" if amends.about else ""))
+    return lines
+
+
+def default_about(movement, year):
+    if movement is not None:
+        return f"Về việc khen thưởng thành tích trong {movement.name} năm {year}"
+    return f"Về việc khen thưởng năm {year}"
+
+
+def default_achievement(movement, year):
+    if movement is not None and movement.achievement_text:
+        return movement.achievement_text
+    if movement is not None:
+        return f"Đã có thành tích xuất sắc trong {movement.name} năm {year}"
+    return f"Đã có thành tích xuất sắc trong phong trào thi đua năm {year}"
+
+
+def signature_lines(decision):
+    """Signer's title lines: 'TM. ỦY BAN NHÂN DÂN' / 'KT. CHỦ TỊCH' / 'PHÓ CHỦ TỊCH' …"""
+    lines = ["TM. ỦY BAN NHÂN DÂN"] if decision.on_behalf else []
+    title = (decision.signer_title or "CHỦ TỊCH").upper()
+    if title != "CHỦ TỊCH":
+        lines.append("KT. CHỦ TỊCH")
+    lines.append(title)
+    return lines
+
+
+def _signer(name, title):
+    name = vntext.clean_text(name)
+    title = vntext.clean_text(title or "CHỦ TỊCH").upper()
+    if title not in ("CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
+        raise ValidationError("Người ký phải là Chủ tịch hoặc Phó Chủ tịch.", field="signer_title")
+    return name, title
+
+
+# --------------------------------------------------------------------------- drafts
+
+def _check_date(date, kind):
+    if kind != "revoke":
+        rewards.base_salary_for(date)
+
+
+@service("clerk")
+def create_draft(*, actor, date, movement=None, meeting=None, period_year=None, number=None,
+                 about=None, signer_name=None, signer_title="CHỦ TỊCH", on_behalf=None,
+                 bases=None, proposer=None, recipients=None):
+    """A new draft decision with the defaults of the settings, movement and meeting."""
+    date = _date(date)
+    _check_date(date, "award")
+    period_year = int(period_year or (meeting.year if meeting is not None else date.year))
+    name, title = _signer(settings.get("chairman") if signer_name is None else signer_name,
+                          signer_title)
+    decision = Decision.create(
+        year=date.year, period_year=period_year, seq=_seq(number, date.year), date=date,
+        movement=movement, meeting=meeting, kind="award",
+        about=vntext.clean_text(about) or default_about(movement, period_year),
+        signer_name=name, signer_title=title,
+        on_behalf=settings.get("signer_on_behalf") if on_behalf is None else bool(on_behalf),
+        bases=json.dumps(_lines(bases, "") if bases is not None
+                         else default_bases(movement, meeting), ensure_ascii=False),
+        proposer=vntext.clean_text(proposer) if proposer is not None
+        else settings.get("decision_proposer") or "",
+        recipients=json.dumps(_lines(recipients, "") if recipients is not None
+                              else list(settings.get("decision_recipients") or []),
+                              ensure_ascii=False))
+    if decision.seq:
+        decision.number = format_number(decision.seq)
+        decision.save()
+    audit(actor, "create_decision", decision, new=snapshot(decision))
+    return decision
+
+
+EDITABLE = ("date", "number", "about", "signer_name", "signer_title", "on_behalf", "bases",
+            "proposer", "recipients", "period_year", "movement", "meeting", "reason")
+
+
+@service("clerk")
+def update_draft(*, actor, decision, **changes):
+    """Change a draft's header fields; amounts follow a new date's base salary."""
+    decision = _require_draft(decision)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"Không sửa được trường {', '.join(sorted(unknown))}.")
+    old = snapshot(decision)
+    if "date" in changes:
+        decision.date = _date(changes["date"])
+        _check_date(decision.date, decision.kind)
+        if decision.date.year != decision.year:
+            decision.year = decision.date.year
+            if "number" not in changes and decision.seq:
+                changes["number"] = decision.seq
+    if "number" in changes:
+        decision.seq = _seq(changes["number"], decision.year, exclude_id=decision.id)
+        decision.number = format_number(decision.seq) if decision.seq else ""
+    for key in ("about", "proposer", "reason"):
+        if key in changes:
+            setattr(decision, key, vntext.clean_text(changes[key]))
+    if "signer_name" in changes or "signer_title" in changes:
+        decision.signer_name, decision.signer_title = _signer(
+            changes.get("signer_name", decision.signer_name),
+            changes.get("signer_title", decision.signer_title))
+    if "on_behalf" in changes:
+        decision.on_behalf = bool(changes["on_behalf"])
+    for key in ("bases", "recipients"):
+        if key in changes:
+            setattr(decision, key, json.dumps(_lines(changes[key], key), ensure_ascii=False))
+    for key in ("period_year", "movement", "meeting"):
+        if key in changes:
+            setattr(decision, key, changes[key])
+    decision.save()
+    _recompute(decision)
+    before, after = diff(old, snapshot(decision))
+    if after:
+        audit(actor, "update_decision", decision, old=before, new=after)
+    return decision
+
+
+@service("clerk")
+def delete_draft(*, actor, decision):
+    decision = _require_draft(decision)
+    old = snapshot(decision)
+    Award.delete().where(Award.decision == decision).execute()
+    decision.delete_instance()
+    audit(actor, "delete_decision", "decision", entity_id=old["id"], old=old)
+
+
+# --------------------------------------------------------------------------- recipients
+
+def _in_force_clash(subject, title, period_year, exclude=()):
+    query = (awards_in_force().where(Award.title == title)
+             .where(getattr(Award, subject_kind(subject)) == subject)
+             .where(fn.COALESCE(Decision.period_year, Decision.year) == period_year))
+    if exclude:
+        query = query.where(Decision.id.not_in(list(exclude)))
+    return query.first()
+
+
+def _add(decision, subject, title, *, achievement=None, candidate=None, position=None,
+         place=None, note=""):
+    kind = subject_kind(subject)
+    unit_kind = subject.kind.code if kind == UNIT else None
+    if not catalogue.title_allows(title, subject_kind=kind, unit_kind_code=unit_kind):
+        raise ValidationError(
+            f"'{title.name}' không dành cho {SUBJECT_KINDS[kind].lower()} "
+            f"'{display_name(subject)}'.", field="title")
+    twin = (Award.select().where(Award.decision == decision, Award.title == title)
+            .where(getattr(Award, kind) == subject).first())
+    if twin is not None:
+        raise ConflictError(f"'{display_name(subject)}' đã có trong quyết định này với "
+                            f"'{title.name}'; mỗi đối tượng chỉ ghi một lần cho một hình thức.")
+    period = decision.period_year or decision.year
+    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    clash = _in_force_clash(subject, title, period, exclude)
+    if clash is not None:
+        raise ConflictError(f"'{display_name(subject)}' đã được tặng '{title.name}' năm {period} "
+                            f"tại {label(clash.decision)}.")
+    order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
+    return Award.create(
+        decision=decision, order=order + 1, title=title, candidate=candidate,
+        display_name=display_name(subject),
+        position=vntext.clean_text(position if position is not None
+                                   else getattr(subject, "position", "")),
+        place=vntext.clean_text(place if place is not None else place_of(subject)),
+        achievement=vntext.clean_text(achievement) if achievement
+        else default_achievement(decision.movement, period),
+        note=vntext.clean_text(note), **subject_fields(subject))
+
+
+@service("clerk")
+def add_recipient(*, actor, decision, subject, title, achievement=None, position=None,
+                  place=None, note=""):
+    """Add one recipient; refused twice for the same title, or when already awarded."""
+    decision = _require_draft(decision)
+    award = _add(decision, subject, title, achievement=achievement, position=position,
+                 place=place, note=note)
+    _recompute(decision)
+    audit(actor, "add_recipient", award, new=snapshot(award))
+    return Award.get_by_id(award.id)
+
+
+@service("clerk")
+def add_candidates(*, actor, decision, candidates=None, meeting=None):
+    """Add candidates (or every candidate that passed ``meeting``'s vote); skips those present."""
+    decision = _require_draft(decision)
+    if candidates is None:
+        from .council import passed_candidates
+        if meeting is None:
+            raise ValidationError("Hãy chọn cuộc họp bình xét hoặc các đối tượng cần thêm.")
+        candidates = passed_candidates(meeting)
+    added = []
+    present = {subject_key(a) + (a.title_id,) for a in decision.awards}
+    cands = sorted(candidates, key=lambda c: (GROUP_ORDER[subject_key(c)[0]],
+                                              vntext.name_sort_key(display_name(subject_of(c)))))
+    for cand in cands:
+        if subject_key(cand) + (cand.title_id,) in present:
+            continue
+        added.append(_add(decision, subject_of(cand), cand.title, candidate=cand))
+    _recompute(decision)
+    audit(actor, "add_candidates", decision, new={"awards": [a.id for a in added]})
+    return added
+
+
+REC_FIELDS = ("display_name", "position", "place", "achievement", "note")
+
+
+@service("clerk")
+def update_recipient(*, actor, award, **changes):
+    """Edit how a recipient is printed (name, position, place, achievement, note)."""
+    _require_draft(award.decision)
+    award = Award.get_by_id(award.id)
+    old = snapshot(award)
+    for key, value in changes.items():
+        if key not in REC_FIELDS:
+            raise ValidationError(f"Không sửa được trường {key} của người được khen.")
+        value = vntext.clean_text(value)
+        if key == "display_name" and not value:
+            raise ValidationError("Tên người/tập thể được khen không được để trống.",
+                                  field="display_name")
+        setattr(award, key, value)
+    award.save()
+    before, after = diff(old, snapshot(award))
+    if after:
+        audit(actor, "update_recipient", award, old=before, new=after)
+    return award
+
+
+@service("clerk")
+def remove_recipient(*, actor, award):
+    decision = _require_draft(award.decision)
+    old = snapshot(award)
+    award.delete_instance()
+    _recompute(decision)
+    audit(actor, "remove_recipient", "award", entity_id=old["id"], old=old)
+
+
+def _recompute(decision):
+    """Amounts on the decision date; only the highest title paid per subject and period."""
+    awards = list(Award.select(Award, Title).join(Title).where(Award.decision == decision))
+    if decision.kind == "revoke":
+        Decision.update(total=0).where(Decision.id == decision.id).execute()
+        decision.total = 0
+        return 0
+    before = bool(settings.get("multiples_before_rounding"))
+    base = rewards.base_salary_for(decision.date) if any(
+        a.title.coefficient is not None for a in awards) else 0
+    period = decision.period_year or decision.year
+    amounts = [rewards.title_amount(a.title.coefficient, a.title.multiple, base,
+                                    multiples_before_rounding=before) for a in awards]
+    items = [{"subject": subject_key(a), "rank": a.title.rank, "amount": amt}
+             for a, amt in zip(awards, amounts)]
+    keys = {i["subject"] for i in items}
+    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    locked = []
+    if keys:
+        query = (awards_in_force().where(Award.paid == True)  # noqa: E712
+                 .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
+                 .where(Decision.id.not_in(exclude)))
+        for other in query:
+            if subject_key(other) in keys:
+                locked.append({"subject": subject_key(other), "rank": other.title.rank,
+                               "amount": other.amount, "locked": True})
+    paid = rewards.select_paid(locked + items)[len(locked):]
+    total = 0
+    for award, amount, is_paid in zip(awards, amounts, paid):
+        amount = amount if is_paid else 0
+        if award.amount != amount or award.paid != is_paid:
+            Award.update(amount=amount, paid=is_paid).where(Award.id == award.id).execute()
+        total += amount
+    Decision.update(total=total).where(Decision.id == decision.id).execute()
+    decision.total = total
+    return total
+
+
+# --------------------------------------------------------------------------- issue
+
+@service("leader")
+def issue_decision(*, actor, decision, signer_name=None, on_date=None):
+    """Issue a draft: number, money, register numbers; immutable from then on."""
+    decision = _require_draft(decision)
+    old = snapshot(decision)
+    if on_date is not None:
+        decision.date = _date(on_date)
+        if decision.date.year != decision.year:
+            decision.year, decision.seq = decision.date.year, None
+    if signer_name is not None:
+        decision.signer_name = vntext.clean_text(signer_name)
+    awards = list(Award.select().where(Award.decision == decision))
+    if not awards and decision.kind != "revoke":
+        raise ValidationError("Quyết định chưa có ai được khen thưởng; hãy thêm người, tập thể "
+                              "hoặc hộ gia đình trước khi ban hành.")
+    if not vntext.clean_text(decision.signer_name):
+        raise ValidationError("Hãy ghi họ tên người ký quyết định (Chủ tịch hoặc Phó Chủ tịch).",
+                              field="signer_name")
+    if decision.amends_id:
+        target = Decision.get_by_id(decision.amends_id)
+        if target.state != IN_FORCE:
+            raise ConflictError(f"{label(target)} đã {STATE_NAMES[target.state].lower()}; "
+                                "không điều chỉnh hay thu hồi thêm được.")
+    _check_date(decision.date, decision.kind)
+    if decision.seq is None:
+        decision.seq = next_seq(decision.year)
+    else:
+        _seq(decision.seq, decision.year, exclude_id=decision.id)
+    decision.number = format_number(decision.seq)
+    period = decision.period_year or decision.year
+    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    for award in awards:
+        clash = _in_force_clash(subject_of(award), award.title, period, exclude)
+        if clash is not None:
+            raise ConflictError(f"'{award.display_name}' đã được tặng '{award.title.name}' năm "
+                                f"{period} tại {label(clash.decision)}.")
+    decision.save()
+    _recompute(decision)
+    top = (Award.select(fn.MAX(Award.register_no))
+           .where(Award.register_year == decision.year).scalar() or 0)
+    for award in sorted(awards, key=lambda a: (GROUP_ORDER[subject_key(a)[0]], a.order, a.id)):
+        top += 1
+        award.register_year, award.register_no = decision.year, top
+        if not award.display_name:
+            award.display_name = display_name(subject_of(award))
+        if not award.achievement:
+            award.achievement = default_achievement(decision.movement, period)
+        award.save(only=[Award.register_year, Award.register_no, Award.display_name,
+                         Award.achievement])
+    decision.state = IN_FORCE
+    decision.issued_at = datetime.datetime.now().replace(microsecond=0)
+    decision.issued_by = actor.username
+    decision.save()
+    if decision.amends_id:
+        new_state = "revoked" if decision.kind == "revoke" else "corrected"
+        Decision.update(state=new_state).where(Decision.id == decision.amends_id).execute()
+        audit(actor, f"{new_state}_by_decision", "decision", entity_id=decision.amends_id,
+              old={"state": IN_FORCE}, new={"state": new_state, "by": decision.id})
+    before, after = diff(old, snapshot(decision))
+    audit(actor, "issue_decision", decision, old=before, new=after)
+    return decision
+
+
+def _follow_up(actor, decision, date, reason, kind):
+    decision = Decision.get_by_id(decision.id)
+    state = decision.state
+    if state != IN_FORCE:
+        raise ConflictError(f"Chỉ điều chỉnh hoặc thu hồi được quyết định đang có hiệu lực; "
+                            f"{label(decision)} là {STATE_NAMES.get(state, state).lower()}.")
+    reason = vntext.clean_text(reason)
+    if not reason:
+        raise ValidationError("Hãy ghi lý do điều chỉnh hoặc thu hồi.", field="reason")
+    date = _date(date)
+    if date < decision.date:
+        raise ValidationError("Ngày của quyết định mới không được trước ngày quyết định cũ.",
+                              field="date")
+    _check_date(date, kind)
+    verb = "thu hồi" if kind == "revoke" else "điều chỉnh"
+    new = Decision.create(
+        year=date.year, period_year=decision.period_year or decision.year, date=date, kind=kind,
+        amends=decision, movement=decision.movement_id, meeting=decision.meeting_id,
+        about=f"Về việc {verb} {label(decision)}", reason=reason,
+        signer_name=decision.signer_name, signer_title=decision.signer_title,
+        on_behalf=decision.on_behalf,
+        bases=json.dumps(default_bases(decision.movement, None, decision), ensure_ascii=False),
+        proposer=decision.proposer, recipients=decision.recipients)
+    audit(actor, f"{kind}_decision_draft", new, new=snapshot(new), reason=reason)
+    return new
+
+
+@service("clerk")
+def amend_decision(*, actor, decision, date, reason):
+    """A draft that corrects an issued decision; starts with a copy of its recipients."""
+    new = _follow_up(actor, decision, date, reason, "amend")
+    for i, a in enumerate(decision.awards.order_by(Award.order, Award.id)):
+        Award.create(decision=new, order=i + 1, unit=a.unit_id, person=a.person_id,
+                     household=a.household_id, candidate=a.candidate_id, title=a.title_id,
+                     display_name=a.display_name, position=a.position, place=a.place,
+                     achievement=a.achievement, note=a.note)
+    _recompute(new)
+    return new
+
+
+@service("clerk")
+def revoke_decision(*, actor, decision, date, reason):
+    """A draft that revokes an issued decision (no recipients of its own)."""
+    return _follow_up(actor, decision, date, reason, "revoke")
+
+
+# --------------------------------------------------------------------------- look-ups
+
+def decisions(*, year=None, state=None):
+    query = Decision.select().order_by(Decision.date.desc(), Decision.seq.desc(nulls="LAST"),
+                                       Decision.id.desc())
+    if year:
+        query = query.where(Decision.year == year)
+    if state:
+        query = query.where(Decision.state == state)
+    return list(query)
+
+
+def decision_rows(search=None):
+    """Rows for `list decisions`: id, uuid, number, date (iso), state, counts and total."""
+    counts = dict(Award.select(Award.decision, fn.COUNT(Award.id))
+                  .group_by(Award.decision).tuples())
+    key = vntext.fold(search) if search else ""
+    rows = []
+    for d in decisions():
+        if key and key not in vntext.fold(f"{d.number} {d.about} {d.signer_name}"):
+            continue
+        rows.append({"id": d.id, "uuid": d.uuid, "number": d.number,
+                     "date": d.date.isoformat(), "state": d.state,
+                     "recipient_count": counts.get(d.id, 0), "total_amount": d.total,
+                     "kind": d.kind, "about": d.about})
+    return rows
+
+
+def recipient_groups(decision):
+    """The attached list: [(group label, [row dict])] for I/II/III, non-empty groups only."""
+    awards = list(Award.select(Award, Title).join(Title).where(Award.decision == decision)
+                  .order_by(Award.order, Award.id))
+    out = []
+    for kind, heading in GROUPS:
+        rows = []
+        for a in awards:
+            if subject_key(a)[0] != kind:
+                continue
+            note = a.note
+            if not a.paid:
+                note = f"{note}; {UNPAID_NOTE}" if note else UNPAID_NOTE
+            rows.append({"id": a.id, "name": a.display_name, "position": a.position,
+                         "place": a.place, "title": a.title.name, "title_kind": a.title.kind,
+                         "achievement": a.achievement, "amount": a.amount, "paid": a.paid,
+                         "note": note, "register_no": a.register_no, "kind": kind})
+        if rows:
+            out.append((heading, rows))
+    return out
+
+
+def summary(decision):
+    """Counts per group, total and total in words (for Điều 1/2 and the preview)."""
+    groups = recipient_groups(decision)
+    counts = {kind: 0 for kind, _ in GROUPS}
+    for _, rows in groups:
+        for r in rows:
+            counts[r["kind"]] += 1
+    total = sum(r["amount"] for _, rows in groups for r in rows)
+    return {"counts": counts, "total": total, "total_text": vntext.format_money(total),
+            "total_words": vntext.money_in_words(total) if total else "Không đồng",
+            "groups": groups}
+
+
+def subject_label(row):
+    """'Cá nhân' / 'Tập thể' / 'Hộ gia đình' of a row with subject keys."""
+    return SUBJECT_KINDS[subject_key(row)[0]]
+
+
+def titles_for(subject):
+    """Titles and forms that may be given to ``subject`` (for the editor's chooser)."""
+    kind = subject_kind(subject)
+    unit_kind = subject.kind.code if kind == UNIT else None
+    return [t for t in catalogue.titles(subject_kind=kind)
+            if catalogue.title_allows(t, subject_kind=kind, unit_kind_code=unit_kind)]
