@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 BENCHES = [
     "tests.perf.bench_startup",
+    "tests.perf.bench_bulk_register",
     "tests.perf.bench_list",
     "tests.perf.bench_memory",
     "tests.perf.bench_certificates",
