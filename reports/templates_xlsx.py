@@ -1,4 +1,4 @@
-"""Empty Excel templates to fill in for import: the header row, and a guide sheet with an example."""
+"""Empty Excel templates to fill in for import: the header row and a guide sheet with an example."""
 import os
 
 from models.errors import ValidationError

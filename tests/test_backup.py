@@ -1,0 +1,224 @@
+"""Backups and restore: verified copies, refusals, read-only and full sticks, killed midway."""
+import datetime
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import main
+from models import db as dbmod
+from models import settings
+from models.entities import Household, Unit
+from models.errors import DatabaseError, UserError
+from reports import backup, usb
+from tests.helpers import make_org
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def commune(database, clerk):
+    settings.save_initial_settings({"commune_name": "Xã Tân Lập"})
+    return make_org(clerk)
+
+
+def test_backup_to_folder_names_file_by_commune_and_date_and_verifies(tmp_path, commune):
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    path = backup.backup_to(str(stick))
+    name = os.path.basename(path)
+    assert name.startswith("sao-luu-xa-tan-lap-" + datetime.date.today().strftime("%Y%m%d"))
+    assert name.endswith(".sqlite3")
+    assert os.listdir(stick) == [name]              # no temporary file left
+    info = backup.backup_info(path)
+    assert info.commune == "Xã Tân Lập" and info.households == 2 and info.people == 3
+    assert "Xã Tân Lập" in info.describe() and "2 hộ gia đình" in info.describe()
+
+
+def test_restore_replaces_data_and_keeps_the_current_file_aside(tmp_path, commune, clerk):
+    saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
+    Household.delete().execute()
+    db_path = dbmod.current_path()
+    kept = backup.restore_from(saved, db_path)
+    assert "-truoc-khoi-phuc-" in os.path.basename(kept) and kept.endswith(".sqlite3")
+    assert dbmod.db.obj.is_closed()                  # the caller reopens
+    dbmod.open_database(db_path)
+    assert Household.select().count() == 2
+    with sqlite3.connect(kept) as conn:              # the kept file has the data as it was
+        assert conn.execute("SELECT count(*) FROM household").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("what, message", [
+    ("text", "không phải là tệp dữ liệu"),
+    ("other sqlite", "không phải là bản sao lưu"),
+    ("truncated", "bị cắt cụt|bị hỏng"),
+])
+def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, message):
+    src = tmp_path / "x.sqlite3"
+    if what == "text":
+        src.write_text("hello")
+    elif what == "other sqlite":
+        with sqlite3.connect(src) as conn:
+            conn.execute("CREATE TABLE t (a)")
+    else:
+        good = backup.backup_to(str(tmp_path / "good.sqlite3"))
+        data = open(good, "rb").read()
+        src.write_bytes(data[: len(data) // 3])
+    db_path = dbmod.current_path()
+    before = open(db_path, "rb").read()
+    with pytest.raises(DatabaseError, match=message):
+        backup.restore_from(str(src), db_path)
+    assert open(db_path, "rb").read() == before
+    assert not [f for f in os.listdir(os.path.dirname(db_path)) if "truoc-khoi-phuc" in f]
+
+
+def _mount_tmpfs(folder, options):
+    folder.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                            capture_output=True)
+    if result.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    return folder
+
+
+def _umount(folder):
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_read_only_stick(tmp_path, commune):
+    stick = _mount_tmpfs(tmp_path / "ro", "ro,size=1m")
+    try:
+        with pytest.raises(UserError, match="chỉ đọc"):
+            backup.backup_to(str(stick))
+    finally:
+        _umount(stick)
+
+
+def test_full_stick(tmp_path, commune):
+    stick = _mount_tmpfs(tmp_path / "full", "size=64k")
+    try:
+        with pytest.raises(UserError, match="Không đủ chỗ trống"):
+            backup.backup_to(str(stick))
+        assert os.listdir(stick) == []
+    finally:
+        _umount(stick)
+
+
+def test_stick_filled_during_the_write(tmp_path, commune):
+    """Free space passes the first check but runs out while writing: nothing looks complete."""
+    stick = _mount_tmpfs(tmp_path / "tight", "size=300k")
+    try:
+        Household.insert_many(
+            [{"uuid": f"u{i}", "head_name": "Nguyễn Văn " + "A" * 150, "name_key": "x",
+              "gender": "nam", "village": commune["villages"][0].id} for i in range(2000)]
+        ).execute()
+        with pytest.raises(UserError, match="đầy|Không đủ chỗ"):
+            backup.backup_to(str(stick))
+        assert [f for f in os.listdir(stick) if not f.startswith(".tmp-")] == []
+    finally:
+        _umount(stick)
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from models import db as dbmod
+    from reports import backup
+    dbmod.open_database({db!r})
+    def progress(done, total):
+        print("step", done, total, flush=True)
+        time.sleep(0.3)
+        return True
+    backup.backup_to({dest!r}, progress=progress)
+    print("finished", flush=True)
+""")
+
+
+@pytest.mark.slow
+def test_killed_midway_never_leaves_a_complete_looking_file(tmp_path, commune):
+    Household.insert_many(
+        [{"uuid": f"u{i}", "head_name": f"Hộ số {i} " + "x" * 200, "name_key": "x",
+          "gender": "nam", "village": commune["villages"][0].id} for i in range(20000)]
+    ).execute()
+    db_path = dbmod.current_path()
+    dbmod.close_database()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    dest = str(stick / "sao-luu.sqlite3")
+    child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=ROOT, db=db_path,
+                                                                 dest=dest)],
+                             stdout=subprocess.PIPE, text=True)
+    steps = 0
+    for line in child.stdout:
+        if line.startswith("step"):
+            steps += 1
+            if steps == 3:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    assert not os.path.exists(dest)
+    leftovers = os.listdir(stick)
+    assert leftovers and all(f.startswith(".tmp-") for f in leftovers)
+    for f in leftovers:                        # and the leftover is not a usable database
+        with pytest.raises(DatabaseError):
+            dbmod.verify_database_file(str(stick / f))
+    dbmod.open_database(db_path)
+    path = backup.backup_to(dest)              # the next backup cleans up and succeeds
+    assert os.listdir(stick) == ["sao-luu.sqlite3"]
+    assert backup.backup_info(path).households == 20002
+
+
+def test_auto_backup_daily_and_rotating(tmp_path, commune):
+    folder = str(tmp_path / "auto")
+    start = datetime.date(2026, 1, 1)
+    made = [backup.auto_backup(keep=3, today=start + datetime.timedelta(days=i), folder=folder)
+            for i in range(5)]
+    assert all(made)
+    assert backup.auto_backup(keep=3, today=start + datetime.timedelta(days=4),
+                              folder=folder) is None       # once a day
+    names = [os.path.basename(p) for p in backup.auto_backups(folder)]
+    assert names == ["tu-dong-20260103.sqlite3", "tu-dong-20260104.sqlite3",
+                     "tu-dong-20260105.sqlite3"]
+    settings.save_initial_settings({backup.AUTO_KEY: {"enabled": False, "keep": 5}})
+    assert backup.auto_settings() == {"enabled": False, "keep": 5}
+    assert backup.auto_backup(today=start + datetime.timedelta(days=9), folder=folder) is None
+
+
+def test_removable_drives_from_mount_table(tmp_path):
+    media = tmp_path / "media"
+    (media / "canbo" / "USB 16GB").mkdir(parents=True)
+    (media / "canbo" / "THE_NHO").mkdir(parents=True)
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "proc /proc proc rw 0 0\n"
+        f"/dev/sda1 / ext4 rw 0 0\n"
+        f"/dev/sdb1 {media}/canbo/USB\\04016GB vfat rw 0 0\n"
+        f"/dev/sdc1 {media}/canbo/THE_NHO exfat rw 0 0\n"
+        f"/dev/sdd1 {media}/canbo/gone vfat rw 0 0\n")
+    drives = usb.removable_drives(mounts_file=str(mounts), roots=[str(media)])
+    assert [d.label for d in drives] == ["USB 16GB", "THE_NHO"]
+    path, label, free = drives[0]
+    assert path == str(media / "canbo" / "USB 16GB") and free > 0
+    assert "còn trống" in drives[0].describe()
+
+
+def test_batch_backup_and_restore(tmp_path, commune, capsys):
+    db_path = dbmod.current_path()
+    dbmod.close_database()
+    dest = str(tmp_path / "b.sqlite3")
+    assert main.run_command(["--db", db_path, "backup", dest]) == 0
+    assert "Đã sao lưu và kiểm tra" in capsys.readouterr().out
+    bogus = tmp_path / "bogus.sqlite3"
+    bogus.write_bytes(b"not a database at all" * 10)
+    assert main.run_command(["--db", db_path, "restore", str(bogus)]) == 1
+    assert "không phải là tệp dữ liệu" in capsys.readouterr().err
+    assert main.run_command(["--db", db_path, "restore", dest]) == 0
+    assert "Dữ liệu cũ được giữ ở" in capsys.readouterr().out
+    dbmod.open_database(db_path)
+    assert Unit.select().count() == 5
