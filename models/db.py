@@ -70,7 +70,7 @@ def read_file_identity(path):
     return app_id, user_version
 
 
-def open_database(path, *, migrate=True, quick_check=True):
+def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_TIMEOUT_MS):
     """Open (or create) the database at ``path``, check it and bring its schema up to date.
 
     Raises DatabaseError with a Vietnamese message for every file we must not use.
@@ -91,8 +91,8 @@ def open_database(path, *, migrate=True, quick_check=True):
     journal = "delete" if is_network_path(path) else "wal"
     database = peewee.SqliteDatabase(path, pragmas={
         "foreign_keys": 1,
-        "busy_timeout": BUSY_TIMEOUT_MS,
-    }, timeout=BUSY_TIMEOUT_MS / 1000)
+        "busy_timeout": busy_timeout_ms,
+    }, timeout=busy_timeout_ms / 1000)
     try:
         database.connect()
         conn = database.connection()

@@ -1,0 +1,208 @@
+"""The database entry point: pragmas, schema version, refusals, migrations with backup."""
+import os
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from models import db as dbmod
+from models import migrations
+from models.entities import Title, Unit, UnitKind
+from models.errors import DatabaseError
+
+
+def _pragma(name):
+    return dbmod.db.connection().execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_new_database_has_pragmas_version_and_catalogue(database):
+    assert _pragma("foreign_keys") == 1
+    assert _pragma("journal_mode") == "wal"
+    assert _pragma("synchronous") == 1
+    assert _pragma("user_version") == dbmod.SCHEMA_VERSION
+    assert _pragma("application_id") == dbmod.APPLICATION_ID
+    names = {t.name for t in Title.select()}
+    assert "Lao động tiên tiến" in names and "Chiến sĩ thi đua cơ sở" in names
+    ldtt = Title.get(Title.code == "LDTT")
+    assert str(ldtt.coefficient) == "0.3" and ldtt.subject_kind == "person"
+
+
+def test_reopen_keeps_data(tmp_path):
+    path = str(tmp_path / "a.sqlite3")
+    dbmod.open_database(path)
+    Unit.create(name="Xã A", name_key="xa a", kind=UnitKind.get(UnitKind.code == "xa"))
+    dbmod.close_database()
+    dbmod.open_database(path)
+    assert Unit.select().count() == 1
+    dbmod.close_database()
+
+
+def _refused(path, *words):
+    with pytest.raises(DatabaseError) as info:
+        dbmod.open_database(str(path))
+    for word in words:
+        assert word in str(info.value)
+    return str(info.value)
+
+
+def test_garbage_file_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "rac.sqlite3"
+    path.write_bytes(b"PK\x03\x04 not a database at all" * 100)
+    before = path.read_bytes()
+    _refused(path, "không phải là tệp dữ liệu")
+    assert path.read_bytes() == before
+
+
+def test_truncated_file_is_refused(tmp_path):
+    good = tmp_path / "good.sqlite3"
+    dbmod.open_database(str(good))
+    dbmod.close_database()
+    cut = tmp_path / "cut.sqlite3"
+    cut.write_bytes(good.read_bytes()[:60])
+    _refused(cut, "cắt cụt")
+
+
+def test_damaged_pages_are_refused(tmp_path):
+    path = tmp_path / "hong.sqlite3"
+    dbmod.open_database(str(path))
+    dbmod.close_database()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for i in range(page * 2, min(len(data), page * 6)):
+        data[i] = 0xA5
+    path.write_bytes(bytes(data))
+    message = _refused(path)
+    assert "hỏng" in message
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "khac.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    _refused(path, "chương trình khác")
+
+
+def test_file_from_newer_version_is_refused_unchanged(tmp_path):
+    path = tmp_path / "moi.sqlite3"
+    dbmod.open_database(str(path))
+    dbmod.db.execute_sql("PRAGMA user_version=99")
+    dbmod.close_database()
+    before = path.read_bytes()
+    _refused(path, "phiên bản mới hơn")
+    assert path.read_bytes() == before
+
+
+def test_locked_database_says_so(tmp_path):
+    path = str(tmp_path / "khoa.sqlite3")
+    dbmod.open_database(path)
+    dbmod.close_database()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(DatabaseError) as info:
+            dbmod.open_database(path, busy_timeout_ms=200)
+        assert "chương trình khác" in str(info.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A folder on a read-only medium (a read-only tmpfs as root, a 0555 folder otherwise)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        yield folder, lambda: folder.chmod(0o555)
+        folder.chmod(0o755)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a read-only medium here")
+
+    def make_read_only():
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+    yield folder, make_read_only
+    subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_read_only_medium_is_refused_with_advice(tmp_path, read_only_dir):
+    folder, make_read_only = read_only_dir
+    src = tmp_path / "src.sqlite3"
+    dbmod.open_database(str(src))
+    dbmod.close_database()
+    target = folder / "usb.sqlite3"
+    shutil.copy(src, target)
+    make_read_only()
+    message = _refused(target, "chỉ đọc")
+    assert "chép" in message
+
+
+def _v1_file(tmp_path):
+    path = str(tmp_path / "cu.sqlite3")
+    dbmod.open_database(path)
+    Unit.create(name="Xã Cũ", name_key="xa cu", kind=UnitKind.get(UnitKind.code == "xa"))
+    dbmod.close_database()
+    return path
+
+
+def test_migration_takes_verified_backup_then_upgrades(tmp_path, monkeypatch):
+    path = _v1_file(tmp_path)
+
+    def step_2(database):
+        database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT DEFAULT ''")
+
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    dbmod.open_database(path)
+    try:
+        assert _pragma("user_version") == 2
+        assert "phone" in {c.name for c in dbmod.db.get_columns("unit")}
+    finally:
+        dbmod.close_database()
+    backup = os.path.join(os.path.dirname(path), "backups", "truoc-nang-cap-v1-cu.sqlite3")
+    assert dbmod.verify_database_file(backup) == 1
+    conn = sqlite3.connect(backup)
+    assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
+    conn.close()
+
+
+def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
+    path = _v1_file(tmp_path)
+
+    def step_2(database):
+        database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT")
+        raise RuntimeError("simulated failure halfway")
+
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    with pytest.raises(RuntimeError):
+        dbmod.open_database(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert "phone" not in [r[1] for r in conn.execute("PRAGMA table_info(unit)")]
+        assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
+    finally:
+        conn.close()
+
+
+def test_backup_is_a_verified_copy(database, tmp_path):
+    Unit.create(name="Xã B", name_key="xa b", kind=UnitKind.get(UnitKind.code == "xa"))
+    dest = tmp_path / "usb" / "saoluu.sqlite3"
+    dbmod.backup_database(str(dest))
+    assert dbmod.verify_database_file(str(dest)) == dbmod.SCHEMA_VERSION
+    assert not [f for f in os.listdir(dest.parent) if f.startswith(".tmp-")]
+
+
+def test_cancelled_backup_leaves_no_file(database, tmp_path):
+    for i in range(3000):
+        Unit.create(name=f"Đơn vị {i}" * 5, name_key=f"don vi {i}",
+                    kind=UnitKind.get(UnitKind.code == "khac"))
+    dest = tmp_path / "usb" / "saoluu.sqlite3"
+    with pytest.raises(DatabaseError):
+        dbmod.backup_database(str(dest), progress=lambda done, total: False)
+    assert os.listdir(dest.parent) == []

@@ -1,0 +1,141 @@
+"""The main window, the first-run wizard and the units/people/households page, driven by qtbot."""
+import pytest
+from PySide6.QtCore import Qt
+
+from gui import messages
+from gui.context import AppContext
+from gui.main_window import MainWindow
+from gui.pages import org as org_page
+from models import accounts, demo, settings
+from models.entities import BaseSalary, Person, Unit
+
+
+@pytest.fixture
+def ctx(leader, qapp):
+    demo.load_demo(size="small", actor=leader)
+    return AppContext(leader, "test.sqlite3")
+
+
+def test_wizard_creates_settings_leader_and_salary(database, qtbot):
+    from gui.wizard import SetupWizard
+    wizard = SetupWizard()
+    qtbot.addWidget(wizard)
+    place = wizard.place
+    place.province.setCurrentIndex(place.province.findText("Hà Tĩnh"))
+    assert place.commune.count() > 50
+    place.commune.setCurrentIndex(0)
+    commune_name = place.commune.currentText()
+    assert place.place.text() and place.place.text() in commune_name
+    assert place.validatePage()
+    wizard.leaders.chairman.setText("Nguyễn Văn Hùng")
+    wizard.leaders.salary.setText("2.530.000")
+    wizard.leaders.salary_from.setText("01/07/2026")
+    assert wizard.leaders.validatePage()
+    wizard.account.username.setText("chutich")
+    wizard.account.full_name.setText("Nguyễn Văn Hùng")
+    wizard.account.password.setText("123456")
+    wizard.account.password2.setText("654321")
+    assert not wizard.account.validatePage()
+    assert "không khớp" in wizard.account.error.text()
+    wizard.account.password2.setText("123456")
+    assert wizard.account.validatePage()
+    wizard.accept()
+    assert wizard.leader is not None and wizard.leader.role == "leader"
+    assert settings.commune().name == commune_name
+    assert settings.get("decision_suffix") == "QĐ-UBND"
+    assert BaseSalary.select().where(BaseSalary.amount == 2_530_000).exists()
+    assert accounts.authenticate("chutich", "123456").id == wizard.leader.id
+
+
+def test_wizard_refuses_a_commune_not_in_the_list(database, qtbot):
+    from gui.wizard import SetupWizard
+    wizard = SetupWizard()
+    qtbot.addWidget(wizard)
+    wizard.place.province.setEditText("Tỉnh Không Có")
+    assert not wizard.place.validatePage()
+    assert "trong danh sách" in wizard.place.error.text()
+
+
+def test_main_window_pages_and_geometry(ctx, qtbot):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert "Đơn vị & cá nhân" in labels and "Cài đặt" in labels
+    assert "Xã Tân Lập" in window.windowTitle()
+    window.resize(800, 520)
+    window.close()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.height() == 520   # default is 760: the saved geometry came back
+
+
+def test_households_filter_as_you_type_accent_insensitively(ctx, qtbot):
+    page = org_page.OrgPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.households
+    assert len(tab.model.visible) == 800
+    qtbot.keyClicks(tab.search, "thon")
+    some = len(tab.model.visible)
+    assert 0 < some <= 800
+    tab.search.clear()
+    name = tab.model.row_at(0)[1]
+    from models import vntext
+    tab.search.setText(vntext.fold(name).upper())
+    shown = [tab.model.row_at(i)[1] for i in range(tab.model.rowCount())]
+    assert name in shown and all(vntext.fold(name) in vntext.fold(n) for n in shown)
+    assert "Đang hiện" in tab.count.text()
+
+
+def test_add_person_dialog_error_shown_by_the_field_then_saved(ctx, qtbot, monkeypatch):
+    page = org_page.OrgPage(ctx)
+    qtbot.addWidget(page)
+    unit = Unit.select().where(Unit.name.contains("Trường")).first() or Unit.select().first()
+    answers = [
+        dict(full_name="", gender="nam", birth_year=None, position="", unit_id=unit.id),
+        dict(full_name="Đỗ Minh Khôi", gender="nam", birth_year=1990, position="Giáo viên",
+             unit_id=unit.id),
+    ]
+    seen_errors = []
+
+    def fake_ask(parent=None, **kwargs):
+        seen_errors.append(kwargs.get("error"))
+        return answers.pop(0)
+
+    monkeypatch.setattr(org_page.PersonDialog, "ask", staticmethod(fake_ask))
+    before = len(page.people.model.rows)
+    page.people.add()
+    assert seen_errors[0] is None and seen_errors[1].field == "full_name"
+    assert Person.select().where(Person.full_name == "Đỗ Minh Khôi").exists()
+    assert len(page.people.model.rows) == before + 1
+
+
+def test_person_dialog_shows_error_next_to_field(ctx, qtbot):
+    from gui.org_dialogs import PersonDialog
+    from models.errors import ValidationError
+    dialog = PersonDialog(error=ValidationError("Năm sinh 1800 không hợp lệ", field="birth_year"))
+    qtbot.addWidget(dialog)
+    assert dialog.errors["birth_year"].text() == "Năm sinh 1800 không hợp lệ"
+    assert not dialog.errors["birth_year"].isHidden()
+    assert dialog.errors["full_name"].isHidden()
+
+
+def test_viewer_sees_disabled_edit_buttons(viewer, qapp, qtbot):
+    demo.load_demo(size="small")
+    page = org_page.OrgPage(AppContext(viewer, "x"))
+    qtbot.addWidget(page)
+    assert not any(b.isEnabled() for b in page.people.buttons)
+
+
+def test_delete_refusal_is_shown_in_vietnamese(ctx, qtbot, monkeypatch):
+    page = org_page.OrgPage(ctx)
+    qtbot.addWidget(page)
+    shown = []
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **k: shown.append(str(err)))
+    tree = page.units.tree
+    root = tree.topLevelItem(0)
+    tree.setCurrentItem(root)
+    page.units.delete()
+    assert shown and "Không xóa được" in shown[0]
+    assert Unit.select().where(Unit.parent.is_null()).exists()
