@@ -105,7 +105,12 @@ def place_of(obj):
         parts = [obj.address, obj.village.name if obj.village_id else ""]
         return ", ".join(p for p in parts if p)
     if isinstance(obj, Unit):
-        return obj.parent.name if obj.parent_id else ""
+        if obj.address:
+            return obj.address
+        node = obj.parent
+        while node is not None and node.kind.is_bloc:   # a bloc is no address
+            node = node.parent
+        return node.name if node is not None else ""
     return ""
 
 

@@ -118,18 +118,24 @@ def default_bases(movement=None, meeting=None, amends=None):
     return lines
 
 
+def movement_phrase(movement, year):
+    """'phong trào thi đua yêu nước năm 2025' for use inside a sentence."""
+    if movement is None:
+        return f"phong trào thi đua năm {year}"
+    name = movement.name
+    if vntext.fold(name).startswith("phong trao"):
+        name = name[0].lower() + name[1:]
+    return name if str(year) in name else f"{name} năm {year}"
+
+
 def default_about(movement, year):
-    if movement is not None:
-        return f"Về việc khen thưởng thành tích trong {movement.name} năm {year}"
-    return f"Về việc khen thưởng năm {year}"
+    return f"Về việc khen thưởng thành tích trong {movement_phrase(movement, year)}"
 
 
 def default_achievement(movement, year):
     if movement is not None and movement.achievement_text:
         return movement.achievement_text
-    if movement is not None:
-        return f"Đã có thành tích xuất sắc trong {movement.name} năm {year}"
-    return f"Đã có thành tích xuất sắc trong phong trào thi đua năm {year}"
+    return f"Đã có thành tích xuất sắc trong {movement_phrase(movement, year)}"
 
 
 def signature_lines(decision):

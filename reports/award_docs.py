@@ -1,0 +1,83 @@
+"""Excel files of the commendation work: awards (register), decisions, reward fund."""
+from models import award_history, decisions, vntext
+from .xlsxdoc import Column, SheetSpec, write_workbook
+
+AWARD_COLUMNS = [
+    Column("STT", 6, "int"), Column("Họ và tên / Tên tập thể / Chủ hộ", 30, wrap=True),
+    Column("Đối tượng", 12), Column("Chức vụ", 18, wrap=True),
+    Column("Đơn vị, địa chỉ", 28, wrap=True), Column("Hình thức", 30, wrap=True),
+    Column("Số quyết định", 14), Column("Ngày quyết định", 13, "date"),
+    Column("Năm sổ", 8, "year"), Column("Số sổ", 8, "int"),
+    Column("Số tiền (đồng)", 15, "money"), Column("Tình trạng quyết định", 18, wrap=True),
+]
+
+
+def _award_rows(rows):
+    for i, r in enumerate(rows, 1):
+        yield [i, r["name"], r["kind_label"], r["position"], r["place"], r["title"],
+               r["number"], r["date"], r["register_year"], r["register_no"], r["amount"],
+               r["state"]]
+
+
+def export_awards_xlsx(path, *, year=None, progress=None, search=None):
+    """The register of awards (every issued decision), optionally of one year."""
+    rows = award_history.register_rows(year=year, search=search)
+    spec = SheetSpec(title="Sổ theo dõi khen thưởng",
+                     heading="SỔ THEO DÕI KHEN THƯỞNG",
+                     subtitle=f"Năm {year}" if year else "Tất cả các năm",
+                     columns=AWARD_COLUMNS, rows=_award_rows(rows), total_rows=len(rows),
+                     footer=[f"Tổng số tiền: {vntext.format_money(sum(r['amount'] for r in rows))}"])
+    return write_workbook(path, [spec], progress=progress)
+
+
+export_register_xlsx = export_awards_xlsx
+
+
+def export_decision_list_xlsx(path, *, decision_id, progress=None):
+    """The list attached to one decision (I/II/III with amounts), as Excel."""
+    decision = decisions.get_decision(decision_id)
+    summ = decisions.summary(decision)
+    cols = [Column("STT", 6, "text"), Column("Họ và tên / Tên tập thể / Chủ hộ", 30, wrap=True),
+            Column("Chức vụ", 18, wrap=True), Column("Đơn vị, địa chỉ", 28, wrap=True),
+            Column("Hình thức", 30, wrap=True), Column("Thành tích", 40, wrap=True),
+            Column("Số tiền (đồng)", 15, "money"), Column("Ghi chú", 20, wrap=True)]
+    rows = []
+    for heading, group in summ["groups"]:
+        rows.append([heading, "", "", "", "", "", None, ""])
+        for i, r in enumerate(group, 1):
+            rows.append([str(i), r["name"], r["position"], r["place"], r["title"],
+                         r["achievement"], r["amount"], r["note"]])
+    rows.append(["", "Tổng cộng", "", "", "", "", summ["total"], ""])
+    spec = SheetSpec(title="Danh sách", heading="DANH SÁCH KHEN THƯỞNG",
+                     subtitle=f"Kèm theo {decisions.label(decision)}", columns=cols, rows=rows,
+                     footer=[f"Bằng chữ: {summ['total_words']}."])
+    return write_workbook(path, [spec], progress=progress)
+
+
+def export_decisions_xlsx(path, *, year=None, progress=None):
+    """Decisions and the reward fund: one sheet of decisions, one per title, one per year."""
+    rows = [r for r in decisions.decision_rows()
+            if not year or r["date"].startswith(str(year))]
+    dec_rows = [[i, r["number"] or "(dự thảo)", vntext.parse_date(r["date"]), r["about"],
+                 award_history.STATE_NAMES.get(r["state"], r["state"]),
+                 r["recipient_count"], r["total_amount"]] for i, r in enumerate(rows, 1)]
+    fund = award_history.fund_totals(year=year)
+    sheets = [
+        SheetSpec(title="Quyết định", heading="DANH SÁCH QUYẾT ĐỊNH KHEN THƯỞNG",
+                  subtitle=f"Năm {year}" if year else "",
+                  columns=[Column("STT", 6, "int"), Column("Số quyết định", 14),
+                           Column("Ngày", 12, "date"), Column("Trích yếu", 50, wrap=True),
+                           Column("Tình trạng", 16), Column("Số người/tập thể", 12, "int"),
+                           Column("Tổng tiền (đồng)", 16, "money")], rows=dec_rows),
+        SheetSpec(title="Quỹ theo hình thức", heading="QUỸ THI ĐUA, KHEN THƯỞNG THEO HÌNH THỨC",
+                  subtitle=f"Năm {year}" if year else "",
+                  columns=[Column("Hình thức", 40, wrap=True), Column("Đối tượng", 14),
+                           Column("Số lượt", 10, "int"), Column("Số tiền (đồng)", 16, "money")],
+                  rows=[[r["title"], r["kind_label"], r["count"], r["total"]]
+                        for r in fund["by_title"]]),
+        SheetSpec(title="Quỹ theo năm", heading="QUỸ THI ĐUA, KHEN THƯỞNG THEO NĂM",
+                  columns=[Column("Năm", 8, "year"), Column("Số lượt", 10, "int"),
+                           Column("Số tiền (đồng)", 16, "money")],
+                  rows=[[r["year"], r["count"], r["total"]] for r in fund["by_year"]]),
+    ]
+    return write_workbook(path, sheets, progress=progress)

@@ -1,0 +1,85 @@
+"""Minutes (biên bản) of the council's meeting: who attended, the votes and the outcome."""
+from models import council, decisions, settings, vntext
+from models.entities import Meeting
+from models.errors import NotFound
+from . import pdfdoc
+from .pdfdoc import MM, para
+
+HEADER = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Đơn vị, địa chỉ", "Đề nghị",
+          "Đồng ý", "Không đồng ý", "Tỷ lệ (%)", "Kết quả"]
+WIDTHS_MM = [9, 36, 28, 32, 13, 15, 14, 18]             # 165 mm: A4 portrait text width
+ALIGN = ["center", "left", "left", "left", "center", "center", "center", "center"]
+
+
+def _rows(meeting):
+    rows, sections = [], []
+    current = None
+    number = 0
+    for r in council.vote_rows(meeting):
+        if r["kind_label"] != current:
+            current = r["kind_label"]
+            sections.append(len(rows))
+            rows.append([current] + [""] * 7)
+            number = 0
+        number += 1
+        outcome = "" if r["passed"] is None else ("Đạt" if r["passed"] else "Không đạt")
+        rows.append([str(number), r["name"], r["place"], r["title"],
+                     "" if r["votes_for"] is None else str(r["votes_for"]),
+                     "" if r["votes_against"] is None else str(r["votes_against"]),
+                     "" if r["percent"] is None else vntext.format_decimal(r["percent"], 2),
+                     outcome])
+    return rows, sections
+
+
+def build_flowables(meeting):
+    from reportlab.platypus import Spacer, Table, TableStyle
+    commune = settings.commune()
+    place_date = vntext.format_date_long(meeting.date, commune.place_name or None)
+    movement = decisions.movement_phrase(meeting.movement if meeting.movement_id else None,
+                                         meeting.year)
+    basis = council.BASES.get(meeting.basis, meeting.basis)
+    out = [pdfdoc.header_block(commune, place_date=place_date), Spacer(1, 6 * MM),
+           para("BIÊN BẢN", "title"),
+           para(f"Họp Hội đồng Thi đua - Khen thưởng bình xét khen thưởng {movement}",
+                "title"), Spacer(1, 5 * MM)]
+    lines = [
+        f"Thời gian: {vntext.format_date_long(meeting.date)}.",
+        f"Địa điểm: {meeting.place or '……'}.",
+        f"Chủ trì: {meeting.chair}. Thư ký: {meeting.secretary}.",
+        f"Thành viên Hội đồng có mặt: {meeting.members_present}/{meeting.members_total}.",
+        f"Hình thức biểu quyết: {'bỏ phiếu kín' if meeting.secret else 'biểu quyết công khai'}; "
+        f"tỷ lệ tính trên {basis}; đạt khi có từ "
+        f"{vntext.format_decimal(meeting.threshold_pct)} % phiếu đồng ý trở lên.",
+        "Kết quả bình xét như sau:",
+    ]
+    out += [para(line, "indent") for line in lines]
+    out.append(Spacer(1, 3 * MM))
+    rows, sections = _rows(meeting)
+    if rows:
+        out.append(pdfdoc.data_table(HEADER, rows, WIDTHS_MM, align=ALIGN, section_rows=sections))
+    else:
+        out.append(para("(Chưa có đối tượng nào được đưa ra bình xét.)", "italic"))
+    passed = sum(1 for r in rows if r[-1] == "Đạt")
+    out += [Spacer(1, 3 * MM),
+            para(f"Có {passed} đối tượng đạt tỷ lệ phiếu theo quy định, được Hội đồng thống nhất "
+                 "đề nghị khen thưởng. Biên bản được lập xong và thông qua tại cuộc họp./.",
+                 "indent"),
+            Spacer(1, 6 * MM)]
+    width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
+    cell = lambda title, name: [para(title, "center_bold"), Spacer(1, 25 * MM),  # noqa: E731
+                                para(name, "center_bold")]
+    sig = Table([[cell("THƯ KÝ", meeting.secretary), cell("CHỦ TRÌ", meeting.chair)]],
+                colWidths=[width / 2, width / 2])
+    sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT)]))
+    out.append(sig)
+    return out
+
+
+def write_minutes(*, meeting_id, path):
+    """Write the minutes of meeting ``meeting_id`` to ``path``."""
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id)
+    if meeting is None:
+        raise NotFound(f"Không có cuộc họp mã {meeting_id}.")
+    return pdfdoc.build(path, build_flowables(meeting),
+                        title=f"Biên bản họp Hội đồng TĐKT ngày {vntext.format_date(meeting.date)}")
