@@ -7,7 +7,7 @@ from peewee import fn
 from . import settings, vntext
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
                        Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
-                       Unit)
+                       Unit, UnitKind)
 from .subjects import display_name, subject_kind
 
 IN_FORCE = "issued"   # decisions whose awards count (corrected/revoked ones no longer do)
@@ -112,6 +112,50 @@ def place_of(obj):
             node = node.parent
         return node.name if node is not None else ""
     return ""
+
+
+def _chunks(ids, size=900):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def subject_infos(keys):
+    """{(kind, id): {"name", "position", "place", "unit_id", "gender"}} for many subjects in a
+    few queries (lists of thousands of households must not cost a query each)."""
+    wanted = defaultdict(set)
+    for kind, ident in keys:
+        wanted[kind].add(ident)
+    units = {u.id: u for u in Unit.select(Unit, UnitKind).join(UnitKind)}
+
+    def unit_place(u):
+        if u.address:
+            return u.address
+        node = units.get(u.parent_id)
+        while node is not None and node.kind.is_bloc:
+            node = units.get(node.parent_id)
+        return node.name if node is not None else ""
+
+    out = {}
+    for ident in wanted.get(UNIT, ()):
+        u = units.get(ident)
+        if u is not None:
+            out[(UNIT, ident)] = {"name": u.name, "position": "", "place": unit_place(u),
+                                  "unit_id": u.id, "gender": "", "unit_kind": u.kind.code}
+    for chunk in _chunks(wanted.get(PERSON, ())):
+        for p in Person.select().where(Person.id.in_(chunk)):
+            unit = units.get(p.unit_id)
+            out[(PERSON, p.id)] = {"name": p.full_name, "position": p.position,
+                                   "place": unit.name if unit else "", "unit_id": p.unit_id,
+                                   "gender": p.gender, "unit_kind": None}
+    for chunk in _chunks(wanted.get(HOUSEHOLD, ())):
+        for h in Household.select().where(Household.id.in_(chunk)):
+            village = units.get(h.village_id)
+            place = ", ".join(x for x in (h.address, village.name if village else "") if x)
+            out[(HOUSEHOLD, h.id)] = {"name": h.head_name, "position": "", "place": place,
+                                      "unit_id": h.village_id, "gender": h.gender,
+                                      "unit_kind": None}
+    return out
 
 
 # --------------------------------------------------------------------------- history

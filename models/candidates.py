@@ -4,13 +4,14 @@ import math
 from collections import defaultdict
 
 from . import catalogue, settings, vntext
-from .award_history import (consecutive_run, format_run, place_of, subject_key, title_years)
+from .award_history import (consecutive_run, format_run, subject_infos, subject_key,
+                            title_years)
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, CriteriaSet,
                        Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Vote)
 from .errors import ConflictError, ValidationError
 from .service import audit, service, snapshot
-from .subjects import display_name, subject_fields, subject_kind, subject_of
+from .subjects import display_name, subject_fields, subject_kind
 
 # Catalogue codes the checks of DOMAIN.md §3 refer to (seeded defaults).
 LDTT, CSTDCS, TTLDTT, TTLDXS = "LDTT", "CSTDCS", "TTLDTT", "TTLDXS"
@@ -36,14 +37,6 @@ def _sheets_by_unit(movement, year):
 
 def _qualifying_bands():
     return {vntext.fold(b) for b in (settings.get("qualifying_bands") or [])}
-
-
-def _unit_of_subject(kind, obj):
-    if kind == UNIT:
-        return obj.id
-    if kind == PERSON:
-        return obj.unit_id
-    return obj.village_id
 
 
 @service("clerk")
@@ -161,10 +154,15 @@ def refresh_warnings(*, movement, year):
     cands = list(Candidate.select(Candidate, Title).join(Title)
                  .where(Candidate.movement == movement, Candidate.year == year))
     warnings = compute_warnings(cands, movement=movement, year=year)
+    changed = []
     for cand in cands:
         text = json.dumps(warnings.get(cand.id, []), ensure_ascii=False)
         if text != cand.warnings:
-            Candidate.update(warnings=text).where(Candidate.id == cand.id).execute()
+            changed.append((text, cand.id))
+    if changed:
+        from .db import db
+        db.connection().executemany(
+            f"UPDATE {Candidate._meta.table_name} SET warnings = ? WHERE id = ?", changed)
     return len(cands)
 
 
@@ -194,6 +192,7 @@ def compute_warnings(cands, *, movement, year):
         counts[codes.get(c.title_id)] += 1
     caps = settings.get("title_caps") or {}
     needed_years = int(settings.get("upward_years") or 2)
+    infos = subject_infos([subject_key(c) for c in cands])
     out = {}
     for c in cands:
         w = []
@@ -204,7 +203,7 @@ def compute_warnings(cands, *, movement, year):
             w.append(f"Chưa đăng ký thi đua năm {year}.")
         elif reg.state != "accepted":
             w.append("Bản đăng ký thi đua chưa được duyệt.")
-        unit_id = _unit_of_subject(kind, subject_of(c))
+        unit_id = infos.get((kind, ident), {}).get("unit_id")
         sheet = sheets.get(unit_id) if unit_id else None
         owner = "Đơn vị" if kind == UNIT else ("Đơn vị công tác" if kind == PERSON else "Thôn/tổ")
         if kind == UNIT or unit_id:
@@ -273,14 +272,16 @@ def candidate_rows(*, movement, year, include_removed=True):
                                                    Candidate.year == year):
         votes[vote.candidate_id] = vote
     rows = []
-    for c in candidates(movement=movement, year=year, include_removed=include_removed):
-        subject = subject_of(c)
+    cands = candidates(movement=movement, year=year, include_removed=include_removed)
+    infos = subject_infos([subject_key(c) for c in cands])
+    for c in cands:
         kind, ident = subject_key(c)
+        info = infos.get((kind, ident), {"name": "?", "place": ""})
         vote = votes.get(c.id)
         run = _run_for(history.get((kind, ident), {}), year)
         rows.append({
             "id": c.id, "kind": kind, "kind_label": SUBJECT_KINDS[kind],
-            "subject_id": ident, "name": display_name(subject), "place": place_of(subject),
+            "subject_id": ident, "name": info["name"], "place": info["place"],
             "title": c.title.name, "title_id": c.title_id, "source": c.source,
             "removed": c.removed, "reason": c.reason,
             "warnings": json.loads(c.warnings or "[]"),

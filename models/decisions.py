@@ -13,9 +13,11 @@ from peewee import fn
 from . import catalogue, rewards, settings, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
-                            subject_key, upward_qualifiers)
+                            subject_infos, subject_key, upward_qualifiers)
+from .db import db
 from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Title
-from .errors import ConflictError, NotFound, ValidationError
+from .errors import Cancelled, ConflictError, NotFound, ValidationError
+from .fields import new_uuid
 from .service import audit, diff, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind, subject_of
 
@@ -302,25 +304,56 @@ def add_recipient(*, actor, decision, subject, title, achievement=None, position
 
 
 @service("clerk")
-def add_candidates(*, actor, decision, candidates=None, meeting=None):
-    """Add candidates (or every candidate that passed ``meeting``'s vote); skips those present."""
+def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=None):
+    """Add candidates (or every candidate that passed ``meeting``'s vote); skips those already
+    in the decision and those already awarded the same title for the period. In bulk: a list
+    of thousands of households costs a few queries. Returns the number added."""
     decision = _require_draft(decision)
     if candidates is None:
         from .council import passed_candidates
         if meeting is None:
             raise ValidationError("Hãy chọn cuộc họp bình xét hoặc các đối tượng cần thêm.")
         candidates = passed_candidates(meeting)
-    added = []
-    present = {subject_key(a) + (a.title_id,) for a in decision.awards}
+    candidates = list(candidates)
+    period = decision.period_year or decision.year
+    present = {subject_key(a) + (a.title_id,) for a in
+               Award.select(Award.unit, Award.person, Award.household, Award.title)
+               .where(Award.decision == decision)}
+    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    awarded = {subject_key(a) + (a.title_id,) for a in awards_in_force()
+               .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
+               .where(Decision.id.not_in(exclude))}
+    titles = {t.id: t for t in Title.select()}
+    infos = subject_infos([subject_key(c) for c in candidates])
     cands = sorted(candidates, key=lambda c: (GROUP_ORDER[subject_key(c)[0]],
-                                              vntext.name_sort_key(display_name(subject_of(c)))))
+                                              vntext.name_sort_key(
+                                                  infos.get(subject_key(c), {}).get("name", ""))))
+    order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
+    achievement = default_achievement(decision.movement, period)
+    rows = []
     for cand in cands:
-        if subject_key(cand) + (cand.title_id,) in present:
+        kind, ident = subject_key(cand)
+        key = (kind, ident, cand.title_id)
+        info = infos.get((kind, ident))
+        title = titles[cand.title_id]
+        if key in present or key in awarded or info is None:
             continue
-        added.append(_add(decision, subject_of(cand), cand.title, candidate=cand))
+        if not catalogue.title_allows(title, subject_kind=kind, unit_kind_code=info["unit_kind"]):
+            continue
+        present.add(key)
+        order += 1
+        rows.append({"uuid": new_uuid(), "decision": decision.id, "order": order,
+                     "title": title.id, "candidate": cand.id, "display_name": info["name"],
+                     "position": info["position"], "place": info["place"],
+                     "achievement": achievement, "note": "", "unit": None, "person": None,
+                     "household": None, kind: ident})
+    for start in range(0, len(rows), 500):
+        Award.insert_many(rows[start:start + 500]).execute()
+        if progress is not None and progress(start + 500, len(rows)) is False:
+            raise Cancelled()
     _recompute(decision)
-    audit(actor, "add_candidates", decision, new={"awards": [a.id for a in added]})
-    return added
+    audit(actor, "add_candidates", decision, new={"added": len(rows)})
+    return len(rows)
 
 
 REC_FIELDS = ("display_name", "position", "place", "achievement", "note")
@@ -384,11 +417,15 @@ def _recompute(decision):
                                "amount": other.amount, "locked": True})
     paid = rewards.select_paid(locked + items)[len(locked):]
     total = 0
+    changed = []
     for award, amount, is_paid in zip(awards, amounts, paid):
         amount = amount if is_paid else 0
         if award.amount != amount or award.paid != is_paid:
-            Award.update(amount=amount, paid=is_paid).where(Award.id == award.id).execute()
+            changed.append((amount, int(is_paid), award.id))
         total += amount
+    if changed:
+        db.connection().executemany(
+            f"UPDATE {Award._meta.table_name} SET amount = ?, paid = ? WHERE id = ?", changed)
     Decision.update(total=total).where(Decision.id == decision.id).execute()
     decision.total = total
     return total
@@ -427,24 +464,27 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
     decision.number = format_number(decision.seq)
     period = decision.period_year or decision.year
     exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
-    for award in awards:
-        clash = _in_force_clash(subject_of(award), award.title, period, exclude)
-        if clash is not None:
-            raise ConflictError(f"'{award.display_name}' đã được tặng '{award.title.name}' năm "
-                                f"{period} tại {label(clash.decision)}.")
+    mine = {subject_key(a) + (a.title_id,): a for a in awards}
+    for other in (awards_in_force()
+                  .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
+                  .where(Decision.id.not_in(exclude))):
+        award = mine.get(subject_key(other) + (other.title_id,))
+        if award is not None:
+            raise ConflictError(f"'{award.display_name}' đã được tặng '{other.title.name}' năm "
+                                f"{period} tại {label(other.decision)}.")
     decision.save()
     _recompute(decision)
     top = (Award.select(fn.MAX(Award.register_no))
            .where(Award.register_year == decision.year).scalar() or 0)
+    fallback = default_achievement(decision.movement, period)
+    numbered = []
     for award in sorted(awards, key=lambda a: (GROUP_ORDER[subject_key(a)[0]], a.order, a.id)):
         top += 1
-        award.register_year, award.register_no = decision.year, top
-        if not award.display_name:
-            award.display_name = display_name(subject_of(award))
-        if not award.achievement:
-            award.achievement = default_achievement(decision.movement, period)
-        award.save(only=[Award.register_year, Award.register_no, Award.display_name,
-                         Award.achievement])
+        name = award.display_name or display_name(subject_of(award))
+        numbered.append((decision.year, top, name, award.achievement or fallback, award.id))
+    db.connection().executemany(
+        f"UPDATE {Award._meta.table_name} SET register_year = ?, register_no = ?, "
+        "display_name = ?, achievement = ? WHERE id = ?", numbered)
     decision.state = IN_FORCE
     decision.issued_at = datetime.datetime.now().replace(microsecond=0)
     decision.issued_by = actor.username

@@ -205,7 +205,8 @@ def test_from_votes_history_and_upward(org, clerk, leader):
     d = decisions.create_draft(actor=clerk, date=DECISION_DAY, movement=mv, meeting=meeting,
                                signer_name="Nguyễn Văn Hùng")
     added = decisions.add_candidates(actor=clerk, decision=d, meeting=meeting)
-    assert len(added) == 6 and d.period_year == YEAR
+    assert added == 6 and d.period_year == YEAR
+    assert decisions.add_candidates(actor=clerk, decision=d, meeting=meeting) == 0
     assert any("Biên bản họp" in b for b in decisions.json.loads(d.bases))
     decisions.issue_decision(actor=leader, decision=d)
     # a past year's decision for the school gives it two consecutive years
