@@ -12,7 +12,7 @@ from .db import db
 from .entities import AuditLog, Household, Person, Unit, UnitKind
 from .errors import ConflictError
 from .service import audit, require
-from . import demo_movements, demo_scoring, settings, vntext
+from . import demo_decisions, demo_movements, demo_scoring, settings, vntext
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Hà"]
@@ -177,7 +177,8 @@ def _bulk(ctx, model, rows, label, batch=500):
         ctx.report(label, min(start + batch, len(rows)), len(rows))
 
 
-STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring]
+STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring,
+         demo_decisions.build_decisions]
 
 
 def load_demo(*, size="small", progress=None, actor=None, seed=2026, this_year=None):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from .entities import Registration, Title
 from .service import audit
 from . import movements as mv
+from . import vntext
 from . import registrations as rg
 
 # (name, value text, direction) — after the commune-scale targets of seed 003 and DOMAIN §9.
@@ -58,7 +59,7 @@ def _movement(ctx, year):
                         year_from=year, theme=theme, doc_date=datetime.date(year, 2, 1),
                         doc_number=f"{ctx.rng.randint(16, 40)}/KH-UBND")
     rows = [dict(name=n, value=mv.parse_value(v), value_text=v, direction=d, group=g,
-                 measure=v.split()[-1] if "%" not in v else "%", code=str(i))
+                 measure=vntext.parse_number_with_unit(v.lstrip("≥ "))[1], code=str(i))
             for i, (n, v, d, g) in enumerate(TARGETS, 1)]
     targets = mv.add_targets(actor=actor, movement=m, rows=rows)
     if year < ctx.this_year:

@@ -1,0 +1,281 @@
+"""Registration documents: a unit's Bản đăng ký thi đua, a bloc's covenant, the list (PDF, Excel)."""
+import datetime
+
+from models import settings, vntext
+from models.entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Covenant
+from models.errors import NotFound
+from models import registrations as rg
+from models.subjects import display_name, subject_kind, subject_of
+from . import pdfdoc
+from .pdfdoc import MM, para
+
+SECTIONS = [(PERSON, "I. CÁ NHÂN"), (UNIT, "II. TẬP THỂ"), (HOUSEHOLD, "III. HỘ GIA ĐÌNH")]
+LIST_CHUNK = 400        # rows per table: reportlab splits long tables slowly
+
+
+def _issuer_block(commune, second_line, place_date):
+    """Left: the commune's committee and the issuing unit/bloc; right: national title, date."""
+    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus.flowables import HRFlowable
+    width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
+    left = [para(f"UBND {commune.upper_name or 'XÃ ……'}", "center"),
+            para(second_line.upper(), "center_bold"),
+            HRFlowable(width=22 * MM, thickness=0.7, color="black", spaceBefore=1, spaceAfter=4)]
+    right = [para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "center_bold"),
+             para("Độc lập - Tự do - Hạnh phúc", "center_bold"),
+             HRFlowable(width=pdfdoc._text_width("Độc lập - Tự do - Hạnh phúc",
+                                                 pdfdoc.FONT_BOLD, 13),
+                        thickness=0.7, color="black", spaceBefore=1, spaceAfter=4),
+             para(place_date, "italic_center")]
+    t = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT),
+                           ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return t
+
+
+def _place_date(commune, day):
+    place = commune.place_name or commune.name.replace("Xã ", "").replace("Phường ", "")
+    if day is None:
+        return f"{place}, ngày …… tháng …… năm ……"
+    return vntext.format_date_long(day, place)
+
+
+def _basis(movement):
+    line = f"Thực hiện {movement.name}"
+    if movement.doc_number:
+        line = (f"Căn cứ Kế hoạch số {movement.doc_number}"
+                + (f" ngày {vntext.format_date(movement.doc_date)}" if movement.doc_date else "")
+                + f" của Ủy ban nhân dân xã về {movement.name[0].lower()}{movement.name[1:]}")
+    return line
+
+
+def _value(value, measure=""):
+    if value is None:
+        return ""
+    text = vntext.format_decimal(value)
+    return f"{text}{'' if measure in ('', '%') else ' '}{measure}" if measure else text
+
+
+# --------------------------------------------------------------------------- registration sheet
+
+def write_registration_sheet(*, registration_id, path):
+    """Bản đăng ký thi đua of one unit, person or household."""
+    from reportlab.platypus import Spacer
+    reg = rg.get_registration(registration_id)
+    subject = subject_of(reg)
+    kind = subject_kind(subject)
+    movement = reg.movement
+    commune = settings.commune()
+    issuer = subject.name if kind == UNIT else (
+        subject.unit.name if kind == PERSON and subject.unit_id else
+        subject.village.name if kind == HOUSEHOLD else commune.name)
+    story = [_issuer_block(commune, issuer, _place_date(commune, reg.reg_date)),
+             Spacer(1, 8 * MM),
+             para(f"BẢN ĐĂNG KÝ THI ĐUA NĂM {reg.year}", "title")]
+    if reg.state != rg.ACCEPTED:
+        story.append(para(f"({rg.STATES[reg.state]})", "italic_center"))
+    story += [Spacer(1, 4 * MM), para(_basis(movement) + ";", "basis")]
+    label = {UNIT: "Tên đơn vị", PERSON: "Họ và tên", HOUSEHOLD: "Chủ hộ"}[kind]
+    lines = [f"<b>{label}:</b> {pdfdoc.esc(display_name(subject))}"]
+    if kind == UNIT:
+        if subject.leader_name:
+            lines.append(f"<b>Người đứng đầu:</b> {pdfdoc.esc(subject.leader_name)}")
+        if subject.address:
+            lines.append(f"<b>Địa chỉ:</b> {pdfdoc.esc(subject.address)}")
+    elif kind == PERSON:
+        if subject.position:
+            lines.append(f"<b>Chức vụ:</b> {pdfdoc.esc(subject.position)}")
+        if subject.unit_id:
+            lines.append(f"<b>Đơn vị:</b> {pdfdoc.esc(subject.unit.name)}")
+    else:
+        lines.append(f"<b>Địa chỉ:</b> {pdfdoc.esc(subject.address or subject.village.name)}")
+    story += [para(line, "indent", markup=True) for line in lines]
+    story.append(para("Sau khi nghiên cứu kế hoạch phát động phong trào thi đua, "
+                      f"{'đơn vị' if kind == UNIT else 'tôi' if kind == PERSON else 'gia đình'}"
+                      " đăng ký thi đua như sau:", "indent"))
+    story.append(para("I. DANH HIỆU THI ĐUA ĐĂNG KÝ", "heading"))
+    titles = [rt.title for rt in reg.titles]
+    titles.sort(key=lambda t: -t.rank)
+    story += [para(f"- {t.name}", "indent") for t in titles] or [para("- (chưa chọn)", "indent")]
+    commitments = list(reg.commitments.order_by(Commitment.id))
+    if commitments:
+        story.append(para("II. CÁC CHỈ TIÊU CAM KẾT THỰC HIỆN", "heading"))
+        rows = [[str(i), c.name, c.measure,
+                 _value(c.target.value, "") if c.target_id and c.target else "",
+                 _value(c.value, "")] for i, c in enumerate(commitments, 1)]
+        story.append(Spacer(1, 2 * MM))
+        story.append(pdfdoc.data_table(
+            ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu xã giao", "Đăng ký thực hiện"],
+            rows, [11, 78, 22, 22, 27], align=["center", "left", "center", "right", "right"]))
+    from reportlab.platypus import KeepTogether
+    ending = [para("III. CAM KẾT", "heading")]
+    ending.append(para("Thực hiện nghiêm túc các chủ trương của Đảng, chính sách, pháp luật của "
+                      "Nhà nước; phấn đấu hoàn thành xuất sắc các chỉ tiêu đã đăng ký.", "indent"))
+    ending.append(Spacer(1, 6 * MM))
+    signer_title = {UNIT: ["THỦ TRƯỞNG ĐƠN VỊ"], PERSON: ["NGƯỜI ĐĂNG KÝ"],
+                    HOUSEHOLD: ["CHỦ HỘ"]}[kind]
+    signer = reg.signer or (subject.leader_name if kind == UNIT else display_name(subject))
+    ending.append(pdfdoc.signature_block(signer_title, signer, space_mm=25))
+    story.append(KeepTogether(ending))
+    return pdfdoc.build(path, story, title=f"Bản đăng ký thi đua năm {reg.year} – "
+                        f"{display_name(subject)}")
+
+
+# --------------------------------------------------------------------------- covenant
+
+def _signature_grid(members, head_id, deputy_id, width):
+    """Two signature blocks per row: titles aligned on top, names aligned on one line."""
+    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+    blocks = []
+    for i in range(0, len(members), 2):
+        pair = members[i:i + 2]
+        tops, names = [], []
+        for m in pair:
+            role = ("Cụm trưởng" if m.unit_id == head_id else
+                    "Cụm phó" if m.unit_id == deputy_id else "")
+            top = [para(f"ĐẠI DIỆN {m.unit.name.upper()}", "center_bold")]
+            if role:
+                top.append(para(f"({role})", "italic_center"))
+            tops.append(top)
+            names.append([Spacer(1, 24 * MM), para(m.signer or "", "center_bold")])
+        if len(pair) == 1:
+            tops.append("")
+            names.append("")
+        t = Table([tops, names], colWidths=[width / 2, width / 2])
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, 0), "TOP"),
+                               ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT),
+                               ("VALIGN", (0, 1), (-1, 1), "BOTTOM"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                               ("BOTTOMPADDING", (0, 1), (-1, 1), 6 * MM)]))
+        blocks.append(KeepTogether([t]))
+    return blocks
+
+
+def write_covenant(*, covenant_id, path):
+    """Giao ước thi đua of a bloc for a year, with a signature block for each member."""
+    from reportlab.platypus import Spacer
+    cov = Covenant.get_or_none(Covenant.id == covenant_id)
+    if cov is None:
+        raise NotFound(f"Không có giao ước thi đua số {covenant_id}.")
+    commune = settings.commune()
+    members = rg.covenant_members(cov)
+    width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
+    story = [_issuer_block(commune, cov.bloc.name, _place_date(commune, cov.signed_date)),
+             Spacer(1, 8 * MM), para(f"GIAO ƯỚC THI ĐUA NĂM {cov.year}", "title"),
+             para(cov.bloc.name, "center_bold"), Spacer(1, 4 * MM)]
+    if cov.movement_id:
+        story.append(para(_basis(cov.movement) + ";", "basis"))
+    story.append(para((f"Hôm nay, {vntext.format_date_long(cov.signed_date)}"
+                      if cov.signed_date else "Hôm nay, ngày …… tháng …… năm ……")
+                     + (f", tại {cov.place}" if cov.place else "")
+                     + f", các đơn vị thành viên {cov.bloc.name} gồm:", "indent"))
+    for i, m in enumerate(members, 1):
+        role = (" – Cụm trưởng" if m.unit_id == cov.head_id else
+                " – Cụm phó" if m.unit_id == cov.deputy_id else "")
+        story.append(para(f"{i}. {m.unit.name}{role}", "indent"))
+    story.append(para("cùng thống nhất ký kết giao ước thi đua với những nội dung sau:",
+                      "indent"))
+    for line in (cov.content or "").splitlines():
+        if line.strip():
+            story.append(para(line, "indent"))
+    story.append(para("Giao ước này được lập thành các bản có giá trị như nhau, mỗi đơn vị thành "
+                      "viên giữ một bản, gửi Thường trực Hội đồng Thi đua - Khen thưởng xã một "
+                      "bản để theo dõi.", "indent"))
+    story += [Spacer(1, 6 * MM)] + _signature_grid(members, cov.head_id, cov.deputy_id, width)
+    return pdfdoc.build(path, story, title=f"Giao ước thi đua năm {cov.year} – {cov.bloc.name}")
+
+
+# --------------------------------------------------------------------------- lists
+
+def sorted_rows(*, year=None, movement=None):
+    """Registration rows in document order: kind section, place, Vietnamese name order."""
+    rows = rg.registration_rows(year=year, movement=movement)
+    order = {k: i for i, (k, _) in enumerate(SECTIONS)}
+
+    def key(r):
+        name = (vntext.text_sort_key(r["name"]) if r["kind"] == UNIT
+                else vntext.name_sort_key(r["name"]))
+        return (order[r["kind"]], -(r["year"] or 0), vntext.text_sort_key(r["place"]), name)
+    return sorted(rows, key=key)
+
+
+def write_registrations_list(*, path, year=None, movement=None, progress=None):
+    """Danh sách đăng ký thi đua (landscape), split Cá nhân / Tập thể / Hộ gia đình."""
+    from reportlab.platypus import Spacer
+    commune = settings.commune()
+    rows = sorted_rows(year=year, movement=movement)
+    width = pdfdoc.page_size(True)[0] - (pdfdoc.MARGINS_MM["left"]
+                                         + pdfdoc.MARGINS_MM["right"]) * MM
+    story = [pdfdoc.header_block(commune, place_date=_place_date(commune, datetime.date.today()),
+                                 landscape=True),
+             Spacer(1, 6 * MM),
+             para("DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""), "title")]
+    if movement is not None:
+        story.append(para(movement.name, "italic_center"))
+    story.append(Spacer(1, 4 * MM))
+    header = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
+              "Danh hiệu đăng ký", "Ngày đăng ký", "Trạng thái"]
+    widths = [11, 55, 28, 48, 55, 24, 0]
+    widths[-1] = width / MM - sum(widths[:-1])
+    align = ["center", "left", "left", "left", "left", "center", "center"]
+    total = len(rows)
+    done = 0
+    for kind, heading in SECTIONS:
+        part = [r for r in rows if r["kind"] == kind]
+        if not part:
+            continue
+        story.append(para(f"{heading} ({vntext.format_int(len(part))})", "heading"))
+        for start in range(0, len(part), LIST_CHUNK):
+            chunk = part[start:start + LIST_CHUNK]
+            table_rows = [[str(start + i), r["name"], r["position"], r["place"], r["titles"],
+                           vntext.format_date(datetime.date.fromisoformat(r["reg_date"]))
+                           if r["reg_date"] else "", r["state_label"]]
+                          for i, r in enumerate(chunk, 1)]
+            story.append(pdfdoc.data_table(header, table_rows, widths, align=align))
+            done += len(chunk)
+            if progress is not None and progress(done, total) is False:
+                from models.errors import Cancelled
+                raise Cancelled()
+    if not rows:
+        story.append(para("(Chưa có đăng ký nào.)", "italic_center"))
+    summary = ", ".join(f"{SUBJECT_KINDS[k].lower()}: {vntext.format_int(n)}" for k, n in (
+        (k, sum(1 for r in rows if r["kind"] == k)) for k, _ in SECTIONS) if n)
+    from reportlab.platypus import KeepTogether
+    on_behalf = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] if commune.on_behalf else ["CHỦ TỊCH"]
+    story.append(KeepTogether([
+        Spacer(1, 3 * MM),
+        para(f"Tổng cộng: {vntext.format_int(total)} đăng ký"
+             + (f" ({summary})." if summary else "."), "left"),
+        Spacer(1, 4 * MM),
+        pdfdoc.signature_block(on_behalf, commune.chairman, landscape=True, space_mm=25,
+                               left=[para("NGƯỜI LẬP BIỂU", "center_bold")])]))
+    return pdfdoc.build(path, story, landscape=True,
+                        title="Danh sách đăng ký thi đua" + (f" năm {year}" if year else ""))
+
+
+def export_registrations_xlsx(path, *, year=None, progress=None):
+    """The registrations (of a year, or all) as an office-looking workbook; returns ``path``."""
+    from .xlsxdoc import Column, SheetSpec, write_workbook
+    rows = sorted_rows(year=year)
+    columns = [Column("STT", 6, "int"), Column("Năm", 7, "year"), Column("Đối tượng", 12),
+               Column("Họ và tên / Tên tập thể / Chủ hộ", 30), Column("Chức vụ", 18),
+               Column("Đơn vị, địa chỉ", 28), Column("Phong trào", 36, wrap=True),
+               Column("Danh hiệu đăng ký", 32, wrap=True), Column("Ngày đăng ký", 12, "date"),
+               Column("Người ký", 22), Column("Trạng thái", 11), Column("Lý do trả lại", 28)]
+
+    def gen():
+        for i, r in enumerate(rows, 1):
+            yield [i, r["year"], r["kind_label"], r["name"], r["position"], r["place"],
+                   r["movement"], r["titles"],
+                   datetime.date.fromisoformat(r["reg_date"]) if r["reg_date"] else None,
+                   r["signer"], r["state_label"], r["return_reason"]]
+    spec = SheetSpec(title="Đăng ký thi đua",
+                     heading="DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""),
+                     subtitle=f"Năm {year}" if year else "Tất cả các năm", columns=columns,
+                     rows=gen(), total_rows=len(rows),
+                     footer=[f"Tổng cộng: {vntext.format_int(len(rows))} đăng ký."])
+    return write_workbook(path, [spec], progress=progress)
