@@ -38,15 +38,17 @@ def subject_key(row):
 
 def title_years(*, kinds=("title",), codes=None):
     """{subject_key: {year: [title names]}} of awards in force (titles only by default)."""
-    query = awards_in_force()
+    query = (Award.select(Award.unit, Award.person, Award.household, award_year(), Title.name)
+             .join(Decision).switch(Award).join(Title).where(Decision.state == IN_FORCE))
     if kinds:
         query = query.where(Title.kind.in_(list(kinds)))
     if codes:
         query = query.where(Title.code.in_(list(codes)))
     out = defaultdict(lambda: defaultdict(list))
-    for award in query:
-        year = award.decision.period_year or award.decision.year
-        out[subject_key(award)][year].append(award.title.name)
+    for unit, person, household, year, name in query.tuples():
+        key = ((UNIT, unit) if unit is not None else (PERSON, person) if person is not None
+               else (HOUSEHOLD, household))
+        out[key][year].append(name)
     return out
 
 
