@@ -1,0 +1,595 @@
+"""Page "Phong trào": movements with their rounds and targets (paste, Excel, actual values)."""
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from models import movements as mv
+from models import vntext
+from models.errors import UserError
+
+from .. import messages
+from ..table_model import Col, FilterTableModel, ID_ROLE
+from ..widgets import ErrorLabel, SearchBox, make_table_view
+
+GOOD = QBrush(QColor("#1b7a2f"))
+BAD = QBrush(QColor("#b00020"))
+
+
+def _date(d):
+    return vntext.format_date(d) if d else ""
+
+
+def _num(value):
+    return "" if value is None else vntext.format_decimal(value)
+
+
+# --------------------------------------------------------------------------- dialogs
+
+class FormDialog(QDialog):
+    """A simple form: ``fields`` = [(key, label, widget)]; ``ask`` returns {key: text}."""
+
+    def __init__(self, parent, title, fields, error=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.widgets = {}
+        form = QFormLayout()
+        for key, label, widget in fields:
+            form.addRow(label, widget)
+            self.widgets[key] = widget
+        self.error = ErrorLabel(self)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        if error is not None:
+            self.error.show_message(str(error))
+            w = self.widgets.get(getattr(error, "field", None))
+            if w is not None:
+                w.setFocus()
+
+    def values(self):
+        out = {}
+        for key, w in self.widgets.items():
+            if isinstance(w, QComboBox):
+                out[key] = w.currentData()
+            elif isinstance(w, QPlainTextEdit):
+                out[key] = w.toPlainText()
+            else:
+                out[key] = w.text()
+        return out
+
+    @classmethod
+    def ask(cls, parent, title, fields, error=None):
+        dialog = cls(parent, title, fields, error)
+        return dialog.values() if dialog.exec() == QDialog.Accepted else None
+
+
+def line(text=""):
+    w = QLineEdit()
+    w.setText("" if text is None else str(text))
+    return w
+
+
+def combo(items, current=None):
+    w = QComboBox()
+    for value, label in items:
+        w.addItem(label, value)
+    if current is not None:
+        i = w.findData(current)
+        if i >= 0:
+            w.setCurrentIndex(i)
+    return w
+
+
+def save_loop(parent, build_fields, title, save):
+    """Ask → save; a UserError reopens the form with the message (typed text kept)."""
+    data, error = None, None
+    while True:
+        fields = build_fields(data)
+        data = FormDialog.ask(parent, title, fields, error)
+        if data is None:
+            return None
+        try:
+            return save(data)
+        except UserError as err:
+            error = err
+
+
+def movement_fields(m=None, parents=()):
+    def val(key, default=""):
+        return getattr(m, key) if m is not None else default
+    return lambda d: [
+        ("name", "Tên phong trào:", line(d["name"] if d else val("name"))),
+        ("kind", "Loại:", combo(list(mv.KINDS.items()), d["kind"] if d else val("kind",
+                                                                                 "regular"))),
+        ("parent", "Thuộc phong trào:", combo([(None, "(không)")] + [(p.id, p.name)
+                                                                    for p in parents],
+                                              d["parent"] if d else val("parent_id", None))),
+        ("year_from", "Từ năm:", line(d["year_from"] if d else val("year_from"))),
+        ("year_to", "Đến năm:", line(d["year_to"] if d else val("year_to"))),
+        ("theme", "Chủ đề:", line(d["theme"] if d else val("theme"))),
+        ("slogan", "Khẩu hiệu:", line(d["slogan"] if d else val("slogan"))),
+        ("doc_number", "Số kế hoạch phát động:", line(d["doc_number"] if d else val(
+            "doc_number"))),
+        ("doc_date", "Ngày văn bản:", line(d["doc_date"] if d else _date(val("doc_date", None)))),
+        ("doc_signer", "Người ký:", line(d["doc_signer"] if d else val("doc_signer"))),
+        ("description", "Nội dung:", _text_box(d["description"] if d else val("description"))),
+    ]
+
+
+def _text_box(text):
+    w = QPlainTextEdit()
+    w.setPlainText(text or "")
+    w.setFixedHeight(90)
+    return w
+
+
+# --------------------------------------------------------------------------- paste targets
+
+class ParsedModel(QAbstractTableModel):
+    HEADERS = ["STT", "Chỉ tiêu", "Giá trị", "ĐVT", "Chiều", "Nhóm", "Ghi chú"]
+
+    def __init__(self, rows=()):
+        super().__init__()
+        self.rows = list(rows)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return [r["code"], r["name"], _num(r["value"]) or r["value_text"], r["measure"],
+                    mv.DIRECTIONS[r["direction"]], r["group"], r["warning"]][index.column()]
+        if role == Qt.ForegroundRole and index.column() == 6 and r["warning"]:
+            return QBrush(QColor("#8a5a00"))
+        return None
+
+
+class PasteTargetsDialog(QDialog):
+    """Paste the targets of a plan; see the parsed rows and the lines that could not be read."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Dán danh sách chỉ tiêu")
+        self.resize(980, 620)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(
+            "Dán các dòng chỉ tiêu từ kế hoạch, mỗi chỉ tiêu một dòng, ví dụ:\n"
+            "(10) Giải quyết việc làm trong năm: 1.600 người\n"
+            "(15) Tỷ lệ gia đình văn hóa: 85%")
+        self.text.textChanged.connect(self.parse)
+        self.model = ParsedModel()
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        for i, w in enumerate((45, 330, 90, 80, 130, 130, 200)):
+            self.view.setColumnWidth(i, w)
+        self.summary = QLabel()
+        self.problems = QLabel()
+        self.problems.setStyleSheet("color: #b00020;")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.Ok)
+        self.ok.setText("Lưu các chỉ tiêu đọc được")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.text)
+        split.addWidget(self.view)
+        split.setSizes([220, 360])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+        self.rows, self.bad = [], []
+        self.parse()
+
+    def parse(self):
+        self.rows, self.bad = mv.parse_target_lines(self.text.toPlainText())
+        self.model.beginResetModel()
+        self.model.rows = self.rows
+        self.model.endResetModel()
+        self.summary.setText(f"Đọc được {len(self.rows)} chỉ tiêu"
+                             + (f"; {len(self.bad)} dòng không đọc được (xem dưới, các dòng "
+                                "khác vẫn được giữ)." if self.bad else "."))
+        self.problems.setText("\n".join(str(p) for p in self.bad[:12])
+                              + ("\n…" if len(self.bad) > 12 else ""))
+        self.problems.setVisible(bool(self.bad))
+        self.ok.setEnabled(bool(self.rows))
+
+    @classmethod
+    def ask(cls, parent, text=""):
+        dialog = cls(parent)
+        dialog.text.setPlainText(text)
+        return dialog.rows if dialog.exec() == QDialog.Accepted else None
+
+
+# --------------------------------------------------------------------------- table models
+
+class MovementModel(FilterTableModel):
+    """(id, name, kind, period, doc, targets, registrations, parent_id, year_from)"""
+    COLUMNS = [
+        Col("Tên phong trào", 1, 420),
+        Col("Loại", 2, 110, fmt=lambda k: mv.KINDS.get(k, k)),
+        Col("Thời gian", 3, 90, "center"),
+        Col("Văn bản phát động", 4, 210),
+        Col("Chỉ tiêu", 5, 70, "right"),
+        Col("Đăng ký", 6, 70, "right"),
+    ]
+
+    def load(self):
+        rows = mv.movement_rows()
+        out = []
+        for r in rows:
+            period = str(r["year_from"]) if r["year_from"] == r["year_to"] else \
+                f"{r['year_from']}–{r['year_to']}"
+            doc = r["doc_number"] + (f" ngày {vntext.format_date(_iso(r['doc_date']))}"
+                                     if r["doc_date"] else "")
+            name = ("    ↳ " if r["parent_id"] else "") + r["name"]
+            out.append((r["id"], name, r["kind"], period, doc, r["target_count"],
+                        r["registration_count"], r["parent_id"], r["year_from"]))
+        # themed movements right under their parent
+        order = {r[0]: i for i, r in enumerate(out)}
+        return sorted(out, key=lambda r: (order.get(r[7], order[r[0]]), r[7] is not None))
+
+    def key(self, row):
+        return row[1] + " " + row[4]
+
+
+def _iso(text):
+    import datetime
+    return datetime.date.fromisoformat(text)
+
+
+class RoundModel(FilterTableModel):
+    COLUMNS = [Col("Đợt", 1, 140), Col("Từ ngày", 2, 90, "center", fmt=_date),
+               Col("Đến ngày", 3, 90, "center", fmt=_date), Col("Sơ kết / tổng kết", 4, 200),
+               Col("Ngày", 5, 90, "center", fmt=_date)]
+
+    def __init__(self):
+        super().__init__()
+        self.movement = None
+
+    def load(self):
+        if self.movement is None:
+            return []
+        return [(r.id, r.name, r.start, r.end, r.review_name, r.review_date)
+                for r in self.movement.rounds.order_by(mv.Round.start)]
+
+    def key(self, row):
+        return row[1]
+
+
+class TargetModel(FilterTableModel):
+    """(id, code, name, value, measure, direction, group, actual, completion)"""
+    COLUMNS = [Col("STT", 1, 45, "center"), Col("Chỉ tiêu", 2, 360),
+               Col("Giá trị", 3, 110, "right"), Col("ĐVT", 4, 70, "center"),
+               Col("Chiều", 5, 150, fmt=lambda d: mv.DIRECTIONS.get(d, d)),
+               Col("Nhóm", 6, 170), Col("Thực hiện", 7, 80, "right", fmt=_num),
+               Col("Hoàn thành", 8, 120, "center")]
+
+    def __init__(self):
+        super().__init__()
+        self.movement = None
+
+    def load(self):
+        if self.movement is None:
+            return []
+        out = []
+        for t in mv.targets_of(self.movement):
+            c = mv.target_completion(t)
+            shown = _num(t.value) if t.value is not None else (t.value_text or "(định tính)")
+            out.append((t.id, t.code, t.name, shown, t.measure, t.direction, t.group, t.actual,
+                        c.text if t.actual is not None else "", c.achieved))
+        return out
+
+    def key(self, row):
+        return f"{row[1]} {row[2]} {row[6]}"
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role == Qt.ForegroundRole and index.isValid() and index.column() == 7:
+            achieved = self.row_at(index.row())[9]
+            return None if achieved is None else (GOOD if achieved else BAD)
+        return super().data(index, role)
+
+
+# --------------------------------------------------------------------------- page
+
+def _buttons(ctx, specs, layout):
+    out = {}
+    for label, slot, needs_edit in specs:
+        b = QPushButton(label)
+        b.clicked.connect(slot)
+        b.setEnabled(ctx.can_edit or not needs_edit)
+        layout.addWidget(b)
+        out[label] = b
+    layout.addStretch(1)
+    return out
+
+
+class MovementsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = MovementModel()
+        self.search = SearchBox("Tìm phong trào (gõ không dấu cũng được)…", parent=self)
+        self.search.search.connect(self.model.set_filter)
+        self.view = make_table_view(self.model, self, sortable=False)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self.show_details())
+        self.view.doubleClicked.connect(lambda _: self.edit_movement())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Phong trào thi đua</b>"))
+        top.addWidget(self.search, 1)
+        mbar = QHBoxLayout()
+        _buttons(ctx, [("Thêm phong trào…", self.add_movement, True),
+                       ("Sửa…", self.edit_movement, True),
+                       ("Sao chép sang năm sau", self.copy_movement, True),
+                       ("Xóa", self.delete_movement, True)], mbar)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addLayout(top)
+        ul.addWidget(self.view, 1)
+        ul.addLayout(mbar)
+
+        self.detail_title = QLabel()
+        self.detail_title.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.targets = TargetModel()
+        self.target_view = make_table_view(self.targets, self, sortable=False)
+        self.target_view.doubleClicked.connect(lambda _: self.enter_actual())
+        tw = QWidget()
+        tl = QVBoxLayout(tw)
+        tbar = QHBoxLayout()
+        _buttons(ctx, [("Thêm chỉ tiêu…", self.add_target, True),
+                       ("Dán danh sách…", self.paste_targets, True),
+                       ("Nhập từ Excel…", self.import_targets, True),
+                       ("Nhập kết quả thực hiện…", self.enter_actual, True),
+                       ("Xóa chỉ tiêu", self.delete_target, True)], tbar)
+        tl.addWidget(self.target_view, 1)
+        tl.addLayout(tbar)
+        self.rounds = RoundModel()
+        self.round_view = make_table_view(self.rounds, self, sortable=False)
+        rw = QWidget()
+        rl = QVBoxLayout(rw)
+        rbar = QHBoxLayout()
+        _buttons(ctx, [("Thêm đợt…", self.add_round, True), ("Sửa đợt…", self.edit_round, True),
+                       ("Xóa đợt", self.delete_round, True)], rbar)
+        rl.addWidget(self.round_view, 1)
+        rl.addLayout(rbar)
+        self.tabs.addTab(tw, "Chỉ tiêu")
+        self.tabs.addTab(rw, "Đợt thi đua")
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.detail_title)
+        ll.addWidget(self.tabs, 1)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setSizes([260, 420])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        ctx.data_changed.connect(self._changed)
+        self.reload()
+
+    # ---- loading
+    def _changed(self, area):
+        if area in ("movements", "registrations", "all"):
+            self.reload()
+
+    def reload(self):
+        current = self.current_id()
+        self.model.reload()
+        self.model.set_filter(self.search.text())
+        row = next((i for i in range(self.model.rowCount())
+                    if self.model.row_at(i)[0] == current), 0 if self.model.rowCount() else -1)
+        if row >= 0:
+            self.view.selectRow(row)
+        self.show_details()
+
+    def current_id(self):
+        index = self.view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def current(self):
+        mid = self.current_id()
+        return mv.get_movement(mid) if mid is not None else None
+
+    def show_details(self):
+        m = self.current()
+        self.targets.movement = self.rounds.movement = m
+        self.targets.reload()
+        self.rounds.reload()
+        if m is None:
+            self.detail_title.setText("Chưa có phong trào nào: bấm “Thêm phong trào…”.")
+            return
+        parts = [f"<b>{vntext.nfc(m.name)}</b> — {mv.KINDS[m.kind].lower()}, "
+                 f"{mv.period_text(m)}"]
+        if m.theme:
+            parts.append(f"Chủ đề: {m.theme}")
+        if m.slogan:
+            parts.append(f"Khẩu hiệu: “{m.slogan}”")
+        self.detail_title.setText("<br>".join(parts))
+
+    # ---- movements
+    def _parents(self, exclude=None):
+        return [m for m in mv.list_movements() if m.parent_id is None
+                and (exclude is None or m.id != exclude.id)]
+
+    def _movement_values(self, d):
+        parent = mv.get_movement(d["parent"]) if d["parent"] else None
+        return dict(name=d["name"], kind=d["kind"], parent=parent, year_from=d["year_from"],
+                    year_to=d["year_to"] or None, theme=d["theme"], slogan=d["slogan"],
+                    doc_number=d["doc_number"], doc_date=d["doc_date"] or None,
+                    doc_signer=d["doc_signer"], description=d["description"])
+
+    def add_movement(self):
+        saved = save_loop(self, movement_fields(None, self._parents()), "Thêm phong trào",
+                          lambda d: mv.add_movement(actor=self.ctx.actor,
+                                                    **self._movement_values(d)))
+        if saved is not None:
+            self.ctx.changed("movements")
+
+    def edit_movement(self):
+        m = self.current()
+        if m is None or not self.ctx.can_edit:
+            return
+        saved = save_loop(self, movement_fields(m, self._parents(m)), "Sửa phong trào",
+                          lambda d: mv.update_movement(actor=self.ctx.actor, movement=m,
+                                                       **self._movement_values(d)))
+        if saved is not None:
+            self.ctx.changed("movements")
+
+    def copy_movement(self):
+        m = self.current()
+        if m is None:
+            return
+        copy = messages.run_action(self, mv.copy_to_next_year, actor=self.ctx.actor, movement=m)
+        if copy is not None:
+            messages.info(self, f"Đã tạo “{copy.name}” ({mv.period_text(copy)}) với các đợt và "
+                          "chỉ tiêu của phong trào cũ.")
+            self.ctx.changed("movements")
+
+    def delete_movement(self):
+        m = self.current()
+        if m is None or not messages.confirm(self, f"Xóa phong trào “{m.name}”?", yes="Xóa",
+                                             danger=True):
+            return
+        messages.run_action(self, mv.delete_movement, actor=self.ctx.actor, movement=m)
+        self.ctx.changed("movements")
+
+    # ---- targets
+    def _target_id(self):
+        index = self.target_view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def add_target(self):
+        m = self.current()
+        if m is None:
+            return
+
+        def fields(d):
+            return [("name", "Tên chỉ tiêu:", line(d["name"] if d else "")),
+                    ("value", "Giá trị (vd. 85%, 1.600):", line(d["value"] if d else "")),
+                    ("measure", "Đơn vị tính:", line(d["measure"] if d else "")),
+                    ("direction", "Chiều đánh giá:", combo(list(mv.DIRECTIONS.items()),
+                                                           d["direction"] if d else None)),
+                    ("group", "Nhóm:", combo([(g, g) for g in mv.GROUPS],
+                                             d["group"] if d else None))]
+        if save_loop(self, fields, "Thêm chỉ tiêu", lambda d: mv.add_target(
+                actor=self.ctx.actor, movement=m, value_text=d["value"], **d)) is not None:
+            self.ctx.changed("movements")
+
+    def paste_targets(self):
+        m = self.current()
+        if m is None:
+            return
+        rows = PasteTargetsDialog.ask(self)
+        if rows and messages.run_action(self, mv.add_targets, actor=self.ctx.actor, movement=m,
+                                        rows=rows) is not None:
+            self.ctx.changed("movements")
+
+    def import_targets(self):
+        m = self.current()
+        if m is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel chỉ tiêu", "",
+                                              "Excel (*.xlsx *.xlsm)")
+        if not path:
+            return
+        from reports import targets_xlsx
+        result = messages.run_action(self, targets_xlsx.import_targets, path,
+                                     actor=self.ctx.actor, movement=m)
+        if result is not None:
+            messages.info(self, result.summary())
+            self.ctx.changed("movements")
+
+    def enter_actual(self):
+        tid = self._target_id()
+        if tid is None or not self.ctx.can_edit:
+            return
+        target = mv.Target.get_by_id(tid)
+        text = messages.ask_text(self, f"Kết quả thực hiện của “{target.name}”"
+                                 + (f" (chỉ tiêu {_num(target.value)} {target.measure})"
+                                    if target.value is not None else "") + ":",
+                                 text=_num(target.actual), required=False)
+        if text is None:
+            return
+        if messages.run_action(self, mv.set_actual, actor=self.ctx.actor, target=target,
+                               actual=text or None) is not None:
+            self.ctx.changed("movements")
+
+    def delete_target(self):
+        tid = self._target_id()
+        if tid is None or not messages.confirm(self, "Xóa chỉ tiêu đã chọn?", yes="Xóa",
+                                               danger=True):
+            return
+        messages.run_action(self, mv.delete_target, actor=self.ctx.actor,
+                            target=mv.Target.get_by_id(tid))
+        self.ctx.changed("movements")
+
+    # ---- rounds
+    def _round_fields(self, r=None):
+        def val(key):
+            v = getattr(r, key) if r is not None else ""
+            return _date(v) if key in ("start", "end", "review_date") else v
+        return lambda d: [
+            ("name", "Tên đợt:", line(d["name"] if d else val("name"))),
+            ("start", "Từ ngày:", line(d["start"] if d else val("start"))),
+            ("end", "Đến ngày:", line(d["end"] if d else val("end"))),
+            ("review_name", "Sơ kết / tổng kết:", line(d["review_name"] if d else
+                                                        val("review_name"))),
+            ("review_date", "Ngày sơ kết / tổng kết:", line(d["review_date"] if d else
+                                                             val("review_date")))]
+
+    def add_round(self):
+        m = self.current()
+        if m is None:
+            return
+        if save_loop(self, self._round_fields(), "Thêm đợt thi đua", lambda d: mv.add_round(
+                actor=self.ctx.actor, movement=m, **dict(d, review_date=d["review_date"] or None))
+                ) is not None:
+            self.ctx.changed("movements")
+
+    def _round(self):
+        index = self.round_view.currentIndex()
+        return mv.Round.get_by_id(index.data(ID_ROLE)) if index.isValid() else None
+
+    def edit_round(self):
+        r = self._round()
+        if r is None:
+            return
+        if save_loop(self, self._round_fields(r), "Sửa đợt thi đua", lambda d: mv.update_round(
+                actor=self.ctx.actor, round=r, **dict(d, review_date=d["review_date"] or None))
+                ) is not None:
+            self.ctx.changed("movements")
+
+    def delete_round(self):
+        r = self._round()
+        if r is None or not messages.confirm(self, f"Xóa {r.name}?", yes="Xóa", danger=True):
+            return
+        messages.run_action(self, mv.delete_round, actor=self.ctx.actor, round=r)
+        self.ctx.changed("movements")
