@@ -13,6 +13,7 @@ from models.service import ROLE_NAMES
 PAGES = [
     ("org", "Đơn vị & cá nhân", "gui.pages.org:OrgPage"),
     ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
+    ("scoring", "Chấm điểm", "gui.pages.scoring:ScoringPage"),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.

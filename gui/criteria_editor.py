@@ -1,0 +1,278 @@
+"""Tree editor for a criteria table: groups and criteria with code, text, maximum and method;
+bands; totals. ``CriteriaEditor.ask(...)`` returns the data for ``scoring`` or None."""
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout)
+
+from models import catalogue, scoring
+from models.errors import ValidationError
+from models.scoring_calc import GROUP, METHODS, PointsError, fmt_points, to_decimal
+
+from .widgets import ErrorLabel
+
+COLS = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Cách chấm", "Chiều", "Mỗi lần"]
+METHOD_KEYS = list(METHODS)
+DIRECTION_KEYS = list(scoring.DIRECTIONS)
+
+
+class CriteriaEditor(QDialog):
+    def __init__(self, parent=None, *, criteria_set=None, year=None, read_only=False):
+        super().__init__(parent)
+        self.read_only = read_only
+        self.setWindowTitle("Bảng tiêu chí chấm điểm")
+        self.resize(980, 640)
+        self.name = QLineEdit(criteria_set.name if criteria_set else "")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(criteria_set.year if criteria_set else (year or 2026))
+        self.kind = QComboBox()
+        self.kind.addItem("(mọi loại)", None)
+        for k in catalogue.unit_kinds():
+            if not k.is_bloc:
+                self.kind.addItem(k.name, k.code)
+        if criteria_set is not None and criteria_set.unit_kind_id:
+            self.kind.setCurrentIndex(self.kind.findData(criteria_set.unit_kind.code))
+        self.total = QLineEdit(fmt_points(criteria_set.total_max) if criteria_set else "100")
+        self.bonus = QLineEdit(fmt_points(criteria_set.bonus_max) if criteria_set else "10")
+        form = QFormLayout()
+        form.addRow("Tên bảng", self.name)
+        row = QHBoxLayout()
+        for label, w in (("Năm", self.year), ("Áp dụng cho", self.kind),
+                         ("Tổng điểm", self.total), ("Thưởng tối đa", self.bonus)):
+            row.addWidget(QLabel(label))
+            row.addWidget(w)
+        form.addRow(row)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLS))
+        self.tree.setHeaderLabels(COLS)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.Stretch)
+        for i, w in enumerate((80, 0, 90, 120, 150, 60)):
+            if w:
+                self.tree.setColumnWidth(i, w)
+        self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers if read_only else
+                                  QAbstractItemView.DoubleClicked
+                                  | QAbstractItemView.EditKeyPressed
+                                  | QAbstractItemView.AnyKeyPressed)
+        self.tree.itemChanged.connect(lambda *_: self._update_sums())
+        tools = QHBoxLayout()
+        self.tool_buttons = []
+        for label, slot in (("Thêm nhóm", self.add_group), ("Thêm tiêu chí", self.add_child),
+                            ("Xóa", self.remove), ("Lên", lambda: self.move(-1)),
+                            ("Xuống", lambda: self.move(1))):
+            b = QPushButton(label)
+            b.clicked.connect(slot)
+            b.setEnabled(not read_only)
+            tools.addWidget(b)
+            self.tool_buttons.append(b)
+        tools.addStretch(1)
+        self.sums = QLabel()
+        tools.addWidget(self.sums)
+
+        self.bands = QTableWidget(0, 3)
+        self.bands.setHorizontalHeaderLabels(["Xếp loại", "Từ điểm", "Mỗi tiêu chí ≥ (%)"])
+        self.bands.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.bands.setMaximumHeight(170)
+        if read_only:
+            self.bands.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.error = ErrorLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Đóng" if read_only else "Hủy")
+        buttons.button(QDialogButtonBox.Ok).setVisible(not read_only)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if read_only:
+            note = QLabel("Bảng này đã được dùng để chấm điểm nên không sửa được cấu trúc. "
+                          "Hãy dùng 'Sao chép bảng' rồi sửa bản sao.")
+            note.setStyleSheet("color: #8a4b00;")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(tools)
+        layout.addWidget(QLabel("Xếp loại (từ cao xuống thấp):"))
+        layout.addWidget(self.bands)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.result_data = None
+        nodes = scoring.criteria_tree(criteria_set) if criteria_set else []
+        self._fill(nodes)
+        bands = scoring.bands_of(criteria_set) if criteria_set else scoring.DEFAULT_BANDS
+        for b in bands:
+            self._add_band(b["name"], b["min_total"], b["floor_pct"])
+        self._update_sums()
+
+    # ------------------------------------------------------------------ tree
+    def _item(self, node, parent=None):
+        item = QTreeWidgetItem([node["code"], node["text"], fmt_points(node["max_points"]),
+                                "", "", ""])
+        if not self.read_only:
+            item.setFlags(item.flags() | Qt.ItemIsEditable)
+        item.setData(0, Qt.UserRole, node.get("target"))
+        (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
+        self._combos(item, node)
+        for ch in node.get("children", []):
+            self._item(ch, item)
+        item.setExpanded(True)
+        return item
+
+    def _combos(self, item, node):
+        method = QComboBox()
+        for k in METHOD_KEYS:
+            method.addItem(METHODS[k], k)
+        method.setCurrentIndex(METHOD_KEYS.index(node.get("method") or "manual"))
+        direction = QComboBox()
+        for k in DIRECTION_KEYS:
+            direction.addItem(scoring.DIRECTIONS[k], k)
+        direction.setCurrentIndex(DIRECTION_KEYS.index(node.get("direction") or "higher"))
+        repeat = QComboBox()
+        repeat.addItems(["", "Có"])
+        repeat.setCurrentIndex(1 if node.get("repeatable") else 0)
+        for col, w in ((3, method), (4, direction), (5, repeat)):
+            w.setEnabled(not self.read_only)
+            w.currentIndexChanged.connect(lambda *_: self._update_sums())
+            self.tree.setItemWidget(item, col, w)
+
+    def _fill(self, nodes):
+        for n in nodes:
+            self._item(n)
+
+    def _new_node(self, method):
+        return {"code": "", "text": "", "max_points": Decimal(0), "method": method,
+                "direction": "higher", "repeatable": False, "children": []}
+
+    def add_group(self):
+        item = self._item(self._new_node(GROUP))
+        self.tree.setCurrentItem(item)
+        self.tree.editItem(item, 0)
+
+    def add_child(self):
+        parent = self.tree.currentItem()
+        if parent is not None and self._method(parent) != GROUP:
+            parent = parent.parent()
+        item = self._item(self._new_node("manual"), parent)
+        self.tree.setCurrentItem(item)
+        self.tree.editItem(item, 0)
+
+    def remove(self):
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        (item.parent() or self.tree.invisibleRootItem()).removeChild(item)
+        self._update_sums()
+
+    def move(self, step):
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        node = self._node(item)
+        parent = item.parent() or self.tree.invisibleRootItem()
+        i = parent.indexOfChild(item)
+        j = i + step
+        if not 0 <= j < parent.childCount():
+            return
+        parent.removeChild(item)
+        new = self._item(node, None)
+        self.tree.invisibleRootItem().removeChild(new)
+        parent.insertChild(j, new)
+        self._rebuild_widgets(new, node)   # item widgets are lost when an item moves
+        self.tree.setCurrentItem(new)
+
+    def _rebuild_widgets(self, item, node):
+        self._combos(item, node)
+        for k, ch in enumerate(node["children"]):
+            self._rebuild_widgets(item.child(k), ch)
+        item.setExpanded(True)
+
+    def _method(self, item):
+        w = self.tree.itemWidget(item, 3)
+        return w.currentData() if w else "manual"
+
+    def _node(self, item):
+        def combo(col):
+            w = self.tree.itemWidget(item, col)
+            return w.currentData() if w else None
+        return {"code": item.text(0).strip(), "text": item.text(1).strip(),
+                "max_points": item.text(2).strip(), "method": combo(3) or "manual",
+                "direction": combo(4) or "higher",
+                "repeatable": bool(self.tree.itemWidget(item, 5)
+                                   and self.tree.itemWidget(item, 5).currentIndex() == 1),
+                "target": item.data(0, Qt.UserRole),
+                "children": [self._node(item.child(k)) for k in range(item.childCount())]}
+
+    def nodes(self):
+        root = self.tree.invisibleRootItem()
+        return [self._node(root.child(k)) for k in range(root.childCount())]
+
+    def _update_sums(self):
+        try:
+            nodes, _w = scoring.clean_tree(self.nodes())
+            total = to_decimal(self.total.text() or "0")
+            bonus = to_decimal(self.bonus.text() or "0")
+            warnings = scoring.tree_warnings(nodes, total, bonus)
+        except Exception as err:  # noqa: BLE001 - incomplete rows while typing
+            self.sums.setText("")
+            self.sums.setToolTip(str(err))
+            return
+        self.sums.setText("Khớp tổng điểm" if not warnings else f"{len(warnings)} cảnh báo")
+        self.sums.setToolTip("\n".join(warnings))
+        self.sums.setStyleSheet("color: #2e7d32;" if not warnings else "color: #8a4b00;")
+
+    # ------------------------------------------------------------------ bands
+    def _add_band(self, name, min_total, floor):
+        r = self.bands.rowCount()
+        self.bands.insertRow(r)
+        for c, v in enumerate((name, fmt_points(min_total), fmt_points(floor))):
+            self.bands.setItem(r, c, QTableWidgetItem(v))
+
+    def band_rows(self):
+        out = []
+        for r in range(self.bands.rowCount()):
+            cells = [self.bands.item(r, c).text().strip() if self.bands.item(r, c) else ""
+                     for c in range(3)]
+            if any(cells):
+                out.append({"name": cells[0], "min_total": cells[1], "floor_pct": cells[2]})
+        return out
+
+    # ------------------------------------------------------------------ result
+    def data(self):
+        try:
+            total = to_decimal(self.total.text())
+            bonus = to_decimal(self.bonus.text() or "0")
+        except PointsError as err:
+            raise ValidationError(f"Tổng điểm: {err}")
+        bands = []
+        for b in self.band_rows():
+            try:
+                bands.append({"name": b["name"], "min_total": to_decimal(b["min_total"]),
+                              "floor_pct": to_decimal(b["floor_pct"]) if b["floor_pct"]
+                              else None})
+            except PointsError as err:
+                raise ValidationError(f"Xếp loại {b['name']}: {err}")
+        return {"name": self.name.text(), "year": self.year.value(),
+                "unit_kind": self.kind.currentData(), "total_max": total, "bonus_max": bonus,
+                "criteria": self.nodes(), "bands": bands}
+
+    def _accept(self):
+        try:
+            data = self.data()
+            scoring.clean_tree(data["criteria"])
+            scoring.clean_bands(data["bands"])
+        except ValidationError as err:
+            self.error.show_message("\n".join([str(err)] + err.details[1:6]))
+            return
+        self.result_data = data
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent, *, criteria_set=None, year=None, read_only=False):
+        dialog = cls(parent, criteria_set=criteria_set, year=year, read_only=read_only)
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        return dialog.result_data

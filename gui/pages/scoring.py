@@ -1,0 +1,470 @@
+"""Page "Chấm điểm": the units × criteria grid with live totals, the ranking chart, sheet
+states, criteria tables and the scoring documents."""
+import datetime
+import os
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel,
+                               QMenu, QPushButton, QRadioButton, QScrollArea, QSplitter,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from models import scoring
+from models.errors import UserError
+
+from .. import messages
+from ..score_chart import ScoreChart
+from ..score_grid import BAND_COLORS, CHECKED, SELF, ScoreGridModel, ScoreGridView
+
+AUTOSAVE_MS = 700
+
+
+class ScoringPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cs = None
+        self.model = None
+        self._own_change = False
+        self.year_box = QComboBox()
+        self.year_box.setMinimumWidth(80)
+        self.set_box = QComboBox()
+        self.set_box.setMinimumWidth(360)
+        self.self_radio = QRadioButton("Tự chấm")
+        self.check_radio = QRadioButton("Thẩm định")
+        self.self_radio.setChecked(True)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.addButton(self.self_radio)
+        self.mode_group.addButton(self.check_radio)
+        self.table_button = QToolButton()
+        self.table_button.setText("Bảng tiêu chí")
+        self.table_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.table_button)
+        self.table_actions = {}
+        for key, label, slot in (
+                ("new", "Tạo bảng mới…", self.new_table), ("edit", "Xem / sửa bảng…",
+                                                           self.edit_table),
+                ("copy", "Sao chép bảng (cho năm sau)…", self.copy_table),
+                ("import", "Nhập bảng từ Excel…", self.import_table),
+                ("export", "Xuất bảng ra Excel…", self.export_table),
+                ("sheets", "Tạo phiếu cho các đơn vị", self.create_sheets)):
+            self.table_actions[key] = menu.addAction(label, slot)
+        self.table_button.setMenu(menu)
+        top = QHBoxLayout()
+        for w in (QLabel("Năm:"), self.year_box, QLabel("Bảng:"), self.set_box):
+            top.addWidget(w)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Chấm:"))
+        top.addWidget(self.self_radio)
+        top.addWidget(self.check_radio)
+        top.addStretch(1)
+        top.addWidget(self.table_button)
+
+        self.view = ScoreGridView()
+        self.chart = ScoreChart()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.chart)
+        scroll.setMinimumWidth(320)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        self.buttons = {}
+        actions = QHBoxLayout()
+        for key, label, slot, tip in (
+                ("fill", "Tính theo chỉ tiêu", self.fill_proportional,
+                 "Điền điểm các tiêu chí tính theo mức hoàn thành chỉ tiêu"),
+                ("submit", "Nộp phiếu", self.submit, "Đơn vị đã tự chấm xong"),
+                ("return", "Trả lại…", self.return_sheet, "Trả phiếu để đơn vị chấm lại"),
+                ("check", "Thẩm định xong", self.check, "Chốt điểm thẩm định của phiếu"),
+                ("finalise", "Chốt phiếu", self.finalise, "Lãnh đạo chốt kết quả"),
+                ("reopen", "Mở lại…", self.reopen, "Lãnh đạo mở lại phiếu đã chốt")):
+            b = QPushButton(label)
+            b.setToolTip(tip)
+            b.clicked.connect(slot)
+            actions.addWidget(b)
+            self.buttons[key] = b
+        actions.addStretch(1)
+        for key, label, slot in (("pdf", "In phiếu (PDF)…", self.print_sheet),
+                                 ("rank_pdf", "Xếp hạng PDF…", self.ranking_pdf),
+                                 ("rank_xlsx", "Xếp hạng Excel…", self.ranking_xlsx),
+                                 ("export", "Xuất điểm cả năm…", self.export_year)):
+            b = QPushButton(label)
+            b.clicked.connect(slot)
+            actions.addWidget(b)
+            self.buttons[key] = b
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.hint = QLabel("Gõ điểm rồi Enter (xuống) hoặc Tab (sang phải); Ctrl+V dán khối "
+                           "chép từ Excel; Delete xóa ô. Dấu phẩy là dấu thập phân (8,5). "
+                           "Ô vàng: đã sửa; chữ đỏ: điểm thẩm định khác tự chấm.")
+        self.hint.setStyleSheet("color: #555;")
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.hint)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_now)
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
+        self.set_box.currentIndexChanged.connect(self._set_chosen)
+        self.mode_group.buttonClicked.connect(lambda _b: self._mode_chosen())
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload_years()
+
+    # ------------------------------------------------------------------ loading
+    @property
+    def mode(self):
+        return CHECKED if self.check_radio.isChecked() else SELF
+
+    def reload_years(self, keep_set=None):
+        self.save_now()
+        years = scoring.years()
+        this_year = datetime.date.today().year
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for y in years:
+            self.year_box.addItem(str(y), y)
+        self.year_box.blockSignals(False)
+        if keep_set is not None and keep_set.year in years:
+            self.year_box.setCurrentIndex(years.index(keep_set.year))
+        elif this_year in years:
+            self.year_box.setCurrentIndex(years.index(this_year))
+        self._year_chosen(keep_set=keep_set)
+
+    def _year_chosen(self, *_args, keep_set=None):
+        self.save_now()
+        year = self.year_box.currentData()
+        sets = scoring.criteria_sets(year=year) if year is not None else []
+        self.set_box.blockSignals(True)
+        self.set_box.clear()
+        for cs in sets:
+            self.set_box.addItem(cs.name, cs.id)
+        self.set_box.blockSignals(False)
+        if keep_set is not None:
+            i = self.set_box.findData(keep_set.id)
+            if i >= 0:
+                self.set_box.setCurrentIndex(i)
+        self._set_chosen()
+
+    def _set_chosen(self, *_args):
+        self.save_now()
+        set_id = self.set_box.currentData()
+        self.cs = scoring.criteria_set(set_id) if set_id is not None else None
+        self.load_grid()
+
+    def _mode_chosen(self):
+        self.save_now()
+        self.load_grid()
+
+    def load_grid(self):
+        if self.cs is None:
+            self.model = None
+            self.view.setModel(None)
+            self.chart.set_data([], [])
+            self._update_buttons()
+            self.status.setText("Chưa có bảng tiêu chí. Hãy tạo bảng mới hoặc nhập từ Excel "
+                                "(nút 'Bảng tiêu chí').")
+            return
+        grid = scoring.load_grid(self.cs)
+        if self.model is None:
+            self.model = ScoreGridModel(grid, mode=self.mode, can_edit=self.ctx.can_edit,
+                                        reason_provider=self._ask_reason, parent=self)
+            self.model.refused.connect(self._refused)
+            self.model.edited.connect(self._edited)
+            self.view.setModel(self.model)
+            self.view.selectionModel().currentChanged.connect(
+                lambda *_: self._update_buttons())
+        else:
+            self.model.reset_grid(grid, self.mode)
+        self._update_chart()
+        self._update_buttons()
+        if not grid.rows:
+            self.status.setText("Bảng này chưa có phiếu nào: chọn 'Bảng tiêu chí' → 'Tạo "
+                                "phiếu cho các đơn vị'.")
+        else:
+            self.status.setText("")
+
+    def _update_chart(self):
+        if self.model is None:
+            return
+        spec = self.model.spec
+        bands = [(b.name, BAND_COLORS[i % len(BAND_COLORS)]) for i, b in enumerate(spec.bands)]
+        self.chart.set_data(self.model.totals(), bands, scale_max=spec.max_possible)
+
+    def _on_data_changed(self, area):
+        if self._own_change or area not in ("scores", "all", "org", "movements"):
+            return
+        self.reload_years(keep_set=self.cs)
+
+    # ------------------------------------------------------------------ editing
+    def _ask_reason(self, cells):
+        return messages.ask_text(
+            self, f"Điểm thẩm định khác điểm tự chấm ở {len(cells)} ô. Ghi lý do thay đổi "
+            "(bắt buộc):", title="Lý do thay đổi điểm")
+
+    def _refused(self, text):
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText("Không nhận giá trị: " + text)
+
+    def _edited(self):
+        self.status.setStyleSheet("color: #555;")
+        self.status.setText("Đang chờ lưu…")
+        self._update_chart()
+        self.autosave.start()
+
+    def save_now(self):
+        """Save pending cells at once (also before switching table, mode or page)."""
+        self.autosave.stop()
+        if self.model is None or not self.model.pending:
+            return True
+        changes = self.model.take_pending()
+        try:
+            self._own_change = True
+            scoring.save_grid_changes(actor=self.ctx.actor, changes=changes)
+            self.ctx.changed("scores")
+        except UserError as err:
+            messages.show_error(self, err)
+            self.load_grid()          # back to what is stored
+            return False
+        finally:
+            self._own_change = False
+        self._refresh_states()
+        self.status.setStyleSheet("color: #2e7d32;")
+        self.status.setText(f"Đã lưu lúc {datetime.datetime.now():%H:%M:%S}.")
+        return True
+
+    def _refresh_states(self):
+        """Stored totals are recomputed by the service; the grid already shows the same."""
+        self._update_chart()
+
+    def hideEvent(self, event):
+        self.save_now()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------------ sheet actions
+    def current_row(self):
+        if self.model is None:
+            return None
+        idx = self.view.currentIndex()
+        return self.model.grid.rows[idx.row()] if idx.isValid() else None
+
+    def _update_buttons(self):
+        row = self.current_row()
+        state = row.state if row else None
+        edit, lead = self.ctx.can_edit, self.ctx.is_leader
+        allowed = {"fill": edit and state in ("draft", "submitted", "checked"),
+                   "submit": edit and state == "draft",
+                   "return": edit and state in ("submitted", "checked"),
+                   "check": edit and state == "submitted",
+                   "finalise": lead and state == "checked",
+                   "reopen": lead and state == "finalised",
+                   "pdf": row is not None, "rank_pdf": self.model is not None,
+                   "rank_xlsx": self.model is not None, "export": self.cs is not None}
+        for key, b in self.buttons.items():
+            b.setEnabled(bool(allowed.get(key)))
+        has = self.cs is not None
+        frozen = has and scoring.is_frozen(self.cs)
+        self.table_actions["new"].setEnabled(edit)
+        self.table_actions["edit"].setEnabled(has)
+        self.table_actions["edit"].setText("Xem bảng (đã dùng, không sửa được)…" if frozen
+                                           else "Xem / sửa bảng…")
+        for key in ("copy", "sheets"):
+            self.table_actions[key].setEnabled(edit and has)
+        self.table_actions["import"].setEnabled(edit)
+        self.table_actions["export"].setEnabled(has)
+
+    def _sheet_action(self, fn, **kwargs):
+        row = self.current_row()
+        if row is None or not self.save_now():
+            return
+        try:
+            self._own_change = True
+            fn(actor=self.ctx.actor, sheet=row.sheet_id, **kwargs)
+            self.ctx.changed("scores")
+        except UserError as err:
+            messages.show_error(self, err)
+        finally:
+            self._own_change = False
+        current = self.view.currentIndex()
+        self.load_grid()
+        if current.isValid():
+            self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
+
+    def fill_proportional(self):
+        self._sheet_action(scoring.fill_proportional)
+
+    def submit(self):
+        self._sheet_action(scoring.submit_sheet)
+
+    def check(self):
+        self._sheet_action(scoring.check_sheet, checker=self.ctx.actor.full_name)
+
+    def finalise(self):
+        self._sheet_action(scoring.finalise_sheet)
+
+    def return_sheet(self):
+        reason = messages.ask_text(self, "Lý do trả lại phiếu:", title="Trả lại phiếu")
+        if reason:
+            self._sheet_action(scoring.return_sheet, reason=reason)
+
+    def reopen(self):
+        reason = messages.ask_text(self, "Lý do mở lại phiếu đã chốt (ghi vào nhật ký):",
+                                   title="Mở lại phiếu")
+        if reason:
+            self._sheet_action(scoring.reopen_sheet, reason=reason)
+
+    # ------------------------------------------------------------------ tables
+    def _editor(self):
+        from ..criteria_editor import CriteriaEditor
+        return CriteriaEditor
+
+    def new_table(self):
+        data = self._editor().ask(self, year=self.year_box.currentData())
+        if data is not None:
+            self._save_table(lambda: scoring.create_criteria_set(actor=self.ctx.actor, **data))
+
+    def edit_table(self):
+        if self.cs is None:
+            return
+        data = self._editor().ask(self, criteria_set=self.cs,
+                                  read_only=scoring.is_frozen(self.cs) or not self.ctx.can_edit)
+        if data is not None:
+            self._save_table(lambda: scoring.update_criteria_set(
+                actor=self.ctx.actor, criteria_set=self.cs, **data))
+
+    def _save_table(self, fn):
+        try:
+            cs = fn()
+        except UserError as err:
+            messages.show_error(self, err)
+            return
+        if getattr(cs, "warnings", None):
+            messages.info(self, "Đã lưu bảng tiêu chí, có điều cần xem lại:",
+                          details="\n".join(cs.warnings))
+        self.ctx.changed("scores")
+        self.reload_years(keep_set=cs)
+
+    def copy_table(self):
+        if self.cs is None:
+            return
+        text = messages.ask_text(self, "Sao chép sang năm:", title="Sao chép bảng tiêu chí",
+                                 text=str(self.cs.year + 1))
+        if not text:
+            return
+        try:
+            year = int(text)
+        except ValueError:
+            messages.show_error(self, f"Năm '{text}' không hợp lệ.")
+            return
+        self._save_table(lambda: scoring.copy_criteria_set(
+            actor=self.ctx.actor, source=self.cs, year=year,
+            movement=scoring.movement_of_year(year) if year != self.cs.year else ...))
+
+    def create_sheets(self):
+        if self.cs is None:
+            return
+        n = messages.run_action(self, scoring.ensure_sheets, actor=self.ctx.actor,
+                                criteria_set=self.cs)
+        if n is not None:
+            self.ctx.changed("scores")
+            self.load_grid()
+            self.status.setText(f"Đã tạo {n} phiếu mới." if n else
+                                "Mọi đơn vị thuộc loại của bảng đã có phiếu.")
+
+    def _save_path(self, title, default, filt):
+        path, _ = QFileDialog.getSaveFileName(self, title, default, filt)
+        return path or None
+
+    def import_table(self, path=None):
+        path = path or QFileDialog.getOpenFileName(self, "Nhập bảng tiêu chí", "",
+                                                   "Excel (*.xlsx)")[0]
+        if not path:
+            return None
+        from reports.criteria_xlsx import import_criteria
+        year = self.year_box.currentData() or datetime.date.today().year
+        try:
+            result = import_criteria(path, actor=self.ctx.actor, year=year)
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+        messages.info(self, result.summary())
+        self.ctx.changed("scores")
+        self.reload_years(keep_set=result.criteria_set)
+        return result
+
+    def export_table(self, path=None):
+        if self.cs is None:
+            return None
+        path = path or self._save_path("Xuất bảng tiêu chí", f"{self.cs.name}.xlsx",
+                                       "Excel (*.xlsx)")
+        if path:
+            from reports.criteria_xlsx import export_criteria_xlsx
+            return self._write(lambda: export_criteria_xlsx(self.cs, path))
+
+    # ------------------------------------------------------------------ documents
+    def _write(self, fn):
+        self.save_now()
+        try:
+            path = fn()
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+        self.status.setStyleSheet("color: #2e7d32;")
+        self.status.setText(f"Đã ghi {path}")
+        return path
+
+    def print_sheet(self, path=None):
+        row = self.current_row()
+        if row is None:
+            return None
+        path = path or self._save_path("In phiếu chấm điểm", f"Phiếu chấm điểm - {row.name}"
+                                       ".pdf", "PDF (*.pdf)")
+        if path:
+            from reports.score_docs import write_sheet_pdf
+            return self._write(lambda: write_sheet_pdf(row.sheet_id, path))
+
+    def ranking_pdf(self, path=None, *, all_blocs=False):
+        row = self.current_row()
+        if self.cs is None:
+            return None
+        path = path or self._save_path("Bảng xếp hạng", f"Xếp hạng {self.cs.year}.pdf",
+                                       "PDF (*.pdf)")
+        if path:
+            from reports.score_docs import write_ranking_pdf
+            bloc = ... if (all_blocs or row is None) else row.bloc_id
+            return self._write(lambda: write_ranking_pdf(self.cs, path, bloc_id=bloc))
+
+    def ranking_xlsx(self, path=None):
+        if self.cs is None:
+            return None
+        path = path or self._save_path("Bảng xếp hạng", f"Xếp hạng {self.cs.year}.xlsx",
+                                       "Excel (*.xlsx)")
+        if path:
+            from reports.score_docs import write_ranking_xlsx
+            return self._write(lambda: write_ranking_xlsx(self.cs, path))
+
+    def export_year(self, path=None):
+        year = self.year_box.currentData()
+        path = path or self._save_path("Xuất điểm cả năm", f"Điểm thi đua {year}.xlsx",
+                                       "Excel (*.xlsx)")
+        if not path:
+            return None
+        self.save_now()
+        from reports.score_docs import export_scores_xlsx
+
+        def done(result):
+            self.status.setText(f"Đã xuất {os.path.basename(result)}")
+        return self.ctx.run_task(self, "Đang xuất điểm…",
+                                 lambda progress: export_scores_xlsx(path, year=year,
+                                                                     progress=progress),
+                                 on_done=done)

@@ -1,0 +1,395 @@
+"""The scoring grid: units × criteria like a spreadsheet (model, view, delegate).
+
+Typing replaces a cell, Enter moves down, Tab moves right, Ctrl+V pastes a block copied
+from Excel, Delete clears. Values are checked on the spot by ``scoring_calc.parse_points``
+(refused with the reason), totals/bands/ranks follow live through ``scoring_calc.Board``,
+changed cells are marked, and the page saves pending changes shortly after typing stops.
+"""
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView,
+                               QLineEdit, QStyledItemDelegate, QTableView, QToolTip)
+
+from models.scoring_calc import (BONUS, DEDUCTION, METHODS, PointsError, fmt_points,
+                                 parse_points)
+
+SELF, CHECKED = "self", "checked"
+EXTRA = ["Tổng điểm", "Xếp loại", "Hạng", "Trạng thái"]
+FIRST = len(EXTRA)             # view columns before the first criterion
+STATE_NAMES = {"draft": "Đang chấm", "submitted": "Đã nộp", "checked": "Đã thẩm định",
+               "finalised": "Đã chốt"}
+EDITABLE_STATES = {SELF: ("draft",), CHECKED: ("submitted", "checked")}
+CHANGED = QColor("#fff2b3")
+PENDING = QColor("#ffd97a")
+LOCKED = QColor("#f1f1f1")
+DIFFERS = QColor("#b3261e")
+INHERITED = QColor("#8a8a8a")
+BAND_COLORS = ["#2e7d32", "#1565c0", "#00897b", "#ef6c00", "#c62828", "#6a1b9a"]
+
+
+def band_color(spec, band):
+    names = [b.name for b in spec.bands]
+    if band in names:
+        return QColor(BAND_COLORS[names.index(band) % len(BAND_COLORS)])
+    return QColor("#9e9e9e")
+
+
+class ScoreGridModel(QAbstractTableModel):
+    """Rows: score sheets (unit names in the vertical header); columns: total, band, rank,
+    state, then the leaf criteria. Internally a cell is (row, c) with c the criterion's
+    position in ``spec.leaves`` (view column = c + FIRST). ``refused(str)`` carries the
+    reason a value was not taken; ``edited()`` fires after every accepted change (the page
+    starts its autosave timer)."""
+    refused = Signal(str)
+    edited = Signal()
+
+    def __init__(self, grid, *, mode=SELF, can_edit=True, reason_provider=None, parent=None):
+        super().__init__(parent)
+        self.reason_provider = reason_provider
+        self.can_edit = can_edit
+        self.last_error = ""
+        self.reset_grid(grid, mode)
+
+    # ------------------------------------------------------------------ data
+    def reset_grid(self, grid, mode=None):
+        self.beginResetModel()
+        self.grid = grid
+        self.spec = grid.spec
+        self.mode = mode or getattr(self, "mode", SELF)
+        self.ncrit = len(self.spec.leaves)
+        self.board = grid.board(self.mode)
+        self.changed = set()          # (row, col) edited since the grid was opened
+        self.pending = {}             # (row, col) → (value, reason) not saved yet
+        self.endResetModel()
+
+    def set_mode(self, mode):
+        self.reset_grid(self.grid, mode)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.grid.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else self.ncrit + len(EXTRA)
+
+    def editable(self, row, col):
+        return (self.can_edit and 0 <= col < self.ncrit
+                and self.grid.rows[row].state in EDITABLE_STATES[self.mode])
+
+    def flags(self, index):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        if index.isValid() and self.editable(index.row(), index.column() - FIRST):
+            base |= Qt.ItemIsEditable
+        return base
+
+    def _self(self, row, col):
+        return self.grid.self_values[row][col]
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column() - FIRST
+        if col < 0:
+            return self._extra(row, index.column(), role)
+        value = self.board.values[row][col]
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            return fmt_points(value)
+        if role == Qt.TextAlignmentRole:
+            return Qt.AlignCenter
+        if role == Qt.BackgroundRole:
+            if (row, col) in self.pending:
+                return QBrush(PENDING)
+            if (row, col) in self.changed:
+                return QBrush(CHANGED)
+            if not self.editable(row, col):
+                return QBrush(LOCKED)
+        if role == Qt.ForegroundRole and self.mode == CHECKED:
+            if self.grid.checked_values[row][col] is None and (row, col) not in self.pending:
+                return QBrush(INHERITED)          # no checked score yet: the self score
+            if value != self._self(row, col):
+                return QBrush(DIFFERS)
+        if role == Qt.ToolTipRole:
+            return self._tooltip(row, col)
+        return None
+
+    def _tooltip(self, row, col):
+        crit = self.spec.leaves[col]
+        lines = [f"{crit.code}. {crit.text}", f"Tối đa: {fmt_points(crit.max_points)} "
+                 f"({METHODS.get(crit.method, crit.method)})",
+                 f"Tự chấm: {fmt_points(self._self(row, col), blank='—')}"]
+        if self.grid.checked_values[row][col] is not None:
+            lines.append(f"Thẩm định: {fmt_points(self.grid.checked_values[row][col])}")
+        reason = self.grid.reasons[row].get(col)
+        if reason:
+            lines.append(f"Lý do: {reason}")
+        if self.grid.evidence[row].get(col):
+            lines.append(f"Minh chứng: {self.grid.evidence[row][col]}")
+        if not self.editable(row, col):
+            lines.append(self.locked_reason(row))
+        return "\n".join(lines)
+
+    def locked_reason(self, row):
+        if not self.can_edit:
+            return "Tài khoản của bạn chỉ được xem."
+        state = self.grid.rows[row].state
+        if state == "finalised":
+            return "Phiếu đã chốt: không sửa được (lãnh đạo có thể mở lại)."
+        if self.mode == SELF:
+            return f"Phiếu {STATE_NAMES[state].lower()}: điểm tự chấm không sửa được."
+        return "Chỉ thẩm định được phiếu đã nộp."
+
+    def _extra(self, row, k, role):
+        result = self.board.results[row]
+        if role == Qt.DisplayRole:
+            if k == 0:
+                return fmt_points(result.total)
+            if k == 1:
+                return result.band
+            if k == 2:
+                return "" if self.board.ranks[row] is None else str(self.board.ranks[row])
+            return STATE_NAMES.get(self.grid.rows[row].state, "")
+        if role == Qt.TextAlignmentRole:
+            return Qt.AlignCenter
+        if role == Qt.FontRole and k in (0, 2):
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ForegroundRole and k == 1:
+            return QBrush(band_color(self.spec, result.band))
+        return None
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Vertical:
+            if role == Qt.DisplayRole:
+                return self.grid.rows[section].name
+            if role == Qt.ToolTipRole:
+                r = self.grid.rows[section]
+                return f"{r.name}\n{r.bloc_name}"
+            return None
+        if section < FIRST:
+            return EXTRA[section] if role == Qt.DisplayRole else None
+        crit = self.spec.leaves[section - FIRST]
+        if role == Qt.DisplayRole:
+            sign = "-" if crit.method == DEDUCTION else ("+" if crit.method == BONUS else "")
+            return f"{crit.code}\n{sign}{fmt_points(crit.max_points)}"
+        if role == Qt.ToolTipRole:
+            return f"{crit.code}. {crit.text}\n{METHODS.get(crit.method, crit.method)}"
+        return None
+
+    # ------------------------------------------------------------------ editing
+    def setData(self, index, value, role=Qt.EditRole):
+        if role != Qt.EditRole or not index.isValid():
+            return False
+        return self.set_cells([(index.row(), index.column() - FIRST, value)])
+
+    def cell_index(self, row, c):
+        """The view index of criterion position ``c`` in ``row``."""
+        return self.index(row, c + FIRST)
+
+    def check_cells(self, cells):
+        """Parse every (row, col, text); returns ([(row, col, value)], [problems])."""
+        parsed, problems = [], []
+        for row, col, text in cells:
+            where = f"{self.grid.rows[row].name}, " + (
+                self.spec.leaves[col].code if col >= 0 else EXTRA[col + FIRST])
+            if not self.editable(row, col):
+                problems.append(f"{where}: " + (self.locked_reason(row) if col >= 0
+                                                else "cột tự tính, không gõ được."))
+                continue
+            try:
+                parsed.append((row, col, parse_points(text, self.spec.leaves[col])))
+            except PointsError as err:
+                problems.append(f"{self.grid.rows[row].name}: {err}")
+        return parsed, problems
+
+    def set_cells(self, cells):
+        """Apply typed or pasted values all-or-nothing; False (and ``refused``) on any
+        problem."""
+        parsed, problems = self.check_cells(cells)
+        if problems:
+            return self._refuse(problems)
+        parsed = [(r, c, v) for r, c, v in parsed if v != self.board.values[r][c]
+                  or (self.mode == CHECKED and self.grid.checked_values[r][c] is None)]
+        if not parsed:
+            return True
+        reason = ""
+        if self.mode == CHECKED:
+            differs = [(r, c) for r, c, v in parsed
+                       if self._self(r, c) is not None and v != self._self(r, c)
+                       and not self.grid.reasons[r].get(c)]
+            if differs:
+                reason = self.reason_provider(differs) if self.reason_provider else None
+                if not reason:
+                    return self._refuse(["Điểm thẩm định khác điểm tự chấm cần ghi lý do; "
+                                         "chưa nhận giá trị mới."])
+        for r, c, v in parsed:
+            self.pending[(r, c)] = (v, reason)
+            self.changed.add((r, c))
+            if self.mode == CHECKED:
+                self.grid.checked_values[r][c] = v
+                if reason:
+                    self.grid.reasons[r][c] = reason
+            else:
+                self.grid.self_values[r][c] = v
+        if self.mode == CHECKED:     # a cleared checked score falls back to the self score
+            parsed = [(r, c, v if v is not None else self._self(r, c)) for r, c, v in parsed]
+        moved = self.board.set_values(parsed)
+        for r, c, _v in parsed:
+            self.dataChanged.emit(self.cell_index(r, c), self.cell_index(r, c))
+        for r in moved:
+            self.dataChanged.emit(self.index(r, 0), self.index(r, FIRST - 1))
+        self.last_error = ""
+        self.edited.emit()
+        return True
+
+    def _refuse(self, problems):
+        self.last_error = problems[0] + (f" (và {len(problems) - 1} ô khác)"
+                                         if len(problems) > 1 else "")
+        self.refused.emit(self.last_error)
+        return False
+
+    def paste(self, top, left, text):
+        """Paste a tab-separated block at view cell (top, left); all-or-nothing."""
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
+        block = [line.split("\t") for line in lines]
+        height, width = len(block), max(len(r) for r in block)
+        left -= FIRST
+        if left < 0:
+            return self._refuse(["Hãy chọn một ô điểm tiêu chí làm ô bắt đầu rồi dán lại "
+                                 "(các cột tổng điểm, xếp loại, hạng tự tính)."])
+        rows_left, cols_left = self.rowCount() - top, self.ncrit - left
+        if height > rows_left or width > cols_left:
+            return self._refuse([
+                f"Khối dán có {height} dòng × {width} cột, lớn hơn phần bảng còn lại từ ô đang "
+                f"chọn ({max(rows_left, 0)} dòng × {max(cols_left, 0)} cột tiêu chí). "
+                "Hãy chọn ô bắt đầu khác hoặc chép khối nhỏ hơn."])
+        cells = [(top + i, left + j, value.strip()) for i, line in enumerate(block)
+                 for j, value in enumerate(line)]
+        return self.set_cells(cells)
+
+    def copy_text(self, indexes):
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        cols = sorted({i.column() for i in indexes})
+        return "\n".join("\t".join(str(self.data(self.index(r, c)) or "") for c in cols)
+                         for r in rows)
+
+    # ------------------------------------------------------------------ saving
+    def take_pending(self):
+        """{sheet_id: [change]} for ``scoring.save_grid_changes``; clears the pending set."""
+        key = "self_points" if self.mode == SELF else "checked_points"
+        out = {}
+        for (r, c), (value, reason) in sorted(self.pending.items()):
+            change = {"criterion": self.spec.leaves[c].id, key: value}
+            if reason:
+                change["reason"] = reason
+            out.setdefault(self.grid.rows[r].sheet_id, []).append(change)
+        done = list(self.pending)
+        self.pending.clear()
+        for r, c in done:
+            self.dataChanged.emit(self.cell_index(r, c), self.cell_index(r, c))
+        return out
+
+    def totals(self):
+        """[(name, total, band, rank, bloc name)] for the chart."""
+        return [(row.name, res.total, res.band, rk, row.bloc_name) for row, res, rk in
+                zip(self.grid.rows, self.board.results, self.board.ranks)]
+
+
+class PointsDelegate(QStyledItemDelegate):
+    """A plain line editor; the model decides (and explains) whether the value is taken."""
+
+    def createEditor(self, parent, option, index):
+        editor = QLineEdit(parent)
+        editor.setAlignment(Qt.AlignCenter)
+        editor.setFrame(False)
+        return editor
+
+    def setEditorData(self, editor, index):
+        if not editor.text():
+            editor.setText(index.data(Qt.EditRole) or "")
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.text(), Qt.EditRole)
+
+
+class ScoreGridView(QTableView):
+    """Spreadsheet keys: Enter moves down, Tab right, typing starts editing, Ctrl+C/V, Del."""
+    pasted = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setItemDelegate(PointsDelegate(self))
+        self.setEditTriggers(QAbstractItemView.AnyKeyPressed | QAbstractItemView.DoubleClicked
+                             | QAbstractItemView.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.ContiguousSelection)
+        self.setTabKeyNavigation(True)
+        self.setAlternatingRowColors(False)
+        self.setWordWrap(False)
+        h = self.horizontalHeader()
+        h.setDefaultSectionSize(56)
+        h.setMinimumSectionSize(40)
+        h.setSectionResizeMode(QHeaderView.Fixed)
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.verticalHeader().setMinimumWidth(170)
+
+    def setModel(self, model):
+        super().setModel(model)
+        if model is None:
+            return
+        model.refused.connect(self._show_refusal)
+        self._size_extra()
+        model.modelReset.connect(self._size_extra)
+
+    def _size_extra(self):
+        m = self.model()
+        if m is None:
+            return
+        for k, width in enumerate((82, 80, 46, 95)):
+            self.setColumnWidth(k, width)
+
+    def _show_refusal(self, text):
+        rect = self.visualRect(self.currentIndex())
+        QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), text, self)
+
+    def closeEditor(self, editor, hint):
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.SubmitModelCache:       # Enter: move down
+            self.move_to(self.currentIndex().row() + 1, self.currentIndex().column())
+
+    def move_to(self, row, col):
+        m = self.model()
+        row = max(0, min(row, m.rowCount() - 1))
+        col = max(0, min(col, m.columnCount() - 1))
+        self.setCurrentIndex(m.index(row, col))
+
+    def keyPressEvent(self, event):
+        idx = self.currentIndex()
+        if event.matches(QKeySequence.Paste):
+            self.paste_clipboard()
+            return
+        if event.matches(QKeySequence.Copy):
+            QGuiApplication.clipboard().setText(self.model().copy_text(self.selectedIndexes()))
+            return
+        editing = self.state() == QAbstractItemView.EditingState
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not editing:
+            self.move_to(idx.row() + 1, idx.column())
+            return
+        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and not editing:
+            cells = [(i.row(), i.column() - FIRST, "") for i in self.selectedIndexes()
+                     if i.column() >= FIRST]
+            if cells:
+                self.model().set_cells(cells)
+            return
+        super().keyPressEvent(event)
+
+    def paste_clipboard(self, text=None):
+        text = QGuiApplication.clipboard().text() if text is None else text
+        idx = self.currentIndex()
+        if not text or not idx.isValid():
+            return False
+        ok = self.model().paste(idx.row(), idx.column(), text)
+        if ok:
+            self.pasted.emit()
+        return ok

@@ -1,0 +1,182 @@
+"""The "Chấm điểm" page driven with qtbot: typing, refusals, paste, reasons, autosave, chart,
+criteria editor."""
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from gui import messages
+from gui.context import AppContext
+from gui.criteria_editor import CriteriaEditor
+from gui.pages.scoring import ScoringPage
+from gui.score_grid import FIRST
+from models import scoring
+from models.demo_scoring import village_table
+from models.entities import Score, ScoreSheet
+from tests.helpers import make_org
+
+
+@pytest.fixture
+def setup(clerk, leader):
+    org = make_org(clerk)
+    cs = scoring.create_criteria_set(actor=clerk, name="Bảng thôn 2025", year=2025,
+                                     unit_kind="thon", criteria=village_table(), bonus_max=10)
+    scoring.ensure_sheets(actor=clerk, criteria_set=cs)
+    return dict(org=org, cs=cs, col={c.code: i for i, c in
+                                     enumerate(scoring.spec_for(cs).leaves)})
+
+
+@pytest.fixture
+def page(qtbot, setup, clerk):
+    ctx = AppContext(clerk, "test.sqlite3")
+    p = ScoringPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    return p
+
+
+def stored(sheet_id, code, cs, field="self_points"):
+    crit = {c.code: c.id for c in scoring.spec_for(cs).leaves}[code]
+    s = Score.get_or_none((Score.sheet == sheet_id) & (Score.criterion == crit))
+    return getattr(s, field) if s else None
+
+
+def test_typing_enter_moves_down_and_autosaves(qtbot, page, setup):
+    m, view = page.model, page.view
+    c = setup["col"]["II.2"]
+    assert m.setData(m.cell_index(0, c), "9")
+    view.setCurrentIndex(m.cell_index(0, c))
+    view.setFocus()
+    qtbot.keyClick(view, "8")                # the first key opens the editor on the cell
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "8"   # typed over, not added
+    qtbot.keyClicks(editor, ",5")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.currentIndex().row() == 1, timeout=2000)  # queued commit
+    assert view.currentIndex().row() == 1 and view.currentIndex().column() == c + FIRST
+    assert m.data(m.cell_index(0, c)) == "8,5"
+    assert m.data(m.index(0, 0)) == "8,5"                 # total updated live
+    assert m.data(m.index(0, 2)) == "1"                   # ranked first in its bloc
+    qtbot.waitUntil(lambda: not m.pending, timeout=3000)   # autosave
+    assert stored(m.grid.rows[0].sheet_id, "II.2", setup["cs"]) == D("8.5")
+    assert "Đã lưu" in page.status.text()
+    assert (0, c) in m.changed                            # still marked as changed
+
+
+def test_invalid_value_is_refused_with_reason(qtbot, page, setup):
+    m = page.model
+    c = setup["col"]["II.2"]
+    assert not m.setData(m.cell_index(0, c), "12")
+    assert "vượt quá điểm tối đa 10" in m.last_error
+    assert "Không nhận giá trị" in page.status.text()
+    assert not m.setData(m.cell_index(0, setup["col"]["Đ.1"]), "8")
+    assert "số âm" in m.last_error
+    assert not m.setData(m.cell_index(0, c), "abc")
+    assert m.data(m.cell_index(0, c)) == "" and not m.pending
+
+
+def test_paste_block_from_excel(qtbot, page, setup):
+    m, view = page.model, page.view
+    c = setup["col"]["I.1"]
+    view.setCurrentIndex(m.cell_index(0, c))
+    assert view.paste_clipboard("9\t8,5\t5\r\n7\t6\tkhông\r\n")
+    assert [m.data(m.cell_index(1, c + k)) for k in range(3)] == ["7", "6", "0"]
+    page.save_now()
+    assert stored(m.grid.rows[1].sheet_id, "I.2", setup["cs"]) == D(6)
+    # too large: 3 rows into a grid of 2 from row 0
+    assert not view.paste_clipboard("1\n2\n3")
+    assert "3 dòng × 1 cột" in m.last_error
+    # text inside the block: nothing of it is taken
+    assert not view.paste_clipboard("1\tmột\t2")
+    assert "'một' không phải là số" in m.last_error
+    assert m.data(m.cell_index(0, c)) == "9"
+
+
+def test_check_mode_asks_reason_and_locks_self_scores(qtbot, page, setup, clerk,
+                                                      monkeypatch):
+    m = page.model
+    sheet = m.grid.rows[0].sheet_id
+    cs = setup["cs"]
+    changes = [{"criterion": c.id, "self_points": c.max_points}
+               for c in scoring.spec_for(cs).leaves if c.method in ("manual", "proportional",
+                                                                    "yesno")]
+    scoring.save_scores(actor=clerk, sheet=sheet, changes=changes)
+    scoring.submit_sheet(actor=clerk, sheet=sheet)
+    page.check_radio.setChecked(True)
+    page._mode_chosen()
+    m = page.model
+    c = setup["col"]["III.2"]
+    assert m.flags(m.cell_index(0, c)) & Qt.ItemIsEditable
+    assert not m.flags(m.cell_index(1, c)) & Qt.ItemIsEditable   # the other is a draft
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: None)
+    assert not m.setData(m.cell_index(0, c), "7")
+    assert "lý do" in m.last_error
+    monkeypatch.setattr(messages, "ask_text", lambda *a, **k: "Còn rác ven đường")
+    assert m.setData(m.cell_index(0, c), "7")
+    page.save_now()
+    assert stored(sheet, "III.2", cs, "checked_points") == D(7)
+    assert stored(sheet, "III.2", cs, "reason") == "Còn rác ven đường"
+    assert ScoreSheet.get_by_id(sheet).total == D(97)
+
+
+def test_finalised_rows_are_locked(qtbot, page, setup, clerk, leader):
+    sheet = page.model.grid.rows[0].sheet_id
+    cs = setup["cs"]
+    scoring.save_scores(actor=clerk, sheet=sheet, changes=[
+        {"criterion": c.id, "self_points": c.max_points} for c in scoring.spec_for(cs).leaves
+        if c.method in ("manual", "proportional", "yesno")])
+    scoring.submit_sheet(actor=clerk, sheet=sheet)
+    scoring.check_sheet(actor=clerk, sheet=sheet)
+    scoring.finalise_sheet(actor=leader, sheet=sheet)
+    page.load_grid()
+    m = page.model
+    assert m.data(m.index(0, 3)) == "Đã chốt"
+    assert not m.setData(m.cell_index(0, 0), "5")
+    assert "đã chốt" in m.last_error
+
+
+def test_chart_follows_the_grid(qtbot, page, setup):
+    m = page.model
+    for r, pts in ((0, "10"), (1, "4")):
+        for code in ("II.2", "III.2"):
+            assert m.setData(m.cell_index(r, setup["col"][code]), pts)
+    counts = page.chart.band_counts()
+    assert sum(counts.values()) == 2 and counts["Yếu"] == 2
+    assert [i[0] for i in page.chart.items] == [m.grid.rows[0].name, m.grid.rows[1].name]
+    img = page.chart.grab()
+    assert img.width() > 100
+
+
+def test_criteria_editor_round_trip_and_frozen(qtbot, setup, clerk):
+    cs = setup["cs"]
+    dlg = CriteriaEditor(criteria_set=cs, read_only=True)
+    qtbot.addWidget(dlg)
+    data = dlg.data()
+    nodes, _ = scoring.clean_tree(data["criteria"])
+
+    def shape(ns):
+        return [(n["code"], n["max_points"], n["method"], n["direction"], n["repeatable"],
+                 shape(n["children"])) for n in ns]
+    assert shape(nodes) == shape(scoring.criteria_tree(cs))
+    assert [b["name"] for b in data["bands"]][0] == "Xuất sắc"
+    assert dlg.sums.text() == "Khớp tổng điểm"
+    new = CriteriaEditor(year=2026)
+    qtbot.addWidget(new)
+    new.name.setText("Bảng mới")
+    new.add_group()
+    item = new.tree.topLevelItem(0)
+    item.setText(0, "I")
+    item.setText(1, "Kinh tế")
+    item.setText(2, "100")
+    new.tree.setCurrentItem(item)
+    new.add_child()
+    child = item.child(0)
+    for col, text in ((0, "I.1"), (1, "Thu nhập"), (2, "100")):
+        child.setText(col, text)
+    new._accept()
+    assert new.result_data is not None
+    made = scoring.create_criteria_set(actor=clerk, **new.result_data)
+    assert [c.code for c in scoring.spec_for(made).leaves] == ["I.1"]
+    assert made.warnings == []
