@@ -15,7 +15,7 @@ from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, 
                        Person, Registration, RegistrationTitle, Title, Unit)
 
 KIND_ORDER = (PERSON, UNIT, HOUSEHOLD)
-TITLE_KIND_NAMES = {"title": "Danh hiệu", "form": "Hình thức khen thưởng"}
+TITLE_KIND_NAMES = {"title": "Danh hiệu", "form": "Hình thức"}
 
 
 @dataclass

@@ -171,6 +171,18 @@ ENCODING_FONT = {"tcvn3": ".VnTime", "vni": "VNI-Times"}
 ENCODING_NAME = {"tcvn3": "TCVN3", "vni": "VNI"}
 
 
+# Letters of proper Vietnamese (and plain Western accents) that legacy text can also show;
+# any other character from Latin-1/Latin Extended or cp1252's extra symbols ("¨", "µ", "ø",
+# "§", "Ò" in a word…) makes a cell worth a content check of its own.
+_VIET_LETTERS = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝăĂđĐĩĨũŨơƠưƯ")
+_SUSPECT = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in list(range(0x80, 0x250)) + [
+        0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E, 0x192, 0x2C6, 0x2DC, 0x2013, 0x2014,
+        0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2020, 0x2021, 0x2022, 0x2026,
+        0x2030, 0x2039, 0x203A, 0x20AC, 0x2122]
+    if chr(c) not in _VIET_LETTERS) + "]")
+
+
 def _encoding_of_font(font):
     return "VNI" if font.lower().startswith("vni") else "TCVN3"
 
@@ -428,9 +440,15 @@ def _as_text(value):
 
 
 def _clean_text(text):
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u00a0", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    """NFC, every run of whitespace (tabs, line breaks, no-break spaces) → one space, stripped."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
+
+
+# Names made only of letters, digits, spaces and ordinary punctuation need no further check;
+# anything else goes through vntext.validate_name (invisible control characters …).
+_PLAIN_NAME = re.compile(r"[\w .,;:()'&/+-]*")
 
 
 def _to_decimal(value):
@@ -492,11 +510,14 @@ def parse_value(spec, value):
     """The typed value of a cell for ``spec``; raises CellError with a Vietnamese reason."""
     kind = spec.kind
     if kind in ("text", "name", "gender"):
-        text = _clean_text(_as_text(value))
+        text = value if isinstance(value, str) else _as_text(value)
+        text = _clean_text(text)
         if len(text) > spec.max_len:
             raise CellError(f"nội dung quá dài ({vntext.format_int(len(text))} ký tự, tối đa "
                             f"{vntext.format_int(spec.max_len)}); hãy rút gọn")
         if kind == "name":
+            if text and _PLAIN_NAME.fullmatch(text):
+                return text
             try:
                 return vntext.validate_name(text, label=spec.label, max_len=spec.max_len)
             except UserError as err:
@@ -631,6 +652,8 @@ def _read_rows(table, data, fonts, progress):
     sheet = table.sheet
     # Content detection for text whose font says nothing: decide once per sheet.
     sheet_font = _sheet_content_font(data, cols, fonts)
+    legacy_by_style = [legacy_font(f) for f in fonts]
+    n_styles = len(legacy_by_style)
     total = len(data)
     step = max(1, total // 100)
     for n, (idx, hidden, values) in enumerate(data):
@@ -659,25 +682,29 @@ def _read_rows(table, data, fonts, progress):
                     "Ô chứa công thức nhưng chưa có giá trị tính sẵn. Hãy mở tệp bằng Excel, "
                     "lưu lại (hoặc dán giá trị thay cho công thức) rồi nhập lại.", spec.field))
                 continue
-            if isinstance(value, str) and not value.isascii():
-                font = legacy_font(fonts[style_id] if style_id < len(fonts) else None)
-                font = font or sheet_font
-                if font is None:
-                    found = vntext.detect_legacy(value)
-                    font = ENCODING_FONT.get(found) if found else None
-                if font is not None:
-                    new = vntext.to_unicode(value, font)
-                    if new != unicodedata.normalize("NFC", value):
-                        enc = _encoding_of_font(font)
-                        row.converted[spec.field] = enc
-                        table.encodings[enc] = table.encodings.get(enc, 0) + 1
-                    value = new
-                if not value.strip():
+            if isinstance(value, str):
+                if not value.isascii():
+                    font = legacy_by_style[style_id] if style_id < n_styles else None
+                    font = font or sheet_font
+                    if font is None and _SUSPECT.search(value):
+                        found = vntext.detect_legacy(value)
+                        font = ENCODING_FONT.get(found) if found else None
+                    if font is not None:
+                        new = vntext.to_unicode(value, font)
+                        if new != unicodedata.normalize("NFC", value):
+                            enc = _encoding_of_font(font)
+                            row.converted[spec.field] = enc
+                            table.encodings[enc] = table.encodings.get(enc, 0) + 1
+                        value = new
+                value = _clean_text(value)
+                if not value:
                     if spec.required:
                         row.problems.append(Problem(sheet, idx, letter, spec.label,
                                                     "Ô bắt buộc đang để trống.", spec.field))
                     continue
-            shown = _clean_text(_as_text(value))
+                shown = value
+            else:
+                shown = _as_text(value)
             row.shown[spec.field] = shown if len(shown) <= 200 else shown[:200] + "…"
             try:
                 row.values[spec.field] = parse_value(spec, value)

@@ -25,6 +25,7 @@ BENCHES = [
     "tests.perf.bench_list",
     "tests.perf.bench_memory",
     "tests.perf.bench_certificates",
+    "tests.perf.bench_import",
 ]
 
 
