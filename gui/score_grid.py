@@ -27,6 +27,23 @@ INHERITED = QColor("#8a8a8a")
 BAND_COLORS = ["#2e7d32", "#1565c0", "#00897b", "#ef6c00", "#c62828", "#6a1b9a"]
 
 
+# Roles as plain ints: data() is called thousands of times per paint, so it answers the
+# roles it knows with cached objects and returns at once for the rest.
+DISPLAY, EDIT, ALIGN, BACKGROUND, FOREGROUND, TOOLTIP, FONT = (
+    int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.TextAlignmentRole), int(Qt.BackgroundRole),
+    int(Qt.ForegroundRole), int(Qt.ToolTipRole), int(Qt.FontRole))
+CENTER = int(Qt.AlignCenter)
+_TEXT = {}
+
+
+def points_text(value):
+    """fmt_points with a cache (the same few values repeat across the grid)."""
+    text = _TEXT.get(value)
+    if text is None:
+        text = _TEXT[value] = fmt_points(value)
+    return text
+
+
 def band_color(spec, band):
     names = [b.name for b in spec.bands]
     if band in names:
@@ -60,6 +77,16 @@ class ScoreGridModel(QAbstractTableModel):
         self.board = grid.board(self.mode)
         self.changed = set()          # (row, col) edited since the grid was opened
         self.pending = {}             # (row, col) → (value, reason) not saved yet
+        self._row_open = [self.can_edit and r.state in EDITABLE_STATES[self.mode]
+                          for r in grid.rows]
+        self._brushes = {k: QBrush(c) for k, c in (("pending", PENDING), ("changed", CHANGED),
+                                                   ("locked", LOCKED), ("differs", DIFFERS),
+                                                   ("inherited", INHERITED))}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._headers = self._make_headers()
+        self._band_brush = {b.name: QBrush(band_color(self.spec, b.name))
+                            for b in self.spec.bands}
         self.endResetModel()
 
     def set_mode(self, mode):
@@ -72,8 +99,7 @@ class ScoreGridModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.ncrit + len(EXTRA)
 
     def editable(self, row, col):
-        return (self.can_edit and 0 <= col < self.ncrit
-                and self.grid.rows[row].state in EDITABLE_STATES[self.mode])
+        return 0 <= col < self.ncrit and self._row_open[row]
 
     def flags(self, index):
         base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
@@ -84,30 +110,33 @@ class ScoreGridModel(QAbstractTableModel):
     def _self(self, row, col):
         return self.grid.self_values[row][col]
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY):
+        role = int(role)
+        if role > TOOLTIP and role not in (ALIGN, BACKGROUND, FOREGROUND, FONT):
             return None
         row, col = index.row(), index.column() - FIRST
         if col < 0:
             return self._extra(row, index.column(), role)
-        value = self.board.values[row][col]
-        if role in (Qt.DisplayRole, Qt.EditRole):
-            return fmt_points(value)
-        if role == Qt.TextAlignmentRole:
-            return Qt.AlignCenter
-        if role == Qt.BackgroundRole:
-            if (row, col) in self.pending:
-                return QBrush(PENDING)
-            if (row, col) in self.changed:
-                return QBrush(CHANGED)
-            if not self.editable(row, col):
-                return QBrush(LOCKED)
-        if role == Qt.ForegroundRole and self.mode == CHECKED:
+        if role == DISPLAY or role == EDIT:
+            return points_text(self.board.values[row][col])
+        if role == ALIGN:
+            return CENTER
+        if role == BACKGROUND:
+            key = (row, col)
+            if key in self.pending:
+                return self._brushes["pending"]
+            if key in self.changed:
+                return self._brushes["changed"]
+            if not self._row_open[row]:
+                return self._brushes["locked"]
+            return None
+        if role == FOREGROUND and self.mode == CHECKED:
             if self.grid.checked_values[row][col] is None and (row, col) not in self.pending:
-                return QBrush(INHERITED)          # no checked score yet: the self score
-            if value != self._self(row, col):
-                return QBrush(DIFFERS)
-        if role == Qt.ToolTipRole:
+                return self._brushes["inherited"]   # no checked score yet: the self score
+            if self.board.values[row][col] != self._self(row, col):
+                return self._brushes["differs"]
+            return None
+        if role == TOOLTIP:
             return self._tooltip(row, col)
         return None
 
@@ -139,41 +168,40 @@ class ScoreGridModel(QAbstractTableModel):
 
     def _extra(self, row, k, role):
         result = self.board.results[row]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             if k == 0:
-                return fmt_points(result.total)
+                return points_text(result.total)
             if k == 1:
                 return result.band
             if k == 2:
                 return "" if self.board.ranks[row] is None else str(self.board.ranks[row])
             return STATE_NAMES.get(self.grid.rows[row].state, "")
-        if role == Qt.TextAlignmentRole:
-            return Qt.AlignCenter
-        if role == Qt.FontRole and k in (0, 2):
-            f = QFont()
-            f.setBold(True)
-            return f
-        if role == Qt.ForegroundRole and k == 1:
-            return QBrush(band_color(self.spec, result.band))
+        if role == ALIGN:
+            return CENTER
+        if role == FONT and k in (0, 2):
+            return self._bold
+        if role == FOREGROUND and k == 1:
+            return self._band_brush.get(result.band)
         return None
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Vertical:
-            if role == Qt.DisplayRole:
-                return self.grid.rows[section].name
-            if role == Qt.ToolTipRole:
-                r = self.grid.rows[section]
-                return f"{r.name}\n{r.bloc_name}"
+    def headerData(self, section, orientation, role=DISPLAY):
+        role = int(role)
+        if role != DISPLAY and role != TOOLTIP:
             return None
+        if orientation == Qt.Vertical:
+            r = self.grid.rows[section]
+            return r.name if role == DISPLAY else f"{r.name}\n{r.bloc_name}"
         if section < FIRST:
-            return EXTRA[section] if role == Qt.DisplayRole else None
-        crit = self.spec.leaves[section - FIRST]
-        if role == Qt.DisplayRole:
+            return EXTRA[section] if role == DISPLAY else None
+        return self._headers[section - FIRST][0 if role == DISPLAY else 1]
+
+    def _make_headers(self):
+        out = []
+        for crit in self.spec.leaves:
             sign = "-" if crit.method == DEDUCTION else ("+" if crit.method == BONUS else "")
-            return f"{crit.code}\n{sign}{fmt_points(crit.max_points)}"
-        if role == Qt.ToolTipRole:
-            return f"{crit.code}. {crit.text}\n{METHODS.get(crit.method, crit.method)}"
-        return None
+            out.append((f"{crit.code}\n{sign}{fmt_points(crit.max_points)}",
+                        f"{crit.code}. {crit.text}\n{METHODS.get(crit.method, crit.method)}"))
+        return out
 
     # ------------------------------------------------------------------ editing
     def setData(self, index, value, role=Qt.EditRole):
