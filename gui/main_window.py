@@ -12,6 +12,9 @@ from models.service import ROLE_NAMES
 # lazily on first show, so start-up stays fast.
 PAGES = [
     ("org", "Đơn vị & cá nhân", "gui.pages.org:OrgPage"),
+    ("overview", "Tổng quan", "gui.pages.overview:OverviewPage"),
+    ("movements", "Phong trào", "gui.pages.movements:MovementsPage"),
+    ("registrations", "Đăng ký", "gui.pages.registrations:RegistrationsPage"),
     ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
     ("scoring", "Chấm điểm", "gui.pages.scoring:ScoringPage"),
 ]

@@ -521,3 +521,57 @@ def subject_counts(*, year):
 
 def unit_kind_code(unit):
     return UnitKind.get_by_id(unit.kind_id).code
+
+
+def registration_years():
+    """Years that have a movement, newest first (for the year filter)."""
+    years = set()
+    for a, b in Movement.select(Movement.year_from, Movement.year_to).tuples():
+        years.update(range(a, b + 1))
+    return sorted(years, reverse=True) or [datetime.date.today().year]
+
+
+def registrable_units():
+    """Collectives that register (not blocs, not the commune itself), in name order."""
+    query = (Unit.select(Unit, UnitKind).join(UnitKind)
+             .where((UnitKind.is_bloc == False) & (UnitKind.code != "xa")  # noqa: E712
+                    & (Unit.active == True)))  # noqa: E712
+    return sorted(query, key=lambda u: vntext.text_sort_key(u.name))
+
+
+def units_with_members():
+    """Units that have active people (for bulk registration of members), with counts."""
+    counts = dict(Person.select(Person.unit, fn.COUNT(Person.id))
+                  .where((Person.active == True) & Person.unit.is_null(False))  # noqa: E712
+                  .group_by(Person.unit).tuples())
+    return [(u, counts[u.id]) for u in registrable_units() if u.id in counts]
+
+
+def villages_with_households():
+    counts = dict(Household.select(Household.village, fn.COUNT(Household.id))
+                  .where(Household.active == True)  # noqa: E712
+                  .group_by(Household.village).tuples())
+    return [(u, counts[u.id]) for u in registrable_units() if u.id in counts]
+
+
+def blocs():
+    query = (Unit.select(Unit, UnitKind).join(UnitKind).where(UnitKind.is_bloc == True))  # noqa
+    return sorted(query, key=lambda u: vntext.text_sort_key(u.name))
+
+
+def bloc_members(bloc):
+    return sorted(Unit.select().where((Unit.parent == bloc) & (Unit.active == True)),  # noqa
+                  key=lambda u: vntext.text_sort_key(u.name))
+
+
+def covenant_rows(*, year=None):
+    """(id, bloc, year, head, deputy, members, signed_date, movement) for the covenants table."""
+    counts = dict(CovenantMember.select(CovenantMember.covenant, fn.COUNT(CovenantMember.id))
+                  .group_by(CovenantMember.covenant).tuples())
+    names = dict(Unit.select(Unit.id, Unit.name).tuples())
+    out = []
+    for c in covenants(year=year):
+        out.append((c.id, c.bloc.name, c.year, names.get(c.head_id, ""),
+                    names.get(c.deputy_id, ""), counts.get(c.id, 0), c.signed_date,
+                    c.movement.name if c.movement_id else ""))
+    return out

@@ -1,0 +1,146 @@
+"""Pages "Phong trào", "Đăng ký" and "Tổng quan" driven with qtbot on a real database."""
+import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from gui import messages
+from gui.context import AppContext
+from gui.pages import movements as mpage
+from gui.pages import overview as opage
+from gui.pages import registration_dialogs as rdlg
+from gui.pages import registrations as rpage
+from models import movements as mv
+from models import org
+from models import registrations as rg
+from models.entities import Registration
+from tests.helpers import make_org
+from tests.test_movements import seed_target_lines
+
+YEAR = datetime.date.today().year
+
+
+@pytest.fixture
+def world(leader, tmp_path):
+    o = make_org(leader)
+    for i in range(40):
+        org.add_household(actor=leader, head_name=f"Trần Văn Hộ {i}", gender="nam",
+                          village=o["villages"][i % 2])
+    m = mv.add_movement(actor=leader, name=f"Phong trào thi đua yêu nước năm {YEAR}",
+                        year_from=YEAR)
+    mv.add_movement(actor=leader, name=f"Chung sức xây dựng nông thôn mới năm {YEAR}",
+                    kind="themed", parent=m, year_from=YEAR)
+    mv.add_target(actor=leader, movement=m, name="Tỷ lệ hộ gia đình văn hóa", value="85%",
+                  measure="%")
+    reg = rg.register(actor=leader, movement=m, subject=o["villages"][0], titles=["TDPVH"])
+    rg.submit(actor=leader, registration=reg)
+    o.update(movement=m, reg=reg, ctx=AppContext(leader, str(tmp_path / "test.sqlite3")))
+    return o
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch):
+    shown = []
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    return shown
+
+
+def test_movements_page_lists_and_filters(world, qtbot):
+    page = mpage.MovementsPage(world["ctx"])
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 2
+    assert page.model.row_at(1)[1].startswith("    ↳ Chung sức")     # themed under its parent
+    assert page.targets.rowCount() == 1
+    qtbot.keyClicks(page.search, "nong thon")
+    assert page.model.rowCount() == 1
+
+
+def test_paste_dialog_parses_the_22_targets_and_shows_bad_lines(qtbot):
+    dialog = mpage.PasteTargetsDialog()
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText(seed_target_lines() + "\nmột dòng không phải chỉ tiêu")
+    assert dialog.model.rowCount() == 22
+    assert dialog.ok.isEnabled()
+    assert "1 dòng không đọc được" in dialog.summary.text()
+    assert "Dòng 25" in dialog.problems.text()
+
+
+def test_paste_then_save_through_the_page(world, qtbot, monkeypatch):
+    page = mpage.MovementsPage(world["ctx"])
+    qtbot.addWidget(page)
+    rows, _ = mv.parse_target_lines(seed_target_lines())
+    monkeypatch.setattr(mpage.PasteTargetsDialog, "ask", classmethod(lambda cls, p: rows))
+    page.paste_targets()
+    assert page.targets.rowCount() == 23
+    assert page.model.row_at(0)[5] == 23                    # target count refreshed
+
+
+def test_registrations_page_states_at_a_glance(world, qtbot):
+    rg.bulk_register(actor=world["ctx"].actor, movement=world["movement"],
+                     villages=world["villages"], titles=["GDVH"])
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    assert page.current_movement().id == world["movement"].id
+    assert page.model.rowCount() == 43
+    assert "Nháp: 42" in page.counts.text() and "Đã gửi: 1" in page.counts.text()
+    page.state.setCurrentIndex(page.state.findData(rg.SUBMITTED))
+    assert page.model.rowCount() == 1
+    page.state.setCurrentIndex(0)
+    places = {page.places.row_at(i)[1]: page.places.row_at(i) for i in
+              range(page.places.rowCount())}
+    assert places["Thôn Đông Hòa"][3] == 21                 # drafts of that thôn
+    qtbot.keyClicks(page.search, "tran van ho 1")
+    assert 0 < page.model.rowCount() < 43
+
+
+def test_accept_and_return_from_the_page(world, qtbot, monkeypatch):
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.view.selectRow(0)
+    page.accept()
+    assert Registration.get_by_id(world["reg"].id).state == rg.ACCEPTED
+    assert "Đã duyệt: 1" in page.counts.text()
+    page.view.selectRow(0)
+    page.submit()        # not allowed from accepted: the message is shown, nothing changes
+    assert Registration.get_by_id(world["reg"].id).state == rg.ACCEPTED
+
+
+def test_bulk_dialog_previews_and_page_registers(world, qtbot, monkeypatch):
+    dialog = rdlg.BulkDialog(None, world["movement"], YEAR)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled()
+    dialog.villages.item(0).setCheckState(Qt.Checked)
+    assert "Sẽ đăng ký 21 hộ gia đình" in dialog.preview.text()
+
+    class Accepting(rdlg.BulkDialog):
+        def exec(self):
+            for i in range(self.villages.count()):
+                self.villages.item(i).setCheckState(Qt.Checked)
+            return QDialog.Accepted
+    monkeypatch.setattr(rpage, "BulkDialog", Accepting)
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    worker = page.bulk()
+    qtbot.waitUntil(lambda: worker.isFinished(), timeout=10000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 43, timeout=5000)
+
+
+def test_overview_counts(world, qtbot):
+    page = opage.OverviewPage(world["ctx"], year=YEAR)
+    qtbot.addWidget(page)
+    texts = [w.text() for w in page.findChildren(opage.QLabel)]
+    assert any("Tổng quan năm" in t for t in texts)
+    views = page.findChildren(opage.QTableView)
+    model = views[0].model()
+    assert model.rows[0][0] == "Thôn, tổ dân phố văn hóa" and model.rows[0][4] == 1
+
+
+def test_pages_render(world, qtbot, tmp_path):
+    for cls in (mpage.MovementsPage, rpage.RegistrationsPage, opage.OverviewPage):
+        page = cls(world["ctx"])
+        qtbot.addWidget(page)
+        page.resize(1200, 760)
+        page.show()
+        assert page.grab().save(str(tmp_path / f"{cls.__name__}.png"))
