@@ -17,6 +17,7 @@ PAGES = [
     ("registrations", "Đăng ký", "gui.pages.registrations:RegistrationsPage"),
     ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
     ("scoring", "Chấm điểm", "gui.pages.scoring:ScoringPage"),
+    ("certificates", "In giấy khen", "gui.pages.certificates:CertificatesPage"),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.

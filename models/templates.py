@@ -328,7 +328,7 @@ def _giay_khen(name, subject_kind, recipient_text, place_text):
             _f("recipient", "Người nhận", recipient_text, 38, 74, 221, 15, 24, 17, bold=True),
             _f("place", "Đơn vị / địa chỉ", place_text, 38, 90, 221, 9, 15, 11),
             _f("achievement", "Thành tích", "{achievement}", 38, 100, 221, 32, 16, 12,
-               italic=True),
+               italic=True, fit="wrap"),
         ] + _common_bottom())
 
 
@@ -342,7 +342,7 @@ def _certificate(name, subject_kind, title_match, heading, lead, recipient_text,
             _f("title", "Danh hiệu", "Đạt danh hiệu “{title}” năm {year}", 38, 98, 221, 12, 20,
                13, bold=True, color="#c00d0d"),
             _f("achievement", "Thành tích", "{achievement}", 38, 111, 221, 22, 15, 11,
-               italic=True),
+               italic=True, fit="wrap"),
         ] + _common_bottom())
 
 
@@ -424,14 +424,14 @@ def choose_template(title_name, subject_kind, templates=None):
 
 @service("clerk")
 def save_template(*, actor, template, background=None, keep_background=True,
-                  original_name=None):
-    """Create or replace a template (by ``original_name`` when renaming)."""
+                  original_name=None, new=False):
+    """Create (``new=True``) or replace a template (found by ``original_name`` when renaming)."""
     template = validate_template(template)
     if background is not None:
         validate_image(background)
     old_name = nfc(original_name) if original_name else template.name
-    row = CertTemplate.get_or_none(CertTemplate.name == old_name)
-    if old_name != template.name and CertTemplate.select().where(
+    row = None if new else CertTemplate.get_or_none(CertTemplate.name == old_name)
+    if (new or old_name != template.name) and CertTemplate.select().where(
             CertTemplate.name == template.name).exists():
         raise ConflictError(f"Đã có mẫu tên «{template.name}». Hãy đặt tên khác.", field="name")
     data = template_to_json(template)
@@ -542,3 +542,38 @@ def log_prints(*, actor, awards, template, target, reprint=None):
 def print_history(award):
     award_id = award if isinstance(award, int) else award.id
     return list(PrintLog.select().where(PrintLog.award == award_id).order_by(PrintLog.at))
+
+
+# --------------------------------------------------------------------------- page look-ups
+
+def issued_decisions():
+    """[(id, label)] of issued decisions, newest first, for choosing what to print."""
+    from .entities import Decision
+    rows = (Decision.select().where(Decision.state == "issued")
+            .order_by(Decision.date.desc(), Decision.id.desc()))
+    return [(d.id, f"Quyết định số {d.number} ngày {d.date:%d/%m/%Y}"
+             + (f" — {d.about}" if d.about else "")) for d in rows]
+
+
+def certificate_rows(decision_id, templates=None):
+    """Rows for the page's table, in the decision's list order:
+    (award id, order, kind label, name, place, title, register no, template, times printed)."""
+    from peewee import JOIN, fn
+    from .entities import SUBJECT_KINDS, Title
+    templates = list_templates() if templates is None else templates
+    counts = dict(PrintLog.select(PrintLog.award, fn.COUNT(PrintLog.id))
+                  .join(Award).where(Award.decision == decision_id)
+                  .group_by(PrintLog.award).tuples())
+    query = (Award.select(Award.id, Award.display_name, Award.place, Award.register_no,
+                          Award.unit, Award.person, Title.name)
+             .join(Title, JOIN.INNER).where(Award.decision == decision_id)
+             .order_by(Award.order, Award.id).tuples())
+    rows, chosen = [], {}
+    for i, (aid, name, place, reg, unit_id, person_id, title) in enumerate(query):
+        kind = UNIT if unit_id else PERSON if person_id else HOUSEHOLD
+        key = (title, kind)
+        if key not in chosen:
+            chosen[key] = choose_template(title, kind, templates).name
+        rows.append((aid, i + 1, SUBJECT_KINDS[kind], name, place, title, reg, chosen[key],
+                     counts.get(aid, 0)))
+    return rows

@@ -1,0 +1,240 @@
+"""Page "In giấy khen" and the template editor, driven by qtbot under offscreen Qt."""
+import time
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtPrintSupport import QPrinter
+
+from gui import messages
+from gui.context import AppContext
+from gui.pages import certificates as page_mod
+from gui.template_editor import TemplateEditor
+from models import templates as tpl
+from models.entities import Award, Decision, Household, PrintLog, Title
+from models.errors import ValidationError
+from tests.helpers import make_org, pdf_pages, pdf_text
+from tests.test_certificates import make_decision
+
+
+@pytest.fixture
+def said(monkeypatch):
+    """Every prompt, recorded instead of shown; ``confirm`` answers from said['answer']."""
+    log = {"info": [], "error": [], "confirm": [], "answer": True}
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: log["info"].append(text))
+    monkeypatch.setattr(messages, "show_error",
+                        lambda parent, err, **kw: log["error"].append(str(err)))
+
+    def confirm(parent, text, **kw):
+        log["confirm"].append(text)
+        return log["answer"]
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return log
+
+
+@pytest.fixture
+def page(leader, qtbot, said):
+    org = make_org(leader)
+    decision, awards = make_decision(leader, org)
+    Decision.create(year=2025, seq=13, number="", date=decision.date, state="draft")
+    ctx = AppContext(leader, "test.sqlite3")
+    widget = page_mod.CertificatesPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 800)
+    widget.awards = awards
+    widget.decision_obj = decision
+    return widget
+
+
+def wait(qtbot, page, worker, attr=None):
+    qtbot.waitUntil(worker.isFinished, timeout=30000)
+    if attr:
+        qtbot.waitUntil(lambda: getattr(page, attr) is not None, timeout=5000)
+    else:
+        qtbot.wait(50)
+
+
+def test_lists_only_issued_decisions_and_previews_in_list_order(page, qtbot, tmp_path):
+    assert page.decision.count() == 1 and "12/QĐ-UBND" in page.decision.currentText()
+    assert page.model.rowCount() == 8
+    assert [page.model.row_at(i)[3] for i in range(3)] == ["Nguyễn Văn An", "Trần Thị Bình",
+                                                            "Lê Đức Cường"]
+    assert page.model.row_at(5)[7] == "Gia đình văn hóa"
+    worker = page.preview()
+    wait(qtbot, page, worker)
+    qtbot.waitUntil(lambda: page.preview_doc.pageCount() == 8, timeout=5000)
+    page.show()
+    qtbot.wait(200)
+    page.grab().save(str(tmp_path / "page.png"))
+    page.grab().save("/tmp/certpng/gui_page.png")
+
+
+def test_subset_to_pdf_is_logged(page, qtbot, tmp_path, said):
+    sel = page.table.selectionModel()
+    for row in (3, 1):
+        sel.select(page.model.index(row, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    page.chosen_rows.setChecked(True)
+    out = tmp_path / "chon.pdf"
+    worker = page.save_pdf(str(out))
+    wait(qtbot, page, worker)
+    qtbot.waitUntil(lambda: PrintLog.select().count() == 2, timeout=5000)
+    assert pdf_pages(out) == 2
+    pages = pdf_text(out).split("\f")
+    assert "Bà Trần Thị Bình" in pages[0] and "Trường Tiểu học Tân Lập" in pages[1]
+    assert {r.target for r in PrintLog.select()} == {str(out)}
+    assert "Đã lưu 2 giấy khen" in said["info"][-1]
+    assert page.model.row_at(1)[8] == 1          # the table shows it was printed once
+
+
+def pdf_printer(path):
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(72)
+    return printer
+
+
+def test_prints_at_100_percent_and_logs_reprints(page, qtbot, tmp_path, said):
+    out = tmp_path / "printer.pdf"
+    worker = page.print_selected(printer=pdf_printer(out))
+    wait(qtbot, page, worker, "last_outcome")
+    assert page.last_outcome.printed == 8 and not page.last_outcome.error
+    assert pdf_pages(out) == 8
+    import subprocess
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    size = next(line for line in info.splitlines() if line.startswith("Page size"))
+    w, h = (float(v) for v in size.split(":")[1].split("pts")[0].split(" x "))
+    assert abs(w - 841.89) < 1.5 and abs(h - 595.28) < 1.5     # A4 landscape, not scaled
+    assert PrintLog.select().count() == 8
+    page.last_outcome = None
+    worker = page.print_selected(printer=pdf_printer(tmp_path / "again.pdf"))
+    wait(qtbot, page, worker, "last_outcome")
+    reprints = PrintLog.select().where(PrintLog.reprint == True).count()  # noqa: E712
+    assert reprints == 8
+
+
+def test_printer_that_disappears_stops_cleanly(page, qtbot, tmp_path, said):
+    checks = {"n": 0}
+
+    def still_there():
+        checks["n"] += 1
+        return checks["n"] <= 3
+
+    worker = page.print_selected(printer=pdf_printer(tmp_path / "gone.pdf"),
+                                 still_there=still_there)
+    wait(qtbot, page, worker, "last_outcome")
+    assert page.last_outcome.printed == 3
+    assert "3/8" in said["error"][-1] and "Lê Đức Cường" in said["error"][-1]
+    logged = [r.award_id for r in PrintLog.select().order_by(PrintLog.id)]
+    assert logged == [a.id for a in page.awards[:3]]
+
+
+def test_offset_beyond_20mm_needs_confirmation(page, said):
+    page.dx.setValue(25)
+    said["answer"] = False
+    page.save_offset()
+    assert said["confirm"] and tpl.printer_offset("PDF") == (0.0, 0.0)
+    said["answer"] = True
+    page.save_offset()
+    assert tpl.printer_offset("PDF") == (25.0, 0.0)
+    assert page.show_test_print().endswith(".pdf")
+    assert "X = 25 mm" in pdf_text(page.show_test_print())
+
+
+def test_editor_drag_numbers_background_and_validation(database, qtbot, said, tmp_path):
+    template = tpl.get_template("Giấy khen - cá nhân")
+    editor = TemplateEditor(template)
+    qtbot.addWidget(editor)
+    editor.show()
+    item = editor.items[0]
+    f = editor.template.fields[0]
+    drag(editor.view, item, 12.3, 5.2)            # a drag lands on the half-millimetre grid
+    assert abs(f.x - 50.3) <= 1 and abs(f.y - 79.2) <= 1      # screen pixels are ~0.5 mm
+    assert f.x * 2 == int(f.x * 2) and f.y * 2 == int(f.y * 2)
+    assert editor.model.index(0, 2).data() == f"{f.x:g}".replace(".", ",")
+    item.move_to(500, -3)                         # kept on the paper
+    assert (f.x, f.y) == (297 - f.w, 0)
+    item.move_to(50.5, 79)
+    editor.model.setData(editor.model.index(0, 6), "26,5")
+    assert f.size == 26.5
+    assert not editor.model.setData(editor.model.index(0, 2), "abc")
+    with pytest.raises(ValidationError):
+        editor.set_background(b"this is not an image")
+    from PySide6.QtGui import QImage
+    from PySide6.QtCore import QBuffer, QByteArray
+    img = QImage(297, 210, QImage.Format_RGB32)
+    img.fill(0xFFF4E0)
+    buf = QByteArray()
+    qb = QBuffer(buf)
+    qb.open(QBuffer.WriteOnly)
+    img.save(qb, "PNG")
+    editor.set_background(bytes(buf))
+    editor.grab().save("/tmp/certpng/gui_editor.png")
+    editor.model.setData(editor.model.index(1, 2), "290")      # outside the paper
+    editor.accept()
+    assert said["error"] and "ngoài khổ giấy" in said["error"][-1]
+    editor.model.setData(editor.model.index(1, 2), "38")
+    editor.name.setText("Phôi của xã")
+    editor.save_as_new.setChecked(True)
+    editor.accept()
+    answer = editor.answer
+    assert answer.new and answer.template.name == "Phôi của xã" and answer.background_changed
+    path = tmp_path / "mau.json"
+    editor.save_file(str(path))
+    again = TemplateEditor(tpl.get_template("Gia đình văn hóa"))
+    qtbot.addWidget(again)
+    again.open_file(str(path))
+    assert again.name.text() == "Phôi của xã" and again.template.fields[0].size == 26.5
+    assert again.background == answer.background
+
+
+def drag(view, item, dx_mm, dy_mm):
+    """Press on the item, move by (dx, dy) mm in scene units, release: a real mouse drag."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+    start_scene = item.sceneBoundingRect().center()
+    start = view.mapFromScene(start_scene)
+    end = view.mapFromScene(start_scene + QPointF(dx_mm, dy_mm))
+    vp = view.viewport()
+    for kind, pos, buttons in ((QMouseEvent.MouseButtonPress, start, Qt.LeftButton),
+                               (QMouseEvent.MouseMove, (start + end) / 2, Qt.LeftButton),
+                               (QMouseEvent.MouseMove, end, Qt.LeftButton),
+                               (QMouseEvent.MouseButtonRelease, end, Qt.NoButton)):
+        p = QPointF(pos)
+        event = QMouseEvent(kind, p, vp.mapToGlobal(p), Qt.LeftButton, buttons, Qt.NoModifier)
+        QApplication.sendEvent(vp, event)
+
+
+@pytest.mark.slow
+def test_5000_household_certificates_keep_the_window_responsive(leader, qtbot, said, tmp_path):
+    org = make_org(leader)
+    decision, _ = make_decision(leader, org)
+    village = org["villages"][0]
+    Household.insert_many([{"head_name": f"Nguyễn Văn Hộ {i}", "name_key": "x", "gender": "nam",
+                            "village": village} for i in range(5000)]).execute()
+    title = Title.get(Title.code == "GDVH")
+    rows = [{"decision": decision, "order": 100 + i, "household": h, "title": title,
+             "display_name": h.head_name, "place": "Thôn Đông Hòa", "register_year": 2026,
+             "register_no": i + 1} for i, h in enumerate(
+                 Household.select().where(Household.head_name.startswith("Nguyễn Văn Hộ")))]
+    for i in range(0, len(rows), 500):
+        Award.insert_many(rows[i:i + 500]).execute()
+    ctx = AppContext(leader, "test.sqlite3")
+    widget = page_mod.CertificatesPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.model.rowCount() == 5008
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    worker = widget.save_pdf(str(tmp_path / "nam.pdf"))
+    qtbot.waitUntil(worker.isFinished, timeout=60000)
+    timer.stop()
+    assert len(gaps) > 20
+    assert max(gaps) < 0.4, f"the window froze for {max(gaps):.2f} s"
+    assert pdf_pages(tmp_path / "nam.pdf") == 5008
