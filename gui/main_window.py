@@ -18,6 +18,8 @@ PAGES = [
     ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
     ("scoring", "Chấm điểm", "gui.pages.scoring:ScoringPage"),
     ("certificates", "In giấy khen", "gui.pages.certificates:CertificatesPage"),
+    ("decisions", "Bình xét & Quyết định", "gui.pages.decisions:DecisionsPage"),
+    ("lookup", "Tra cứu", "gui.pages.lookup:LookupPage"),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.

@@ -110,7 +110,7 @@ def default_bases(movement=None, meeting=None, amends=None):
     if movement is not None and movement.doc_number:
         when = f" ngày {vntext.format_date(movement.doc_date)}" if movement.doc_date else ""
         lines.append(f"Căn cứ Kế hoạch số {movement.doc_number}{when} về việc phát động "
-                     f"{movement.name}")
+                     f"{movement_phrase(movement, movement.year_from)}")
     if meeting is not None:
         lines.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng xã ngày "
                      f"{vntext.format_date(meeting.date)}")

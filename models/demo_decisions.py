@@ -60,7 +60,11 @@ def _year(ctx, year, chairman, vice):
         draft = decisions.create_draft(actor=actor, date=datetime.date(year, 12, 20),
                                        movement=movement, period_year=year,
                                        signer_name=chairman)
-        picked = [c for c in cands if c.household_id is None][:40]
+        people = [c for c in cands if c.person_id is not None][:30]
+        units = [c for c in cands if c.unit_id is not None][:8]
+        families = [c for c in cands if c.household_id is not None
+                    and c.title.code != "GDVH"][:5]
+        picked = people + units + families
         decisions.add_candidates(actor=actor, decision=draft, candidates=picked)
         return 1
     present = MEMBERS_TOTAL - ctx.rng.randint(0, 2)

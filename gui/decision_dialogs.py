@@ -1,0 +1,231 @@
+"""Dialogs of "Bình xét & Quyết định": meeting, votes, a recipient or candidate, a new decision.
+
+Each dialog returns data (``ask(...) -> dict | None``); the page calls the models function.
+"""
+import datetime
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QSpinBox, QVBoxLayout)
+
+from models import award_history, decisions, settings
+from models.entities import Household, Person, Unit
+
+from .widgets import ErrorLabel, SearchBox
+
+
+def date_edit(day=None):
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    day = day or datetime.date.today()
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def date_of(edit):
+    d = edit.date()
+    return datetime.date(d.year(), d.month(), d.day())
+
+
+def buttons(dialog, ok="Đồng ý"):
+    box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    box.button(QDialogButtonBox.Ok).setText(ok)
+    box.button(QDialogButtonBox.Cancel).setText("Hủy")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class MeetingDialog(QDialog):
+    """Council meeting: date, place, chair, secretary, members, basis, threshold, secret."""
+
+    def __init__(self, parent=None, meeting=None):
+        super().__init__(parent)
+        self.setWindowTitle("Cuộc họp Hội đồng Thi đua - Khen thưởng")
+        form = QFormLayout(self)
+        self.date = date_edit(meeting.date if meeting else None)
+        self.place = QLineEdit(meeting.place if meeting else "Hội trường Ủy ban nhân dân xã")
+        self.chair = QLineEdit(meeting.chair if meeting else settings.get("chairman") or "")
+        self.secretary = QLineEdit(meeting.secretary if meeting else "")
+        self.total = QSpinBox()
+        self.total.setRange(1, 200)
+        self.total.setValue(meeting.members_total if meeting else 11)
+        self.present = QSpinBox()
+        self.present.setRange(0, 200)
+        self.present.setValue(meeting.members_present if meeting else 11)
+        self.basis = QComboBox()
+        self.basis.addItem("Số thành viên có mặt", "present")
+        self.basis.addItem("Tổng số thành viên", "total")
+        basis = meeting.basis if meeting else settings.get("vote_basis")
+        self.basis.setCurrentIndex(max(0, self.basis.findData(basis)))
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 100)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(int(meeting.threshold_pct if meeting
+                                    else settings.get("vote_threshold_pct") or 50))
+        self.secret = QCheckBox("Bỏ phiếu kín")
+        self.secret.setChecked(meeting.secret if meeting else True)
+        form.addRow("Ngày họp:", self.date)
+        form.addRow("Địa điểm:", self.place)
+        form.addRow("Chủ trì:", self.chair)
+        form.addRow("Thư ký:", self.secretary)
+        form.addRow("Tổng số thành viên:", self.total)
+        form.addRow("Số có mặt:", self.present)
+        form.addRow("Tỷ lệ tính trên:", self.basis)
+        form.addRow("Đạt khi từ:", self.threshold)
+        form.addRow("", self.secret)
+        form.addRow(buttons(self, "Lưu"))
+
+    def values(self):
+        return dict(date=date_of(self.date), place=self.place.text(), chair=self.chair.text(),
+                    secretary=self.secretary.text(), members_total=self.total.value(),
+                    members_present=self.present.value(), basis=self.basis.currentData(),
+                    threshold_pct=self.threshold.value(), secret=self.secret.isChecked())
+
+    @classmethod
+    def ask(cls, parent, meeting=None):
+        dialog = cls(parent, meeting)
+        return dialog.values() if dialog.exec() else None
+
+
+class VoteDialog(QDialog):
+    """Votes for one or several candidates (the same counts for each)."""
+
+    def __init__(self, parent, meeting, names, current=None):
+        super().__init__(parent)
+        self.setWindowTitle("Nhập kết quả bỏ phiếu")
+        layout = QVBoxLayout(self)
+        shown = ", ".join(names[:5]) + (f" và {len(names) - 5} đối tượng khác"
+                                        if len(names) > 5 else "")
+        label = QLabel(f"<b>{shown}</b><br>Có mặt {meeting.members_present}/"
+                       f"{meeting.members_total} thành viên.")
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        form = QFormLayout()
+        self.votes_for = QSpinBox()
+        self.votes_for.setRange(0, 999)
+        self.against = QSpinBox()
+        self.against.setRange(0, 999)
+        if current:
+            self.votes_for.setValue(current[0] or 0)
+            self.against.setValue(current[1] or 0)
+        else:
+            self.votes_for.setValue(meeting.members_present)
+        form.addRow("Số phiếu đồng ý:", self.votes_for)
+        form.addRow("Số phiếu không đồng ý:", self.against)
+        layout.addLayout(form)
+        layout.addWidget(buttons(self, "Lưu"))
+
+    @classmethod
+    def ask(cls, parent, meeting, names, current=None):
+        dialog = cls(parent, meeting, names, current)
+        if dialog.exec():
+            return dialog.votes_for.value(), dialog.against.value()
+        return None
+
+
+class SubjectPicker(QDialog):
+    """Find a unit, person or household, choose a title (and a reason when asked)."""
+
+    def __init__(self, parent, *, title="Thêm đối tượng", need_reason=False):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(560, 480)
+        layout = QVBoxLayout(self)
+        self.search = SearchBox("Gõ tên đơn vị, cá nhân hoặc chủ hộ…", self)
+        self.results = QListWidget()
+        self.titles = QComboBox()
+        self.reason = QLineEdit()
+        self.error = ErrorLabel()
+        layout.addWidget(self.search)
+        layout.addWidget(self.results, 1)
+        form = QFormLayout()
+        form.addRow("Danh hiệu / hình thức:", self.titles)
+        if need_reason:
+            form.addRow("Lý do:", self.reason)
+        self.need_reason = need_reason
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons(self))
+        self.search.search.connect(self._find)
+        self.results.currentItemChanged.connect(self._chosen)
+
+    def _find(self, text):
+        self.results.clear()
+        for row in award_history.search_subjects(text, limit=100):
+            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
+                                   + (f", {row['place']}" if row['place'] else ""))
+            item.setData(Qt.UserRole, (row["kind"], row["id"]))
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def subject(self):
+        item = self.results.currentItem()
+        if item is None:
+            return None
+        kind, ident = item.data(Qt.UserRole)
+        model = {"unit": Unit, "person": Person, "household": Household}[kind]
+        return model.get_by_id(ident)
+
+    def _chosen(self, *_):
+        self.titles.clear()
+        subject = self.subject()
+        if subject is None:
+            return
+        for t in decisions.titles_for(subject):
+            self.titles.addItem(t.name + (" (tập thể)" if t.subject_kind == "unit" else ""),
+                                t.id)
+
+    def accept(self):
+        if self.subject() is None or self.titles.currentData() is None:
+            self.error.show_message("Hãy tìm và chọn một đối tượng và một danh hiệu.")
+            return
+        if self.need_reason and not self.reason.text().strip():
+            self.error.show_message("Hãy ghi lý do.")
+            return
+        super().accept()
+
+    @classmethod
+    def ask(cls, parent, **kw):
+        dialog = cls(parent, **kw)
+        if not dialog.exec():
+            return None
+        from models.entities import Title
+        return {"subject": dialog.subject(), "title": Title.get_by_id(dialog.titles.currentData()),
+                "reason": dialog.reason.text()}
+
+
+class NewDecisionDialog(QDialog):
+    """Date, number (empty = next on issue), signer and the meeting it follows."""
+
+    def __init__(self, parent, meetings, *, heading="Quyết định mới", need_reason=False):
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        form = QFormLayout(self)
+        self.date = date_edit()
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("để trống: lấy số tiếp theo khi ban hành")
+        self.meeting = QComboBox()
+        self.meeting.addItem("(không theo cuộc họp)", None)
+        for m in meetings:
+            self.meeting.addItem(f"Họp ngày {m.date:%d/%m/%Y} — năm {m.year}", m.id)
+        self.reason = QLineEdit()
+        form.addRow("Ngày quyết định:", self.date)
+        if need_reason:
+            form.addRow("Lý do:", self.reason)
+        else:
+            form.addRow("Số:", self.number)
+            form.addRow("Theo cuộc họp:", self.meeting)
+        self.need_reason = need_reason
+        form.addRow(buttons(self, "Tạo"))
+
+    @classmethod
+    def ask(cls, parent, meetings=(), **kw):
+        dialog = cls(parent, meetings, **kw)
+        if not dialog.exec():
+            return None
+        return {"date": date_of(dialog.date), "number": dialog.number.text().strip() or None,
+                "meeting_id": dialog.meeting.currentData(), "reason": dialog.reason.text()}

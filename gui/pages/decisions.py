@@ -1,0 +1,370 @@
+"""Page "Bình xét & Quyết định": candidates with warnings and votes, decisions, register, fund."""
+import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QTabWidget, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from models import award_history, candidates, council, vntext
+from models.entities import Candidate
+from models.errors import UserError
+
+from .. import messages
+from ..decision_dialogs import MeetingDialog, SubjectPicker, VoteDialog
+from ..decision_editor import DecisionEditor, money
+from ..table_model import Col, FilterTableModel, name_sort
+from ..widgets import SearchBox, make_table_view
+
+WARN = QBrush(QColor("#9a5b00"))
+FAILED = QBrush(QColor("#b00020"))
+
+
+def _pct(value):
+    return "" if value is None else vntext.format_decimal(value, 2)
+
+
+def _result(value):
+    return "" if value is None else ("Đạt" if value else "Không đạt")
+
+
+class CandidateModel(FilterTableModel):
+    """(id, kind, name, place, title, warnings, years, for, percent, passed, active, reason)"""
+    COLUMNS = [Col("Đối tượng", 1, 80), Col("Tên", 2, 190, sort=name_sort),
+               Col("Đơn vị, địa chỉ", 3, 160), Col("Đề nghị", 4, 180),
+               Col("Cảnh báo", 5, 330), Col("Năm liên tục", 6, 120),
+               Col("Đồng ý", 7, 60, "center"), Col("Tỷ lệ %", 8, 65, "center", fmt=_pct),
+               Col("Kết quả", 9, 75, "center", fmt=_result), Col("Lý do thêm/bỏ", 11, 160)]
+    ACTIVE_INDEX = 10
+    movement = None
+    year = None
+
+    def load(self):
+        if self.movement is None:
+            return []
+        return [(r["id"], r["kind_label"], r["name"], r["place"], r["title"],
+                 " • ".join(r["warnings"]), r["years_text"], r["votes_for"], r["percent"],
+                 r["passed"], not r["removed"], r["reason"])
+                for r in candidates.candidate_rows(movement=self.movement, year=self.year)]
+
+    def key(self, row):
+        return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role == Qt.ForegroundRole and index.isValid():
+            row = self.row_at(index.row())
+            if row[10] and index.column() == 4 and row[5]:
+                return WARN
+            if row[10] and index.column() == 8 and row[9] is False:
+                return FAILED
+        if role == Qt.ToolTipRole and index.isValid() and index.column() == 4:
+            return self.row_at(index.row())[5].replace(" • ", "\n")
+        return super().data(index, role)
+
+
+class CandidatesTab(QWidget):
+    """Build the candidate list, add/remove with a reason, the meeting and its votes."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(datetime.date.today().year)
+        self.movement = QComboBox()
+        self.movement.setMinimumWidth(320)
+        self.meeting = QComboBox()
+        self.meeting.setMinimumWidth(220)
+        self.model = CandidateModel(self)
+        self.view = make_table_view(self.model, self)
+        self.view.setWordWrap(False)
+        self.search = SearchBox(parent=self)
+        self.search.search.connect(self.model.set_filter)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        for w in (QLabel("Năm:"), self.year, QLabel("Phong trào:"), self.movement,
+                  QLabel("Cuộc họp:"), self.meeting):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.buttons = {}
+        bar = QHBoxLayout()
+        for key, text, slot in (("build", "Lập danh sách từ hồ sơ", self.build),
+                                ("add", "Thêm…", self.add),
+                                ("remove", "Đưa ra khỏi danh sách…", self.remove),
+                                ("meeting", "Cuộc họp mới…", self.new_meeting),
+                                ("edit_meeting", "Sửa cuộc họp…", self.edit_meeting),
+                                ("vote", "Nhập phiếu…", self.vote),
+                                ("minutes", "In biên bản…", self.minutes)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            bar.addWidget(b)
+        bar.addStretch(1)
+        line = QHBoxLayout()
+        line.addWidget(self.search, 1)
+        line.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addLayout(line)
+        layout.addWidget(self.view, 1)
+        self.year.valueChanged.connect(self._year_changed)
+        self.movement.currentIndexChanged.connect(self._movement_changed)
+        self.view.doubleClicked.connect(lambda _: self.vote())
+        self._year_changed()
+
+    # ---------------------------------------------------------------- loading
+    def _year_changed(self):
+        self.movement.blockSignals(True)
+        self.movement.clear()
+        for m in candidates.movements_for(self.year.value()):
+            self.movement.addItem(m.name, m)
+        self.movement.blockSignals(False)
+        self._movement_changed()
+
+    def _movement_changed(self):
+        self.meeting.clear()
+        movement = self.movement.currentData()
+        if movement is not None:
+            for m in council.meetings(movement=movement, year=self.year.value()):
+                self.meeting.addItem(f"Họp ngày {vntext.format_date(m.date)} "
+                                     f"({m.members_present}/{m.members_total})", m)
+        self.reload()
+
+    def reload(self):
+        self.model.movement = self.movement.currentData()
+        self.model.year = self.year.value()
+        self.model.reload()
+        rows = self.model.rows
+        active = [r for r in rows if r[10]]
+        warned = sum(1 for r in active if r[5])
+        passed = sum(1 for r in active if r[9])
+        self.count.setText(f"{len(active)} đề nghị, {warned} có cảnh báo, {passed} đạt")
+        can = self.ctx.can_edit and self.model.movement is not None
+        for key in ("build", "add", "remove", "meeting"):
+            self.buttons[key].setEnabled(can)
+        has_meeting = self.meeting.currentData() is not None
+        self.buttons["edit_meeting"].setEnabled(can and has_meeting)
+        self.buttons["vote"].setEnabled(can and has_meeting)
+        self.buttons["minutes"].setEnabled(has_meeting)
+
+    def _selected(self):
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.row_at(r) for r in rows]
+
+    def _run(self, fn, **kwargs):
+        try:
+            return fn(actor=self.ctx.actor, **kwargs)
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+
+    def _changed(self):
+        self.ctx.changed("decisions")
+        self.reload()
+
+    # ---------------------------------------------------------------- actions
+    def build(self):
+        result = self._run(candidates.build_candidates, movement=self.movement.currentData(),
+                           year=self.year.value())
+        if result is not None:
+            self._changed()
+            messages.info(self, f"Đã thêm {result['added']} đề nghị từ hồ sơ đăng ký và kết quả "
+                                f"chấm điểm; danh sách có {result['total']} đề nghị.")
+
+    def add(self):
+        picked = SubjectPicker.ask(self, title="Thêm vào danh sách đề nghị", need_reason=True)
+        if picked and self._run(candidates.add_candidate, movement=self.movement.currentData(),
+                                year=self.year.value(), subject=picked["subject"],
+                                title=picked["title"], reason=picked["reason"]):
+            self._changed()
+
+    def remove(self):
+        rows = [r for r in self._selected() if r[10]]
+        if not rows:
+            return
+        reason = messages.ask_text(self, f"Lý do đưa {len(rows)} đối tượng ra khỏi danh sách:")
+        if not reason:
+            return
+        for row in rows:
+            if self._run(candidates.remove_candidate, candidate=Candidate.get_by_id(row[0]),
+                         reason=reason) is None:
+                break
+        self._changed()
+
+    def new_meeting(self):
+        values = MeetingDialog.ask(self)
+        if values is None:
+            return
+        meeting = self._run(council.create_meeting, movement=self.movement.currentData(),
+                            year=self.year.value(), **values)
+        if meeting is not None:
+            self._movement_changed()
+            self.meeting.setCurrentIndex(self.meeting.count() - 1)
+            for i in range(self.meeting.count()):
+                if self.meeting.itemData(i).id == meeting.id:
+                    self.meeting.setCurrentIndex(i)
+            self.ctx.changed("decisions")
+
+    def edit_meeting(self):
+        meeting = self.meeting.currentData()
+        values = MeetingDialog.ask(self, meeting)
+        if values is not None and self._run(council.update_meeting, meeting=meeting, **values):
+            self._movement_changed()
+            self.ctx.changed("decisions")
+
+    def vote(self):
+        meeting = self.meeting.currentData()
+        rows = [r for r in self._selected() if r[10]]
+        if meeting is None or not rows:
+            if meeting is None:
+                messages.info(self, "Hãy tạo cuộc họp bình xét trước khi nhập phiếu.")
+            return
+        current = (rows[0][7], None) if len(rows) == 1 and rows[0][7] is not None else None
+        counts = VoteDialog.ask(self, meeting, [r[2] for r in rows], current)
+        if counts is None:
+            return
+        votes = [(Candidate.get_by_id(r[0]), counts[0], counts[1]) for r in rows]
+        if self._run(council.record_votes, meeting=meeting, votes=votes) is not None:
+            self._changed()
+
+    def minutes(self):
+        from reports import minutes_pdf
+        meeting = self.meeting.currentData()
+        if meeting is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Lưu biên bản", f"BienBan-{meeting.date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
+        if path:
+            try:
+                minutes_pdf.write_minutes(meeting_id=meeting.id, path=path)
+            except UserError as err:
+                messages.show_error(self, err)
+                return
+            messages.info(self, f"Đã lưu {path}")
+
+
+class RegisterModel(FilterTableModel):
+    """(id, year, no, name, kind, place, title, number, date, amount, state)"""
+    COLUMNS = [Col("Năm", 1, 50, "center"), Col("Số sổ", 2, 55, "center"),
+               Col("Họ và tên / Tên tập thể / Chủ hộ", 3, 210, sort=name_sort),
+               Col("Đối tượng", 4, 80), Col("Đơn vị, địa chỉ", 5, 170),
+               Col("Hình thức", 6, 200), Col("Số quyết định", 7, 100),
+               Col("Ngày", 8, 80, "center", fmt=vntext.format_date),
+               Col("Số tiền", 9, 90, "right", fmt=money), Col("Tình trạng", 10, 110)]
+    year = None
+
+    def load(self):
+        return [(r["id"], r["register_year"], r["register_no"], r["name"], r["kind_label"],
+                 r["place"], r["title"], r["number"], r["date"], r["amount"], r["state"])
+                for r in award_history.register_rows(year=self.year)]
+
+    def key(self, row):
+        return f"{row[3]} {row[5]} {row[6]} {row[7]}"
+
+
+class RegisterTab(QWidget):
+    """Sổ theo dõi khen thưởng, filtered by year and text, exported to Excel; fund totals."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = QComboBox()
+        self.model = RegisterModel(self)
+        self.view = make_table_view(self.model, self)
+        self.search = SearchBox(parent=self)
+        self.search.search.connect(self._filter)
+        self.count = QLabel()
+        export = QPushButton("Xuất Excel…")
+        export.clicked.connect(self.export)
+        self.fund = QTableWidget(0, 3)
+        self.fund.setHorizontalHeaderLabels(["Quỹ thi đua, khen thưởng", "Số lượt", "Số tiền"])
+        self.fund.setMaximumHeight(170)
+        self.fund.setColumnWidth(0, 360)
+        self.fund.verticalHeader().hide()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Năm:"))
+        top.addWidget(self.year)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        top.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.fund)
+        self.year.currentIndexChanged.connect(self.reload)
+        self.reload_years()
+
+    def reload_years(self):
+        years = sorted({r["year"] for r in award_history.fund_totals()["by_year"]}
+                       | {datetime.date.today().year}, reverse=True)
+        self.year.blockSignals(True)
+        current = self.year.currentData()
+        self.year.clear()
+        self.year.addItem("Tất cả", None)
+        for y in years:
+            self.year.addItem(str(y), y)
+        index = self.year.findData(current)
+        self.year.setCurrentIndex(index if index >= 0 else (1 if len(years) else 0))
+        self.year.blockSignals(False)
+        self.reload()
+
+    def reload(self):
+        self.model.year = self.year.currentData()
+        self.model.reload()
+        self._filter(self.search.text())
+        fund = award_history.fund_totals(year=self.model.year)
+        lines = [(f"Năm {r['year']}", r["count"], r["total"]) for r in fund["by_year"]]
+        lines += [(f"{r['title']} ({r['kind_label'].lower()})", r["count"], r["total"])
+                  for r in fund["by_title"]]
+        lines += [(f"Quyết định {r['number']}", r["count"], r["total"])
+                  for r in fund["by_decision"]]
+        self.fund.setRowCount(len(lines))
+        for i, (label, n, total) in enumerate(lines):
+            for j, value in enumerate((label, vntext.format_int(n), vntext.format_money(total))):
+                item = QTableWidgetItem(value)
+                if j:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.fund.setItem(i, j, item)
+
+    def _filter(self, text):
+        self.model.set_filter(text)
+        self.count.setText(f"{self.model.rowCount()} lượt khen thưởng")
+
+    def export(self):
+        from reports import award_docs
+        year = self.year.currentData()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Xuất sổ khen thưởng", f"SoKhenThuong-{year or 'tat-ca'}.xlsx",
+            "Excel (*.xlsx)")
+        if not path:
+            return
+        search = self.search.text() or None
+        self.ctx.run_task(self, "Đang xuất sổ khen thưởng…",
+                          lambda progress: award_docs.export_awards_xlsx(
+                              path, year=year, progress=progress, search=search),
+                          on_done=lambda p: messages.info(self, f"Đã lưu {p}"))
+
+
+class DecisionsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        self.candidates = CandidatesTab(ctx)
+        self.editor = DecisionEditor(ctx)
+        self.register = RegisterTab(ctx)
+        self.tabs.addTab(self.candidates, "Đề nghị && bình xét")
+        self.tabs.addTab(self.editor, "Quyết định")
+        self.tabs.addTab(self.register, "Sổ khen thưởng && quỹ")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        ctx.data_changed.connect(self._changed)
+
+    def _changed(self, area):
+        if area in ("decisions", "all", "org", "registrations", "scores", "settings"):
+            self.candidates.reload()
+            self.register.reload_years()
+            if area != "decisions":
+                self.editor.reload()

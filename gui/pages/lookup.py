@@ -1,0 +1,164 @@
+"""Page "Tra cứu": a subject's whole history by year, and who qualifies for a proposal upward."""
+import datetime
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from models import award_history, settings, vntext
+from models.entities import Household, Person, Unit
+
+from ..table_model import Col, FilterTableModel, name_sort
+from ..widgets import SearchBox, debounce, make_table_view
+
+MODELS = {"unit": Unit, "person": Person, "household": Household}
+
+
+def history_html(name, kind_label, place, history):
+    """The history of one subject as simple HTML (one block per year)."""
+    e = escape
+    out = [f"<h2>{e(name)}</h2><p>{e(kind_label)}{' — ' + e(place) if place else ''}</p>"]
+    if not history:
+        out.append("<p><i>Chưa có đăng ký, kết quả chấm điểm hay khen thưởng nào.</i></p>")
+    for year in history:
+        out.append(f"<h3>Năm {year['year']}</h3><ul>")
+        for r in year["registrations"]:
+            out.append(f"<li>Đăng ký: {e(r['titles'] or '(chưa chọn danh hiệu)')} — "
+                       f"{e(r['movement'])} ({e(r['state'])})</li>")
+        for s in year["scores"]:
+            total = vntext.format_decimal(s["total"]) if s["total"] is not None else "chưa có"
+            rank = f", hạng {s['rank']}" if s["rank"] else ""
+            out.append(f"<li>Chấm điểm: <b>{total}</b> điểm, xếp loại "
+                       f"<b>{e(s['band'] or '—')}</b>{rank}</li>")
+        for a in year["awards"]:
+            style = "" if a["in_force"] else " style='color:#888'"
+            money = f", {vntext.format_money(a['amount'])}" if a["amount"] else ""
+            reg = f", số sổ {a['register_no']}" if a["register_no"] else ""
+            state = "" if a["in_force"] else f" ({e(a['state'].lower())})"
+            out.append(f"<li{style}>Khen thưởng: <b>{e(a['title'])}</b> — Quyết định số "
+                       f"{e(a['number'])} ngày {a['date']}{reg}{money}{state}</li>")
+        out.append("</ul>")
+    return "".join(out)
+
+
+class HistoryTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = SearchBox("Gõ tên đơn vị, cá nhân hoặc chủ hộ (không dấu cũng được)…", self)
+        self.results = QListWidget()
+        self.view = QTextBrowser()
+        self.timer = debounce(self, 200, self._find)
+        self.search.search.connect(lambda _: self.timer.start())
+        self.results.currentItemChanged.connect(self._show)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.search)
+        lv.addWidget(self.results, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.view)
+        splitter.setSizes([360, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+    def _find(self):
+        self.results.clear()
+        for row in award_history.search_subjects(self.search.text(), limit=200):
+            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
+                                   + (f", {row['place']}" if row["place"] else ""))
+            item.setData(Qt.UserRole, (row["kind"], row["id"], row["kind_label"], row["place"]))
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+        else:
+            self.view.setHtml("<p><i>Không tìm thấy.</i></p>" if self.search.text() else "")
+
+    def _show(self, item, _previous=None):
+        if item is None:
+            return
+        kind, ident, kind_label, place = item.data(Qt.UserRole)
+        obj = MODELS[kind].get_or_none(MODELS[kind].id == ident)
+        if obj is None:
+            return
+        from models.subjects import display_name
+        self.view.setHtml(history_html(display_name(obj), kind_label, place,
+                                       award_history.subject_history(obj)))
+
+
+class QualifierModel(FilterTableModel):
+    """(id, kind_label, name, place, count, titles)"""
+    COLUMNS = [Col("Đối tượng", 1, 90), Col("Tên", 2, 220, sort=name_sort),
+               Col("Đơn vị, địa chỉ", 3, 200), Col("Số năm liên tục", 4, 110, "center"),
+               Col("Danh hiệu từng năm", 5, 500)]
+    year = None
+    years = 2
+    kind = None
+
+    def load(self):
+        if self.year is None:
+            return []
+        return [(r["id"], r["kind_label"], r["name"], r["place"], r["count"], r["titles"])
+                for r in award_history.upward_qualifiers(year=self.year, years=self.years,
+                                                         subject_kind=self.kind)]
+
+    def key(self, row):
+        return f"{row[2]} {row[3]} {row[5]}"
+
+
+class UpwardTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(datetime.date.today().year - 1)
+        self.years = QSpinBox()
+        self.years.setRange(1, 10)
+        self.years.setValue(int(settings.get("upward_years") or 2))
+        self.kind = QComboBox()
+        self.kind.addItem("Tất cả", None)
+        self.kind.addItem("Cá nhân", "person")
+        self.kind.addItem("Tập thể", "unit")
+        self.kind.addItem("Hộ gia đình", "household")
+        self.model = QualifierModel(self)
+        self.view = make_table_view(self.model, self)
+        self.search = SearchBox(parent=self)
+        self.search.search.connect(self.model.set_filter)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        for w in (QLabel("Đến năm:"), self.year, QLabel("Số năm liên tục có danh hiệu:"),
+                  self.years, QLabel("Đối tượng:"), self.kind):
+            top.addWidget(w)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        for w in (self.year, self.years):
+            w.valueChanged.connect(self.reload)
+        self.kind.currentIndexChanged.connect(self.reload)
+        self.reload()
+
+    def reload(self):
+        self.model.year, self.model.years = self.year.value(), self.years.value()
+        self.model.kind = self.kind.currentData()
+        self.model.reload()
+        self.count.setText(f"{len(self.model.rows)} đối tượng đủ điều kiện")
+
+
+class LookupPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        self.history = HistoryTab(ctx)
+        self.upward = UpwardTab(ctx)
+        self.tabs.addTab(self.history, "Lịch sử thi đua, khen thưởng")
+        self.tabs.addTab(self.upward, "Đề nghị cấp trên")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        ctx.data_changed.connect(lambda area: self.upward.reload())

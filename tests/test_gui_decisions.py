@@ -1,0 +1,127 @@
+"""Page "Bình xét & Quyết định" and page "Tra cứu", driven by qtbot on the small demo."""
+
+import datetime
+import os
+import shutil
+
+import pytest
+
+from gui import messages
+from gui.context import AppContext
+from gui.pages.decisions import DecisionsPage
+from gui.pages.lookup import LookupPage
+from models import db as dbmod
+from models import demo
+from models.entities import Award, Decision, User
+
+pytestmark = pytest.mark.slow   # one demo load (~10 s on a busy machine) shared by the module
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """The small demo, loaded once for this module; each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("demo")
+    old = os.environ.get("TDKT_DATA_DIR")
+    os.environ["TDKT_DATA_DIR"] = str(folder)
+    try:
+        dbmod.open_database(str(folder / "demo.sqlite3"))
+        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
+                             password_hash="x")
+        demo.load_demo(size="small", actor=leader, this_year=2026)
+        dbmod.close_database()
+    finally:
+        if old is None:
+            os.environ.pop("TDKT_DATA_DIR", None)
+        else:
+            os.environ["TDKT_DATA_DIR"] = old
+    return folder / "demo.sqlite3"
+
+
+@pytest.fixture
+def ctx(demo_file, tmp_path, qapp, monkeypatch):
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(demo_file, path)
+    dbmod.open_database(str(path))
+    shown = []
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    monkeypatch.setattr(messages, "confirm", lambda parent, text, **kw: True)
+    context = AppContext(User.get(User.username == "lanhdao"), str(path))
+    context.shown = shown
+    yield context
+    dbmod.close_database()
+
+
+def test_candidates_tab_shows_warnings_and_votes(ctx, qtbot):
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.candidates
+    tab.year.setValue(2025)
+    assert tab.model.rowCount() > 100
+    assert "có cảnh báo" in tab.count.text() and "đạt" in tab.count.text()
+    assert tab.meeting.count() == 1
+    # filter accent-insensitively
+    tab.search.setText("lao dong tien tien")
+    assert 0 < tab.model.rowCount() < len(tab.model.rows)
+    row = tab.model.row_at(0)
+    assert "Lao động tiên tiến" in row[4]
+    page.resize(1400, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.grab().save("/tmp/gui_candidates.png")
+
+
+def test_decision_editor_preview_and_issue(ctx, qtbot):
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    editor = page.editor
+    page.tabs.setCurrentWidget(editor)
+    draft = Decision.get(Decision.state == "draft")
+    editor._select(draft.id)
+    assert editor.decision.id == draft.id
+    assert editor.buttons["issue"].isEnabled() and editor.number.isEnabled()
+    assert editor.rec_model.rowCount() == Award.select().where(Award.decision == draft).count()
+    assert "Tổng tiền thưởng" in editor.totals.text() and "đồng" in editor.totals.text()
+    # a signer with no name: refused with a message, the decision stays a draft
+    editor.signer.setEditText("")
+    editor.issue()
+    assert any("người ký" in m for m in ctx.shown)
+    assert Decision.get_by_id(draft.id).state == "draft"
+    editor.signer.setEditText("Nguyễn Văn Hùng")
+    editor.number.setText("")
+    editor.issue()
+    issued = Decision.get_by_id(draft.id)
+    assert issued.state == "issued" and issued.number.endswith("/QĐ-UBND")
+    assert not editor.buttons["save"].isEnabled() and editor.buttons["amend"].isEnabled()
+    assert editor.list_model.rowCount() == Decision.select().count()
+    page.resize(1400, 850)
+    page.show()
+    qtbot.waitExposed(page)
+    page.grab().save("/tmp/gui_decision.png")
+
+
+def test_register_and_lookup(ctx, qtbot):
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    reg = page.register
+    reg.year.setCurrentIndex(reg.year.findData(2025))
+    assert reg.model.rowCount() == Award.select().where(Award.register_year == 2025).count() > 0
+    first = [reg.model.row_at(i)[2] for i in range(5)]
+    assert first == [1, 2, 3, 4, 5]
+    assert reg.fund.rowCount() > 2
+    lookup = LookupPage(ctx)
+    qtbot.addWidget(lookup)
+    award = Award.select().where(Award.register_year == 2025, Award.person.is_null(False)).first()
+    lookup.history.search.setText(award.display_name)
+    lookup.history._find()
+    assert lookup.history.results.count() >= 1
+    html = lookup.history.view.toHtml()
+    assert "Năm 2025" in html or "Không tìm thấy" not in html
+    lookup.upward.year.setValue(2025)
+    lookup.upward.years.setValue(1)
+    assert lookup.upward.model.rowCount() > 0
+    lookup.resize(1200, 700)
+    lookup.show()
+    qtbot.waitExposed(lookup)
+    lookup.grab().save("/tmp/gui_lookup.png")
+    assert datetime.date.today()
