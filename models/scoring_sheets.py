@@ -435,7 +435,8 @@ def reopen_sheet(*, actor, sheet, reason):
 
 def proportional_suggestions(sheet):
     """{criterion_id: points} for proportional criteria whose target has numbers: the unit's
-    own commitment for the target when it registered, else the commune's target."""
+    own commitment for the target when it registered with a value and an actual, else the
+    commune's target."""
     cs = sheet.criteria_set
     crits = [c for c in _crits(cs.id).values() if c.method == PROPORTIONAL and c.target_id]
     if not crits:
@@ -452,12 +453,12 @@ def proportional_suggestions(sheet):
         Target.id.in_([c.target_id for c in crits]))}
     out = {}
     for c in crits:
-        src = own.get(c.target_id) or targets.get(c.target_id)
-        if src is None:
-            continue
-        pts = proportional_points(c.max_points, src.value, src.actual, c.direction)
-        if pts is not None:
-            out[c.id] = pts
+        for src in (own.get(c.target_id), targets.get(c.target_id)):
+            pts = None if src is None else proportional_points(c.max_points, src.value,
+                                                               src.actual, c.direction)
+            if pts is not None:
+                out[c.id] = pts
+                break
     return out
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from models import scoring
 from models.demo_scoring import office_bands, office_table, village_table
-from models.entities import AuditLog, Movement, Score, ScoreSheet, Target
+from models.entities import (AuditLog, Commitment, Movement, Registration, Score,
+                             ScoreSheet, Target)
 from models.errors import ConflictError, PermissionDenied, ValidationError
 from tests.helpers import make_org
 
@@ -196,8 +197,15 @@ def test_proportional_from_target_completion(clerk, org):
                                      unit_kind="thon", criteria=tree, bonus_max=10)
     scoring.ensure_sheets(actor=clerk, criteria_set=cs)
     sheet = scoring.sheet_of(cs, org["villages"][0])
+    # the unit registered but its commitment has no actual yet: the commune's target counts
+    reg = Registration.create(movement=mv, year=2025, unit=org["villages"][0])
+    own = Commitment.create(registration=reg, target=t, name=t.name, value=D(4),
+                            direction="lower")
     assert scoring.fill_proportional(actor=clerk, sheet=sheet) == 1
     assert Score.get(Score.criterion == ids(cs)["I.2"]).self_points == D(8)   # 4/5 × 10
+    own.actual = D(4)          # the unit met its own target
+    own.save()
+    assert scoring.proportional_suggestions(sheet) == {ids(cs)["I.2"]: D(10)}
 
 
 def test_grid_save_is_one_transaction(clerk, table, org):
