@@ -144,3 +144,30 @@ def test_pages_render(world, qtbot, tmp_path):
         page.resize(1200, 760)
         page.show()
         assert page.grab().save(str(tmp_path / f"{cls.__name__}.png"))
+
+
+def test_covenant_and_registration_dialogs_through_the_page(world, qtbot, monkeypatch):
+    class AcceptCovenant(rdlg.CovenantDialog):
+        def exec(self):
+            self.head.setCurrentIndex(self.head.findData(world["villages"][1].id))
+            self.content.setPlainText("1. Hoàn thành chỉ tiêu")
+            self.signed.setText(f"20/01/{YEAR}")
+            return QDialog.Accepted
+
+    class EditRegistration(rdlg.RegistrationDialog):
+        def exec(self):
+            self.commitments.setData(self.commitments.index(0, 3), "khoảng 90%")
+            self.signer.setText("Lê Đức Cường")
+            return QDialog.Accepted
+    monkeypatch.setattr(rpage, "CovenantDialog", AcceptCovenant)
+    monkeypatch.setattr(rpage, "RegistrationDialog", EditRegistration)
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.edit_covenant(False)
+    assert page.covenants.rowCount() == 1
+    assert page.covenants.row_at(0)[3] == "Tổ dân phố 1"
+    page.view.selectRow(0)
+    page.edit()
+    reg = Registration.get_by_id(world["reg"].id)
+    assert reg.signer == "Lê Đức Cường"
+    assert str(reg.commitments.first().value) == "90"

@@ -159,6 +159,8 @@ class ParsedModel(QAbstractTableModel):
         if role == Qt.DisplayRole:
             return [r["code"], r["name"], _num(r["value"]) or r["value_text"], r["measure"],
                     mv.DIRECTIONS[r["direction"]], r["group"], r["warning"]][index.column()]
+        if role == Qt.ToolTipRole:
+            return r["warning"] if index.column() == 6 else r["value_text"] or None
         if role == Qt.ForegroundRole and index.column() == 6 and r["warning"]:
             return QBrush(QColor("#8a5a00"))
         return None

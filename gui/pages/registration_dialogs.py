@@ -225,9 +225,11 @@ class BulkDialog(QDialog):
             lists.addLayout(box)
         from models.catalogue import titles
         self.hh_title = combo([(t.code, t.name) for t in titles(subject_kind=HOUSEHOLD)
-                               if not t.unit_kinds])
+                               if not t.unit_kinds] + [(None, "(không chọn danh hiệu)")],
+                              "GDVH")
         self.person_title = combo([(t.code, t.name) for t in titles(subject_kind=PERSON)
-                                   if not t.unit_kinds])
+                                   if not t.unit_kinds] + [(None, "(không chọn danh hiệu)")],
+                                  "LDTT")
         self.reg_date = line("")
         self.reg_date.setPlaceholderText("dd/mm/yyyy")
         form = QFormLayout()

@@ -160,7 +160,7 @@ class RegistrationsPage(QWidget):
         self.place_view = make_table_view(self.places, self)
         self.covenants = CovenantModel()
         self.cov_view = make_table_view(self.covenants, self)
-        self.cov_view.doubleClicked.connect(lambda _: self.edit_covenant())
+        self.cov_view.doubleClicked.connect(lambda _: self.edit_covenant(True))
 
         list_tab = QWidget()
         ll = QVBoxLayout(list_tab)
@@ -417,11 +417,11 @@ class RegistrationsPage(QWidget):
             on_done=lambda p: messages.info(self, f"Đã xuất {p}"))
 
     # ---- covenants
-    def edit_covenant(self):
+    def edit_covenant(self, from_table=False):
+        """The covenant double-clicked in the table, or the chosen bloc's for this year."""
         index = self.cov_view.currentIndex()
         covenant = None
-        if index.isValid() and self.sender() is not None and \
-                not isinstance(self.sender(), QPushButton):
+        if from_table is True and index.isValid():
             covenant = rg.Covenant.get_by_id(index.data(ID_ROLE))
         bloc = covenant.bloc if covenant else (org.get_unit(self.bloc.currentData())
                                                if self.bloc.currentData() else None)
