@@ -23,7 +23,7 @@ from .subjects import display_name, subject_fields, subject_kind, subject_of
 
 GROUPS = ((PERSON, "I. Cá nhân"), (UNIT, "II. Tập thể"), (HOUSEHOLD, "III. Hộ gia đình"))
 GROUP_ORDER = {kind: i for i, (kind, _) in enumerate(GROUPS)}
-UNPAID_NOTE = "Chỉ nhận tiền thưởng của danh hiệu cao hơn"
+UNPAID_NOTE = "Nhận tiền ở danh hiệu cao hơn"
 
 
 # --------------------------------------------------------------------------- helpers

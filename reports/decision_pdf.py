@@ -14,7 +14,7 @@ from .pdfdoc import MARGINS_MM, MM, para
 
 LIST_HEADER = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
                "Hình thức", "Thành tích", "Số tiền (đồng)", "Ghi chú"]
-LIST_WIDTHS_MM = [10, 42, 24, 36, 36, 50, 22, 32]          # 252 mm: A4 landscape text width
+LIST_WIDTHS_MM = [10, 42, 24, 36, 34, 62, 22, 22]          # 252 mm: A4 landscape text width
 LIST_ALIGN = ["center", "left", "left", "left", "left", "left", "right", "left"]
 
 
@@ -70,7 +70,11 @@ def _articles(decision, summ, commune):
                    f"theo Quyết định này, thay thế danh sách kèm theo {dec.label(old)}."
                    + (f" Lý do điều chỉnh: {decision.reason}." if decision.reason else ""))
         else:
-            one = (f"Khen thưởng {who} (có danh sách kèm theo) đã có thành tích trong "
+            kinds = {r["title_kind"] for _, rows in summ["groups"] for r in rows}
+            verb = {frozenset({"title"}): "Công nhận danh hiệu thi đua cho",
+                    frozenset({"form"}): "Tặng Giấy khen cho"}.get(frozenset(kinds),
+                                                                  "Khen thưởng")
+            one = (f"{verb} {who} (có danh sách kèm theo) đã có thành tích trong "
                    f"{movement}.")
         if total:
             base = rewards.base_salary_for(decision.date)
