@@ -17,6 +17,7 @@ from models import vntext
 ID_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
 INACTIVE = QBrush(QColor("#888888"))
+_ROLES = frozenset({Qt.DisplayRole, Qt.TextAlignmentRole, Qt.ForegroundRole, ID_ROLE, ROW_ROLE})
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Col:
 class FilterTableModel(QAbstractTableModel):
     COLUMNS = []
     ACTIVE_INDEX = None            # tuple index of an "active" flag: inactive rows are greyed
+    KEYS_FOLDED = False            # True when key(row) is already folded (e.g. by SQL)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -51,7 +53,10 @@ class FilterTableModel(QAbstractTableModel):
     def reload(self):
         self.beginResetModel()
         self.rows = list(self.load())
-        self.keys = [vntext.fold(self.key(r)) for r in self.rows]
+        if self.KEYS_FOLDED:
+            self.keys = [self.key(r) for r in self.rows]
+        else:
+            self.keys = [vntext.fold(self.key(r)) for r in self.rows]
         self._apply()
         self.endResetModel()
 
@@ -100,7 +105,7 @@ class FilterTableModel(QAbstractTableModel):
         return self.rows[self.visible[view_row]]
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.rows[self.visible[index.row()]]
         col = self.COLUMNS[index.column()]

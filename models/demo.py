@@ -12,7 +12,7 @@ from .db import db
 from .entities import AuditLog, Household, Person, Unit, UnitKind
 from .errors import ConflictError
 from .service import audit, require
-from . import demo_decisions, demo_movements, demo_scoring, settings, vntext
+from . import collation, demo_decisions, demo_movements, demo_scoring, settings, vntext
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Hà"]
@@ -149,7 +149,8 @@ def _people(ctx, count):
         name = person_name(rng, gender)
         unit = ctx.offices[i % len(ctx.offices)] if ctx.offices and i % 5 else \
             rng.choice(ctx.villages)
-        rows.append(dict(full_name=name, name_key=vntext.fold(name), gender=gender,
+        rows.append(dict(full_name=name, name_key=vntext.fold(name),
+                         sort_key=collation.name_sort_string(name), gender=gender,
                          birth_year=rng.randint(year - 60, year - 22),
                          position=rng.choice(POSITIONS), unit=unit.id))
     _bulk(ctx, Person, rows, "Cá nhân")
@@ -164,7 +165,8 @@ def _households(ctx, count):
         village = ctx.villages[i % len(ctx.villages)]
         gender = "nam" if rng.random() < 0.8 else "nu"
         name = person_name(rng, gender)
-        rows.append(dict(head_name=name, name_key=vntext.fold(name), gender=gender,
+        rows.append(dict(head_name=name, name_key=vntext.fold(name),
+                         sort_key=collation.name_sort_string(name), gender=gender,
                          birth_year=rng.randint(year - 85, year - 22), village=village.id,
                          address=f"Số {rng.randint(1, 300)}, {village.name}"))
     _bulk(ctx, Household, rows, "Hộ gia đình")

@@ -27,12 +27,13 @@ class PeopleModel(FilterTableModel):
         Col("Trạng thái", 7, 90, fmt=lambda a: "" if a else "Ngừng hoạt động"),
     ]
     ACTIVE_INDEX = 7
+    KEYS_FOLDED = True
 
     def load(self):
-        return sorted(org.person_rows(), key=lambda r: vntext.name_sort_key(r[1]))
+        return org.person_rows()
 
     def key(self, row):
-        return f"{row[2]} {row[5] or ''} {row[6] or ''}"
+        return row[2]
 
 
 class HouseholdModel(FilterTableModel):
@@ -46,12 +47,13 @@ class HouseholdModel(FilterTableModel):
         Col("Trạng thái", 7, 90, fmt=lambda a: "" if a else "Ngừng hoạt động"),
     ]
     ACTIVE_INDEX = 7
+    KEYS_FOLDED = True
 
     def load(self):
-        return sorted(org.household_rows(), key=lambda r: vntext.name_sort_key(r[1]))
+        return org.household_rows()
 
     def key(self, row):
-        return f"{row[2]} {row[5]} {row[6] or ''}"
+        return row[2]
 
 
 class ListTab(QWidget):

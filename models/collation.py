@@ -1,0 +1,42 @@
+"""Vietnamese order as plain strings, so SQLite can sort and index it (ORDER BY sort_key).
+
+``name_sort_string(name)`` compares (as code points, which is how SQLite compares UTF-8
+text) exactly like ``vntext.name_sort_key(name)`` compares as tuples.
+"""
+from . import vntext
+
+_END_LIST = "\x01"      # end of a list of words (sorts before any word)
+_END = "\x02"           # end of a letter or tone sequence (a prefix sorts first)
+_DIGITS = "\x03"        # a run of digits (before any letter)
+_BASE = 0x30
+_MAX = 0xD7FF           # stay below the surrogate range
+
+
+def _seq(letters):
+    out = []
+    for kind, value in letters:
+        if kind == 0:
+            out.append(_DIGITS + f"{value:012d}"[-12:])
+        else:
+            out.append(chr(min(_BASE + value, _MAX)))
+    return "".join(out) + _END
+
+
+def _tones(tones):
+    return "".join(chr(_BASE + t) for t in tones) + _END
+
+
+def _word(key):
+    letters, tones = key
+    return _seq(letters) + _tones(tones)
+
+
+def name_sort_string(full_name):
+    given, middle, family, lower, text = vntext.name_sort_key(full_name or "")
+    return (_word(given) + "".join(_word(w) for w in middle) + _END_LIST + _word(family)
+            + lower + _END + text)
+
+
+def text_sort_string(text):
+    words, lower, cleaned = vntext.text_sort_key(text or "")
+    return "".join(_word(w) for w in words) + _END_LIST + lower + _END + cleaned

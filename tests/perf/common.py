@@ -1,0 +1,43 @@
+"""Shared by the benchmarks: a large demo database built once per run, child processes."""
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@functools.lru_cache(maxsize=2)
+def demo_db(size="large"):
+    """Path to a fresh demo database of ``size`` with a leader account 'bench'."""
+    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
+    os.environ.setdefault("TDKT_DATA_DIR", folder)
+    path = os.path.join(folder, f"{size}.sqlite3")
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from models import db, demo, accounts\n"
+        "from models.entities import User\n"
+        "db.open_database(%r)\n"
+        "demo.load_demo(size=%r)\n"
+        "User.create(username='bench', full_name='Bench', role='leader', password_hash='x')\n"
+        "db.close_database()\n" % (ROOT, path, size))
+    subprocess.run([sys.executable, "-c", code], check=True, env=child_env(folder))
+    return path
+
+
+def child_env(data_dir=None):
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = ROOT
+    if data_dir:
+        env["TDKT_DATA_DIR"] = data_dir
+    return env
+
+
+def run_child(code, *, data_dir=None):
+    """Run Python ``code`` in a fresh process; it prints one JSON object as its last line."""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, env=child_env(data_dir or tempfile.gettempdir()))
+    return json.loads(out.stdout.strip().splitlines()[-1])
