@@ -12,6 +12,7 @@ import threading
 import traceback
 
 _reporter = None
+_handler = None
 log_file = None
 
 
@@ -22,7 +23,8 @@ def set_reporter(fn):
 
 
 def setup_logging():
-    global log_file
+    """Log to a rotating file in the data folder (replacing a handler set up before)."""
+    global log_file, _handler
     from . import paths
     try:
         log_file = os.path.join(paths.log_dir(), "thiduakhenthuong.log")
@@ -34,7 +36,11 @@ def setup_logging():
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
     root.addHandler(handler)
+    _handler = handler
 
 
 def handle_exception(exc_type, exc, tb):
