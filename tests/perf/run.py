@@ -26,6 +26,7 @@ BENCHES = [
     "tests.perf.bench_memory",
     "tests.perf.bench_certificates",
     "tests.perf.bench_import",
+    "tests.perf.bench_excel_export",
     "tests.perf.bench_scoring",
 ]
 
