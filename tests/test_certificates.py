@@ -3,6 +3,7 @@ import datetime
 import html
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -18,10 +19,10 @@ LONG_ACHIEVEMENT = ("Đã có thành tích xuất sắc đặc biệt trong phon
                     "xây dựng nông thôn mới kiểu mẫu, bảo vệ môi trường và giữ gìn trật tự " * 3)[:200]
 
 
-def make_decision(actor, org, *, state="issued", names=None):
+def make_decision(actor, org, *, state="issued", names=None, seq=12, reg_base=100):
     settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
                                     "place_name": "Tân Lập"})
-    decision = Decision.create(year=2025, seq=12, number="12/QĐ-UBND",
+    decision = Decision.create(year=2025, seq=seq, number=f"{seq}/QĐ-UBND",
                                date=datetime.date(2025, 12, 5), state=state,
                                signer_name="Trần Văn Bình", about="khen thưởng")
     titles = {t.code: t for t in Title.select()}
@@ -43,7 +44,7 @@ def make_decision(actor, org, *, state="issued", names=None):
         kind = type(subject).__name__.lower()
         awards.append(Award.create(
             decision=decision, order=i, title=titles[code], display_name=(names or {}).get(i, name),
-            position=position, place=place, register_year=2025, register_no=100 + i,
+            position=position, place=place, register_year=2025, register_no=reg_base + i,
             achievement="Đã có thành tích xuất sắc trong phong trào thi đua năm 2025",
             **{kind: subject}))
     return decision, awards
@@ -288,3 +289,40 @@ def test_template_file_round_trip_and_bad_files(database, tmp_path):
     bad.write_text('{"format": "other"}', encoding="utf-8")
     with pytest.raises(ValidationError):
         certs.load_template_file(str(bad))
+
+
+def test_batch_command(leader, tmp_path):
+    import sys
+    org = make_org(leader)
+    decision, _ = make_decision(leader, org)
+    draft, _ = make_decision(leader, org, state="draft", seq=14, reg_base=300)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    db_path = str(tmp_path / "test.sqlite3")
+    out = tmp_path / "cli.pdf"
+
+    def run(*args):
+        return subprocess.run([sys.executable, os.path.join(root, "main.py"), "--db", db_path,
+                               *args], capture_output=True, text=True, cwd=root)
+    done = run("certificates", str(decision.id), "--out", str(out), "--template",
+               "Giấy khen - cá nhân")
+    assert done.returncode == 0, done.stderr
+    assert pdf_pages(out) == 8 and "GIẤY CHỨNG NHẬN" not in pdf_text(out)
+    refused = run("certificates", str(draft.id), "--out", str(tmp_path / "no.pdf"))
+    assert refused.returncode == 1 and "dự thảo" in refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "no.pdf").exists()
+    unknown = run("certificates", str(decision.id), "--out", str(out), "--template", "Không có")
+    assert unknown.returncode == 1 and "Không có mẫu giấy khen" in unknown.stderr
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) not installed")
+def test_qr_code_reads_back(issued, tmp_path):
+    decision, awards = issued
+    out = tmp_path / "qr.pdf"
+    certs.write_decision_certificates(decision_id=decision.id, path=str(out), qr=True,
+                                      award_ids=[awards[5].id])
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(out),
+                    str(tmp_path / "qr")], check=True)
+    read = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "qr.png")],
+                          capture_output=True, text=True).stdout.strip()
+    assert read == ("TDKT|Xã Tân Lập|QĐ 12/QĐ-UBND 05/12/2025|Sổ vàng 105/2025|"
+                    "Hộ gia đình ông Phạm Văn Dũng")
