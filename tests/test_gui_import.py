@@ -1,0 +1,131 @@
+"""The import dialog: preview with problem cells marked, buttons by state, import off-thread."""
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gui import messages
+from gui.context import AppContext
+from gui.import_dialog import CONVERTED_BG, PROBLEM_BG, ImportDialog
+from models.entities import Household
+from models.vntext import unicode_to_tcvn3
+from tests.helpers import make_org
+from tests.test_importer import HOUSE_HEADER
+from tests.test_xlsx_read import make_book
+
+
+@pytest.fixture
+def ctx(clerk, database):
+    make_org(clerk)
+    return AppContext(clerk, database.database)
+
+
+@pytest.fixture
+def said(monkeypatch):
+    """Prompts answered without a modal box: confirm says yes, info is recorded."""
+    record = {"info": [], "confirm": [], "errors": []}
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: record["info"].append(text))
+    monkeypatch.setattr(messages, "show_error",
+                        lambda parent, err, **kw: record["errors"].append(str(err)))
+
+    def confirm(parent, text, **kw):
+        record["confirm"].append(text)
+        return True
+    monkeypatch.setattr(messages, "confirm", confirm)
+    return record
+
+
+def _file(tmp_path):
+    rows = [["DANH SÁCH HỘ GIA ĐÌNH"], [], HOUSE_HEADER,
+            [1, "Nguyễn Văn Hùng", "Nam", 1970, "Thôn Đông Hòa", "Xóm 1"],
+            [2, "Trần Thị Lan", "Nữ", "05/02/1975", "Thôn Đông Hòa", ""],
+            [3, "Lê Văn Tâm", "Nam", "năm 80", "Tổ dân phố 1", ""],
+            [4, unicode_to_tcvn3("Đặng Văn Đức"), "Nam", 1965, "Thôn Không Có", ""],
+            [5, "Vũ Thị Hoa", "Nữ", 1990, "Tổ dân phố 1", ""],
+            [6, "VŨ THỊ HOA", "Nữ", 1990, "Tổ dân phố 1", ""]]
+    return make_book(tmp_path / "ho.xlsx", rows, fonts={(7, 2): ".VnTime"})
+
+
+def _open(qtbot, ctx, path):
+    dialog = ImportDialog(ctx, "households")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    return dialog
+
+
+def _cell(dialog, row_number, label):
+    model = dialog.model
+    r = [row.number for row in model.rows].index(row_number)
+    c = 1 + [s for s in model.fields].index(label)
+    return model.index(r, c)
+
+
+def test_preview_marks_problem_cells_and_converted_text(qtbot, ctx, tmp_path, said):
+    dialog = _open(qtbot, ctx, _file(tmp_path))
+    model = dialog.model
+    assert model.rowCount() == 6
+    year = _cell(dialog, 6, "birth_year")
+    assert model.data(year, Qt.BackgroundRole).color() == PROBLEM_BG
+    assert "dòng 6, cột D (Năm sinh)" in model.data(year, Qt.ToolTipRole)
+    name = _cell(dialog, 7, "head_name")
+    assert model.data(name) == "Đặng Văn Đức"
+    assert model.data(name, Qt.BackgroundRole).color() == CONVERTED_BG
+    assert "TCVN3" in model.data(name, Qt.ToolTipRole)
+    village = _cell(dialog, 7, "village")
+    assert model.data(village, Qt.BackgroundRole).color() == PROBLEM_BG
+    note = model.index(5, model.note_column)
+    assert "Có thể trùng với dòng 8" in model.data(note)
+    assert not dialog.all_button.isEnabled()
+    assert dialog.valid_button.isEnabled()
+    assert dialog.valid_button.text() == "Chỉ nhập các dòng hợp lệ (4)"
+    assert "6 dòng hộ gia đình, 4 dòng hợp lệ, 2 dòng có lỗi" in dialog.summary.text()
+    dialog.only_problems.setChecked(True)
+    assert dialog.proxy.rowCount() == 3          # two errors and one likely duplicate
+    dialog.only_problems.setChecked(False)
+    dialog.resize(1100, 520)
+    dialog.grab().save(str(tmp_path / "import-preview.png"))
+    if os.environ.get("TDKT_SCREENSHOTS"):
+        dialog.grab().save(os.path.join(os.environ["TDKT_SCREENSHOTS"], "import-preview.png"))
+
+
+def test_import_only_valid_rows_after_confirmation(qtbot, ctx, tmp_path, said):
+    before = Household.select().count()
+    dialog = _open(qtbot, ctx, _file(tmp_path))
+    dialog.valid_button.click()
+    qtbot.waitUntil(lambda: dialog.imported, timeout=10000)
+    assert "bỏ qua 2 dòng có lỗi" in said["confirm"][0]
+    assert "Đã nhập 4 hộ gia đình" in said["info"][0]
+    assert Household.select().count() == before + 4
+
+
+def test_clean_file_enables_import_all(qtbot, ctx, tmp_path, said):
+    path = make_book(tmp_path / "ok.xlsx", [HOUSE_HEADER,
+                                            [1, "Hồ Văn Mạnh", "Nam", 1971, "Thôn Đông Hòa", ""]])
+    dialog = _open(qtbot, ctx, path)
+    assert dialog.all_button.isEnabled() and not dialog.valid_button.isEnabled()
+    dialog.all_button.click()
+    qtbot.waitUntil(lambda: dialog.imported, timeout=10000)
+    assert Household.select().where(Household.head_name == "Hồ Văn Mạnh").exists()
+
+
+def test_not_a_workbook_shows_the_message_and_disables_import(qtbot, ctx, tmp_path, said):
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("xin chào")
+    dialog = ImportDialog(ctx, "households")
+    qtbot.addWidget(dialog)
+    dialog.load(str(bad))
+    qtbot.waitUntil(lambda: "không phải là bảng tính Excel" in dialog.summary.text(),
+                    timeout=10000)
+    assert not dialog.all_button.isEnabled() and not dialog.valid_button.isEnabled()
+
+
+def test_viewer_cannot_press_import(qtbot, viewer, database, tmp_path, said):
+    ctx = AppContext(viewer, database.database)
+    path = make_book(tmp_path / "ok.xlsx", [HOUSE_HEADER, [1, "A", "Nam", 1971, "X", ""]])
+    dialog = ImportDialog(ctx, "households")
+    qtbot.addWidget(dialog)
+    dialog.load(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    assert not dialog.all_button.isEnabled() and not dialog.valid_button.isEnabled()
