@@ -124,24 +124,26 @@ class TextFitter:
         return w
 
     def fit(self, text, font, size, min_size, w, h, fit="shrink_wrap", metrics=(0.9, 0.22)):
-        """Fitted lines for ``text`` in a w × h box (points)."""
+        """Fitted lines for ``text`` in a w × h box (points); "\n" starts a new line."""
         asc, desc = metrics
-        text = " ".join(nfc(text).split())
-        if not text:
+        paragraphs = [" ".join(p.split()) for p in nfc(text).split("\n")]
+        paragraphs = [p for p in paragraphs if p]
+        if not paragraphs:
             return Fitted(size, [], [])
-        one = self.unit_width(text, font)
-        if fit in ("shrink", "shrink_wrap"):
+        if fit in ("shrink", "shrink_wrap") and len(paragraphs) == 1:
+            text = paragraphs[0]
+            one = self.unit_width(text, font)
             s = min(size, w / one if one else size, h / (asc + desc))
             if s >= min_size or (fit == "shrink" and s >= HARD_MIN):
                 s = _floor(s)
                 return Fitted(s, [text], [one * s])
             if fit == "shrink":
-                return self._truncate([text], font, HARD_MIN, w, h, asc, desc, max_lines=1)
+                return self._truncate([[text]], font, HARD_MIN, w, h, asc, desc, max_lines=1)
         s = _floor(min(size, h / (asc + desc)))
-        words = text.split(" ")
+        words = [p.split(" ") for p in paragraphs]
         while s >= HARD_MIN:
-            lines = self.wrap(words, font, s, w)
-            if lines is not None and (len(lines) - 1) * s * LEADING + s * (asc + desc) <= h:
+            lines = [line for ws in words for line in self.wrap(ws, font, s, w)]
+            if (len(lines) - 1) * s * LEADING + s * (asc + desc) <= h:
                 return Fitted(s, [t for t, _ in lines], [lw for _, lw in lines])
             s = round(s - (0.5 if s > 8 else 0.25), 2)
         return self._truncate(words, font, HARD_MIN, w, h, asc, desc)
@@ -183,7 +185,7 @@ class TextFitter:
         return pieces
 
     def _truncate(self, words, font, s, w, h, asc, desc, max_lines=None):
-        lines = self.wrap(words, font, s, w)
+        lines = [line for ws in words for line in self.wrap(ws, font, s, w)]
         if max_lines is None:
             max_lines = max(1, int((h - s * (asc + desc)) // (s * LEADING)) + 1)
         kept = lines[:max_lines]
@@ -435,12 +437,18 @@ def decision_values(decision, common):
         "year": str(decision.year or d.year), "decision_number": decision.number,
         "decision_date": vntext.format_date(d), "decision_date_long": vntext.format_date_long(d),
         "date_line": vntext.format_date_long(d, common["place_name"]),
-        "signer_title": decision.signer_title or "CHỦ TỊCH",
+        "signer_title": certificate_signer_title(decision.signer_title),
         "signer_name": decision.signer_name or common["_chairman"],
         "_achievement": movement_text or
         f"Đã có thành tích xuất sắc trong phong trào thi đua năm {decision.year or d.year}",
     })
     return values
+
+
+def certificate_signer_title(title):
+    """A Giấy khen is the chairman's own: 'CHỦ TỊCH', or 'KT. CHỦ TỊCH' over a vice's title."""
+    title = nfc(title or "CHỦ TỊCH").strip().upper()
+    return title if title == "CHỦ TỊCH" else f"KT. CHỦ TỊCH\n{title}"
 
 
 def award_values(award, base):

@@ -326,3 +326,15 @@ def test_qr_code_reads_back(issued, tmp_path):
                           capture_output=True, text=True).stdout.strip()
     assert read == ("TDKT|Xã Tân Lập|QĐ 12/QĐ-UBND 05/12/2025|Sổ vàng 105/2025|"
                     "Hộ gia đình ông Phạm Văn Dũng")
+
+
+def test_vice_chairman_signs_for_the_chairman(issued, tmp_path):
+    decision, awards = issued
+    Decision.update(signer_title="Phó Chủ tịch", signer_name="Trần Thị Mai").where(
+        Decision.id == decision.id).execute()
+    out = tmp_path / "kt.pdf"
+    certs.write_decision_certificates(decision_id=decision.id, path=str(out),
+                                      award_ids=[awards[0].id], mode="blank")
+    lines = [line.strip() for line in pdf_text(out).splitlines() if line.strip()]
+    i = lines.index("KT. CHỦ TỊCH")
+    assert lines[i + 1] == "PHÓ CHỦ TỊCH" and "Trần Thị Mai" in lines

@@ -255,6 +255,7 @@ class CertificatesPage(QWidget):
         split.addWidget(self.view)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        split.setSizes([720, 560])
         outer = QVBoxLayout(self)
         outer.addWidget(split)
 
