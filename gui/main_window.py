@@ -20,6 +20,8 @@ PAGES = [
     ("certificates", "In giấy khen", "gui.pages.certificates:CertificatesPage"),
     ("decisions", "Bình xét & Quyết định", "gui.pages.decisions:DecisionsPage"),
     ("lookup", "Tra cứu", "gui.pages.lookup:LookupPage"),
+    ("reports", "Báo cáo", "gui.pages.reports:ReportsPage"),
+    ("backup", "Sao lưu", "gui.pages.backup:BackupPage"),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.

@@ -129,3 +129,58 @@ def test_viewer_cannot_press_import(qtbot, viewer, database, tmp_path, said):
     dialog.load(path)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
     assert not dialog.all_button.isEnabled() and not dialog.valid_button.isEnabled()
+
+
+# ---------------------------------------------------------------- pages "Sao lưu", "Báo cáo"
+
+def test_backup_page_backs_up_to_a_drive_and_restores(qtbot, ctx, tmp_path, said, leader):
+    from gui.pages.backup import BackupPage
+    from reports.usb import Drive
+    from models import db as dbmod
+    ctx.actor = leader
+    page = BackupPage(ctx)
+    qtbot.addWidget(page)
+    stick = tmp_path / "USB"
+    stick.mkdir()
+    page.refresh_drives([Drive(str(stick), "USB", 8 * 1024 ** 3)])
+    assert page.usb_button.isEnabled()
+    page.usb_button.click()
+    qtbot.waitUntil(lambda: page.last_backup is not None, timeout=10000)
+    assert os.path.dirname(page.last_backup) == str(stick)
+    assert "Đã sao lưu và kiểm tra lại" in page.status.text()
+    Household.delete().execute()
+    assert page.restore_file(page.last_backup)
+    assert "Tệp sao lưu của" in said["confirm"][0]
+    assert not dbmod.db.obj.is_closed()
+    assert Household.select().count() == 2
+    page.resize(900, 620)
+    if os.environ.get("TDKT_SCREENSHOTS"):
+        page.grab().save(os.path.join(os.environ["TDKT_SCREENSHOTS"], "backup-page.png"))
+
+
+def test_backup_page_refuses_a_file_that_is_not_a_backup(qtbot, ctx, tmp_path, said, leader):
+    from gui.pages.backup import BackupPage
+    ctx.actor = leader
+    page = BackupPage(ctx)
+    qtbot.addWidget(page)
+    bogus = tmp_path / "x.sqlite3"
+    bogus.write_text("không phải")
+    assert not page.restore_file(str(bogus))
+    assert "không phải là tệp dữ liệu" in said["errors"][0]
+    assert said["confirm"] == []
+
+
+def test_reports_page_exports_the_annual_report(qtbot, ctx, tmp_path, said):
+    import openpyxl
+    from gui.pages.reports import ReportsPage
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.kind() == "annual"
+    out = str(tmp_path / "bao-cao.xlsx")
+    page.export_to(out)
+    qtbot.waitUntil(lambda: page.last_path is not None, timeout=10000)
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Tổng hợp"
+    assert page.open_button.isEnabled()
+    page.resize(900, 560)
+    if os.environ.get("TDKT_SCREENSHOTS"):
+        page.grab().save(os.path.join(os.environ["TDKT_SCREENSHOTS"], "reports-page.png"))
