@@ -140,6 +140,22 @@ def test_offset_beyond_20mm_needs_confirmation(page, said):
     assert "X = 25 mm" in pdf_text(page.show_test_print())
 
 
+def test_test_print_goes_to_the_printer(page, qtbot, tmp_path, said):
+    out = tmp_path / "thu.pdf"
+    worker = page.print_test(printer=pdf_printer(out))
+    wait(qtbot, page, worker, "last_outcome")
+    assert page.last_outcome.printed == 1 and pdf_pages(out) == 1
+    assert "Đã in thử" in said["info"][-1]
+    assert PrintLog.select().count() == 0           # a test print is not a certificate
+
+
+def test_viewer_cannot_print(viewer, qtbot, said):
+    ctx = AppContext(viewer, "test.sqlite3")
+    widget = page_mod.CertificatesPage(ctx)
+    qtbot.addWidget(widget)
+    assert not widget.pdf_button.isEnabled() and not widget.print_button.isEnabled()
+
+
 def test_editor_drag_numbers_background_and_validation(database, qtbot, said, tmp_path):
     template = tpl.get_template("Giấy khen - cá nhân")
     editor = TemplateEditor(template)

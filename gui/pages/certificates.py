@@ -198,6 +198,8 @@ class CertificatesPage(QWidget):
         test_print.setToolTip("Khung các ô và thước milimét, in trên giấy trắng để đặt lên phôi "
                               "soi đối chiếu.")
         test_print.clicked.connect(self.show_test_print)
+        self.test_to_printer = QPushButton("In thử ra máy in")
+        self.test_to_printer.clicked.connect(self.print_test)
         self.preview_button = QPushButton("Xem trước")
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button = QPushButton("Lưu PDF…")
@@ -240,6 +242,7 @@ class CertificatesPage(QWidget):
         offs.addWidget(self.dy)
         offs.addWidget(save_offset)
         offs.addWidget(test_print)
+        offs.addWidget(self.test_to_printer)
         offs.addStretch(1)
         form.addRow("Độ lệch:", offs)
         left.addWidget(options)
@@ -316,7 +319,13 @@ class CertificatesPage(QWidget):
         dx, dy = tpl.printer_offset(self.printer.currentData() or "PDF")
         self.dx.setValue(dx)
         self.dy.setValue(dy)
-        self.print_button.setEnabled(bool(self.printer.currentData()))
+        has_printer = bool(self.printer.currentData())
+        self.print_button.setEnabled(has_printer and self.ctx.can_edit)
+        self.test_to_printer.setEnabled(has_printer)
+        self.pdf_button.setEnabled(self.ctx.can_edit)
+        if not self.ctx.can_edit:
+            self.pdf_button.setToolTip("Tài khoản chỉ xem không được in giấy khen (mỗi lần in "
+                                       "đều ghi sổ).")
 
     def _count(self, *_):
         chosen = len(self.selected_ids())
@@ -437,6 +446,29 @@ class CertificatesPage(QWidget):
             return None
         self.show_pdf(path)
         return path
+
+    def print_test(self, *, printer=None):
+        """Send the test print (boxes and ruler) to the chosen printer at 100 %."""
+        path = self.show_test_print()
+        if path is None:
+            return None
+        name = self.printer.currentData()
+        if printer is None:
+            if not name:
+                return None
+            printer = make_printer(name)
+
+        def done(outcome):
+            self.last_outcome = outcome
+            if outcome.error:
+                messages.show_error(self, UserError(outcome.error))
+            else:
+                messages.info(self, "Đã in thử. Đặt tờ in thử lên phôi, soi đèn và đo khoảng lệch "
+                                    "bằng thước in trên tờ; nhập độ lệch rồi bấm “Lưu độ lệch”.")
+        self.last_worker = self.ctx.run_task(
+            self, "Đang in thử…", lambda progress: print_pdf(path, printer, progress=progress),
+            on_done=done)
+        return self.last_worker
 
     def print_selected(self, *, printer=None, still_there=None):
         """Generate, then print at 100 % in a worker; log the certificates actually printed."""
