@@ -475,16 +475,30 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
 
 
 def state_counts_by_place(*, year, movement=None):
-    """[{place, kind, draft, submitted, accepted, returned, total}] per thôn/unit/bloc."""
+    """[{place, kind, draft, submitted, accepted, returned, total}]: households by thôn,
+    people by unit, units by bloc (grouped in SQL: fast on 20,000 households)."""
+    Place = Unit.alias()
+    plans = [(HOUSEHOLD, Household, Household.village), (PERSON, Person, Person.unit),
+             (UNIT, Unit, Unit.parent)]
     counts = {}
-    for row in registration_rows(year=year, movement=movement):
-        key = (row["kind"], row["place"] or "(không rõ)")
-        entry = counts.setdefault(key, {"place": key[1], "kind": row["kind"],
-                                        "kind_label": SUBJECT_KINDS[row["kind"]],
-                                        **{s: 0 for s in STATES}, "total": 0})
-        entry[row["state"]] += 1
-        entry["total"] += 1
-    return sorted(counts.values(), key=lambda e: (e["kind"], vntext.text_sort_key(e["place"])))
+    for kind, model, place_col in plans:
+        query = (Registration.select(Place.name, Registration.state, fn.COUNT(Registration.id))
+                 .join(model, on=(getattr(Registration, kind) == model.id))
+                 .join(Place, JOIN.LEFT_OUTER, on=(place_col == Place.id))
+                 .where(Registration.year == year)
+                 .group_by(Place.id, Registration.state))
+        if movement is not None:
+            query = query.where(Registration.movement == movement)
+        for place, state, n in query.tuples():
+            key = (kind, place or "(không rõ)")
+            entry = counts.setdefault(key, {"place": key[1], "kind": kind,
+                                            "kind_label": SUBJECT_KINDS[kind],
+                                            **{st: 0 for st in STATES}, "total": 0})
+            entry[state] += n
+            entry["total"] += n
+    order = {HOUSEHOLD: 0, PERSON: 1, UNIT: 2}
+    return sorted(counts.values(),
+                  key=lambda e: (order[e["kind"]], vntext.text_sort_key(e["place"])))
 
 
 def title_counts(*, year, movement=None):

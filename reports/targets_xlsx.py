@@ -87,7 +87,7 @@ def _row(table, row):
                 value_text.lstrip("≥≤<>= "))[1] if not v.get("measure") else ""
         except (ValidationError, Exception):
             problem("value", f"'{value_text}' không phải là số; hãy ghi như 85%, 1.600 hoặc "
-                    "9,48")
+                    "9,48.")
     if v.get("measure"):
         out["measure"] = v["measure"]
     try:
@@ -99,7 +99,7 @@ def _row(table, row):
         try:
             out["actual"] = mv.parse_value(v["actual"])
         except ValidationError:
-            problem("actual", f"'{v['actual']}' không phải là số")
+            problem("actual", f"'{v['actual']}' không phải là số; hãy ghi như 85%, 1.600.")
     out.pop("warning", None)
     out.pop("line_no", None)
     return out, problems
