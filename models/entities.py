@@ -221,6 +221,15 @@ class Registration(BaseModel):
         indexes = ((("movement", "year", "unit", "person", "household"), True),)
 
 
+# One registration per subject, movement and year: NULLs are distinct in a plain unique
+# index, so each kind of subject gets its own partial unique index.
+for _kind in (UNIT, PERSON, HOUSEHOLD):
+    _col = getattr(Registration, _kind)
+    Registration.add_index(Registration.index(
+        Registration.movement, Registration.year, _col, unique=True,
+        where=_col.is_null(False)).safe(True))
+
+
 class RegistrationTitle(BaseModel):
     registration = ForeignKeyField(Registration, backref="titles", on_delete="CASCADE")
     title = ForeignKeyField(Title, on_delete="RESTRICT")

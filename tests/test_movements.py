@@ -184,3 +184,20 @@ def test_actual_entered_and_audited(clerk, movement):
 def test_delete_movement(clerk, movement):
     mv.delete_movement(actor=clerk, movement=movement)
     assert mv.list_movements() == []
+
+
+def test_the_two_rounds_of_seed_000(clerk):
+    import re
+    text = open("/work/shared/seeds/000_333323987a3a6d3e.txt", encoding="utf-8").read()
+    spans = re.findall(r"Đợt thi đua thứ (\w+) \(\*từ ngày (\S+) đến (?:ngày )?(\S+?)\*\)", text)
+    assert len(spans) == 2
+    m = mv.add_movement(actor=clerk, name="Phong trào thi đua năm 2021", year_from=2021)
+    for word, start, end in spans:
+        mv.add_round(actor=clerk, movement=m, name=f"Đợt {word}", start=start, end=end)
+    rounds = list(m.rounds.order_by(Round.start))
+    assert [(r.start, r.end) for r in rounds] == [
+        (datetime.date(2021, 1, 1), datetime.date(2021, 6, 30)),
+        (datetime.date(2021, 7, 1), datetime.date(2021, 12, 31))]
+    # the plan asks for the first review "trước ngày 31/6/2021": no such day
+    with pytest.raises(ValidationError):
+        mv.update_round(actor=clerk, round=rounds[0], review_date="31/6/2021")

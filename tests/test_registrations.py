@@ -176,3 +176,12 @@ def test_covenant(clerk, world):
     assert [c.id for c in rg.covenants(year=2025)] == [cov.id]
     with pytest.raises(ValidationError, match="không phải là cụm"):
         rg.save_covenant(actor=clerk, bloc=v1, year=2025)
+
+
+def test_database_refuses_a_second_registration_of_the_same_household(clerk, world):
+    import peewee
+    hh = world["households"][0]
+    rg.register(actor=clerk, movement=world["movement"], subject=hh, titles=["GDVH"])
+    with pytest.raises(peewee.IntegrityError):
+        Registration.insert(movement=world["movement"], year=2025, household=hh,
+                            uuid="x-dup").execute()
