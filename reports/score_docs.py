@@ -146,7 +146,7 @@ def write_ranking_pdf(cs, path, *, bloc_id=...):
                   para(f"BẢNG XẾP HẠNG THI ĐUA NĂM {cs.year}", "title"),
                   para(f"{bloc_name} — {cs.name}", "italic_center"), Spacer(1, 4 * MM)]
         rows = [[str(rk) if rk else "", name] + [_pts(g) for g in gs]
-                + [_pts(b), _pts(d) if d else "", _pts(t), band, state]
+                + [_pts(b) if b else "", _pts(d) if d else "", _pts(t), band, state]
                 for rk, name, gs, b, d, t, band, state in lines]
         story.append(pdfdoc.data_table(
             header, rows, widths,
