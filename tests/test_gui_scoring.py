@@ -180,3 +180,18 @@ def test_criteria_editor_round_trip_and_frozen(qtbot, setup, clerk):
     made = scoring.create_criteria_set(actor=clerk, **new.result_data)
     assert [c.code for c in scoring.spec_for(made).leaves] == ["I.1"]
     assert made.warnings == []
+
+
+def test_evidence_and_reason_notes(qtbot, page, setup):
+    m, view = page.model, page.view
+    c = setup["col"]["II.2"]
+    assert m.setData(m.cell_index(1, c), "7")
+    view.setCurrentIndex(m.cell_index(1, c))
+    assert page.cell_label.text().startswith(m.grid.rows[1].name)
+    page.evidence_edit.setText("Biên bản kiểm tra ngày 10/12")
+    assert page.save_note()
+    sheet = m.grid.rows[1].sheet_id
+    assert stored(sheet, "II.2", setup["cs"]) == D(7)          # pending value saved first
+    assert stored(sheet, "II.2", setup["cs"], "evidence") == "Biên bản kiểm tra ngày 10/12"
+    view.setCurrentIndex(m.index(1, 0))                        # a total: no note there
+    assert not page.evidence_edit.isEnabled()

@@ -5,15 +5,16 @@ import os
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QMenu, QPushButton, QRadioButton, QScrollArea, QSplitter,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QLineEdit, QMenu, QPushButton, QRadioButton, QScrollArea,
+                               QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from models import scoring
 from models.errors import UserError
 
 from .. import messages
 from ..score_chart import ScoreChart
-from ..score_grid import BAND_COLORS, CHECKED, SELF, ScoreGridModel, ScoreGridView
+from ..score_grid import (BAND_COLORS, CHECKED, FIRST, SELF, ScoreGridModel,
+                          ScoreGridView)
 
 AUTOSAVE_MS = 700
 
@@ -108,6 +109,7 @@ class ScoringPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
+        layout.addLayout(self._note_row())
         layout.addLayout(actions)
         layout.addWidget(self.status)
 
@@ -183,11 +185,12 @@ class ScoringPage(QWidget):
             self.model.edited.connect(self._edited)
             self.view.setModel(self.model)
             self.view.selectionModel().currentChanged.connect(
-                lambda *_: self._update_buttons())
+                lambda *_: (self._update_buttons(), self._show_note()))
         else:
             self.model.reset_grid(grid, self.mode)
         self._update_chart()
         self._update_buttons()
+        self._show_note()
         if not grid.rows:
             self.status.setText("Bảng này chưa có phiếu nào: chọn 'Bảng tiêu chí' → 'Tạo "
                                 "phiếu cho các đơn vị'.")
@@ -250,6 +253,74 @@ class ScoringPage(QWidget):
     def hideEvent(self, event):
         self.save_now()
         super().hideEvent(event)
+
+    # ------------------------------------------------------------------ notes
+    def _note_row(self):
+        self.cell_label = QLabel("")
+        self.cell_label.setMinimumWidth(220)
+        self.evidence_edit = QLineEdit()
+        self.evidence_edit.setPlaceholderText("Minh chứng (văn bản, báo cáo…)")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("Lý do thay đổi điểm khi thẩm định")
+        self.note_button = QPushButton("Lưu ghi chú")
+        self.note_button.clicked.connect(self.save_note)
+        for w in (self.evidence_edit, self.reason_edit):
+            w.returnPressed.connect(self.save_note)
+        row = QHBoxLayout()
+        row.addWidget(self.cell_label)
+        row.addWidget(self.evidence_edit, 2)
+        row.addWidget(self.reason_edit, 2)
+        row.addWidget(self.note_button)
+        self._show_note()
+        return row
+
+    def _current_cell(self):
+        if self.model is None:
+            return None
+        idx = self.view.currentIndex()
+        c = idx.column() - FIRST
+        return (idx.row(), c) if idx.isValid() and c >= 0 else None
+
+    def _show_note(self):
+        cell = self._current_cell()
+        enabled = cell is not None and self.ctx.can_edit and \
+            self.model.grid.rows[cell[0]].state != "finalised"
+        for w in (self.evidence_edit, self.reason_edit, self.note_button):
+            w.setEnabled(enabled)
+        if cell is None:
+            self.cell_label.setText("Chọn một ô điểm để ghi minh chứng.")
+            self.evidence_edit.clear()
+            self.reason_edit.clear()
+            return
+        r, c = cell
+        g = self.model.grid
+        self.cell_label.setText(f"{g.rows[r].name} — {g.spec.leaves[c].code}:")
+        self.evidence_edit.setText(g.evidence[r].get(c, ""))
+        self.reason_edit.setText(g.reasons[r].get(c, ""))
+
+    def save_note(self):
+        cell = self._current_cell()
+        if cell is None or not self.save_now():
+            return False
+        r, c = cell
+        g = self.model.grid
+        change = {"criterion": g.spec.leaves[c].id, "evidence": self.evidence_edit.text(),
+                  "reason": self.reason_edit.text()}
+        try:
+            self._own_change = True
+            scoring.save_scores(actor=self.ctx.actor, sheet=g.rows[r].sheet_id,
+                                changes=[change])
+            self.ctx.changed("scores")
+        except UserError as err:
+            messages.show_error(self, err)
+            return False
+        finally:
+            self._own_change = False
+        g.evidence[r][c] = " ".join(change["evidence"].split())
+        g.reasons[r][c] = " ".join(change["reason"].split())
+        self.status.setStyleSheet("color: #2e7d32;")
+        self.status.setText(f"Đã lưu ghi chú của {g.rows[r].name}, {g.spec.leaves[c].code}.")
+        return True
 
     # ------------------------------------------------------------------ sheet actions
     def current_row(self):
