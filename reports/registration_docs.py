@@ -191,6 +191,35 @@ def write_covenant(*, covenant_id, path):
 
 # --------------------------------------------------------------------------- lists
 
+def _list_table(header, rows, widths_mm, align):
+    """A bordered list table that stays fast for 20,000 rows: a cell is a plain string (one
+    line) unless its text is wider than the column, then a wrapping paragraph."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table, TableStyle
+    style_for = {"left": "table", "center": "table_center", "right": "table_right"}
+    room = [w * MM - 6 for w in widths_mm]
+    data = [[para(h, "table_bold") for h in header]]
+    for row in rows:
+        cells = []
+        for j, value in enumerate(row):
+            text = pdfdoc.nfc(value or "")
+            if stringWidth(text, pdfdoc.FONT, 11) > room[j]:
+                cells.append(para(text, style_for[align[j]]))
+            else:
+                cells.append(text)
+        data.append(cells)
+    t = Table(data, colWidths=[w * MM for w in widths_mm], repeatRows=1)
+    cmds = [("GRID", (0, 0), (-1, -1), 0.5, "black"),
+            ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT), ("FONTSIZE", (0, 1), (-1, -1), 11),
+            ("LEADING", (0, 1), (-1, -1), 13), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+    for j, a in enumerate(align):
+        cmds.append(("ALIGN", (j, 1), (j, -1), a.upper()))
+    t.setStyle(TableStyle(cmds))
+    return t
+
+
 def sorted_rows(*, year=None, movement=None):
     """Registration rows in document order: kind section, place, Vietnamese name order."""
     rows = rg.registration_rows(year=year, movement=movement)
@@ -235,7 +264,7 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
                            vntext.format_date(datetime.date.fromisoformat(r["reg_date"]))
                            if r["reg_date"] else "", r["state_label"]]
                           for i, r in enumerate(chunk, 1)]
-            story.append(pdfdoc.data_table(header, table_rows, widths, align=align))
+            story.append(_list_table(header, table_rows, widths, align))
             done += len(chunk)
             if progress is not None and progress(done, total) is False:
                 from models.errors import Cancelled

@@ -73,6 +73,7 @@ def test_registrations_list_pdf(world, tmp_path):
     assert "Nguyễn Văn An" in text and "Phạm Văn Dũng" in text
     assert "Đã duyệt" in text and "Nháp" in text
     assert "Tổng cộng: 5 đăng ký" in text
+    assert all(embedded for _name, embedded in pdf_fonts(path))
 
 
 def test_registrations_xlsx(world, tmp_path):
