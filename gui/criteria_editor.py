@@ -9,12 +9,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from models import catalogue, scoring
+from models.entities import Target
 from models.errors import ValidationError
 from models.scoring_calc import GROUP, METHODS, PointsError, fmt_points, to_decimal
 
 from .widgets import ErrorLabel
 
-COLS = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Cách chấm", "Chiều", "Mỗi lần"]
+COLS = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Cách chấm", "Chiều", "Mỗi lần",
+        "Chỉ tiêu (tính theo)"]
 METHOD_KEYS = list(METHODS)
 DIRECTION_KEYS = list(scoring.DIRECTIONS)
 
@@ -26,6 +28,10 @@ class CriteriaEditor(QDialog):
         self.setWindowTitle("Bảng tiêu chí chấm điểm")
         self.resize(980, 640)
         self.name = QLineEdit(criteria_set.name if criteria_set else "")
+        movement = criteria_set.movement if criteria_set and criteria_set.movement_id else \
+            scoring.movement_of_year(year or 2026)
+        self.targets = [] if movement is None else list(
+            Target.select().where(Target.movement == movement).order_by(Target.order, Target.id))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(criteria_set.year if criteria_set else (year or 2026))
@@ -38,6 +44,10 @@ class CriteriaEditor(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(criteria_set.unit_kind.code))
         self.total = QLineEdit(fmt_points(criteria_set.total_max) if criteria_set else "100")
         self.bonus = QLineEdit(fmt_points(criteria_set.bonus_max) if criteria_set else "10")
+        for w in (self.name, self.total, self.bonus):
+            w.setReadOnly(read_only)
+        self.year.setEnabled(not read_only)
+        self.kind.setEnabled(not read_only)
         form = QFormLayout()
         form.addRow("Tên bảng", self.name)
         row = QHBoxLayout()
@@ -51,7 +61,7 @@ class CriteriaEditor(QDialog):
         self.tree.setColumnCount(len(COLS))
         self.tree.setHeaderLabels(COLS)
         self.tree.header().setSectionResizeMode(1, QHeaderView.Stretch)
-        for i, w in enumerate((80, 0, 90, 120, 150, 60)):
+        for i, w in enumerate((80, 0, 80, 110, 155, 60, 170)):
             if w:
                 self.tree.setColumnWidth(i, w)
         self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers if read_only else
@@ -76,6 +86,8 @@ class CriteriaEditor(QDialog):
         self.bands = QTableWidget(0, 3)
         self.bands.setHorizontalHeaderLabels(["Xếp loại", "Từ điểm", "Mỗi tiêu chí ≥ (%)"])
         self.bands.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.bands.setColumnWidth(1, 90)
+        self.bands.setColumnWidth(2, 150)
         self.bands.setMaximumHeight(170)
         if read_only:
             self.bands.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -111,10 +123,9 @@ class CriteriaEditor(QDialog):
     # ------------------------------------------------------------------ tree
     def _item(self, node, parent=None):
         item = QTreeWidgetItem([node["code"], node["text"], fmt_points(node["max_points"]),
-                                "", "", ""])
+                                "", "", "", ""])
         if not self.read_only:
             item.setFlags(item.flags() | Qt.ItemIsEditable)
-        item.setData(0, Qt.UserRole, node.get("target"))
         (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
         self._combos(item, node)
         for ch in node.get("children", []):
@@ -134,7 +145,17 @@ class CriteriaEditor(QDialog):
         repeat = QComboBox()
         repeat.addItems(["", "Có"])
         repeat.setCurrentIndex(1 if node.get("repeatable") else 0)
-        for col, w in ((3, method), (4, direction), (5, repeat)):
+        target = QComboBox()
+        target.addItem("", None)
+        for t in self.targets:
+            target.addItem(f"{t.code}. {t.name}" if t.code else t.name, t.id)
+        found = target.findData(node.get("target"))
+        if found < 0 and node.get("target") is not None:     # a target of another movement
+            target.addItem(f"(chỉ tiêu số {node['target']})", node["target"])
+            found = target.count() - 1
+        target.setCurrentIndex(max(0, found))
+        target.setToolTip("Tiêu chí 'Theo chỉ tiêu' tính điểm theo mức hoàn thành chỉ tiêu này")
+        for col, w in ((3, method), (4, direction), (5, repeat), (6, target)):
             w.setEnabled(not self.read_only)
             w.currentIndexChanged.connect(lambda *_: self._update_sums())
             self.tree.setItemWidget(item, col, w)
@@ -203,7 +224,7 @@ class CriteriaEditor(QDialog):
                 "direction": combo(4) or "higher",
                 "repeatable": bool(self.tree.itemWidget(item, 5)
                                    and self.tree.itemWidget(item, 5).currentIndex() == 1),
-                "target": item.data(0, Qt.UserRole),
+                "target": combo(6),
                 "children": [self._node(item.child(k)) for k in range(item.childCount())]}
 
     def nodes(self):

@@ -162,6 +162,16 @@ def test_criteria_editor_round_trip_and_frozen(qtbot, setup, clerk):
     assert shape(nodes) == shape(scoring.criteria_tree(cs))
     assert [b["name"] for b in data["bands"]][0] == "Xuất sắc"
     assert dlg.sums.text() == "Khớp tổng điểm"
+    edit = CriteriaEditor(criteria_set=cs)
+    qtbot.addWidget(edit)
+    edit.tree.setCurrentItem(edit.tree.topLevelItem(0).child(1))
+    edit.move(-1)                                   # I.2 above I.1, its settings kept
+    assert [(n["code"], n["direction"]) for n in edit.nodes()[0]["children"]][:2] == [
+        ("I.2", "lower"), ("I.1", "higher")]
+    edit.tree.setCurrentItem(edit.tree.topLevelItem(1))
+    edit.move(1)                                    # group II below III, with its children
+    assert [n["code"] for n in edit.nodes()][:3] == ["I", "III", "II"]
+    assert [c["code"] for c in edit.nodes()[2]["children"]] == ["II.1", "II.2"]
     new = CriteriaEditor(year=2026)
     qtbot.addWidget(new)
     new.name.setText("Bảng mới")
