@@ -291,6 +291,14 @@ class TemplateEditor(QDialog):
         self.lead = QLineEdit(self.template.lead)
         self.issuer = QLineEdit(self.template.issuer)
         self.save_as_new = QCheckBox("Lưu thành mẫu mới (giữ nguyên mẫu cũ)")
+        self.qr_x, self.qr_y, self.qr_size = QDoubleSpinBox(), QDoubleSpinBox(), QDoubleSpinBox()
+        for spin, value, low, high in ((self.qr_x, self.template.qr_x, 0, 1000),
+                                       (self.qr_y, self.template.qr_y, 0, 1000),
+                                       (self.qr_size, self.template.qr_size, 10, 60)):
+            spin.setRange(low, high)
+            spin.setDecimals(1)
+            spin.setSuffix(" mm")
+            spin.setValue(value)
         self.model = FieldsModel(self.template.fields, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -322,9 +330,16 @@ class TemplateEditor(QDialog):
         form.addRow("Tiêu đề (in đầy đủ):", self.heading)
         form.addRow("Lời dẫn:", self.lead)
         form.addRow("Cơ quan khen thưởng:", self.issuer)
+        qr = QHBoxLayout()
+        for label, spin in (("x", self.qr_x), ("y", self.qr_y), ("cạnh", self.qr_size)):
+            qr.addWidget(QLabel(label))
+            qr.addWidget(spin)
+        qr.addStretch(1)
+        form.addRow("Mã QR (nếu in):", qr)
         form.addRow("", self.save_as_new)
         tools = QHBoxLayout()
-        for text, slot in (("Ảnh phôi quét…", self.choose_background),
+        for text, slot in (("Thêm ô chữ", self.add_field), ("Xóa ô đang chọn", self.remove_field),
+                           ("Ảnh phôi quét…", self.choose_background),
                            ("Bỏ ảnh nền", self.clear_background),
                            ("Kích thước thật", lambda: self.view.true_scale(1.0)),
                            ("Vừa khung", self.view.fit),
@@ -343,6 +358,7 @@ class TemplateEditor(QDialog):
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([420, 300])
         outer = QVBoxLayout(self)
         top = QWidget()
         top.setLayout(form)
@@ -399,6 +415,32 @@ class TemplateEditor(QDialog):
                     self.table.selectRow(i)
                 return
 
+    def add_field(self):
+        """A new free-text box (e.g. a line the blank lacks), placed at the top-left."""
+        keys = {f.key for f in self.template.fields}
+        n = 1
+        while f"them_{n}" in keys:
+            n += 1
+        self.model.beginResetModel()
+        self.template.fields.append(tpl.Field(
+            key=f"them_{n}", label=f"Ô thêm {n}", text="{title}", x=20, y=20, w=100, h=10,
+            size=14, min_size=10))
+        self.model.endResetModel()
+        self.rebuild_scene()
+        self.table.selectRow(len(self.template.fields) - 1)
+
+    def remove_field(self):
+        row = self.table.currentIndex().row()
+        if row < 0:
+            return
+        f = self.template.fields[row]
+        if not messages.confirm(self, f"Xóa ô «{f.label}» khỏi mẫu?", yes="Xóa", danger=True):
+            return
+        self.model.beginResetModel()
+        del self.template.fields[row]
+        self.model.endResetModel()
+        self.rebuild_scene()
+
     # ---- background and files
     def set_background(self, data):
         """Use image bytes as the scanned blank; ValidationError if they are not an image."""
@@ -432,6 +474,7 @@ class TemplateEditor(QDialog):
         t.name = self.name.text()
         t.width_mm, t.height_mm = self.width_mm.value(), self.height_mm.value()
         t.heading, t.lead, t.issuer = self.heading.text(), self.lead.text(), self.issuer.text()
+        t.qr_x, t.qr_y, t.qr_size = self.qr_x.value(), self.qr_y.value(), self.qr_size.value()
         return tpl.validate_template(t)
 
     def load_template(self, template, background=None):
@@ -448,6 +491,9 @@ class TemplateEditor(QDialog):
         self.heading.setText(template.heading)
         self.lead.setText(template.lead)
         self.issuer.setText(template.issuer)
+        self.qr_x.setValue(template.qr_x)
+        self.qr_y.setValue(template.qr_y)
+        self.qr_size.setValue(template.qr_size)
         if background is not None:
             self.background, self.background_changed = background, True
         self.rebuild_scene()

@@ -194,6 +194,13 @@ def test_editor_drag_numbers_background_and_validation(database, qtbot, said, tm
     editor.accept()
     answer = editor.answer
     assert answer.new and answer.template.name == "Phôi của xã" and answer.background_changed
+    editor.add_field()
+    assert editor.template.fields[-1].key == "them_1" and len(editor.items) == 9
+    editor.table.selectRow(8)
+    editor.remove_field()
+    assert len(editor.template.fields) == 8 and said["confirm"]
+    editor.qr_y.setValue(150)
+    assert editor.current_template().qr_y == 150
     path = tmp_path / "mau.json"
     editor.save_file(str(path))
     again = TemplateEditor(tpl.get_template("Gia đình văn hóa"))
