@@ -181,6 +181,36 @@ def set_commitment_actual(*, actor, commitment, actual):
     return commitment
 
 
+@service("clerk")
+def set_commitment_actuals(*, actor, registration, actuals):
+    """Several actual values at once ({commitment id: text or None}), all or nothing."""
+    by_id = {c.id: c for c in registration.commitments}
+    for cid, value in actuals.items():
+        c = by_id.get(cid)
+        if c is None:
+            raise NotFound("Có chỉ tiêu cam kết không thuộc đăng ký này.")
+        new = parse_value(value, label=f"Kết quả của '{c.name}'", field="actual")
+        if new != c.actual:
+            old = snapshot(c, ["actual"])
+            c.actual = new
+            c.save()
+            audit(actor, "set_commitment_actual", c, old=old, new=snapshot(c, ["actual"]))
+    return registration
+
+
+def commitment_rows(registration):
+    """[{id, name, measure, commune_value, value, actual, completion}] for follow-up."""
+    from .movements import completion
+    out = []
+    for c in registration.commitments.order_by(Commitment.id):
+        t = c.target if c.target_id else None
+        out.append({"id": c.id, "name": c.name, "measure": c.measure,
+                    "commune_value": t.value if t is not None else None, "value": c.value,
+                    "actual": c.actual, "completion": completion(c.value, c.actual,
+                                                                 c.direction)})
+    return out
+
+
 def _move(actor, reg, allowed_from, to, action, reason=None):
     if reg.state not in allowed_from:
         raise ConflictError(

@@ -171,3 +171,23 @@ def test_covenant_and_registration_dialogs_through_the_page(world, qtbot, monkey
     reg = Registration.get_by_id(world["reg"].id)
     assert reg.signer == "Lê Đức Cường"
     assert str(reg.commitments.first().value) == "90"
+
+
+def test_actuals_of_an_accepted_registration(world, qtbot, monkeypatch):
+    rg.accept(actor=world["ctx"].actor, registration=world["reg"])
+    attempts = []
+
+    class Entering(rdlg.ActualsDialog):
+        def exec(self):
+            value = "nhiều lắm" if not attempts else "87,5"
+            attempts.append(self.error.text())
+            self.model.setData(self.model.index(0, 3), value)
+            return QDialog.Accepted
+    monkeypatch.setattr(rpage, "ActualsDialog", Entering)
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.view.selectRow(0)
+    page.enter_actuals()
+    assert len(attempts) == 2 and "không phải là số" in attempts[1]
+    row = rg.commitment_rows(Registration.get_by_id(world["reg"].id))[0]
+    assert str(row["actual"]) == "87.5" and row["completion"].achieved is True

@@ -326,3 +326,77 @@ class CovenantDialog(QDialog):
                     else None,
                     content=self.content.toPlainText(), signed_date=self.signed.text() or None,
                     place=self.place.text())
+
+
+class ActualsModel(QAbstractTableModel):
+    """Commitments with the actual value editable and the completion shown."""
+    HEADERS = ["Chỉ tiêu", "ĐVT", "Đăng ký", "Thực hiện", "Hoàn thành"]
+
+    def __init__(self, rows):
+        super().__init__()
+        self.rows = rows
+        self.edited = {}
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        return base | Qt.ItemIsEditable if index.column() == 3 else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or role not in (Qt.DisplayRole, Qt.EditRole):
+            return None
+        r = self.rows[index.row()]
+        if index.column() == 3 and r["id"] in self.edited:
+            return self.edited[r["id"]]
+        num = (lambda v: "" if v is None else vntext.format_decimal(v))
+        return [r["name"], r["measure"], num(r["value"]), num(r["actual"]),
+                r["completion"].text if r["actual"] is not None else ""][index.column()]
+
+    def setData(self, index, value, role=Qt.EditRole):
+        if index.column() != 3 or role != Qt.EditRole:
+            return False
+        self.edited[self.rows[index.row()]["id"]] = value
+        self.dataChanged.emit(index, index)
+        return True
+
+
+class ActualsDialog(QDialog):
+    """Enter what a unit actually reached (allowed in every state of the registration)."""
+
+    def __init__(self, parent, registration, title, error=None, edited=None):
+        super().__init__(parent)
+        self.setWindowTitle("Kết quả thực hiện chỉ tiêu cam kết")
+        self.resize(860, 520)
+        self.model = ActualsModel(rg.commitment_rows(registration))
+        self.model.edited = dict(edited or {})
+        view = QTableView()
+        view.setModel(self.model)
+        view.verticalHeader().hide()
+        for i, w in enumerate((400, 90, 100, 100, 130)):
+            view.setColumnWidth(i, w)
+        self.error = ErrorLabel(self)
+        if error is not None:
+            self.error.show_message(str(error))
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<b>{title}</b> — sửa cột “Thực hiện” (vd. 87,5 hoặc 1.650)"))
+        layout.addWidget(view, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def values(self):
+        return dict(self.model.edited)

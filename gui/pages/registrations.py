@@ -15,7 +15,8 @@ from .. import messages
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import SearchBox, make_table_view
 from .movements import combo
-from .registration_dialogs import BulkDialog, CovenantDialog, RegistrationDialog
+from .registration_dialogs import (ActualsDialog, BulkDialog, CovenantDialog,
+                                   RegistrationDialog)
 
 STATE_COLORS = {rg.DRAFT: "#6b6b6b", rg.SUBMITTED: "#1f5fbf", rg.ACCEPTED: "#1b7a2f",
                 rg.RETURNED: "#b00020"}
@@ -173,7 +174,8 @@ class RegistrationsPage(QWidget):
                        ("Trả lại…", self.return_, "leader"),
                        ("Mở lại…", self.reopen, "leader")], row1)
         row1.addStretch(1)
-        _buttons(ctx, [("In bản đăng ký…", self.print_sheet, None),
+        _buttons(ctx, [("Nhập kết quả thực hiện…", self.enter_actuals, "clerk"),
+                       ("In bản đăng ký…", self.print_sheet, None),
                        ("In danh sách…", self.print_list, None),
                        ("Xuất Excel…", self.export_xlsx, None)], row2)
         row2.addStretch(1)
@@ -320,6 +322,30 @@ class RegistrationsPage(QWidget):
                                commitments=v["commitments"], reg_date=v["reg_date"] or "",
                                signer=v["signer"]) is not None:
             self.ctx.changed("registrations")
+
+    def enter_actuals(self):
+        regs = self.selected()
+        if not regs:
+            return
+        from models.subjects import display_name, subject_of
+        reg = regs[0]
+        if not reg.commitments.count():
+            messages.info(self, "Đăng ký này không có chỉ tiêu cam kết.")
+            return
+        edited, error = None, None
+        while True:
+            dialog = ActualsDialog(self, reg, display_name(subject_of(reg)), error, edited)
+            if dialog.exec() != QDialog.Accepted:
+                return
+            edited = dialog.values()
+            try:
+                rg.set_commitment_actuals(actor=self.ctx.actor, registration=reg,
+                                          actuals=edited)
+            except UserError as err:
+                error = err
+                continue
+            self.ctx.changed("registrations")
+            return
 
     def bulk(self):
         m = self._need_movement()
