@@ -44,7 +44,11 @@ class CriteriaEditor(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(criteria_set.unit_kind.code))
         self.total = QLineEdit(fmt_points(criteria_set.total_max) if criteria_set else "100")
         self.bonus = QLineEdit(fmt_points(criteria_set.bonus_max) if criteria_set else "10")
-        for w in (self.name, self.total, self.bonus):
+        self.tie = QLineEdit(scoring.tie_break_short(
+            scoring.tie_break_of(criteria_set) if criteria_set else scoring.DEFAULT_TIE_BREAK))
+        self.tie.setToolTip("Khi bằng tổng điểm, xếp trên đơn vị có điểm cao hơn ở các nhóm "
+                            "này (theo thứ tự); 'điểm trừ' = ít điểm trừ hơn")
+        for w in (self.name, self.total, self.bonus, self.tie):
             w.setReadOnly(read_only)
         self.year.setEnabled(not read_only)
         self.kind.setEnabled(not read_only)
@@ -56,6 +60,7 @@ class CriteriaEditor(QDialog):
             row.addWidget(QLabel(label))
             row.addWidget(w)
         form.addRow(row)
+        form.addRow("Khi bằng điểm, xét", self.tie)
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLS))
@@ -276,9 +281,12 @@ class CriteriaEditor(QDialog):
                               else None})
             except PointsError as err:
                 raise ValidationError(f"Xếp loại {b['name']}: {err}")
-        return {"name": self.name.text(), "year": self.year.value(),
+        nodes = self.nodes()
+        tie = scoring.parse_tie_break(self.tie.text(), [n["code"] for n in nodes
+                                                         if n["method"] == GROUP])
+        return {"name": self.name.text(), "year": self.year.value(), "tie_break": tie,
                 "unit_kind": self.kind.currentData(), "total_max": total, "bonus_max": bonus,
-                "criteria": self.nodes(), "bands": bands}
+                "criteria": nodes, "bands": bands}
 
     def _accept(self):
         try:

@@ -131,6 +131,38 @@ def tie_break_text(rules):
     return ", rồi ".join(parts)
 
 
+def tie_break_short(rules):
+    """'nhóm I, nhóm II, điểm trừ' — the form the editor shows and reads back."""
+    names = {"penalties": "điểm trừ", "bonus": "điểm thưởng"}
+    return ", ".join(f"nhóm {r[6:]}" if r.startswith("group:") else names.get(r, r)
+                     for r in rules)
+
+
+def parse_tie_break(text, group_codes):
+    """'nhóm I, nhóm II, điểm trừ' → ["group:I", "group:II", "penalties"]; ValidationError
+    naming the part that is not understood."""
+    from .vntext import fold
+    codes = {fold(c): c for c in group_codes}
+    rules = []
+    for part in str(text or "").replace(";", ",").split(","):
+        key = fold(part).strip()
+        if not key:
+            continue
+        word = key[5:].strip() if key.startswith("nhom ") else key
+        if word in codes:
+            rules.append(f"group:{codes[word]}")
+        elif "tru" in key:
+            rules.append("penalties")
+        elif "thuong" in key:
+            rules.append("bonus")
+        else:
+            raise ValidationError(
+                f"Quy tắc khi bằng điểm: không hiểu '{part.strip()}'. Ghi các nhóm (ví dụ "
+                "'nhóm I, nhóm II') và/hoặc 'điểm trừ', 'điểm thưởng', cách nhau bởi dấu phẩy.",
+                field="tie_break")
+    return rules
+
+
 def bands_of(cs):
     return [{"name": b.name, "min_total": b.min_total, "floor_pct": b.floor_pct}
             for b in Band.select().where(Band.criteria_set == cs).order_by(Band.order)]

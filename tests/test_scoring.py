@@ -227,3 +227,11 @@ def test_viewer_cannot_score(viewer, clerk, table, org):
     sheet = scoring.sheet_of(table, org["villages"][0])
     with pytest.raises(PermissionDenied):
         scoring.save_scores(actor=viewer, sheet=sheet, changes=[])
+
+
+def test_tie_break_rules_read_from_text():
+    assert scoring.parse_tie_break("Nhóm I, nhom ii; ít điểm trừ", ["I", "II"]) == [
+        "group:I", "group:II", "penalties"]
+    assert scoring.tie_break_short(["group:I", "penalties"]) == "nhóm I, điểm trừ"
+    with pytest.raises(ValidationError, match="không hiểu 'nhóm IX'"):
+        scoring.parse_tie_break("nhóm I, nhóm IX", ["I", "II"])
