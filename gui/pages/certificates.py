@@ -126,7 +126,8 @@ def print_pdf(pdf_path, printer, *, progress=None, still_there=None, labels=None
                 break
             size_pt = doc.pagePointSize(i)
             if i > 0:
-                printer.setPageLayout(page_layout(size_pt))
+                if size_pt != doc.pagePointSize(i - 1):    # change paper only when it changes
+                    printer.setPageLayout(page_layout(size_pt))
                 if not printer.newPage():
                     error = "Máy in từ chối trang tiếp theo (mất kết nối hoặc hết giấy)."
                     break
