@@ -3,7 +3,7 @@ and registrations of units, people and households (every state in the current ye
 import datetime
 from decimal import Decimal
 
-from .entities import Registration, Title
+from .entities import Commitment, Registration, Title
 from .service import audit
 from . import movements as mv
 from . import vntext
@@ -99,6 +99,19 @@ def _set_state(ctx, ids, state, reason=""):
     audit(ctx.actor, "demo_set_state", "registration", new={"state": state, "count": len(ids)})
 
 
+def _commitment_actuals(ctx, regs):
+    """What each unit reached on its commitments (a past year is complete)."""
+    rng = ctx.rng
+    for c in Commitment.select().where(Commitment.registration.in_([r.id for r in regs])):
+        if c.value is None:
+            continue
+        factor = Decimal(rng.randint(85, 115)) / 100
+        actual = c.value * (2 - factor if c.direction == "lower" else factor)
+        Commitment.update(actual=actual.quantize(Decimal("0.1"))).where(
+            Commitment.id == c.id).execute()
+    audit(ctx.actor, "demo_commitment_actuals", "commitment", new={"registrations": len(regs)})
+
+
 def build_movements(ctx):
     """Movements, targets, covenants and registrations for every demo year."""
     rng = ctx.rng
@@ -132,6 +145,7 @@ def build_movements(ctx):
         if not current:
             _set_state(ctx, [r.id for r in Registration.select(Registration.id)
                              .where(Registration.movement == m)], rg.ACCEPTED)
+            _commitment_actuals(ctx, unit_regs)
             continue
         # this year: every state, varying by thôn and by unit
         states = [rg.ACCEPTED, rg.SUBMITTED, rg.DRAFT, rg.RETURNED]
