@@ -44,8 +44,9 @@ class CriteriaEditor(QDialog):
             self.kind.setCurrentIndex(self.kind.findData(criteria_set.unit_kind.code))
         self.total = QLineEdit(fmt_points(criteria_set.total_max) if criteria_set else "100")
         self.bonus = QLineEdit(fmt_points(criteria_set.bonus_max) if criteria_set else "10")
-        self.tie = QLineEdit(scoring.tie_break_short(
-            scoring.tie_break_of(criteria_set) if criteria_set else scoring.DEFAULT_TIE_BREAK))
+        self.tie = QLineEdit(scoring.tie_break_short(scoring.tie_break_of(criteria_set))
+                             if criteria_set else "")
+        self.tie.setPlaceholderText("ví dụ: nhóm I, nhóm II, điểm trừ")
         self.tie.setToolTip("Khi bằng tổng điểm, xếp trên đơn vị có điểm cao hơn ở các nhóm "
                             "này (theo thứ tự); 'điểm trừ' = ít điểm trừ hơn")
         for w in (self.name, self.total, self.bonus, self.tie):

@@ -185,8 +185,12 @@ def test_criteria_editor_round_trip_and_frozen(qtbot, setup, clerk):
     child = item.child(0)
     for col, text in ((0, "I.1"), (1, "Thu nhập"), (2, "100")):
         child.setText(col, text)
+    new.tie.setText("nhóm II")
     new._accept()
-    assert new.result_data is not None
+    assert new.result_data is None and "nhóm II" in new.error.text()   # no such group
+    new.tie.setText("nhóm I, điểm trừ")
+    new._accept()
+    assert new.result_data["tie_break"] == ["group:I", "penalties"]
     made = scoring.create_criteria_set(actor=clerk, **new.result_data)
     assert [c.code for c in scoring.spec_for(made).leaves] == ["I.1"]
     assert made.warnings == []
