@@ -16,7 +16,8 @@ from tests.helpers import make_org, pdf_fonts, pdf_pages, pdf_text
 
 LONG_NAME = ("Nguyễn Thị Hồng Nhung Phương Thảo Ngọc Ánh Diệu Linh Quỳnh Hương " * 4)[:200]
 LONG_ACHIEVEMENT = ("Đã có thành tích xuất sắc đặc biệt trong phong trào thi đua yêu nước, "
-                    "xây dựng nông thôn mới kiểu mẫu, bảo vệ môi trường và giữ gìn trật tự " * 3)[:200]
+                    "xây dựng nông thôn mới kiểu mẫu, bảo vệ môi trường và giữ gìn trật tự "
+                    * 3)[:200]
 
 
 def make_decision(actor, org, *, state="issued", names=None, seq=12, reg_base=100):

@@ -47,7 +47,8 @@ def _setup(folder, n):
     for i, p in enumerate(Person.select()):
         rows.append({"decision": decision, "order": i, "person": p, "title": titles["GK_CN"],
                      "display_name": p.full_name, "position": "Giáo viên",
-                     "place": "Trường Tiểu học Tân Lập", "register_year": 2025, "register_no": i + 1,
+                     "place": "Trường Tiểu học Tân Lập", "register_year": 2025,
+                     "register_no": i + 1,
                      "achievement": "Đã có thành tích xuất sắc trong phong trào thi đua "
                                     "“Toàn dân đoàn kết xây dựng đời sống văn hóa” năm 2025"})
     base = len(rows)
