@@ -3,7 +3,7 @@ states, criteria tables and the scoring documents."""
 import datetime
 import os
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QPushButton, QRadioButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
