@@ -33,6 +33,8 @@ DISPLAY, EDIT, ALIGN, BACKGROUND, FOREGROUND, TOOLTIP, FONT = (
     int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.TextAlignmentRole), int(Qt.BackgroundRole),
     int(Qt.ForegroundRole), int(Qt.ToolTipRole), int(Qt.FontRole))
 CENTER = int(Qt.AlignCenter)
+FLAGS_LOCKED = Qt.ItemIsEnabled | Qt.ItemIsSelectable      # built once: enum "|" is slow
+FLAGS_OPEN = FLAGS_LOCKED | Qt.ItemIsEditable
 _TEXT = {}
 
 
@@ -102,10 +104,9 @@ class ScoreGridModel(QAbstractTableModel):
         return 0 <= col < self.ncrit and self._row_open[row]
 
     def flags(self, index):
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
         if index.isValid() and self.editable(index.row(), index.column() - FIRST):
-            base |= Qt.ItemIsEditable
-        return base
+            return FLAGS_OPEN
+        return FLAGS_LOCKED
 
     def _self(self, row, col):
         return self.grid.self_values[row][col]
