@@ -95,3 +95,24 @@ def test_export_default_year_is_latest(tmp_path, scored):
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert "NĂM 2025" in ws["A2"].value
     assert D("97.5") == D(str(ws.cell(row=6, column=ws.max_column - 3).value))
+
+
+def test_batch_commands(tmp_path, scored, capsys):
+    import main
+    from models.db import current_path
+    db_path = current_path()
+    out = tmp_path / "scores.xlsx"
+    assert main.run_command(["--db", db_path, "export", "scores", "--out", str(out),
+                             "--year", "2025"]) == 0
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert ws["B6"].value in ("Thôn Đông Hòa", "Tổ dân phố 1")
+    bad = tmp_path / "tieu_chi.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã", "Nội dung tiêu chí", "Điểm tối đa"])
+    wb.active.append(["I.1", "Thu nhập", "mười"])
+    wb.save(bad)
+    from models import db as dbmod
+    assert main.run_command(["--db", db_path, "import", "criteria", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "dòng 2, cột C (Điểm tối đa)" in err
+    dbmod.open_database(db_path)      # run_command closed it; the fixture closes it again
