@@ -62,9 +62,12 @@ class MainWindow(QMainWindow):
                 item.setToolTip(f"Ctrl+{i + 1}")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())   # placeholder until first shown
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.nav.setMinimumWidth(max(170, self.nav.sizeHintForColumn(0) + 36))
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
