@@ -69,33 +69,31 @@ def format_run(run):
     return f"{span} ({len(run)} năm liên tục)"
 
 
-def _subject_object(kind, ident):
-    model = {UNIT: Unit, PERSON: Person, HOUSEHOLD: Household}[kind]
-    return model.get_or_none(model.id == ident)
-
-
 def upward_qualifiers(*, year, years=None, subject_kind=None):
     """Who has titles in ``years`` (setting ``upward_years``) consecutive years ending at ``year``.
 
     Returns dicts: kind, kind_label, id, name, place, years (list), titles (text), run_text.
     """
     needed = int(years or settings.get("upward_years") or 2)
-    out = []
+    found = []
     for key, by_year in title_years().items():
-        kind, ident = key
-        if subject_kind and kind != subject_kind:
+        if subject_kind and key[0] != subject_kind:
             continue
         run = consecutive_run(set(by_year), year)
-        if len(run) < needed:
-            continue
-        obj = _subject_object(kind, ident)
-        if obj is None:
+        if len(run) >= needed:
+            found.append((key, by_year, run))
+    infos = subject_infos([key for key, _, _ in found])
+    out = []
+    for (kind, ident), by_year, run in found:
+        info = infos.get((kind, ident))
+        if info is None:
             continue
         titles = "; ".join(f"{y}: {', '.join(by_year[y])}" for y in run)
         out.append({"kind": kind, "kind_label": SUBJECT_KINDS[kind], "id": ident,
-                    "name": display_name(obj), "place": place_of(obj), "years": run,
-                    "count": len(run), "titles": titles, "run_text": format_run(run)})
-    out.sort(key=lambda r: (-r["count"], r["kind"], vntext.name_sort_key(r["name"])))
+                    "name": info["name"], "place": info["place"], "years": run,
+                    "count": len(run), "titles": titles, "run_text": format_run(run),
+                    "sort": vntext.name_sort_key(info["name"])})
+    out.sort(key=lambda r: (-r["count"], r["kind"], r.pop("sort")))
     return out
 
 
@@ -220,7 +218,11 @@ def search_subjects(text, *, limit=200):
 
 def register_rows(*, year=None, search=None, title_id=None, include_superseded=True):
     """The register (sổ vàng): awards of non-draft decisions, in register order."""
-    query = (Award.select(Award, Decision, Title).join(Decision).switch(Award).join(Title)
+    query = (Award.select(Award.id, Award.register_year, Award.register_no, Award.display_name,
+                          Award.unit, Award.person, Award.household, Award.place,
+                          Award.position, Title.name, Award.achievement, Decision.number,
+                          Decision.date, Award.amount, Award.paid, Decision.id, Decision.state)
+             .join(Decision).switch(Award).join(Title)
              .where(Decision.state != "draft", Award.register_no.is_null(False)))
     if year:
         query = query.where(Award.register_year == year)
@@ -230,17 +232,20 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
         query = query.where(Decision.state == IN_FORCE)
     key = vntext.fold(search) if search else ""
     rows = []
-    for a in query.order_by(Award.register_year, Award.register_no):
-        if key and key not in vntext.fold(f"{a.display_name} {a.place} {a.decision.number}"):
+    for (ident, reg_year, reg_no, name, unit, person, household, place, position, title,
+         achievement, number, date, amount, paid, decision_id, state) in (
+            query.order_by(Award.register_year, Award.register_no).tuples()):
+        if key and key not in vntext.fold(f"{name} {place} {number}"):
             continue
+        kind = UNIT if unit is not None else PERSON if person is not None else HOUSEHOLD
+        if isinstance(date, str):
+            date = datetime.date.fromisoformat(date)
         rows.append({
-            "id": a.id, "register_year": a.register_year, "register_no": a.register_no,
-            "name": a.display_name, "kind": subject_key(a)[0],
-            "kind_label": SUBJECT_KINDS[subject_key(a)[0]], "place": a.place,
-            "position": a.position, "title": a.title.name, "achievement": a.achievement,
-            "number": a.decision.number, "date": a.decision.date, "amount": a.amount,
-            "paid": a.paid, "decision_id": a.decision_id,
-            "state": STATE_NAMES.get(a.decision.state, a.decision.state)})
+            "id": ident, "register_year": reg_year, "register_no": reg_no, "name": name,
+            "kind": kind, "kind_label": SUBJECT_KINDS[kind], "place": place,
+            "position": position, "title": title, "achievement": achievement,
+            "number": number, "date": date, "amount": amount, "paid": bool(paid),
+            "decision_id": decision_id, "state": STATE_NAMES.get(state, state)})
     return rows
 
 

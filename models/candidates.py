@@ -193,6 +193,7 @@ def compute_warnings(cands, *, movement, year):
     caps = settings.get("title_caps") or {}
     needed_years = int(settings.get("upward_years") or 2)
     infos = subject_infos([subject_key(c) for c in cands])
+    good_bands = _qualifying_bands()
     out = {}
     for c in cands:
         w = []
@@ -212,7 +213,7 @@ def compute_warnings(cands, *, movement, year):
             else:
                 if sheet.state != "finalised":
                     w.append(f"Kết quả chấm điểm của {owner.lower()} chưa được chốt.")
-                if kind != UNIT and vntext.fold(sheet.band) not in _qualifying_bands():
+                if kind != UNIT and vntext.fold(sheet.band) not in good_bands:
                     w.append(f"{owner} chỉ xếp loại {sheet.band}.")
                 if code == TTLDXS and vntext.fold(sheet.band) != vntext.fold(EXCELLENT_BAND):
                     w.append(f"Danh hiệu này cần xếp loại {EXCELLENT_BAND}; đơn vị xếp loại "

@@ -137,11 +137,75 @@ def _list_flowables(decision, summ, commune):
                          r["achievement"], vntext.format_int(r["amount"]) if r["amount"] else "",
                          r["note"]])
     rows.append(["", "Tổng cộng", "", "", "", "", vntext.format_int(summ["total"]), ""])
-    out.append(pdfdoc.data_table(LIST_HEADER, rows, LIST_WIDTHS_MM, align=LIST_ALIGN,
-                                 section_rows=sections, total_row=True))
+    from reportlab.platypus import NextPageTemplate
+    out.append(NextPageTemplate("list_continued"))
+    out += list_tables(rows, sections)
     out += [Spacer(1, 3 * MM),
             para(f"<i>Tổng số tiền bằng chữ: {pdfdoc.esc(summ['total_words'])}.</i>", "left",
                  markup=True)]
+    return out
+
+
+CHUNK_ROWS = 60     # rows per table: page breaks inside a table cost time ∝ its rows left
+
+
+def _header_table():
+    from reportlab.platypus import Table, TableStyle
+    t = Table([[para(h, "table_bold") for h in LIST_HEADER]],
+              colWidths=[w * MM for w in LIST_WIDTHS_MM])
+    t.setStyle(TableStyle(_TABLE_STYLE))
+    return t
+
+
+_TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT), ("FONTSIZE", (0, 0), (-1, -1), 11),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+
+
+def list_tables(rows, sections):
+    """The attached list as a stack of short tables that read as one: the first carries the
+    column header, later pages get it from the page template (``_continued_page``). A list
+    of 20,000 households then lays out in linear time (one long table re-measures all its
+    remaining rows at every page break). Cells that fit on one line are plain strings."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Table, TableStyle
+    wrap = [False, True, True, True, True, True, False, True]
+    room = [w * MM - 7 for w in LIST_WIDTHS_MM]
+    style_for = {"left": "table", "center": "table_center", "right": "table_right"}
+    last = len(rows) - 1
+    section_set = set(sections)
+    body = []
+    for i, row in enumerate(rows):
+        if i in section_set:
+            body.append(([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
+                         + [""] * (len(LIST_HEADER) - 1), True))
+            continue
+        cells = []
+        for j, value in enumerate(row):
+            value = pdfdoc.nfc(value or "")
+            if i == last and value:
+                cells.append(para(f"<b>{pdfdoc.esc(value)}</b>", style_for[LIST_ALIGN[j]],
+                                  markup=True))
+            elif wrap[j] and value and stringWidth(value, pdfdoc.FONT, 11) > room[j]:
+                cells.append(para(value, style_for[LIST_ALIGN[j]]))
+            else:
+                cells.append(value)
+        body.append((cells, False))
+    out = []
+    for start in range(0, len(body), CHUNK_ROWS):
+        part = body[start:start + CHUNK_ROWS]
+        data = [[para(h, "table_bold") for h in LIST_HEADER]] if start == 0 else []
+        offset = len(data)
+        data += [cells for cells, _ in part]
+        cmds = list(_TABLE_STYLE) + [("ALIGN", (0, offset), (0, -1), "CENTER"),
+                                     ("ALIGN", (6, offset), (6, -1), "RIGHT")]
+        cmds += [("SPAN", (0, k + offset), (-1, k + offset))
+                 for k, (_, is_section) in enumerate(part) if is_section]
+        table = Table(data, colWidths=[w * MM for w in LIST_WIDTHS_MM])  # header: template
+        table.setStyle(TableStyle(cmds))
+        out.append(table)
     return out
 
 
@@ -191,6 +255,15 @@ def build_mixed(path, portrait, landscape, *, title=""):
         canvas.setPageSize(pdfdoc.page_size(True))
         number(canvas, doc)
 
+    header = _header_table()
+    lw, lh = pdfdoc.page_size(True)
+    _, header_h = header.wrap(lw - m["left"] - m["right"], lh)
+
+    def continued_page(canvas, doc):
+        """A later page of the list: the column header drawn above the frame."""
+        landscape_page(canvas, doc)
+        header.drawOn(canvas, m["left"], lh - m["top"] - header_h)
+
     flow = list(portrait)
     if landscape:
         flow += [NextPageTemplate("landscape"), PageBreak()] + list(landscape)
@@ -203,6 +276,11 @@ def build_mixed(path, portrait, landscape, *, title=""):
                          onPage=portrait_page, pagesize=pdfdoc.page_size(False)),
             PageTemplate("landscape", frames=[frame(pdfdoc.page_size(True))],
                          onPage=landscape_page, pagesize=pdfdoc.page_size(True)),
+            PageTemplate("list_continued", frames=[Frame(
+                m["left"], m["bottom"], lw - m["left"] - m["right"],
+                lh - m["top"] - m["bottom"] - header_h, leftPadding=0, rightPadding=0,
+                topPadding=0, bottomPadding=0)],
+                onPage=continued_page, pagesize=pdfdoc.page_size(True)),
         ])
         doc.build(flow, canvasmaker=pdfdoc._canvas_maker())
     return path
