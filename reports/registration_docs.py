@@ -111,7 +111,7 @@ def write_registration_sheet(*, registration_id, path):
             ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu xã giao", "Đăng ký thực hiện"],
             rows, [11, 78, 22, 22, 27], align=["center", "left", "center", "right", "right"]))
     from reportlab.platypus import KeepTogether
-    ending = [para("III. CAM KẾT", "heading")]
+    ending = [para(f"{'III' if commitments else 'II'}. CAM KẾT", "heading")]
     ending.append(para("Thực hiện nghiêm túc các chủ trương của Đảng, chính sách, pháp luật của "
                       "Nhà nước; phấn đấu hoàn thành xuất sắc các chỉ tiêu đã đăng ký.", "indent"))
     ending.append(Spacer(1, 6 * MM))
