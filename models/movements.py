@@ -102,6 +102,9 @@ def _clean_movement(values, existing=None):
     merged = {k: getattr(existing, k) for k in ("year_from", "year_to", "kind")} if existing \
         else {}
     merged.update({k: v for k, v in out.items() if k in ("year_from", "year_to", "kind")})
+    if merged.get("year_from") is None:
+        raise ValidationError("Hãy nhập năm bắt đầu của phong trào (ví dụ 2026).",
+                              field="year_from")
     if merged.get("year_to") is None:
         merged["year_to"] = merged.get("year_from")
         out["year_to"] = merged["year_to"]
@@ -138,8 +141,6 @@ def add_movement(*, actor, name, year_from, year_to=None, kind="regular", parent
         name=name, year_from=year_from, year_to=year_to, kind=kind, parent=parent, theme=theme,
         slogan=slogan, doc_number=doc_number, doc_date=doc_date, doc_signer=doc_signer,
         description=description, achievement_text=achievement_text))
-    if "year_from" not in values:
-        raise ValidationError("Hãy nhập năm bắt đầu của phong trào.", field="year_from")
     if Movement.select().where((Movement.name_key == values["name_key"])
                                & (Movement.year_from == values["year_from"])).exists():
         raise ConflictError(f"Đã có phong trào '{values['name']}' bắt đầu năm "

@@ -201,3 +201,10 @@ def test_the_two_rounds_of_seed_000(clerk):
     # the plan asks for the first review "trước ngày 31/6/2021": no such day
     with pytest.raises(ValidationError):
         mv.update_round(actor=clerk, round=rounds[0], review_date="31/6/2021")
+
+
+@pytest.mark.parametrize("year", ["", None, "hai nghìn"])
+def test_missing_or_bad_start_year(clerk, year):
+    with pytest.raises(ValidationError) as info:
+        mv.add_movement(actor=clerk, name="Phong trào", year_from=year)
+    assert info.value.field == "year_from"
