@@ -248,3 +248,17 @@ def test_template_filled_with_its_example_imports(tmp_path, clerk, commune, kind
     wb.save(path)
     result = importer.import_file(kind=kind, path=path, actor=clerk)
     assert result.imported == 1
+
+
+def test_two_level_merged_header_imports(tmp_path, clerk, commune):
+    rows = [["DANH SÁCH HỘ ĐẠT GIA ĐÌNH VĂN HÓA"],
+            ["STT", "Chủ hộ", None, "Năm sinh", "Thôn, tổ dân phố"],
+            [None, "Họ và tên", "Giới tính", None, None],
+            [1, "Khúc Văn Tài", "Nam", "12/10/1968", "Thôn Đông Hòa"],
+            [2, "Mạc Thị Yến", "Nữ", "1.972", None]]
+    path = make_book(tmp_path / "gop.xlsx", rows,
+                     merges=["A2:A3", "B2:C2", "D2:D3", "E2:E3", "E4:E5"])
+    result = importer.import_file(kind="households", path=path, actor=clerk)
+    assert result.imported == 2
+    yen = Household.get(Household.head_name == "Mạc Thị Yến")
+    assert yen.gender == "nu" and yen.birth_year == 1972 and yen.village.name == "Thôn Đông Hòa"
