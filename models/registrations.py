@@ -468,7 +468,9 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
                                                 on=(Unit.parent == Parent.id))
              .switch(Registration).join(Person, JOIN.LEFT_OUTER)
              .switch(Registration).join(Household, JOIN.LEFT_OUTER)
-             .join(Village, JOIN.LEFT_OUTER, on=(Household.village == Village.id)))
+             .join(Village, JOIN.LEFT_OUTER, on=(Household.village == Village.id))
+             .order_by(Registration.unit.is_null(), Registration.person.is_null(),
+                       Registration.id))
     if year is not None:
         query = query.where(Registration.year == year)
     if movement is not None:
