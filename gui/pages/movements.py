@@ -33,7 +33,7 @@ class FormDialog(QDialog):
     def __init__(self, parent, title, fields, error=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         self.widgets = {}
         form = QFormLayout()
         for key, label, widget in fields:
@@ -75,6 +75,7 @@ class FormDialog(QDialog):
 def line(text=""):
     w = QLineEdit()
     w.setText("" if text is None else str(text))
+    w.setCursorPosition(0)          # show the start of a long text
     return w
 
 
@@ -286,7 +287,7 @@ class RoundModel(FilterTableModel):
 
 class TargetModel(FilterTableModel):
     """(id, code, name, value, measure, direction, group, actual, completion)"""
-    COLUMNS = [Col("STT", 1, 45, "center"), Col("Chỉ tiêu", 2, 360),
+    COLUMNS = [Col("STT", 1, 45, "center"), Col("Chỉ tiêu", 2, 330),
                Col("Giá trị", 3, 110, "right"), Col("ĐVT", 4, 70, "center"),
                Col("Chiều", 5, 150, fmt=lambda d: mv.DIRECTIONS.get(d, d)),
                Col("Nhóm", 6, 170), Col("Thực hiện", 7, 80, "right", fmt=_num),
