@@ -118,3 +118,31 @@ def test_awards_workbook(issued, tmp_path):
     assert sum(r["Số tiền (đồng)"] for r in data) == 5_995_000
     empty = award_docs.export_awards_xlsx(tmp_path / "none.xlsx", year=2019)
     assert openpyxl.load_workbook(empty).worksheets[0].max_row >= 5
+
+
+def test_batch_commands(issued, tmp_path, capsys):
+    import json
+
+    import main
+    from models.db import current_path
+    db_path = current_path()
+    decision = issued["decision"]
+    assert main.run_command(["--db", db_path, "list", "decisions", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [{"id": decision.id, "uuid": decision.uuid, "number": "12/QĐ-UBND",
+                     "date": "2026-02-05", "state": "issued", "recipient_count": 5,
+                     "total_amount": 5_995_000, "kind": "award",
+                     "about": decision.about}]
+    out = tmp_path / "qd.pdf"
+    assert main.run_command(["--db", db_path, "decision", str(decision.id), "--out",
+                             str(out)]) == 0
+    assert "Số: 12/QĐ-UBND" in pdf_text(out)
+    assert main.run_command(["--db", db_path, "decision", "999", "--out",
+                             str(tmp_path / "no.pdf")]) == 1
+    assert "Không có quyết định mã 999" in capsys.readouterr().err
+    xlsx = tmp_path / "kt.xlsx"
+    assert main.run_command(["--db", db_path, "export", "awards", "--out", str(xlsx),
+                             "--year", "2026"]) == 0
+    ws = openpyxl.load_workbook(xlsx).worksheets[0]
+    values = [c for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Số sổ" in values and "Nguyễn Văn An" in values
