@@ -105,9 +105,9 @@ def _row(table, row):
     return out, problems
 
 
-def preview(path, *, progress=None):
+def preview(path, *, sheet=None, progress=None):
     """Read the file without storing anything: TargetsImport with rows and problems."""
-    table = read_table(path, SPECS, progress=progress)
+    table = read_table(path, SPECS, sheet=sheet, progress=progress)
     result = TargetsImport(path=str(path), sheet=table.sheet, problems=list(table.problems))
     for row in table.rows:
         if row.problems:
@@ -134,14 +134,14 @@ def _default_movement():
     return found
 
 
-def import_targets(path, *, actor, movement=None, only_valid=False, progress=None):
+def import_targets(path, *, actor, movement=None, only_valid=False, progress=None, sheet=None):
     """Import a targets list into ``movement`` (default: this year's main movement).
 
     Nothing is stored when the file has problems, unless ``only_valid`` (then the good rows
     are stored). Raises ValidationError with one detail line per problem.
     """
     require(actor, "clerk")
-    result = preview(path, progress=progress)
+    result = preview(path, sheet=sheet, progress=progress)
     fname = os.path.basename(str(path))
     if result.problems and (not only_valid or not result.rows):
         raise ValidationError(

@@ -524,8 +524,16 @@ class MovementsPage(QWidget):
         if not path:
             return
         from reports import targets_xlsx
-        result = messages.run_action(self, targets_xlsx.import_targets, path,
-                                     actor=self.ctx.actor, movement=m)
+        try:
+            result = targets_xlsx.import_targets(path, actor=self.ctx.actor, movement=m)
+        except UserError as err:
+            messages.show_error(self, err)
+            if not err.details or not messages.confirm(
+                    self, "Chỉ nhập các dòng hợp lệ và bỏ qua các dòng có lỗi?",
+                    yes="Chỉ nhập dòng hợp lệ", no="Không"):
+                return
+            result = messages.run_action(self, targets_xlsx.import_targets, path,
+                                         actor=self.ctx.actor, movement=m, only_valid=True)
         if result is not None:
             messages.info(self, result.summary())
             self.ctx.changed("movements")
