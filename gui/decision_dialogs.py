@@ -229,3 +229,67 @@ class NewDecisionDialog(QDialog):
             return None
         return {"date": date_of(dialog.date), "number": dialog.number.text().strip() or None,
                 "meeting_id": dialog.meeting.currentData(), "reason": dialog.reason.text()}
+
+
+class DecisionSettingsDialog(QDialog):
+    """The local rules of this page (DOMAIN.md §3–§4 say they differ by province)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QPlainTextEdit
+        self.setWindowTitle("Thiết lập bình xét và quyết định")
+        self.resize(640, 560)
+        v = settings.get_all()
+        form = QFormLayout(self)
+        self.before = QCheckBox("Nhân hệ số (1,5 lần hộ gia đình, 2 lần tập thể) trước khi "
+                                "làm tròn lên 10.000 đồng")
+        self.before.setChecked(bool(v["multiples_before_rounding"]))
+        self.basis = QComboBox()
+        self.basis.addItem("Số thành viên có mặt", "present")
+        self.basis.addItem("Tổng số thành viên", "total")
+        self.basis.setCurrentIndex(max(0, self.basis.findData(v["vote_basis"])))
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 100)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(int(v["vote_threshold_pct"]))
+        self.share = QSpinBox()
+        self.share.setRange(0, 100)
+        self.share.setSuffix(" %")
+        self.share.setValue(int(v["collective_ldtt_share"]))
+        self.years = QSpinBox()
+        self.years.setRange(1, 10)
+        self.years.setValue(int(v["upward_years"]))
+        self.on_behalf = QCheckBox("Quyết định ký thay mặt Ủy ban (TM. ỦY BAN NHÂN DÂN)")
+        self.on_behalf.setChecked(bool(v["signer_on_behalf"]))
+        self.bases = QPlainTextEdit("\n".join(v["decision_bases"] or []))
+        self.proposer = QLineEdit(v["decision_proposer"] or "")
+        self.recipients = QPlainTextEdit("\n".join(v["decision_recipients"] or []))
+        self.executors = QLineEdit(v["decision_executors"] or "")
+        form.addRow("", self.before)
+        form.addRow("Tỷ lệ phiếu tính trên:", self.basis)
+        form.addRow("Đạt khi từ:", self.threshold)
+        form.addRow("Tỷ lệ Lao động tiên tiến của tập thể:", self.share)
+        form.addRow("Số năm liên tục để đề nghị cấp trên:", self.years)
+        form.addRow("", self.on_behalf)
+        form.addRow("Căn cứ mặc định (mỗi dòng một căn cứ):", self.bases)
+        form.addRow("Đề nghị của:", self.proposer)
+        form.addRow("Nơi nhận mặc định:", self.recipients)
+        form.addRow("Điều 3 — giao thi hành:", self.executors)
+        form.addRow(buttons(self, "Lưu"))
+
+    def values(self):
+        lines = lambda w: [x.strip() for x in w.toPlainText().splitlines() if x.strip()]  # noqa
+        return {"multiples_before_rounding": self.before.isChecked(),
+                "vote_basis": self.basis.currentData(),
+                "vote_threshold_pct": self.threshold.value(),
+                "collective_ldtt_share": self.share.value(),
+                "upward_years": self.years.value(),
+                "signer_on_behalf": self.on_behalf.isChecked(),
+                "decision_bases": lines(self.bases), "decision_proposer": self.proposer.text(),
+                "decision_recipients": lines(self.recipients),
+                "decision_executors": self.executors.text()}
+
+    @classmethod
+    def ask(cls, parent):
+        dialog = cls(parent)
+        return dialog.values() if dialog.exec() else None

@@ -125,3 +125,19 @@ def test_register_and_lookup(ctx, qtbot):
     qtbot.waitExposed(lookup)
     lookup.grab().save("/tmp/gui_lookup.png")
     assert datetime.date.today()
+
+
+def test_settings_dialog_saves_the_local_rules(ctx, qtbot, monkeypatch):
+    from gui.decision_dialogs import DecisionSettingsDialog
+    from models import settings
+    dialog = DecisionSettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.bases.toPlainText().startswith("Căn cứ Luật Tổ chức chính quyền")
+    dialog.before.setChecked(True)
+    dialog.threshold.setValue(70)
+    monkeypatch.setattr(DecisionSettingsDialog, "ask", classmethod(lambda cls, p: dialog.values()))
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    page.edit_settings()
+    assert settings.get("multiples_before_rounding") is True
+    assert settings.get("vote_threshold_pct") == 70

@@ -12,7 +12,8 @@ from models.entities import Candidate
 from models.errors import UserError
 
 from .. import messages
-from ..decision_dialogs import MeetingDialog, SubjectPicker, VoteDialog
+from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPicker,
+                               VoteDialog)
 from ..decision_editor import DecisionEditor, money
 from ..table_model import Col, FilterTableModel, name_sort
 from ..widgets import SearchBox, make_table_view
@@ -358,9 +359,26 @@ class DecisionsPage(QWidget):
         self.tabs.addTab(self.candidates, "Đề nghị && bình xét")
         self.tabs.addTab(self.editor, "Quyết định")
         self.tabs.addTab(self.register, "Sổ khen thưởng && quỹ")
+        self.setup_button = QPushButton("Thiết lập…")
+        self.setup_button.setToolTip("Cách tính tiền, tỷ lệ phiếu, căn cứ và nơi nhận mặc định")
+        self.setup_button.setEnabled(ctx.is_leader)
+        self.setup_button.clicked.connect(self.edit_settings)
+        self.tabs.setCornerWidget(self.setup_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.data_changed.connect(self._changed)
+
+    def edit_settings(self):
+        from models import settings
+        values = DecisionSettingsDialog.ask(self)
+        if values is None:
+            return
+        try:
+            settings.update_settings(actor=self.ctx.actor, values=values)
+        except UserError as err:
+            messages.show_error(self, err)
+            return
+        self.ctx.changed("settings")
 
     def _changed(self, area):
         if area in ("decisions", "all", "org", "registrations", "scores", "settings"):
