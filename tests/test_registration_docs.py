@@ -136,3 +136,26 @@ def test_import_targets_bad_rows(world, clerk, tmp_path):
     result = targets_xlsx.import_targets(path, actor=clerk, movement=world["movement"],
                                          only_valid=True)
     assert result.created == 1 and result.skipped == 1
+
+
+def test_batch_commands(world, clerk, tmp_path, capsys):
+    import json
+
+    import main
+    from models.db import current_path
+    db_path = current_path()
+    assert main.run_command(["--db", db_path, "list", "movements", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [{"id": world["movement"].id, "uuid": world["movement"].uuid,
+                     "name": "Phong trào thi đua yêu nước năm 2025", "kind": "regular",
+                     "year_from": 2025, "year_to": 2025, "parent_id": None,
+                     "doc_number": "05/KH-UBND", "doc_date": "2025-01-06", "target_count": 1,
+                     "registration_count": 5}]
+    out = tmp_path / "dk.xlsx"
+    assert main.run_command(["--db", db_path, "export", "registrations", "--out", str(out),
+                             "--year", "2025"]) == 0
+    ws = openpyxl.load_workbook(out).active
+    assert sum(1 for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], int)) == 5
+    bad = _targets_file(tmp_path / "bad.xlsx", [(1, "Tỷ lệ hộ nghèo", "không rõ", "%")])
+    assert main.run_command(["--db", db_path, "import", "targets", bad]) == 1
+    assert "dòng 4, cột C" in capsys.readouterr().err
