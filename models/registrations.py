@@ -373,8 +373,8 @@ def bulk_set_state(*, actor, registrations, state, reason=None):
     if state not in action:
         raise ValidationError("Chỉ duyệt hoặc trả lại được hàng loạt.")
     fn_, extra = action[state]
-    for reg in registrations:
-        fn_.__wrapped__(actor=actor, registration=reg, **extra)
+    for reg in registrations:           # fresh rows: an instance may be stale
+        fn_.__wrapped__(actor=actor, registration=Registration.get_by_id(reg.id), **extra)
     return len(registrations)
 
 

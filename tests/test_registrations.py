@@ -185,3 +185,18 @@ def test_database_refuses_a_second_registration_of_the_same_household(clerk, wor
     with pytest.raises(peewee.IntegrityError):
         Registration.insert(movement=world["movement"], year=2025, household=hh,
                             uuid="x-dup").execute()
+
+
+def test_bulk_accept_is_all_or_nothing(clerk, leader, world):
+    m = world["movement"]
+    rg.bulk_register(actor=clerk, movement=m, villages=world["villages"], titles=["GDVH"])
+    regs = list(Registration.select().order_by(Registration.id))
+    rg.submit(actor=clerk, registration=regs[0])
+    with pytest.raises(ConflictError):          # the second one is still a draft
+        rg.bulk_set_state(actor=leader, registrations=regs, state="accepted")
+    assert Registration.get_by_id(regs[0].id).state == "submitted"
+    rg.submit(actor=clerk, registration=regs[1])
+    assert rg.bulk_set_state(actor=leader, registrations=regs, state="accepted") == 2
+    assert {r.state for r in Registration.select()} == {"accepted"}
+    with pytest.raises(PermissionDenied):
+        rg.bulk_set_state(actor=clerk, registrations=regs, state="returned", reason="x")

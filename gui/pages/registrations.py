@@ -381,15 +381,23 @@ class RegistrationsPage(QWidget):
     def submit(self):
         self._each(rg.submit)
 
+    def _all_at_once(self, state, reason=None):
+        """Accept or return every selected registration in one step (all or nothing)."""
+        regs = self.selected()
+        if regs and messages.run_action(self, rg.bulk_set_state, actor=self.ctx.actor,
+                                        registrations=regs, state=state,
+                                        reason=reason) is not None:
+            self.ctx.changed("registrations")
+
     def accept(self):
-        self._each(rg.accept)
+        self._all_at_once(rg.ACCEPTED)
 
     def return_(self):
         if not self.selected():
             return
         reason = messages.ask_text(self, "Lý do trả lại:")
         if reason:
-            self._each(rg.return_registration, reason=reason)
+            self._all_at_once(rg.RETURNED, reason)
 
     def reopen(self):
         if not self.selected():
