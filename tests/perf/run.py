@@ -28,6 +28,7 @@ BENCHES = [
     "tests.perf.bench_import",
     "tests.perf.bench_excel_export",
     "tests.perf.bench_scoring",
+    "tests.perf.bench_decision_pdf",
 ]
 
 
