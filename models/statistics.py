@@ -1,4 +1,4 @@
-"""Yearly figures for the annual report: awards by title, subject kind and unit, money, registrations.
+"""Yearly figures for the annual report: awards by title, subject kind, unit; money; registrations.
 
 Awards count when their decision is in force (issued, not corrected or revoked) and belong to
 the year of the results they commend (``Decision.period_year``, else the decision's year).

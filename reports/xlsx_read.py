@@ -16,10 +16,12 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from models import vntext
 from models.errors import UserError
+
+from .xlsx_cells import (CellError, _as_text, _clean_text, capital, fold_header,  # noqa: F401
+                         parse_value)
 
 MAX_HEADER_SCAN = 30          # the header row is looked for in the first rows only
 DEFAULT_MAX_LEN = 300
@@ -28,6 +30,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 # A cell that held a formula whose result Excel never saved.
 FORMULA_NO_VALUE = object()
+
+
+class FormulaError(str):
+    """A cell showing an Excel error (#N/A, #DIV/0!, #REF! …) instead of a value."""
 
 KINDS = ("text", "name", "int", "year", "number", "money", "date", "gender")
 
@@ -138,17 +144,6 @@ def column_letter(index):
     return letters
 
 
-def fold_header(text):
-    """'Họ và tên chủ hộ (*)' → 'ho va ten chu ho': accents, case, đ and punctuation ignored."""
-    if text is None:
-        return ""
-    text = unicodedata.normalize("NFD", str(text))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return " ".join(text.split())
-
-
 def legacy_font(font_name):
     """The font name to convert with when ``font_name`` is a TCVN3/VNI font, else None.
 
@@ -234,13 +229,17 @@ def check_file(path):
     return "xlsx"
 
 
+def xls_not_supported(path):
+    return ExcelFileError(
+        f"Tệp {os.path.basename(path)} là bảng tính Excel 97-2003 (.xls). Hãy mở tệp bằng "
+        "Excel hoặc LibreOffice và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi nhập lại.")
+
+
 def open_workbook(path):
     """Open an .xlsx read-only with cached formula values; clear Vietnamese errors otherwise."""
     kind = check_file(path)
     if kind == "xls":
-        raise ExcelFileError(
-            f"Tệp {os.path.basename(path)} là bảng tính Excel 97-2003 (.xls). Hãy mở tệp bằng "
-            "Excel hoặc LibreOffice và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi nhập lại.")
+        raise xls_not_supported(path)
     import openpyxl  # imported here: keeps program start-up fast
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -251,6 +250,9 @@ def open_workbook(path):
 
 
 def sheet_names(path):
+    if check_file(path) == "xls":
+        from .xls_read import xls_sheet_names
+        return xls_sheet_names(path)
     wb = open_workbook(path)
     try:
         return list(wb.sheetnames)
@@ -299,6 +301,8 @@ def _stream(wb, ws):
             values = {}
             for c in cells:
                 v = c["value"]
+                if c["data_type"] == "e":
+                    v = FormulaError(v)
                 if v is not None and v != "":
                     values[c["column"]] = (v, c["style_id"])
             if values or hidden:
@@ -421,129 +425,6 @@ def _looks_like_data(values, columns, specs):
     return False
 
 
-# --------------------------------------------------------------------------- cells
-
-class CellError(ValueError):
-    pass
-
-
-def _as_text(value):
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _clean_text(text):
-    """NFC, every run of whitespace (tabs, line breaks, no-break spaces) → one space, stripped."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split())
-
-
-# Names made only of letters, digits, spaces and ordinary punctuation need no further check;
-# anything else goes through vntext.validate_name (invisible control characters …).
-_PLAIN_NAME = re.compile(r"[\w .,;:()'&/+-]*")
-
-
-def _to_decimal(value):
-    if isinstance(value, bool):
-        raise CellError("phải là số")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        raise CellError("là ngày tháng, không phải số")
-    text = str(value).strip()
-    try:
-        parsed = vntext.parse_number(text)
-    except (UserError, ValueError, InvalidOperation):
-        raise CellError(f"'{text[:40]}' không phải là số (hãy ghi như 1.600 hoặc 85,5)")
-    return parsed
-
-
-def _to_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
-            return from_excel(value).date()
-        raise CellError(f"{value} không phải là ngày")
-    text = str(value).strip()
-    try:
-        return vntext.parse_date(text)
-    except (UserError, ValueError):
-        raise CellError(f"'{text[:40]}' không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
-                        "ví dụ 05/02/1975)")
-
-
-def _to_year(value):
-    this_year = datetime.date.today().year
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        year = value.year
-    elif isinstance(value, str) and re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}",
-                                              value):
-        year = _to_date(value).year
-    else:
-        try:
-            number = _to_decimal(value)
-        except CellError:
-            raise CellError(f"'{_as_text(value)[:40]}' không phải là năm (hãy ghi như 1975)")
-        if number != number.to_integral_value():
-            raise CellError(f"'{_as_text(value)}' không phải là năm")
-        year = int(number)
-    if year < 1900 or year > this_year:
-        raise CellError(f"năm {year} không hợp lệ (phải từ 1900 đến {this_year})")
-    return year
-
-
-def parse_value(spec, value):
-    """The typed value of a cell for ``spec``; raises CellError with a Vietnamese reason."""
-    kind = spec.kind
-    if kind in ("text", "name", "gender"):
-        text = value if isinstance(value, str) else _as_text(value)
-        text = _clean_text(text)
-        if len(text) > spec.max_len:
-            raise CellError(f"nội dung quá dài ({vntext.format_int(len(text))} ký tự, tối đa "
-                            f"{vntext.format_int(spec.max_len)}); hãy rút gọn")
-        if kind == "name":
-            if text and _PLAIN_NAME.fullmatch(text):
-                return text
-            try:
-                return vntext.validate_name(text, label=spec.label, max_len=spec.max_len)
-            except UserError as err:
-                raise CellError(str(err).rstrip("."))
-        if kind == "gender":
-            key = fold_header(text)
-            if key in ("nam", "m", "male", "ong", "trai"):
-                return "nam"
-            if key in ("nu", "f", "female", "ba", "gai"):
-                return "nu"
-            raise CellError(f"'{text[:20]}' không phải giới tính (hãy ghi Nam hoặc Nữ)")
-        return text
-    if kind == "year":
-        return _to_year(value)
-    if kind == "date":
-        return _to_date(value)
-    number = _to_decimal(value)
-    if kind in ("int", "money"):
-        if number != number.to_integral_value():
-            raise CellError(f"'{_as_text(value)}' phải là số nguyên")
-        number = int(number)
-        if kind == "money" and number < 0:
-            raise CellError("số tiền không được âm")
-    return number
-
-
 # --------------------------------------------------------------------------- reading
 
 def _pick_sheet(wb, path, sheet):
@@ -567,14 +448,26 @@ def _pick_sheet(wb, path, sheet):
                          + ", ".join(names) + ".")
 
 
-def read_table(path, specs, *, sheet=None, progress=None):
-    """Read the rows of one sheet as described by ``specs``; see the module docstring.
+def _converted_head(raw_rows, fonts):
+    """The first rows with titles and headers typed in .VnTime/VNI fonts converted, so that
+    headers can match (a copy: data rows are converted, and reported, later)."""
+    head = []
+    for idx, hidden, values in raw_rows[:MAX_HEADER_SCAN + 2]:
+        values = dict(values)
+        head.append((idx, hidden, values))
+        for col, (v, style_id) in list(values.items()):
+            if not isinstance(v, str) or v.isascii():
+                continue
+            font = legacy_font(fonts[style_id] if style_id < len(fonts) else None)
+            if font is None and _SUSPECT.search(v):
+                found = vntext.detect_legacy(v)
+                font = ENCODING_FONT.get(found) if found else None
+            if font is not None:
+                values[col] = (vntext.to_unicode(v, font), style_id)
+    return head
 
-    Raises ExcelFileError when the file cannot be read at all. Everything else (missing
-    columns, empty sheet, bad cells, hidden rows, formulas without values) becomes a
-    ``Problem`` in the returned ``Table``.
-    """
-    path = str(path)
+
+def _read_xlsx(path, sheet):
     wb = open_workbook(path)
     try:
         name, names = _pick_sheet(wb, path, sheet)
@@ -588,12 +481,29 @@ def read_table(path, specs, *, sheet=None, progress=None):
         fonts = _font_map(wb)
     finally:
         wb.close()
+    return name, names, raw_rows, merged, fonts
+
+
+def read_table(path, specs, *, sheet=None, progress=None):
+    """Read the rows of one sheet as described by ``specs``; see the module docstring.
+
+    Raises ExcelFileError when the file cannot be read at all. Everything else (missing
+    columns, empty sheet, bad cells, hidden rows, formulas without values) becomes a
+    ``Problem`` in the returned ``Table``.
+    """
+    path = str(path)
+    if check_file(path) == "xls":
+        from .xls_read import read_xls
+        name, names, raw_rows, merged, fonts = read_xls(path, sheet)
+    else:
+        name, names, raw_rows, merged, fonts = _read_xlsx(path, sheet)
     table = Table(path=path, sheet=name, sheet_names=names, specs=list(specs))
     if not raw_rows:
         table.problems.append(Problem(name, None, None, None,
                                       "Trang tính trống: không có dòng nào để nhập."))
         return table
-    found = _find_header(raw_rows, specs, merged)
+    head = _converted_head(raw_rows, fonts)
+    found = _find_header(head, specs, merged)
     if found is None:
         table.problems.append(Problem(
             name, None, None, None,
@@ -606,8 +516,7 @@ def read_table(path, specs, *, sheet=None, progress=None):
     table.header_rows = header_rows
     table.columns = columns
     for fld, col in columns.items():
-        v = raw_rows[hi][2].get(col) or (raw_rows[hi + 1][2].get(col) if header_rows == 2
-                                         else None)
+        v = head[hi][2].get(col) or (head[hi + 1][2].get(col) if header_rows == 2 else None)
         table.headers[fld] = _clean_text(_as_text(v[0])) if v else ""
     for spec in specs:
         if spec.required and spec.field not in columns:
@@ -618,8 +527,8 @@ def read_table(path, specs, *, sheet=None, progress=None):
     if any(p for p in table.problems):
         return table
     start = hi + header_rows
-    if start < len(raw_rows) and raw_rows[start][0] == table.header_row + header_rows \
-            and _is_numbering_row(raw_rows[start][2]):
+    if start < len(head) and head[start][0] == table.header_row + header_rows \
+            and _is_numbering_row(head[start][2]):
         start += 1
     data = raw_rows[start:]
     _fill_merged(data, merged, set(columns.values()), table.header_row + header_rows)
@@ -675,6 +584,13 @@ def _read_rows(table, data, fonts, progress):
                                                 "Ô bắt buộc đang để trống.", spec.field))
                 continue
             value, style_id = cell
+            if isinstance(value, FormulaError):
+                row.shown[spec.field] = str(value)
+                row.problems.append(Problem(
+                    sheet, idx, letter, spec.label,
+                    f"Ô báo lỗi công thức {value}; hãy sửa công thức hoặc ghi giá trị trong "
+                    "Excel rồi nhập lại.", spec.field))
+                continue
             if value is FORMULA_NO_VALUE:
                 row.shown[spec.field] = "=…"
                 row.problems.append(Problem(
@@ -710,14 +626,10 @@ def _read_rows(table, data, fonts, progress):
                 row.values[spec.field] = parse_value(spec, value)
             except CellError as err:
                 row.problems.append(Problem(sheet, idx, letter, spec.label,
-                                            _capital(str(err)) + ".", spec.field))
+                                            capital(str(err)) + ".", spec.field))
         table.rows.append(row)
     if progress is not None:
         progress(total, total)
-
-
-def _capital(text):
-    return text[:1].upper() + text[1:]
 
 
 def _sheet_content_font(data, cols, fonts, sample=300):

@@ -2,6 +2,7 @@
 import datetime
 import os
 import re
+import sys
 import unicodedata
 import zipfile
 
@@ -291,11 +292,44 @@ def test_password_protected_workbook():
         read_table(fixture, SPECS)
 
 
-def test_old_xls_gets_a_clear_message():
+def test_old_xls_without_xlrd_gets_a_clear_message(monkeypatch):
+    monkeypatch.setitem(sys.modules, "xlrd", None)       # as on a PC without xlrd
     # Saved by LibreOffice as "MS Excel 97".
     fixture = os.path.join(os.path.dirname(__file__), "data", "cu.xls")
     with pytest.raises(ExcelFileError, match=r"97-2003 \(\.xls\)"):
         read_table(fixture, SPECS)
+
+
+def test_old_xls_in_tcvn3_fonts_with_hidden_row_and_merged_cells():
+    pytest.importorskip("xlrd")
+    # .xls saved by LibreOffice: titles, headers and names in .VnTime (TCVN3), the village
+    # merged over two rows, row 6 hidden.
+    fixture = os.path.join(os.path.dirname(__file__), "data", "cu-tcvn3.xls")
+    table = read_table(fixture, SPECS)
+    assert table.header_row == 3
+    assert table.headers["head_name"] == "Họ và tên chủ hộ"
+    first, second, hidden = table.rows
+    assert first.values["head_name"] == "Nguyễn Văn Đức"
+    assert first.converted["head_name"] == "TCVN3"
+    assert second.values == {"head_name": "Trần Thị Hương", "gender": "nu", "birth_year": 1975,
+                             "village": "Thôn Đông Hòa"}
+    assert hidden.hidden and "bị ẩn" in str(hidden.problems[0])
+    assert sheet_names(fixture) == ["Danh sach"]
+
+
+def test_excel_error_value_is_a_problem(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [["Chủ hộ", "Giới tính", "Thôn"], ["A", "Nam", "T"]])
+    tmp = str(path) + ".tmp"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="A2"[^>]*>.*?</c>', b'<c r="A2" t="e"><v>#N/A</v></c>',
+                              data)
+            zout.writestr(item, data)
+    os.replace(tmp, path)
+    problem = read_table(path, SPECS).rows[0].problems[0]
+    assert problem.column_letter == "A" and "lỗi công thức #N/A" in problem.message
 
 
 def test_large_file_reads_quickly(tmp_path):

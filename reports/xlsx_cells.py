@@ -1,0 +1,148 @@
+"""Reading one Excel cell as the type a column wants: text, name, number, year, date, gender.
+
+Numbers and dates typed as text ("1.600", "05/02/1975") are understood; every failure is a
+``CellError`` whose message is Vietnamese and says what to write instead.
+"""
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from models import vntext
+from models.errors import UserError
+
+
+def fold_header(text):
+    """'Họ và tên chủ hộ (*)' → 'ho va ten chu ho': accents, case, đ and punctuation ignored."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFD", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    return " ".join(text.split())
+
+
+class CellError(ValueError):
+    pass
+
+
+def _as_text(value):
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _clean_text(text):
+    """NFC, every run of whitespace (tabs, line breaks, no-break spaces) → one space, stripped."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+# Names made only of letters, digits, spaces and ordinary punctuation need no further check;
+# anything else goes through vntext.validate_name (invisible control characters …).
+_PLAIN_NAME = re.compile(r"[\w .,;:()'&/+-]*")
+
+
+def _to_decimal(value):
+    if isinstance(value, bool):
+        raise CellError("phải là số")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        raise CellError("là ngày tháng, không phải số")
+    text = str(value).strip()
+    try:
+        parsed = vntext.parse_number(text)
+    except (UserError, ValueError, InvalidOperation):
+        raise CellError(f"'{text[:40]}' không phải là số (hãy ghi như 1.600 hoặc 85,5)")
+    return parsed
+
+
+def _to_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+            return from_excel(value).date()
+        raise CellError(f"{value} không phải là ngày")
+    text = str(value).strip()
+    try:
+        return vntext.parse_date(text)
+    except (UserError, ValueError):
+        raise CellError(f"'{text[:40]}' không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
+                        "ví dụ 05/02/1975)")
+
+
+def _to_year(value):
+    this_year = datetime.date.today().year
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        year = value.year
+    elif isinstance(value, str) and re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}",
+                                              value):
+        year = _to_date(value).year
+    else:
+        try:
+            number = _to_decimal(value)
+        except CellError:
+            raise CellError(f"'{_as_text(value)[:40]}' không phải là năm (hãy ghi như 1975)")
+        if number != number.to_integral_value():
+            raise CellError(f"'{_as_text(value)}' không phải là năm")
+        year = int(number)
+    if year < 1900 or year > this_year:
+        raise CellError(f"năm {year} không hợp lệ (phải từ 1900 đến {this_year})")
+    return year
+
+
+def parse_value(spec, value):
+    """The typed value of a cell for ``spec``; raises CellError with a Vietnamese reason."""
+    kind = spec.kind
+    if kind in ("text", "name", "gender"):
+        text = value if isinstance(value, str) else _as_text(value)
+        text = _clean_text(text)
+        if len(text) > spec.max_len:
+            raise CellError(f"nội dung quá dài ({vntext.format_int(len(text))} ký tự, tối đa "
+                            f"{vntext.format_int(spec.max_len)}); hãy rút gọn")
+        if kind == "name":
+            if text and _PLAIN_NAME.fullmatch(text):
+                return text
+            try:
+                return vntext.validate_name(text, label=spec.label, max_len=spec.max_len)
+            except UserError as err:
+                raise CellError(str(err).rstrip("."))
+        if kind == "gender":
+            key = fold_header(text)
+            if key in ("nam", "m", "male", "ong", "trai"):
+                return "nam"
+            if key in ("nu", "f", "female", "ba", "gai"):
+                return "nu"
+            raise CellError(f"'{text[:20]}' không phải giới tính (hãy ghi Nam hoặc Nữ)")
+        return text
+    if kind == "year":
+        return _to_year(value)
+    if kind == "date":
+        return _to_date(value)
+    number = _to_decimal(value)
+    if kind in ("int", "money"):
+        if number != number.to_integral_value():
+            raise CellError(f"'{_as_text(value)}' phải là số nguyên")
+        number = int(number)
+        if kind == "money" and number < 0:
+            raise CellError("số tiền không được âm")
+    return number
+
+
+def capital(text):
+    return text[:1].upper() + text[1:]
