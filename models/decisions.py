@@ -15,15 +15,14 @@ from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force, 
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
 from .db import db
-from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Title
+from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
+                             decisions, recipient_groups, summary, titles_for)
+from .entities import SUBJECT_KINDS, UNIT, Award, Decision, Title
 from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
 from .service import audit, diff, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind, subject_of
 
-GROUPS = ((PERSON, "I. Cá nhân"), (UNIT, "II. Tập thể"), (HOUSEHOLD, "III. Hộ gia đình"))
-GROUP_ORDER = {kind: i for i, (kind, _) in enumerate(GROUPS)}
-UNPAID_NOTE = "Nhận tiền ở danh hiệu cao hơn"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -543,79 +542,3 @@ def amend_decision(*, actor, decision, date, reason):
 def revoke_decision(*, actor, decision, date, reason):
     """A draft that revokes an issued decision (no recipients of its own)."""
     return _follow_up(actor, decision, date, reason, "revoke")
-
-
-# --------------------------------------------------------------------------- look-ups
-
-def decisions(*, year=None, state=None):
-    query = Decision.select().order_by(Decision.date.desc(), Decision.seq.desc(nulls="LAST"),
-                                       Decision.id.desc())
-    if year:
-        query = query.where(Decision.year == year)
-    if state:
-        query = query.where(Decision.state == state)
-    return list(query)
-
-
-def decision_rows(search=None):
-    """Rows for `list decisions`: id, uuid, number, date (iso), state, counts and total."""
-    counts = dict(Award.select(Award.decision, fn.COUNT(Award.id))
-                  .group_by(Award.decision).tuples())
-    key = vntext.fold(search) if search else ""
-    rows = []
-    for d in decisions():
-        if key and key not in vntext.fold(f"{d.number} {d.about} {d.signer_name}"):
-            continue
-        rows.append({"id": d.id, "uuid": d.uuid, "number": d.number,
-                     "date": d.date.isoformat(), "state": d.state,
-                     "recipient_count": counts.get(d.id, 0), "total_amount": d.total,
-                     "kind": d.kind, "about": d.about})
-    return rows
-
-
-def recipient_groups(decision):
-    """The attached list: [(group label, [row dict])] for I/II/III, non-empty groups only."""
-    awards = list(Award.select(Award, Title).join(Title).where(Award.decision == decision)
-                  .order_by(Award.order, Award.id))
-    out = []
-    for kind, heading in GROUPS:
-        rows = []
-        for a in awards:
-            if subject_key(a)[0] != kind:
-                continue
-            note = a.note
-            if not a.paid:
-                note = f"{note}; {UNPAID_NOTE}" if note else UNPAID_NOTE
-            rows.append({"id": a.id, "name": a.display_name, "position": a.position,
-                         "place": a.place, "title": a.title.name, "title_kind": a.title.kind,
-                         "achievement": a.achievement, "amount": a.amount, "paid": a.paid,
-                         "note": note, "register_no": a.register_no, "kind": kind})
-        if rows:
-            out.append((heading, rows))
-    return out
-
-
-def summary(decision):
-    """Counts per group, total and total in words (for Điều 1/2 and the preview)."""
-    groups = recipient_groups(decision)
-    counts = {kind: 0 for kind, _ in GROUPS}
-    for _, rows in groups:
-        for r in rows:
-            counts[r["kind"]] += 1
-    total = sum(r["amount"] for _, rows in groups for r in rows)
-    return {"counts": counts, "total": total, "total_text": vntext.format_money(total),
-            "total_words": vntext.money_in_words(total) if total else "Không đồng",
-            "groups": groups}
-
-
-def subject_label(row):
-    """'Cá nhân' / 'Tập thể' / 'Hộ gia đình' of a row with subject keys."""
-    return SUBJECT_KINDS[subject_key(row)[0]]
-
-
-def titles_for(subject):
-    """Titles and forms that may be given to ``subject`` (for the editor's chooser)."""
-    kind = subject_kind(subject)
-    unit_kind = subject.kind.code if kind == UNIT else None
-    return [t for t in catalogue.titles(subject_kind=kind)
-            if catalogue.title_allows(t, subject_kind=kind, unit_kind_code=unit_kind)]

@@ -1,0 +1,86 @@
+"""Read-only views of decisions: the list for `list decisions`, the attached list grouped
+I/II/III, totals and the titles a subject may get."""
+from peewee import fn
+
+from . import catalogue, vntext
+from .award_history import subject_key
+from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Title
+from .subjects import subject_kind
+
+GROUPS = ((PERSON, "I. Cá nhân"), (UNIT, "II. Tập thể"), (HOUSEHOLD, "III. Hộ gia đình"))
+GROUP_ORDER = {kind: i for i, (kind, _) in enumerate(GROUPS)}
+UNPAID_NOTE = "Nhận tiền ở danh hiệu cao hơn"
+
+
+def decisions(*, year=None, state=None):
+    query = Decision.select().order_by(Decision.date.desc(), Decision.seq.desc(nulls="LAST"),
+                                       Decision.id.desc())
+    if year:
+        query = query.where(Decision.year == year)
+    if state:
+        query = query.where(Decision.state == state)
+    return list(query)
+
+
+def decision_rows(search=None):
+    """Rows for `list decisions`: id, uuid, number, date (iso), state, counts and total."""
+    counts = dict(Award.select(Award.decision, fn.COUNT(Award.id))
+                  .group_by(Award.decision).tuples())
+    key = vntext.fold(search) if search else ""
+    rows = []
+    for d in decisions():
+        if key and key not in vntext.fold(f"{d.number} {d.about} {d.signer_name}"):
+            continue
+        rows.append({"id": d.id, "uuid": d.uuid, "number": d.number,
+                     "date": d.date.isoformat(), "state": d.state,
+                     "recipient_count": counts.get(d.id, 0), "total_amount": d.total,
+                     "kind": d.kind, "about": d.about})
+    return rows
+
+
+def recipient_groups(decision):
+    """The attached list: [(group label, [row dict])] for I/II/III, non-empty groups only."""
+    awards = list(Award.select(Award, Title).join(Title).where(Award.decision == decision)
+                  .order_by(Award.order, Award.id))
+    out = []
+    for kind, heading in GROUPS:
+        rows = []
+        for a in awards:
+            if subject_key(a)[0] != kind:
+                continue
+            note = a.note
+            if not a.paid:
+                note = f"{note}; {UNPAID_NOTE}" if note else UNPAID_NOTE
+            rows.append({"id": a.id, "name": a.display_name, "position": a.position,
+                         "place": a.place, "title": a.title.name, "title_kind": a.title.kind,
+                         "achievement": a.achievement, "amount": a.amount, "paid": a.paid,
+                         "note": note, "register_no": a.register_no, "kind": kind})
+        if rows:
+            out.append((heading, rows))
+    return out
+
+
+def summary(decision):
+    """Counts per group, total and total in words (for Điều 1/2 and the preview)."""
+    groups = recipient_groups(decision)
+    counts = {kind: 0 for kind, _ in GROUPS}
+    for _, rows in groups:
+        for r in rows:
+            counts[r["kind"]] += 1
+    total = sum(r["amount"] for _, rows in groups for r in rows)
+    return {"counts": counts, "total": total, "total_text": vntext.format_money(total),
+            "total_words": vntext.money_in_words(total) if total else "Không đồng",
+            "groups": groups}
+
+
+def subject_label(row):
+    """'Cá nhân' / 'Tập thể' / 'Hộ gia đình' of a row with subject keys."""
+    return SUBJECT_KINDS[subject_key(row)[0]]
+
+
+def titles_for(subject):
+    """Titles and forms that may be given to ``subject`` (for the editor's chooser)."""
+    kind = subject_kind(subject)
+    unit_kind = subject.kind.code if kind == UNIT else None
+    return [t for t in catalogue.titles(subject_kind=kind)
+            if catalogue.title_allows(t, subject_kind=kind, unit_kind_code=unit_kind)]
