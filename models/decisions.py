@@ -114,7 +114,8 @@ def default_bases(movement=None, meeting=None, amends=None):
         lines.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng xã ngày "
                      f"{vntext.format_date(meeting.date)}")
     if amends is not None:
-        lines.append(f"Căn cứ {label(amends)} của Chủ tịch Ủy ban nhân dân xã"
+        who = "Ủy ban nhân dân" if amends.on_behalf else "Chủ tịch Ủy ban nhân dân"
+        lines.append(f"Căn cứ {label(amends)} của {who} {settings.get('commune_name') or 'xã'}"
                      + (f" {amends.about[0].lower()}{amends.about[1:]}" if amends.about else ""))
     return lines
 
