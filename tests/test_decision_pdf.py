@@ -146,3 +146,18 @@ def test_batch_commands(issued, tmp_path, capsys):
     ws = openpyxl.load_workbook(xlsx).worksheets[0]
     values = [c for row in ws.iter_rows(values_only=True) for c in row]
     assert "Số sổ" in values and "Nguyễn Văn An" in values
+
+
+def test_fund_workbook(issued, tmp_path):
+    path = award_docs.export_decisions_xlsx(tmp_path / "quy.xlsx", year=2026)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Quyết định", "Quỹ theo hình thức", "Quỹ theo năm"]
+    values = [c for row in wb["Quỹ theo năm"].iter_rows(values_only=True) for c in row]
+    assert 2026 in values and 5_995_000 in values
+    decisions_sheet = [c for row in wb["Quyết định"].iter_rows(values_only=True) for c in row]
+    assert "12/QĐ-UBND" in decisions_sheet
+    list_path = award_docs.export_decision_list_xlsx(tmp_path / "ds.xlsx",
+                                                     decision_id=issued["decision"].id)
+    cells = [c for row in openpyxl.load_workbook(list_path).worksheets[0]
+             .iter_rows(values_only=True) for c in row]
+    assert "I. Cá nhân" in cells and "III. Hộ gia đình" in cells and 5_995_000 in cells

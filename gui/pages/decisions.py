@@ -277,8 +277,10 @@ class RegisterTab(QWidget):
         self.search = SearchBox(parent=self)
         self.search.search.connect(self._filter)
         self.count = QLabel()
-        export = QPushButton("Xuất Excel…")
+        export = QPushButton("Xuất sổ ra Excel…")
         export.clicked.connect(self.export)
+        export_fund = QPushButton("Xuất quỹ và quyết định…")
+        export_fund.clicked.connect(self.export_fund)
         self.fund = QTableWidget(0, 3)
         self.fund.setHorizontalHeaderLabels(["Quỹ thi đua, khen thưởng", "Số lượt", "Số tiền"])
         self.fund.setMaximumHeight(170)
@@ -290,6 +292,7 @@ class RegisterTab(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
         top.addWidget(export)
+        top.addWidget(export_fund)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -346,6 +349,21 @@ class RegisterTab(QWidget):
                           lambda progress: award_docs.export_awards_xlsx(
                               path, year=year, progress=progress, search=search),
                           on_done=lambda p: messages.info(self, f"Đã lưu {p}"))
+
+
+    def export_fund(self):
+        from reports import award_docs
+        year = self.year.currentData()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Xuất quỹ thi đua, khen thưởng", f"QuyKhenThuong-{year or 'tat-ca'}.xlsx",
+            "Excel (*.xlsx)")
+        if path:
+            try:
+                award_docs.export_decisions_xlsx(path, year=year)
+            except UserError as err:
+                messages.show_error(self, err)
+                return
+            messages.info(self, f"Đã lưu {path}")
 
 
 class DecisionsPage(QWidget):
