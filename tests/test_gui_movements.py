@@ -191,3 +191,24 @@ def test_actuals_of_an_accepted_registration(world, qtbot, monkeypatch):
     assert len(attempts) == 2 and "không phải là số" in attempts[1]
     row = rg.commitment_rows(Registration.get_by_id(world["reg"].id))[0]
     assert str(row["actual"]) == "87.5" and row["completion"].achieved is True
+
+
+def test_edit_target_from_the_page(world, qtbot, monkeypatch):
+    page = mpage.MovementsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.target_view.selectRow(0)
+    seen = []
+
+    def fake_ask(parent, title, fields, error=None):
+        values = {k: (w.currentData() if isinstance(w, mpage.QComboBox) else w.text())
+                  for k, _label, w in fields}
+        seen.append((values, error))
+        if error is None:
+            return dict(values, value="chín mươi")   # not a number: the form comes back
+        return dict(values, value="90%", direction="exact")
+    monkeypatch.setattr(mpage.FormDialog, "ask", staticmethod(fake_ask))
+    page.edit_target()
+    assert seen[0][0]["value"] == "85" and seen[0][0]["name"] == "Tỷ lệ hộ gia đình văn hóa"
+    assert "không phải là số" in str(seen[1][1])
+    t = mv.targets_of(world["movement"])[0]
+    assert str(t.value) == "90" and t.direction == "exact"

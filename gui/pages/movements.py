@@ -367,6 +367,7 @@ class MovementsPage(QWidget):
         tl = QVBoxLayout(tw)
         tbar = QHBoxLayout()
         _buttons(ctx, [("Thêm chỉ tiêu…", self.add_target, True),
+                       ("Sửa chỉ tiêu…", self.edit_target, True),
                        ("Dán danh sách…", self.paste_targets, True),
                        ("Nhập từ Excel…", self.import_targets, True),
                        ("Nhập kết quả thực hiện…", self.enter_actual, True),
@@ -489,21 +490,40 @@ class MovementsPage(QWidget):
         index = self.target_view.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None
 
-    def add_target(self):
-        m = self.current()
-        if m is None:
-            return
+    @staticmethod
+    def _target_fields(t=None):
+        start = None if t is None else dict(
+            name=t.name, value=_num(t.value) if t.value is not None else "",
+            measure=t.measure, direction=t.direction, group=t.group)
 
         def fields(d):
+            d = d or start
+            groups = list(mv.GROUPS) + ([d["group"]] if d and d["group"] not in mv.GROUPS
+                                        else [])
             return [("name", "Tên chỉ tiêu:", line(d["name"] if d else "")),
                     ("value", "Giá trị (vd. 85%, 1.600):", line(d["value"] if d else "")),
                     ("measure", "Đơn vị tính:", line(d["measure"] if d else "")),
                     ("direction", "Chiều đánh giá:", combo(list(mv.DIRECTIONS.items()),
                                                            d["direction"] if d else None)),
-                    ("group", "Nhóm:", combo([(g, g) for g in mv.GROUPS],
+                    ("group", "Nhóm:", combo([(g, g) for g in groups],
                                              d["group"] if d else None))]
-        if save_loop(self, fields, "Thêm chỉ tiêu", lambda d: mv.add_target(
+        return fields
+
+    def add_target(self):
+        m = self.current()
+        if m is None:
+            return
+        if save_loop(self, self._target_fields(), "Thêm chỉ tiêu", lambda d: mv.add_target(
                 actor=self.ctx.actor, movement=m, value_text=d["value"], **d)) is not None:
+            self.ctx.changed("movements")
+
+    def edit_target(self):
+        tid = self._target_id()
+        if tid is None or not self.ctx.can_edit:
+            return
+        t = mv.Target.get_by_id(tid)
+        if save_loop(self, self._target_fields(t), "Sửa chỉ tiêu", lambda d: mv.update_target(
+                actor=self.ctx.actor, target=t, **d)) is not None:
             self.ctx.changed("movements")
 
     def paste_targets(self):
