@@ -284,7 +284,11 @@ class RegisterTab(QWidget):
         self.fund = QTableWidget(0, 3)
         self.fund.setHorizontalHeaderLabels(["Quỹ thi đua, khen thưởng", "Số lượt", "Số tiền"])
         self.fund.setMaximumHeight(170)
-        self.fund.setColumnWidth(0, 360)
+        self.fund.setColumnWidth(0, 420)
+        self.fund.setColumnWidth(1, 90)
+        self.fund.setColumnWidth(2, 170)
+        self.fund.setWordWrap(False)
+        self._first = True
         self.fund.verticalHeader().hide()
         top = QHBoxLayout()
         top.addWidget(QLabel("Năm:"))
@@ -301,16 +305,19 @@ class RegisterTab(QWidget):
         self.reload_years()
 
     def reload_years(self):
-        years = sorted({r["year"] for r in award_history.fund_totals()["by_year"]}
-                       | {datetime.date.today().year}, reverse=True)
+        used = {r["year"] for r in award_history.fund_totals()["by_year"]}
+        years = sorted(used | {datetime.date.today().year}, reverse=True)
         self.year.blockSignals(True)
         current = self.year.currentData()
         self.year.clear()
         self.year.addItem("Tất cả", None)
         for y in years:
             self.year.addItem(str(y), y)
-        index = self.year.findData(current)
-        self.year.setCurrentIndex(index if index >= 0 else (1 if len(years) else 0))
+        if self._first:       # open on the latest year that has awards
+            current = max(used) if used else years[0]
+        index = max(0, self.year.findData(current))
+        self._first = False
+        self.year.setCurrentIndex(index)
         self.year.blockSignals(False)
         self.reload()
 
