@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QComboBox, QDialog
 
 from gui import messages
 from gui.context import AppContext
@@ -200,7 +200,7 @@ def test_edit_target_from_the_page(world, qtbot, monkeypatch):
     seen = []
 
     def fake_ask(parent, title, fields, error=None):
-        values = {k: (w.currentData() if isinstance(w, mpage.QComboBox) else w.text())
+        values = {k: (w.currentData() if isinstance(w, QComboBox) else w.text())
                   for k, _label, w in fields}
         seen.append((values, error))
         if error is None:

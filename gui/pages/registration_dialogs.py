@@ -11,7 +11,7 @@ from models.entities import HOUSEHOLD, PERSON, UNIT
 
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import ErrorLabel, SearchBox, make_table_view
-from .movements import combo, line
+from .movement_dialogs import combo, line
 
 
 def _date(d):

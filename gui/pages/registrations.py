@@ -14,7 +14,7 @@ from models.errors import UserError
 from .. import messages
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import SearchBox, make_table_view
-from .movements import combo
+from .movement_dialogs import combo
 from .registration_dialogs import (ActualsDialog, BulkDialog, CovenantDialog,
                                    RegistrationDialog)
 
