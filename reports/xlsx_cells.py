@@ -123,11 +123,9 @@ def parse_value(spec, value):
             except UserError as err:
                 raise CellError(str(err).rstrip("."))
         if kind == "gender":
-            key = fold_header(text)
-            if key in ("nam", "m", "male", "ong", "trai"):
-                return "nam"
-            if key in ("nu", "f", "female", "ba", "gai"):
-                return "nu"
+            key = _GENDERS.get(text) or _GENDERS.get(fold_header(text))
+            if key:
+                return key
             raise CellError(f"'{text[:20]}' không phải giới tính (hãy ghi Nam hoặc Nữ)")
         return text
     if kind == "year":
@@ -142,6 +140,11 @@ def parse_value(spec, value):
         if kind == "money" and number < 0:
             raise CellError("số tiền không được âm")
     return number
+
+
+_GENDERS = {"Nam": "nam", "Nữ": "nu"}
+_GENDERS.update({k: "nam" for k in ("nam", "m", "male", "ong", "trai")})
+_GENDERS.update({k: "nu" for k in ("nu", "f", "female", "ba", "gai")})
 
 
 def capital(text):

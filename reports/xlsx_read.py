@@ -288,7 +288,16 @@ def _font_map(wb):
 
 
 def _stream(wb, ws):
-    """Yield (row_number, hidden, {col: (value, style_id)}) and finally the merged ranges."""
+    """(rows, merged): [(row_number, hidden, {col: (value, style_id)})] and merged ranges."""
+    try:
+        from .xlsx_stream import stream_rows    # lxml: one fast pass
+    except ImportError:
+        return _stream_openpyxl(wb, ws)
+    return stream_rows(wb, ws, formula_no_value=FORMULA_NO_VALUE, formula_error=FormulaError)
+
+
+def _stream_openpyxl(wb, ws):
+    """The same through openpyxl's own parser (used when lxml is missing)."""
     Parser = _parser_class()
     with wb._archive.open(ws._worksheet_path) as src:
         parser = Parser(src, wb.shared_strings, data_only=True, epoch=wb.epoch,

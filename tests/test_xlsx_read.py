@@ -341,3 +341,27 @@ def test_large_file_reads_quickly(tmp_path):
     table = read_table(path, SPECS)
     assert len(table.rows) == 5000 and not table.all_problems()
     assert (datetime.datetime.now() - start).total_seconds() < 5
+
+
+def test_fast_stream_reads_like_openpyxls_parser(tmp_path):
+    """The lxml pass and openpyxl's own parser give the same raw rows and merges."""
+    from reports import xlsx_read
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Tiêu đề"], [],
+        ["Chủ hộ", "Giới tính", "Năm sinh", "Ngày", "Cờ", "Số"],
+        ["Ngô Thị Ánh", "Nữ", 1975, datetime.datetime(2020, 5, 6), True, 1.5],
+        ["=B5", "Nam", "1.980", None, False, -3],
+        ["x" * 300, "Nam", 10 ** 12, datetime.date(1999, 1, 2), None, 0]],
+        hidden=[5], merges=["A1:F1"])
+    _inject_cached_value(path, "B5", "Đào Văn Lý")
+    wb = xlsx_read.open_workbook(path)
+    try:
+        fast = xlsx_read._stream(wb, wb.worksheets[0])
+        slow = xlsx_read._stream_openpyxl(wb, wb.worksheets[0])
+    finally:
+        wb.close()
+    assert fast == slow
+    rows, merged = fast
+    assert merged == [(1, 1, 1, 6)]
+    assert [r[1] for r in rows] == [False, False, False, True, False]
+    assert rows[3][0] == 5 and rows[3][2][1][0] == "Đào Văn Lý"
