@@ -108,6 +108,25 @@ def _cell(ws, value, style_name):
     return c
 
 
+def _cells_to_row(cells, row_idx):
+    for cell in cells:
+        cell.row = row_idx
+        yield cell
+
+
+def _reused_cell_class():
+    from openpyxl.cell.cell import Cell
+
+    class ReusedCell(Cell):
+        """A body cell whose style id is fixed for the whole column."""
+        __slots__ = ("_sid",)
+
+        @property
+        def style_id(self):
+            return self._sid
+    return ReusedCell
+
+
 def _letter(index):
     from openpyxl.utils import get_column_letter
     return get_column_letter(index)
@@ -142,11 +161,28 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     style_names = [f"tdkt_{c.kind}{'_wrap' if c.wrap else ''}" for c in spec.columns]
     kinds = [c.kind for c in spec.columns]
     done = done_before
+    # One styled cell per column, reused row after row (write-only mode writes each row as
+    # soon as it is appended): the style id is resolved once per column, not per cell, and
+    # the cells go straight to the writer (no per-cell try/except in openpyxl's append).
+    _ReusedCell = _reused_cell_class()
+    reuse = []
+    for i, s in enumerate(style_names, 1):
+        c = _ReusedCell(ws, row=1, column=i)
+        c.style = s
+        c._sid = ws.parent._cell_styles.add(c._style)
+        reuse.append(c)
+    ws._values_to_row = _cells_to_row
     for row in spec.rows:
-        ws.append([_cell(ws, cell_value(v, k), s) for v, k, s in zip(row, kinds, style_names)])
+        for c, v, k in zip(reuse, row, kinds):
+            v = cell_value(v, k)
+            c.value = v
+            if v.__class__ is str and v[:1] == "=":
+                c.data_type = "s"
+        ws.append(reuse)
         done += 1
         if progress is not None and done % 500 == 0 and progress(done, grand_total) is False:
             raise Cancelled()
+    del ws._values_to_row
     if spec.footer:
         ws.append([])
         for line in spec.footer:
@@ -187,8 +223,16 @@ def write_workbook(path, sheets, *, commune=None, progress=None):
         wb = Workbook(write_only=True)
         styles = _Styles(wb)
         done = 0
-        for spec in sheets:
-            done = _write_sheet(wb, styles, spec, commune, progress, done, total)
+        try:
+            for spec in sheets:
+                done = _write_sheet(wb, styles, spec, commune, progress, done, total)
+        except BaseException:
+            for ws in wb.worksheets:      # close the streaming writers before the file goes
+                try:
+                    ws.close()
+                except Exception:  # noqa: BLE001 - already failing; the temp file is removed
+                    pass
+            raise
         wb.save(tmp)
     if progress is not None:
         progress(total, total)
