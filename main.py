@@ -127,6 +127,7 @@ def cmd_backup(args, db_path):
 
 def cmd_restore(args, db_path):
     from reports import backup
+    print(f"Bản sao lưu: {backup.backup_info(args.src).describe()}")
     kept = backup.restore_from(args.src, db_path)
     print(f"Đã khôi phục từ {args.src}." + (f" Dữ liệu cũ được giữ ở {kept}." if kept else ""))
 

@@ -67,6 +67,7 @@ def test_check_backup_restore_round_trip(demo_db, tmp_path):
     assert dest.exists()
     result = run("--db", copy, "restore", dest, data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "Bản sao lưu: Tệp sao lưu của Xã Tân Lập" in result.stdout   # says what it holds
     assert run("--db", copy, "check").returncode == 0
 
 
