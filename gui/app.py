@@ -3,12 +3,14 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-
-from models import crash, paths
+# The data layer is imported before PySide6: once PySide6 is loaded, its import hook
+# wraps every later import, which makes start-up measurably slower.
+from models import crash, paths, settings  # noqa: F401 - settings: loaded before the hook
 from models.db import open_database
 from models.errors import DatabaseError
+
+from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
 from . import messages
 from .translations import VietnameseTranslator
@@ -36,11 +38,11 @@ def newest_backups(limit=5):
     return sorted(files, key=os.path.getmtime, reverse=True)[:limit]
 
 
-def open_or_recover(path):
+def open_or_recover(path, *, quick_check=True):
     """Open the database; on damage offer the newest good backup or another file."""
     while True:
         try:
-            return open_database(path), path
+            return open_database(path, quick_check=quick_check), path
         except DatabaseError as err:
             box = QMessageBox(QMessageBox.Critical, "Không mở được dữ liệu", str(err))
             restore = None
@@ -98,19 +100,52 @@ def load_demo_with_progress(ctx, window):
     ctx.run_task(window, "Đang nạp dữ liệu mẫu…", work, on_done=done, cancellable=False)
 
 
+def check_in_background(window, path):
+    """Start-up work off the GUI thread: the integrity check of the whole file, then (if it
+    is intact) the daily automatic backup. On damage say so and point to restore."""
+    from PySide6.QtCore import QThread, Signal
+
+    class StartupChecks(QThread):
+        damaged = Signal(str)
+
+        def run(self):
+            from models.db import db
+            from models.health import quick_check_file
+            problem = quick_check_file(path)
+            if problem:
+                self.damaged.emit(problem)
+                return
+            try:
+                from reports import backup
+                backup.auto_backup()
+            except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
+                log.exception("automatic backup failed")
+            finally:
+                if not db.is_closed():
+                    db.close()     # this thread's own connection
+
+    def warn(problem):
+        log.error("quick_check failed: %s", problem)
+        messages.show_error(window, DatabaseError(
+            f"Kiểm tra tệp dữ liệu phát hiện hư hỏng ({problem}). Đừng nhập thêm dữ liệu; "
+            "hãy vào trang Sao lưu để khôi phục bản sao lưu gần nhất, hoặc đóng chương "
+            "trình và mở lại để được đề nghị khôi phục."))
+
+    checks = StartupChecks(window)
+    checks.damaged.connect(warn)
+    checks.start()
+    window._startup_checks = checks       # keep it alive
+    return checks
+
+
 def run_gui(db_path=None):
     app = make_app()
     path = db_path or paths.default_db_path()
-    database, path = open_or_recover(path)
+    # The full-file quick_check runs in the background once the window is up (it reads
+    # the whole file: 0.2 s on a large commune); the header and schema are checked now.
+    database, path = open_or_recover(path, quick_check=False)
     if database is None:
         return 1
-    try:
-        from reports import backup
-        backup.auto_backup()
-    except ImportError:
-        pass
-    except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
-        log.exception("automatic backup failed")
     actor, want_demo = sign_in(path)
     if actor is None:
         return 0
@@ -122,6 +157,7 @@ def run_gui(db_path=None):
         setup.ensure_commune_unit(actor)
     window = MainWindow(ctx)
     window.show()
+    check_in_background(window, path)
     if want_demo:
         load_demo_with_progress(ctx, window)
     return app.exec()

@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
             self.resize(1200, 760)
 
     def closeEvent(self, event):
+        checks = getattr(self, "_startup_checks", None)
+        if checks is not None and checks.isRunning():
+            self.statusBar().showMessage("Đang hoàn tất kiểm tra và sao lưu tự động…")
+            checks.wait()
         store = settings_store()
         store.setValue("main/geometry", self.saveGeometry())
         store.sync()

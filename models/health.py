@@ -29,3 +29,20 @@ def full_check():
         if lacking:
             problems.append(f"bảng {model._meta.table_name} thiếu cột: {', '.join(lacking)}")
     return problems
+
+
+def quick_check_file(path):
+    """PRAGMA quick_check on its own read-only connection (safe from any thread).
+
+    Returns None when the file is fine, otherwise SQLite's description of the damage.
+    """
+    import sqlite3
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if result == "ok" else result

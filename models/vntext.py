@@ -7,10 +7,17 @@ import unicodedata
 from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
 
 from models.errors import ValidationError
-from models.legacy_encoding import (  # noqa: F401  (re-exported)
-    detect_legacy, looks_like_vietnamese_word, tcvn3_to_unicode, to_unicode,
-    unicode_to_tcvn3, unicode_to_vni, vni_to_unicode,
-)
+
+# Re-exported from models.legacy_encoding on first use (its tables cost start-up time).
+_LEGACY = frozenset({"detect_legacy", "looks_like_vietnamese_word", "tcvn3_to_unicode",
+                     "to_unicode", "unicode_to_tcvn3", "unicode_to_vni", "vni_to_unicode"})
+
+
+def __getattr__(name):
+    if name in _LEGACY:
+        from models import legacy_encoding
+        return getattr(legacy_encoding, name)
+    raise AttributeError(f"module 'models.vntext' has no attribute '{name}'")
 
 __all__ = [
     "nfc", "is_nfc", "clean_text", "fold", "name_sort_key", "text_sort_key",

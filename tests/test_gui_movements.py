@@ -130,8 +130,9 @@ def test_bulk_dialog_previews_and_page_registers(world, qtbot, monkeypatch):
 def test_overview_counts(world, qtbot):
     page = opage.OverviewPage(world["ctx"], year=YEAR)
     qtbot.addWidget(page)
-    texts = [w.text() for w in page.findChildren(opage.QLabel)]
-    assert any("Tổng quan năm" in t for t in texts)
+    # the page fills itself right after it is first shown (it is the start-up page)
+    qtbot.waitUntil(lambda: any("Tổng quan năm" in w.text()
+                                for w in page.findChildren(opage.QLabel)), timeout=5000)
     views = page.findChildren(opage.QTableView)
     model = views[0].model()
     assert model.rows[0][0] == "Thôn, tổ dân phố văn hóa" and model.rows[0][4] == 1

@@ -1,16 +1,15 @@
 """Page "Tổng quan": the current year at a glance. Each area adds a section to SECTIONS."""
 import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHeaderView, QLabel, QScrollArea,
                                QTableView, QVBoxLayout, QWidget)
 
-from models import registrations as rg
 from models import vntext
 from models.entities import SUBJECT_KINDS
 
-STATE_COLORS = {rg.DRAFT: "#6b6b6b", rg.SUBMITTED: "#1f5fbf", rg.ACCEPTED: "#1b7a2f",
-                rg.RETURNED: "#b00020"}
+STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
+                "returned": "#b00020"}
 
 
 class SummaryModel(QAbstractTableModel):
@@ -59,6 +58,7 @@ def _small_table(headers, rows, widths):
 
 def registrations_section(year):
     """Registrations of ``year``: counts per subject kind and state, then per title."""
+    from models import registrations as rg     # loaded after the first paint
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -109,7 +109,9 @@ class OverviewPage(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
         ctx.data_changed.connect(lambda area: self.reload())
-        self.reload()
+        # Filled right after the window first paints: this is the first page at start-up.
+        self.heading.setText("<span style='font-size:14pt'><b>Tổng quan</b></span> — đang tải…")
+        QTimer.singleShot(30, self.reload)
 
     def reload(self):
         commune = self.ctx.commune()
