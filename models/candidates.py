@@ -1,7 +1,7 @@
 """Candidates for the council (bình xét): built from the records, with eligibility warnings."""
 import json
 import math
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from . import catalogue, settings, vntext
 from .award_history import (consecutive_run, format_run, subject_infos, subject_key,
@@ -50,22 +50,26 @@ def build_candidates(*, actor, movement, year):
     """
     sheets = _sheets_by_unit(movement, year)
     good = _qualifying_bands()
-    wanted = {}
-    query = (RegistrationTitle.select(RegistrationTitle, Registration, Title)
-             .join(Registration).switch(RegistrationTitle).join(Title)
+    wanted = set()
+    query = (RegistrationTitle.select(Registration.unit, Registration.person,
+                                      Registration.household, RegistrationTitle.title)
+             .join(Registration)
              .where(Registration.movement == movement, Registration.year == year,
                     Registration.state.in_(CANDIDATE_STATES)))
-    for rt in query:
-        reg = rt.registration
-        kind, ident = subject_key(reg)
+    for unit, person, household, title_id in query.tuples():
+        kind, ident = _key(unit, person, household)
         if kind == UNIT:
             sheet = sheets.get(ident)
             if sheet is not None and sheet.band and vntext.fold(sheet.band) not in good:
                 continue
-        wanted[(kind, ident, rt.title_id)] = reg
+        wanted.add((kind, ident, title_id))
     existing = {}
-    for cand in Candidate.select().where(Candidate.movement == movement, Candidate.year == year):
-        existing[subject_key(cand) + (cand.title_id,)] = cand
+    for ident, unit, person, household, title_id, source, removed in (
+            Candidate.select(Candidate.id, Candidate.unit, Candidate.person,
+                             Candidate.household, Candidate.title, Candidate.source,
+                             Candidate.removed)
+            .where(Candidate.movement == movement, Candidate.year == year).tuples()):
+        existing[_key(unit, person, household) + (title_id,)] = (ident, source, removed)
     rows = []
     for key in wanted:
         if key not in existing:
@@ -77,13 +81,13 @@ def build_candidates(*, actor, movement, year):
                          "uuid": _uuid()})
     for start in range(0, len(rows), 500):
         Candidate.insert_many(rows[start:start + 500]).execute()
-    dropped = 0
-    for key, cand in existing.items():
-        if cand.source == "auto" and key not in wanted and not cand.removed:
-            if Vote.select().where(Vote.candidate == cand).exists():
-                continue
-            cand.delete_instance()
-            dropped += 1
+    voted = {c for (c,) in Vote.select(Vote.candidate).join(Candidate)
+             .where(Candidate.movement == movement, Candidate.year == year).tuples()}
+    gone = [ident for key, (ident, source, removed) in existing.items()
+            if source == "auto" and key not in wanted and not removed and ident not in voted]
+    for start in range(0, len(gone), 500):
+        Candidate.delete().where(Candidate.id.in_(gone[start:start + 500])).execute()
+    dropped = len(gone)
     total = refresh_warnings(movement=movement, year=year)
     audit(actor, "build_candidates", "candidate", new={"movement": movement.id, "year": year,
                                                        "added": len(rows), "dropped": dropped})
@@ -145,14 +149,31 @@ def remove_candidate(*, actor, candidate, reason):
 
 # --------------------------------------------------------------------------- warnings
 
-def _title_codes():
-    return {t.id: t.code for t in Title.select(Title.id, Title.code)}
+def _key(unit, person, household):
+    if unit is not None:
+        return (UNIT, unit)
+    if person is not None:
+        return (PERSON, person)
+    return (HOUSEHOLD, household)
+
+
+CandRecord = namedtuple("CandRecord", "id key title_id code title_name conferred_by removed "
+                                      "warnings")
+
+
+def candidate_records(*, movement, year):
+    """Light records of the candidates (tuples, no model objects: 20,000 load in a blink)."""
+    query = (Candidate.select(Candidate.id, Candidate.unit, Candidate.person,
+                              Candidate.household, Candidate.title, Title.code, Title.name,
+                              Title.conferred_by, Candidate.removed, Candidate.warnings)
+             .join(Title).where(Candidate.movement == movement, Candidate.year == year))
+    return [CandRecord(i, _key(u, p, h), t, code, name, conferred, bool(removed), warnings)
+            for i, u, p, h, t, code, name, conferred, removed, warnings in query.tuples()]
 
 
 def refresh_warnings(*, movement, year):
     """Recompute and store the warnings of every candidate of ``movement``/``year``."""
-    cands = list(Candidate.select(Candidate, Title).join(Title)
-                 .where(Candidate.movement == movement, Candidate.year == year))
+    cands = candidate_records(movement=movement, year=year)
     warnings = compute_warnings(cands, movement=movement, year=year)
     changed = []
     for cand in cands:
@@ -167,19 +188,21 @@ def refresh_warnings(*, movement, year):
 
 
 def compute_warnings(cands, *, movement, year):
-    """{candidate_id: [warning, …]} from the records (DOMAIN.md §3); never blocks."""
-    codes = _title_codes()
+    """{candidate_id: [warning, …]} for ``CandRecord``s, from the records (DOMAIN.md §3);
+    warnings never block."""
     active = [c for c in cands if not c.removed]
     sheets = _sheets_by_unit(movement, year)
     share_pct = int(settings.get("collective_ldtt_share") or 70)
-    ldtt_people = {c.person_id for c in active if codes.get(c.title_id) == LDTT and c.person_id}
+    ldtt_people = {c.key[1] for c in active if c.code == LDTT and c.key[0] == PERSON}
     history = title_years()
     ldtt_people |= {ident for (kind, ident), by_year in title_years(codes=[LDTT]).items()
                     if kind == PERSON and year in by_year}
     regs = {}
-    for reg in Registration.select().where(Registration.movement == movement,
-                                           Registration.year == year):
-        regs[subject_key(reg)] = reg
+    for unit, person, household, state in (
+            Registration.select(Registration.unit, Registration.person, Registration.household,
+                                Registration.state)
+            .where(Registration.movement == movement, Registration.year == year).tuples()):
+        regs[_key(unit, person, household)] = state
     members = defaultdict(int)
     members_ldtt = defaultdict(int)
     for pid, uid in Person.select(Person.id, Person.unit).where(Person.active == True).tuples():  # noqa: E712
@@ -189,22 +212,22 @@ def compute_warnings(cands, *, movement, year):
                 members_ldtt[uid] += 1
     counts = defaultdict(int)
     for c in active:
-        counts[codes.get(c.title_id)] += 1
+        counts[c.code] += 1
     caps = settings.get("title_caps") or {}
     needed_years = int(settings.get("upward_years") or 2)
-    infos = subject_infos([subject_key(c) for c in cands])
+    infos = subject_infos([c.key for c in cands])
     good_bands = _qualifying_bands()
     out = {}
     for c in cands:
         w = []
-        kind, ident = subject_key(c)
-        code = codes.get(c.title_id)
-        reg = regs.get((kind, ident))
-        if reg is None:
+        kind, ident = c.key
+        code = c.code
+        state = regs.get(c.key)
+        if state is None:
             w.append(f"Chưa đăng ký thi đua năm {year}.")
-        elif reg.state != "accepted":
+        elif state != "accepted":
             w.append("Bản đăng ký thi đua chưa được duyệt.")
-        unit_id = infos.get((kind, ident), {}).get("unit_id")
+        unit_id = infos.get(c.key, {}).get("unit_id")
         sheet = sheets.get(unit_id) if unit_id else None
         owner = "Đơn vị" if kind == UNIT else ("Đơn vị công tác" if kind == PERSON else "Thôn/tổ")
         if kind == UNIT or unit_id:
@@ -234,10 +257,10 @@ def compute_warnings(cands, *, movement, year):
             base = counts.get(cap.get("of"), 0)
             limit = math.floor(base * float(cap.get("max_pct", 0)) / 100)
             if counts[code] > limit:
-                w.append(f"Số đề nghị '{c.title.name}' ({counts[code]}) vượt giới hạn "
+                w.append(f"Số đề nghị '{c.title_name}' ({counts[code]}) vượt giới hạn "
                          f"{cap.get('max_pct')} % của {base} (tối đa {limit}).")
-        if c.title.conferred_by != "commune":
-            run = _run_for(history.get((kind, ident), {}), year)
+        if c.conferred_by != "commune":
+            run = _run_for(history.get(c.key, {}), year)
             if len(run) < needed_years:
                 w.append(f"Đề nghị cấp trên: mới có danh hiệu {format_run(run).lower()}; "
                          f"thường cần {needed_years} năm liên tục.")

@@ -176,9 +176,10 @@ def meetings(*, movement=None, year=None):
 
 def passed_candidates(meeting):
     """Candidates whose vote at ``meeting`` passed (not removed), in list order."""
-    return list(Candidate.select().join(Vote).where(Vote.meeting == meeting,
-                                                    Vote.passed == True,  # noqa: E712
-                                                    Candidate.removed == False))  # noqa: E712
+    from .entities import Title
+    return list(Candidate.select(Candidate, Title).join(Title).switch(Candidate).join(Vote)
+                .where(Vote.meeting == meeting, Vote.passed == True,  # noqa: E712
+                       Candidate.removed == False))  # noqa: E712
 
 
 def vote_rows(meeting):

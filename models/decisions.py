@@ -316,13 +316,10 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
         candidates = passed_candidates(meeting)
     candidates = list(candidates)
     period = decision.period_year or decision.year
-    present = {subject_key(a) + (a.title_id,) for a in
+    present = {_key(u, p, h) + (t,) for u, p, h, t in
                Award.select(Award.unit, Award.person, Award.household, Award.title)
-               .where(Award.decision == decision)}
-    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
-    awarded = {subject_key(a) + (a.title_id,) for a in awards_in_force()
-               .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
-               .where(Decision.id.not_in(exclude))}
+               .where(Award.decision == decision).tuples()}
+    awarded = {key + (title_id,) for key, title_id in _others_in_force(decision, Award.title)}
     titles = {t.id: t for t in Title.select()}
     infos = subject_infos([subject_key(c) for c in candidates])
     cands = sorted(candidates, key=lambda c: (GROUP_ORDER[subject_key(c)[0]],
@@ -389,39 +386,58 @@ def remove_recipient(*, actor, award):
     audit(actor, "remove_recipient", "award", entity_id=old["id"], old=old)
 
 
+def _key(unit, person, household):
+    if unit is not None:
+        return ("unit", unit)
+    if person is not None:
+        return ("person", person)
+    return ("household", household)
+
+
+def _others_in_force(decision, *fields):
+    """(subject key, *fields) of awards in force for the same period in OTHER decisions
+    (the decision this one amends excluded), as plain tuples."""
+    period = decision.period_year or decision.year
+    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    query = (Award.select(Award.unit, Award.person, Award.household, *fields)
+             .join(Decision).switch(Award).join(Title)
+             .where(Decision.state == IN_FORCE, Decision.id.not_in(exclude))
+             .where(fn.COALESCE(Decision.period_year, Decision.year) == period))
+    return [(_key(*row[:3]),) + tuple(row[3:]) for row in query.tuples()]
+
+
 def _recompute(decision):
     """Amounts on the decision date; only the highest title paid per subject and period."""
-    awards = list(Award.select(Award, Title).join(Title).where(Award.decision == decision))
+    awards = [(ident, _key(u, p, h), amount, bool(paid), coef, multiple, rank)
+              for ident, u, p, h, amount, paid, coef, multiple, rank in (
+                  Award.select(Award.id, Award.unit, Award.person, Award.household,
+                               Award.amount, Award.paid, Title.coefficient, Title.multiple,
+                               Title.rank)
+                  .join(Title).where(Award.decision == decision).tuples())]
     if decision.kind == "revoke":
         Decision.update(total=0).where(Decision.id == decision.id).execute()
         decision.total = 0
         return 0
     before = bool(settings.get("multiples_before_rounding"))
     base = rewards.base_salary_for(decision.date) if any(
-        a.title.coefficient is not None for a in awards) else 0
-    period = decision.period_year or decision.year
-    amounts = [rewards.title_amount(a.title.coefficient, a.title.multiple, base,
-                                    multiples_before_rounding=before) for a in awards]
-    items = [{"subject": subject_key(a), "rank": a.title.rank, "amount": amt}
-             for a, amt in zip(awards, amounts)]
+        a[4] is not None for a in awards) else 0
+    amounts = [rewards.title_amount(a[4], a[5], base, multiples_before_rounding=before)
+               for a in awards]
+    items = [{"subject": a[1], "rank": a[6], "amount": amt} for a, amt in zip(awards, amounts)]
     keys = {i["subject"] for i in items}
-    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
     locked = []
     if keys:
-        query = (awards_in_force().where(Award.paid == True)  # noqa: E712
-                 .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
-                 .where(Decision.id.not_in(exclude)))
-        for other in query:
-            if subject_key(other) in keys:
-                locked.append({"subject": subject_key(other), "rank": other.title.rank,
-                               "amount": other.amount, "locked": True})
+        for key, rank, amount, paid in _others_in_force(decision, Title.rank, Award.amount,
+                                                        Award.paid):
+            if paid and key in keys:
+                locked.append({"subject": key, "rank": rank, "amount": amount, "locked": True})
     paid = rewards.select_paid(locked + items)[len(locked):]
     total = 0
     changed = []
     for award, amount, is_paid in zip(awards, amounts, paid):
         amount = amount if is_paid else 0
-        if award.amount != amount or award.paid != is_paid:
-            changed.append((amount, int(is_paid), award.id))
+        if award[2] != amount or award[3] != is_paid:
+            changed.append((amount, int(is_paid), award[0]))
         total += amount
     if changed:
         db.connection().executemany(
@@ -444,7 +460,10 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
             decision.year, decision.seq = decision.date.year, None
     if signer_name is not None:
         decision.signer_name = vntext.clean_text(signer_name)
-    awards = list(Award.select().where(Award.decision == decision))
+    awards = list(Award.select(Award.id, Award.unit, Award.person, Award.household,
+                               Award.title, Award.order, Award.display_name,
+                               Award.achievement)
+                  .where(Award.decision == decision).tuples())
     if not awards and decision.kind != "revoke":
         raise ValidationError("Quyết định chưa có ai được khen thưởng; hãy thêm người, tập thể "
                               "hoặc hộ gia đình trước khi ban hành.")
@@ -463,25 +482,25 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
         _seq(decision.seq, decision.year, exclude_id=decision.id)
     decision.number = format_number(decision.seq)
     period = decision.period_year or decision.year
-    exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
-    mine = {subject_key(a) + (a.title_id,): a for a in awards}
-    for other in (awards_in_force()
-                  .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
-                  .where(Decision.id.not_in(exclude))):
-        award = mine.get(subject_key(other) + (other.title_id,))
+    mine = {_key(*a[1:4]) + (a[4],): a for a in awards}
+    for key, title_id, title_name, number, date in _others_in_force(
+            decision, Award.title, Title.name, Decision.number, Decision.date):
+        award = mine.get(key + (title_id,))
         if award is not None:
-            raise ConflictError(f"'{award.display_name}' đã được tặng '{other.title.name}' năm "
-                                f"{period} tại {label(other.decision)}.")
+            raise ConflictError(f"'{award[6]}' đã được tặng '{title_name}' năm {period} tại "
+                                f"Quyết định số {number} ngày {vntext.format_date(date)}.")
     decision.save()
     _recompute(decision)
     top = (Award.select(fn.MAX(Award.register_no))
            .where(Award.register_year == decision.year).scalar() or 0)
     fallback = default_achievement(decision.movement, period)
     numbered = []
-    for award in sorted(awards, key=lambda a: (GROUP_ORDER[subject_key(a)[0]], a.order, a.id)):
+    for ident, u, p, h, _, order, name, achievement in sorted(
+            awards, key=lambda a: (GROUP_ORDER[_key(*a[1:4])[0]], a[5], a[0])):
         top += 1
-        name = award.display_name or display_name(subject_of(award))
-        numbered.append((decision.year, top, name, award.achievement or fallback, award.id))
+        if not name:
+            name = display_name(subject_of(Award.get_by_id(ident)))
+        numbered.append((decision.year, top, name, achievement or fallback, ident))
     db.connection().executemany(
         f"UPDATE {Award._meta.table_name} SET register_year = ?, register_no = ?, "
         "display_name = ?, achievement = ? WHERE id = ?", numbered)

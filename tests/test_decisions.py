@@ -230,3 +230,16 @@ def test_from_votes_history_and_upward(org, clerk, leader):
     assert [r["year"] for r in fund["by_year"]] == [2024, 2025]
     assert sum(r["total"] for r in fund["by_title"]) == sum(r["total"] for r in fund["by_year"])
     assert consecutive_run({2021, 2023, 2024, 2025}, 2025) == [2023, 2024, 2025]
+
+
+def test_issuing_a_second_award_of_the_same_title_is_refused(org, clerk, leader):
+    an = org["people"][0]
+    first = _draft(clerk, org, signer_name="Nguyễn Văn Hùng")
+    second = _draft(clerk, org, signer_name="Nguyễn Văn Hùng")
+    for d in (first, second):   # both drafts may hold it while neither is issued
+        decisions.add_recipient(actor=clerk, decision=d, subject=an, title=_title("LDTT"))
+    decisions.issue_decision(actor=leader, decision=first)
+    with pytest.raises(ConflictError) as err:
+        decisions.issue_decision(actor=leader, decision=second)
+    assert "Nguyễn Văn An" in str(err.value) and "ngày 20/12/2025" in str(err.value)
+    assert Decision.get_by_id(second.id).state == "draft"
