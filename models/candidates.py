@@ -4,8 +4,7 @@ import math
 from collections import defaultdict, namedtuple
 
 from . import catalogue, settings, vntext
-from .award_history import (consecutive_run, format_run, subject_infos, subject_key,
-                            title_years)
+from .award_history import consecutive_run, format_run, subject_infos, title_years
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, CriteriaSet,
                        Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Vote)
