@@ -129,6 +129,8 @@ class DecisionEditor(QWidget):
         self.achievement.setPlaceholderText("Thành tích của người đang chọn (Enter để lưu)")
         self.achievement.returnPressed.connect(self.save_achievement)
         self.rec_view.selectionModel().currentRowChanged.connect(self._rec_picked)
+        self.date.dateChanged.connect(self._date_changed)
+        self._showing = False
 
         self.buttons = {}
         bar1, bar2 = QHBoxLayout(), QHBoxLayout()
@@ -219,6 +221,7 @@ class DecisionEditor(QWidget):
         if decision.amends_id:
             old = Decision.get_by_id(decision.amends_id)
             text += f" — {decisions.KIND_NAMES[decision.kind].lower()} {decisions.label(old)}"
+        self._showing = True
         self.state.setText(f"<b>{text}</b>")
         self.number.setText(str(decision.seq) if decision.seq else "")
         self.date.setDate(date_edit(decision.date).date())
@@ -229,6 +232,23 @@ class DecisionEditor(QWidget):
         self.proposer.setText(decision.proposer)
         self.bases.setPlainText("\n".join(json.loads(decision.bases or "[]")))
         self.recipients_text.setPlainText("\n".join(json.loads(decision.recipients or "[]")))
+        self._showing = False
+        self.refresh_preview()
+
+    def _date_changed(self, _qdate):
+        """The money follows the base salary of the decision date: apply it at once."""
+        if self._showing or self.decision is None or self.decision.state != "draft":
+            return
+        day = date_of(self.date)
+        if day == self.decision.date:
+            return
+        if self._run(decisions.update_draft, decision=self.decision, date=day) is None:
+            self._showing = True
+            self.date.setDate(date_edit(self.decision.date).date())
+            self._showing = False
+            return
+        self.ctx.changed("decisions")
+        self.list_model.reload()
         self.refresh_preview()
 
     def refresh_preview(self):

@@ -11,6 +11,7 @@ from gui.context import AppContext
 from gui.pages.decisions import DecisionsPage
 from gui.pages.lookup import LookupPage
 from models import db as dbmod
+from models import vntext
 from models import demo
 from models.entities import Award, Decision, User
 
@@ -141,3 +142,25 @@ def test_settings_dialog_saves_the_local_rules(ctx, qtbot, monkeypatch):
     page.edit_settings()
     assert settings.get("multiples_before_rounding") is True
     assert settings.get("vote_threshold_pct") == 70
+
+
+def test_changing_the_date_reprices_the_draft_at_once(ctx, qtbot):
+    from PySide6.QtCore import QDate
+    from models import catalogue
+    catalogue.add_base_salary(actor=ctx.actor, effective_from=datetime.date(2026, 7, 1),
+                              amount=2_530_000)
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    editor = page.editor
+    draft = Decision.get(Decision.state == "draft")
+    editor._select(draft.id)
+    editor.date.setDate(QDate(2026, 12, 21))         # after the raise
+    high = Decision.get_by_id(draft.id).total
+    editor.date.setDate(QDate(2026, 6, 30))          # before the raise
+    low = Decision.get_by_id(draft.id).total
+    assert low < high
+    assert vntext.format_money(low) in editor.totals.text()
+    editor.date.setDate(QDate(2019, 1, 1))           # no base salary in force: refused
+    assert any("lương cơ sở" in m for m in ctx.shown)
+    assert Decision.get_by_id(draft.id).date == datetime.date(2026, 6, 30)
+    assert editor.date.date() == QDate(2026, 6, 30)
