@@ -182,6 +182,15 @@ def passed_candidates(meeting):
                        Candidate.removed == False))  # noqa: E712
 
 
+def passed_records(meeting):
+    """Like ``passed_candidates`` but light records (``candidates.CandRecord``), for long lists."""
+    from .candidates import candidate_records
+    passed = {c for (c,) in Vote.select(Vote.candidate)
+              .where(Vote.meeting == meeting, Vote.passed == True).tuples()}  # noqa: E712
+    return [r for r in candidate_records(movement=meeting.movement, year=meeting.year)
+            if r.id in passed and not r.removed]
+
+
 def vote_rows(meeting):
     """Rows for the minutes: every candidate of the meeting's movement/year with its vote."""
     from .candidates import candidate_rows

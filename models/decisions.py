@@ -307,13 +307,14 @@ def add_recipient(*, actor, decision, subject, title, achievement=None, position
 def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=None):
     """Add candidates (or every candidate that passed ``meeting``'s vote); skips those already
     in the decision and those already awarded the same title for the period. In bulk: a list
-    of thousands of households costs a few queries. Returns the number added."""
+    of thousands of households costs a few queries. ``candidates`` may be Candidate rows or
+    ``candidates.CandRecord``s. Returns the number added."""
     decision = _require_draft(decision)
     if candidates is None:
-        from .council import passed_candidates
+        from .council import passed_records
         if meeting is None:
             raise ValidationError("Hãy chọn cuộc họp bình xét hoặc các đối tượng cần thêm.")
-        candidates = passed_candidates(meeting)
+        candidates = passed_records(meeting)
     candidates = list(candidates)
     period = decision.period_year or decision.year
     present = {_key(u, p, h) + (t,) for u, p, h, t in
@@ -321,15 +322,15 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
                .where(Award.decision == decision).tuples()}
     awarded = {key + (title_id,) for key, title_id in _others_in_force(decision, Award.title)}
     titles = {t.id: t for t in Title.select()}
-    infos = subject_infos([subject_key(c) for c in candidates])
-    cands = sorted(candidates, key=lambda c: (GROUP_ORDER[subject_key(c)[0]],
-                                              vntext.name_sort_key(
-                                                  infos.get(subject_key(c), {}).get("name", ""))))
+    keyed = [(getattr(c, "key", None) or subject_key(c), c) for c in candidates]
+    infos = subject_infos([k for k, _ in keyed])
+    keyed.sort(key=lambda kc: (GROUP_ORDER[kc[0][0]],
+                               vntext.name_sort_key(infos.get(kc[0], {}).get("name", ""))))
     order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
     achievement = default_achievement(decision.movement, period)
     rows = []
-    for cand in cands:
-        kind, ident = subject_key(cand)
+    for subject, cand in keyed:
+        kind, ident = subject
         key = (kind, ident, cand.title_id)
         info = infos.get((kind, ident))
         title = titles[cand.title_id]

@@ -73,9 +73,9 @@ def _year(ctx, year, chairman, vice):
         place="Hội trường Ủy ban nhân dân xã", chair=chairman, secretary="Lê Thị Hoa",
         members_total=MEMBERS_TOTAL, members_present=present, secret=True)
     _votes(ctx, meeting, cands)
-    passed = council.passed_candidates(meeting)
-    recognised = [c for c in passed if c.title.code == "GDVH"]
-    commended = [c for c in passed if c.title.code != "GDVH"]
+    passed = council.passed_records(meeting)
+    recognised = [c for c in passed if c.code == "GDVH"]
+    commended = [c for c in passed if c.code != "GDVH"]
     seq = ctx.rng.randint(150, 260)
     main = decisions.create_draft(actor=actor, date=datetime.date(year, 12, 20),
                                   movement=movement, meeting=meeting, period_year=year,
