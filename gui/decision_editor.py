@@ -41,18 +41,17 @@ class DecisionListModel(FilterTableModel):
 
 
 class RecipientModel(FilterTableModel):
-    """(award id, group, stt, name, position, place, title, amount, note)"""
+    """(award id, group, stt, name, position, place, title, amount, note); ``groups`` is
+    the output of ``decisions.summary(...)["groups"]`` (read once for table and totals)."""
     COLUMNS = [Col("Nhóm", 1, 95), Col("STT", 2, 40, "center"),
                Col("Họ và tên / Tên tập thể / Chủ hộ", 3, 200), Col("Chức vụ", 4, 110),
                Col("Đơn vị, địa chỉ", 5, 170), Col("Hình thức", 6, 190),
                Col("Số tiền", 7, 90, "right", fmt=money), Col("Ghi chú", 8, 200)]
-    decision = None
+    groups = ()
 
     def load(self):
-        if self.decision is None:
-            return []
         out = []
-        for heading, rows in decisions.recipient_groups(self.decision):
+        for heading, rows in self.groups:
             for i, r in enumerate(rows, 1):
                 out.append((r["id"], heading, i, r["name"], r["position"], r["place"],
                             r["title"], r["amount"], r["note"]))
@@ -213,7 +212,7 @@ class DecisionEditor(QWidget):
         self.new_button.setEnabled(self.ctx.can_edit)
         if decision is None:
             self.state.setText("Chưa chọn quyết định")
-            self.rec_model.decision = None
+            self.rec_model.groups = ()
             self.rec_model.reload()
             self.totals.setText("")
             return
@@ -255,9 +254,9 @@ class DecisionEditor(QWidget):
         if self.decision is None:
             return
         self.decision = Decision.get_by_id(self.decision.id)
-        self.rec_model.decision = self.decision
-        self.rec_model.reload()
         s = decisions.summary(self.decision)
+        self.rec_model.groups = s["groups"]
+        self.rec_model.reload()
         c = s["counts"]
         self.totals.setText(
             f"<b>{c['person']}</b> cá nhân, <b>{c['unit']}</b> tập thể, <b>{c['household']}</b> "

@@ -141,9 +141,16 @@ class UpwardTab(QWidget):
         for w in (self.year, self.years):
             w.valueChanged.connect(self.reload)
         self.kind.currentIndexChanged.connect(self.reload)
-        self.reload()
+        self.loaded = False
+
+    def showEvent(self, event):
+        """The list is read when the tab is first shown (it spans every year's awards)."""
+        super().showEvent(event)
+        if not self.loaded:
+            self.reload()
 
     def reload(self):
+        self.loaded = True
         self.model.year, self.model.years = self.year.value(), self.years.value()
         self.model.kind = self.kind.currentData()
         self.model.reload()
@@ -161,4 +168,8 @@ class LookupPage(QWidget):
         self.tabs.addTab(self.upward, "Đề nghị cấp trên")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
-        ctx.data_changed.connect(lambda area: self.upward.reload())
+        ctx.data_changed.connect(self._changed)
+
+    def _changed(self, area):
+        if self.upward.loaded:
+            self.upward.reload()
