@@ -34,7 +34,7 @@ class CandidateModel(FilterTableModel):
     """(id, kind, name, place, title, warnings, years, for, percent, passed, active, reason)"""
     COLUMNS = [Col("Đối tượng", 1, 80), Col("Tên", 2, 190, sort=name_sort),
                Col("Đơn vị, địa chỉ", 3, 160), Col("Đề nghị", 4, 180),
-               Col("Cảnh báo", 5, 330), Col("Năm liên tục", 6, 120),
+               Col("Cảnh báo", 5, 330), Col("Năm liên tục có danh hiệu", 6, 180),
                Col("Đồng ý", 7, 60, "center"), Col("Tỷ lệ %", 8, 65, "center", fmt=_pct),
                Col("Kết quả", 9, 75, "center", fmt=_result), Col("Lý do thêm/bỏ", 11, 160)]
     ACTIVE_INDEX = 10
