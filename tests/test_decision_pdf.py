@@ -161,3 +161,21 @@ def test_fund_workbook(issued, tmp_path):
     cells = [c for row in openpyxl.load_workbook(list_path).worksheets[0]
              .iter_rows(values_only=True) for c in row]
     assert "I. Cá nhân" in cells and "III. Hộ gia đình" in cells and 5_995_000 in cells
+
+
+def test_vice_chairman_signing_for_the_chairman(database, clerk, leader, tmp_path):
+    settings.update_settings(actor=leader, values={"commune_name": "Xã Tân Lập",
+                                                   "place_name": "Tân Lập"})
+    org = make_year(clerk)
+    d = decisions.create_draft(actor=clerk, date=datetime.date(2026, 1, 9),
+                               signer_name="Trần Thị Mai", signer_title="Phó Chủ tịch",
+                               on_behalf=False, period_year=YEAR)
+    decisions.add_recipient(actor=clerk, decision=d, subject=org["people"][0],
+                            title=_title("GK_CN"))
+    flat = " ".join(pdf_text(decision_pdf.write_decision(decision_id=d.id,
+                                                         path=tmp_path / "d.pdf")).split())
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN LẬP" in flat
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in flat and "TM. ỦY BAN" not in flat
+    assert "Trần Thị Mai" in flat and "DỰ THẢO" in flat and "Số: /QĐ-UBND" in flat
+    assert "Ngày 09 tháng 01 năm 2026" in flat or "ngày 09 tháng 01 năm 2026" in flat
+    assert "Tặng Giấy khen cho 1 cá nhân" in flat
