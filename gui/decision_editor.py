@@ -203,6 +203,9 @@ class DecisionEditor(QWidget):
             w.setEnabled(editable)
         for key in ("save", "from_vote", "add", "remove", "delete"):
             self.buttons[key].setEnabled(editable)
+        if decision is not None and decision.kind == "revoke":
+            for key in ("from_vote", "add", "remove"):
+                self.buttons[key].setEnabled(False)
         self.buttons["issue"].setEnabled(draft and self.ctx.is_leader)
         issued = decision is not None and decision.state == "issued"
         self.buttons["amend"].setEnabled(issued and self.ctx.can_edit)

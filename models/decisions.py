@@ -260,8 +260,15 @@ def _in_force_clash(subject, title, period_year, exclude=()):
     return query.first()
 
 
+def _no_list_on_revoke(decision):
+    if decision.kind == "revoke":
+        raise ValidationError("Quyết định thu hồi không kèm danh sách khen thưởng; muốn khen "
+                              "lại hãy lập quyết định điều chỉnh hoặc quyết định mới.")
+
+
 def _add(decision, subject, title, *, achievement=None, candidate=None, position=None,
          place=None, note=""):
+    _no_list_on_revoke(decision)
     kind = subject_kind(subject)
     unit_kind = subject.kind.code if kind == UNIT else None
     if not catalogue.title_allows(title, subject_kind=kind, unit_kind_code=unit_kind):
@@ -310,6 +317,7 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     of thousands of households costs a few queries. ``candidates`` may be Candidate rows or
     ``candidates.CandRecord``s. Returns the number added."""
     decision = _require_draft(decision)
+    _no_list_on_revoke(decision)
     if candidates is None:
         from .council import passed_records
         if meeting is None:

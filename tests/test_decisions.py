@@ -187,6 +187,8 @@ def test_amend_and_revoke(org, clerk, leader):
         decisions.amend_decision(actor=clerk, decision=d, date=DECISION_DAY, reason="x")
     rv = decisions.revoke_decision(actor=clerk, decision=fix, date=datetime.date(2025, 12, 30),
                                    reason="Phát hiện vi phạm")
+    with pytest.raises(ValidationError):                  # a revocation has no list
+        decisions.add_recipient(actor=clerk, decision=rv, subject=an, title=_title("GK_CN"))
     decisions.issue_decision(actor=leader, decision=rv)   # no recipients needed to revoke
     assert Decision.get_by_id(fix.id).state == "revoked"
     assert decisions.fund_totals(year=2025)["by_decision"] == []
