@@ -1,5 +1,6 @@
 """Tree editor for a criteria table: groups and criteria with code, text, maximum and method;
 bands; totals. ``CriteriaEditor.ask(...)`` returns the data for ``scoring`` or None."""
+import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -8,8 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
-from models import catalogue, scoring
-from models.entities import Target
+from models import catalogue, movements, scoring
 from models.errors import ValidationError
 from models.scoring_calc import GROUP, METHODS, PointsError, fmt_points, to_decimal
 
@@ -29,12 +29,11 @@ class CriteriaEditor(QDialog):
         self.resize(980, 640)
         self.name = QLineEdit(criteria_set.name if criteria_set else "")
         movement = criteria_set.movement if criteria_set and criteria_set.movement_id else \
-            scoring.movement_of_year(year or 2026)
-        self.targets = [] if movement is None else list(
-            Target.select().where(Target.movement == movement).order_by(Target.order, Target.id))
+            scoring.movement_of_year(year or datetime.date.today().year)
+        self.targets = [] if movement is None else list(movements.targets_of(movement))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(criteria_set.year if criteria_set else (year or 2026))
+        self.year.setValue(criteria_set.year if criteria_set else (year or datetime.date.today().year))
         self.kind = QComboBox()
         self.kind.addItem("(mọi loại)", None)
         for k in catalogue.unit_kinds():
