@@ -7,6 +7,7 @@ import tempfile
 import peewee
 
 from .errors import DatabaseError
+from .fileops import fsync_dir, os_error_message, remove_quietly
 
 log = logging.getLogger(__name__)
 
@@ -173,21 +174,6 @@ def verify_database_file(path):
     return version
 
 
-def _fsync_dir(folder):
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def backup_database(dest, *, progress=None, source=None):
     """Consistent copy of the open database (SQLite online backup) to ``dest``.
 
@@ -225,31 +211,14 @@ def backup_database(dest, *, progress=None, source=None):
             os.fsync(fh.fileno())
         verify_database_file(tmp)
         os.replace(tmp, dest)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
-        _remove_quietly(tmp)
-        raise DatabaseError(_os_error_message(exc, dest)) from exc
+        remove_quietly(tmp)
+        raise DatabaseError(os_error_message(exc, dest)) from exc
     except BaseException:
-        _remove_quietly(tmp)
+        remove_quietly(tmp)
         raise
     return dest
-
-
-def _os_error_message(exc, dest):
-    import errno
-    if exc.errno == errno.ENOSPC:
-        return f"Ổ đĩa đầy, không ghi được {dest}. Hãy giải phóng chỗ trống hoặc dùng ổ khác."
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"Không ghi được {dest}: ổ đĩa chỉ đọc hoặc không có quyền ghi. "
-                "Hãy mở khóa chống ghi của USB hoặc chọn thư mục khác.")
-    return f"Không ghi được {dest}: {exc.strerror or exc}"
-
-
-def _remove_quietly(path):
-    try:
-        os.remove(path)
-    except OSError:
-        pass
 
 
 # --------------------------------------------------------------------------- migrations

@@ -1,37 +1,10 @@
 """Writing files so that a crash or a pulled USB stick never leaves one that looks complete."""
 import contextlib
-import errno
 import os
 import tempfile
 
 from models.errors import UserError
-
-
-def os_error_message(exc, path):
-    if exc.errno == errno.ENOSPC:
-        return f"Ổ đĩa đầy, không ghi được {path}. Hãy giải phóng chỗ trống hoặc chọn ổ khác."
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"Không ghi được {path}: ổ đĩa chỉ đọc, tệp đang mở trong chương trình khác "
-                "hoặc không có quyền ghi. Hãy đóng tệp, mở khóa chống ghi của USB hoặc chọn "
-                "thư mục khác.")
-    if exc.errno == errno.ENOENT:
-        return f"Không có thư mục để ghi {path}. Hãy chọn thư mục khác."
-    return f"Không ghi được {path}: {exc.strerror or exc}"
-
-
-def fsync_dir(folder):
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+from models.fileops import fsync_dir, os_error_message, remove_quietly  # noqa: F401
 
 
 @contextlib.contextmanager
@@ -58,15 +31,8 @@ def atomic_output(path, *, verify=None):
         os.replace(tmp, path)
         fsync_dir(folder)
     except OSError as exc:
-        _remove(tmp)
+        remove_quietly(tmp)
         raise UserError(os_error_message(exc, path)) from exc
     except BaseException:
-        _remove(tmp)
+        remove_quietly(tmp)
         raise
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except OSError:
-        pass
