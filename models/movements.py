@@ -67,6 +67,18 @@ def check_in_period(movement, day, label, field):
             f"{vntext.format_date(start)} đến {vntext.format_date(end)}.", field=field)
 
 
+def year_in_period(movement, year):
+    """``year`` (default: this year if inside the period) checked against the movement's period."""
+    if year is None:
+        this = datetime.date.today().year
+        year = this if movement.year_from <= this <= movement.year_to else movement.year_from
+    year = int(year)
+    if not movement.year_from <= year <= movement.year_to:
+        raise ValidationError(f"Năm {year} nằm ngoài thời gian của phong trào '{movement.name}' "
+                              f"({period_text(movement)}).", field="year")
+    return year
+
+
 def get_movement(movement_id):
     found = Movement.get_or_none(Movement.id == movement_id)
     if found is None:

@@ -5,15 +5,18 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from .catalogue import title_allows
-from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Covenant,
-                       CovenantMember, Household, Movement, Person, Registration,
+from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Household, Movement, Person, Registration,
                        RegistrationTitle, Target, Title, Unit, UnitKind)
 from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
-from .movements import check_in_period, parse_value, period_text
+from .movements import check_in_period, parse_value, period_text, year_in_period
 from .service import audit, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind, subject_of
 from . import vntext
+from .covenants import (  # noqa: F401 - re-exported: callers use models.registrations
+    covenant_members, covenant_rows, covenants, delete_covenant, find_covenant, get_covenant,
+    save_covenant,
+)
 
 DRAFT, SUBMITTED, ACCEPTED, RETURNED = "draft", "submitted", "accepted", "returned"
 STATES = {DRAFT: "Nháp", SUBMITTED: "Đã gửi", ACCEPTED: "Đã duyệt", RETURNED: "Trả lại"}
@@ -28,17 +31,6 @@ def get_registration(registration_id):
     if found is None:
         raise NotFound(f"Không có đăng ký thi đua số {registration_id}.")
     return found
-
-
-def _year_for(movement, year):
-    if year is None:
-        this = datetime.date.today().year
-        year = this if movement.year_from <= this <= movement.year_to else movement.year_from
-    year = int(year)
-    if not movement.year_from <= year <= movement.year_to:
-        raise ValidationError(f"Năm {year} nằm ngoài thời gian của phong trào '{movement.name}' "
-                              f"({period_text(movement)}).", field="year")
-    return year
 
 
 def _reg_date(movement, value):
@@ -117,7 +109,7 @@ def find_registration(movement, subject, year):
 def register(*, actor, movement, subject, year=None, titles=(), commitments=None,
              prefill=None, reg_date=None, signer=""):
     """Create a draft registration; commitments default to the commune's targets for units."""
-    year = _year_for(movement, year)
+    year = year_in_period(movement, year)
     if find_registration(movement, subject, year) is not None:
         raise ConflictError(f"{display_name(subject)} đã đăng ký phong trào '{movement.name}' năm "
                             f"{year}; hãy sửa đăng ký đã có.")
@@ -289,7 +281,7 @@ def _bulk_subjects(movement, year, villages, units):
 
 def bulk_preview(*, movement, year=None, villages=(), units=()):
     """How many households and people a bulk registration would create (and skip)."""
-    year = _year_for(movement, year)
+    year = year_in_period(movement, year)
     subjects, already = _bulk_subjects(movement, year, villages, units)
     return {"households": len(subjects[HOUSEHOLD]), "people": len(subjects[PERSON]),
             "already": already, "year": year}
@@ -329,7 +321,7 @@ def bulk_register(*, actor, movement, year=None, villages=(), units=(), titles=(
     households, "LDTT" for people). Already registered subjects are skipped. One transaction;
     ``progress(done, total)`` returning False cancels and rolls everything back.
     """
-    year = _year_for(movement, year)
+    year = year_in_period(movement, year)
     reg_date = _reg_date(movement, reg_date)
     signer = vntext.validate_name(signer or "", label="Người ký", required=False)
     subjects, already = _bulk_subjects(movement, year, villages, units)
@@ -376,79 +368,6 @@ def bulk_set_state(*, actor, registrations, state, reason=None):
     for reg in registrations:           # fresh rows: an instance may be stale
         fn_.__wrapped__(actor=actor, registration=Registration.get_by_id(reg.id), **extra)
     return len(registrations)
-
-
-# --------------------------------------------------------------------------- covenants
-
-@service("clerk")
-def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, deputy=None,
-                  content="", signed_date=None, place="", signers=None):
-    """Create or update the covenant (giao ước) of a bloc for a year."""
-    if not bloc.kind.is_bloc:
-        raise ValidationError(f"{bloc.name} không phải là cụm/khối thi đua.", field="bloc")
-    year = int(year)
-    if movement is not None:
-        year = _year_for(movement, year)
-    if members is None:
-        members = list(Unit.select().where((Unit.parent == bloc) & (Unit.active == True))  # noqa
-                       .order_by(Unit.name))
-    member_ids = [m.id for m in members]
-    if not member_ids:
-        raise ValidationError(f"{bloc.name} chưa có đơn vị thành viên.", field="members")
-    for role, unit in (("Cụm trưởng", head), ("Cụm phó", deputy)):
-        if unit is not None and unit.id not in member_ids:
-            raise ValidationError(f"{role} phải là thành viên của {bloc.name}.", field="head")
-    if head is not None and deputy is not None and head.id == deputy.id:
-        raise ValidationError("Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
-                              field="deputy")
-    if signed_date not in (None, "") and not isinstance(signed_date, datetime.date):
-        signed_date = vntext.parse_date(signed_date, field="signed_date")
-    if signed_date is not None:
-        if movement is not None:
-            check_in_period(movement, signed_date, "Ngày ký giao ước", "signed_date")
-        elif signed_date.year not in (year - 1, year):
-            raise ValidationError(f"Ngày ký giao ước {vntext.format_date(signed_date)} không "
-                                  f"thuộc năm {year}.", field="signed_date")
-    cov = Covenant.get_or_none((Covenant.bloc == bloc) & (Covenant.year == year)
-                               & (Covenant.movement == movement if movement is not None
-                                  else Covenant.movement.is_null()))
-    old = snapshot(cov) if cov else None
-    if cov is None:
-        cov = Covenant(bloc=bloc, year=year, movement=movement)
-    cov.head, cov.deputy = head, deputy
-    vntext.validate_name(content or "", label="Nội dung giao ước", max_len=20000,
-                         required=False, field="content")
-    cov.content = "\n".join(vntext.clean_text(line) for line in (content or "").splitlines())
-    cov.signed_date = signed_date
-    cov.place = vntext.clean_text(place)
-    cov.save()
-    CovenantMember.delete().where(CovenantMember.covenant == cov).execute()
-    signers = signers or {}
-    CovenantMember.insert_many([
-        {"covenant": cov.id, "unit": m.id,
-         "signer": vntext.clean_text(signers.get(m.id, m.leader_name))} for m in members
-    ]).execute()
-    audit(actor, "save_covenant", cov, old=old, new=dict(snapshot(cov), members=member_ids))
-    return cov
-
-
-@service("clerk")
-def delete_covenant(*, actor, covenant):
-    old = snapshot(covenant)
-    covenant.delete_instance(recursive=True)
-    audit(actor, "delete_covenant", "covenant", entity_id=old["id"], old=old)
-
-
-def covenants(*, year=None):
-    query = Covenant.select(Covenant, Unit).join(Unit, on=(Covenant.bloc == Unit.id))
-    if year is not None:
-        query = query.where(Covenant.year == year)
-    return sorted(query, key=lambda c: (-c.year, vntext.text_sort_key(c.bloc.name)))
-
-
-def covenant_members(covenant):
-    return list(CovenantMember.select(CovenantMember, Unit).join(Unit)
-                .where(CovenantMember.covenant == covenant).order_by(CovenantMember.id))
 
 
 # --------------------------------------------------------------------------- look-ups
@@ -608,16 +527,3 @@ def blocs():
 def bloc_members(bloc):
     return sorted(Unit.select().where((Unit.parent == bloc) & (Unit.active == True)),  # noqa
                   key=lambda u: vntext.text_sort_key(u.name))
-
-
-def covenant_rows(*, year=None):
-    """(id, bloc, year, head, deputy, members, signed_date, movement) for the covenants table."""
-    counts = dict(CovenantMember.select(CovenantMember.covenant, fn.COUNT(CovenantMember.id))
-                  .group_by(CovenantMember.covenant).tuples())
-    names = dict(Unit.select(Unit.id, Unit.name).tuples())
-    out = []
-    for c in covenants(year=year):
-        out.append((c.id, c.bloc.name, c.year, names.get(c.head_id, ""),
-                    names.get(c.deputy_id, ""), counts.get(c.id, 0), c.signed_date,
-                    c.movement.name if c.movement_id else ""))
-    return out

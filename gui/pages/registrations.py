@@ -456,15 +456,14 @@ class RegistrationsPage(QWidget):
         index = self.cov_view.currentIndex()
         covenant = None
         if from_table is True and index.isValid():
-            covenant = rg.Covenant.get_by_id(index.data(ID_ROLE))
+            covenant = rg.get_covenant(index.data(ID_ROLE))
         bloc = covenant.bloc if covenant else (org.get_unit(self.bloc.currentData())
                                                if self.bloc.currentData() else None)
         if bloc is None:
             return
         year, movement = self.year.currentData(), self.current_movement()
         if covenant is None:
-            covenant = rg.Covenant.get_or_none((rg.Covenant.bloc == bloc)
-                                               & (rg.Covenant.year == year))
+            covenant = rg.find_covenant(bloc, year)
         error = None
         while True:
             dialog = CovenantDialog(self, bloc, year, covenant, error)
