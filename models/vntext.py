@@ -78,6 +78,8 @@ def fold(text):
     if text.isascii():
         return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
+    if not folded.isascii():        # rare: marks of other scripts the table does not list
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(folded.split())
 
 
