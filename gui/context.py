@@ -1,5 +1,5 @@
 """What every page shares: the signed-in user, the 'data changed' signal, background tasks."""
-from PySide6.QtCore import QObject, QThread, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QThread, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from models import settings
@@ -33,6 +33,14 @@ class AppContext(QObject):
 
     def changed(self, area="all"):
         self.data_changed.emit(area)
+
+    def on_change(self, widget, slot):
+        """Call ``slot(area)`` after each saved action, but only while ``widget`` is shown;
+        a hidden page is brought up to date when it is next shown. So a save on one page
+        does not make every other page of a large commune reload behind it."""
+        watcher = _ShowWatcher(widget, slot)
+        self.data_changed.connect(watcher.changed)
+        return watcher
 
     def run_task(self, parent, title, fn, *, on_done=None, on_error=None, cancellable=True):
         """Run ``fn(progress)`` off the GUI thread with a progress dialog and a cancel button.
@@ -81,6 +89,26 @@ class AppContext(QObject):
         dialog.canceled.connect(worker.cancel)
         worker.start()
         return worker
+
+
+class _ShowWatcher(QObject):
+    def __init__(self, widget, slot):
+        super().__init__(widget)
+        self.widget, self.slot, self.pending = widget, slot, []
+        widget.installEventFilter(self)
+
+    def changed(self, area):
+        if self.widget.isVisible():
+            self.slot(area)
+        elif area not in self.pending:
+            self.pending.append(area)
+
+    def eventFilter(self, obj, event):
+        if obj is self.widget and event.type() == QEvent.Show and self.pending:
+            areas, self.pending = self.pending, []
+            for area in (["all"] if "all" in areas else areas):
+                self.slot(area)
+        return False
 
 
 class Worker(QThread):

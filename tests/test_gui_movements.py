@@ -50,6 +50,7 @@ def quiet(monkeypatch):
 def test_movements_page_lists_and_filters(world, qtbot):
     page = mpage.MovementsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     assert page.model.rowCount() == 2
     assert page.model.row_at(1)[1].startswith("    ↳ Chung sức")     # themed under its parent
     assert page.targets.rowCount() == 1
@@ -70,6 +71,7 @@ def test_paste_dialog_parses_the_22_targets_and_shows_bad_lines(qtbot):
 def test_paste_then_save_through_the_page(world, qtbot, monkeypatch):
     page = mpage.MovementsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     rows, _ = mv.parse_target_lines(seed_target_lines())
     monkeypatch.setattr(mpage.PasteTargetsDialog, "ask", classmethod(lambda cls, p: rows))
     page.paste_targets()
@@ -82,6 +84,7 @@ def test_registrations_page_states_at_a_glance(world, qtbot):
                      villages=world["villages"], titles=["GDVH"])
     page = rpage.RegistrationsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     assert page.current_movement().id == world["movement"].id
     assert page.model.rowCount() == 43
     assert "Nháp: 42" in page.counts.text() and "Đã gửi: 1" in page.counts.text()
@@ -98,6 +101,7 @@ def test_registrations_page_states_at_a_glance(world, qtbot):
 def test_accept_and_return_from_the_page(world, qtbot, monkeypatch):
     page = rpage.RegistrationsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     page.view.selectRow(0)
     page.accept()
     assert Registration.get_by_id(world["reg"].id).state == rg.ACCEPTED
@@ -122,6 +126,7 @@ def test_bulk_dialog_previews_and_page_registers(world, qtbot, monkeypatch):
     monkeypatch.setattr(rpage, "BulkDialog", Accepting)
     page = rpage.RegistrationsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     worker = page.bulk()
     qtbot.waitUntil(lambda: worker.isFinished(), timeout=10000)
     qtbot.waitUntil(lambda: page.model.rowCount() == 43, timeout=5000)
@@ -130,6 +135,7 @@ def test_bulk_dialog_previews_and_page_registers(world, qtbot, monkeypatch):
 def test_overview_counts(world, qtbot):
     page = opage.OverviewPage(world["ctx"], year=YEAR)
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     # the page fills itself right after it is first shown (it is the start-up page)
     qtbot.waitUntil(lambda: any("Tổng quan năm" in w.text()
                                 for w in page.findChildren(opage.QLabel)), timeout=5000)
@@ -142,6 +148,7 @@ def test_pages_render(world, qtbot, tmp_path):
     for cls in (mpage.MovementsPage, rpage.RegistrationsPage, opage.OverviewPage):
         page = cls(world["ctx"])
         qtbot.addWidget(page)
+        page.show()      # pages reload on data changes while shown
         page.resize(1200, 760)
         page.show()
         assert page.grab().save(str(tmp_path / f"{cls.__name__}.png"))
@@ -164,6 +171,7 @@ def test_covenant_and_registration_dialogs_through_the_page(world, qtbot, monkey
     monkeypatch.setattr(rpage, "RegistrationDialog", EditRegistration)
     page = rpage.RegistrationsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     page.edit_covenant(False)
     assert page.covenants.rowCount() == 1
     assert page.covenants.row_at(0)[3] == "Tổ dân phố 1"
@@ -187,6 +195,7 @@ def test_actuals_of_an_accepted_registration(world, qtbot, monkeypatch):
     monkeypatch.setattr(rpage, "ActualsDialog", Entering)
     page = rpage.RegistrationsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     page.view.selectRow(0)
     page.enter_actuals()
     assert len(attempts) == 2 and "không phải là số" in attempts[1]
@@ -197,6 +206,7 @@ def test_actuals_of_an_accepted_registration(world, qtbot, monkeypatch):
 def test_edit_target_from_the_page(world, qtbot, monkeypatch):
     page = mpage.MovementsPage(world["ctx"])
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     page.target_view.selectRow(0)
     seen = []
 

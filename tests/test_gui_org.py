@@ -73,6 +73,7 @@ def test_main_window_pages_and_geometry(ctx, qtbot):
 def test_households_filter_as_you_type_accent_insensitively(ctx, qtbot):
     page = org_page.OrgPage(ctx)
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     tab = page.households
     assert len(tab.model.visible) == 800
     qtbot.keyClicks(tab.search, "thon")
@@ -90,6 +91,7 @@ def test_households_filter_as_you_type_accent_insensitively(ctx, qtbot):
 def test_add_person_dialog_error_shown_by_the_field_then_saved(ctx, qtbot, monkeypatch):
     page = org_page.OrgPage(ctx)
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     unit = Unit.select().where(Unit.name.contains("Trường")).first() or Unit.select().first()
     answers = [
         dict(full_name="", gender="nam", birth_year=None, position="", unit_id=unit.id),
@@ -124,12 +126,14 @@ def test_viewer_sees_disabled_edit_buttons(viewer, qapp, qtbot):
     demo.load_demo(size="small")
     page = org_page.OrgPage(AppContext(viewer, "x"))
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     assert not any(b.isEnabled() for b in page.people.buttons)
 
 
 def test_delete_refusal_is_shown_in_vietnamese(ctx, qtbot, monkeypatch):
     page = org_page.OrgPage(ctx)
     qtbot.addWidget(page)
+    page.show()      # pages reload on data changes while shown
     shown = []
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     monkeypatch.setattr(messages, "show_error", lambda parent, err, **k: shown.append(str(err)))
@@ -139,3 +143,17 @@ def test_delete_refusal_is_shown_in_vietnamese(ctx, qtbot, monkeypatch):
     page.units.delete()
     assert shown and "Không xóa được" in shown[0]
     assert Unit.select().where(Unit.parent.is_null()).exists()
+
+
+def test_hidden_page_reloads_when_shown_not_before(ctx, qtbot, leader):
+    from models import org
+    page = org_page.OrgPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.hide()
+    before = len(page.people.model.rows)
+    org.add_person(actor=leader, full_name="Lương Thị Mơ", gender="nu")
+    ctx.changed("org")
+    assert len(page.people.model.rows) == before          # hidden: nothing reloaded yet
+    page.show()
+    assert len(page.people.model.rows) == before + 1      # brought up to date on show

@@ -88,7 +88,7 @@ class BackupPage(QWidget):
         layout.addWidget(auto_box)
         layout.addStretch(1)
 
-        ctx.data_changed.connect(self._on_changed)
+        ctx.on_change(self, self._on_changed)
         self.refresh_drives()
         self.load_auto_settings()
 

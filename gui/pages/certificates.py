@@ -267,7 +267,7 @@ class CertificatesPage(QWidget):
         self.search.textChanged.connect(self.model.set_filter)
         self.printer.currentIndexChanged.connect(self.load_offset)
         self.table.selectionModel().selectionChanged.connect(self._count)
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
         self.reload()
 
     # ---- loading

@@ -391,7 +391,7 @@ class DecisionsPage(QWidget):
         self.tabs.setCornerWidget(self.setup_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
 
     def edit_settings(self):
         from models import settings

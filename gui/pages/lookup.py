@@ -168,7 +168,7 @@ class LookupPage(QWidget):
         self.tabs.addTab(self.upward, "Đề nghị cấp trên")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
 
     def _changed(self, area):
         if self.upward.loaded:

@@ -193,7 +193,7 @@ class MovementsPage(QWidget):
         split.setSizes([260, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
         self.reload()
 
     # ---- loading

@@ -434,7 +434,7 @@ class OrgPage(QWidget):
         title = QLabel("<h2>Đơn vị &amp; cá nhân</h2>")
         layout.addWidget(title)
         layout.addWidget(self.tabs, 1)
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
 
     def _changed(self, area):
         if area in ("org", "all"):

@@ -108,7 +108,7 @@ class OverviewPage(QWidget):
         self.heading = QLabel()
         layout.addWidget(self.heading)
         layout.addWidget(scroll, 1)
-        ctx.data_changed.connect(lambda area: self.reload())
+        ctx.on_change(self, lambda area: self.reload())
         # Filled right after the window first paints: this is the first page at start-up.
         self.heading.setText("<span style='font-size:14pt'><b>Tổng quan</b></span> — đang tải…")
         QTimer.singleShot(30, self.reload)

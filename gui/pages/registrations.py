@@ -206,7 +206,7 @@ class RegistrationsPage(QWidget):
         self.kind.currentIndexChanged.connect(lambda *_: self._apply_filters())
         self.state.currentIndexChanged.connect(lambda *_: self._apply_filters())
         self.search.search.connect(lambda *_: self._apply_filters())
-        ctx.data_changed.connect(self._changed)
+        ctx.on_change(self, self._changed)
         self._year_changed()
 
     # ---- loading

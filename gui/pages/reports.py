@@ -133,7 +133,7 @@ class ReportsPage(QWidget):
         el.addWidget(self.status)
         layout.addWidget(export_box)
 
-        ctx.data_changed.connect(lambda area: self.refresh())
+        ctx.on_change(self, lambda area: self.refresh())
         self.refresh()
 
     def refresh(self, *_):

@@ -120,7 +120,7 @@ class ScoringPage(QWidget):
         self.year_box.currentIndexChanged.connect(self._year_chosen)
         self.set_box.currentIndexChanged.connect(self._set_chosen)
         self.mode_group.buttonClicked.connect(lambda _b: self._mode_chosen())
-        ctx.data_changed.connect(self._on_data_changed)
+        ctx.on_change(self, self._on_data_changed)
         self.reload_years()
 
     # ------------------------------------------------------------------ loading
