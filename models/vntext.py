@@ -65,6 +65,12 @@ def _build_fold_table():
 _FOLD_TABLE = _build_fold_table()
 
 
+@functools.lru_cache(maxsize=1)
+def _all_marks_table():
+    """Deletes every combining mark (built on first need: ~20 ms, not at start-up)."""
+    return {cp: None for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp))}
+
+
 def fold(text):
     """Accent-insensitive search key: "Nguyễn  Văn Đức" -> "nguyen van duc"; None gives "".
 
@@ -78,8 +84,8 @@ def fold(text):
     if text.isascii():
         return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
-    if not folded.isascii():        # rare: marks of other scripts the table does not list
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if not folded.isascii():        # marks of other scripts the first table does not list
+        folded = folded.translate(_all_marks_table())
     return " ".join(folded.split())
 
 
