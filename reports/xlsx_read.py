@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from models import vntext
 from models.errors import UserError
 
+from .xlsx_header import MAX_HEADER_SCAN, _find_header, _is_numbering_row  # noqa: F401
 from .xlsx_cells import (CellError, _as_text, _clean_text, capital, fold_header,  # noqa: F401
                          parse_value)
 
-MAX_HEADER_SCAN = 30          # the header row is looked for in the first rows only
 DEFAULT_MAX_LEN = 300
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -323,115 +323,6 @@ def _stream_openpyxl(wb, ws):
                 min_col, min_row, max_col, max_row = range_boundaries(mc.ref)
                 merged.append((min_row, min_col, max_row, max_col))
     return rows, merged
-
-
-# --------------------------------------------------------------------------- header
-
-def _match_field(text, specs, taken):
-    """The spec whose name matches the folded header ``text`` (exact first, then words)."""
-    if not text:
-        return None
-    for spec in specs:
-        if spec.field in taken:
-            continue
-        if any(text == fold_header(n) for n in spec.names()):
-            return spec
-    best, best_len = None, 0
-    padded = f" {text} "
-    for spec in specs:
-        if spec.field in taken:
-            continue
-        for n in spec.names():
-            key = fold_header(n)
-            if key and f" {key} " in padded and len(key) > best_len:
-                best, best_len = spec, len(key)
-    return best
-
-
-def _header_texts(row_values):
-    return {col: fold_header(v) for col, (v, _style) in row_values.items()
-            if isinstance(v, str)}
-
-
-def _map_columns(texts, specs, taken=None):
-    taken = dict(taken or {})
-    for col in sorted(texts):
-        spec = _match_field(texts[col], specs, taken)
-        if spec is not None:
-            taken[spec.field] = col
-    return taken
-
-
-def _is_numbering_row(values):
-    """A row like '(1) (2) (3)' or '1 2 3' under the header: skipped."""
-    if not values:
-        return False
-    for col, (v, _s) in values.items():
-        text = str(v).strip().strip("()")
-        if isinstance(v, float) and v.is_integer():
-            text = str(int(v))
-        if not text.isdigit() or int(text) > 100:
-            return False
-    return len(values) >= 2
-
-
-def _find_header(rows, specs, merged):
-    """(header_index_in_rows, header_rows, columns, header_texts) or None."""
-    best = None
-    for i, (idx, _hidden, values) in enumerate(rows[:MAX_HEADER_SCAN]):
-        texts = _header_texts(values)
-        columns = _map_columns(texts, specs)
-        score = len(columns) + sum(0.5 for s in specs if s.required and s.field in columns)
-        if columns and (best is None or score > best[0]):
-            best = (score, i, columns, texts)
-    if best is None:
-        return None
-    _score, i, columns, texts = best
-    header_rows = 1
-    # Two-level header: parent labels merged across columns, sub-labels on the next row.
-    if i + 1 < len(rows) and rows[i + 1][0] == rows[i][0] + 1:
-        next_values = rows[i + 1][2]
-        parent_of = {}
-        for (r1, c1, r2, c2) in merged:
-            if r1 == rows[i][0] and c2 > c1:
-                label = rows[i][2].get(c1, (None,))[0]
-                for c in range(c1, c2 + 1):
-                    parent_of[c] = fold_header(label)
-        sub_texts = {}
-        for col, (v, _s) in next_values.items():
-            if isinstance(v, str):
-                sub = fold_header(v)
-                sub_texts[col] = sub
-        if sub_texts and not _looks_like_data(next_values, columns, specs):
-            more = dict(columns)
-            for col in sorted(sub_texts):
-                if col in more.values():
-                    continue
-                spec = _match_field(sub_texts[col], specs, more)
-                if spec is None and col in parent_of:
-                    spec = _match_field(f"{parent_of[col]} {sub_texts[col]}", specs, more)
-                if spec is not None:
-                    more[spec.field] = col
-            # A column matched on the parent row only because the parent label (e.g.
-            # "Chủ hộ") spans sub-columns: re-point it if a sub-column matched better.
-            if len(more) > len(columns) or _is_numbering_row(next_values):
-                columns = more
-                header_rows = 2
-    return i, header_rows, columns, texts
-
-
-def _looks_like_data(values, columns, specs):
-    """True if the row under the header already looks like data (a year in 'Năm sinh' …)."""
-    kinds = {s.field: s.kind for s in specs}
-    for fld, col in columns.items():
-        v = values.get(col, (None,))[0]
-        if v is None:
-            continue
-        if kinds.get(fld) in ("year", "int", "number", "money") and isinstance(v, (int, float)):
-            return True
-        if isinstance(v, (datetime.date, datetime.datetime)):
-            return True
-    return False
 
 
 # --------------------------------------------------------------------------- reading
