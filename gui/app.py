@@ -5,7 +5,7 @@ import sys
 
 # The data layer is imported before PySide6: once PySide6 is loaded, its import hook
 # wraps every later import, which makes start-up measurably slower.
-from models import crash, paths, settings  # noqa: F401 - settings: loaded before the hook
+from models import crash, paths, settings
 from models.db import open_database
 from models.errors import DatabaseError
 
@@ -71,9 +71,9 @@ def open_or_recover(path, *, quick_check=True):
             return None, path
 
 
-def sign_in(ctx_path):
+def sign_in():
     """The acting user: from the first-run wizard, or the sign-in dialog."""
-    from models import accounts, settings
+    from models import accounts
     if not accounts.has_users():
         from .wizard import SetupWizard
         wizard = SetupWizard()
@@ -85,18 +85,16 @@ def sign_in(ctx_path):
 
 
 def load_demo_with_progress(ctx, window):
-    from models import demo, setup
+    from models import demo
 
     def work(progress):
-        return demo.load_demo(size="small", actor=ctx.actor,
-                              progress=lambda d, t: progress(d, t))
+        return demo.load_demo(size="small", actor=ctx.actor, progress=progress)
 
     def done(counts):
         ctx.changed("all")
         messages.info(window, "Đã nạp dữ liệu mẫu: " + ", ".join(
             f"{v} {k}" for k, v in counts.items() if v))
 
-    del setup
     ctx.run_task(window, "Đang nạp dữ liệu mẫu…", work, on_done=done, cancellable=False)
 
 
@@ -146,7 +144,7 @@ def run_gui(db_path=None):
     database, path = open_or_recover(path, quick_check=False)
     if database is None:
         return 1
-    actor, want_demo = sign_in(path)
+    actor, want_demo = sign_in()
     if actor is None:
         return 0
     from .context import AppContext

@@ -151,3 +151,24 @@ def _default_sort(value):
 
 def name_sort(value):
     return vntext.name_sort_key(value or "")
+
+
+class RowsModel(QAbstractTableModel):
+    """A small read-mostly table over ``self.rows`` with column titles ``HEADERS``
+    (a class attribute, or set per instance); subclasses add ``data`` and ``flags``."""
+    HEADERS = ()
+
+    def __init__(self, rows=(), parent=None):
+        super().__init__(parent)
+        self.rows = list(rows)
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None

@@ -1,6 +1,6 @@
 """Dialogs of the page "Phong trào": a small form helper (ask → save, the form comes back
 with the message on a UserError) and the paste-the-targets dialog with its preview."""
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QSplitter, QTableView, QVBoxLayout)
@@ -9,6 +9,7 @@ from models import movements as mv
 from models import vntext
 from models.errors import UserError
 
+from ..table_model import RowsModel
 from ..widgets import ErrorLabel
 
 
@@ -130,23 +131,11 @@ def _text_box(text):
 
 # --------------------------------------------------------------------------- paste targets
 
-class ParsedModel(QAbstractTableModel):
+class ParsedModel(RowsModel):
     HEADERS = ["STT", "Chỉ tiêu", "Giá trị", "ĐVT", "Chiều", "Nhóm", "Ghi chú"]
 
     def __init__(self, rows=()):
-        super().__init__()
-        self.rows = list(rows)
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
+        super().__init__(rows)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

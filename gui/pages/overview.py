@@ -1,34 +1,25 @@
 """Page "Tổng quan": the current year at a glance. Each area adds a section to SECTIONS."""
 import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHeaderView, QLabel, QScrollArea,
                                QTableView, QVBoxLayout, QWidget)
 
 from models import vntext
 from models.entities import SUBJECT_KINDS
 
+from ..table_model import RowsModel
+
 STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
                 "returned": "#b00020"}
 
 
-class SummaryModel(QAbstractTableModel):
+class SummaryModel(RowsModel):
     """A few summary rows (text or numbers), read-only."""
 
     def __init__(self, headers, rows, parent=None):
-        super().__init__(parent)
-        self.headers, self.rows = headers, rows
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+        super().__init__(rows, parent)
+        self.HEADERS = headers
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -1,6 +1,6 @@
 """Dialogs of the page "Đăng ký": one registration (subject, titles, commitments), bulk
 registration with a live count, a bloc's covenant. They return data; the page saves it."""
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QTableView, QVBoxLayout)
@@ -9,7 +9,7 @@ from models import org, vntext
 from models import registrations as rg
 from models.entities import HOUSEHOLD, PERSON, UNIT
 
-from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
+from ..table_model import Col, FilterTableModel, ID_ROLE, RowsModel, name_sort
 from ..widgets import ErrorLabel, SearchBox, make_table_view
 from .movement_dialogs import combo, line
 
@@ -38,24 +38,12 @@ class SubjectModel(FilterTableModel):
         return row[3]
 
 
-class CommitmentModel(QAbstractTableModel):
+class CommitmentModel(RowsModel):
     """Editable commitments: the subject's own value in the last column."""
     HEADERS = ["Chỉ tiêu", "ĐVT", "Chỉ tiêu xã", "Đăng ký"]
 
     def __init__(self, rows):
-        super().__init__()
-        self.rows = [dict(r) for r in rows]
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
+        super().__init__(dict(r) for r in rows)
 
     def flags(self, index):
         base = super().flags(index)
@@ -328,25 +316,13 @@ class CovenantDialog(QDialog):
                     place=self.place.text())
 
 
-class ActualsModel(QAbstractTableModel):
+class ActualsModel(RowsModel):
     """Commitments with the actual value editable and the completion shown."""
     HEADERS = ["Chỉ tiêu", "ĐVT", "Đăng ký", "Thực hiện", "Hoàn thành"]
 
     def __init__(self, rows):
-        super().__init__()
-        self.rows = rows
+        super().__init__(rows)
         self.edited = {}
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index):
         base = super().flags(index)

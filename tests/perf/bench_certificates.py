@@ -10,7 +10,6 @@ import datetime
 import os
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
@@ -132,8 +131,5 @@ def run(quick=False):
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
-    for r in run(quick="--quick" in sys.argv):
-        print(f"{r.name}: {r.value:.2f}{r.unit} (goal {r.goal}) {'ok' if r.ok else 'MISSED'} — "
-              f"{r.detail}")
-    print(f"total {time.perf_counter() - start:.1f} s")
+    from tests.perf.run import main_for
+    main_for(__file__)

@@ -89,5 +89,5 @@ def run(quick=False):
 
 
 if __name__ == "__main__":
-    for r in run(quick="--quick" in sys.argv):
-        print(f"{r.name}: {r.value:.2f}{r.unit} ({r.detail})")
+    from tests.perf.run import main_for
+    main_for(__file__)

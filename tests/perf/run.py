@@ -75,5 +75,11 @@ def main(argv=None):
     return 0
 
 
+def main_for(bench_file):
+    """``python tests/perf/bench_x.py [--quick] [--json]``: run that benchmark alone."""
+    name = os.path.splitext(os.path.basename(bench_file))[0]
+    sys.exit(main(["--only", name] + sys.argv[1:]))
+
+
 if __name__ == "__main__":
     sys.exit(main())
