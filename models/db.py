@@ -230,7 +230,7 @@ def run_migrations(database, path, version):
         dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
         backup_database(dest, source=database)
         log.info("pre-migration backup at %s", dest)
-    for number in range(version + 1, SCHEMA_VERSION + 1):
+    for number in sorted(n for n in migrations.STEPS if version < n <= SCHEMA_VERSION):
         step = migrations.STEPS[number]
         with database.atomic():
             step(database)

@@ -1,7 +1,10 @@
 """Numbered schema migrations; each runs in one transaction (see db.run_migrations).
 
-Until the first release, step 1 creates the current schema. After a release, never edit
-a published step: add the next number and raise db.SCHEMA_VERSION.
+Step 1 creates the tables from the current entity definitions, so a later step that
+adds a table, a column or an index must be idempotent (create only what is missing):
+on a new file step 1 has already made it. Never edit a published step: add the next
+number and set db.SCHEMA_VERSION to the highest number. Numbers may be missing (steps
+land from parallel work); run_migrations runs the ones above the file's version in order.
 """
 import datetime
 import json
