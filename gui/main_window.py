@@ -121,11 +121,15 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
 
-    def go_to(self, key):
+    def go_to(self, key, **filters):
+        """Show page ``key``; a page with ``apply_filters`` is handed ``filters`` (year, …)."""
         for i, (k, _, _) in enumerate(self.pages):
             if k == key:
                 self.show_page(i)
-                return self.widgets[key]
+                page = self.widgets[key]
+                if filters and hasattr(page, "apply_filters"):
+                    page.apply_filters(**filters)
+                return page
         raise KeyError(key)
 
     def _restore(self):

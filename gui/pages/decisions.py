@@ -117,20 +117,29 @@ class CandidatesTab(QWidget):
 
     # ---------------------------------------------------------------- loading
     def _year_changed(self):
+        """Refill the movements of the year (keeping the chosen one), then meetings and rows."""
+        current = self.movement.currentData()
+        current_id = current.id if current is not None else None
         self.movement.blockSignals(True)
         self.movement.clear()
         for m in candidates.movements_for(self.year.value()):
             self.movement.addItem(m.name, m)
+            if m.id == current_id:
+                self.movement.setCurrentIndex(self.movement.count() - 1)
         self.movement.blockSignals(False)
         self._movement_changed()
 
     def _movement_changed(self):
+        current = self.meeting.currentData()
+        current_id = current.id if current is not None else None
         self.meeting.clear()
         movement = self.movement.currentData()
         if movement is not None:
             for m in council.meetings(movement=movement, year=self.year.value()):
                 self.meeting.addItem(f"Họp ngày {vntext.format_date(m.date)} "
                                      f"({m.members_present}/{m.members_total})", m)
+                if m.id == current_id:
+                    self.meeting.setCurrentIndex(self.meeting.count() - 1)
         self.reload()
 
     def reload(self):
@@ -405,9 +414,23 @@ class DecisionsPage(QWidget):
             return
         self.ctx.changed("settings")
 
+    TABS = {"candidates": 0, "decisions": 1, "register": 2}
+
+    def apply_filters(self, *, year=None, tab=None, **_ignored):
+        """Open on ``year`` (candidates and register) and the tab named by ``tab``."""
+        if year is not None:
+            self.candidates.year.setValue(year)
+        if tab in self.TABS:
+            self.tabs.setCurrentIndex(self.TABS[tab])
+
     def _changed(self, area):
-        if area in ("decisions", "all", "org", "registrations", "scores", "settings"):
+        if area in ("movements", "all"):
+            # a movement or meeting created elsewhere appears here (no stale combo boxes)
+            self.candidates._year_changed()
+        elif area in ("decisions", "org", "registrations", "scores", "settings"):
             self.candidates.reload()
+        if area in ("decisions", "all", "org", "registrations", "scores", "settings",
+                    "movements"):
             self.register.reload_years()
             if area != "decisions":
                 self.editor.reload()

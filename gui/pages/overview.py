@@ -1,9 +1,11 @@
 """Page "Tổng quan": the current year at a glance. Each area adds a section to SECTIONS."""
 import datetime
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHeaderView, QLabel, QScrollArea,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
+                               QWidget)
 
 from models import vntext
 from models.entities import SUBJECT_KINDS
@@ -81,6 +83,51 @@ def registrations_section(year):
     return box
 
 
+STEP_COLORS = {"todo": "#6b6b6b", "progress": "#b26a00", "done": "#1b7a2f"}
+STEP_MARKS = {"todo": "○", "progress": "◐", "done": "●"}
+
+
+class YearMap(QWidget):
+    """The steps of the year (models.year_map) as rows: state, what is done, what is missing,
+    and a button that opens the page where the clerk continues."""
+
+    def __init__(self, steps, open_step, parent=None):
+        super().__init__(parent)
+        from models import year_map
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        first = year_map.first_to_do(steps)
+        self.buttons = {}
+        for row, step in enumerate(steps):
+            color = STEP_COLORS[step.state]
+            mark = QLabel(f"<span style='font-size:15pt; color:{color}'>"
+                          f"{STEP_MARKS[step.state]}</span>")
+            mark.setToolTip(year_map.STATE_NAMES[step.state])
+            grid.addWidget(mark, row, 0, Qt.AlignTop)
+            lines = [f"<b>{row + 1}. {escape(step.label)}</b> — <span style='color:{color}'>"
+                     f"{year_map.STATE_NAMES[step.state]}</span>"]
+            if step.done:
+                lines.append(escape(step.done))
+            lines += [f"<span style='color:#8a1c1c'>• {escape(m)}</span>" for m in step.missing]
+            if step is first and step.state == year_map.TODO and step.hint:
+                lines.append(f"<i>Việc cần làm trước tiên: {escape(step.hint)}</i>")
+            text = QLabel("<br>".join(lines))
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.RichText)
+            grid.addWidget(text, row, 1)
+            button = QPushButton("Làm tiếp…" if step.state != year_map.DONE else "Xem…")
+            button.setToolTip(f"Mở trang cho bước «{step.label}»")
+            button.clicked.connect(lambda checked=False, s=step: open_step(s))
+            if step is first:
+                button.setDefault(True)
+                button.setStyleSheet("font-weight: bold")
+            grid.addWidget(button, row, 2, Qt.AlignTop)
+            self.buttons[step.key] = button
+        grid.setColumnStretch(1, 1)
+
+
 # (heading, builder(year) -> QWidget). Other areas (scores, decisions) append theirs.
 SECTIONS = [("Đăng ký thi đua", registrations_section)]
 
@@ -96,22 +143,62 @@ class OverviewPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.inner)
         layout = QVBoxLayout(self)
+        top = QHBoxLayout()
         self.heading = QLabel()
-        layout.addWidget(self.heading)
+        top.addWidget(self.heading, 1)
+        top.addWidget(QLabel("Năm:"))
+        self.year_box = QComboBox()
+        self.year_box.setMinimumWidth(90)
+        self.year_box.setToolTip("Năm công tác thi đua - khen thưởng đang xem")
+        top.addWidget(self.year_box)
+        layout.addLayout(top)
         layout.addWidget(scroll, 1)
+        self.year_map = None
         ctx.on_change(self, lambda area: self.reload())
         # Filled right after the window first paints: this is the first page at start-up.
         self.heading.setText("<span style='font-size:14pt'><b>Tổng quan</b></span> — đang tải…")
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
         QTimer.singleShot(30, self.reload)
 
+    def _fill_years(self):
+        from models import year_map
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        years = year_map.active_years()
+        if self.year not in years:
+            years = sorted(set(years) | {self.year}, reverse=True)
+        for y in years:
+            self.year_box.addItem(str(y), y)
+        self.year_box.setCurrentIndex(self.year_box.findData(self.year))
+        self.year_box.blockSignals(False)
+
+    def _year_chosen(self):
+        year = self.year_box.currentData()
+        if year is not None and year != self.year:
+            self.year = year
+            self.reload()
+
+    def open_step(self, step):
+        window = self.window()
+        if hasattr(window, "go_to"):
+            window.go_to(step.page, **step.filters)
+
     def reload(self):
+        from models import paths, year_map
         commune = self.ctx.commune()
+        self._fill_years()
         self.heading.setText(f"<span style='font-size:14pt'><b>Tổng quan năm {self.year}</b>"
-                             + (f" — {commune.name}" if commune.name else "") + "</span>")
+                             + (f" — {escape(commune.name)}" if commune.name else "")
+                             + "</span>")
         while self.inner_layout.count():
             item = self.inner_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        steps = year_map.year_steps(self.year, backup_folder=paths.backup_dir())
+        self.inner_layout.addWidget(QLabel("<span style='font-size:12pt'><b>Các bước công tác "
+                                           "trong năm</b></span>"))
+        self.year_map = YearMap(steps, self.open_step)
+        self.inner_layout.addWidget(self.year_map)
         for heading, build in SECTIONS:
             self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{heading}</b>"
                                                "</span>"))

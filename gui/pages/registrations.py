@@ -233,6 +233,18 @@ class RegistrationsPage(QWidget):
         self.movement.blockSignals(False)
         self.reload()
 
+    def apply_filters(self, *, year=None, state=None, **_ignored):
+        """Show ``year`` (and only registrations in ``state`` when given)."""
+        if year is not None:
+            self._fill_years()
+            i = self.year.findData(year)
+            if i >= 0:
+                self.year.setCurrentIndex(i)
+        if state is not None:
+            i = self.state.findData(state)
+            if i >= 0:
+                self.state.setCurrentIndex(i)
+
     def _changed(self, area):
         if area in ("movements", "registrations", "org", "all"):
             self._fill_years()

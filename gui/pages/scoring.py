@@ -204,6 +204,13 @@ class ScoringPage(QWidget):
         bands = [(b.name, BAND_COLORS[i % len(BAND_COLORS)]) for i, b in enumerate(spec.bands)]
         self.chart.set_data(self.model.totals(), bands, scale_max=spec.max_possible)
 
+    def apply_filters(self, *, year=None, **_ignored):
+        """Show the criteria tables of ``year``."""
+        if year is not None:
+            i = self.year_box.findData(year)
+            if i >= 0:
+                self.year_box.setCurrentIndex(i)
+
     def _on_data_changed(self, area):
         if self._own_change or area not in ("scores", "all", "org", "movements"):
             return

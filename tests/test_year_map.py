@@ -1,0 +1,93 @@
+"""The clerk's map of the year on "Tổng quan": states computed from real records, and the
+buttons open the page where the step continues."""
+import datetime
+
+from gui.context import AppContext
+from gui.main_window import MainWindow
+from gui.pages.decisions import DecisionsPage
+from gui.pages.overview import OverviewPage
+from models import movements, registrations, year_map
+from models.entities import Title
+
+from .helpers import make_org
+
+YEAR = datetime.date.today().year
+
+
+def _states(year=YEAR):
+    return {s.key: s for s in year_map.year_steps(year)}
+
+
+def test_fresh_commune_says_what_to_do_first(leader):
+    steps = year_map.year_steps(YEAR)
+    assert [s.state for s in steps] == [year_map.TODO] * len(steps)
+    first = year_map.first_to_do(steps)
+    assert first.key == "launch" and first.page == "movements"
+    assert "phong trào" in first.hint
+    assert any(f"năm {YEAR}" in m for m in first.missing)
+
+
+def test_steps_follow_the_records(leader):
+    org = make_org(leader)
+    mv = movements.add_movement(actor=leader, name="Thi đua yêu nước", year_from=YEAR)
+    steps = _states()
+    assert steps["launch"].state == year_map.DONE
+    assert "1 phong trào" in steps["launch"].done
+    assert any("chỉ tiêu" in m for m in steps["launch"].missing)
+    ldtt = Title.get(Title.code == "LDTT")
+    regs = [registrations.register(actor=leader, movement=mv, subject=p, year=YEAR,
+                                   titles=[ldtt]) for p in org["people"]]
+    registrations.submit(actor=leader, registration=regs[0])
+    step = _states()["registrations"]
+    assert step.state == year_map.PROGRESS
+    assert "3 đăng ký, 0 đã duyệt" == step.done
+    assert "1 đăng ký đã gửi, chờ duyệt." in step.missing
+    assert "2 đăng ký còn nháp, chưa gửi." in step.missing
+    assert step.filters == {"year": YEAR, "state": "submitted"}
+    for reg in regs[1:]:
+        registrations.submit(actor=leader, registration=reg)
+    for reg in regs:
+        registrations.accept(actor=leader, registration=reg)
+    assert _states()["registrations"].state == year_map.DONE
+    # another year is untouched
+    assert _states(YEAR - 3)["registrations"].state == year_map.TODO
+    assert YEAR in year_map.active_years()
+
+
+def test_overview_buttons_open_the_right_page(leader, qtbot):
+    ctx = AppContext(leader, "test.sqlite3")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.go_to("overview")
+    assert isinstance(page, OverviewPage)
+    page.reload()
+    assert page.year_map is not None
+    assert page.year_map.buttons["launch"].isDefault()
+    page.year_map.buttons["launch"].click()
+    assert window.stack.currentWidget() is window.widgets["movements"]
+    page.year_map.buttons["council"].click()
+    decisions = window.widgets["decisions"]
+    assert window.stack.currentWidget() is decisions
+    assert decisions.tabs.currentIndex() == 0
+    assert decisions.candidates.year.value() == YEAR
+
+
+def test_decisions_page_shows_a_movement_created_after_it_opened(leader, qtbot):
+    ctx = AppContext(leader, "test.sqlite3")
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.candidates.year.setValue(YEAR)
+    assert page.candidates.movement.count() == 0
+    movements.add_movement(actor=leader, name="Phong trào mới", year_from=YEAR)
+    ctx.changed("movements")
+    names = [page.candidates.movement.itemText(i)
+             for i in range(page.candidates.movement.count())]
+    assert names == ["Phong trào mới"]
+    # hidden while the movement is made: it appears when the page is shown again
+    page.hide()
+    movements.add_movement(actor=leader, name="Phong trào thứ hai", year_from=YEAR)
+    ctx.changed("movements")
+    page.show()
+    qtbot.waitUntil(lambda: page.candidates.movement.count() == 2)
+    assert page.candidates.movement.currentText() == "Phong trào mới"
