@@ -22,14 +22,34 @@ install_system_packages() {
 }
 
 make_venv() {
-    local py="${PYTHON:-python3}"
+    # Installs only when setup.cfg changed since the last install (a stamp in the venv):
+    # starting the program must not wait on pip every time.
+    local py="${PYTHON:-python3}" extra="${1:-}"
     if [ ! -x "$VENV/bin/python" ]; then
         "$py" -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-    if [ "${1:-}" = test ]; then
-        "$VENV/bin/python" -m pip install -q -e ".[test]"
-    else
-        "$VENV/bin/python" -m pip install -q -e .
+    local stamp="$VENV/.installed-${extra:-runtime}"
+    local want
+    want="$(pwd) $(cat setup.cfg pyproject.toml 2>/dev/null | cksum)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
     fi
+    # the test install includes everything the program needs
+    if [ -z "$extra" ] && [ -f "$VENV/.installed-test" ] && \
+            [ "$(cat "$VENV/.installed-test")" = "$want" ]; then
+        return 0
+    fi
+    echo "Cài các gói Python (lần đầu hoặc khi danh sách gói thay đổi)…"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    local target="."
+    [ "$extra" = test ] && target=".[test]"
+    local log="$VENV/pip-install.log"
+    if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target" \
+            >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "Cài gói Python không thành công (xem $log)." >&2
+        return 1
+    fi
+    "$VENV/bin/python" -c "import models, reports, PySide6.QtWidgets" || return 1
+    echo "$want" > "$stamp"
 }
