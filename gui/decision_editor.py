@@ -3,7 +3,7 @@ attached list (I/II/III, amounts) and its totals."""
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
@@ -12,7 +12,7 @@ from models.award_history import STATE_NAMES
 from models.entities import Decision, Meeting
 from models.errors import UserError
 
-from . import messages
+from . import files, messages
 from .decision_dialogs import NewDecisionDialog, SubjectPicker, date_edit, date_of
 from .table_model import Col, FilterTableModel, ID_ROLE
 from .widgets import SearchBox, make_table_view
@@ -407,7 +407,7 @@ class DecisionEditor(QWidget):
         if self.decision is None:
             return
         name = (self.decision.number or "du-thao").replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu quyết định", f"QD-{name}.pdf",
+        path, _ = files.save_name(self, "Lưu quyết định", f"QD-{name}.pdf",
                                               "PDF (*.pdf)")
         if path:
             try:
@@ -415,14 +415,14 @@ class DecisionEditor(QWidget):
             except UserError as err:
                 messages.show_error(self, err)
                 return
-            messages.info(self, f"Đã lưu {path}")
+            messages.saved(self, path)
 
     def export_xlsx(self):
         from reports import award_docs
         if self.decision is None:
             return
         name = (self.decision.number or "du-thao").replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu danh sách", f"DS-{name}.xlsx",
+        path, _ = files.save_name(self, "Lưu danh sách", f"DS-{name}.xlsx",
                                               "Excel (*.xlsx)")
         if path:
             try:
@@ -430,4 +430,4 @@ class DecisionEditor(QWidget):
             except UserError as err:
                 messages.show_error(self, err)
                 return
-            messages.info(self, f"Đã lưu {path}")
+            messages.saved(self, path)

@@ -3,14 +3,14 @@ import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout)
 
 from models.errors import UserError
 from reports import importer
 
-from . import messages
+from . import files, messages
 
 PROBLEM_BG = QColor("#f8d0d0")
 CONVERTED_BG = QColor("#d6e8fb")
@@ -211,7 +211,7 @@ class ImportDialog(QDialog):
 
     def choose_file(self):
         start = os.path.dirname(self.path) if self.path else os.path.expanduser("~")
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", start,
+        path, _ = files.open_name(self, "Chọn tệp Excel", start,
                                               "Bảng tính Excel (*.xlsx *.xlsm *.xls);;"
                                               "Mọi tệp (*)")
         if path:
@@ -220,7 +220,7 @@ class ImportDialog(QDialog):
     def save_template(self):
         from reports import templates_xlsx
         start = os.path.join(os.path.expanduser("~"), templates_xlsx.default_file_name(self.kind))
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu tệp mẫu", start,
+        path, _ = files.save_name(self, "Lưu tệp mẫu", start,
                                               "Bảng tính Excel (*.xlsx)")
         if not path:
             return

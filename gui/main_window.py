@@ -58,8 +58,8 @@ class MainWindow(QMainWindow):
         for i, (key, label, _) in enumerate(self.pages):
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
-            if i < 9:
-                item.setToolTip(f"Ctrl+{i + 1}")
+            if i < 10:
+                item.setToolTip(f"Ctrl+{(i + 1) % 10}")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())   # placeholder until first shown
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -86,15 +86,14 @@ class MainWindow(QMainWindow):
             "Thi đua - Khen thưởng"
 
     def _shortcuts(self):
-        for i in range(min(9, len(self.pages))):
+        # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page; quit, open, … are in the menus
+        for i in range(min(10, len(self.pages))):
             action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.setShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"))
             action.triggered.connect(lambda checked=False, row=i: self.nav.setCurrentRow(row))
             self.addAction(action)
-        quit_action = QAction("Thoát", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        from .menus import MenuBar
+        self.menus = MenuBar(self)
 
     def page(self, key):
         """The page widget for ``key``, created on first use."""

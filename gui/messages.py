@@ -25,6 +25,32 @@ def info(parent, text, *, title=TITLE, details=None):
     _box(parent, QMessageBox.Information, text, title=title, details=details).exec()
 
 
+def saved(parent, path, text=None):
+    """Say a file was saved, offering "Mở tệp" and "Mở thư mục" beside "Đóng"."""
+    return saved_box(parent, path, text)
+
+
+def saved_box(parent, path, text=None):
+    import os
+    from .files import open_path
+    box = QMessageBox(QMessageBox.Information, TITLE, text or f"Đã lưu {path}",
+                      QMessageBox.NoButton, parent)
+    open_file = box.addButton("Mở tệp", QMessageBox.ActionRole)
+    open_folder = box.addButton("Mở thư mục", QMessageBox.ActionRole)
+    close = box.addButton("Đóng", QMessageBox.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is open_file:
+        open_path(path)
+        return "file"
+    if clicked is open_folder:
+        open_path(os.path.dirname(os.path.abspath(path)))
+        return "folder"
+    return None
+
+
 def confirm(parent, text, *, title=TITLE, yes="Đồng ý", no="Hủy", danger=False):
     """True when the user chose ``yes``."""
     box = QMessageBox(QMessageBox.Warning if danger else QMessageBox.Question, title, text,

@@ -24,6 +24,14 @@ STRINGS = {
     "Size": "Cỡ", "Type": "Loại", "Date Modified": "Ngày sửa", "My Computer": "Máy tính",
     "Computer": "Máy tính", "New Folder": "Thư mục mới", "Recent Places": "Gần đây",
     "All Files (*)": "Mọi tệp (*)",
+    "&Look in:": "&Tìm trong:", "Files of &type:": "&Loại tệp:",
+    "Show &hidden files": "Hiện tệp ẩn", "&Rename": "Đổi &tên", "&Delete": "&Xóa",
+    "&New Folder": "Thư mục &mới", "Are you sure you want to delete '%1'?":
+    "Xóa '%1'?", "%1 already exists.\nDo you want to replace it?":
+    "%1 đã có.\nThay bằng tệp mới?", "Drive": "Ổ đĩa", "File": "Tệp", "File Folder":
+    "Thư mục", "Folder": "Thư mục", "Alias": "Lối tắt", "Shortcut": "Lối tắt",
+    "Unknown": "Không rõ", "Find Directory": "Chọn thư mục", "Open File": "Mở tệp",
+    "Save As": "Lưu thành", "Directories": "Thư mục",
     "Print": "In", "&Print": "&In", "Print Preview": "Xem trước khi in",
     "Printer": "Máy in", "Page Setup": "Thiết lập trang", "Properties": "Thuộc tính",
     "&Options >>": "&Tùy chọn >>", "&Options <<": "&Tùy chọn <<", "Copies": "Số bản",

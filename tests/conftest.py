@@ -46,3 +46,12 @@ def clerk(database):
 @pytest.fixture
 def viewer(database):
     return _user("xem", "viewer")
+
+
+@pytest.fixture(autouse=True)
+def saved_box_reports_as_info(monkeypatch):
+    """messages.saved is a modal box with "Mở tệp"/"Mở thư mục": in tests it reports
+    through messages.info (which tests stub) instead of waiting for a click."""
+    from gui import messages
+    monkeypatch.setattr(messages, "saved", lambda parent, path, text=None, **kw:
+                        messages.info(parent, text or f"Đã lưu {path}"))

@@ -2,7 +2,7 @@
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
@@ -10,7 +10,7 @@ from models import paths, settings
 from models.errors import UserError
 from reports import backup, usb
 
-from .. import messages
+from .. import files, messages
 
 
 class BackupPage(QWidget):
@@ -127,8 +127,7 @@ class BackupPage(QWidget):
             self.backup_to_folder(drive)
 
     def backup_to_chosen_folder(self):
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục để sao lưu",
-                                                  os.path.expanduser("~"))
+        folder = files.folder_name(self, "Chọn thư mục để sao lưu")
         if folder:
             self.backup_to_folder(folder)
 
@@ -156,7 +155,7 @@ class BackupPage(QWidget):
 
     def choose_restore(self):
         start = self.selected_drive() or paths.backup_dir()
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = files.open_name(
             self, "Chọn tệp sao lưu", start,
             "Tệp sao lưu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)")
         if path:

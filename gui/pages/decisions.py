@@ -3,7 +3,7 @@ import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QTabWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -11,7 +11,7 @@ from models import award_history, candidates, council, vntext
 from models.entities import Candidate
 from models.errors import UserError
 
-from .. import messages
+from .. import files, messages
 from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPicker,
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
@@ -244,7 +244,7 @@ class CandidatesTab(QWidget):
         meeting = self.meeting.currentData()
         if meeting is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = files.save_name(
             self, "Lưu biên bản", f"BienBan-{meeting.date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
         if path:
             try:
@@ -252,7 +252,7 @@ class CandidatesTab(QWidget):
             except UserError as err:
                 messages.show_error(self, err)
                 return
-            messages.info(self, f"Đã lưu {path}")
+            messages.saved(self, path)
 
 
 class RegisterModel(FilterTableModel):
@@ -355,7 +355,7 @@ class RegisterTab(QWidget):
     def export(self):
         from reports import award_docs
         year = self.year.currentData()
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = files.save_name(
             self, "Xuất sổ khen thưởng", f"SoKhenThuong-{year or 'tat-ca'}.xlsx",
             "Excel (*.xlsx)")
         if not path:
@@ -364,13 +364,13 @@ class RegisterTab(QWidget):
         self.ctx.run_task(self, "Đang xuất sổ khen thưởng…",
                           lambda progress: award_docs.export_awards_xlsx(
                               path, year=year, progress=progress, search=search),
-                          on_done=lambda p: messages.info(self, f"Đã lưu {p}"))
+                          on_done=lambda p: messages.saved(self, p))
 
 
     def export_fund(self):
         from reports import award_docs
         year = self.year.currentData()
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = files.save_name(
             self, "Xuất quỹ thi đua, khen thưởng", f"QuyKhenThuong-{year or 'tat-ca'}.xlsx",
             "Excel (*.xlsx)")
         if path:
@@ -379,7 +379,7 @@ class RegisterTab(QWidget):
             except UserError as err:
                 messages.show_error(self, err)
                 return
-            messages.info(self, f"Đã lưu {path}")
+            messages.saved(self, path)
 
 
 class DecisionsPage(QWidget):

@@ -1,14 +1,14 @@
 """Page "Phong trào": movements with their rounds and targets (paste, Excel, actual values)."""
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from models import movements as mv
 from models import vntext
 from models.errors import UserError
 
-from .. import messages
+from .. import files, messages
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import SearchBox, make_table_view
 from .movement_dialogs import (FormDialog, PasteTargetsDialog, combo, line,  # noqa: F401
@@ -336,7 +336,7 @@ class MovementsPage(QWidget):
         m = self.current()
         if m is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel chỉ tiêu", "",
+        path, _ = files.open_name(self, "Chọn tệp Excel chỉ tiêu", "",
                                               "Excel (*.xlsx *.xlsm)")
         if not path:
             return

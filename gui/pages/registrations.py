@@ -2,7 +2,7 @@
 counts by thôn/unit, and the blocs' covenants."""
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from models import movements as mv
@@ -11,7 +11,7 @@ from models import registrations as rg
 from models.entities import SUBJECT_KINDS
 from models.errors import UserError
 
-from .. import messages
+from .. import files, messages
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import SearchBox, make_table_view
 from .movement_dialogs import combo
@@ -426,7 +426,7 @@ class RegistrationsPage(QWidget):
 
     # ---- documents
     def _save_path(self, title, name, pattern):
-        path, _ = QFileDialog.getSaveFileName(self, title, name, pattern)
+        path, _ = files.save_name(self, title, name, pattern)
         return path
 
     def print_sheet(self):
@@ -438,7 +438,7 @@ class RegistrationsPage(QWidget):
             from reports import registration_docs
             if messages.run_action(self, registration_docs.write_registration_sheet,
                                    registration_id=regs[0].id, path=path):
-                messages.info(self, f"Đã lưu {path}")
+                messages.saved(self, path)
 
     def print_list(self):
         year = self.year.currentData()
@@ -450,7 +450,7 @@ class RegistrationsPage(QWidget):
         self.ctx.run_task(self, "Đang in danh sách…", lambda progress: (
             registration_docs.write_registrations_list(path=path, year=year, movement=movement,
                                                        progress=progress)),
-            on_done=lambda p: messages.info(self, f"Đã lưu {p}"))
+            on_done=lambda p: messages.saved(self, p))
 
     def export_xlsx(self):
         year = self.year.currentData()
@@ -502,4 +502,4 @@ class RegistrationsPage(QWidget):
             from reports import registration_docs
             if messages.run_action(self, registration_docs.write_covenant, covenant_id=cid,
                                    path=path):
-                messages.info(self, f"Đã lưu {path}")
+                messages.saved(self, path)

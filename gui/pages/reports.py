@@ -1,10 +1,9 @@
 """Page "Báo cáo": the year's figures at a glance and Excel exports (annual report and lists)."""
 import datetime
-import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QSpinBox, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -12,7 +11,7 @@ from models import statistics, vntext
 from models.entities import SUBJECT_KINDS
 from reports import exports
 
-from .. import messages
+from .. import files, messages
 
 FILE_NAMES = {"registrations": "danh-sach-dang-ky", "scores": "ket-qua-cham-diem",
               "awards": "danh-sach-khen-thuong", "annual": "bao-cao-tong-ket"}
@@ -144,9 +143,7 @@ class ReportsPage(QWidget):
 
     def choose_and_export(self):
         name = f"{FILE_NAMES[self.kind()]}-{self.year_spin.value()}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu tệp Excel",
-                                              os.path.join(os.path.expanduser("~"), name),
-                                              "Bảng tính Excel (*.xlsx)")
+        path, _ = files.save_name(self, "Lưu tệp Excel", name, "Bảng tính Excel (*.xlsx)")
         if path:
             self.export_to(path)
 

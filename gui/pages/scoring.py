@@ -4,14 +4,14 @@ import datetime
 import os
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QPushButton, QRadioButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from models import scoring
 from models.errors import UserError
 
-from .. import messages
+from .. import files, messages
 from ..score_chart import ScoreChart
 from ..score_grid import (BAND_COLORS, CHECKED, FIRST, SELF, ScoreGridModel,
                           ScoreGridView)
@@ -460,11 +460,11 @@ class ScoringPage(QWidget):
                                 "Mọi đơn vị thuộc loại của bảng đã có phiếu.")
 
     def _save_path(self, title, default, filt):
-        path, _ = QFileDialog.getSaveFileName(self, title, default, filt)
+        path, _ = files.save_name(self, title, default, filt)
         return path or None
 
     def import_table(self, path=None):
-        path = path or QFileDialog.getOpenFileName(self, "Nhập bảng tiêu chí", "",
+        path = path or files.open_name(self, "Nhập bảng tiêu chí", "",
                                                    "Excel (*.xlsx)")[0]
         if not path:
             return None

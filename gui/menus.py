@@ -1,0 +1,146 @@
+"""The menu bar every desktop program has: Tệp (new/open data file, backup, quit) and
+Trợ giúp (guide, data folder, error log, about).
+
+Another data file is opened in a fresh instance of the program (then this window closes),
+so sign-in, checks and pages always start from a clean state for that file.
+"""
+import os
+import sys
+
+from PySide6.QtCore import QProcess
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from models import paths
+
+from . import files, messages
+
+DATA_FILTER = "Tệp dữ liệu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)"
+
+GUIDE = """<h3>Công việc thi đua - khen thưởng trong năm</h3>
+<ol>
+<li><b>Phát động</b> (trang Phong trào): tạo phong trào, chủ đề, chỉ tiêu, các đợt.</li>
+<li><b>Đăng ký</b>: đơn vị, cá nhân, hộ gia đình đăng ký danh hiệu; khối ký giao ước.</li>
+<li><b>Chấm điểm</b>: lập bảng tiêu chí, đơn vị tự chấm, Hội đồng thẩm định và chốt.</li>
+<li><b>Bình xét &amp; Quyết định</b>: lập danh sách ứng viên, ghi cuộc họp Hội đồng và
+kết quả biểu quyết, tạo dự thảo quyết định, kiểm tra số tiền, ban hành.</li>
+<li><b>In giấy khen</b>: in trên phôi hoặc giấy trắng; in thử để căn lề máy in.</li>
+<li><b>Báo cáo, Sao lưu</b>: xuất báo cáo năm, sao lưu ra USB.</li>
+</ol>
+<p>Trang <b>Tổng quan</b> cho biết mỗi bước đã làm đến đâu, còn thiếu gì, và có nút mở
+đúng trang cần làm tiếp.</p>
+<p>Phím tắt: Ctrl+1 … Ctrl+9 chuyển trang; Ctrl+O mở tệp dữ liệu; Ctrl+N tạo tệp mới;
+F1 mở hướng dẫn này; Ctrl+Q thoát.</p>"""
+
+
+def program_command(db_path):
+    """(program, arguments) that start this program on ``db_path`` (source or frozen)."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["--db", db_path]
+    main = os.path.abspath(sys.modules["__main__"].__file__) \
+        if getattr(sys.modules.get("__main__"), "__file__", None) else "main.py"
+    if os.path.basename(main) != "main.py":
+        main = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "main.py")
+    return sys.executable, [main, "--db", db_path]
+
+
+def start_instance(db_path):
+    program, args = program_command(db_path)
+    return QProcess.startDetached(program, args)[0]
+
+
+class MenuBar:
+    """Builds the menus on ``window`` (a MainWindow); kept as ``window.menus``."""
+
+    def __init__(self, window):
+        self.window = window
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&Tệp")
+        self.new_file = self._action(file_menu, "Tạo tệp dữ liệu mới…", self.create_file,
+                                     QKeySequence.New)
+        self.open_file = self._action(file_menu, "Mở tệp dữ liệu…", self.choose_file,
+                                      QKeySequence.Open)
+        file_menu.addSeparator()
+        self.backup = self._action(file_menu, "Sao lưu…", lambda: window.go_to("backup"),
+                                   "Ctrl+Shift+S")
+        file_menu.addSeparator()
+        self.quit = self._action(file_menu, "Thoát", window.close, "Ctrl+Q")
+        help_menu = bar.addMenu("Trợ &giúp")
+        self.guide = self._action(help_menu, "Hướng dẫn", self.show_guide, QKeySequence.HelpContents)
+        help_menu.addSeparator()
+        self.data_folder = self._action(help_menu, "Mở thư mục dữ liệu",
+                                        lambda: files.open_path(paths.data_dir()))
+        self.error_log = self._action(help_menu, "Mở nhật ký lỗi", self.open_log_folder)
+        help_menu.addSeparator()
+        self.about = self._action(help_menu, "Giới thiệu", self.show_about)
+
+    def _action(self, menu, text, slot, shortcut=None):
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
+        action.triggered.connect(lambda checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    # ------------------------------------------------------------------ Tệp
+    def switch_to(self, path):
+        """Open ``path`` in a new instance and close this window; False if it did not start."""
+        path = os.path.abspath(path)
+        if os.path.abspath(self.window.ctx.db_path) == path:
+            messages.info(self.window, "Tệp dữ liệu này đang được mở.")
+            return False
+        if not start_instance(path):
+            messages.show_error(self.window, "Không khởi động được chương trình cho tệp "
+                                f"{path}.")
+            return False
+        self.window.close()
+        return True
+
+    def choose_file(self):
+        path, _ = files.open_name(self.window, "Mở tệp dữ liệu", paths.data_dir(), DATA_FILTER)
+        if path:
+            self.switch_to(path)
+
+    def create_file(self):
+        path, _ = files.save_name(self.window, "Tạo tệp dữ liệu mới",
+                                  os.path.join(paths.data_dir(), "du-lieu-moi.sqlite3"),
+                                  "Tệp dữ liệu (*.sqlite3)")
+        if not path:
+            return
+        if not path.lower().endswith((".sqlite3", ".tdkt", ".db")):
+            path += ".sqlite3"
+        if os.path.exists(path):
+            messages.show_error(self.window, f"Tệp {path} đã có. Hãy chọn tên khác; để mở "
+                                "tệp này, dùng Tệp → Mở tệp dữ liệu.")
+            return
+        if messages.confirm(self.window, f"Tạo tệp dữ liệu mới {path}? Chương trình sẽ mở "
+                            "tệp mới (với trình hướng dẫn thiết lập) và đóng cửa sổ này."):
+            self.switch_to(path)
+
+    # ------------------------------------------------------------------ Trợ giúp
+    def show_guide(self):
+        box = QMessageBox(QMessageBox.Information, "Hướng dẫn", GUIDE, QMessageBox.NoButton,
+                          self.window)
+        box.addButton("Đóng", QMessageBox.RejectRole)
+        box.exec()
+
+    def open_log_folder(self):
+        folder = os.path.join(paths.data_dir(), "logs")
+        os.makedirs(folder, exist_ok=True)
+        files.open_path(folder)
+
+    def show_about(self):
+        from importlib import metadata
+        try:
+            version = metadata.version("thiduakhenthuong")
+        except metadata.PackageNotFoundError:
+            version = "?"
+        QMessageBox.about(
+            self.window, "Giới thiệu",
+            f"<b>Thi đua - Khen thưởng cấp xã</b> — phiên bản {version}<br>"
+            "Chạy hoàn toàn không cần mạng.<br><br>"
+            f"Tệp dữ liệu: {self.window.ctx.db_path}<br>"
+            f"Thư mục dữ liệu: {paths.data_dir()}<br><br>"
+            "Dùng Python, Qt (PySide6, LGPL), SQLite, peewee, reportlab, openpyxl.")

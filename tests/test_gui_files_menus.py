@@ -1,0 +1,85 @@
+"""File dialogs start where the clerk last saved; saving offers to open the file or folder;
+the menu bar has Tệp and Trợ giúp."""
+import os
+import subprocess
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from gui import files, menus, messages
+from gui.context import AppContext
+from gui.main_window import MainWindow
+
+
+def test_dialogs_start_in_the_last_folder(tmp_path, monkeypatch, qapp):
+    starts = []
+
+    def fake_dialog(parent, caption, start, filters):
+        starts.append(start)
+        return str(tmp_path / "out" / "QD-01.pdf"), filters
+
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    first = files.last_folder()
+    assert os.path.isdir(first)
+    files.save_name(None, "Lưu", "QD-01.pdf", "PDF (*.pdf)")
+    assert starts[0] == os.path.join(first, "QD-01.pdf")
+    # the folder chosen is remembered for the next dialog, also across windows (INI file)
+    assert files.last_folder() == str(tmp_path / "out")
+    files.save_name(None, "Lưu", "DS.xlsx", "Excel (*.xlsx)")
+    assert starts[1] == str(tmp_path / "out" / "DS.xlsx")
+    # a full path given by the caller is kept
+    files.save_name(None, "Lưu", str(tmp_path / "x.pdf"), "")
+    assert starts[2] == str(tmp_path / "x.pdf")
+
+
+def test_saved_box_offers_open_file_and_folder(tmp_path, qapp):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"x")
+    seen = {}
+
+    def answer():
+        box = next(w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QMessageBox) and w.isVisible())
+        seen["text"] = box.text()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        next(b for b in box.buttons() if b.text() == "Đóng").click()
+
+    QTimer.singleShot(50, answer)
+    clicked = messages.saved_box(None, str(path))
+    assert seen["text"] == f"Đã lưu {path}"
+    assert sorted(seen["buttons"]) == ["Mở thư mục", "Mở tệp", "Đóng"]
+    assert clicked is None
+
+
+def test_menu_bar(leader, qtbot, tmp_path, monkeypatch):
+    window = MainWindow(AppContext(leader, str(tmp_path / "test.sqlite3")))
+    qtbot.addWidget(window)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&Tệp", "Trợ &giúp"]
+    m = window.menus
+    assert [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()] == [
+        "Tạo tệp dữ liệu mới…", "Mở tệp dữ liệu…", "Sao lưu…", "Thoát"]
+    assert m.open_file.shortcut().toString() == "Ctrl+O"
+    m.backup.trigger()
+    assert window.stack.currentWidget() is window.widgets["backup"]
+    started = []
+    monkeypatch.setattr(menus, "start_instance", lambda path: started.append(path) or True)
+    shown = []
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
+    assert not m.switch_to(str(tmp_path / "test.sqlite3"))      # already open
+    assert shown == ["Tệp dữ liệu này đang được mở."]
+    window.show()
+    assert m.switch_to(str(tmp_path / "other.sqlite3"))
+    assert started == [str(tmp_path / "other.sqlite3")] and not window.isVisible()
+
+
+def test_program_command_starts_this_program(tmp_path):
+    program, args = menus.program_command(str(tmp_path / "x.sqlite3"))
+    assert program == sys.executable
+    assert os.path.basename(args[0]) == "main.py" and os.path.exists(args[0])
+    assert args[1:] == ["--db", str(tmp_path / "x.sqlite3")]
+    out = subprocess.run([program, args[0], "--help"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0
