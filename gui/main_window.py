@@ -134,8 +134,15 @@ class MainWindow(QMainWindow):
     def _restore(self):
         store = settings_store()
         geometry = store.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        from PySide6.QtGui import QGuiApplication
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        if available is not None and (available.width() < 1400 or available.height() < 860):
+            # 1366×768 and 1280×720 office screens: use all of it
+            self.resize(available.width(), available.height())
+            self.setWindowState(self.windowState() | Qt.WindowMaximized)
         else:
             self.resize(1200, 760)
 

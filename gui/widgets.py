@@ -1,7 +1,8 @@
 """Small reusable widgets: search box, table view set-up, form error labels."""
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLayout, QLineEdit,
+                               QTableView)
 
 
 class SearchBox(QLineEdit):
@@ -74,3 +75,100 @@ def debounce(parent, ms, fn):
     timer.setInterval(ms)
     timer.timeout.connect(fn)
     return timer
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out left to right and wraps to a new line when the width runs out,
+    so a row of buttons never pushes the window wider than a 1366×768 screen.
+
+    ``addStretch`` starts a right-aligned group on the same line (like QHBoxLayout's
+    stretch followed by buttons) when there is room; otherwise it simply wraps.
+    """
+
+    def __init__(self, parent=None, spacing=6):
+        super().__init__(parent)
+        self._items = []
+        self._breaks = set()          # item indexes that start the right-hand group
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    # QHBoxLayout-compatible conveniences
+    def addStretch(self, _factor=1):
+        self._breaks.add(len(self._items))
+
+    def addSpacing(self, _size):
+        pass
+
+    def addItem(self, item):
+        self._items.append(item)
+
+    def count(self):
+        return len(self._items)
+
+    def itemAt(self, index):
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index):
+        if 0 <= index < len(self._items):
+            return self._items.pop(index)
+        return None
+
+    def expandingDirections(self):
+        return Qt.Orientations(0)
+
+    def hasHeightForWidth(self):
+        return True
+
+    def heightForWidth(self, width):
+        return self._layout(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect):
+        super().setGeometry(rect)
+        self._layout(rect, apply=True)
+
+    def sizeHint(self):
+        width = sum(i.sizeHint().width() for i in self._items if not i.isEmpty())
+        width += self.spacing() * max(len(self._items) - 1, 0)
+        height = max((i.sizeHint().height() for i in self._items if not i.isEmpty()),
+                     default=0)
+        return QSize(width, height)
+
+    def minimumSize(self):
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def _layout(self, rect, *, apply):
+        space = self.spacing()
+        visible = [(n, i) for n, i in enumerate(self._items) if not i.isEmpty()]
+        lines, line, used = [], [], 0
+        for n, item in visible:
+            w = item.sizeHint().width()
+            if line and used + space + w > rect.width():
+                lines.append(line)
+                line, used = [], 0
+            line.append((n, item))
+            used += (space if used else 0) + w
+        if line:
+            lines.append(line)
+        y = rect.y()
+        for line in lines:
+            height = max(i.sizeHint().height() for _, i in line)
+            first = min(self._breaks, default=None)
+            left = [(n, i) for n, i in line if first is None or n < first]
+            right = [(n, i) for n, i in line if first is not None and n >= first]
+            if apply:
+                x = rect.x()
+                for _, item in left:
+                    w = item.sizeHint().width()
+                    item.setGeometry(QRect(x, y, w, height))
+                    x += w + space
+                x = rect.right() + 1 - sum(i.sizeHint().width() for _, i in right) \
+                    - space * max(len(right) - 1, 0)
+                for _, item in right:
+                    w = item.sizeHint().width()
+                    item.setGeometry(QRect(x, y, w, height))
+                    x += w + space
+            y += height + space
+        return y - rect.y() - (space if lines else 0)

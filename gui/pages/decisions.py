@@ -16,7 +16,7 @@ from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPi
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
 from ..table_model import Col, FilterTableModel, name_sort
-from ..widgets import SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, make_table_view
 
 WARN = QBrush(QColor("#9a5b00"))
 FAILED = QBrush(QColor("#b00020"))
@@ -89,7 +89,7 @@ class CandidatesTab(QWidget):
             top.addWidget(w)
         top.addStretch(1)
         self.buttons = {}
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         for key, text, slot in (("build", "Lập danh sách từ hồ sơ", self.build),
                                 ("add", "Thêm…", self.add),
                                 ("remove", "Đưa ra khỏi danh sách…", self.remove),

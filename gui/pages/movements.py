@@ -10,7 +10,7 @@ from models.errors import UserError
 
 from .. import files, messages
 from ..table_model import Col, FilterTableModel, ID_ROLE
-from ..widgets import SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, make_table_view
 from .movement_dialogs import (FormDialog, PasteTargetsDialog, combo, line,  # noqa: F401
                                movement_fields, save_loop)
 
@@ -142,7 +142,7 @@ class MovementsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Phong trào thi đua</b>"))
         top.addWidget(self.search, 1)
-        mbar = QHBoxLayout()
+        mbar = FlowLayout()
         _buttons(ctx, [("Thêm phong trào…", self.add_movement, True),
                        ("Sửa…", self.edit_movement, True),
                        ("Sao chép sang năm sau", self.copy_movement, True),
@@ -162,7 +162,7 @@ class MovementsPage(QWidget):
         self.target_view.doubleClicked.connect(lambda _: self.enter_actual())
         tw = QWidget()
         tl = QVBoxLayout(tw)
-        tbar = QHBoxLayout()
+        tbar = FlowLayout()
         _buttons(ctx, [("Thêm chỉ tiêu…", self.add_target, True),
                        ("Sửa chỉ tiêu…", self.edit_target, True),
                        ("Dán danh sách…", self.paste_targets, True),

@@ -9,7 +9,7 @@ from models.errors import UserError, ValidationError
 from .. import messages
 from ..org_dialogs import HouseholdDialog, PersonDialog, UnitDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
-from ..widgets import SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, make_table_view
 
 
 def _year(value):
@@ -74,7 +74,7 @@ class ListTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.buttons = []
         for label, slot, tip in (("Thêm…", self.add, "Ctrl+N"), ("Sửa…", self.edit, "Enter"),
                                  ("Ngừng / khôi phục hoạt động", self.toggle_active, ""),

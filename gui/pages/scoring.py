@@ -12,6 +12,7 @@ from models import scoring
 from models.errors import UserError
 
 from .. import files, messages
+from ..widgets import FlowLayout
 from ..score_chart import ScoreChart
 from ..score_grid import (BAND_COLORS, CHECKED, FIRST, SELF, ScoreGridModel,
                           ScoreGridView)
@@ -75,7 +76,7 @@ class ScoringPage(QWidget):
         self.splitter = splitter
 
         self.buttons = {}
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         for key, label, slot, tip in (
                 ("fill", "Tính theo chỉ tiêu", self.fill_proportional,
                  "Điền điểm các tiêu chí tính theo mức hoàn thành chỉ tiêu"),
