@@ -17,7 +17,7 @@ from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force, 
 from .db import db
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
-from .entities import SUBJECT_KINDS, UNIT, Award, Decision, Title
+from .entities import SUBJECT_KINDS, UNIT, Award, Candidate, Decision, Title
 from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
 from .service import audit, diff, service, snapshot
@@ -336,6 +336,7 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
                                vntext.name_sort_key(infos.get(kc[0], {}).get("name", ""))))
     order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
     achievement = default_achievement(decision.movement, period)
+    own = _own_achievements([cand.id for _, cand in keyed])
     rows = []
     for subject, cand in keyed:
         kind, ident = subject
@@ -351,7 +352,8 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
         rows.append({"uuid": new_uuid(), "decision": decision.id, "order": order,
                      "title": title.id, "candidate": cand.id, "display_name": info["name"],
                      "position": info["position"], "place": info["place"],
-                     "achievement": achievement, "note": "", "unit": None, "person": None,
+                     "achievement": own.get(cand.id) or achievement, "note": "",
+                     "unit": None, "person": None,
                      "household": None, kind: ident})
     for start in range(0, len(rows), 500):
         Award.insert_many(rows[start:start + 500]).execute()
@@ -360,6 +362,16 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     _recompute(decision)
     audit(actor, "add_candidates", decision, new={"added": len(rows)})
     return len(rows)
+
+
+def _own_achievements(ids):
+    """{candidate id: achievement} of candidates that carry their own (from a proposal list)."""
+    out = {}
+    for start in range(0, len(ids), 500):
+        out.update(Candidate.select(Candidate.id, Candidate.achievement)
+                   .where(Candidate.id.in_(ids[start:start + 500]),
+                          Candidate.achievement != "").tuples())
+    return out
 
 
 REC_FIELDS = ("display_name", "position", "place", "achievement", "note")

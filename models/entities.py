@@ -370,10 +370,14 @@ class Candidate(BaseModel):
     person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
     household = ForeignKeyField(Household, null=True, on_delete="RESTRICT")
     title = ForeignKeyField(Title, on_delete="RESTRICT")
-    source = NfcCharField(max_length=8, default="auto")    # auto | manual
+    source = NfcCharField(max_length=8, default="auto")    # auto | manual | proposal
     removed = BooleanField(default=False)
     reason = NfcTextField(default="")
     warnings = NfcTextField(default="")                    # JSON list of strings
+    # "Thành tích" of a proposal list (import proposals): printed on the decision's list.
+    # Declared last with a DDL default, so a file migrated by step 4 (ALTER TABLE … ADD
+    # COLUMN) has exactly the columns a new file gets.
+    achievement = NfcTextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         constraints = [SUBJECT_CHECK]

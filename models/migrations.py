@@ -31,4 +31,12 @@ def step_1(database):
             amount=row["amount"], legal_basis=row["legal_basis"])
 
 
-STEPS = {1: step_1}
+def step_4(database):
+    """Candidate.achievement: the "Thành tích" a unit's proposal list gives (import proposals)."""
+    columns = {c.name for c in database.get_columns("candidate")}
+    if "achievement" not in columns:
+        database.execute_sql(
+            "ALTER TABLE candidate ADD COLUMN achievement TEXT NOT NULL DEFAULT ''")
+
+
+STEPS = {1: step_1, 4: step_4}
