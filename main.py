@@ -16,7 +16,7 @@ from models.errors import UserError  # noqa: E402
 log = logging.getLogger("main")
 
 LIST_KINDS = ("units", "people", "households", "movements", "decisions")
-IMPORT_KINDS = ("units", "people", "households", "criteria", "targets")
+IMPORT_KINDS = ("units", "people", "households", "criteria", "targets", "proposals")
 EXPORT_KINDS = ("registrations", "scores", "awards", "annual")
 
 
@@ -48,6 +48,12 @@ def build_parser():
     i = sub.add_parser("import", help="nhập danh sách từ Excel")
     i.add_argument("kind", choices=IMPORT_KINDS)
     i.add_argument("file")
+    i.add_argument("--movement", type=int, metavar="ID",
+                   help="proposals: phong trào nhận danh sách đề nghị")
+    i.add_argument("--year", type=int, help="proposals: năm bình xét (mặc định: năm của phong trào)")
+    i.add_argument("--unit", metavar="TÊN", help="proposals: đơn vị gửi danh sách")
+    i.add_argument("--decision", type=int, metavar="ID",
+                   help="proposals: thêm luôn vào dự thảo quyết định này")
     e = sub.add_parser("export", help="xuất Excel")
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--out", required=True)
@@ -135,11 +141,33 @@ def cmd_restore(args, db_path):
 def cmd_import(args, db_path):
     from models.accounts import batch_actor
     from reports import importer
+    proposal_args = (args.movement, args.year, args.unit, args.decision)
+    if args.kind == "proposals":
+        if args.movement is None:
+            raise UsageError("nhập danh sách đề nghị cần --movement ID (xem: main.py list "
+                             "movements)")
+        open_db(db_path)
+        return cmd_import_proposals(args, batch_actor())
+    if any(a is not None for a in proposal_args):
+        raise UsageError("--movement, --year, --unit, --decision chỉ dùng với 'import proposals'")
     open_db(db_path)
     result = importer.import_file(kind=args.kind, path=args.file, actor=batch_actor(),
                                   only_valid=False,
                                   progress=TerminalProgress("Đang nhập"))
     print(result.summary())
+
+
+def cmd_import_proposals(args, actor):
+    from models import proposals
+    from reports import proposals_import
+    movement, year, unit, decision = proposals.batch_targets(
+        movement_id=args.movement, year=args.year, unit_name=args.unit,
+        decision_id=args.decision)
+    result, _pv = proposals_import.import_proposals_file(
+        args.file, actor=actor, movement=movement, year=year, proposer=unit, decision=decision,
+        progress=TerminalProgress("Đang đọc danh sách"))
+    print(result.summary(movement=movement, year=year,
+                         decision_label=f"quyết định #{decision.id}" if decision else None))
 
 
 def cmd_export(args, db_path):
@@ -214,6 +242,9 @@ def run_command(argv):
     db_path = os.path.abspath(args.db) if args.db else paths.default_db_path()
     try:
         COMMANDS[args.command](args, db_path)
+    except UsageError as err:
+        sys.stderr.write(f"Lỗi cách dùng: {err}\n")
+        return 2
     except UserError as err:
         sys.stderr.write(f"Lỗi: {err}\n")
         for line in err.details[:50]:

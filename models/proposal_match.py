@@ -145,9 +145,9 @@ _UNIT_ABBREV = {"thcs": "trung hoc co so", "thpt": "trung hoc pho thong",
                 "ubnd": "uy ban nhan dan", "tdp": "to dan pho", "mttq": "mat tran to quoc",
                 "ccb": "cuu chien binh", "hlhpn": "hoi lien hiep phu nu"}
 _PLACE_PREFIX = re.compile(r"^(thon|to dan pho|to|khu pho|khu dan cu|ap|ban|xom|khu|lang)\s+")
-_PERSON_PREFIX = re.compile(r"^(ong|ba|anh|chi|dong chi|d/c|đ/c)\s+", re.I)
-_HOUSE_PREFIX = re.compile(r"^(ho gia dinh|gia dinh|ho|chu ho)\s+((ong|ba)\s+)?", re.I)
-_UNIT_PREFIX = re.compile(r"^tap the\s+", re.I)
+_PERSON_PREFIX = re.compile(r"^(ong|ba|anh|chi|dong chi|d/c)\s+")
+_HOUSE_PREFIX = re.compile(r"^((ho gia dinh|gia dinh|ho|chu ho)\s+((ong|ba)\s+)?|(ong|ba)\s+)")
+_UNIT_PREFIX = re.compile(r"^tap the\s+")
 
 
 def unit_key(name):
@@ -179,7 +179,7 @@ def strip_salutation(name, kind):
         hint = "nam"
     elif "ba" in said:
         hint = "nu"
-    return (rest, hint) if rest else (name, None)
+    return (rest, hint) if len(rest.split()) >= 2 else (name, None)
 
 
 def gender_from_name(name):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import catalogue, vntext
 from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, Household, Person, \
     Unit
-from .errors import ValidationError
+from .errors import NotFound, ValidationError
 from .proposal_match import (Directory, TitleMatcher, gender_from_name, parse_kind,
                              strip_salutation)
 from .service import audit, service
@@ -177,6 +177,11 @@ def _plan_line(line, directory, matcher, proposer, choice):
     if kind is None or not line.name:
         return row
     name, hint = strip_salutation(line.name, kind)
+    if name != line.name and kind != UNIT:
+        # "Ông Văn Tùng" may be a family name Ông: a record with the whole name wins
+        named = directory.people_named if kind == PERSON else directory.households_named
+        if named(line.name) and not named(name):
+            name, hint = line.name, None
     row.name = name
     resolve = {PERSON: _resolve_person, HOUSEHOLD: _resolve_household, UNIT: _resolve_unit}[kind]
     resolve(row, line, name, hint, directory, proposer, choice)
@@ -441,6 +446,38 @@ def import_proposals(*, actor, lines, movement, year, proposer=None, choices=Non
         "new_people": result.new_people, "new_households": result.new_households,
         "to_decision": result.to_decision})
     return result
+
+
+def batch_targets(*, movement_id, year=None, unit_name=None, decision_id=None):
+    """(movement, year, proposer unit or None, decision or None) from a batch command's
+    arguments; NotFound / ValidationError in Vietnamese when one is wrong."""
+    from .entities import Decision, Movement
+    movement = Movement.get_or_none(Movement.id == movement_id)
+    if movement is None:
+        raise NotFound(f"Không có phong trào số {movement_id}; xem danh sách bằng lệnh: "
+                       "main.py list movements")
+    if year is None:
+        if movement.year_from != movement.year_to:
+            raise ValidationError(f"Phong trào '{movement.name}' kéo dài từ {movement.year_from} "
+                                  f"đến {movement.year_to}; hãy ghi năm bình xét: --year NĂM")
+        year = movement.year_from
+    unit = None
+    if unit_name:
+        found = Directory().find_units(vntext.clean_text(unit_name))
+        if not found:
+            raise NotFound(f"Không có đơn vị '{unit_name}'; xem danh sách bằng lệnh: main.py "
+                           "list units")
+        if len(found) > 1:
+            raise ValidationError(f"Có {len(found)} đơn vị tên '{unit_name}'; hãy ghi tên đầy "
+                                  "đủ hơn.")
+        unit = found[0]
+    decision = None
+    if decision_id is not None:
+        decision = Decision.get_or_none(Decision.id == decision_id)
+        if decision is None:
+            raise NotFound(f"Không có quyết định số {decision_id}; xem danh sách bằng lệnh: "
+                           "main.py list decisions")
+    return movement, year, unit, decision
 
 
 def _subject(key):

@@ -145,6 +145,8 @@ def _v1_file(tmp_path):
     path = str(tmp_path / "cu.sqlite3")
     dbmod.open_database(path)
     Unit.create(name="Xã Cũ", name_key="xa cu", kind=UnitKind.get(UnitKind.code == "xa"))
+    # a file of schema 1, whatever SCHEMA_VERSION is now (later steps are idempotent)
+    dbmod.db.execute_sql("PRAGMA user_version=1")
     dbmod.close_database()
     return path
 
