@@ -80,6 +80,21 @@ def ask_text(parent, label, *, title=TITLE, text="", required=True):
         text = value
 
 
+def choose(parent, label, items, *, title=TITLE):
+    """The index of the item the user picked from ``items`` (texts), or None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setComboBoxItems(list(items))
+    dialog.setComboBoxEditable(False)
+    dialog.setOkButtonText("Chọn")
+    dialog.setCancelButtonText("Hủy")
+    if not dialog.exec():
+        return None
+    text = dialog.textValue()
+    return list(items).index(text) if text in items else None
+
+
 def show_crash(parent, summary, details):
     _box(parent, QMessageBox.Critical, summary, title="Lỗi không mong đợi", details=details).exec()
 

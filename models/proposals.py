@@ -258,7 +258,9 @@ def _resolve_named(row, line, name, hint, d, proposer, choice, *, kind, pool, la
     if ctx is not None and not why:
         options.append(((NEW,), f"Thêm {SUBJECT_KINDS[kind].lower()} mới '{name}' vào "
                                 f"{ctx.name}"))
-    row.options = options if len(options) > 1 else []
+    # offered only where a choice means something: several namesakes, or one elsewhere
+    worth = len(pool) > 1 or (pool and len(fit) != 1) or choice is not None
+    row.options = options if worth and len(options) > 1 else []
     if _apply_choice(row, choice, options):
         return
     if choice is None and len(fit) == 1:
@@ -446,6 +448,18 @@ def import_proposals(*, actor, lines, movement, year, proposer=None, choices=Non
         "new_people": result.new_people, "new_households": result.new_households,
         "to_decision": result.to_decision})
     return result
+
+
+def draft_decisions_for(movement, year):
+    """Draft award decisions a proposal list of ``movement``/``year`` may go into."""
+    from peewee import fn
+
+    from .entities import Decision
+    return list(Decision.select()
+                .where(Decision.state == "draft", Decision.kind == "award",
+                       fn.COALESCE(Decision.period_year, Decision.year) == year,
+                       (Decision.movement == movement) | Decision.movement.is_null())
+                .order_by(Decision.date.desc(), Decision.id.desc()))
 
 
 def batch_targets(*, movement_id, year=None, unit_name=None, decision_id=None):

@@ -91,6 +91,7 @@ class CandidatesTab(QWidget):
         self.buttons = {}
         bar = FlowLayout()
         for key, text, slot in (("build", "Lập danh sách từ hồ sơ", self.build),
+                                ("proposals", "Nhập danh sách đề nghị…", self.import_list),
                                 ("add", "Thêm…", self.add),
                                 ("remove", "Đưa ra khỏi danh sách…", self.remove),
                                 ("meeting", "Cuộc họp mới…", self.new_meeting),
@@ -154,6 +155,7 @@ class CandidatesTab(QWidget):
         can = self.ctx.can_edit and self.model.movement is not None
         for key in ("build", "add", "remove", "meeting"):
             self.buttons[key].setEnabled(can)
+        self.buttons["proposals"].setEnabled(self.ctx.can_edit)
         has_meeting = self.meeting.currentData() is not None
         self.buttons["edit_meeting"].setEnabled(can and has_meeting)
         self.buttons["vote"].setEnabled(can and has_meeting)
@@ -182,6 +184,12 @@ class CandidatesTab(QWidget):
             self._changed()
             messages.info(self, f"Đã thêm {result['added']} đề nghị từ hồ sơ đăng ký và kết quả "
                                 f"chấm điểm; danh sách có {result['total']} đề nghị.")
+
+    def import_list(self):
+        from ..proposals_dialog import ProposalsDialog
+        if ProposalsDialog.run(self, self.ctx, movement=self.movement.currentData(),
+                               year=self.year.value()):
+            self.reload()
 
     def add(self):
         picked = SubjectPicker.ask(self, title="Thêm vào danh sách đề nghị", need_reason=True)
