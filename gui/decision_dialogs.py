@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
 from models import award_history, decisions, settings
 from models.entities import Household, Person, Unit
 
-from .widgets import ErrorLabel, SearchBox
+from .widgets import ErrorLabel, SearchBox, save_on_accept
 
 
 def date_edit(day=None):
@@ -76,6 +76,8 @@ class MeetingDialog(QDialog):
         form.addRow("Tỷ lệ tính trên:", self.basis)
         form.addRow("Đạt khi từ:", self.threshold)
         form.addRow("", self.secret)
+        self.error = ErrorLabel()
+        form.addRow(self.error)
         form.addRow(buttons(self, "Lưu"))
 
     def values(self):
@@ -85,9 +87,15 @@ class MeetingDialog(QDialog):
                     threshold_pct=self.threshold.value(), secret=self.secret.isChecked())
 
     @classmethod
-    def ask(cls, parent, meeting=None):
+    def ask(cls, parent, meeting=None, save=None):
+        """The values typed, or with ``save`` what save(values) returned; a refused save
+        keeps the dialog open with its message and everything typed."""
         dialog = cls(parent, meeting)
-        return dialog.values() if dialog.exec() else None
+        if save is not None:
+            save_on_accept(dialog, save, dialog.error)
+        if not dialog.exec():
+            return None
+        return dialog.saved if save is not None else dialog.values()
 
 
 class VoteDialog(QDialog):
@@ -262,8 +270,10 @@ class DecisionSettingsDialog(QDialog):
         self.on_behalf = QCheckBox("Quyết định ký thay mặt Ủy ban (TM. ỦY BAN NHÂN DÂN)")
         self.on_behalf.setChecked(bool(v["signer_on_behalf"]))
         self.bases = QPlainTextEdit("\n".join(v["decision_bases"] or []))
+        self.bases.setTabChangesFocus(True)   # Tab goes to the next field
         self.proposer = QLineEdit(v["decision_proposer"] or "")
         self.recipients = QPlainTextEdit("\n".join(v["decision_recipients"] or []))
+        self.recipients.setTabChangesFocus(True)   # Tab goes to the next field
         self.executors = QLineEdit(v["decision_executors"] or "")
         form.addRow("", self.before)
         form.addRow("Tỷ lệ phiếu tính trên:", self.basis)

@@ -96,8 +96,10 @@ class DecisionEditor(QWidget):
         self.about = QLineEdit()
         self.proposer = QLineEdit()
         self.bases = QPlainTextEdit()
+        self.bases.setTabChangesFocus(True)   # Tab goes to the next field
         self.bases.setFixedHeight(90)
         self.recipients_text = QPlainTextEdit()
+        self.recipients_text.setTabChangesFocus(True)   # Tab goes to the next field
         self.recipients_text.setFixedHeight(60)
         form = QFormLayout()
         form.addRow("Tình trạng:", self.state)

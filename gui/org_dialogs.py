@@ -96,6 +96,7 @@ class UnitDialog(FormDialog):
         self.add("address", "Địa chỉ:", QLineEdit(data.get("address",
                                                             unit.address if unit else "")))
         note = QPlainTextEdit(data.get("note", unit.note if unit else ""))
+        note.setTabChangesFocus(True)   # Tab goes to the next field
         note.setMaximumHeight(60)
         self.add("note", "Ghi chú:", note)
         self.finish()

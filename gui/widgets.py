@@ -1,8 +1,9 @@
 """Small reusable widgets: search box, table view set-up, form error labels."""
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLayout, QLineEdit,
-                               QTableView)
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QComboBox, QDateEdit,
+                               QHeaderView, QLabel, QLayout, QLineEdit, QPlainTextEdit,
+                               QTableView, QWidget)
 
 
 class SearchBox(QLineEdit):
@@ -66,6 +67,50 @@ class ErrorLabel(QLabel):
     def show_message(self, text):
         self.setText(text or "")
         self.setVisible(bool(text))
+        if text:
+            self._watch_fields()
+
+    def _watch_fields(self):
+        """Hide the message as soon as the clerk edits any field of the same window."""
+        window = self.window()
+        watched = getattr(self, "_watched", set())
+        for widget in window.findChildren(QWidget):
+            if id(widget) in watched:
+                continue
+            signal = None
+            if isinstance(widget, QLineEdit):
+                signal = widget.textEdited
+            elif isinstance(widget, QPlainTextEdit):
+                signal = widget.textChanged
+            elif isinstance(widget, QComboBox):
+                signal = widget.currentIndexChanged
+            elif isinstance(widget, QAbstractSpinBox):
+                signal = widget.editingFinished
+            elif isinstance(widget, QDateEdit):
+                signal = widget.dateChanged
+            if signal is not None:
+                signal.connect(lambda *_: self.show_message(""))
+                watched.add(id(widget))
+        self._watched = watched
+
+
+def save_on_accept(dialog, save, error_label):
+    """Make OK call ``save(dialog.values())``: a UserError is shown in ``error_label`` and
+    the dialog stays open with everything that was typed; otherwise the dialog closes and
+    ``dialog.saved`` holds what ``save`` returned."""
+    from models.errors import UserError
+    plain_accept = dialog.accept
+
+    def accept():
+        try:
+            dialog.saved = save(dialog.values())
+        except UserError as err:
+            error_label.show_message(str(err))
+            return
+        plain_accept()
+
+    dialog.saved = None
+    dialog.accept = accept
 
 
 def debounce(parent, ms, fn):
@@ -172,3 +217,4 @@ class FlowLayout(QLayout):
                     x += w + space
             y += height + space
         return y - rect.y() - (space if lines else 0)
+

@@ -87,6 +87,7 @@ class LeadersPage(QWizardPage):
                          "(dùng để tính tiền thưởng). Có thể sửa sau ở trang Cài đặt.")
         self.chairman = QLineEdit()
         self.vices = QPlainTextEdit()
+        self.vices.setTabChangesFocus(True)   # Tab goes to the next field
         self.vices.setPlaceholderText("Mỗi dòng một người")
         self.vices.setMaximumHeight(70)
         self.suffix = QLineEdit("QĐ-UBND")

@@ -212,11 +212,9 @@ class CandidatesTab(QWidget):
         self._changed()
 
     def new_meeting(self):
-        values = MeetingDialog.ask(self)
-        if values is None:
-            return
-        meeting = self._run(council.create_meeting, movement=self.movement.currentData(),
-                            year=self.year.value(), **values)
+        movement, year = self.movement.currentData(), self.year.value()
+        meeting = MeetingDialog.ask(self, save=lambda values: council.create_meeting(
+            actor=self.ctx.actor, movement=movement, year=year, **values))
         if meeting is not None:
             self._movement_changed()
             self.meeting.setCurrentIndex(self.meeting.count() - 1)
@@ -227,8 +225,8 @@ class CandidatesTab(QWidget):
 
     def edit_meeting(self):
         meeting = self.meeting.currentData()
-        values = MeetingDialog.ask(self, meeting)
-        if values is not None and self._run(council.update_meeting, meeting=meeting, **values):
+        if MeetingDialog.ask(self, meeting, save=lambda values: council.update_meeting(
+                actor=self.ctx.actor, meeting=meeting, **values)) is not None:
             self._movement_changed()
             self.ctx.changed("decisions")
 

@@ -124,6 +124,7 @@ def movement_fields(m=None, parents=()):
 
 def _text_box(text):
     w = QPlainTextEdit()
+    w.setTabChangesFocus(True)   # Tab goes to the next field
     w.setPlainText(text or "")
     w.setFixedHeight(90)
     return w
@@ -159,6 +160,7 @@ class PasteTargetsDialog(QDialog):
         self.setWindowTitle("Dán danh sách chỉ tiêu")
         self.resize(980, 620)
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)   # Tab goes to the next field
         self.text.setPlaceholderText(
             "Dán các dòng chỉ tiêu từ kế hoạch, mỗi chỉ tiêu một dòng, ví dụ:\n"
             "(10) Giải quyết việc làm trong năm: 1.600 người\n"

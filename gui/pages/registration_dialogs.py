@@ -281,6 +281,7 @@ class CovenantDialog(QDialog):
         self.head = combo(options, covenant.head_id if covenant else bloc.head_id)
         self.deputy = combo(options, covenant.deputy_id if covenant else bloc.deputy_id)
         self.content = QPlainTextEdit(covenant.content if covenant else "")
+        self.content.setTabChangesFocus(True)   # Tab goes to the next field
         self.signed = line(_date(covenant.signed_date) if covenant else "")
         self.signed.setPlaceholderText("dd/mm/yyyy")
         self.place = line(covenant.place if covenant else "")

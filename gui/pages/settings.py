@@ -42,6 +42,7 @@ class CommuneTab(QWidget):
         self.commune.setEditable(True)
         self.chairman = QLineEdit()
         self.vices = QPlainTextEdit()
+        self.vices.setTabChangesFocus(True)   # Tab goes to the next field
         self.vices.setMaximumHeight(70)
         self.place = QLineEdit()
         self.suffix = QLineEdit()
