@@ -12,7 +12,7 @@ from models.scoring_calc import (BONUS, DEDUCTION, GROUP, MANUAL, METHODS, PROPO
                                  YESNO)
 from models.service import require
 
-from .xlsx_read import ColumnSpec, Problem, read_table
+from .xlsx_read import ColumnSpec, Problem, column_letter, read_table
 
 SHEET_CRITERIA = "Tiêu chí"
 SHEET_BANDS = "Xếp loại"
@@ -117,29 +117,22 @@ def _direction(text):
     return None
 
 
-def _merged_problems(path, table):
+def _merged_problems(table):
     """Merged cells in the data area would hide values: say where they are."""
-    from openpyxl import load_workbook  # imported here: keeps start-up fast
     out = []
-    try:
-        wb = load_workbook(path, read_only=False)
-    except Exception:  # the reader already judged the file; stay quiet here
-        return out
-    ws = wb[table.sheet]
     first = (table.header_row or 0) + (table.header_rows or 1)
     cols = {v: k for k, v in table.columns.items()}
     labels = {s.field: s.label for s in SPECS}
-    for rng in ws.merged_cells.ranges:
-        if rng.max_row < first:
+    for (r1, c1, r2, c2) in table.merged:
+        if r2 < first:
             continue
-        hit = [cols[c] for c in range(rng.min_col, rng.max_col + 1) if c in cols]
-        if not hit or rng.min_row == rng.max_row and len(hit) == 1:
+        hit = [cols[c] for c in range(c1, c2 + 1) if c in cols]
+        if not hit or r1 == r2 and len(hit) == 1:
             continue
-        out.append(Problem(table.sheet, rng.min_row, rng.coord.split(":")[0],
-                           labels[hit[0]],
-                           f"Các ô {rng.coord} đang gộp (merge). Hãy bỏ gộp ô và ghi đủ "
+        coord = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        out.append(Problem(table.sheet, r1, column_letter(c1), labels[hit[0]],
+                           f"Các ô {coord} đang gộp (merge). Hãy bỏ gộp ô và ghi đủ "
                            "giá trị cho từng dòng tiêu chí.", hit[0]))
-    wb.close()
     return out
 
 
@@ -157,7 +150,7 @@ def preview(path, *, sheet=None, progress=None):
     result.problems.extend(table.problems)
     if table.problems:
         return result
-    result.problems.extend(_merged_problems(path, table))
+    result.problems.extend(_merged_problems(table))
     by_code, nodes, bad, seen = {}, [], set(), {}
     codes = [r.values.get("code") for r in table.rows]
     t_codes, t_names = _targets()

@@ -44,7 +44,8 @@ SPECS = {
     "people": [
         ColumnSpec("full_name", "Họ và tên", ("Họ tên", "Họ và tên cá nhân", "Tên cá nhân",
                                              "Họ, tên"), True, "name", 200),
-        ColumnSpec("gender", "Giới tính", ("Nam/Nữ", "Nam, nữ", "Phái"), True, "gender"),
+        ColumnSpec("gender", "Giới tính", ("Nam/Nữ", "Nam, nữ", "Phái", "Ông/Bà", "Ông, bà",
+                                            "Ông (bà)"), True, "gender"),
         ColumnSpec("birth_year", "Năm sinh", ("Ngày sinh", "Ngày, tháng, năm sinh",
                                               "Ngày tháng năm sinh", "Sinh năm"),
                    False, "year"),
@@ -58,8 +59,8 @@ SPECS = {
     "households": [
         ColumnSpec("head_name", "Chủ hộ", ("Họ và tên chủ hộ", "Họ tên chủ hộ", "Tên chủ hộ",
                                            "Chủ hộ gia đình", "Họ và tên"), True, "name", 200),
-        ColumnSpec("gender", "Giới tính", ("Nam/Nữ", "Nam, nữ", "Giới tính chủ hộ"), True,
-                   "gender"),
+        ColumnSpec("gender", "Giới tính", ("Nam/Nữ", "Nam, nữ", "Giới tính chủ hộ", "Ông/Bà",
+                                            "Ông, bà", "Ông (bà)"), True, "gender"),
         ColumnSpec("birth_year", "Năm sinh", ("Ngày sinh", "Ngày, tháng, năm sinh",
                                               "Ngày tháng năm sinh", "Sinh năm"),
                    False, "year"),
@@ -124,7 +125,7 @@ class Preview:
             parts.append(f"{len(self.duplicates)} dòng có thể trùng")
         for enc, n in self.table.encodings.items():
             parts.append(f"{n} ô chuyển từ mã {enc} sang Unicode")
-        return ", ".join(parts) + "."
+        return " ".join([", ".join(parts) + "."] + [n.message for n in self.table.notes])
 
 
 @dataclass
@@ -136,6 +137,7 @@ class ImportResult:
     skipped: list = field(default_factory=list)     # row numbers left out
     converted: int = 0
     duplicates: int = 0
+    notes: list = field(default_factory=list)        # what the reader left out, and why
 
     def summary(self):
         label = KIND_LABELS.get(self.kind, self.kind)
@@ -152,6 +154,8 @@ class ImportResult:
             text += f" {self.converted} ô được chuyển từ mã TCVN3/VNI sang Unicode."
         if self.duplicates:
             text += f" {self.duplicates} dòng có thể trùng nhau trong tệp (đã nhập, hãy kiểm tra)."
+        for note in self.notes:
+            text += " " + note
         return text
 
 
@@ -426,7 +430,8 @@ def import_file(*, kind, path, actor, only_valid=False, sheet=None, progress=Non
     count = _store(actor=actor, preview=pv, progress=_scaled(progress, 60, 100))
     return ImportResult(kind=kind, path=str(path), sheet=pv.sheet, imported=count,
                         skipped=[r.number for r in pv.rows if not r.ok],
-                        converted=pv.converted_cells, duplicates=len(pv.duplicates))
+                        converted=pv.converted_cells, duplicates=len(pv.duplicates),
+                        notes=[n.message for n in pv.table.notes])
 
 
 @service("clerk")

@@ -46,6 +46,17 @@ def xls_sheet_names(path):
         book.release_resources()
 
 
+def xls_sheets(path):
+    """(all sheet names, the visible ones)."""
+    book = _open(path)
+    try:
+        names = list(book.sheet_names())
+        visible = [n for i, n in enumerate(names) if book.sheet_by_index(i).visibility == 0]
+        return names, visible
+    finally:
+        book.release_resources()
+
+
 def _choose(book, path, sheet):
     names = list(book.sheet_names())
     if not names:

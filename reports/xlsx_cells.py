@@ -5,6 +5,7 @@ Numbers and dates typed as text ("1.600", "05/02/1975") are understood; every fa
 """
 import datetime
 import re
+import time
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -68,32 +69,71 @@ def _to_decimal(value):
     return parsed
 
 
+_SERIAL_LIKE = re.compile(r"\d{5}(\.\d+)?")
+_DMY_TEXT = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\s*")
+
+
+def _serial_shown_as_number(value):
+    """A CellError when ``value`` is a date serial (27430) shown as a number or as text: the
+    date column was formatted as Number or Text, so Excel shows the number, not the date."""
+    text = _as_text(value).strip() if not isinstance(value, bool) else ""
+    if _SERIAL_LIKE.fullmatch(text) and 3000 <= float(text) <= 80000:
+        return CellError(
+            f"ô hiện số {text[:12]} chứ không phải ngày tháng (cột ngày đang định dạng Số hoặc "
+            "Chữ); hãy định dạng ô là Ngày (dd/mm/yyyy) trong Excel, hoặc ghi năm sinh như 1975")
+    return None
+
+
+def _date_error(text):
+    m = _DMY_TEXT.fullmatch(text)
+    if m and int(m.group(2)) > 12 and 1 <= int(m.group(1)) <= 12:
+        day, month = m.group(2), m.group(1)
+        return CellError(f"'{text[:40]}' không phải là ngày theo kiểu ngày/tháng/năm (có lẽ "
+                         f"tháng đang ghi trước ngày); hãy ghi {day}/{month}/{m.group(3)}")
+    return CellError(f"'{text[:40]}' không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
+                     "ví dụ 05/02/1975)")
+
+
 def _to_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    serial = _serial_shown_as_number(value)
+    if serial is not None:
+        raise serial
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
-            return from_excel(value).date()
-        raise CellError(f"{value} không phải là ngày")
+        raise CellError(f"{_as_text(value)} không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
+                        "ví dụ 05/02/1975)")
     text = str(value).strip()
     try:
         return vntext.parse_date(text)
     except (UserError, ValueError):
-        raise CellError(f"'{text[:40]}' không phải là ngày (hãy ghi dạng ngày/tháng/năm, "
-                        "ví dụ 05/02/1975)")
+        raise _date_error(text)
+
+
+_YEAR = [0, 0.0]
+
+
+def _this_year():
+    """This year, asked of the clock at most once a minute (a list has many birth years)."""
+    now = time.monotonic()
+    if now - _YEAR[1] > 60 or not _YEAR[0]:
+        _YEAR[:] = [datetime.date.today().year, now]
+    return _YEAR[0]
 
 
 def _to_year(value):
-    this_year = datetime.date.today().year
+    this_year = _this_year()
     if isinstance(value, (datetime.date, datetime.datetime)):
         year = value.year
     elif isinstance(value, str) and re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}",
                                               value):
         year = _to_date(value).year
     else:
+        serial = _serial_shown_as_number(value)
+        if serial is not None:
+            raise serial
         try:
             number = _to_decimal(value)
         except CellError:

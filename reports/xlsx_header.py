@@ -2,6 +2,7 @@
 import datetime
 
 from .xlsx_cells import fold_header
+from .xlsx_forms import gender_pair
 
 MAX_HEADER_SCAN = 30          # the header row is looked for in the first rows only
 
@@ -54,19 +55,40 @@ def _is_numbering_row(values):
     return len(values) >= 2
 
 
+def header_score(columns, specs):
+    return len(columns) + sum(0.5 for s in specs if s.required and s.field in columns)
+
+
+def _gender_field(specs):
+    """(gender field, birth field) when specs have both, for the "Nam" / "Nữ" column pair."""
+    gender = next((s.field for s in specs if s.kind == "gender"), None)
+    birth = next((s.field for s in specs if s.kind in ("year", "date")), None)
+    return (gender, birth) if gender and birth else None
+
+
 def _find_header(rows, specs, merged):
-    """(header_index_in_rows, header_rows, columns, header_texts) or None."""
+    """(header_index_in_rows, header_rows, columns, header_texts, extra) or None.
+
+    extra: {"pair": (col Nam, col Nữ, gender field, birth field) or None,
+            "sub_texts": texts of the second header row (or {})}.
+    """
     best = None
     for i, (idx, _hidden, values) in enumerate(rows[:MAX_HEADER_SCAN]):
         texts = _header_texts(values)
         columns = _map_columns(texts, specs)
-        score = len(columns) + sum(0.5 for s in specs if s.required and s.field in columns)
+        pair_fields = _gender_field(specs)
+        if pair_fields and pair_fields[0] not in columns and gender_pair(texts):
+            columns = dict(columns, **{pair_fields[0]: gender_pair(texts)[0]})
+        score = header_score(columns, specs)
         if columns and (best is None or score > best[0]):
             best = (score, i, columns, texts)
     if best is None:
         return None
     _score, i, columns, texts = best
     header_rows = 1
+    pair_fields = _gender_field(specs)
+    pair = None
+    sub_texts = {}
     # Two-level header: parent labels merged across columns, sub-labels on the next row.
     if i + 1 < len(rows) and rows[i + 1][0] == rows[i][0] + 1:
         next_values = rows[i + 1][2]
@@ -93,10 +115,22 @@ def _find_header(rows, specs, merged):
                     more[spec.field] = col
             # A column matched on the parent row only because the parent label (e.g.
             # "Chủ hộ") spans sub-columns: re-point it if a sub-column matched better.
-            if len(more) > len(columns) or _is_numbering_row(next_values):
+            if pair_fields and pair_fields[0] not in columns and gender_pair({}, sub_texts):
+                header_rows = 2
+                columns = more
+            elif len(more) > len(columns) or _is_numbering_row(next_values):
                 columns = more
                 header_rows = 2
-    return i, header_rows, columns, texts
+            else:
+                sub_texts = {}
+    if pair_fields:
+        found = gender_pair(texts, sub_texts if header_rows == 2 else None)
+        gender_col = columns.get(pair_fields[0])
+        if found and (gender_col is None or gender_col in found):
+            pair = (found[0], found[1]) + pair_fields
+            columns[pair_fields[0]] = found[0]
+            columns[pair_fields[1]] = found[0]
+    return i, header_rows, columns, texts, {"pair": pair, "sub_texts": sub_texts}
 
 
 def _looks_like_data(values, columns, specs):

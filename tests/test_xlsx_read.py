@@ -248,8 +248,11 @@ def test_chosen_sheet_and_sheet_names(tmp_path):
                      extra_sheets=[("Hộ", [["Chủ hộ", "Giới tính", "Thôn"], ["A", "Nam", "T"]])])
     assert sheet_names(path) == ["Hướng dẫn", "Hộ"]
     assert read_table(path, SPECS, sheet="ho").rows[0].values["head_name"] == "A"
-    first = read_table(path, SPECS)
-    assert "Không tìm thấy dòng tiêu đề" in str(first.problems[0])
+    first = read_table(path, SPECS)          # the guide sheet comes first: the list is chosen
+    assert first.sheet == "Hộ" and first.rows[0].values["head_name"] == "A"
+    assert "Đã đọc trang 'Hộ'" in str(first.notes[0]) and "'Hướng dẫn'" in str(first.notes[0])
+    guide = read_table(path, SPECS, sheet="Hướng dẫn")
+    assert "Không tìm thấy dòng tiêu đề" in str(guide.problems[0])
     with pytest.raises(ExcelFileError, match="Không có trang tính 'Khác'"):
         read_table(path, SPECS, sheet="Khác")
 
@@ -343,25 +346,37 @@ def test_large_file_reads_quickly(tmp_path):
     assert (datetime.datetime.now() - start).total_seconds() < 5
 
 
-def test_fast_stream_reads_like_openpyxls_parser(tmp_path):
-    """The lxml pass and openpyxl's own parser give the same raw rows and merges."""
-    from reports import xlsx_read
+def stream_cells(path, sheet=0):
+    """{(row, column): value} as our streaming reader sees the sheet."""
+    from reports.xlsx_read import FORMULA_NO_VALUE, FormulaError, open_workbook
+    from reports.xlsx_stream import iter_rows
+    with open_workbook(path) as book:
+        rows = iter_rows(book, book.sheets[sheet], formula_no_value=FORMULA_NO_VALUE,
+                         formula_error=FormulaError)
+        return {(r, c): v for r, _h, values in rows for c, (v, _s) in values.items()}
+
+
+def openpyxl_cells(path, sheet=0):
+    """The same through openpyxl's normal mode (cached values), for comparison."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb.worksheets[sheet]
+    return {(c.row, c.column): c.value for row in ws.iter_rows() for c in row
+            if c.value is not None and c.value != ""}
+
+
+def test_stream_reads_like_openpyxl(tmp_path):
+    """Our lxml pass and openpyxl give the same values (dates, booleans, cached results)."""
+    from reports.xlsx_read import FORMULA_NO_VALUE
     path = make_book(tmp_path / "h.xlsx", [
         ["Tiêu đề"], [],
         ["Chủ hộ", "Giới tính", "Năm sinh", "Ngày", "Cờ", "Số"],
         ["Ngô Thị Ánh", "Nữ", 1975, datetime.datetime(2020, 5, 6), True, 1.5],
         ["=B5", "Nam", "1.980", None, False, -3],
-        ["x" * 300, "Nam", 10 ** 12, datetime.date(1999, 1, 2), None, 0]],
+        ["x" * 300, "Nam", 10 ** 12, datetime.date(1999, 1, 2), "=1+1", 0]],
         hidden=[5], merges=["A1:F1"])
     _inject_cached_value(path, "B5", "Đào Văn Lý")
-    wb = xlsx_read.open_workbook(path)
-    try:
-        fast = xlsx_read._stream(wb, wb.worksheets[0])
-        slow = xlsx_read._stream_openpyxl(wb, wb.worksheets[0])
-    finally:
-        wb.close()
-    assert fast == slow
-    rows, merged = fast
-    assert merged == [(1, 1, 1, 6)]
-    assert [r[1] for r in rows] == [False, False, False, True, False]
-    assert rows[3][0] == 5 and rows[3][2][1][0] == "Đào Văn Lý"
+    ours = stream_cells(path)
+    theirs = openpyxl_cells(path)
+    assert ours.pop((6, 5)) is FORMULA_NO_VALUE      # openpyxl (data_only): nothing
+    assert ours == theirs
+    assert ours[(5, 1)] == "Đào Văn Lý" and ours[(4, 5)] is True
