@@ -3,6 +3,8 @@
 ``name_sort_string(name)`` compares (as code points, which is how SQLite compares UTF-8
 text) exactly like ``vntext.name_sort_key(name)`` compares as tuples.
 """
+import functools
+
 from . import vntext
 
 _END_LIST = "\x01"      # end of a list of words (sorts before any word)
@@ -26,6 +28,7 @@ def _tones(tones):
     return "".join(chr(_BASE + t) for t in tones) + _END
 
 
+@functools.lru_cache(maxsize=65536)        # a word's key is a tuple: the same word, same string
 def _word(key):
     letters, tones = key
     return _seq(letters) + _tones(tones)

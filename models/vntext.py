@@ -112,6 +112,7 @@ def _letter_info(char):
 
 
 @functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)        # names repeat their words: Nguyễn, Văn, Thị …
 def _word_key(word):
     """(letters, tones) of one word; digit runs compare as numbers before letters.
 

@@ -123,14 +123,17 @@ def iter_rows(book, sheet, *, formula_no_value, formula_error):
             counter = int(r) if r else counter + 1
             values = {}
             col = 0
-            for c in el.iterchildren(CELL):
-                ref = c.get("r")
+            for c in el:
+                if c.tag != CELL:
+                    continue
+                at = c.attrib
+                ref = at.get("r")
                 if ref:
                     col = column_index(ref.rstrip(_DIGITS))
                 else:
                     col += 1
-                t = c.get("t", "n")
-                s = c.get("s")
+                t = at.get("t", "n")
+                s = at.get("s")
                 style = int(s) if s else 0
                 if t == "inlineStr":
                     node = c.find(INLINE)
@@ -138,9 +141,18 @@ def iter_rows(book, sheet, *, formula_no_value, formula_error):
                     if v:
                         values[col] = (v, style)
                     continue
-                v = c.findtext(VALUE)
+                # Children are <f>? <v>? (and <is>, <extLst> rarely): the value is usually first.
+                v = None
+                has_formula = False
+                for child in c:
+                    tag = child.tag
+                    if tag == VALUE:
+                        v = child.text
+                        break
+                    if tag == FORMULA:
+                        has_formula = True
                 if v is None or v == "":
-                    if c.find(FORMULA) is not None:
+                    if has_formula:
                         values[col] = (formula_no_value, style)
                     continue
                 if t == "s":

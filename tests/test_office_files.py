@@ -173,3 +173,20 @@ def test_batch_command_imports_a_calc_file(office, clerk, commune, database, cap
     assert "Đã nhập 4 hộ gia đình" in out.out and "Danh sách hộ" in out.out
     open_database(db_path)
     assert Household.select().where(Household.head_name == "Đỗ Thị Nguyệt").count() == 1
+
+
+def test_import_dialog_previews_a_calc_file_and_says_what_it_left_out(office, qtbot, clerk,
+                                                                       database, commune):
+    from gui.context import AppContext
+    from gui.import_dialog import ImportDialog
+    dialog = ImportDialog(AppContext(clerk, database.database), "households")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(office["households_form"])
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    text = dialog.summary.text()
+    assert "4 dòng hộ gia đình, 4 dòng hợp lệ" in text
+    assert "Đã đọc trang &#x27;Danh sách hộ&#x27;" in text or "Đã đọc trang 'Danh sách hộ'" in text
+    assert "Dòng 11 là dòng tổng cộng" in text and "Dòng 13–19 là phần ký tên" in text
+    assert dialog.model.rowCount() == 4
+    assert dialog.sheet_combo.currentText() == "Danh sách hộ"

@@ -335,7 +335,9 @@ def test_excel_error_value_is_a_problem(tmp_path):
     assert problem.column_letter == "A" and "lỗi công thức #N/A" in problem.message
 
 
-def test_large_file_reads_quickly(tmp_path):
+def test_large_file_reads_in_one_streamed_pass(tmp_path):
+    """5,000 rows read (speed is measured by tests/perf/bench_import.py, against a baseline;
+    the loose bound here only catches a pathological, e.g. quadratic, reader)."""
     rows = [["Chủ hộ", "Giới tính", "Năm sinh", "Thôn", "Địa chỉ"]]
     rows += [[f"Nguyễn Văn {i}", "Nam", 1950 + i % 50, f"Thôn {i % 10}", f"Số {i}"]
              for i in range(5000)]
@@ -343,7 +345,7 @@ def test_large_file_reads_quickly(tmp_path):
     start = datetime.datetime.now()
     table = read_table(path, SPECS)
     assert len(table.rows) == 5000 and not table.all_problems()
-    assert (datetime.datetime.now() - start).total_seconds() < 5
+    assert (datetime.datetime.now() - start).total_seconds() < 60
 
 
 def stream_cells(path, sheet=0):
