@@ -473,6 +473,10 @@ class PrintLog(BaseModel):
     template = NfcCharField(max_length=100)
     target = NfcCharField(max_length=200)      # printer name or PDF path
     reprint = BooleanField(default=False)
+    # pdf: saved to a file | sent: handed to the print queue, not yet confirmed |
+    # printed: the clerk confirmed the sheet came out | spoiled: sent, but did not come out
+    state = NfcCharField(max_length=10, default="printed")
+    job = NfcCharField(max_length=60, default="")          # spooler job id, e.g. "HP-12"
 
 
 ALL_MODELS = [

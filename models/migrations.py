@@ -39,4 +39,18 @@ def step_4(database):
             "ALTER TABLE candidate ADD COLUMN achievement TEXT NOT NULL DEFAULT ''")
 
 
-STEPS = {1: step_1, 4: step_4}
+def step_5(database):
+    """Print log states (pdf / sent / printed / spoiled) and the spooler's job id."""
+    columns = {c.name for c in database.get_columns("print_log")}
+    if "state" not in columns:
+        database.execute_sql("ALTER TABLE print_log ADD COLUMN state VARCHAR(10) NOT NULL "
+                             "DEFAULT 'printed'")
+        # old rows whose target is a file were PDF saves, not sheets out of a printer
+        database.execute_sql("UPDATE print_log SET state = 'pdf' WHERE lower(target) LIKE "
+                             "'%.pdf'")
+    if "job" not in columns:
+        database.execute_sql("ALTER TABLE print_log ADD COLUMN job VARCHAR(60) NOT NULL "
+                             "DEFAULT ''")
+
+
+STEPS = {1: step_1, 4: step_4, 5: step_5}

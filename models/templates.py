@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from .entities import HOUSEHOLD, PERSON, UNIT, Award, CertTemplate, PrinterOffset, PrintLog
 from .errors import ConflictError, NotFound, UserError, ValidationError
+from .print_log import (CONFIRMED, log_prints, print_history,  # noqa: F401 (used by callers)
+                        printed_award_ids)
 from .service import audit, service
 from .vntext import fold
 
@@ -502,48 +504,6 @@ def set_printer_offset(*, actor, printer, dx_mm, dy_mm, confirmed=False):
     return (dx, dy)
 
 
-# --------------------------------------------------------------------------- print log
-
-def printed_award_ids(award_ids):
-    """The subset of ``award_ids`` already printed at least once."""
-    ids = list(award_ids)
-    found = set()
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        found.update(r.award_id for r in PrintLog.select(PrintLog.award).where(
-            PrintLog.award.in_(chunk)).distinct())
-    return found
-
-
-@service("clerk")
-def log_prints(*, actor, awards, template, target, reprint=None):
-    """Log one PrintLog row per award; ``reprint=None`` decides it per award from history."""
-    ids = [a if isinstance(a, int) else a.id for a in awards]
-    if not ids:
-        return 0
-    known = {a.id for a in Award.select(Award.id).where(Award.id.in_(ids))} if len(ids) < 900 \
-        else set(ids)
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise NotFound(f"Không có giấy khen số {unknown[0]} để ghi sổ in.")
-    before = printed_award_ids(ids) if reprint is None else set()
-    name = template.name if isinstance(template, Template) else nfc(template)
-    target = nfc(target)[:200]
-    rows = [{"username": actor.username, "award": i, "template": name[:100], "target": target,
-             "reprint": bool(reprint) if reprint is not None else i in before} for i in ids]
-    for i in range(0, len(rows), 500):
-        PrintLog.insert_many(rows[i:i + 500]).execute()
-    audit(actor, "print_certificates", "award", new={
-        "count": len(ids), "template": name, "target": target,
-        "reprints": sum(1 for r in rows if r["reprint"]), "first": ids[0], "last": ids[-1]})
-    return len(ids)
-
-
-def print_history(award):
-    award_id = award if isinstance(award, int) else award.id
-    return list(PrintLog.select().where(PrintLog.award == award_id).order_by(PrintLog.at))
-
-
 # --------------------------------------------------------------------------- page look-ups
 
 def issued_decisions():
@@ -562,7 +522,8 @@ def certificate_rows(decision_id, templates=None):
     from .entities import SUBJECT_KINDS, Title
     templates = list_templates() if templates is None else templates
     counts = dict(PrintLog.select(PrintLog.award, fn.COUNT(PrintLog.id))
-                  .join(Award).where(Award.decision == decision_id)
+                  .join(Award).where((Award.decision == decision_id)
+                                     & PrintLog.state.in_(CONFIRMED))
                   .group_by(PrintLog.award).tuples())
     query = (Award.select(Award.id, Award.display_name, Award.place, Award.register_no,
                           Award.unit, Award.person, Title.name)

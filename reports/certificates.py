@@ -3,7 +3,6 @@
 reportlab is imported inside functions (start-up speed). Coordinates in templates are mm
 from the paper's top-left; a printer offset (dx, dy) in mm moves everything right / down.
 """
-import dataclasses
 import os
 import re
 import unicodedata
@@ -12,12 +11,10 @@ from dataclasses import dataclass, field
 from models import templates as tpl
 from models.errors import Cancelled, NotFound, UserError, ValidationError
 
+from . import cert_layout as L
 from . import pdfdoc
+from .cert_layout import MM, hex_rgb  # noqa: F401
 from .textfit import LEADING, Fitted, Fonts, TextFitter, check_vietnamese_font  # noqa: F401
-
-MM = 72 / 25.4
-RED = (0.78, 0.05, 0.05)
-GOLD = (0.80, 0.62, 0.18)
 
 SAMPLE_VALUES = {
     "salutation": "Ông", "name": "Nguyễn Văn An", "recipient": "Ông Nguyễn Văn An",
@@ -36,195 +33,82 @@ def nfc(text):
     return unicodedata.normalize("NFC", "" if text is None else str(text))
 
 
-def hex_rgb(color):
-    c = color.lstrip("#")
-    return tuple(int(c[i:i + 2], 16) / 255.0 for i in (0, 2, 4))
-
-
 # --------------------------------------------------------------------------- drawing
 
-class Painter:
-    """Draws certificates of one template set onto one canvas."""
+class PdfDrawer:
+    """Draws layout pages (reports/cert_layout) with reportlab; a group with a key (the
+    fixed design of a template) becomes one PDF form, drawn once and reused on every page."""
 
-    def __init__(self, canvas, commune_values, *, mode="full", offset=(0, 0), qr=False):
-        if mode not in tpl.MODES:
-            raise ValidationError(f"Chế độ in '{mode}' không hợp lệ (full hoặc blank).")
+    def __init__(self, canvas):
         self.c = canvas
-        self.mode = mode
-        self.dx, self.dy = tpl.check_offset(*offset, confirmed=True)
-        self.qr = qr
-        self.commune_values = commune_values
-        self.fitter = TextFitter()
-        self._fonts = {}
+        self._size = None
         self._forms = {}
-        self._page_size = None
 
-    def fonts(self, template):
-        key = template.font_file or ""
-        if key not in self._fonts:
-            self._fonts[key] = Fonts(template)
-        return self._fonts[key]
-
-    def begin_page(self, template):
-        size = (template.width_mm * MM, template.height_mm * MM)
-        if size != self._page_size:
-            self.c.setPageSize(size)
-            self._page_size = size
-
-    def draw_field(self, template, f, text, *, fonts):
-        font = fonts.name(f.bold, f.italic)
-        fitted = self.fitter.fit(text, font, f.size, f.min_size, f.w * MM, f.h * MM, f.fit,
-                                 fonts.metrics[font])
-        if not fitted.lines:
-            return fitted
+    def page(self, page):
         c = self.c
-        asc, desc = fonts.metrics[font]
-        s = fitted.size
-        block = (len(fitted.lines) - 1) * s * LEADING + s * (asc + desc)
-        top = (template.height_mm - f.y) * MM - (f.h * MM - block) / 2
-        x0, x1 = f.x * MM, (f.x + f.w) * MM
-        c.setFont(font, s)
-        if f.color != "#000000":
-            c.setFillColorRGB(*hex_rgb(f.color))
-        base = top - s * asc
-        for line, lw in zip(fitted.lines, fitted.widths):
-            if f.align == "left":
-                c.drawString(x0, base, line)
-            elif f.align == "right":
-                c.drawString(x1 - lw, base, line)
+        size = (page.width_mm * MM, page.height_mm * MM)
+        if size != self._size:
+            c.setPageSize(size)
+            self._size = size
+        H = page.height_mm
+        for g in page.groups:
+            c.saveState()
+            if g.dx or g.dy:
+                c.translate(g.dx * MM, -g.dy * MM)
+            if g.key:
+                name = self._forms.get((g.key, H))
+                if name is None:
+                    name = self._forms[(g.key, H)] = f"form{len(self._forms)}"
+                    c.beginForm(name)
+                    self.items(g.items, H)
+                    c.endForm()
+                c.doForm(name)
             else:
-                c.drawString((x0 + x1 - lw) / 2, base, line)
-            base -= s * LEADING
-        if f.color != "#000000":
-            c.setFillColorRGB(0, 0, 0)
-        return fitted
-
-    def certificate(self, template, values, *, qr_text=None):
-        """One page: decoration (full mode) and the fields, shifted by the printer offset."""
-        self.begin_page(template)
-        c = self.c
-        fonts = self.fonts(template)
-        c.saveState()
-        if self.dx or self.dy:
-            c.translate(self.dx * MM, -self.dy * MM)
-        if self.mode == "full":
-            c.doForm(self._design_form(template, fonts))
-        for f in template.fields:
-            if f.enabled:
-                self.draw_field(template, f, render_text(f.text, values), fonts=fonts)
-        if self.qr and qr_text:
-            self._draw_qr(template, qr_text)
-        c.restoreState()
+                self.items(g.items, H)
+            c.restoreState()
         c.showPage()
 
-    def _draw_qr(self, template, text):
-        """A QR code drawn as runs of dark modules (fixed mask: ~10× faster than choosing
-        the best mask, still a standard code every phone reads)."""
-        from reportlab.graphics.barcode import qrencoder
-        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        qr.addData(text)
-        qr.version = qr.calculate_version()
-        qr.makeImpl(False, 0)
-        n = qr.getModuleCount()
-        quiet = 2
-        cell = template.qr_size * MM / (n + 2 * quiet)
-        x0 = template.qr_x * MM + quiet * cell
-        top = (template.height_mm - template.qr_y) * MM - quiet * cell
+    def items(self, items, H):
         c = self.c
-        p = c.beginPath()
-        for r, row in enumerate(qr.modules):
-            col = 0
-            while col < n:
-                if row[col]:
-                    start = col
-                    while col < n and row[col]:
-                        col += 1
-                    p.rect(x0 + start * cell, top - (r + 1) * cell, (col - start) * cell, cell)
+        path, path_fill = None, None
+        for it in items:
+            kind = type(it)
+            if path is not None and not (kind in (L.Rect, L.Poly) and not getattr(it, "stroke", ())
+                                         and it.fill == path_fill):
+                c.drawPath(path, stroke=0, fill=1)
+                path = None
+            if kind is L.Text:
+                c.setFont(it.font, it.size)
+                c.setFillColorRGB(*it.color)
+                c.drawString(it.x * MM, (H - it.y) * MM, it.text)
+            elif kind is L.Line:
+                c.setLineWidth(it.width)
+                c.setStrokeColorRGB(*it.color)
+                c.setDash(list(it.dash) or [])
+                c.line(it.x1 * MM, (H - it.y1) * MM, it.x2 * MM, (H - it.y2) * MM)
+            elif kind is L.Rect and it.stroke:
+                c.setLineWidth(it.width)
+                c.setStrokeColorRGB(*it.stroke)
+                c.setDash(list(it.dash) or [])
+                if it.fill:
+                    c.setFillColorRGB(*it.fill)
+                c.rect(it.x * MM, (H - it.y - it.h) * MM, it.w * MM, it.h * MM, stroke=1,
+                       fill=1 if it.fill else 0)
+            else:                       # filled shapes: one path per run of the same colour
+                if path is None:
+                    path, path_fill = c.beginPath(), it.fill
+                    c.setFillColorRGB(*it.fill)
+                if kind is L.Rect:
+                    path.rect(it.x * MM, (H - it.y - it.h) * MM, it.w * MM, it.h * MM)
                 else:
-                    col += 1
-        c.drawPath(p, stroke=0, fill=1)
-
-    def _design_form(self, template, fonts):
-        """The fixed part of the full design, drawn once per template as a PDF form."""
-        key = template.name
-        if key in self._forms:
-            return self._forms[key]
-        name = f"design{len(self._forms)}"
-        c = self.c
-        c.beginForm(name)
-        draw_design(c, template, fonts, self.fitter, self.commune_values)
-        c.endForm()
-        self._forms[key] = name
-        return name
-
-
-def draw_design(c, t, fonts, fitter, commune_values):
-    """Border, national title and motto, issuer, red heading and the lead word."""
-    W, H = t.width_mm * MM, t.height_mm * MM
-    sy = t.height_mm / 210.0
-    c.saveState()
-    # double border with corner diamonds
-    c.setStrokeColorRGB(*RED)
-    c.setLineWidth(2.4)
-    c.rect(7 * MM, 7 * MM, W - 14 * MM, H - 14 * MM)
-    c.setStrokeColorRGB(*GOLD)
-    c.setLineWidth(0.9)
-    c.rect(10 * MM, 10 * MM, W - 20 * MM, H - 20 * MM)
-    c.setLineWidth(0.5)
-    c.rect(11.2 * MM, 11.2 * MM, W - 22.4 * MM, H - 22.4 * MM)
-    c.setFillColorRGB(*RED)
-    for cx, cy in ((8.6, 8.6), (t.width_mm - 8.6, 8.6), (8.6, t.height_mm - 8.6),
-                   (t.width_mm - 8.6, t.height_mm - 8.6)):
-        p = c.beginPath()
-        p.moveTo(cx * MM, (cy + 3.2) * MM)
-        p.lineTo((cx + 3.2) * MM, cy * MM)
-        p.lineTo(cx * MM, (cy - 3.2) * MM)
-        p.lineTo((cx - 3.2) * MM, cy * MM)
-        p.close()
-        c.drawPath(p, stroke=0, fill=1)
-    # small gold diamonds along the band between the two borders
-    c.setFillColorRGB(*GOLD)
-    step = 12
-    for i in range(2, int(t.width_mm / step) - 1):
-        for y in (8.6, t.height_mm - 8.6):
-            _diamond(c, i * step, y, 0.9)
-    for i in range(2, int(t.height_mm / step) - 1):
-        for x in (8.6, t.width_mm - 8.6):
-            _diamond(c, x, i * step, 0.9)
-
-    def line(text, y_mm, size, *, bold=False, italic=False, color=(0, 0, 0), underline=False):
-        font = fonts.name(bold, italic)
-        fitted = fitter.fit(text, font, size, size * 0.6, W - 50 * MM, size * 1.3, "shrink",
-                            fonts.metrics[font])
-        if not fitted.lines:
-            return
-        c.setFillColorRGB(*color)
-        c.setFont(font, fitted.size)
-        base = H - y_mm * sy * MM
-        c.drawCentredString(W / 2, base, fitted.lines[0])
-        if underline:
-            c.setStrokeColorRGB(*color)
-            c.setLineWidth(0.6)
-            half = fitted.widths[0] / 2
-            c.line(W / 2 - half, base - 2.2 * MM, W / 2 + half, base - 2.2 * MM)
-
-    line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 24, 14, bold=True)
-    line("Độc lập - Tự do - Hạnh phúc", 31, 14, bold=True, underline=True)
-    line(render_text(t.issuer, commune_values), 43, 15, bold=True, color=RED)
-    line(t.heading, 61, t.heading_size, bold=True, color=RED)
-    if t.lead:
-        line(t.lead, 70.5, 16, italic=True)
-    c.restoreState()
-
-
-def _diamond(c, x_mm, y_mm, r_mm):
-    p = c.beginPath()
-    p.moveTo(x_mm * MM, (y_mm + r_mm) * MM)
-    p.lineTo((x_mm + r_mm) * MM, y_mm * MM)
-    p.lineTo(x_mm * MM, (y_mm - r_mm) * MM)
-    p.lineTo((x_mm - r_mm) * MM, y_mm * MM)
-    p.close()
-    c.drawPath(p, stroke=0, fill=1)
+                    (x, y), rest = it.points[0], it.points[1:]
+                    path.moveTo(x * MM, (H - y) * MM)
+                    for x, y in rest:
+                        path.lineTo(x * MM, (H - y) * MM)
+                    path.close()
+        if path is not None:
+            c.drawPath(path, stroke=0, fill=1)
+        c.setDash([])
 
 
 class _Values(dict):
@@ -370,33 +254,51 @@ def write_decision_certificates(*, decision_id, path, template_name=None, award_
     in the decision's list order. ``progress(done, total)`` returning False cancels: the
     partial file is removed and Cancelled is raised."""
     from .safefile import atomic_output
-    decision = issued_decision(decision_id)
-    awards = decision_awards(decision, award_ids)
-    if not awards:
-        raise ValidationError(f"Quyết định {decision.number} không có ai được khen để in.")
-    all_templates = tpl.list_templates()
-    fixed = tpl.get_template(template_name) if template_name else None
-    base = decision_values(decision, commune_values())
+    decision, awards, base = decision_certificates(decision_id, award_ids)
     result = CertificatesResult(path=os.path.abspath(path), count=0)
     total = len(awards)
     with atomic_output(path) as tmp:
         c = new_canvas(tmp, title=f"Giấy khen theo Quyết định số {decision.number}")
-        painter = Painter(c, base, mode=mode, offset=printer_offset, qr=qr)
-        chosen = {}
-        for i, award in enumerate(awards):
-            values, kind = award_values(award, base)
-            key = (award.title.name, kind)
-            template = fixed or chosen.get(key)
-            if template is None:
-                template = chosen[key] = tpl.choose_template(award.title.name, kind, all_templates)
-            painter.certificate(template, values, qr_text=qr_text(values) if qr else None)
-            result.award_ids.append(award.id)
-            result.templates[award.id] = template.name
+        drawer = PdfDrawer(c)
+        for i, (award_id, template, page) in enumerate(certificate_pages(
+                awards, base, template_name=template_name, mode=mode,
+                printer_offset=printer_offset, qr=qr)):
+            drawer.page(page)
+            result.award_ids.append(award_id)
+            result.templates[award_id] = template.name
             if progress is not None and progress(i + 1, total) is False:
                 raise Cancelled("Đã hủy in giấy khen; không tạo tệp PDF.")
         c.save()
     result.count = len(result.award_ids)
     return result
+
+
+def decision_certificates(decision_id, award_ids=None):
+    """(decision, awards in list order, base values) of an issued decision; ValidationError
+    when there is nobody to print."""
+    decision = issued_decision(decision_id)
+    awards = decision_awards(decision, award_ids)
+    if not awards:
+        raise ValidationError(f"Quyết định {decision.number} không có ai được khen để in.")
+    return decision, awards, decision_values(decision, commune_values())
+
+
+def certificate_pages(awards, base, *, template_name=None, mode="full", printer_offset=(0, 0),
+                      qr=False):
+    """(award id, template, layout Page) per award, lazily: the one description of each
+    certificate that both the PDF and the printer draw."""
+    all_templates = tpl.list_templates()
+    fixed = tpl.get_template(template_name) if template_name else None
+    builder = L.LayoutBuilder(base, mode=mode, offset=printer_offset, qr=qr)
+    chosen = {}
+    for award in awards:
+        values, kind = award_values(award, base)
+        key = (award.title.name, kind)
+        template = fixed or chosen.get(key)
+        if template is None:
+            template = chosen[key] = tpl.choose_template(award.title.name, kind, all_templates)
+        yield award.id, template, builder.certificate(
+            template, values, qr_text=qr_text(values) if qr else None)
 
 
 def sample_values(template):
@@ -414,82 +316,34 @@ def sample_values(template):
     return vals
 
 
-def write_template_sample(template, path, *, mode="full", offset=(0, 0), values=None, qr=False):
-    """One certificate of ``template`` with sample (or given) values: editor preview."""
+def sample_page(template, *, mode="full", offset=(0, 0), values=None, qr=False):
+    """The layout page of one certificate of ``template`` with sample (or given) values."""
     template = tpl.validate_template(template)
     vals = sample_values(template)
     vals.update(values or {})
-    c = new_canvas(path, title=f"Mẫu {template.name}")
-    Painter(c, vals, mode=mode, offset=offset, qr=qr).certificate(
+    return L.LayoutBuilder(vals, mode=mode, offset=offset, qr=qr).certificate(
         template, vals, qr_text=qr_text(vals) if qr else None)
+
+
+def write_template_sample(template, path, *, mode="full", offset=(0, 0), values=None, qr=False):
+    """One certificate of ``template`` with sample (or given) values: editor preview."""
+    page = sample_page(template, mode=mode, offset=offset, values=values, qr=qr)
+    c = new_canvas(path, title=f"Mẫu {template.name}")
+    PdfDrawer(c).page(page)
     c.save()
     return path
 
 
-def write_test_print(template, path, offset=(0, 0)):
-    """Plain-paper test print: every field box with its name and a millimetre ruler, shifted
-    by the printer offset, to hold against a blank and measure the correction."""
-    template = tpl.validate_template(template)
-    dx, dy = tpl.check_offset(*offset, confirmed=True)
+def write_test_print(template, path, offset=(0, 0), *, margins=None, printer=""):
+    """Plain-paper test print (reports/cert_testprint): rulers and every field box with its
+    name, shifted by the printer offset, to hold against a blank and measure the correction."""
+    from .cert_testprint import DEFAULT_MARGINS, test_print_page
+    page = test_print_page(template, offset=offset, margins=margins or DEFAULT_MARGINS,
+                           printer=printer)
     c = new_canvas(path, title=f"In thử {template.name}")
-    painter = Painter(c, SAMPLE_VALUES, mode="blank")
-    fonts = painter.fonts(template)
-    W, H = template.width_mm, template.height_mm
-    c.setPageSize((W * MM, H * MM))
-    c.saveState()
-    c.translate(dx * MM, -dy * MM)
-    _ruler(c, W, H, fonts)
-    c.setDash(2, 2)
-    for f in template.fields:
-        if not f.enabled:
-            continue
-        c.setStrokeColorRGB(0.1, 0.3, 0.8)
-        c.setLineWidth(0.5)
-        c.rect(f.x * MM, (H - f.y - f.h) * MM, f.w * MM, f.h * MM)
-        c.setFillColorRGB(0.1, 0.3, 0.8)
-        c.setFont(fonts.name(), 6.5)
-        c.drawString(f.x * MM + 1, (H - f.y) * MM - 7,
-                     f"{f.label} — x {tpl._num(f.x)}, y {tpl._num(f.y)}, rộng {tpl._num(f.w)} mm")
-        c.setDash()
-        grey = dataclasses.replace(f, color="#8c8c8c")
-        painter.draw_field(template, grey, render_text(f.text, SAMPLE_VALUES), fonts=fonts)
-        c.setDash(2, 2)
-    c.setDash()
-    c.setFillColorRGB(0, 0, 0)
-    c.setFont(fonts.name(bold=True), 11)
-    c.drawCentredString(W / 2 * MM, (H - 15) * MM,
-                        f"IN THỬ — mẫu «{template.name}», khổ {template.paper_label}")
-    c.setFont(fonts.name(), 10)
-    c.drawCentredString(W / 2 * MM, (H - 20) * MM,
-                        f"Độ lệch máy in: X = {tpl._num(dx)} mm, Y = {tpl._num(dy)} mm. In ở tỷ "
-                        "lệ 100 %, đặt lên phôi và soi đèn; đo khoảng lệch bằng thước.")
-    c.restoreState()
-    c.showPage()
+    PdfDrawer(c).page(page)
     c.save()
     return path
-
-
-def _ruler(c, W, H, fonts):
-    """Millimetre ticks along the top and left edges, numbered every 10 mm, and a centre cross."""
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setFillColorRGB(0, 0, 0)
-    c.setFont(fonts.name(), 6)
-    for mm in range(0, int(W) + 1):
-        length = 5 if mm % 10 == 0 else 3 if mm % 5 == 0 else 1.6
-        c.setLineWidth(0.35 if mm % 10 == 0 else 0.2)
-        c.line(mm * MM, H * MM, mm * MM, (H - length) * MM)
-        if mm % 10 == 0 and 0 < mm < W - 3:
-            c.drawCentredString(mm * MM, (H - 8) * MM, str(mm))
-    for mm in range(0, int(H) + 1):
-        length = 5 if mm % 10 == 0 else 3 if mm % 5 == 0 else 1.6
-        c.setLineWidth(0.35 if mm % 10 == 0 else 0.2)
-        c.line(0, (H - mm) * MM, length * MM, (H - mm) * MM)
-        if mm % 10 == 0 and 0 < mm < H - 3:
-            c.drawString(6 * MM, (H - mm) * MM - 2, str(mm))
-    c.setLineWidth(0.3)
-    cx, cy = W / 2, H / 2
-    c.line((cx - 5) * MM, (H - cy) * MM, (cx + 5) * MM, (H - cy) * MM)
-    c.line(cx * MM, (H - cy - 5) * MM, cx * MM, (H - cy + 5) * MM)
 
 
 # --------------------------------------------------------------------------- template files

@@ -55,3 +55,31 @@ def saved_box_reports_as_info(monkeypatch):
     from gui import messages
     monkeypatch.setattr(messages, "saved", lambda parent, path, text=None, **kw:
                         messages.info(parent, text or f"Đã lưu {path}"))
+
+
+def pytest_configure(config):
+    """Point CUPS at a private server for the whole run (libcups remembers the server a
+    thread first used): tests never see or use this machine's printers."""
+    from tests import cups_queue
+    cups_queue.reserve()
+
+
+@pytest.fixture(scope="session")
+def cups_server():
+    """Our own cupsd on a private socket (tests/cups_queue.py), shared by the session."""
+    from tests import cups_queue
+    why = cups_queue.available()
+    if why:
+        pytest.skip(why)
+    server = cups_queue.reserved_server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def print_queue(cups_server, tmp_path_factory):
+    """A fresh PostScript file queue (generic driver, 4.2 mm margins): .name, .out."""
+    from tests import cups_queue
+    queue = cups_queue.FileQueue(cups_server)
+    yield queue
+    queue.remove()

@@ -19,7 +19,7 @@ from tests.test_certificates import make_decision
 @pytest.fixture
 def said(monkeypatch):
     """Every prompt, recorded instead of shown; ``confirm`` answers from said['answer']."""
-    log = {"info": [], "error": [], "confirm": [], "answer": True}
+    log = {"info": [], "error": [], "confirm": [], "answer": True, "sheets": None, "asked": []}
     monkeypatch.setattr(messages, "info", lambda parent, text, **kw: log["info"].append(text))
     monkeypatch.setattr(messages, "show_error",
                         lambda parent, err, **kw: log["error"].append(str(err)))
@@ -28,6 +28,11 @@ def said(monkeypatch):
         log["confirm"].append(text)
         return log["answer"]
     monkeypatch.setattr(messages, "confirm", confirm)
+
+    def sheets(parent, *, total, **kw):
+        log["asked"].append(total)
+        return total if log["sheets"] is None else log["sheets"]
+    monkeypatch.setattr(page_mod.SheetsDialog, "ask", sheets)
     return log
 
 
@@ -104,7 +109,8 @@ def test_prints_at_100_percent_and_logs_reprints(page, qtbot, tmp_path, said):
     size = next(line for line in info.splitlines() if line.startswith("Page size"))
     w, h = (float(v) for v in size.split(":")[1].split("pts")[0].split(" x "))
     assert abs(w - 841.89) < 1.5 and abs(h - 595.28) < 1.5     # A4 landscape, not scaled
-    assert PrintLog.select().count() == 8
+    assert PrintLog.select().count() == 8 and said["asked"] == [8]
+    assert {r.state for r in PrintLog.select()} == {"printed"}       # the clerk said: all 8
     page.last_outcome = None
     worker = page.print_selected(printer=pdf_printer(tmp_path / "again.pdf"))
     wait(qtbot, page, worker, "last_outcome")
@@ -122,10 +128,9 @@ def test_printer_that_disappears_stops_cleanly(page, qtbot, tmp_path, said):
     worker = page.print_selected(printer=pdf_printer(tmp_path / "gone.pdf"),
                                  still_there=still_there)
     wait(qtbot, page, worker, "last_outcome")
-    assert page.last_outcome.printed == 3
-    assert "3/8" in said["error"][-1] and "Lê Đức Cường" in said["error"][-1]
-    logged = [r.award_id for r in PrintLog.select().order_by(PrintLog.id)]
-    assert logged == [a.id for a in page.awards[:3]]
+    assert page.last_outcome.printed == 0               # the partial job is thrown away
+    assert "0/8" in said["error"][-1] and "Nguyễn Văn An" in said["error"][-1]
+    assert PrintLog.select().count() == 0 and not said["asked"]
 
 
 def test_offset_beyond_20mm_needs_confirmation(page, said):
@@ -145,7 +150,7 @@ def test_test_print_goes_to_the_printer(page, qtbot, tmp_path, said):
     worker = page.print_test(printer=pdf_printer(out))
     wait(qtbot, page, worker, "last_outcome")
     assert page.last_outcome.printed == 1 and pdf_pages(out) == 1
-    assert "Đã in thử" in said["info"][-1]
+    assert "Đã gửi tờ in thử" in said["info"][-1]
     assert PrintLog.select().count() == 0           # a test print is not a certificate
 
 

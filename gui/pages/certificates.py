@@ -2,25 +2,24 @@
 import os
 import tempfile
 import time
-from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QSizeF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QRadioButton, QSplitter, QVBoxLayout, QWidget)
 
+from models import print_log
 from models import templates as tpl
 from models.errors import UserError
 
-from .. import messages
+from .. import batch_print, messages, printing
+from ..print_dialogs import SheetsDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import SearchBox, make_table_view
 
-PRINT_DPI = 300
 PREVIEW_LIMIT = 40       # certificates shown by "Xem trước" (the first ones of the choice)
 PDF_TARGET = ""          # printer combo data meaning "no printer: save a PDF"
 
@@ -49,14 +48,6 @@ class CertRowsModel(FilterTableModel):
         return f"{row[3]} {row[4]} {row[5]}"
 
 
-@dataclass
-class PrintOutcome:
-    printed: int
-    total: int
-    error: str = ""
-    cancelled: bool = False
-
-
 def throttled(progress, interval=0.1):
     """Pass progress on at most every ``interval`` seconds (and at the end): fewer signals
     across threads, and PySide6 6.12.0 leaks a reference of True on every Signal.emit."""
@@ -77,84 +68,11 @@ def log_by_template(actor, result, award_ids, target):
     for award_id in award_ids:
         by_template.setdefault(result.templates[award_id], []).append(award_id)
     for name, ids in by_template.items():
-        tpl.log_prints(actor=actor, awards=ids, template=name, target=target)
+        tpl.log_prints(actor=actor, awards=ids, template=name, target=target, state="pdf")
 
 
 def printer_available(name):
     return not QPrinterInfo.printerInfo(name).isNull()
-
-
-def make_printer(name):
-    printer = QPrinter(QPrinter.HighResolution)
-    printer.setPrinterName(name)
-    printer.setResolution(PRINT_DPI)
-    return printer
-
-
-def page_layout(size_pt):
-    """A zero-margin layout of exactly the page's size (so nothing is scaled)."""
-    w_mm, h_mm = size_pt.width() * 25.4 / 72, size_pt.height() * 25.4 / 72
-    landscape = w_mm > h_mm
-    size = QPageSize(QSizeF(min(w_mm, h_mm), max(w_mm, h_mm)), QPageSize.Millimeter)
-    return QPageLayout(size, QPageLayout.Landscape if landscape else QPageLayout.Portrait,
-                       QMarginsF(0, 0, 0, 0), QPageLayout.Millimeter)
-
-
-def print_pdf(pdf_path, printer, *, progress=None, still_there=None, labels=None):
-    """Render every page of ``pdf_path`` at the printer's resolution, 1:1 (100 %).
-
-    Runs in a worker thread. Stops cleanly when ``progress`` returns False, or when the
-    printer disappears (``still_there()`` False or the driver refuses a page): the outcome
-    says how many pages were printed.
-    """
-    doc = QPdfDocument()
-    if doc.load(pdf_path) != QPdfDocument.Error.None_:
-        return PrintOutcome(0, 0, f"Không mở được tệp {pdf_path} để in.")
-    total = doc.pageCount()
-    printer.setFullPage(True)
-    printer.setPageLayout(page_layout(doc.pagePointSize(0)))
-    painter = QPainter()
-    if not painter.begin(printer):
-        return PrintOutcome(0, total, f"Không bắt đầu in được trên máy in "
-                                      f"«{printer.printerName() or printer.outputFileName()}». "
-                                      "Hãy kiểm tra máy in đã bật và có giấy.")
-    printed, error, cancelled = 0, "", False
-    try:
-        for i in range(total):
-            if still_there is not None and not still_there():
-                error = "Máy in không còn kết nối."
-                break
-            size_pt = doc.pagePointSize(i)
-            if i > 0:
-                if size_pt != doc.pagePointSize(i - 1):    # change paper only when it changes
-                    printer.setPageLayout(page_layout(size_pt))
-                if not printer.newPage():
-                    error = "Máy in từ chối trang tiếp theo (mất kết nối hoặc hết giấy)."
-                    break
-            dpi = printer.resolution()
-            px = QSizeF(size_pt.width() * dpi / 72, size_pt.height() * dpi / 72).toSize()
-            image = QImage(px, QImage.Format_RGB32)
-            image.fill(Qt.white)
-            rendered = doc.render(i, px)
-            img_painter = QPainter(image)
-            img_painter.drawImage(0, 0, rendered)
-            img_painter.end()
-            painter.drawImage(0, 0, image)
-            if printer.printerState() in (QPrinter.Error, QPrinter.Aborted):
-                error = "Máy in báo lỗi trong khi in."
-                break
-            printed += 1
-            if progress is not None and progress(i + 1, total) is False:
-                cancelled = True
-                break
-    finally:
-        painter.end()          # pages drawn so far go to the printer; the rest never do
-        doc.close()
-    if error:
-        done = labels[:printed] if labels else []
-        error = (f"{error} Đã in xong {printed}/{total} giấy khen"
-                 + (f" (đến: {done[-1]})" if done else "") + "; các giấy còn lại chưa in.")
-    return PrintOutcome(printed, total, error, cancelled)
 
 
 class CertificatesPage(QWidget):
@@ -207,6 +125,12 @@ class CertificatesPage(QWidget):
         self.pdf_button.clicked.connect(self.save_pdf)
         self.print_button = QPushButton("In ra máy in")
         self.print_button.clicked.connect(self.print_selected)
+        self.confirm_button = QPushButton("Xác nhận số tờ đã in…")
+        self.confirm_button.setToolTip("Các giấy khen đã gửi tới máy in nhưng chưa xác nhận "
+                                       "đã ra giấy.")
+        self.confirm_button.clicked.connect(self.confirm_pending)
+        self.spoiled_button = QPushButton("In lại phôi hỏng")
+        self.spoiled_button.clicked.connect(self.reprint_spoiled)
 
         self.view = QPdfView()
         self.view.setDocument(self.preview_doc)
@@ -249,7 +173,8 @@ class CertificatesPage(QWidget):
         left.addWidget(options)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for b in (self.preview_button, self.pdf_button, self.print_button):
+        for b in (self.confirm_button, self.spoiled_button, self.preview_button, self.pdf_button,
+                  self.print_button):
             buttons.addWidget(b)
         left.addLayout(buttons)
         left_box = QWidget()
@@ -298,8 +223,8 @@ class CertificatesPage(QWidget):
         current = self.printer.currentData()
         self.printer.blockSignals(True)
         self.printer.clear()
-        default = QPrinterInfo.defaultPrinterName()
-        for name in QPrinterInfo.availablePrinterNames():
+        names, default = printing.printer_names()
+        for name in names:
             self.printer.addItem(name + (" (mặc định)" if name == default else ""), name)
         self.printer.addItem("Không dùng máy in (chỉ lưu PDF)", PDF_TARGET)
         index = self.printer.findData(current if current is not None else default)
@@ -315,6 +240,18 @@ class CertificatesPage(QWidget):
         self.model.decision_id = self.decision.currentData()
         self.model.reload()
         self._count()
+        self._print_state()
+
+    def _print_state(self):
+        """Show the buttons for an unconfirmed batch and for spoiled blanks of this decision."""
+        did = self.decision.currentData()
+        pending = print_log.unconfirmed_log_ids(did) if did else []
+        spoiled = print_log.spoiled_award_ids(did) if did else []
+        self.confirm_button.setVisible(bool(pending))
+        self.confirm_button.setText(f"Xác nhận {len(pending)} tờ đã gửi máy in…")
+        self.spoiled_button.setVisible(bool(spoiled))
+        self.spoiled_button.setText(f"In lại {len(spoiled)} phôi hỏng")
+        self.spoiled_button.setEnabled(bool(self.printer.currentData()) and self.ctx.can_edit)
 
     def load_offset(self, *_):
         dx, dy = tpl.printer_offset(self.printer.currentData() or "PDF")
@@ -433,87 +370,151 @@ class CertificatesPage(QWidget):
 
     def show_test_print(self):
         from reports import certificates as certs
-        name = self.template.currentData()
-        if name is None:
-            rows = self.selected_ids()
-            name = next((r[7] for r in self.model.rows if rows and r[0] == rows[0]), None) \
-                or (self.model.rows[0][7] if self.model.rows else tpl.list_templates()[0].name)
+        name = self.template.currentData() or self._row_template()
         path = self._pdf_path("in-thu")
         try:
             certs.write_test_print(tpl.get_template(name), path, (self.dx.value(),
-                                                                  self.dy.value()))
+                                                                  self.dy.value()),
+                                   printer=self.printer.currentData() or "")
         except UserError as err:
             messages.show_error(self, err)
             return None
         self.show_pdf(path)
         return path
 
-    def print_test(self, *, printer=None):
-        """Send the test print (boxes and ruler) to the chosen printer at 100 %."""
-        path = self.show_test_print()
-        if path is None:
-            return None
+    def _open_printer(self):
+        """The chosen printer, checked; None after telling the clerk why (PDF offered)."""
         name = self.printer.currentData()
+        if not name:
+            if not printing.printer_names()[0]:
+                if messages.confirm(self, printing.no_printer_message(), yes="Lưu PDF…"):
+                    self.save_pdf()
+            else:
+                messages.info(self, "Hãy chọn một máy in (hoặc dùng “Lưu PDF…”).")
+            return None
+        try:
+            return printing.make_printer(name)
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+
+    def print_test(self, *, printer=None):
+        """Send the test print (rulers and boxes, inside the printable area) at 100 %."""
+        name = self.template.currentData() or self._row_template()
+        template = tpl.get_template(name)
         if printer is None:
-            if not name:
+            printer = self._open_printer()
+            if printer is None:
                 return None
-            printer = make_printer(name)
+        offset = (self.dx.value(), self.dy.value())
+        target = self.printer.currentData() or printer.outputFileName()
 
         def done(outcome):
             self.last_outcome = outcome
             if outcome.error:
                 messages.show_error(self, UserError(outcome.error))
             else:
-                messages.info(self, "Đã in thử. Đặt tờ in thử lên phôi, soi đèn và đo khoảng lệch "
-                                    "bằng thước in trên tờ; nhập độ lệch rồi bấm “Lưu độ lệch”.")
+                messages.info(self, "Đã gửi tờ in thử tới máy in. Đặt tờ in thử lên phôi, soi "
+                                    "đèn và đo khoảng lệch giữa thước đen và thước xanh; nhập "
+                                    "độ lệch rồi bấm “Lưu độ lệch”.",
+                              details="\n".join(outcome.warnings) or None)
         self.last_worker = self.ctx.run_task(
-            self, "Đang in thử…", lambda progress: print_pdf(path, printer, progress=progress),
-            on_done=done)
+            self, "Đang in thử…", lambda progress: batch_print.print_test_sheet(
+                template=template, printer_name=target, printer=printer, offset=offset),
+            on_done=done, on_error=lambda err: messages.show_error(self, err))
         return self.last_worker
 
-    def print_selected(self, *, printer=None, still_there=None):
-        """Generate, then print at 100 % in a worker; log the certificates actually printed."""
+    def _row_template(self):
+        rows = self.selected_ids()
+        return next((r[7] for r in self.model.rows if rows and r[0] == rows[0]), None) \
+            or (self.model.rows[0][7] if self.model.rows else tpl.list_templates()[0].name)
+
+    def print_selected(self, *, printer=None, still_there=None, award_ids=None):
+        """Check the paper and margins, print one vector job in a worker, log it as sent,
+        then ask how many sheets came out."""
         kwargs = self.options()
         if kwargs is None:
             return None
+        if award_ids is not None:
+            kwargs["award_ids"] = award_ids
         name = self.printer.currentData()
         if printer is None:
-            if not name:
-                messages.info(self, "Hãy chọn một máy in (hoặc dùng “Lưu PDF…”).")
+            printer = self._open_printer()
+            if printer is None:
                 return None
-            printer = make_printer(name)
             still_there = still_there or (lambda: printer_available(name))
         target = name or printer.outputFileName()
-        path = self._pdf_path("in")
+        try:
+            warnings = batch_print.preflight(
+                printer, batch_print.templates_for(kwargs["decision_id"], kwargs["award_ids"],
+                                                   kwargs["template_name"]),
+                mode=kwargs["mode"], offset=kwargs["printer_offset"], qr=kwargs["qr"])
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+        if warnings and not messages.confirm(
+                self, "Một phần mẫu nằm trong lề máy in không in được:\n• "
+                + "\n• ".join(warnings) + "\n\nPhần đó sẽ bị thiếu trên giấy. Vẫn in?",
+                yes="Vẫn in", danger=True):
+            return None
         names = {row[0]: f"{row[1]}. {row[3]}" for row in self.model.rows}
         actor = self.ctx.actor
-        from reports import certificates as certs
 
         def job(progress):
-            report = throttled(progress)
-            result = certs.write_decision_certificates(
-                path=path, progress=lambda d, t: report(d, 2 * t), **kwargs)
-            n = result.count
-            labels = [names.get(i, str(i)) for i in result.award_ids]
-            outcome = print_pdf(path, printer, still_there=still_there, labels=labels,
-                                progress=lambda d, t: report(n + d, 2 * n))
-            log_by_template(actor, result, result.award_ids[:outcome.printed], target)
-            return result, outcome
+            ids = kwargs["award_ids"] or [r[0] for r in self.model.rows]
+            return batch_print.print_certificates(
+                actor=actor, decision_id=kwargs["decision_id"], printer_name=target,
+                printer=printer, award_ids=kwargs["award_ids"],
+                template_name=kwargs["template_name"], mode=kwargs["mode"], qr=kwargs["qr"],
+                offset=kwargs["printer_offset"], progress=throttled(progress),
+                still_there=still_there, labels=[names.get(i, str(i)) for i in ids])
 
-        def done(value):
-            result, outcome = value
+        def done(run):
+            outcome = run.outcome
             self.last_outcome = outcome
+            self.last_run = run
             self.model.reload()
+            self._print_state()
             if outcome.error:
                 messages.show_error(self, UserError(outcome.error))
             elif outcome.cancelled:
-                messages.info(self, f"Đã dừng in: đã in {outcome.printed}/{outcome.total} "
-                                    "giấy khen.")
+                messages.info(self, "Đã dừng in: chưa gửi tờ nào tới máy in, sổ in không ghi gì.")
             else:
-                messages.info(self, f"Đã gửi {outcome.printed} giấy khen tới máy in {target} "
-                                    "(tỷ lệ 100 %).")
+                self.ask_sheets(run.log_ids, printer=target, job=outcome.job,
+                                warnings=outcome.warnings)
         self.last_worker = self.ctx.run_task(self, "Đang in giấy khen…", job, on_done=done)
         return self.last_worker
+
+    def ask_sheets(self, log_ids, *, printer, job="", warnings=()):
+        """How many sheets came out (default all): those are logged printed, the rest spoiled."""
+        if not log_ids:
+            return None
+        came_out = SheetsDialog.ask(self, total=len(log_ids), printer=printer, job=job,
+                                    warnings=warnings)
+        if came_out is None:
+            self._print_state()
+            return None
+        spoiled = messages.run_action(self, print_log.confirm_sheets, actor=self.ctx.actor,
+                                      log_ids=log_ids, came_out=came_out)
+        self.model.reload()
+        self._print_state()
+        if spoiled:
+            messages.info(self, f"Đã ghi {came_out} tờ in đúng và {len(spoiled)} phôi hỏng. Bấm "
+                                "“In lại phôi hỏng” để in lại đúng những giấy khen đó.")
+        return came_out
+
+    def confirm_pending(self):
+        """Count the sheets of a batch sent earlier (e.g. by the batch command)."""
+        ids = print_log.unconfirmed_log_ids(self.decision.currentData())
+        return self.ask_sheets(ids, printer=self.printer.currentData() or "")
+
+    def reprint_spoiled(self, **kwargs):
+        """Print again, in one job, every certificate of this decision left spoiled."""
+        ids = print_log.spoiled_award_ids(self.decision.currentData())
+        if not ids:
+            messages.info(self, "Không có phôi hỏng nào cần in lại.")
+            return None
+        return self.print_selected(award_ids=ids, **kwargs)
 
     def edit_template(self):
         from ..template_editor import TemplateEditor

@@ -1,0 +1,141 @@
+"""Print runs shared by the certificates page and the batch commands in main.py:
+certificates of a decision, the test print, and the decision PDF, to a named printer.
+
+Each returns what happened; the caller (page or command) tells the clerk. Certificate rows go
+into the print log as ``sent`` (handed to the queue) with the spooler's job id; they become
+``printed``/``spoiled`` only when the clerk counts the sheets (models/print_log).
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+from models import print_log
+from models import templates as tpl
+
+from . import printing
+from .printing import PrinterProblem
+
+
+@dataclass
+class CertificateRun:
+    outcome: printing.PrintOutcome
+    printer: str
+    award_ids: list = field(default_factory=list)     # in print order
+    log_ids: list = field(default_factory=list)       # PrintLog rows (state "sent")
+
+
+def ensure_app():
+    """A Qt application for printing without a window (batch commands): offscreen."""
+    from PySide6.QtGui import QGuiApplication
+    app = QGuiApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication(["tdkt-print"])
+    return app
+
+
+def preflight(printer, templates, *, mode="full", offset=(0, 0), qr=False):
+    """Before anything prints: every template's paper must be accepted (PrinterProblem
+    otherwise); returns warnings naming the parts that fall into the unprintable margin."""
+    from reports import certificates as certs
+    warnings = []
+    for template in templates:
+        margins = printing.set_paper(printer, template.width_mm, template.height_mm,
+                                     what=f"mẫu «{template.name}»")
+        page = certs.sample_page(template, mode=mode, offset=offset, qr=qr)
+        warnings += [f"Mẫu «{template.name}» — {w}"
+                     for w in printing.margin_warnings(page, margins)]
+    return warnings
+
+
+def templates_for(decision_id, award_ids=None, template_name=None):
+    """The templates a print run will use (for preflight)."""
+    if template_name:
+        return [tpl.get_template(template_name)]
+    names = {r[7] for r in tpl.certificate_rows(decision_id)
+             if award_ids is None or r[0] in set(award_ids)}
+    return [t for t in tpl.list_templates() if t.name in names]
+
+
+def print_certificates(*, actor, decision_id, printer_name, printer=None, award_ids=None,
+                       template_name=None, mode="full", qr=False, offset=None, progress=None,
+                       still_there=None, labels=None):
+    """Print the certificates of an issued decision (or ``award_ids``) as one vector job and
+    log them as sent. ``printer``: a ready QPrinter (tests use a PDF-file one); otherwise
+    ``printer_name`` is opened and checked. ``offset`` defaults to the one saved for it."""
+    from reports import certificates as certs
+    decision, awards, base = certs.decision_certificates(decision_id, award_ids)
+    if printer is None:
+        printer = printing.make_printer(printer_name)
+    if offset is None:
+        offset = tpl.printer_offset(printer_name)
+    order, templates = [], {}
+
+    def pages():
+        for award_id, template, page in certs.certificate_pages(
+                awards, base, template_name=template_name, mode=mode, printer_offset=offset,
+                qr=qr):
+            order.append(award_id)
+            templates[award_id] = template.name
+            yield page
+
+    outcome = printing.print_pages(printer, pages(), len(awards), progress=progress,
+                                   title=f"Giấy khen theo QĐ {decision.number}",
+                                   still_there=still_there, labels=labels)
+    run = CertificateRun(outcome, printer_name)
+    if outcome.printed:
+        run.award_ids = order[:outcome.printed]
+        by_template = {}
+        for award_id in run.award_ids:
+            by_template.setdefault(templates[award_id], []).append(award_id)
+        logged = {}
+        for name, ids in by_template.items():
+            for award_id, log_id in zip(ids, print_log.log_prints(
+                    actor=actor, awards=ids, template=name, target=printer_name,
+                    state="sent", job=outcome.job)):
+                logged[award_id] = log_id
+        run.log_ids = [logged[a] for a in run.award_ids]
+        if outcome.job:
+            warning = printing.after_job(printer_name, outcome.job)
+            if warning:
+                outcome.warnings.append(warning)
+    return run
+
+
+def print_test_sheet(*, template, printer_name, printer=None, offset=(0, 0)):
+    """The calibration sheet on the printer, inside its printable area."""
+    from reports.cert_testprint import test_print_page
+    if printer is None:
+        printer = printing.make_printer(printer_name)
+    margins = printing.set_paper(printer, template.width_mm, template.height_mm,
+                                 what=f"mẫu «{template.name}»")
+    page = test_print_page(template, offset=offset, margins=margins, printer=printer_name)
+    return printing.print_pages(printer, [page], 1, title=f"In thử {template.name}")
+
+
+def print_decision(*, decision_id, printer_name):
+    """The decision and its list: our PDF (reportlab) handed to the CUPS spooler as it is
+    (vector, 100 %); on systems without CUPS the clerk prints the saved PDF instead."""
+    from reports import decision_pdf
+    lp = shutil.which("lp")
+    if not lp:
+        raise PrinterProblem("Máy này không có trình in CUPS: hãy lưu quyết định ra PDF (lệnh "
+                             "decision ID --out TỆP.pdf) rồi mở tệp và in ở tỷ lệ 100 %.")
+    ensure_app()
+    problem = printing.queue_problem(printer_name)
+    if problem:
+        raise PrinterProblem(problem)
+    folder = tempfile.mkdtemp(prefix="quyetdinh-")
+    path = decision_pdf.write_decision(decision_id=decision_id,
+                                       path=os.path.join(folder, "quyet-dinh.pdf"))
+    r = subprocess.run([lp, "-d", printer_name, "-t", os.path.basename(path), "-o",
+                        "fit-to-page=false", "-o", "print-scaling=none", path],
+                       capture_output=True, text=True, timeout=60)
+    m = re.search(r"(\S+-\d+)", r.stdout)
+    if r.returncode != 0 or not m:
+        raise PrinterProblem(f"Hàng đợi của máy in «{printer_name}» không nhận lệnh in: "
+                             f"{(r.stderr or r.stdout).strip()}")
+    return m.group(1), path
