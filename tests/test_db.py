@@ -157,17 +157,16 @@ def test_migration_takes_verified_backup_then_upgrades(tmp_path, monkeypatch):
     def step_2(database):
         database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT DEFAULT ''")
 
-    old, new = dbmod.SCHEMA_VERSION, dbmod.SCHEMA_VERSION + 100    # whatever main is at
-    monkeypatch.setitem(migrations.STEPS, new, step_2)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
     dbmod.open_database(path)
     try:
-        assert _pragma("user_version") == new
+        assert _pragma("user_version") == 2
         assert "phone" in {c.name for c in dbmod.db.get_columns("unit")}
     finally:
         dbmod.close_database()
-    backup = os.path.join(os.path.dirname(path), "backups", f"truoc-nang-cap-v{old}-cu.sqlite3")
-    assert dbmod.verify_database_file(backup) == old
+    backup = os.path.join(os.path.dirname(path), "backups", "truoc-nang-cap-v1-cu.sqlite3")
+    assert dbmod.verify_database_file(backup) == 1
     conn = sqlite3.connect(backup)
     assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
     conn.close()
@@ -180,14 +179,13 @@ def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
         database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT")
         raise RuntimeError("simulated failure halfway")
 
-    old, new = dbmod.SCHEMA_VERSION, dbmod.SCHEMA_VERSION + 100
-    monkeypatch.setitem(migrations.STEPS, new, step_2)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
     with pytest.raises(RuntimeError):
         dbmod.open_database(path)
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == old
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         assert "phone" not in [r[1] for r in conn.execute("PRAGMA table_info(unit)")]
         assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
     finally:
