@@ -28,12 +28,14 @@ class CertificateRun:
 
 
 def ensure_app():
-    """A Qt application for printing without a window (batch commands): offscreen."""
-    from PySide6.QtGui import QGuiApplication
-    app = QGuiApplication.instance()
+    """A Qt application for printing without a window (batch commands): offscreen. A
+    QApplication (not only QGuiApplication), so widgets can still be made in the same
+    process later (Qt aborts on a QWidget under a bare QGuiApplication)."""
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["tdkt-print"])
+        app = QApplication(["tdkt-print"])
     return app
 
 

@@ -21,8 +21,7 @@ SHOTS = "/tmp/i11-print/shots"
 
 
 @pytest.fixture
-def issued(leader):
-    batch_print.ensure_app()
+def issued(leader, qapp):
     decision, awards = make_decision(leader, make_org(leader))
     return decision, awards
 
@@ -114,8 +113,7 @@ def test_blank_with_offset_lands_shifted(issued, leader, print_queue, tmp_path):
     compare(own, print_queue.out, expect_shift=(3, -2), name="blank-offset")
 
 
-def test_test_print_inside_printable_area(database, print_queue, tmp_path):
-    batch_print.ensure_app()
+def test_test_print_inside_printable_area(database, print_queue, tmp_path, qapp):
     template = tpl.get_template("Giấy khen - hộ gia đình")
     outcome = batch_print.print_test_sheet(template=template, printer_name=print_queue.name,
                                            offset=(1.5, -2))
