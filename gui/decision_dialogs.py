@@ -220,6 +220,8 @@ class NewDecisionDialog(QDialog):
         self.meeting.addItem("(không theo cuộc họp)", None)
         for m in meetings:
             self.meeting.addItem(f"Họp ngày {m.date:%d/%m/%Y} — năm {m.year}", m.id)
+        if meetings:
+            self.meeting.setCurrentIndex(1)     # the latest meeting (listed newest first)
         self.reason = QLineEdit()
         form.addRow("Ngày quyết định:", self.date)
         if need_reason:

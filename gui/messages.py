@@ -80,6 +80,18 @@ def ask_text(parent, label, *, title=TITLE, text="", required=True):
         text = value
 
 
+def ask_choice(parent, text, choices, *, title=TITLE):
+    """The key of the button the user clicked among ``choices`` [(key, label)], plus
+    "Hủy"; None when cancelled. The first choice is the default."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    buttons = {box.addButton(label, QMessageBox.AcceptRole): key for key, label in choices}
+    cancel = box.addButton("Hủy", QMessageBox.RejectRole)
+    box.setDefaultButton(next(iter(buttons)))
+    box.setEscapeButton(cancel)
+    box.exec()
+    return buttons.get(box.clickedButton())
+
+
 def choose(parent, label, items, *, title=TITLE):
     """The index of the item the user picked from ``items`` (texts), or None when cancelled."""
     dialog = QInputDialog(parent)

@@ -369,8 +369,11 @@ def add_target(*, actor, movement, name, value=None, measure="", direction="high
 
 
 @service("clerk")
-def add_targets(*, actor, movement, rows):
-    """Store confirmed parsed rows (from ``parse_target_lines`` or an Excel file) at once."""
+def add_targets(*, actor, movement, rows, replace=False):
+    """Store confirmed parsed rows (from ``parse_target_lines`` or an Excel file) at once;
+    with ``replace`` the movement's current targets are deleted first (same transaction)."""
+    if replace:
+        _delete_targets(actor, targets_of(movement))
     start = movement.targets.count()
     cleaned = []
     for i, row in enumerate(rows, 1):
@@ -412,9 +415,21 @@ def set_actual(*, actor, target, actual, reason=None):
 
 @service("clerk")
 def delete_target(*, actor, target):
-    old = snapshot(target)
-    target.delete_instance()
-    audit(actor, "delete_target", "target", entity_id=old["id"], old=old)
+    _delete_targets(actor, [target])
+
+
+@service("clerk")
+def delete_targets(*, actor, targets):
+    """Delete several targets at once (all or none)."""
+    _delete_targets(actor, targets)
+    return len(targets)
+
+
+def _delete_targets(actor, targets):
+    for target in targets:
+        old = snapshot(target)
+        target.delete_instance()
+        audit(actor, "delete_target", "target", entity_id=old["id"], old=old)
 
 
 def targets_of(movement):

@@ -2,7 +2,7 @@
 import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QComboBox, QDialog
 
 from gui import messages
@@ -223,3 +223,43 @@ def test_edit_target_from_the_page(world, qtbot, monkeypatch):
     assert "không phải là số" in str(seen[1][1])
     t = mv.targets_of(world["movement"])[0]
     assert str(t.value) == "90" and t.direction == "exact"
+
+
+def test_delete_several_selected_targets_at_once(world, qtbot, monkeypatch):
+    m = world["movement"]
+    for name in ("Thu nhập bình quân", "Tỷ lệ hộ nghèo", "Tỷ lệ thu gom rác"):
+        mv.add_target(actor=world["ctx"].actor, movement=m, name=name, value="10", measure="%")
+    page = mpage.MovementsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.show()
+    assert page.targets.rowCount() == 4
+    view = page.target_view
+    view.selectRow(0)
+    for r in (1, 3):
+        view.selectionModel().select(view.model().index(r, 0),
+                                     QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    asked = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, text, **kw: asked.append(text) or True)
+    page.delete_target()
+    assert asked == ["Xóa 3 chỉ tiêu đã chọn?"]
+    assert [t.name for t in mv.targets_of(m)] == ["Tỷ lệ hộ nghèo"]
+
+
+def test_paste_over_existing_targets_asks_replace_or_add(world, qtbot, monkeypatch):
+    m = world["movement"]
+    page = mpage.MovementsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.show()
+    rows = [{"name": "Tốc độ tăng trưởng", "value": "9,5", "measure": "%"},
+            {"name": "Giải quyết việc làm", "value": "160", "measure": "người"}]
+    monkeypatch.setattr(mpage.PasteTargetsDialog, "ask", staticmethod(lambda parent: rows))
+    answers = ["add", "replace", None]
+    asked = []
+    monkeypatch.setattr(messages, "ask_choice",
+                        lambda parent, text, choices, **kw: asked.append(text) or answers.pop(0))
+    page.paste_targets()
+    assert len(mv.targets_of(m)) == 3 and "đã có 1 chỉ tiêu" in asked[0]
+    page.paste_targets()
+    assert [t.name for t in mv.targets_of(m)] == ["Tốc độ tăng trưởng", "Giải quyết việc làm"]
+    page.paste_targets()                        # cancelled: nothing changes
+    assert len(mv.targets_of(m)) == 2

@@ -233,9 +233,14 @@ class CandidatesTab(QWidget):
     def vote(self):
         meeting = self.meeting.currentData()
         rows = [r for r in self._selected() if r[10]]
-        if meeting is None or not rows:
-            if meeting is None:
-                messages.info(self, "Hãy tạo cuộc họp bình xét trước khi nhập phiếu.")
+        if meeting is None:
+            messages.info(self, "Hãy tạo cuộc họp bình xét (nút «Cuộc họp mới…») trước khi "
+                          "nhập phiếu.")
+            return
+        if not rows:
+            messages.info(self, "Hãy chọn trong danh sách những ứng viên cần nhập kết quả bỏ "
+                          "phiếu (bấm một dòng; giữ Ctrl hoặc Shift để chọn nhiều dòng, Ctrl+A "
+                          "để chọn tất cả), rồi bấm «Nhập phiếu…».")
             return
         current = (rows[0][7], None) if len(rows) == 1 and rows[0][7] is not None else None
         counts = VoteDialog.ask(self, meeting, [r[2] for r in rows], current)

@@ -328,8 +328,20 @@ class MovementsPage(QWidget):
         if m is None:
             return
         rows = PasteTargetsDialog.ask(self)
-        if rows and messages.run_action(self, mv.add_targets, actor=self.ctx.actor, movement=m,
-                                        rows=rows) is not None:
+        if not rows:
+            return
+        replace = False
+        existing = len(mv.targets_of(m))
+        if existing:
+            answer = messages.ask_choice(
+                self, f"Phong trào đã có {existing} chỉ tiêu. Thay bằng {len(rows)} chỉ tiêu "
+                "vừa dán, hay thêm vào sau các chỉ tiêu đang có?",
+                [("add", "Thêm vào"), ("replace", "Thay thế")])
+            if answer is None:
+                return
+            replace = answer == "replace"
+        if messages.run_action(self, mv.add_targets, actor=self.ctx.actor, movement=m,
+                               rows=rows, replace=replace) is not None:
             self.ctx.changed("movements")
 
     def import_targets(self):
@@ -370,13 +382,23 @@ class MovementsPage(QWidget):
                                actual=text or None) is not None:
             self.ctx.changed("movements")
 
+    def _selected_target_ids(self):
+        rows = {i.row() for i in self.target_view.selectionModel().selectedIndexes()}
+        ids = [self.target_view.model().index(r, 0).data(ID_ROLE) for r in sorted(rows)]
+        ids = [i for i in ids if i is not None]
+        return ids or [i for i in (self._target_id(),) if i is not None]
+
     def delete_target(self):
-        tid = self._target_id()
-        if tid is None or not messages.confirm(self, "Xóa chỉ tiêu đã chọn?", yes="Xóa",
-                                               danger=True):
+        ids = self._selected_target_ids()
+        if not ids:
+            messages.info(self, "Hãy chọn chỉ tiêu cần xóa (giữ Ctrl hoặc Shift để chọn "
+                          "nhiều dòng).")
             return
-        messages.run_action(self, mv.delete_target, actor=self.ctx.actor,
-                            target=mv.Target.get_by_id(tid))
+        text = "Xóa chỉ tiêu đã chọn?" if len(ids) == 1 else f"Xóa {len(ids)} chỉ tiêu đã chọn?"
+        if not messages.confirm(self, text, yes="Xóa", danger=True):
+            return
+        messages.run_action(self, mv.delete_targets, actor=self.ctx.actor,
+                            targets=[mv.Target.get_by_id(i) for i in ids])
         self.ctx.changed("movements")
 
     # ---- rounds
