@@ -74,7 +74,11 @@ def test_paste_then_save_through_the_page(world, qtbot, monkeypatch):
     page.show()      # pages reload on data changes while shown
     rows, _ = mv.parse_target_lines(seed_target_lines())
     monkeypatch.setattr(mpage.PasteTargetsDialog, "ask", classmethod(lambda cls, p: rows))
+    asked = []
+    monkeypatch.setattr(messages, "ask_choice",
+                        lambda parent, text, choices, **kw: asked.append(text) or "add")
     page.paste_targets()
+    assert asked and "đã có 1 chỉ tiêu" in asked[0]
     assert page.targets.rowCount() == 23
     assert page.model.row_at(0)[5] == 23                    # target count refreshed
 
