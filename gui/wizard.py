@@ -1,10 +1,12 @@
 """First-run wizard: the commune from the official list, its leaders, numbering, base salary,
 the first leader account, and an offer of demo data."""
+import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout, QWizard, QWizardPage)
 
-from models import admin_units, vntext
+from models import admin_units, catalogue, vntext
 from models.errors import UserError
 from models.setup import complete_setup
 
@@ -91,8 +93,11 @@ class LeadersPage(QWizardPage):
         self.vices.setPlaceholderText("Mỗi dòng một người")
         self.vices.setMaximumHeight(70)
         self.suffix = QLineEdit("QĐ-UBND")
-        self.salary = QLineEdit("2.340.000")
-        self.salary_from = QLineEdit("01/07/2024")
+        amount, since, basis = catalogue.base_salary_row_on(datetime.date.today())
+        self.salary = QLineEdit(vntext.format_int(amount) if amount else "")
+        self.salary_from = QLineEdit(vntext.format_date(since) if since else "")
+        self.salary_basis = QLabel(f"<i>Mức đang áp dụng hôm nay theo {basis}.</i>"
+                                   if basis else "")
         self.error = ErrorLabel()
         form = QFormLayout(self)
         form.addRow("Chủ tịch UBND:", self.chairman)
@@ -100,6 +105,7 @@ class LeadersPage(QWizardPage):
         form.addRow("Ký hiệu quyết định:", self.suffix)
         form.addRow("Mức lương cơ sở (đồng):", self.salary)
         form.addRow("Áp dụng từ ngày:", self.salary_from)
+        form.addRow("", self.salary_basis)
         form.addRow(self.error)
 
     def validatePage(self):

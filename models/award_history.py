@@ -97,20 +97,46 @@ def upward_qualifiers(*, year, years=None, subject_kind=None):
     return out
 
 
+def join_place(*parts):
+    """Parts of an address joined with ', ', each printed once: a household's address that
+    already names its village ("Số 131, Thôn Bắc Trung") does not get the village again."""
+    out, seen = [], set()
+    for part in parts:
+        for piece in (part or "").split(","):
+            piece = piece.strip()
+            key = vntext.fold(piece)
+            if piece and key not in seen:
+                seen.add(key)
+                out.append(piece)
+    return ", ".join(out)
+
+
+def place_without(place, name):
+    """``place`` without any part that is the subject's own name: a collective's address is
+    its parent or address, never itself ("Tổ dân phố 1, Xã Tân Lập" → "Xã Tân Lập")."""
+    own = vntext.fold(name or "")
+    return join_place(*[p for p in (place or "").split(",") if vntext.fold(p.strip()) != own])
+
+
+def _unit_place(unit, parent_of):
+    """A unit's address (its own name left out), else its nearest parent that is no bloc."""
+    place = place_without(unit.address, unit.name)
+    if place:
+        return place
+    node = parent_of(unit)
+    while node is not None and node.kind.is_bloc:   # a bloc is no address
+        node = parent_of(node)
+    return node.name if node is not None else ""
+
+
 def place_of(obj):
     """Unit or address as a list prints it: a person's unit, a household's village/address."""
     if isinstance(obj, Person):
         return obj.unit.name if obj.unit_id else ""
     if isinstance(obj, Household):
-        parts = [obj.address, obj.village.name if obj.village_id else ""]
-        return ", ".join(p for p in parts if p)
+        return join_place(obj.address, obj.village.name if obj.village_id else "")
     if isinstance(obj, Unit):
-        if obj.address:
-            return obj.address
-        node = obj.parent
-        while node is not None and node.kind.is_bloc:   # a bloc is no address
-            node = node.parent
-        return node.name if node is not None else ""
+        return _unit_place(obj, lambda u: u.parent)
     return ""
 
 
@@ -129,12 +155,7 @@ def subject_infos(keys):
     units = {u.id: u for u in Unit.select(Unit, UnitKind).join(UnitKind)}
 
     def unit_place(u):
-        if u.address:
-            return u.address
-        node = units.get(u.parent_id)
-        while node is not None and node.kind.is_bloc:
-            node = units.get(node.parent_id)
-        return node.name if node is not None else ""
+        return _unit_place(u, lambda node: units.get(node.parent_id))
 
     out = {}
     for ident in wanted.get(UNIT, ()):
@@ -151,7 +172,7 @@ def subject_infos(keys):
     for chunk in _chunks(wanted.get(HOUSEHOLD, ())):
         for h in Household.select().where(Household.id.in_(chunk)):
             village = units.get(h.village_id)
-            place = ", ".join(x for x in (h.address, village.name if village else "") if x)
+            place = join_place(h.address, village.name if village else "")
             out[(HOUSEHOLD, h.id)] = {"name": h.head_name, "position": "", "place": place,
                                       "unit_id": h.village_id, "gender": h.gender,
                                       "unit_kind": None}
@@ -221,11 +242,12 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
     query = (Award.select(Award.id, Award.register_year, Award.register_no, Award.display_name,
                           Award.unit, Award.person, Award.household, Award.place,
                           Award.position, Title.name, Award.achievement, Decision.number,
-                          Decision.date, Award.amount, Award.paid, Decision.id, Decision.state)
+                          Decision.date, Award.amount, Award.paid, Decision.id, Decision.state,
+                          award_year())
              .join(Decision).switch(Award).join(Title)
              .where(Decision.state != "draft", Award.register_no.is_null(False)))
-    if year:
-        query = query.where(Award.register_year == year)
+    if year:        # the year the titles are for (a January decision may be for last year)
+        query = query.where(award_year() == year)
     if title_id:
         query = query.where(Award.title == title_id)
     if not include_superseded:
@@ -233,7 +255,7 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
     key = vntext.fold(search) if search else ""
     rows = []
     for (ident, reg_year, reg_no, name, unit, person, household, place, position, title,
-         achievement, number, date, amount, paid, decision_id, state) in (
+         achievement, number, date, amount, paid, decision_id, state, period) in (
             query.order_by(Award.register_year, Award.register_no).tuples()):
         if key and key not in vntext.fold(f"{name} {place} {number}"):
             continue
@@ -242,11 +264,19 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
             date = datetime.date.fromisoformat(date)
         rows.append({
             "id": ident, "register_year": reg_year, "register_no": reg_no, "name": name,
-            "kind": kind, "kind_label": SUBJECT_KINDS[kind], "place": place,
-            "position": position, "title": title, "achievement": achievement,
+            "kind": kind, "kind_label": SUBJECT_KINDS[kind],
+            "place": place_without(place, name) if kind == UNIT else join_place(place),
+            "period": period, "position": position, "title": title, "achievement": achievement,
             "number": number, "date": date, "amount": amount, "paid": bool(paid),
             "decision_id": decision_id, "state": STATE_NAMES.get(state, state)})
     return rows
+
+
+def award_years():
+    """Years awards are for (periods) of decisions that are not drafts, newest first."""
+    query = (Decision.select(award_year()).where(Decision.state != "draft").distinct()
+             .tuples())
+    return sorted((y for (y,) in query if y), reverse=True)
 
 
 def fund_totals(*, year=None):

@@ -70,6 +70,13 @@ def base_salary_on(day):
     return row.amount if row else None
 
 
+def base_salary_row_on(day):
+    """(amount, effective_from, legal basis) in force on ``day``; (None, None, "") if none."""
+    row = (BaseSalary.select().where(BaseSalary.effective_from <= day)
+           .order_by(BaseSalary.effective_from.desc()).first())
+    return (row.amount, row.effective_from, row.legal_basis or "") if row else (None, None, "")
+
+
 @service("leader")
 def add_base_salary(*, actor, effective_from, amount, legal_basis=""):
     if not isinstance(effective_from, datetime.date):

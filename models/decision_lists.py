@@ -3,7 +3,7 @@ I/II/III, totals and the titles a subject may get."""
 from peewee import fn
 
 from . import catalogue, vntext
-from .award_history import subject_key
+from .award_history import join_place, place_without, subject_key
 from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Title
 from .subjects import subject_kind
 
@@ -51,25 +51,34 @@ def recipient_groups(decision):
     for (ident, unit, person, household, name, position, place, title, title_kind,
          achievement, amount, paid, note, register_no) in query.tuples():
         kind = UNIT if unit is not None else PERSON if person is not None else HOUSEHOLD
+        subject = unit if unit is not None else person if person is not None else household
         if not paid:
             note = f"{note}; {UNPAID_NOTE}" if note else UNPAID_NOTE
-        grouped[kind].append({"id": ident, "name": name, "position": position, "place": place,
+        grouped[kind].append({"id": ident, "name": name, "position": position,
+                              "place": (place_without(place, name) if kind == UNIT
+                                        else join_place(place)),
                               "title": title, "title_kind": title_kind,
                               "achievement": achievement, "amount": amount,
                               "paid": bool(paid), "note": note, "register_no": register_no,
-                              "kind": kind})
+                              "kind": kind, "subject": subject})
     return [(heading, grouped[kind]) for kind, heading in GROUPS if grouped[kind]]
 
 
 def summary(decision):
-    """Counts per group, total and total in words (for Điều 1/2 and the preview)."""
+    """Counts per group, total and total in words (for Điều 1/2 and the preview).
+
+    ``counts`` are people, collectives and households — one person with two titles counts
+    once; ``award_counts`` are the rows of the list."""
     groups = recipient_groups(decision)
-    counts = {kind: 0 for kind, _ in GROUPS}
+    subjects = {kind: set() for kind, _ in GROUPS}
+    award_counts = {kind: 0 for kind, _ in GROUPS}
     for _, rows in groups:
         for r in rows:
-            counts[r["kind"]] += 1
+            subjects[r["kind"]].add(r["subject"])
+            award_counts[r["kind"]] += 1
+    counts = {kind: len(ids) for kind, ids in subjects.items()}
     total = sum(r["amount"] for _, rows in groups for r in rows)
-    return {"counts": counts, "total": total, "total_text": vntext.format_money(total),
+    return {"counts": counts, "award_counts": award_counts, "total": total, "total_text": vntext.format_money(total),
             "total_words": vntext.money_in_words(total) if total else "Không đồng",
             "groups": groups}
 

@@ -22,6 +22,9 @@ from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
 from .service import audit, diff, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind, subject_of
+from .decision_text import (check_movement_period, default_about,  # noqa: F401
+                            default_achievement, default_bases, format_number, label,
+                            movement_phrase, signature_lines)
 
 
 
@@ -32,18 +35,6 @@ def get_decision(decision_id):
     if decision is None:
         raise NotFound(f"Không có quyết định mã {decision_id}.")
     return decision
-
-
-def format_number(seq):
-    suffix = settings.get("decision_suffix") or "QĐ-UBND"
-    return f"{seq}/{suffix}"
-
-
-def label(decision):
-    """'Quyết định số 12/QĐ-UBND ngày 05/02/2026' (or 'Dự thảo quyết định …' without a number)."""
-    if decision.number:
-        return f"Quyết định số {decision.number} ngày {vntext.format_date(decision.date)}"
-    return f"Dự thảo quyết định ngày {vntext.format_date(decision.date)}"
 
 
 def _require_draft(decision):
@@ -103,53 +94,6 @@ def _lines(value, label_text):
     return [v for v in out if v]
 
 
-def default_bases(movement=None, meeting=None, amends=None):
-    """The 'Căn cứ …' lines of a new decision: the settings' defaults, then its own sources."""
-    lines = list(settings.get("decision_bases") or [])
-    if movement is not None and movement.doc_number:
-        when = f" ngày {vntext.format_date(movement.doc_date)}" if movement.doc_date else ""
-        lines.append(f"Căn cứ Kế hoạch số {movement.doc_number}{when} về việc phát động "
-                     f"{movement_phrase(movement, movement.year_from)}")
-    if meeting is not None:
-        lines.append("Căn cứ Biên bản họp Hội đồng Thi đua - Khen thưởng xã ngày "
-                     f"{vntext.format_date(meeting.date)}")
-    if amends is not None:
-        who = "Ủy ban nhân dân" if amends.on_behalf else "Chủ tịch Ủy ban nhân dân"
-        lines.append(f"Căn cứ {label(amends)} của {who} {settings.get('commune_name') or 'xã'}"
-                     + (f" {amends.about[0].lower()}{amends.about[1:]}" if amends.about else ""))
-    return lines
-
-
-def movement_phrase(movement, year):
-    """'phong trào thi đua yêu nước năm 2025' for use inside a sentence."""
-    if movement is None:
-        return f"phong trào thi đua năm {year}"
-    name = movement.name
-    if vntext.fold(name).startswith("phong trao"):
-        name = name[0].lower() + name[1:]
-    return name if str(year) in name else f"{name} năm {year}"
-
-
-def default_about(movement, year):
-    return f"Về việc khen thưởng thành tích trong {movement_phrase(movement, year)}"
-
-
-def default_achievement(movement, year):
-    if movement is not None and movement.achievement_text:
-        return movement.achievement_text
-    return f"Đã có thành tích xuất sắc trong {movement_phrase(movement, year)}"
-
-
-def signature_lines(decision):
-    """Signer's title lines: 'TM. ỦY BAN NHÂN DÂN' / 'KT. CHỦ TỊCH' / 'PHÓ CHỦ TỊCH' …"""
-    lines = ["TM. ỦY BAN NHÂN DÂN"] if decision.on_behalf else []
-    title = (decision.signer_title or "CHỦ TỊCH").upper()
-    if title != "CHỦ TỊCH":
-        lines.append("KT. CHỦ TỊCH")
-    lines.append(title)
-    return lines
-
-
 def _signer(name, title):
     name = vntext.clean_text(name)
     title = vntext.clean_text(title or "CHỦ TỊCH").upper()
@@ -159,6 +103,10 @@ def _signer(name, title):
 
 
 # --------------------------------------------------------------------------- drafts
+
+def _movement_of(decision):
+    return decision.movement if decision.movement_id else None
+
 
 def _check_date(date, kind):
     if kind != "revoke":
@@ -173,6 +121,7 @@ def create_draft(*, actor, date, movement=None, meeting=None, period_year=None, 
     date = _date(date)
     _check_date(date, "award")
     period_year = int(period_year or (meeting.year if meeting is not None else date.year))
+    check_movement_period(movement, period_year)
     name, title = _signer(settings.get("chairman") if signer_name is None else signer_name,
                           signer_title)
     decision = Decision.create(
@@ -232,6 +181,9 @@ def update_draft(*, actor, decision, **changes):
     for key in ("period_year", "movement", "meeting"):
         if key in changes:
             setattr(decision, key, changes[key])
+    if "period_year" in changes or "movement" in changes:
+        check_movement_period(decision.movement if decision.movement_id else None,
+                              int(decision.period_year or decision.year))
     decision.save()
     _recompute(decision)
     before, after = diff(old, snapshot(decision))
@@ -294,7 +246,7 @@ def _add(decision, subject, title, *, achievement=None, candidate=None, position
                                    else getattr(subject, "position", "")),
         place=vntext.clean_text(place if place is not None else place_of(subject)),
         achievement=vntext.clean_text(achievement) if achievement
-        else default_achievement(decision.movement, period),
+        else default_achievement(_movement_of(decision), period, title),
         note=vntext.clean_text(note), **subject_fields(subject))
 
 
@@ -335,7 +287,7 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     keyed.sort(key=lambda kc: (GROUP_ORDER[kc[0][0]],
                                vntext.name_sort_key(infos.get(kc[0], {}).get("name", ""))))
     order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
-    achievement = default_achievement(decision.movement, period)
+    movement = _movement_of(decision)
     own = _own_achievements([cand.id for _, cand in keyed])
     rows = []
     for subject, cand in keyed:
@@ -352,8 +304,9 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
         rows.append({"uuid": new_uuid(), "decision": decision.id, "order": order,
                      "title": title.id, "candidate": cand.id, "display_name": info["name"],
                      "position": info["position"], "place": info["place"],
-                     "achievement": own.get(cand.id) or achievement, "note": "",
-                     "unit": None, "person": None,
+                     "achievement": own.get(cand.id)
+                     or default_achievement(movement, period, title),
+                     "note": "", "unit": None, "person": None,
                      "household": None, kind: ident})
     for start in range(0, len(rows), 500):
         Award.insert_many(rows[start:start + 500]).execute()
@@ -514,14 +467,18 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
     _recompute(decision)
     top = (Award.select(fn.MAX(Award.register_no))
            .where(Award.register_year == decision.year).scalar() or 0)
-    fallback = default_achievement(decision.movement, period)
+    movement = _movement_of(decision)
+    titles = {t.id: t for t in Title.select()}
     numbered = []
+    awards_title = {a[0]: a[4] for a in awards}
     for ident, u, p, h, _, order, name, achievement in sorted(
             awards, key=lambda a: (GROUP_ORDER[_key(*a[1:4])[0]], a[5], a[0])):
         top += 1
         if not name:
             name = display_name(subject_of(Award.get_by_id(ident)))
-        numbered.append((decision.year, top, name, achievement or fallback, ident))
+        fallback = achievement or default_achievement(movement, period,
+                                                      titles[awards_title[ident]])
+        numbered.append((decision.year, top, name, fallback, ident))
     db.connection().executemany(
         f"UPDATE {Award._meta.table_name} SET register_year = ?, register_no = ?, "
         "display_name = ?, achievement = ? WHERE id = ?", numbered)

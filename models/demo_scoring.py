@@ -1,5 +1,6 @@
 """Demo step: criteria tables (thôn/TDP per DOMAIN.md §9; cơ quan/trường on a 1,000 scale)
 and score sheets — finalised for past years, in progress for this year."""
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .entities import Score, ScoreSheet, Target
@@ -129,6 +130,7 @@ def _points(rng, crit, quality):
     return None
 
 
+CHECKER = "Lê Thị Hoa"      # the council's standing member who checks the sheets
 REASONS = ["Minh chứng chưa đầy đủ", "Chưa đạt chỉ tiêu theo báo cáo của xã",
            "Hồ sơ thiếu biên bản", "Kết quả kiểm tra thực tế thấp hơn"]
 
@@ -144,9 +146,10 @@ def _fill(ctx, cs, units, *, finalised):
             state = scoring.FINALISED
         else:
             state = [scoring.DRAFT, scoring.SUBMITTED, scoring.CHECKED][i * 3 // max(1, n)]
+        checked = state in (scoring.CHECKED, scoring.FINALISED)
         sheet = ScoreSheet.create(criteria_set=cs, unit=unit, state=state,
-                                  checker="Hội đồng Thi đua - Khen thưởng xã"
-                                  if state in (scoring.CHECKED, scoring.FINALISED) else "")
+                                  checker=CHECKER if checked else "",
+                                  checked_on=datetime.date(cs.year, 12, 5) if checked else None)
         states[sheet.id] = state
         quality = rng.uniform(0.72, 1.0)
         partial = state == scoring.DRAFT and i % 2 == 0

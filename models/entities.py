@@ -323,7 +323,8 @@ class ScoreSheet(BaseModel):
     total = PointsField(null=True)
     band = NfcCharField(max_length=60, default="")
     rank = IntegerField(null=True)
-    checker = NfcCharField(max_length=200, default="")
+    checker = NfcCharField(max_length=200, default="")   # the person who checked it
+    checked_on = DateField(null=True)                     # the day it was checked
     updated_at = DateTimeField(default=now)
 
     class Meta:
@@ -411,7 +412,7 @@ class Decision(BaseModel):
     about = NfcTextField(default="")           # "Về việc khen thưởng …"
     signer_name = NfcCharField(max_length=200, default="")
     signer_title = NfcCharField(max_length=100, default="CHỦ TỊCH")
-    on_behalf = BooleanField(default=True)     # "TM. ỦY BAN NHÂN DÂN"
+    on_behalf = BooleanField(default=False)    # True: "TM. ỦY BAN NHÂN DÂN" (committee decision)
     bases = NfcTextField(default="")           # JSON list of "Căn cứ …" lines
     proposer = NfcTextField(default="")        # "Xét đề nghị của …"
     recipients = NfcTextField(default="")      # JSON list for "Nơi nhận:"

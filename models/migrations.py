@@ -31,6 +31,43 @@ def step_1(database):
             amount=row["amount"], legal_basis=row["legal_basis"])
 
 
+OLD_DECREE_152_BASIS = ("Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một "
+                        "số điều của Luật Thi đua, khen thưởng")
+
+
+def step_3(database):
+    """The law in force today: base-salary rows a file lacks (2,530,000 đ from 01/07/2026,
+    and any earlier default row), added by date — a date the file already has is the user's
+    row and stays as it is; the first citation of Decree 152/2025 gets its date where the
+    clerk kept the default wording; score sheets get the day they were checked (from the
+    audit log)."""
+    from . import entities as e
+    have = {row.effective_from for row in e.BaseSalary.select(e.BaseSalary.effective_from)}
+    for row in load_defaults()["base_salaries"]:
+        day = datetime.date.fromisoformat(row["effective_from"])
+        if day not in have:
+            e.BaseSalary.create(effective_from=day, amount=row["amount"],
+                                legal_basis=row["legal_basis"])
+    table = e.ScoreSheet._meta.table_name
+    if "checked_on" not in {c.name for c in database.get_columns(table)}:
+        database.execute_sql(f"ALTER TABLE {table} ADD COLUMN checked_on DATE")
+        checked = (e.AuditLog.select(e.AuditLog.entity_id, e.AuditLog.at)
+                   .where(e.AuditLog.action == "check_sheet", e.AuditLog.entity == table)
+                   .order_by(e.AuditLog.at).tuples())
+        for sheet_id, at in checked:   # the day of the last check, from the audit log
+            day = at.date() if hasattr(at, "date") else datetime.date.fromisoformat(str(at)[:10])
+            e.ScoreSheet.update(checked_on=day).where(e.ScoreSheet.id == sheet_id).execute()
+    stored = e.Setting.get_or_none(e.Setting.key == "decision_bases")
+    if stored is not None:
+        lines = json.loads(stored.value)
+        if isinstance(lines, list) and OLD_DECREE_152_BASIS in lines:
+            lines = [line.replace("152/2025/NĐ-CP của", "152/2025/NĐ-CP ngày 14 tháng 6 năm "
+                                  "2025 của") if line == OLD_DECREE_152_BASIS else line
+                     for line in lines]
+            stored.value = json.dumps(lines, ensure_ascii=False)
+            stored.save()
+
+
 def step_4(database):
     """Candidate.achievement: the "Thành tích" a unit's proposal list gives (import proposals)."""
     columns = {c.name for c in database.get_columns("candidate")}
@@ -53,4 +90,4 @@ def step_5(database):
                              "DEFAULT ''")
 
 
-STEPS = {1: step_1, 4: step_4, 5: step_5}
+STEPS = {1: step_1, 3: step_3, 4: step_4, 5: step_5}

@@ -1,4 +1,5 @@
-"""Reward money rules (DOMAIN.md §4): coefficient × base salary, rounded up to 10,000 đồng."""
+"""Reward money rules (DOMAIN.md §4): coefficient × multiple × base salary in force on the
+decision date, rounded up to 10,000 đồng last — every amount is a multiple of 10,000."""
 from decimal import Decimal, ROUND_CEILING
 
 from . import catalogue, settings, vntext
@@ -21,11 +22,13 @@ def _whole(value):
     return int(Decimal(value).to_integral_value(rounding=ROUND_CEILING))
 
 
-def title_amount(coefficient, multiple, base_salary, *, multiples_before_rounding=False):
-    """Money for one title: coefficient × base salary (× multiple), rounded up to 10,000.
+def title_amount(coefficient, multiple, base_salary, *, multiples_before_rounding=True):
+    """Money for one title: always a multiple of 10,000 đồng (rounding up comes last).
 
-    ``multiples_before_rounding``: True → round_up(coef × base × multiple);
-    False → round_up(coef × base) × multiple (the individual amount, then its multiple).
+    ``multiples_before_rounding`` True (the default, DOMAIN.md §4): round_up(coefficient ×
+    multiple × base salary) — 0.3 × 1.5 × 2,340,000 = 1,053,000 → 1,060,000.
+    False (the other reading, kept as a setting): the individual amount rounded up, times the
+    multiple, rounded up again — 710,000 × 1.5 = 1,065,000 → 1,070,000.
     ``coefficient`` None means the title carries no money (0).
     """
     if coefficient in (None, ""):
@@ -34,8 +37,8 @@ def title_amount(coefficient, multiple, base_salary, *, multiples_before_roundin
     multiple = Decimal(str(multiple if multiple not in (None, "") else 1))
     base = Decimal(int(base_salary))
     if multiples_before_rounding:
-        return round_up_to_10k(coefficient * base * multiple)
-    return _whole(round_up_to_10k(coefficient * base) * multiple)
+        return round_up_to_10k(coefficient * multiple * base)
+    return round_up_to_10k(round_up_to_10k(coefficient * base) * multiple)
 
 
 def base_salary_for(day):
@@ -78,21 +81,25 @@ def select_paid(items):
     return [index in winners for index in range(len(items))]
 
 
-def explain(coefficient, multiple, base_salary, *, multiples_before_rounding=False):
-    """One line showing the sum, e.g. "0,3 × 2.340.000 = 702.000 → 710.000 đồng"."""
+def explain(coefficient, multiple, base_salary, *, multiples_before_rounding=True):
+    """One line showing the sum, e.g. "0,3 × 1,5 × 2.340.000 = 1.053.000 → 1.060.000 đồng"."""
     if coefficient in (None, ""):
         return "Không kèm tiền thưởng"
     coefficient = Decimal(str(coefficient))
     multiple = Decimal(str(multiple or 1))
-    raw = coefficient * base_salary
-    parts = f"{vntext.format_decimal(coefficient)} × {vntext.format_int(base_salary)}"
-    if multiple != 1 and multiples_before_rounding:
-        parts += f" × {vntext.format_decimal(multiple)}"
-        raw *= multiple
-    text = f"{parts} = {vntext.format_int(_whole(raw))} → "
-    rounded = round_up_to_10k(raw)
-    if multiple != 1 and not multiples_before_rounding:
-        text += f"{vntext.format_int(rounded)} × {vntext.format_decimal(multiple)} → "
+    fmt = vntext.format_decimal
     total = title_amount(coefficient, multiple, base_salary,
                          multiples_before_rounding=multiples_before_rounding)
-    return text + vntext.format_money(total)
+    if multiple == 1:
+        raw = coefficient * base_salary
+        return (f"{fmt(coefficient)} × {vntext.format_int(base_salary)} = "
+                f"{vntext.format_int(_whole(raw))} → {vntext.format_money(total)}")
+    if multiples_before_rounding:
+        raw = coefficient * multiple * base_salary
+        return (f"{fmt(coefficient)} × {fmt(multiple)} × {vntext.format_int(base_salary)} = "
+                f"{vntext.format_int(_whole(raw))} → {vntext.format_money(total)}")
+    single = round_up_to_10k(coefficient * base_salary)
+    return (f"{fmt(coefficient)} × {vntext.format_int(base_salary)} = "
+            f"{vntext.format_int(_whole(coefficient * base_salary))} → "
+            f"{vntext.format_int(single)} × {fmt(multiple)} = "
+            f"{vntext.format_int(_whole(single * multiple))} → {vntext.format_money(total)}")

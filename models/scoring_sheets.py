@@ -398,6 +398,7 @@ def check_sheet(*, actor, sheet, checker=""):
             s.checked_points = s.self_points
             s.save()
     sheet.checker = _text(checker, "Người thẩm định", 200) or sheet.checker
+    sheet.checked_on = datetime.date.today()
     sheet.save()
     moved = _move(actor, sheet, (SUBMITTED,), CHECKED, "check_sheet")
     recompute_set(sheet.criteria_set)

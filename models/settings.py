@@ -16,15 +16,17 @@ DEFAULTS = {
     "vice_chairmen": [],
     "place_name": "",            # "Tân Lập" in date lines
     "decision_suffix": "QĐ-UBND",
-    "signer_on_behalf": True,    # "TM. ỦY BAN NHÂN DÂN"
-    "multiples_before_rounding": False,  # household/collective multiple applied before rounding up
+    "signer_on_behalf": False,   # True: a decision of the committee "TM. ỦY BAN NHÂN DÂN";
+    #                              default: the chairman's own (Law 06/2022 Art. 80)
+    "multiples_before_rounding": True,  # coef × multiple × base, then round up (DOMAIN.md §4);
+    #                                     False: round the individual amount, × multiple, round up
     "vote_basis": "present",     # council vote percentage of members "present" or "total"
     "vote_threshold_pct": 50,    # a candidate passes with at least this percentage
     "upward_years": 2,           # consecutive years of titles for a proposal upward
     "collective_ldtt_share": 70,  # % of members "Lao động tiên tiến" for collective titles
     "title_caps": {},            # {"CSTDCS": {"of": "LDTT", "max_pct": 15}}: share caps, none by default
     "qualifying_bands": ["Xuất sắc", "Tốt"],  # unit bands that make a registered unit a candidate
-    "decision_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022", "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ hướng dẫn thi hành công tác thi đua, khen thưởng"],
+    "decision_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022", "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ hướng dẫn thi hành công tác thi đua, khen thưởng"],
     "decision_proposer": "Xét đề nghị của Hội đồng Thi đua - Khen thưởng xã",
     "decision_recipients": ["Như Điều 3", "TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các Phó Chủ tịch UBND xã", "Lưu: VT"],
     "decision_executors": "Chánh Văn phòng HĐND và UBND xã, bộ phận Tài chính - Kế toán",
@@ -88,7 +90,7 @@ class Commune:
     vice_chairmen: list = field(default_factory=list)
     place_name: str = ""
     decision_suffix: str = "QĐ-UBND"
-    on_behalf: bool = True
+    on_behalf: bool = False
 
     @property
     def upper_name(self):
@@ -96,9 +98,28 @@ class Commune:
         return self.name.upper()
 
     @property
+    def in_sentence(self):
+        """'xã Tân Lập' for use inside a sentence ("… của Ủy ban nhân dân xã Tân Lập")."""
+        return sentence_name(self.name)
+
+    @property
     def issuer(self):
         """'ỦY BAN NHÂN DÂN XÃ TÂN LẬP' style heading."""
         return f"ỦY BAN NHÂN DÂN {self.name.upper()}".strip()
+
+
+_UNIT_WORDS = ("xã", "phường", "đặc khu", "thị trấn", "thôn", "tổ dân phố", "khối", "tổ")
+
+
+def sentence_name(name):
+    """An administrative name as written inside a sentence: its kind word in lower case
+    ('Xã Tân Lập' → 'xã Tân Lập', 'Phường Hà Huy Tập' → 'phường Hà Huy Tập')."""
+    name = vntext.clean_text(name)
+    low = name.lower()
+    for word in _UNIT_WORDS:
+        if low.startswith(word + " "):
+            return word + name[len(word):]
+    return name
 
 
 def commune():

@@ -422,6 +422,21 @@ def choose_template(title_name, subject_kind, templates=None):
     return templates[0]
 
 
+def check_template_fits(template, title_name, subject_kind):
+    """A template chosen by hand must be one for that title and kind of recipient: printing
+    "Lao động tiên tiến" on the "Gia đình văn hóa" layout is refused."""
+    kind_ok = template.subject_kind in ("", subject_kind)
+    match = fold(template.title_match)
+    title_ok = not match or match in fold(title_name)
+    if not (kind_ok and title_ok):
+        from .entities import SUBJECT_KINDS
+        raise ValidationError(
+            f"Mẫu «{template.name}» không dùng cho “{title_name}” của "
+            f"{SUBJECT_KINDS.get(subject_kind, subject_kind).lower()}. Hãy chọn mẫu của đúng "
+            f"danh hiệu, hình thức đó (ví dụ «{choose_template(title_name, subject_kind).name}»).",
+            field="template")
+
+
 # --------------------------------------------------------------------------- editing
 
 @service("clerk")

@@ -7,7 +7,7 @@ AWARD_COLUMNS = [
     Column("Đối tượng", 12), Column("Chức vụ", 18, wrap=True),
     Column("Đơn vị, địa chỉ", 28, wrap=True), Column("Hình thức", 30, wrap=True),
     Column("Số quyết định", 14), Column("Ngày quyết định", 13, "date"),
-    Column("Năm sổ", 8, "year"), Column("Số sổ", 8, "int"),
+    Column("Năm khen", 8, "year"), Column("Số sổ", 8, "int"),
     Column("Số tiền (đồng)", 15, "money"), Column("Tình trạng quyết định", 18, wrap=True),
 ]
 
@@ -15,7 +15,7 @@ AWARD_COLUMNS = [
 def _award_rows(rows):
     for i, r in enumerate(rows, 1):
         yield [i, r["name"], r["kind_label"], r["position"], r["place"], r["title"],
-               r["number"], r["date"], r["register_year"], r["register_no"], r["amount"],
+               r["number"], r["date"], r["period"], r["register_no"], r["amount"],
                r["state"]]
 
 

@@ -147,20 +147,19 @@ def commune_values():
 
 
 def decision_values(decision, common):
-    from models import vntext
+    from models import decisions, vntext
     d = decision.date
     values = dict(common)
-    movement_text = ""
-    if decision.movement_id:
-        movement_text = decision.movement.achievement_text or ""
+    period = decision.period_year or decision.year or d.year     # the year the title is for
+    movement = decision.movement if decision.movement_id else None
     values.update({
-        "year": str(decision.year or d.year), "decision_number": decision.number,
+        "year": str(period), "decision_number": decision.number,
         "decision_date": vntext.format_date(d), "decision_date_long": vntext.format_date_long(d),
         "date_line": vntext.format_date_long(d, common["place_name"]),
         "signer_title": certificate_signer_title(decision.signer_title),
         "signer_name": decision.signer_name or common["_chairman"],
-        "_achievement": movement_text or
-        f"Đã có thành tích xuất sắc trong phong trào thi đua năm {decision.year or d.year}",
+        "_achievement": decisions.default_achievement(movement, period),
+        "_period": period, "_movement": movement,
     })
     return values
 
@@ -173,18 +172,22 @@ def certificate_signer_title(title):
 
 def award_values(award, base):
     from models import subjects
+    from models.award_history import join_place, place_without
+    from models.decisions import default_achievement
     from models.entities import UNIT
     subject = subjects.subject_of(award)
     kind = subjects.subject_kind(subject)
     values = dict(base)
     salutation = subjects.salutation(subject)
     name = nfc(award.display_name)
+    place = place_without(award.place, name) if kind == UNIT else join_place(award.place)
     values.update({
         "salutation": salutation, "name": name,
         "recipient": f"{salutation}: {name}" if kind == UNIT else f"{salutation} {name}",
-        "position": award.position, "place": award.place,
-        "unit_line": ", ".join(p for p in (award.position, award.place) if p),
-        "achievement": award.achievement or base["_achievement"],
+        "position": award.position, "place": place,
+        "unit_line": join_place(award.position, place),
+        "achievement": award.achievement or default_achievement(
+            base["_movement"], base["_period"], award.title),
         "title": award.title.name,
         "register_no": "" if award.register_no is None else str(award.register_no),
         "register_year": "" if award.register_year is None else str(award.register_year),
@@ -297,6 +300,8 @@ def certificate_pages(awards, base, *, template_name=None, mode="full", printer_
         template = fixed or chosen.get(key)
         if template is None:
             template = chosen[key] = tpl.choose_template(award.title.name, kind, all_templates)
+        elif fixed is not None:     # a template of another title is refused
+            tpl.check_template_fits(fixed, award.title.name, kind)
         yield award.id, template, builder.certificate(
             template, values, qr_text=qr_text(values) if qr else None)
 

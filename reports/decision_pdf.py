@@ -12,10 +12,30 @@ from models.entities import Decision
 from . import pdfdoc
 from .pdfdoc import MARGINS_MM, MM, para
 
-LIST_HEADER = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
-               "Hình thức", "Thành tích", "Số tiền (đồng)", "Ghi chú"]
-LIST_WIDTHS_MM = [10, 42, 24, 36, 34, 62, 22, 22]          # 252 mm: A4 landscape text width
-LIST_ALIGN = ["center", "left", "left", "left", "left", "left", "right", "left"]
+# The attached list's columns: (key, header — wraps only at its line breaks, width mm, align).
+# "Thành tích" takes whatever width the columns left out of a list (no money, no position)
+# leave free; together they fill the 252 mm of an A4 landscape text width.
+LIST_COLUMNS = [("no", "STT", 11, "center"),
+                ("name", "Họ và tên /\nTên tập thể / Chủ hộ", 40, "left"),
+                ("position", "Chức vụ", 22, "left"),
+                ("place", "Đơn vị, địa chỉ", 36, "left"),
+                ("title", "Hình thức\nkhen thưởng", 32, "left"),
+                ("achievement", "Thành tích", 0, "left"),
+                ("amount", "Số tiền\n(đồng)", 22, "right"),
+                ("note", "Ghi chú", 20, "left")]
+LIST_WIDTH_MM = 252
+KEEP_LAST = 2       # body rows kept on the page of the total and the total in words
+
+
+def list_columns(*, money=True, position=True):
+    """[(key, header, width mm, align)] of an attached list."""
+    cols = [c for c in LIST_COLUMNS
+            if (money or c[0] != "amount") and (position or c[0] != "position")]
+    if not position:        # the address gets the room of the position column
+        width = dict((c[0], c[2]) for c in LIST_COLUMNS)["position"]
+        cols = [(k, h, w + width if k == "place" else w, a) for k, h, w, a in cols]
+    free = LIST_WIDTH_MM - sum(c[2] for c in cols)
+    return [(k, h, w or free, a) for k, h, w, a in cols]
 
 
 def _end(lines, last="."):
@@ -35,74 +55,116 @@ def _count_text(counts):
 
 
 def _authority(decision, commune):
-    """Who decides: the Committee (signed 'TM. ỦY BAN NHÂN DÂN') or its Chairman."""
+    """Who decides: the Chairman (default, Law 06/2022 Art. 80) or the Committee as a body."""
     name = commune.upper_name or "XÃ ……"
     return f"ỦY BAN NHÂN DÂN {name}" if decision.on_behalf else f"CHỦ TỊCH ỦY BAN NHÂN DÂN {name}"
 
 
 def _issuer_of_list(decision, commune):
     who = "Ủy ban nhân dân" if decision.on_behalf else "Chủ tịch Ủy ban nhân dân"
-    return f"{who} {commune.name}".strip()
+    return f"{who} {commune.in_sentence or 'xã'}".strip()
 
 
 def _number(decision):
+    """'05/QĐ-UBND', or for a draft room to write the number in: 'Số:      /QĐ-UBND'."""
     suffix = settings.get("decision_suffix") or "QĐ-UBND"
-    return decision.number or f"      /{suffix}"
+    return decision.number or f"{NBSP * 10}/{suffix}"
+
+
+NBSP = "\u00a0"
+
+
+def _who_executes(counts):
+    """'các cá nhân, tập thể' — only the kinds of recipients the list has."""
+    kinds = [label for kind, label in (("unit", "tập thể"), ("person", "cá nhân"),
+                                       ("household", "hộ gia đình")) if counts.get(kind)]
+    if not kinds:
+        return ""
+    return "các " + (", ".join(kinds[:-1]) + " và " + kinds[-1] if len(kinds) > 1
+                     else kinds[0])
+
+
+def _conferral(decision, summ):
+    """'Công nhận danh hiệu "Gia đình văn hóa" năm 2025 cho 774 hộ gia đình' — the verb
+    follows what the list holds (titles, Giấy khen, or both) and names a single title."""
+    period = decision.period_year or decision.year
+    rows = [r for _, group in summ["groups"] for r in group]
+    kinds = {r["title_kind"] for r in rows}
+    names = sorted({r["title"] for r in rows})
+    who = _count_text(summ["counts"])
+    if kinds == {"title"}:
+        what = (f"danh hiệu \u201c{names[0]}\u201d" if len(names) == 1
+                else "danh hiệu thi đua")
+        return f"Công nhận {what} năm {period} cho {who}", True
+    if kinds == {"form"}:
+        what = names[0] if len(names) == 1 else "Giấy khen"
+        return f"Tặng {what} cho {who}", False
+    return f"Khen thưởng {who}", False
 
 
 def _articles(decision, summ, commune):
-    """Điều 1–3 as (bold label, text) pairs."""
+    """Điều 1… as (bold label, text) pairs; the wording follows the content: money only
+    when there is money, the movement only when there is one, the kinds of recipients
+    present only."""
     period = decision.period_year or decision.year
-    movement = dec.movement_phrase(decision.movement if decision.movement_id else None, period)
+    movement = decision.movement if decision.movement_id else None
     total = summ["total"]
+    articles = []
     if decision.kind == "revoke":
         old = Decision.get_by_id(decision.amends_id)
-        one = (f"Thu hồi {dec.label(old)} của {_issuer_of_list(old, commune)} "
-               f"{old.about[:1].lower()}{old.about[1:]}."
-               + (f" Lý do: {decision.reason}." if decision.reason else ""))
-        two = (f"Giấy khen, giấy chứng nhận và tiền thưởng đã cấp theo {dec.label(old)} được "
-               "thu hồi theo quy định.")
+        articles.append(f"Thu hồi {dec.label(old)} của {_issuer_of_list(old, commune)} "
+                        f"{old.about[:1].lower()}{old.about[1:]}."
+                        + (f" Lý do: {decision.reason}." if decision.reason else ""))
+        things = "Giấy khen, giấy chứng nhận" + (" và tiền thưởng" if old.total else "")
+        articles.append(f"{things} đã cấp theo {dec.label(old)} được thu hồi theo quy định.")
     else:
         who = _count_text(summ["counts"])
         if decision.kind == "amend":
             old = Decision.get_by_id(decision.amends_id)
-            one = (f"Điều chỉnh {dec.label(old)}: khen thưởng {who} có tên trong danh sách kèm "
-                   f"theo Quyết định này, thay thế danh sách kèm theo {dec.label(old)}."
-                   + (f" Lý do điều chỉnh: {decision.reason}." if decision.reason else ""))
+            articles.append(
+                f"Điều chỉnh {dec.label(old)}: khen thưởng {who} có tên trong danh sách kèm "
+                f"theo Quyết định này, thay thế danh sách kèm theo {dec.label(old)}."
+                + (f" Lý do điều chỉnh: {decision.reason}." if decision.reason else ""))
         else:
-            kinds = {r["title_kind"] for _, rows in summ["groups"] for r in rows}
-            verb = {frozenset({"title"}): "Công nhận danh hiệu thi đua cho",
-                    frozenset({"form"}): "Tặng Giấy khen cho"}.get(frozenset(kinds),
-                                                                  "Khen thưởng")
-            one = (f"{verb} {who} (có danh sách kèm theo) đã có thành tích trong "
-                   f"{movement}.")
+            verb, has_year = _conferral(decision, summ)
+            if movement is not None:
+                tail = f" đã có thành tích trong {dec.movement_phrase(movement, period)}"
+            else:
+                tail = "" if has_year else f" đã có thành tích năm {period}"
+            articles.append(f"{verb} (có danh sách kèm theo){tail}.")
         if total:
             base = rewards.base_salary_for(decision.date)
-            two = (f"Kèm theo danh hiệu, hình thức khen thưởng là tiền thưởng theo quy định "
-                   f"(hệ số nhân với mức lương cơ sở {vntext.format_money(base)}). Tổng số tiền "
-                   f"thưởng: {vntext.format_money(total)} (Bằng chữ: {summ['total_words']}). "
-                   "Kinh phí khen thưởng trích từ Quỹ thi đua, khen thưởng của xã.")
-        else:
-            two = "Khen thưởng không kèm theo tiền thưởng."
+            articles.append(
+                f"Kèm theo danh hiệu, hình thức khen thưởng là tiền thưởng theo quy định "
+                f"(hệ số nhân với mức lương cơ sở {vntext.format_money(base)}). Tổng số tiền "
+                f"thưởng: {vntext.format_money(total)} (Bằng chữ: {summ['total_words']}). "
+                "Kinh phí khen thưởng trích từ Quỹ thi đua, khen thưởng của xã.")
     executors = vntext.clean_text(settings.get("decision_executors") or "")
-    three = ("Quyết định này có hiệu lực kể từ ngày ký. "
-             + (f"{executors}, " if executors else "")
-             + "các tập thể, cá nhân và hộ gia đình có tên tại Điều 1 chịu trách nhiệm thi hành "
-             "Quyết định này./.")
-    return [("Điều 1.", one), ("Điều 2.", two), ("Điều 3.", three)]
+    who = _who_executes(summ["counts"]) if decision.kind != "revoke" else ""
+    doers = ", ".join(x for x in (executors, f"{who} có tên tại Điều 1" if who else "") if x)
+    doers = (f"{doers[:1].upper()}{doers[1:]}" if doers
+             else "Các cơ quan, đơn vị liên quan")
+    effect = "Quyết định này có hiệu lực kể từ ngày ký."
+    execute = f"{doers} chịu trách nhiệm thi hành Quyết định này./."
+    if len(articles) == 1:
+        # no money article: Điều 2 the effect, Điều 3 who executes it — the last article
+        # stays "Điều 3", which the recipients' "Như Điều 3" refers to
+        articles += [effect, execute]
+    else:
+        articles.append(f"{effect} {execute}")
+    return [(f"Điều {i}.", text) for i, text in enumerate(articles, 1)]
 
 
 def _decision_flowables(decision, summ, commune):
     from reportlab.platypus import Spacer
-    from reportlab.platypus.flowables import HRFlowable
     place_date = vntext.format_date_long(decision.date, commune.place_name or None)
     out = []
     if decision.state == "draft":
         out.append(para("DỰ THẢO", "right"))
     out.append(pdfdoc.header_block(commune, number=_number(decision), place_date=place_date))
+    text_width = pdfdoc.page_size()[0] - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
     out += [Spacer(1, 6 * MM), para("QUYẾT ĐỊNH", "title"), para(decision.about, "title"),
-            HRFlowable(width=40 * MM, thickness=0.7, color="black", spaceBefore=5,
-                       spaceAfter=8),
+            pdfdoc.subject_rule(decision.about, width=text_width),
             para(_authority(decision, commune), "title"), Spacer(1, 4 * MM)]
     bases = json.loads(decision.bases or "[]")
     proposer = vntext.clean_text(decision.proposer)
@@ -120,39 +182,53 @@ def _decision_flowables(decision, summ, commune):
     return out
 
 
+def _list_columns(summ):
+    rows = [r for _, group in summ["groups"] for r in group]
+    return list_columns(money=bool(summ["total"]), position=any(r["position"] for r in rows))
+
+
 def _list_flowables(decision, summ, commune):
-    from reportlab.platypus import Spacer
-    out = [para("DANH SÁCH", "title"),
-           para(f"Khen thưởng {_count_text(summ['counts'])}", "center_bold"),
+    from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
+    verb, _ = _conferral(decision, summ)
+    out = [para("DANH SÁCH", "title"), para(verb, "center_bold"),
            para(f"(Kèm theo Quyết định số {_number(decision)} ngày "
                 f"{vntext.format_date(decision.date)} của {_issuer_of_list(decision, commune)})",
                 "italic_center"),
            Spacer(1, 4 * MM)]
+    columns = _list_columns(summ)
+    keys = [c[0] for c in columns]
     rows, sections = [], []
     for heading, group in summ["groups"]:
         sections.append(len(rows))
-        rows.append([heading] + [""] * 7)
+        rows.append([heading] + [""] * (len(keys) - 1))
         for i, r in enumerate(group, 1):
-            rows.append([str(i), r["name"], r["position"], r["place"], r["title"],
-                         r["achievement"], vntext.format_int(r["amount"]) if r["amount"] else "",
-                         r["note"]])
-    rows.append(["", "Tổng cộng", "", "", "", "", vntext.format_int(summ["total"]), ""])
-    from reportlab.platypus import NextPageTemplate
+            values = dict(r, no=str(i),
+                          amount=vntext.format_int(r["amount"]) if r["amount"] else "")
+            rows.append([values[k] or "" for k in keys])
+    money = summ["total"] > 0
+    if money:
+        total = {"name": "Tổng cộng", "amount": vntext.format_int(summ["total"])}
+        rows.append([total.get(k, "") for k in keys])
     out.append(NextPageTemplate("list_continued"))
-    out += list_tables(rows, sections)
-    out += [Spacer(1, 3 * MM),
-            para(f"<i>Tổng số tiền bằng chữ: {pdfdoc.esc(summ['total_words'])}.</i>", "left",
-                 markup=True)]
+    tables = list_tables(rows, sections, columns, total_row=money)
+    if money:
+        # the last rows, the total and the total in words stay on one page
+        words = para(f"<i>Tổng số tiền bằng chữ: {pdfdoc.esc(summ['total_words'])}.</i>",
+                     "left", markup=True)
+        out += tables[:-1] + [KeepTogether([tables[-1], Spacer(1, 3 * MM), words])]
+    else:
+        out += tables
     return out
 
 
 CHUNK_ROWS = 60     # rows per table: page breaks inside a table cost time ∝ its rows left
 
 
-def _header_table():
+def header_table(columns):
+    """The list's column header as a table of its own (drawn again on every later page)."""
     from reportlab.platypus import Table, TableStyle
-    t = Table([[para(h, "table_bold") for h in LIST_HEADER]],
-              colWidths=[w * MM for w in LIST_WIDTHS_MM])
+    t = Table([[para(c[1], "table_bold") for c in columns]],
+              colWidths=[c[2] * MM for c in columns])
     t.setStyle(TableStyle(_TABLE_STYLE))
     return t
 
@@ -164,46 +240,76 @@ _TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.5, "black"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
 
 
-def list_tables(rows, sections):
+def _chunks(count, sections, total_row):
+    """Row ranges of the stacked tables: a section starts a table, a table holds at most
+    CHUNK_ROWS rows, the last KEEP_LAST rows with the total form the last table (so they
+    can be kept with the total in words), and no table is a section heading alone."""
+    tail = count - (KEEP_LAST + 1) if total_row and count > KEEP_LAST + 1 else count
+    if tail - 1 in sections:
+        tail -= 1
+    cuts = sorted({0, tail, *sections} - {count})
+    ranges = []
+    for start, end in zip(cuts, cuts[1:] + [count]):
+        for s in range(start, end, CHUNK_ROWS):
+            ranges.append([s, min(s + CHUNK_ROWS, end)])
+    merged = []
+    for r in ranges:
+        if merged and merged[-1][1] - merged[-1][0] == 1 and merged[-1][0] in sections:
+            merged[-1][1] = r[1]
+        else:
+            merged.append(r)
+    return [tuple(r) for r in merged]
+
+
+def list_tables(rows, sections, columns=None, *, total_row=True):
     """The attached list as a stack of short tables that read as one: the first carries the
-    column header, later pages get it from the page template (``_continued_page``). A list
+    column header, later pages get it from the page template (``continued_page``). A list
     of 20,000 households then lays out in linear time (one long table re-measures all its
-    remaining rows at every page break). Cells that fit on one line are plain strings."""
+    remaining rows at every page break). Cells that fit on one line are plain strings.
+    A section heading is never split from its first row; the last row (the total, when
+    ``total_row``) is bold."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Table, TableStyle
-    wrap = [False, True, True, True, True, True, False, True]
-    room = [w * MM - 7 for w in LIST_WIDTHS_MM]
+    columns = columns or list_columns()
     style_for = {"left": "table", "center": "table_center", "right": "table_right"}
-    last = len(rows) - 1
+    wrap = [c[0] not in ("no", "amount") for c in columns]
+    room = [c[2] * MM - 7 for c in columns]
+    align = [c[3] for c in columns]
+    last = len(rows) - 1 if total_row else -1
     section_set = set(sections)
     body = []
     for i, row in enumerate(rows):
         if i in section_set:
-            body.append(([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
-                         + [""] * (len(LIST_HEADER) - 1), True))
+            body.append([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
+                        + [""] * (len(columns) - 1))
             continue
         cells = []
         for j, value in enumerate(row):
             value = pdfdoc.nfc(value or "")
             if i == last and value:
-                cells.append(para(f"<b>{pdfdoc.esc(value)}</b>", style_for[LIST_ALIGN[j]],
+                cells.append(para(f"<b>{pdfdoc.esc(value)}</b>", style_for[align[j]],
                                   markup=True))
             elif wrap[j] and value and stringWidth(value, pdfdoc.FONT, 11) > room[j]:
-                cells.append(para(value, style_for[LIST_ALIGN[j]]))
+                cells.append(para(value, style_for[align[j]]))
             else:
                 cells.append(value)
-        body.append((cells, False))
+        body.append(cells)
     out = []
-    for start in range(0, len(body), CHUNK_ROWS):
-        part = body[start:start + CHUNK_ROWS]
-        data = [[para(h, "table_bold") for h in LIST_HEADER]] if start == 0 else []
+    amount_col = next((j for j, c in enumerate(columns) if c[0] == "amount"), None)
+    for start, end in _chunks(len(body), sections, total_row):
+        data = [[para(c[1], "table_bold") for c in columns]] if start == 0 else []
         offset = len(data)
-        data += [cells for cells, _ in part]
-        cmds = list(_TABLE_STYLE) + [("ALIGN", (0, offset), (0, -1), "CENTER"),
-                                     ("ALIGN", (6, offset), (6, -1), "RIGHT")]
-        cmds += [("SPAN", (0, k + offset), (-1, k + offset))
-                 for k, (_, is_section) in enumerate(part) if is_section]
-        table = Table(data, colWidths=[w * MM for w in LIST_WIDTHS_MM])  # header: template
+        data += body[start:end]
+        cmds = list(_TABLE_STYLE) + [("ALIGN", (0, offset), (0, -1), "CENTER")]
+        if amount_col is not None:
+            cmds.append(("ALIGN", (amount_col, offset), (amount_col, -1), "RIGHT"))
+        cmds += [("SPAN", (0, offset + k - start), (-1, offset + k - start))
+                 for k in range(start, end) if k in section_set]
+        # the column header and a section heading stay with the first row under them
+        keep = offset + (1 if start in section_set else 0)
+        if keep > 0:
+            cmds.append(("NOSPLIT", (0, 0), (-1, min(keep, len(data) - 1))))
+        table = Table(data, colWidths=[c[2] * MM for c in columns])
         table.setStyle(TableStyle(cmds))
         out.append(table)
     return out
@@ -215,17 +321,18 @@ def build_flowables(decision):
     summ = dec.summary(decision)
     first = _decision_flowables(decision, summ, commune)
     second = _list_flowables(decision, summ, commune) if summ["groups"] else []
-    return first, second
+    return first, second, _list_columns(summ)
 
 
 def write_decision(*, decision_id, path):
     """Write decision ``decision_id`` (any state; a draft says "DỰ THẢO") to ``path``."""
     decision = dec.get_decision(decision_id)
-    first, second = build_flowables(decision)
-    return build_mixed(path, first, second, title=f"{dec.label(decision)} - {decision.about}")
+    first, second, columns = build_flowables(decision)
+    return build_mixed(path, first, second, title=f"{dec.label(decision)} - {decision.about}",
+                       columns=columns)
 
 
-def build_mixed(path, portrait, landscape, *, title=""):
+def build_mixed(path, portrait, landscape, *, title="", columns=None):
     """A Decree-30 document whose first part is portrait and second part landscape."""
     pdfdoc.register_fonts()
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak
@@ -242,7 +349,7 @@ def build_mixed(path, portrait, landscape, *, title=""):
     def number(canvas, doc):
         if doc.page > 1:
             canvas.saveState()
-            canvas.setFont(pdfdoc.FONT, 12)
+            canvas.setFont(pdfdoc.FONT, pdfdoc.PAGE_NUMBER_PT)
             w, h = canvas._pagesize
             canvas.drawCentredString(w / 2, h - 12 * MM, str(doc.page))
             canvas.restoreState()
@@ -255,7 +362,7 @@ def build_mixed(path, portrait, landscape, *, title=""):
         canvas.setPageSize(pdfdoc.page_size(True))
         number(canvas, doc)
 
-    header = _header_table()
+    header = header_table(columns or list_columns())
     lw, lh = pdfdoc.page_size(True)
     _, header_h = header.wrap(lw - m["left"] - m["right"], lh)
 

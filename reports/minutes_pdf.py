@@ -5,9 +5,11 @@ from models.errors import NotFound
 from . import pdfdoc
 from .pdfdoc import MM, para
 
-HEADER = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Đơn vị, địa chỉ", "Đề nghị",
-          "Đồng ý", "Không đồng ý", "Tỷ lệ (%)", "Kết quả"]
-WIDTHS_MM = [9, 36, 28, 32, 13, 15, 14, 18]             # 165 mm: A4 portrait text width
+# column headers wrap only at their line breaks, never inside a word ("ST/T", "Đồng/ý")
+HEADER = ["STT", "Họ và tên /\nTên tập thể / Chủ hộ", "Đơn vị,\nđịa chỉ", "Đề nghị",
+          "Đồng ý", "Không\nđồng ý", "Tỷ lệ\n(%)", "Kết quả"]
+WIDTHS_MM = [10, 37, 27, 27, 15, 15, 16, 18]            # 165 mm: A4 portrait text width
+NUMBER = "……/BB-HĐTĐKT"     # the council's minutes: numbered by hand in its own register
 ALIGN = ["center", "left", "left", "left", "center", "center", "center", "center"]
 
 
@@ -38,10 +40,12 @@ def build_flowables(meeting):
     movement = decisions.movement_phrase(meeting.movement if meeting.movement_id else None,
                                          meeting.year)
     basis = council.BASES.get(meeting.basis, meeting.basis)
-    out = [pdfdoc.header_block(commune, place_date=place_date), Spacer(1, 6 * MM),
-           para("BIÊN BẢN", "title"),
-           para(f"Họp Hội đồng Thi đua - Khen thưởng bình xét khen thưởng {movement}",
-                "title"), Spacer(1, 5 * MM)]
+    about = f"Họp Hội đồng Thi đua - Khen thưởng bình xét khen thưởng {movement}"
+    width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
+    out = [pdfdoc.header_block(commune, number=NUMBER, place_date=place_date,
+                               issuer=pdfdoc.council_lines(commune)),
+           Spacer(1, 6 * MM), para("BIÊN BẢN", "title"), para(about, "title"),
+           pdfdoc.subject_rule(about, width=width), Spacer(1, 2 * MM)]
     lines = [
         f"Thời gian: {vntext.format_date_long(meeting.date)}.",
         f"Địa điểm: {meeting.place or '……'}.",
@@ -65,7 +69,6 @@ def build_flowables(meeting):
                  "đề nghị khen thưởng. Biên bản được lập xong và thông qua tại cuộc họp./.",
                  "indent"),
             Spacer(1, 6 * MM)]
-    width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
     cell = lambda title, name: [para(title, "center_bold"), Spacer(1, 25 * MM),  # noqa: E731
                                 para(name, "center_bold")]
     sig = Table([[cell("THƯ KÝ", meeting.secretary), cell("CHỦ TRÌ", meeting.chair)]],

@@ -20,6 +20,9 @@ FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC = (
 
 MM = 72 / 25.4                      # points per millimetre
 MARGINS_MM = dict(top=20, bottom=20, left=30, right=15)
+PAGE_NUMBER_PT = 13                 # Decree 30: page numbers 13–14 pt
+PARAGRAPH_GAP = 6                   # Decree 30: at least 6 pt between paragraphs
+RULE_FRACTION = 0.4                 # a rule under a line is 1/3–1/2 of that line
 RED = (0.78, 0.05, 0.05)
 
 _FACES = {
@@ -108,7 +111,7 @@ def styles():
     def add(name, **kw):
         s[name] = ParagraphStyle(name, parent=base, **kw)
 
-    add("indent", firstLineIndent=10 * MM, spaceBefore=3)
+    add("indent", firstLineIndent=10 * MM, spaceBefore=PARAGRAPH_GAP)
     add("left", alignment=TA_LEFT)
     add("right", alignment=TA_RIGHT)
     add("center", alignment=TA_CENTER)
@@ -116,14 +119,19 @@ def styles():
     add("title", alignment=TA_CENTER, fontName=FONT_BOLD, fontSize=14, leading=18)
     add("italic", fontName=FONT_ITALIC)
     add("italic_center", fontName=FONT_ITALIC, alignment=TA_CENTER)
-    add("basis", fontName=FONT_ITALIC, firstLineIndent=10 * MM, spaceBefore=2)
+    add("basis", fontName=FONT_ITALIC, firstLineIndent=10 * MM, spaceBefore=PARAGRAPH_GAP)
     add("small", fontSize=11, leading=13, alignment=TA_LEFT)
     add("small_bold", fontSize=11, leading=13, alignment=TA_LEFT, fontName=FONT_BOLD)
+    add("recipients_heading", fontSize=12, leading=14, alignment=TA_LEFT,
+        fontName=FONT_BOLD_ITALIC)
     add("table", fontSize=11, leading=13, alignment=TA_LEFT)
     add("table_center", fontSize=11, leading=13, alignment=TA_CENTER)
     add("table_right", fontSize=11, leading=13, alignment=TA_RIGHT)
-    add("table_bold", fontSize=11, leading=13, alignment=TA_CENTER, fontName=FONT_BOLD)
-    add("heading", fontName=FONT_BOLD, spaceBefore=6, alignment=TA_LEFT)
+    # a column header wraps only at spaces (never "ST/T"): widths must hold its longest word
+    add("table_bold", fontSize=11, leading=13, alignment=TA_CENTER, fontName=FONT_BOLD,
+        splitLongWords=0)
+    add("heading", fontName=FONT_BOLD, spaceBefore=PARAGRAPH_GAP, alignment=TA_LEFT,
+        keepWithNext=1)
     return s
 
 
@@ -152,7 +160,7 @@ def page_size(landscape=False):
 def _number_pages(canvas, doc):
     if doc.page > 1:
         canvas.saveState()
-        canvas.setFont(FONT, 12)
+        canvas.setFont(FONT, PAGE_NUMBER_PT)
         width, height = canvas._pagesize
         canvas.drawCentredString(width / 2, height - 12 * MM, str(doc.page))
         canvas.restoreState()
@@ -210,21 +218,26 @@ def _text_width(text, font, size):
 
 
 def header_block(commune, *, number=None, place_date=None, about=None, width=None,
-                 landscape=False):
-    """Issuer block left, national title right (DOMAIN.md §6).
+                 landscape=False, issuer=None):
+    """Issuer block left, national title right (DOMAIN.md §6, Decree 30/2020).
 
     ``commune`` is ``models.settings.Commune``; ``number`` e.g. "12/QĐ-UBND";
     ``place_date`` e.g. "Tân Lập, ngày 05 tháng 02 năm 2026"; ``about`` a short subject line
-    under the number (công văn style), optional.
+    under the number (công văn style), optional. ``issuer``: the left lines as (text, bold)
+    pairs — the body that issues the paper in bold, a governing body above it in regular
+    type; by default the commune's committee ("ỦY BAN NHÂN DÂN" / "XÃ …", both bold). The
+    rule under the issuer is 1/3–1/2 of its widest line.
     """
     from reportlab.platypus import Table, TableStyle
     from reportlab.platypus.flowables import HRFlowable
     pw, _ = page_size(landscape)
     width = width or pw - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
     left_w, right_w = width * 0.40, width * 0.60
-    left = [para("ỦY BAN NHÂN DÂN", "center"),
-            para(commune.upper_name or "XÃ ……", "center_bold"),
-            HRFlowable(width=22 * MM, thickness=0.7, color="black", spaceBefore=1, spaceAfter=4)]
+    issuer = issuer or issuer_lines(commune)
+    left = [para(text, "center_bold" if bold else "center") for text, bold in issuer]
+    widest = max(_text_width(text, FONT_BOLD if bold else FONT, 13) for text, bold in issuer)
+    left.append(HRFlowable(width=min(widest, left_w) * RULE_FRACTION, thickness=0.7,
+                           color="black", spaceBefore=1, spaceAfter=4))
     if number:
         left.append(para(f"Số: {number}", "center"))
     if about:
@@ -243,6 +256,26 @@ def header_block(commune, *, number=None, place_date=None, about=None, width=Non
         ("FONTNAME", (0, 0), (-1, -1), FONT),
     ]))
     return t
+
+
+def issuer_lines(commune):
+    """The committee as issuing body: both lines bold (Decree 30: the issuer is bold)."""
+    return [("ỦY BAN NHÂN DÂN", True), (commune.upper_name or "XÃ ……", True)]
+
+
+def council_lines(commune):
+    """The council as issuing body under the committee that set it up."""
+    return [(f"UBND {commune.upper_name or 'XÃ ……'}", False), ("HỘI ĐỒNG THI ĐUA", True),
+            ("KHEN THƯỞNG", True)]
+
+
+def subject_rule(text, *, width, style_name="title"):
+    """The rule under a document's subject line: 1/3–1/2 of its widest line (Decree 30)."""
+    from reportlab.platypus.flowables import HRFlowable
+    st = style(style_name)
+    widest = min(_text_width(text, st.fontName, st.fontSize), width)
+    return HRFlowable(width=widest * RULE_FRACTION, thickness=0.7, color="black",
+                      spaceBefore=5, spaceAfter=8)
 
 
 def signature_block(title_lines, name, *, left=None, width=None, landscape=False,
@@ -266,8 +299,8 @@ def signature_block(title_lines, name, *, left=None, width=None, landscape=False
 
 
 def recipients_block(lines):
-    """'Nơi nhận:' with its '- …;' lines in 12/11 pt as Decree 30 shows."""
-    out = [para("<b><i>Nơi nhận:</i></b>", "small", markup=True)]
+    """'Nơi nhận:' (12 pt bold italic) with its '- …;' lines (11 pt) as Decree 30 shows."""
+    out = [para("Nơi nhận:", "recipients_heading")]
     out += [para(f"- {line}", "small") for line in lines]
     return out
 
@@ -312,5 +345,20 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
     ]
     for i in section_rows:
         cmds.append(("SPAN", (0, i + 1), (-1, i + 1)))
+        # a section heading never stays alone at a page foot
+        cmds.append(("NOSPLIT", (0, i + 1), (-1, min(i + 2, len(rows)))))
+    if total_row and len(rows) > 1:
+        cmds.append(("NOSPLIT", (0, len(rows) - 1), (-1, len(rows))))
     t.setStyle(TableStyle(cmds))
     return t
+
+
+def header_fits(header, col_widths_mm, *, size=11, padding=6):
+    """Lines of a column header (split at '\n') wider than their column: [] when all fit.
+    Header cells wrap only where the caller put a line break, never inside a word."""
+    bad = []
+    for text, w in zip(header, col_widths_mm):
+        for line in str(text).split("\n"):
+            if _text_width(line, FONT_BOLD, size) > w * MM - padding:
+                bad.append(line)
+    return bad

@@ -11,6 +11,13 @@ from .pdfdoc import MM, para
 
 SECTIONS = [(PERSON, "I. CÁ NHÂN"), (UNIT, "II. TẬP THỂ"), (HOUSEHOLD, "III. HỘ GIA ĐÌNH")]
 LIST_CHUNK = 400        # rows per table: reportlab splits long tables slowly
+# column headers wrap only at their line breaks (pdfdoc.header_fits checks the widths)
+COMMITMENT_HEADER = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu\nxã giao",
+                     "Đăng ký\nthực hiện"]
+COMMITMENT_WIDTHS_MM = [11, 78, 22, 25, 29]
+LIST_HEADER = ["STT", "Họ và tên /\nTên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
+               "Danh hiệu đăng ký", "Ngày\nđăng ký", "Trạng thái"]
+LIST_WIDTHS_MM = [11, 55, 28, 48, 55, 24, 31]      # the last one takes what is left
 
 
 def _issuer_block(commune, second_line, place_date):
@@ -50,6 +57,27 @@ def _basis(movement):
                 + (f" ngày {vntext.format_date(movement.doc_date)}" if movement.doc_date else "")
                 + f" của Ủy ban nhân dân xã về {movement.name[0].lower()}{movement.name[1:]}")
     return line
+
+
+def unit_signer_title(unit):
+    """Who signs for a unit: a village's head ("TRƯỞNG THÔN", "TỔ TRƯỞNG TỔ DÂN PHỐ"), else
+    the head of the office or organisation."""
+    kind = unit.kind
+    folded = vntext.fold(kind.name)
+    if kind.code == "thon" or (kind.is_village and folded.startswith("thon")):
+        return "TRƯỞNG THÔN"
+    if kind.code == "tdp" or (kind.is_village and "to dan pho" in folded):
+        return "TỔ TRƯỞNG TỔ DÂN PHỐ"
+    if kind.is_village:
+        return f"TRƯỞNG {kind.name.upper()}"
+    return "THỦ TRƯỞNG ĐƠN VỊ"
+
+
+def bloc_roles(bloc):
+    """('Khối trưởng', 'Khối phó') for a Khối thi đua, ('Cụm trưởng', 'Cụm phó') for a Cụm."""
+    word = "Khối" if (bloc.kind.code == "khoi"
+                      or vntext.fold(bloc.kind.name).startswith("khoi")) else "Cụm"
+    return f"{word} trưởng", f"{word} phó"
 
 
 def _value(value, measure=""):
@@ -108,15 +136,14 @@ def write_registration_sheet(*, registration_id, path):
                  _value(c.value, "")] for i, c in enumerate(commitments, 1)]
         story.append(Spacer(1, 2 * MM))
         story.append(pdfdoc.data_table(
-            ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu xã giao", "Đăng ký thực hiện"],
-            rows, [11, 78, 22, 22, 27], align=["center", "left", "center", "right", "right"]))
+            COMMITMENT_HEADER, rows, COMMITMENT_WIDTHS_MM, align=["center", "left", "center", "right", "right"]))
     from reportlab.platypus import KeepTogether
     ending = [para(f"{'III' if commitments else 'II'}. CAM KẾT", "heading")]
     ending.append(para("Thực hiện nghiêm túc các chủ trương của Đảng, chính sách, pháp luật của "
                       "Nhà nước; phấn đấu hoàn thành xuất sắc các chỉ tiêu đã đăng ký.", "indent"))
     ending.append(Spacer(1, 6 * MM))
-    signer_title = {UNIT: ["THỦ TRƯỞNG ĐƠN VỊ"], PERSON: ["NGƯỜI ĐĂNG KÝ"],
-                    HOUSEHOLD: ["CHỦ HỘ"]}[kind]
+    signer_title = {UNIT: [unit_signer_title(subject)] if kind == UNIT else [],
+                    PERSON: ["NGƯỜI ĐĂNG KÝ"], HOUSEHOLD: ["CHỦ HỘ"]}[kind]
     signer = reg.signer or (subject.leader_name if kind == UNIT else display_name(subject))
     ending.append(pdfdoc.signature_block(signer_title, signer, space_mm=25))
     story.append(KeepTogether(ending))
@@ -126,7 +153,7 @@ def write_registration_sheet(*, registration_id, path):
 
 # --------------------------------------------------------------------------- covenant
 
-def _signature_grid(members, head_id, deputy_id, width):
+def _signature_grid(members, head_id, deputy_id, width, roles=("Cụm trưởng", "Cụm phó")):
     """Two signature blocks per row: titles aligned on top, names aligned on one line."""
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
     blocks = []
@@ -134,8 +161,8 @@ def _signature_grid(members, head_id, deputy_id, width):
         pair = members[i:i + 2]
         tops, names = [], []
         for m in pair:
-            role = ("Cụm trưởng" if m.unit_id == head_id else
-                    "Cụm phó" if m.unit_id == deputy_id else "")
+            role = (roles[0] if m.unit_id == head_id else
+                    roles[1] if m.unit_id == deputy_id else "")
             top = [para(f"ĐẠI DIỆN {m.unit.name.upper()}", "center_bold")]
             if role:
                 top.append(para(f"({role})", "italic_center"))
@@ -163,6 +190,7 @@ def write_covenant(*, covenant_id, path):
         raise NotFound(f"Không có giao ước thi đua số {covenant_id}.")
     commune = settings.commune()
     members = rg.covenant_members(cov)
+    roles = bloc_roles(cov.bloc)
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
     story = [_issuer_block(commune, cov.bloc.name, _place_date(commune, cov.signed_date)),
              Spacer(1, 8 * MM), para(f"GIAO ƯỚC THI ĐUA NĂM {cov.year}", "title"),
@@ -174,8 +202,8 @@ def write_covenant(*, covenant_id, path):
                      + (f", tại {cov.place}" if cov.place else "")
                      + f", các đơn vị thành viên {cov.bloc.name} gồm:", "indent"))
     for i, m in enumerate(members, 1):
-        role = (" – Cụm trưởng" if m.unit_id == cov.head_id else
-                " – Cụm phó" if m.unit_id == cov.deputy_id else "")
+        role = (f" – {roles[0]}" if m.unit_id == cov.head_id else
+                f" – {roles[1]}" if m.unit_id == cov.deputy_id else "")
         story.append(para(f"{i}. {m.unit.name}{role}", "indent"))
     story.append(para("cùng thống nhất ký kết giao ước thi đua với những nội dung sau:",
                       "indent"))
@@ -185,7 +213,8 @@ def write_covenant(*, covenant_id, path):
     story.append(para("Giao ước này được lập thành các bản có giá trị như nhau, mỗi đơn vị thành "
                       "viên giữ một bản, gửi Thường trực Hội đồng Thi đua - Khen thưởng xã một "
                       "bản để theo dõi.", "indent"))
-    story += [Spacer(1, 6 * MM)] + _signature_grid(members, cov.head_id, cov.deputy_id, width)
+    story += [Spacer(1, 6 * MM)] + _signature_grid(members, cov.head_id, cov.deputy_id, width,
+                                                   roles)
     return pdfdoc.build(path, story, title=f"Giao ước thi đua năm {cov.year} – {cov.bloc.name}")
 
 
@@ -246,9 +275,7 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
     if movement is not None:
         story.append(para(movement.name, "italic_center"))
     story.append(Spacer(1, 4 * MM))
-    header = ["STT", "Họ và tên / Tên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
-              "Danh hiệu đăng ký", "Ngày đăng ký", "Trạng thái"]
-    widths = [11, 55, 28, 48, 55, 24, 0]
+    header, widths = LIST_HEADER, list(LIST_WIDTHS_MM)
     widths[-1] = width / MM - sum(widths[:-1])
     align = ["center", "left", "left", "left", "left", "center", "center"]
     total = len(rows)
@@ -274,7 +301,7 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
     summary = ", ".join(f"{SUBJECT_KINDS[k].lower()}: {vntext.format_int(n)}" for k, n in (
         (k, sum(1 for r in rows if r["kind"] == k)) for k, _ in SECTIONS) if n)
     from reportlab.platypus import KeepTogether
-    on_behalf = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"] if commune.on_behalf else ["CHỦ TỊCH"]
+    on_behalf = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]     # the committee's list, as its header
     story.append(KeepTogether([
         Spacer(1, 3 * MM),
         para(f"Tổng cộng: {vntext.format_int(total)} đăng ký"

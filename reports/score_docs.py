@@ -3,6 +3,8 @@ year's scores of every unit in one workbook (batch ``export scores``)."""
 import datetime
 import os
 
+from peewee import fn
+
 from models import scoring, settings, vntext
 from models.entities import CriteriaSet, ScoreSheet
 from models.errors import NotFound, UserError
@@ -12,12 +14,22 @@ from . import pdfdoc
 from .pdfdoc import MM, para
 
 
+SHEET_HEADER = ["Mã", "Nội dung tiêu chí", "Điểm\ntối đa", "Tự chấm", "Thẩm định", "Ghi chú"]
+SHEET_WIDTHS_MM = [12, 62, 17, 18, 21, 35]          # 165 mm: A4 portrait text width
+
+
 def _pts(value):
     return fmt_points(value, blank="")
 
 
-def _place_date(commune, day=None):
-    return vntext.format_date_long(day or datetime.date.today(), commune.place_name or None)
+def _place_date(commune, day):
+    """'Tân Lập, ngày 05 tháng 12 năm 2025' of the day the scores were checked — not the day
+    of printing; dots to fill in by hand when the sheet is not checked yet."""
+    if day is None:
+        return f"{commune.place_name or '……'}, ngày …… tháng …… năm ……"
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day[:10])
+    return vntext.format_date_long(day, commune.place_name or None)
 
 
 def _rank_text(sheet, bloc_name, size):
@@ -64,11 +76,11 @@ def write_sheet_pdf(sheet, path):
         else:
             styled.append(r)
     table = pdfdoc.data_table(
-        ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Tự chấm", "Thẩm định", "Ghi chú"],
-        styled, [12, 68, 17, 16, 17, 35],
+        SHEET_HEADER, styled, SHEET_WIDTHS_MM,
         align=["center", "left", "center", "center", "center", "left"])
     story = [
-        pdfdoc.header_block(commune, place_date=_place_date(commune)),
+        pdfdoc.header_block(commune, place_date=_place_date(commune, sheet.checked_on),
+                            issuer=pdfdoc.council_lines(commune)),
         Spacer(1, 6 * MM),
         para(f"PHIẾU CHẤM ĐIỂM THI ĐUA NĂM {cs.year}", "title"),
         para(cs.name, "italic_center"),
@@ -137,11 +149,14 @@ def write_ranking_pdf(cs, path, *, bloc_id=...):
     fixed = 14 + 16 + 16 + 22 + 24 + 26
     gw = min(18, (252 - fixed - 60) / max(1, len(groups)))
     widths = [14, 252 - fixed - gw * len(groups)] + [gw] * len(groups) + [16, 16, 22, 24, 26]
+    checked_on = (ScoreSheet.select(fn.MAX(ScoreSheet.checked_on))
+                  .where(ScoreSheet.criteria_set == cs).scalar())
     story = []
     for n, (bloc_name, lines) in enumerate(sections):
         if n:
             story.append(PageBreak())
-        story += [pdfdoc.header_block(commune, place_date=_place_date(commune), landscape=True),
+        story += [pdfdoc.header_block(commune, place_date=_place_date(commune, checked_on),
+                                      landscape=True, issuer=pdfdoc.council_lines(commune)),
                   Spacer(1, 5 * MM),
                   para(f"BẢNG XẾP HẠNG THI ĐUA NĂM {cs.year}", "title"),
                   para(f"{bloc_name} — {cs.name}", "italic_center"), Spacer(1, 4 * MM)]

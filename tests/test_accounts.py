@@ -60,10 +60,14 @@ def test_settings_are_audited_and_need_a_leader(leader, clerk):
 
 def test_base_salary_in_force_on_a_date(leader):
     import datetime
-    assert catalogue.base_salary_on(datetime.date(2024, 6, 30)) is None
+    # the default table: every row in force since 2019 (DOMAIN.md §4)
+    assert catalogue.base_salary_on(datetime.date(2019, 6, 30)) is None
+    assert catalogue.base_salary_on(datetime.date(2019, 7, 1)) == 1_490_000
+    assert catalogue.base_salary_on(datetime.date(2024, 6, 30)) == 1_800_000
     assert catalogue.base_salary_on(datetime.date(2025, 2, 5)) == 2_340_000
-    catalogue.add_base_salary(actor=leader, effective_from="01/07/2026", amount="2.530.000")
     assert catalogue.base_salary_on(datetime.date(2026, 6, 30)) == 2_340_000
     assert catalogue.base_salary_on(datetime.date(2026, 7, 1)) == 2_530_000
     with pytest.raises(ConflictError):
         catalogue.add_base_salary(actor=leader, effective_from="01/07/2026", amount=1)
+    catalogue.add_base_salary(actor=leader, effective_from="01/01/2027", amount="2.700.000")
+    assert catalogue.base_salary_on(datetime.date(2027, 1, 1)) == 2_700_000

@@ -216,10 +216,20 @@ def test_subset_template_and_qr(issued, tmp_path):
     out = tmp_path / "sub.pdf"
     result = certs.write_decision_certificates(
         decision_id=decision.id, path=str(out), award_ids=[awards[6].id, awards[1].id],
-        template_name="Giấy khen - cá nhân", qr=True)
+        qr=True)
     assert result.award_ids == [awards[1].id, awards[6].id]     # decision order, not given order
     pages = pdf_text(out).split("\f")
-    assert "Bà Trần Thị Bình" in pages[0] and "GIẤY KHEN" in pages[0]
+    assert "Bà Trần Thị Bình" in pages[0] and "GIẤY CHỨNG NHẬN" in pages[0]
+    assert "GIẤY KHEN" in pages[1]
+    # a template of another title cannot be forced onto an award
+    with pytest.raises(ValidationError):
+        certs.write_decision_certificates(decision_id=decision.id, path=str(out),
+                                          award_ids=[awards[1].id],
+                                          template_name="Giấy khen - cá nhân")
+    forced = certs.write_decision_certificates(decision_id=decision.id, path=str(out),
+                                               award_ids=[awards[0].id],
+                                               template_name="Giấy khen - cá nhân")
+    assert forced.count == 1 and "GIẤY KHEN" in pdf_text(out)
     assert b"/XObject" in out.read_bytes() or pdf_pages(out) == 2
     assert "TDKT|Xã Tân Lập|QĐ 12/QĐ-UBND" in certs.qr_text(
         certs.award_values(awards[1], certs.decision_values(decision, certs.commune_values()))[0])
@@ -309,10 +319,13 @@ def test_batch_command(leader, tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, os.path.join(root, "main.py"), "--db", db_path,
                                *args], capture_output=True, text=True, cwd=root)
-    done = run("certificates", str(decision.id), "--out", str(out), "--template",
-               "Giấy khen - cá nhân")
+    forced = run("certificates", str(decision.id), "--out", str(out), "--template",
+                 "Giấy khen - cá nhân")
+    assert forced.returncode == 1 and "Lao động tiên tiến" in forced.stderr
+    assert "Traceback" not in forced.stderr and not out.exists()
+    done = run("certificates", str(decision.id), "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert pdf_pages(out) == 8 and "GIẤY CHỨNG NHẬN" not in pdf_text(out)
+    assert pdf_pages(out) == 8 and "GIẤY CHỨNG NHẬN" in pdf_text(out)
     refused = run("certificates", str(draft.id), "--out", str(tmp_path / "no.pdf"))
     assert refused.returncode == 1 and "dự thảo" in refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "no.pdf").exists()

@@ -44,14 +44,16 @@ def test_decision_pdf_follows_decree_30(issued, tmp_path):
                      "Tân Lập, ngày 05 tháng 02 năm 2026", "QUYẾT ĐỊNH",
                      "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15", "QUYẾT ĐỊNH:",
                      "Điều 1.", "Điều 2.", "Điều 3.", "Nơi nhận:", "- Như Điều 3;",
-                     "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Hùng",
+                     "- Lưu: VT.", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN LẬP", "CHỦ TỊCH",
+                     "Nguyễn Văn Hùng",
                      "DANH SÁCH", "(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/02/2026",
                      "I. Cá nhân", "II. Tập thể", "III. Hộ gia đình", "Nguyễn Văn An",
                      "Trường Tiểu học Tân Lập", "Phạm Văn Dũng", "2.340.000", "1.880.000",
-                     "1.065.000", "Tổng cộng", "5.995.000"]:
+                     "1.060.000", "Tổng cộng", "5.990.000"]:
         assert expected in flat, expected
     # total in words, Điều 2 and the list agree
-    assert flat.count("Năm triệu chín trăm chín mươi lăm nghìn đồng") == 2
+    assert flat.count("Năm triệu chín trăm chín mươi nghìn đồng") == 2
+    assert "TM. ỦY BAN NHÂN DÂN" not in flat        # the chairman's decision by default
     # Căn cứ punctuation: every line ends with ';', the proposer line with '.'
     assert "06/2022/QH15 ngày 15 tháng 6 năm 2022;" in flat
     assert "Xét đề nghị của Hội đồng Thi đua - Khen thưởng xã." in flat
@@ -101,7 +103,8 @@ def test_minutes_pdf(database, clerk, tmp_path):
 
 
 def test_awards_workbook(issued, tmp_path):
-    path = award_docs.export_awards_xlsx(tmp_path / "kt.xlsx", year=2026)
+    # the register goes by the year the titles are for: a 2026 decision for 2025
+    path = award_docs.export_awards_xlsx(tmp_path / "kt.xlsx", year=YEAR)
     wb = openpyxl.load_workbook(path, read_only=True)
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -115,7 +118,8 @@ def test_awards_workbook(issued, tmp_path):
     first = data[0]
     assert first["Số quyết định"] == "12/QĐ-UBND" and first["Số sổ"] == 1
     assert first["Ngày quyết định"].date() == datetime.date(2026, 2, 5)
-    assert sum(r["Số tiền (đồng)"] for r in data) == 5_995_000
+    assert sum(r["Số tiền (đồng)"] for r in data) == 5_990_000
+    assert {r["Năm khen"] for r in data} == {YEAR}
     empty = award_docs.export_awards_xlsx(tmp_path / "none.xlsx", year=2019)
     assert openpyxl.load_workbook(empty).worksheets[0].max_row >= 5
 
@@ -131,7 +135,7 @@ def test_batch_commands(issued, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows == [{"id": decision.id, "uuid": decision.uuid, "number": "12/QĐ-UBND",
                      "date": "2026-02-05", "state": "issued", "recipient_count": 5,
-                     "total_amount": 5_995_000, "kind": "award",
+                     "total_amount": 5_990_000, "kind": "award",
                      "about": decision.about}]
     out = tmp_path / "qd.pdf"
     assert main.run_command(["--db", db_path, "decision", str(decision.id), "--out",
@@ -142,7 +146,7 @@ def test_batch_commands(issued, tmp_path, capsys):
     assert "Không có quyết định mã 999" in capsys.readouterr().err
     xlsx = tmp_path / "kt.xlsx"
     assert main.run_command(["--db", db_path, "export", "awards", "--out", str(xlsx),
-                             "--year", "2026"]) == 0
+                             "--year", str(YEAR)]) == 0
     ws = openpyxl.load_workbook(xlsx).worksheets[0]
     values = [c for row in ws.iter_rows(values_only=True) for c in row]
     assert "Số sổ" in values and "Nguyễn Văn An" in values
@@ -153,14 +157,14 @@ def test_fund_workbook(issued, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Quyết định", "Quỹ theo hình thức", "Quỹ theo năm"]
     values = [c for row in wb["Quỹ theo năm"].iter_rows(values_only=True) for c in row]
-    assert 2026 in values and 5_995_000 in values
+    assert 2026 in values and 5_990_000 in values
     decisions_sheet = [c for row in wb["Quyết định"].iter_rows(values_only=True) for c in row]
     assert "12/QĐ-UBND" in decisions_sheet
     list_path = award_docs.export_decision_list_xlsx(tmp_path / "ds.xlsx",
                                                      decision_id=issued["decision"].id)
     cells = [c for row in openpyxl.load_workbook(list_path).worksheets[0]
              .iter_rows(values_only=True) for c in row]
-    assert "I. Cá nhân" in cells and "III. Hộ gia đình" in cells and 5_995_000 in cells
+    assert "I. Cá nhân" in cells and "III. Hộ gia đình" in cells and 5_990_000 in cells
 
 
 def test_vice_chairman_signing_for_the_chairman(database, clerk, leader, tmp_path):
@@ -178,4 +182,4 @@ def test_vice_chairman_signing_for_the_chairman(database, clerk, leader, tmp_pat
     assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in flat and "TM. ỦY BAN" not in flat
     assert "Trần Thị Mai" in flat and "DỰ THẢO" in flat and "Số: /QĐ-UBND" in flat
     assert "Ngày 09 tháng 01 năm 2026" in flat or "ngày 09 tháng 01 năm 2026" in flat
-    assert "Tặng Giấy khen cho 1 cá nhân" in flat
+    assert "Tặng Giấy khen của Chủ tịch Ủy ban nhân dân xã cho 1 cá nhân" in flat

@@ -44,17 +44,16 @@ def test_draft_defaults_and_money(org, clerk, leader):
     assert ldtt["amount"] == 0 and not ldtt["paid"] and decisions.UNPAID_NOTE in ldtt["note"]
     assert rows[("Nguyễn Văn An", "Chiến sĩ thi đua cơ sở")]["amount"] == 2_340_000
     assert rows[("Phạm Văn Dũng", "Giấy khen của Chủ tịch Ủy ban nhân dân xã")]["amount"] \
-        == 1_065_000
+        == 1_060_000            # 0.3 × 1.5 × 2,340,000 = 1,053,000 → 1,060,000
     assert rows[("Trường Tiểu học Tân Lập", "Tập thể lao động tiên tiến")]["amount"] == 1_880_000
-    assert s["total"] == 2_340_000 + 1_065_000 + 1_880_000
+    assert s["total"] == 2_340_000 + 1_060_000 + 1_880_000
     assert Decision.get_by_id(d.id).total == s["total"]
-    assert s["total_words"] == "Năm triệu hai trăm tám mươi lăm nghìn đồng"
+    assert s["total_words"] == "Năm triệu hai trăm tám mươi nghìn đồng"
+    assert s["counts"]["person"] == 1 and s["award_counts"]["person"] == 2
     assert [g for g, _ in s["groups"]] == ["I. Cá nhân", "II. Tập thể", "III. Hộ gia đình"]
     assert ldtt["place"] == "Trường Tiểu học Tân Lập" and ldtt["position"] == "Giáo viên"
     assert ldtt["achievement"].startswith("Đã có thành tích xuất sắc")
-    # the date moves to after the raise: amounts follow
-    catalogue.add_base_salary(actor=leader, effective_from=datetime.date(2026, 7, 1),
-                              amount=2_530_000)
+    # the date moves to after the raise (2,530,000 from 01/07/2026): amounts follow
     decisions.update_draft(actor=clerk, decision=d, date=datetime.date(2026, 7, 2))
     assert Award.get((Award.decision == d) & (Award.title == _title("CSTDCS"))).amount \
         == 2_530_000
@@ -62,8 +61,8 @@ def test_draft_defaults_and_money(org, clerk, leader):
 
 def test_bad_input(org, clerk, leader):
     with pytest.raises(ValidationError) as err:
-        _draft(clerk, org, date=datetime.date(2023, 5, 1))
-    assert "01/05/2023" in str(err.value) and "lương cơ sở" in str(err.value)
+        _draft(clerk, org, date=datetime.date(2019, 5, 1), period_year=2025)
+    assert "01/05/2019" in str(err.value) and "lương cơ sở" in str(err.value)
     d = _draft(clerk, org)
     an = org["people"][0]
     decisions.add_recipient(actor=clerk, decision=d, subject=an, title=_title("LDTT"))
@@ -72,7 +71,7 @@ def test_bad_input(org, clerk, leader):
     with pytest.raises(ValidationError):  # a collective title for a person
         decisions.add_recipient(actor=clerk, decision=d, subject=an, title=_title("TTLDTT"))
     with pytest.raises(ValidationError):
-        decisions.update_draft(actor=clerk, decision=d, date=datetime.date(2024, 1, 1))
+        decisions.update_draft(actor=clerk, decision=d, date=datetime.date(2019, 1, 1))
     empty = _draft(clerk, org)
     with pytest.raises(ValidationError) as err:   # issuing with no recipients
         decisions.issue_decision(actor=leader, decision=empty)
@@ -109,10 +108,10 @@ def test_numbering_and_duplicate_numbers(org, clerk, leader):
                             title=_title("TDPVH"))
     d2 = decisions.issue_decision(actor=leader, decision=d2)
     assert d2.number == "13/QĐ-UBND" and d2.seq == 13
+    assert decisions.signature_lines(d2) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    d2.on_behalf = True         # a decision of the committee as a body
     assert decisions.signature_lines(d2) == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
                                              "PHÓ CHỦ TỊCH"]
-    d2.on_behalf = False
-    assert decisions.signature_lines(d2) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     # register numbers: unique and in sequence within the year, individuals first
     regs = decisions.register_rows(year=2025)
     assert [(r["register_no"], r["name"]) for r in regs] == [
@@ -171,8 +170,8 @@ def test_amend_and_revoke(org, clerk, leader):
     fix = decisions.amend_decision(actor=clerk, decision=d, date=datetime.date(2025, 12, 28),
                                    reason="Ghi sai tên")
     assert fix.kind == "amend" and fix.amends_id == d.id and len(fix.awards) == 2
-    assert "Quyết định số 1/QĐ-UBND ngày 20/12/2025" in fix.about
-    assert any("Căn cứ Quyết định số 1/QĐ-UBND" in b for b in decisions.json.loads(fix.bases))
+    assert "Quyết định số 01/QĐ-UBND ngày 20/12/2025" in fix.about
+    assert any("Căn cứ Quyết định số 01/QĐ-UBND" in b for b in decisions.json.loads(fix.bases))
     wrong = next(a for a in fix.awards if a.person_id == binh.id)
     decisions.update_recipient(actor=clerk, award=wrong, display_name="Trần Thị Bính")
     decisions.issue_decision(actor=leader, decision=fix)
@@ -212,14 +211,12 @@ def test_from_votes_history_and_upward(org, clerk, leader):
     assert any("Biên bản họp" in b for b in decisions.json.loads(d.bases))
     decisions.issue_decision(actor=leader, decision=d)
     # a past year's decision for the school gives it two consecutive years
-    catalogue.add_base_salary(actor=leader, effective_from=datetime.date(2023, 7, 1),
-                              amount=1_800_000)
     old = decisions.create_draft(actor=clerk, date=datetime.date(2024, 6, 20),
                                  period_year=2024, signer_name="Nguyễn Văn Hùng")
     decisions.add_recipient(actor=clerk, decision=old, subject=org["office"],
                             title=_title("TTLDTT"))
     old = decisions.issue_decision(actor=leader, decision=old)
-    assert old.number == "1/QĐ-UBND" and Award.get(Award.decision == old).amount == 1_440_000
+    assert old.number == "01/QĐ-UBND" and Award.get(Award.decision == old).amount == 1_440_000
     q = decisions.upward_qualifiers(year=2025)
     assert [(r["name"], r["years"]) for r in q] == [("Trường Tiểu học Tân Lập", [2024, 2025])]
     assert decisions.upward_qualifiers(year=2025, years=3) == []

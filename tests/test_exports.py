@@ -47,8 +47,8 @@ def test_annual_summary_figures(two_years):
     # An gets LĐTT and CSTĐCS: only the higher one is paid.
     assert s.current.paid_awards == 6
     # 1.0 × 2.340.000 twice; 0.8 × … rounded up to 1.880.000; 1.5 × … = 3.510.000;
-    # household Giấy khen 1.5 × 710.000 = 1.065.000 twice.
-    expected = 2 * 2340000 + 1880000 + 3510000 + 2 * 1065000
+    # household Giấy khen 0.3 × 1.5 × 2.340.000 = 1.053.000 → 1.060.000 twice.
+    expected = 2 * 2340000 + 1880000 + 3510000 + 2 * 1060000
     assert s.current.amount == expected
     lines = {t.name: t for t in s.titles}
     ldtt = lines["Lao động tiên tiến"]

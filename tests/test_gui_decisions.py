@@ -147,8 +147,7 @@ def test_settings_dialog_saves_the_local_rules(ctx, qtbot, monkeypatch):
 def test_changing_the_date_reprices_the_draft_at_once(ctx, qtbot):
     from PySide6.QtCore import QDate
     from models import catalogue
-    catalogue.add_base_salary(actor=ctx.actor, effective_from=datetime.date(2026, 7, 1),
-                              amount=2_530_000)
+    assert catalogue.base_salary_on(datetime.date(2026, 7, 1)) == 2_530_000   # default row
     page = DecisionsPage(ctx)
     qtbot.addWidget(page)
     editor = page.editor

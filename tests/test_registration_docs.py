@@ -50,7 +50,8 @@ def test_registration_sheet(world, tmp_path):
     assert "THÔN ĐÔNG HÒA" in text and "Tân Lập, ngày 12 tháng 01 năm 2025" in text
     assert "Thôn, tổ dân phố văn hóa" in text
     assert "88,5" in text and "Tỷ lệ hộ đạt Gia đình văn hóa" in text
-    assert "Lê Đức Cường" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+    assert "Lê Đức Cường" in text and "TRƯỞNG THÔN" in text        # a village's head signs
+    assert "THỦ TRƯỞNG ĐƠN VỊ" not in text
     assert "05/KH-UBND" in text
     assert all(embedded for _name, embedded in pdf_fonts(path))
 

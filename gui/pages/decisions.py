@@ -267,7 +267,7 @@ class CandidatesTab(QWidget):
 
 
 class RegisterModel(FilterTableModel):
-    """(id, year, no, name, kind, place, title, number, date, amount, state)"""
+    """(id, year the title is for, no, name, kind, place, title, number, date, amount, state)"""
     COLUMNS = [Col("Năm", 1, 50, "center"), Col("Số sổ", 2, 55, "center"),
                Col("Họ và tên / Tên tập thể / Chủ hộ", 3, 210, sort=name_sort),
                Col("Đối tượng", 4, 80), Col("Đơn vị, địa chỉ", 5, 170),
@@ -277,7 +277,7 @@ class RegisterModel(FilterTableModel):
     year = None
 
     def load(self):
-        return [(r["id"], r["register_year"], r["register_no"], r["name"], r["kind_label"],
+        return [(r["id"], r["period"], r["register_no"], r["name"], r["kind_label"],
                  r["place"], r["title"], r["number"], r["date"], r["amount"], r["state"])
                 for r in award_history.register_rows(year=self.year)]
 
@@ -325,7 +325,7 @@ class RegisterTab(QWidget):
         self.reload_years()
 
     def reload_years(self):
-        used = {r["year"] for r in award_history.fund_totals()["by_year"]}
+        used = set(award_history.award_years())
         years = sorted(used | {datetime.date.today().year}, reverse=True)
         self.year.blockSignals(True)
         current = self.year.currentData()
