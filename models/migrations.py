@@ -57,6 +57,7 @@ def step_3(database):
         for sheet_id, at in checked:   # the day of the last check, from the audit log
             day = at.date() if hasattr(at, "date") else datetime.date.fromisoformat(str(at)[:10])
             e.ScoreSheet.update(checked_on=day).where(e.ScoreSheet.id == sheet_id).execute()
+    _move_builtin_signers(e)
     stored = e.Setting.get_or_none(e.Setting.key == "decision_bases")
     if stored is not None:
         lines = json.loads(stored.value)
@@ -66,6 +67,21 @@ def step_3(database):
                      for line in lines]
             stored.value = json.dumps(lines, ensure_ascii=False)
             stored.save()
+
+
+def _move_builtin_signers(e):
+    """Built-in certificate layouts still at the old signing positions get ≈ 35 mm for the
+    signature; a layout the clerk has moved keeps its positions."""
+    from .templates import OLD_SIGNER_Y, SIGNER_Y
+    for row in e.CertTemplate.select().where(e.CertTemplate.builtin == True):  # noqa: E712
+        data = json.loads(row.data)
+        fields = {f.get("key"): f for f in data.get("fields", [])}
+        if all(k in fields and fields[k].get("y") == y for k, y in OLD_SIGNER_Y.items()):
+            for key, y in SIGNER_Y.items():
+                fields[key]["y"] = y
+            fields["signer_title"]["h"] = 12
+            row.data = json.dumps(data, ensure_ascii=False, indent=1)
+            row.save()
 
 
 def step_4(database):

@@ -314,12 +314,19 @@ def _common_bottom():
            24, 144, 112, 8, 13, 9, align="left", italic=True),
         _f("register", "Số sổ vàng", "Số sổ vàng: {register_no}", 24, 153, 112, 8, 13, 9,
            align="left", italic=True),
-        _f("date_place", "Địa danh, ngày tháng", "{date_line}", 158, 137, 120, 8, 14, 10,
-           italic=True),
-        _f("signer_title", "Chức danh người ký", "{signer_title}", 158, 145, 120, 13, 14, 10,
-           bold=True),
-        _f("signer_name", "Người ký", "{signer_name}", 158, 184, 120, 10, 15, 11, bold=True),
+        _f("date_place", "Địa danh, ngày tháng", "{date_line}", 158, SIGNER_Y["date_place"],
+           120, 8, 14, 10, italic=True),
+        # ≈ 35 mm for signature and seal under "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+        _f("signer_title", "Chức danh người ký", "{signer_title}", 158,
+           SIGNER_Y["signer_title"], 120, 12, 14, 10, bold=True),
+        _f("signer_name", "Người ký", "{signer_name}", 158, SIGNER_Y["signer_name"], 120, 10,
+           15, 11, bold=True),
     ]
+
+
+# y (mm) of the signing fields; OLD_SIGNER_Y left < 30 mm (migration 3 moves those)
+SIGNER_Y = {"date_place": 133, "signer_title": 141, "signer_name": 185}
+OLD_SIGNER_Y = {"date_place": 137, "signer_title": 145, "signer_name": 184}
 
 
 def _giay_khen(name, subject_kind, recipient_text, place_text):
@@ -423,8 +430,7 @@ def choose_template(title_name, subject_kind, templates=None):
 
 
 def check_template_fits(template, title_name, subject_kind):
-    """A template chosen by hand must be one for that title and kind of recipient: printing
-    "Lao động tiên tiến" on the "Gia đình văn hóa" layout is refused."""
+    """A template chosen by hand must fit the award's title and kind of recipient."""
     kind_ok = template.subject_kind in ("", subject_kind)
     match = fold(template.title_match)
     title_ok = not match or match in fold(title_name)

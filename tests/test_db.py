@@ -148,10 +148,6 @@ def _v1_file(tmp_path):
     # a file of schema 1, whatever SCHEMA_VERSION is now (later steps are idempotent)
     dbmod.db.execute_sql("PRAGMA user_version=1")
     dbmod.close_database()
-    conn = sqlite3.connect(path)        # a file left at schema 1 by an older version
-    conn.execute("PRAGMA user_version=1")
-    conn.commit()
-    conn.close()
     return path
 
 

@@ -80,10 +80,34 @@ def test_a_decision_dated_before_any_base_salary_is_refused(database, clerk):
     assert "01/03/2019" in str(err.value) and "lương cơ sở" in str(err.value)
 
 
+def _old_certificate_layouts():
+    """The built-in layouts as the previous version stored them (signer at 137/145/184 mm),
+    and one the clerk moved by hand."""
+    import json
+    from models import templates as tpl
+    from models.entities import CertTemplate
+    tpl.ensure_builtin_templates()
+    for i, row in enumerate(CertTemplate.select()):
+        data = json.loads(row.data)
+        for f in data["fields"]:
+            if f["key"] in tpl.OLD_SIGNER_Y:
+                f["y"] = tpl.OLD_SIGNER_Y[f["key"]] + (1 if i == 0 else 0)   # 0: moved
+        row.data = json.dumps(data)
+        row.save()
+
+
 def _old_file(path):
     """A file as the previous version left it: schema 1, only the 2024 row (edited by the
     user to a made-up amount), no 'checked_on' column, the old Decree 152 wording."""
+    from models.entities import AuditLog, CriteriaSet, Unit, UnitKind
     dbmod.open_database(str(path))
+    unit = Unit.create(name="Thôn A", name_key="thon a",
+                       kind=UnitKind.get(UnitKind.code == "thon"))
+    sheet = ScoreSheet.create(criteria_set=CriteriaSet.create(name="B", year=2025), unit=unit,
+                              state="checked", checker="Lê Thị Hoa")
+    AuditLog.create(username="x", action="check_sheet", entity="score_sheet",
+                    entity_id=sheet.id, at=datetime.datetime(2025, 12, 5, 9, 30))
+    _old_certificate_layouts()
     dbmod.close_database()
     con = sqlite3.connect(str(path))
     con.execute("DELETE FROM base_salary WHERE effective_from <> '2024-07-01'")
@@ -111,11 +135,19 @@ def test_migration_adds_missing_salary_rows_once_and_keeps_user_rows(tmp_path):
                         ("2023-07-01", 1_800_000, "Nghị định 24/2023/NĐ-CP"),
                         ("2024-07-01", 2_345_000, "Nghị định 73/2024/NĐ-CP"),
                         ("2026-07-01", 2_530_000, "Nghị định 161/2026/NĐ-CP")]
-        assert ScoreSheet.select().where(ScoreSheet.checked_on.is_null()).count() == 0
+        # the day each sheet was checked, recovered from the audit log
+        assert [s.checked_on for s in ScoreSheet.select()] == [datetime.date(2025, 12, 5)]
         bases = settings.get("decision_bases")
         assert bases[1].startswith("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm "
                                    "2025 của Chính phủ")
         assert Setting.select().where(Setting.key == "decision_bases").count() == 1
+        from models import templates as tpl
+        from models.entities import CertTemplate
+        layouts = [{f["key"]: f["y"] for f in __import__("json").loads(r.data)["fields"]}
+                   for r in CertTemplate.select().order_by(CertTemplate.id)]
+        assert layouts[0]["signer_name"] == tpl.OLD_SIGNER_Y["signer_name"] + 1  # clerk's
+        assert all(lay["signer_name"] == tpl.SIGNER_Y["signer_name"] and
+                   lay["signer_title"] == tpl.SIGNER_Y["signer_title"] for lay in layouts[1:])
         dbmod.close_database()
 
 

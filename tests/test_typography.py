@@ -158,3 +158,23 @@ def test_no_money_list_has_no_money_column(tmp_path):
     path = _synthetic_list(tmp_path, 0, 0, 12, money=False)
     text = pdf_text(path)
     assert "Số tiền" not in text and "Tổng cộng" not in text
+
+
+def test_certificate_signature_space_under_kt(database, clerk, leader, tmp_path):
+    from reports import certificates
+    o = make_org(clerk)
+    d = decisions.create_draft(actor=clerk, date=datetime.date(2025, 12, 20), period_year=2025,
+                               signer_name="Trần Thị Mai", signer_title="PHÓ CHỦ TỊCH")
+    decisions.add_recipient(actor=clerk, decision=d, subject=o["people"][0],
+                            title=catalogue.title_by_code("LDTT"))
+    d = decisions.issue_decision(actor=leader, decision=d)
+    path = certificates.write_decision_certificates(decision_id=d.id,
+                                                    path=tmp_path / "gk.pdf").path
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        title = _line_chars(page, "PHÓ CHỦ TỊCH", last=True)
+        kt = _line_chars(page, "KT. CHỦ TỊCH", last=True)
+        name = _line_chars(page, "Trần Thị Mai", last=True)
+    assert kt[0]["top"] < title[0]["top"]
+    gap = (name[0]["top"] - max(c["bottom"] for c in title)) / MM
+    assert 32 <= gap <= 38, gap
