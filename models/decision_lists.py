@@ -78,7 +78,8 @@ def summary(decision):
             award_counts[r["kind"]] += 1
     counts = {kind: len(ids) for kind, ids in subjects.items()}
     total = sum(r["amount"] for _, rows in groups for r in rows)
-    return {"counts": counts, "award_counts": award_counts, "total": total, "total_text": vntext.format_money(total),
+    return {"counts": counts, "award_counts": award_counts, "total": total,
+            "total_text": vntext.format_money(total),
             "total_words": vntext.money_in_words(total) if total else "Không đồng",
             "groups": groups}
 

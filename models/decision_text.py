@@ -56,7 +56,8 @@ def check_movement_period(movement, period_year):
         return
     start, end = movement.year_from, movement.year_to or movement.year_from
     named = {int(m.group(0)) for m in _YEAR.finditer(movement.name)}
-    if (start and not start <= period_year <= end) or (named and not min(named) <= period_year <= max(named)):
+    if (start and not start <= period_year <= end) or (
+            named and not min(named) <= period_year <= max(named)):
         span = f"năm {start}" if start == end else f"các năm {start}–{end}"
         raise ValidationError(
             f"Phong trào '{movement.name}' ({span}) không thuộc năm {period_year} mà quyết định "

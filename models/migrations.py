@@ -40,7 +40,7 @@ def step_3(database):
     and any earlier default row), added by date — a date the file already has is the user's
     row and stays as it is; the first citation of Decree 152/2025 gets its date where the
     clerk kept the default wording; score sheets get the day they were checked (from the
-    audit log)."""
+    audit log); drafts of the old default signer form become the chairman's."""
     from . import entities as e
     have = {row.effective_from for row in e.BaseSalary.select(e.BaseSalary.effective_from)}
     for row in load_defaults()["base_salaries"]:
@@ -58,6 +58,7 @@ def step_3(database):
             day = at.date() if hasattr(at, "date") else datetime.date.fromisoformat(str(at)[:10])
             e.ScoreSheet.update(checked_on=day).where(e.ScoreSheet.id == sheet_id).execute()
     _move_builtin_signers(e)
+    _chairman_drafts(e)
     stored = e.Setting.get_or_none(e.Setting.key == "decision_bases")
     if stored is not None:
         lines = json.loads(stored.value)
@@ -67,6 +68,25 @@ def step_3(database):
                      for line in lines]
             stored.value = json.dumps(lines, ensure_ascii=False)
             stored.save()
+
+
+def _chairman_drafts(e):
+    """Drafts made with the old default (a committee decision, "TM. ỦY BAN NHÂN DÂN") become
+    the chairman's (Law 06/2022 Art. 80), unless the clerk chose the committee form — in the
+    settings or on that draft. Issued decisions never change."""
+    stored = e.Setting.get_or_none(e.Setting.key == "signer_on_behalf")
+    if stored is not None and json.loads(stored.value):
+        return
+    chosen = set()
+    for ident, new in (e.AuditLog.select(e.AuditLog.entity_id, e.AuditLog.new)
+                       .where(e.AuditLog.action == "update_decision").tuples()):
+        if new and "on_behalf" in json.loads(new):
+            chosen.add(ident)
+    query = e.Decision.update(on_behalf=False).where(e.Decision.state == "draft",
+                                                      e.Decision.on_behalf == True)  # noqa: E712
+    if chosen:
+        query = query.where(e.Decision.id.not_in(sorted(chosen)))
+    query.execute()
 
 
 def _move_builtin_signers(e):

@@ -108,6 +108,13 @@ def _old_file(path):
     AuditLog.create(username="x", action="check_sheet", entity="score_sheet",
                     entity_id=sheet.id, at=datetime.datetime(2025, 12, 5, 9, 30))
     _old_certificate_layouts()
+    from models.entities import Decision
+    for chosen in (False, True):     # drafts of the old default; one set by hand on purpose
+        d = Decision.create(year=2026, period_year=2026, date=datetime.date(2026, 7, 2),
+                            kind="award", on_behalf=True, about="x")
+        if chosen:
+            AuditLog.create(username="x", action="update_decision", entity="decision",
+                            entity_id=d.id, new='{"on_behalf": true}')
     dbmod.close_database()
     con = sqlite3.connect(str(path))
     con.execute("DELETE FROM base_salary WHERE effective_from <> '2024-07-01'")
@@ -141,6 +148,8 @@ def test_migration_adds_missing_salary_rows_once_and_keeps_user_rows(tmp_path):
         assert bases[1].startswith("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm "
                                    "2025 của Chính phủ")
         assert Setting.select().where(Setting.key == "decision_bases").count() == 1
+        from models.entities import Decision
+        assert [d.on_behalf for d in Decision.select().order_by(Decision.id)] == [False, True]
         from models import templates as tpl
         from models.entities import CertTemplate
         layouts = [{f["key"]: f["y"] for f in __import__("json").loads(r.data)["fields"]}
