@@ -62,13 +62,20 @@ def build_parser():
     ls.add_argument("kind", choices=LIST_KINDS)
     ls.add_argument("--search")
     ls.add_argument("--json", action="store_true")
-    dc = sub.add_parser("decision", help="in quyết định kèm danh sách ra PDF")
+    dc = sub.add_parser("decision", help="in quyết định kèm danh sách ra PDF hoặc máy in")
     dc.add_argument("id", type=int)
-    dc.add_argument("--out", required=True)
-    c = sub.add_parser("certificates", help="in mọi giấy khen của một quyết định ra PDF")
+    dest = dc.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--out", help="tệp PDF")
+    dest.add_argument("--printer", help="tên máy in (gửi tệp PDF tới hàng đợi CUPS)")
+    c = sub.add_parser("certificates", help="in mọi giấy khen của một quyết định ra PDF "
+                                            "hoặc máy in")
     c.add_argument("id", type=int)
-    c.add_argument("--out", required=True)
+    dest = c.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--out", help="tệp PDF")
+    dest.add_argument("--printer", help="tên máy in (dùng độ lệch đã lưu cho máy in đó)")
     c.add_argument("--template")
+    c.add_argument("--mode", choices=("full", "blank"), default="full",
+                   help="full: in đầy đủ trên giấy trắng; blank: chỉ nội dung, in trên phôi")
     return p
 
 
@@ -216,6 +223,11 @@ def cmd_list(args, db_path):
 def cmd_decision(args, db_path):
     from reports import decision_pdf
     open_db(db_path)
+    if args.printer:
+        from gui.batch_print import print_decision
+        job, _ = print_decision(decision_id=args.id, printer_name=args.printer)
+        print(f"Đã gửi quyết định tới hàng đợi của máy in {args.printer} (lệnh in {job}).")
+        return
     path = decision_pdf.write_decision(decision_id=args.id, path=args.out)
     print(f"Đã in quyết định ra {path}")
 
@@ -223,8 +235,17 @@ def cmd_decision(args, db_path):
 def cmd_certificates(args, db_path):
     from reports import certificates
     open_db(db_path)
+    if args.printer:
+        from gui.batch_print import certificates_command
+        from models.accounts import batch_actor
+        for line in certificates_command(
+                actor=batch_actor(), decision_id=args.id, printer_name=args.printer,
+                mode=args.mode, template_name=args.template,
+                progress=TerminalProgress("Đang in giấy khen"), warn=sys.stderr.write):
+            print(line)
+        return
     result = certificates.write_decision_certificates(
-        decision_id=args.id, path=args.out, template_name=args.template,
+        decision_id=args.id, path=args.out, template_name=args.template, mode=args.mode,
         progress=TerminalProgress("Đang in giấy khen"))
     print(f"Đã in {result.count} giấy khen ra {result.path}")
 

@@ -107,6 +107,31 @@ def print_certificates(*, actor, decision_id, printer_name, printer=None, award_
     return run
 
 
+def certificates_command(*, actor, decision_id, printer_name, mode="full", template_name=None,
+                         progress=None, warn=print):
+    """``main.py certificates ID --printer NAME``: the page's print path without a window.
+    Margin warnings go to ``warn``; returns the lines to show; UserError when nothing went."""
+    from models.errors import UserError
+    ensure_app()
+    printer = printing.make_printer(printer_name)
+    offset = tpl.printer_offset(printer_name)
+    for line in preflight(printer, templates_for(decision_id, None, template_name), mode=mode,
+                          offset=offset):
+        warn(f"Cảnh báo: {line}\n")
+    run = print_certificates(actor=actor, decision_id=decision_id, printer_name=printer_name,
+                             printer=printer, template_name=template_name, mode=mode,
+                             offset=offset, progress=progress)
+    if run.outcome.error:
+        raise UserError(run.outcome.error)
+    for line in run.outcome.warnings:
+        warn(f"Cảnh báo: {line}\n")
+    return [f"Đã gửi {run.outcome.printed} giấy khen tới hàng đợi của máy in {printer_name}"
+            + (f" (lệnh in {run.outcome.job})" if run.outcome.job else "")
+            + f", độ lệch X = {tpl._num(offset[0])} mm, Y = {tpl._num(offset[1])} mm.",
+            "Sổ in ghi “đã gửi”; khi máy in xong, hãy đếm số tờ ra giấy và bấm “Xác nhận … tờ "
+            "đã gửi máy in” ở trang In giấy khen (tờ hỏng sẽ được in lại bằng một nút)."]
+
+
 def print_test_sheet(*, template, printer_name, printer=None, offset=(0, 0)):
     """The calibration sheet on the printer, inside its printable area."""
     from reports.cert_testprint import test_print_page

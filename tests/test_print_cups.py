@@ -186,3 +186,29 @@ def test_decision_goes_to_the_spooler(issued, print_queue):
     assert 0 < size < 20 * os.path.getsize(path)
     pages = pm.render(print_queue.out)
     assert len(pages) >= 1
+
+
+def test_batch_commands_print_through_the_same_path(issued, leader, print_queue, tmp_path,
+                                                    data_dir):
+    from tests.test_cli import run
+    decision, awards = issued
+    tpl.set_printer_offset(actor=leader, printer=print_queue.name, dx_mm=2, dy_mm=1)
+    db_path = str(tmp_path / "test.sqlite3")
+    result = run("--db", db_path, "certificates", decision.id, "--printer", print_queue.name,
+                 "--mode", "blank", data_dir=str(data_dir))
+    assert result.returncode == 0, result.stderr
+    assert "Đã gửi 8 giấy khen" in result.stdout and "X = 2 mm, Y = 1 mm" in result.stdout
+    print_queue.received()
+    own = tmp_path / "own.pdf"
+    certs.write_decision_certificates(decision_id=decision.id, path=str(own), mode="blank")
+    compare(own, print_queue.out, pages=1, expect_shift=(2, 1), name="cli-blank")
+    assert [r.state for r in PrintLog.select()] == ["sent"] * 8
+    result = run("--db", db_path, "certificates", decision.id, "--printer", "Không-có",
+                 data_dir=str(data_dir))
+    assert result.returncode == 1 and "Không tìm thấy máy in «Không-có»" in result.stderr
+    assert PrintLog.select().count() == 8
+    os.remove(print_queue.out)
+    result = run("--db", db_path, "decision", decision.id, "--printer", print_queue.name,
+                 data_dir=str(data_dir))
+    assert result.returncode == 0 and "Đã gửi quyết định" in result.stdout, result.stderr
+    assert print_queue.received() > 0
