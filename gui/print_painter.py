@@ -4,16 +4,26 @@ The same page objects feed reportlab for the PDF, so the printed sheet and the f
 Fonts are loaded from the very TTF files reportlab embeds; kerning and hinting are off, as in
 reportlab, so line widths match the PDF.
 """
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QPainterPath, QPen, QRawFont
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontDatabase, QPainterPath, QPen, QPolygonF,
+                           QRawFont)
 
 from reports import cert_layout as L
 
 _families = {}          # reportlab font name -> QFont (template)
+_sized = {}             # (name, size) -> QFont
 
 
 def qt_font(name, size_pt):
-    """A QFont for a reportlab font name, loaded from the same TTF file."""
+    """A QFont for a reportlab font name, loaded from the same TTF file (one object per
+    name and size, so the painter can tell it already has it)."""
+    font = _sized.get((name, size_pt))
+    if font is None:
+        font = _sized[(name, size_pt)] = _new_font(name, size_pt)
+    return font
+
+
+def _new_font(name, size_pt):
     base = _families.get(name)
     if base is None:
         path = L.font_file(name)
@@ -40,57 +50,103 @@ def _color(rgb):
 
 class QtPageDrawer:
     """Draws pages on an active QPainter whose device has ``dpi`` pixels per inch and whose
-    origin is the paper's top-left corner (full-page mode)."""
+    origin is the paper's top-left corner (full-page mode).
+
+    Items are first turned into drawing operations; runs of filled shapes of one colour
+    become one path (one fill on the printer). A keyed group (a template's fixed design) is
+    compiled once and replayed on every page."""
 
     def __init__(self, painter, dpi, *, monochrome=False):
         self.p = painter
         self.k = dpi / 25.4                      # device pixels per mm
         self.pt = dpi / 72.0                     # device pixels per point
         self.mono = monochrome
+        self._compiled = {}
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
 
     def page(self, page):
         p = self.p
         for g in page.groups:
+            if g.key:
+                cached = self._compiled.get(g.key)
+                if cached is None or cached[0] is not g.items:
+                    cached = self._compiled[g.key] = (g.items, self.compile(g.items))
+                ops = cached[1]
+            else:
+                ops = self.compile(g.items)
             p.save()
             if g.dx or g.dy:
                 p.translate(g.dx * self.k, g.dy * self.k)
-            self.items(g.items)
+            self.run(ops)
             p.restore()
+
+    def items(self, items):
+        self.run(self.compile(items))
 
     def _c(self, rgb):
         if self.mono and rgb != L.BLACK:
             return QColor(Qt.black)
         return _color(rgb)
 
-    def items(self, items):
-        p, k = self.p, self.k
-        font_key = None
+    def compile(self, items):
+        """[(kind, ...)] Qt objects ready to draw."""
+        k = self.k
+        ops = []
+        path, fill = None, None
         for it in items:
             kind = type(it)
-            if kind is L.Text:
-                if font_key != (it.font, it.size):
-                    p.setFont(qt_font(it.font, it.size))
-                    font_key = (it.font, it.size)
-                p.setPen(self._c(it.color))
-                p.drawText(QPointF(it.x * k, it.y * k), it.text)
+            filled = kind is L.Poly or (kind is L.Rect and not it.stroke and it.fill)
+            if path is not None and not (filled and it.fill == fill):
+                ops.append(("fill", path, QBrush(self._c(fill))))
+                path = None
+            if filled:
+                if path is None:
+                    path, fill = QPainterPath(), it.fill
+                if kind is L.Rect:
+                    path.addRect(QRectF(it.x * k, it.y * k, it.w * k, it.h * k))
+                else:
+                    path.addPolygon(QPolygonF([QPointF(x * k, y * k) for x, y in it.points]))
+                    path.closeSubpath()
+            elif kind is L.Text:
+                ops.append(("text", qt_font(it.font, it.size), self._c(it.color),
+                            QPointF(it.x * k, it.y * k), it.text))
             elif kind is L.Line:
-                p.setPen(self._pen(it.color, it.width, it.dash))
-                p.drawLine(QPointF(it.x1 * k, it.y1 * k), QPointF(it.x2 * k, it.y2 * k))
-            elif kind is L.Rect:
-                p.setPen(self._pen(it.stroke, it.width, it.dash) if it.stroke else Qt.NoPen)
-                p.setBrush(QBrush(self._c(it.fill)) if it.fill else Qt.NoBrush)
-                p.drawRect(QRectF(it.x * k, it.y * k, it.w * k, it.h * k))
-                p.setBrush(Qt.NoBrush)
+                ops.append(("line", self._pen(it.color, it.width, it.dash),
+                            QLineF(it.x1 * k, it.y1 * k, it.x2 * k, it.y2 * k)))
             else:
-                path = QPainterPath()
-                (x, y), rest = it.points[0], it.points[1:]
-                path.moveTo(x * k, y * k)
-                for x, y in rest:
-                    path.lineTo(x * k, y * k)
-                path.closeSubpath()
-                p.fillPath(path, QBrush(self._c(it.fill)))
+                ops.append(("rect", self._pen(it.stroke, it.width, it.dash),
+                            QBrush(self._c(it.fill)) if it.fill else None,
+                            QRectF(it.x * k, it.y * k, it.w * k, it.h * k)))
+        if path is not None:
+            ops.append(("fill", path, QBrush(self._c(fill))))
+        return ops
+
+    def run(self, ops):
+        p = self.p
+        font = color = None
+        for op in ops:
+            kind = op[0]
+            if kind == "text":
+                if op[1] is not font:
+                    p.setFont(op[1])
+                    font = op[1]
+                if op[2] is not color:
+                    p.setPen(op[2])
+                    color = op[2]
+                p.drawText(op[3], op[4])
+            elif kind == "fill":
+                p.fillPath(op[1], op[2])
+            elif kind == "line":
+                p.setPen(op[1])
+                color = None
+                p.drawLine(op[2])
+            else:
+                p.setPen(op[1])
+                color = None
+                p.setBrush(op[2] if op[2] is not None else Qt.NoBrush)
+                p.drawRect(op[3])
+                p.setBrush(Qt.NoBrush)
 
     def _pen(self, rgb, width_pt, dash):
         pen = QPen(self._c(rgb))

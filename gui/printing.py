@@ -246,16 +246,10 @@ def _find_job(name, before, timeout=5.0):
         time.sleep(0.1)
 
 
-def after_job(name, job, *, wait=3.0):
+def after_job(name, job):
     """What the clerk should know once a job is in the queue: '' or a warning (paused queue,
     printer error) — the sheets may still come out later, so the clerk counts them."""
     if not name:
         return ""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and job_state(name, job) == "waiting":
-        problem = queue_problem(name)
-        if problem:
-            return f"Lệnh in {job} đang nằm trong hàng đợi nhưng: {problem}"
-        time.sleep(0.2)
     problem = queue_problem(name)
-    return f"Lệnh in {job}: {problem}" if problem else ""
+    return f"Lệnh in {job} đang nằm trong hàng đợi nhưng: {problem}" if problem else ""

@@ -103,12 +103,23 @@ def item_bounds(item):
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+_keyed_bounds = {}          # a keyed group's items are the same on every page
+
+
 def group_bounds(group):
-    boxes = [item_bounds(i) for i in group.items]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes) + group.dx, min(b[1] for b in boxes) + group.dy,
-            max(b[2] for b in boxes) + group.dx, max(b[3] for b in boxes) + group.dy)
+    cached = _keyed_bounds.get(group.key) if group.key else None
+    box = cached[1] if cached is not None and cached[0] is group.items else None
+    if box is None:
+        boxes = [item_bounds(i) for i in group.items]
+        if not boxes:
+            return None
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes))
+        if group.key:
+            if len(_keyed_bounds) > 1000:
+                _keyed_bounds.clear()
+            _keyed_bounds[group.key] = (group.items, box)
+    return (box[0] + group.dx, box[1] + group.dy, box[2] + group.dx, box[3] + group.dy)
 
 
 def parts_in_margin(page, margins, *, tolerance=0.05):

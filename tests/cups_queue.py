@@ -55,7 +55,7 @@ class CupsServer:
 LogLevel warn
 MaxJobs 0
 PreserveJobHistory Yes
-PreserveJobFiles No
+PreserveJobFiles Yes
 Browsing No
 BrowseLocalProtocols none
 DefaultAuthType None
@@ -154,6 +154,13 @@ Sandboxing Relaxed
                 return True
             time.sleep(0.1)
         return False
+
+    def spooled_size(self, job):
+        """Bytes of the document the spooler holds for ``job`` ("Q-7"): what the program
+        handed over (kept: PreserveJobFiles Yes)."""
+        number = int(job.rsplit("-", 1)[1])
+        path = os.path.join(self.folder, "spool", f"d{number:05d}-001")
+        return os.path.getsize(path)
 
     def error_log(self):
         path = os.path.join(self.folder, "log", "error_log")

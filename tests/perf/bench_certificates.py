@@ -44,7 +44,8 @@ def _setup(folder, n):
     del households
     rows = []
     for i, p in enumerate(Person.select()):
-        rows.append({"decision": decision, "order": i, "person": p, "title": titles["GK_CN"],
+        rows.append({"decision": decision, "order": i, "person": p, "household": None,
+                     "title": titles["GK_CN"],
                      "display_name": p.full_name, "position": "Giáo viên",
                      "place": "Trường Tiểu học Tân Lập", "register_year": 2025,
                      "register_no": i + 1,
@@ -52,7 +53,7 @@ def _setup(folder, n):
                                     "“Toàn dân đoàn kết xây dựng đời sống văn hóa” năm 2025"})
     base = len(rows)
     for i, h in enumerate(Household.select()):
-        rows.append({"decision": decision, "order": base + i, "household": h,
+        rows.append({"decision": decision, "order": base + i, "household": h, "person": None,
                      "title": titles["GDVH"], "display_name": h.head_name,
                      "place": "Thôn Đông Hòa, xã Tân Lập", "register_year": 2025,
                      "register_no": base + i + 1, "achievement": ""})
