@@ -41,11 +41,11 @@ def _ruler(x_range, y_range, *, horizontal, at, facing, color, numbers_at, fonts
         if mm % 10 == 0 and hi - lo > 20:
             text = str(mm)
             w = stringWidth(text, font, 6) * PT
-            if horizontal:
+            if horizontal:                 # not in the corner where both rulers meet
                 x = p - w / 2
-                if x >= lo and x + w <= hi:
+                if x >= lo + 20 and x + w <= hi:
                     items.append(Text(x, numbers_at, text, font, 6, color, w))
-            elif lo + 2 <= p <= hi - 1:
+            elif lo + 20 <= p <= hi - 1:
                 items.append(Text(numbers_at, p + 0.8, text, font, 6, color, w))
     return Group(items, label=label)
 

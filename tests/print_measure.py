@@ -68,6 +68,7 @@ class Raster:
 
 def render(path, *, first=1, last=None):
     """[Raster] of the pages of a PDF or PostScript file, rendered by Ghostscript."""
+    assert os.path.getsize(path) > 0, f"nothing to render in {path}"
     folder = tempfile.mkdtemp(prefix="render-")
     cmd = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pgmraw", f"-r{DPI}",
            f"-dFirstPage={first}"]

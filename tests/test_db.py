@@ -1,4 +1,5 @@
 """The database entry point: pragmas, schema version, refusals, migrations with backup."""
+import datetime
 import os
 import shutil
 import sqlite3
@@ -208,3 +209,28 @@ def test_cancelled_backup_leaves_no_file(database, tmp_path):
     with pytest.raises(DatabaseError):
         dbmod.backup_database(str(dest), progress=lambda done, total: False)
     assert os.listdir(dest.parent) == []
+
+
+def test_step_5_adds_print_log_states_to_an_old_file(tmp_path):
+    """A file from before migration 5: PDF rows become 'pdf', printer rows stay 'printed'."""
+    from models.entities import Award, Decision, PrintLog
+    path = str(tmp_path / "cu.sqlite3")
+    dbmod.open_database(path)
+    decision = Decision.create(year=2025, seq=1, number="1/QĐ-UBND", state="issued",
+                               date=datetime.date(2025, 12, 1))
+    unit = Unit.create(name="Thôn A", name_key="thon a", kind=UnitKind.get(UnitKind.code == "thon"))
+    award = Award.create(decision=decision, unit=unit, title=Title.select().first(),
+                         display_name="Thôn A")
+    for target in ("HP LaserJet", "/tmp/giay-khen.PDF"):
+        PrintLog.create(username="x", award=award, template="t", target=target)
+    dbmod.db.execute_sql("ALTER TABLE print_log DROP COLUMN state")
+    dbmod.db.execute_sql("ALTER TABLE print_log DROP COLUMN job")
+    dbmod.db.execute_sql("PRAGMA user_version=4")
+    dbmod.close_database()
+    dbmod.open_database(path)
+    try:
+        rows = list(PrintLog.select().order_by(PrintLog.id))
+        assert [(r.target, r.state, r.job) for r in rows] == [
+            ("HP LaserJet", "printed", ""), ("/tmp/giay-khen.PDF", "pdf", "")]
+    finally:
+        dbmod.close_database()
