@@ -130,8 +130,7 @@ def styles():
     # a column header wraps only at spaces (never "ST/T"): widths must hold its longest word
     add("table_bold", fontSize=11, leading=13, alignment=TA_CENTER, fontName=FONT_BOLD,
         splitLongWords=0)
-    add("heading", fontName=FONT_BOLD, spaceBefore=PARAGRAPH_GAP, alignment=TA_LEFT,
-        keepWithNext=1)
+    add("heading", fontName=FONT_BOLD, spaceBefore=PARAGRAPH_GAP, alignment=TA_LEFT)
     return s
 
 
@@ -143,6 +142,13 @@ def style(name):
     if _styles_cache is None:
         _styles_cache = styles()
     return _styles_cache[name]
+
+
+def heading(text, *, room_mm=30):
+    """A section heading that never stays alone at a page foot: a new page starts when
+    less than ``room_mm`` is left under it (keepWithNext would carry a whole long table)."""
+    from reportlab.platypus import CondPageBreak
+    return [CondPageBreak(room_mm * MM), para(text, "heading")]
 
 
 def para(text, style_name="normal", *, markup=False):

@@ -124,13 +124,13 @@ def write_registration_sheet(*, registration_id, path):
     story.append(para("Sau khi nghiên cứu kế hoạch phát động phong trào thi đua, "
                       f"{'đơn vị' if kind == UNIT else 'tôi' if kind == PERSON else 'gia đình'}"
                       " đăng ký thi đua như sau:", "indent"))
-    story.append(para("I. DANH HIỆU THI ĐUA ĐĂNG KÝ", "heading"))
+    story += pdfdoc.heading("I. DANH HIỆU THI ĐUA ĐĂNG KÝ")
     titles = [rt.title for rt in reg.titles]
     titles.sort(key=lambda t: -t.rank)
     story += [para(f"- {t.name}", "indent") for t in titles] or [para("- (chưa chọn)", "indent")]
     commitments = list(reg.commitments.order_by(Commitment.id))
     if commitments:
-        story.append(para("II. CÁC CHỈ TIÊU CAM KẾT THỰC HIỆN", "heading"))
+        story += pdfdoc.heading("II. CÁC CHỈ TIÊU CAM KẾT THỰC HIỆN")
         rows = [[str(i), c.name, c.measure,
                  _value(c.target.value, "") if c.target_id and c.target else "",
                  _value(c.value, "")] for i, c in enumerate(commitments, 1)]
@@ -284,7 +284,7 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
         part = [r for r in rows if r["kind"] == kind]
         if not part:
             continue
-        story.append(para(f"{heading} ({vntext.format_int(len(part))})", "heading"))
+        story += pdfdoc.heading(f"{heading} ({vntext.format_int(len(part))})")
         for start in range(0, len(part), LIST_CHUNK):
             chunk = part[start:start + LIST_CHUNK]
             table_rows = [[str(start + i), r["name"], r["position"], r["place"], r["titles"],

@@ -178,3 +178,19 @@ def test_certificate_signature_space_under_kt(database, clerk, leader, tmp_path)
     assert kt[0]["top"] < title[0]["top"]
     gap = (name[0]["top"] - max(c["bottom"] for c in title)) / MM
     assert 32 <= gap <= 38, gap
+
+
+def test_a_heading_stays_with_the_start_of_a_long_table(tmp_path):
+    """A heading above a table longer than a page starts the table on the same page (a
+    keep-with-next would push heading and table to the next page, leaving a blank one)."""
+    from reportlab.platypus import Spacer
+    rows = [[str(i), f"Người {i}"] for i in range(1, 120)]
+    story = [pdfdoc.para("DANH SÁCH", "title")] + pdfdoc.heading("I. CÁ NHÂN (119)") + [
+        pdfdoc.data_table(["STT", "Họ và tên"], rows, [15, 150])]
+    first = pdf_text(pdfdoc.build(tmp_path / "a.pdf", story), layout=True).split("\f")[0]
+    assert "I. CÁ NHÂN" in first and "Người 1\n" in first
+    # near the page foot the heading moves to the next page together with its rows
+    story = [Spacer(1, 230 * MM)] + pdfdoc.heading("II. TẬP THỂ") + [
+        pdfdoc.data_table(["STT", "Họ và tên"], rows[:5], [15, 150])]
+    pages = pdf_text(pdfdoc.build(tmp_path / "b.pdf", story), layout=True).split("\f")
+    assert "II. TẬP THỂ" not in pages[0] and "II. TẬP THỂ" in pages[1]
