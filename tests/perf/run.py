@@ -30,6 +30,7 @@ BENCHES = [
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_print",
+    "tests.perf.bench_minutes_pdf",
 ]
 
 
