@@ -10,14 +10,14 @@ import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from models import candidates, decisions, org, proposals
 from models.entities import SUBJECT_KINDS
 from reports import proposals_import
 
-from . import messages
+from . import files, messages
 from .import_dialog import PROBLEM_BG, _html
 from .widgets import make_table_view
 
@@ -257,10 +257,9 @@ class ProposalsDialog(QDialog):
     # ------------------------------------------------------------------ file and preview
 
     def choose_file(self):
-        start = os.path.dirname(self.path) if self.path else os.path.expanduser("~")
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn danh sách đề nghị", start,
-                                              "Bảng tính Excel (*.xlsx *.xlsm *.xls);;"
-                                              "Mọi tệp (*)")
+        start = os.path.dirname(self.path) if self.path else ""
+        path, _ = files.open_name(self, "Chọn danh sách đề nghị", start,
+                                  "Bảng tính Excel (*.xlsx *.xlsm *.xls);;Mọi tệp (*)")
         if path:
             self.choices = {}
             self.load(path)
