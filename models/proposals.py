@@ -18,6 +18,7 @@ from .entities import HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, Househo
 from .errors import NotFound, ValidationError
 from .proposal_match import (Directory, TitleMatcher, gender_from_name, parse_kind,
                              strip_salutation)
+from .fields import new_uuid
 from .service import audit, service
 
 NEW = "new"
@@ -400,29 +401,26 @@ def import_proposals(*, actor, lines, movement, year, proposer=None, choices=Non
             details=problem_lines(plan, locate))
     if not plan.rows:
         raise ValidationError("Danh sách không có dòng đề nghị nào; chưa nhập gì.")
-    from . import org
     result = ProposalResult()
     created = {}
     where = f" ({source})" if source else ""
+    to_add, wanted = [], []
     for row in plan.rows:
         if row.new is not None:
             key = row.new["key"]
             if key not in created:
-                created[key] = _create_subject(actor, org, row.new)
-                if row.new["kind"] == PERSON:
-                    result.new_people += 1
-                else:
-                    result.new_households += 1
-            subject = created[key]
+                created[key] = _new_subject_row(row.new)
+            kind, ident = row.kind, key
         else:
-            subject = _subject(row.subject)
-        fields = {"unit": None, "person": None, "household": None, row.kind: subject}
+            kind, ident = row.subject
         reason = f"Theo danh sách đề nghị{where}, dòng {row.number}."
         for title, action, cand_id in row.titles:
+            wanted.append((kind, ident, title.id))
             if action == ADD:
-                cand = Candidate.create(movement=movement, year=year, title=title, source=SOURCE,
-                                        reason=reason, achievement=row.achievement, **fields)
-                result.added += 1
+                to_add.append({"uuid": new_uuid(), "movement": movement.id, "year": year,
+                               "title": title.id, "source": SOURCE, "reason": reason,
+                               "achievement": row.achievement, "unit": None, "person": None,
+                               "household": None, kind: ident})
             elif action == RESTORE:
                 cand = Candidate.get_by_id(cand_id)
                 cand.removed, cand.reason = False, reason
@@ -431,9 +429,28 @@ def import_proposals(*, actor, lines, movement, year, proposer=None, choices=Non
                 cand.save()
                 result.restored += 1
             else:
-                cand = Candidate.get_by_id(cand_id)
                 result.already += 1
-            result.candidate_ids.append(cand.id)
+    new_ids = _store_subjects(created)
+    for rec in to_add:
+        for kind in (PERSON, HOUSEHOLD):
+            if isinstance(rec[kind], tuple):
+                rec[kind] = new_ids[rec[kind]]
+    wanted = [(k, new_ids[i] if isinstance(i, tuple) else i, t) for k, i, t in wanted]
+    _bulk_insert(Candidate, to_add)
+    result.added = len(to_add)
+    ids = {}
+    for ident, unit, person, household, title_id in (
+            Candidate.select(Candidate.id, Candidate.unit, Candidate.person,
+                             Candidate.household, Candidate.title)
+            .where(Candidate.movement == movement, Candidate.year == year).tuples()):
+        kind, sid = ((UNIT, unit) if unit else (PERSON, person) if person
+                     else (HOUSEHOLD, household))
+        ids[(kind, sid, title_id)] = ident
+    result.candidate_ids = [ids[k] for k in wanted]
+    by_kind = {PERSON: [], HOUSEHOLD: []}
+    for key, ident in new_ids.items():
+        by_kind[key[1]].append(ident)
+    result.new_people, result.new_households = len(by_kind[PERSON]), len(by_kind[HOUSEHOLD])
     from .candidates import refresh_warnings
     refresh_warnings(movement=movement, year=year)
     if decision is not None:
@@ -446,7 +463,8 @@ def import_proposals(*, actor, lines, movement, year, proposer=None, choices=Non
         "decision": decision.id if decision is not None else None,
         "added": result.added, "restored": result.restored, "already": result.already,
         "new_people": result.new_people, "new_households": result.new_households,
-        "to_decision": result.to_decision})
+        "to_decision": result.to_decision, "new_person_ids": by_kind[PERSON],
+        "new_household_ids": by_kind[HOUSEHOLD]})
     return result
 
 
@@ -494,17 +512,54 @@ def batch_targets(*, movement_id, year=None, unit_name=None, decision_id=None):
     return movement, year, unit, decision
 
 
-def _subject(key):
-    kind, ident = key
-    model = {PERSON: Person, UNIT: Unit, HOUSEHOLD: Household}[kind]
-    return model.get_by_id(ident)
-
-
-def _create_subject(actor, org, new):
+def _new_subject_row(new):
+    """The row of a new person or household (names already checked by the reader)."""
+    from .collation import name_sort_string
+    name = vntext.validate_name(new["name"], label="Họ và tên")
+    row = dict(uuid=new_uuid(), name_key=vntext.fold(name), sort_key=name_sort_string(name),
+               gender=new["gender"], birth_year=new["birth_year"])
     if new["kind"] == PERSON:
-        return org.add_person(actor=actor, full_name=new["name"], gender=new["gender"],
-                              birth_year=new["birth_year"], position=new["position"],
-                              unit=new["unit"], allow_duplicate=True)
-    return org.add_household(actor=actor, head_name=new["name"], gender=new["gender"],
-                             village=new["unit"], birth_year=new["birth_year"],
-                             allow_duplicate=True)
+        row.update(full_name=name, position=new["position"], unit=new["unit"].id)
+    else:
+        row.update(head_name=name, village=new["unit"].id)
+    return row
+
+
+def _store_subjects(created):
+    """Insert the new people and households in batches; {new key: id}."""
+    out = {}
+    for kind, model in ((PERSON, Person), (HOUSEHOLD, Household)):
+        keys = [k for k in created if k[1] == kind]
+        rows = [created[k] for k in keys]
+        _bulk_insert(model, rows)
+        by_uuid = {}
+        uuids = [r["uuid"] for r in rows]
+        for start in range(0, len(uuids), 500):
+            by_uuid.update(model.select(model.uuid, model.id)
+                           .where(model.uuid.in_(uuids[start:start + 500])).tuples())
+        out.update({k: by_uuid[r["uuid"]] for k, r in zip(keys, rows)})
+    return out
+
+
+def _bulk_insert(model, rows):
+    """INSERT ``rows`` (dicts by field name; missing fields take their defaults) with one
+    prepared statement: peewee's insert_many spends most of its time building SQL."""
+    if not rows:
+        return
+    from .db import db
+    fields = [f for f in model._meta.sorted_fields if not f.primary_key]
+    defaults = {}
+    for f in fields:
+        if f.default is not None and not callable(f.default):
+            defaults[f.name] = f.default
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    sql = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
+           f'VALUES ({", ".join("?" * len(fields))})')
+
+    def value(f, row):
+        if f.name in row:
+            return f.db_value(row[f.name])
+        if f.name in defaults:
+            return f.db_value(defaults[f.name])
+        return f.db_value(f.default() if callable(f.default) else None)
+    db.connection().executemany(sql, [tuple(value(f, r) for f in fields) for r in rows])

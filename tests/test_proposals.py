@@ -61,7 +61,9 @@ def test_school_list_becomes_candidates_with_new_people_and_households(world, cl
     binh = Candidate.get(Candidate.person == world["people"][1])
     assert binh.achievement.startswith("Sáng kiến \"Dạy học theo nhóm\"")
     log = AuditLog.get(AuditLog.action == "import_proposals")
-    assert json.loads(log.new)["added"] == 6
+    logged = json.loads(log.new)
+    assert logged["added"] == 6 and logged["new_person_ids"] == [hanh.id]
+    assert logged["new_household_ids"] == [mai.id]
 
 
 def test_preview_writes_nothing(world, clerk, tmp_path):
