@@ -11,6 +11,7 @@ from models.proposal_match import TitleMatcher, parse_kind, section_kind
 from reports import proposals_import as pi
 from tests.decision_fixtures import YEAR, make_movement
 from tests.helpers import make_org
+from tests.office import convert, needs_libreoffice
 from tests.proposal_fixtures import SCHOOL_ROWS, write_list
 
 SHEET = "Trang tính 'Danh sách đề nghị'"
@@ -303,3 +304,36 @@ def test_batch_command_imports_and_keeps_the_exit_code_contract(tmp_path):
         assert world["office"].id == Person.get(Person.full_name == "Đỗ Thị Hạnh").unit_id
     finally:
         dbmod.close_database()
+
+
+@needs_libreoffice()
+@pytest.mark.parametrize("target", ["xls"])
+def test_a_list_saved_by_libreoffice_imports(world, clerk, tmp_path, target):
+    """The school's list as LibreOffice Calc saves it (the way it reaches the commune)."""
+    source = write_list(tmp_path / "goc.xlsx", SCHOOL_ROWS)
+    saved = convert([source], target, tmp_path / "lo")[0]
+    pv = pi.preview_proposals(saved, movement=world["movement"], year=YEAR)
+    assert pv.can_import, [str(p) for p in pv.problems]
+    assert [e.number for e in pv.entries] == [11, 12, 13, 15, 17, 18]
+    result = _import(saved, world, clerk)
+    assert (result.added, result.new_people, result.new_households) == (6, 1, 1)
+
+
+def test_legacy_tcvn3_names_are_converted_then_matched(world, clerk, tmp_path):
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from models.vntext import unicode_to_tcvn3
+    path = write_list(tmp_path / "tcvn3.xlsx", SCHOOL_ROWS)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for row in (11, 17):
+        ws.cell(row, 3).value = unicode_to_tcvn3(ws.cell(row, 3).value)
+        ws.cell(row, 3).font = Font(name=".VnTime")
+    wb.save(path)
+    pv = pi.preview_proposals(path, movement=world["movement"], year=YEAR)
+    assert pv.can_import
+    an = pv.entries[0]
+    assert an.converted == {"name": "TCVN3"}
+    assert an.plan.subject == ("person", world["people"][0].id)
+    assert pv.entries[4].plan.subject == ("household", world["households"][0].id)
