@@ -163,6 +163,12 @@ class ProposalsDialog(QDialog):
         second.addStretch(1)
         layout.addLayout(second)
         third = QHBoxLayout()
+        third.addWidget(QLabel("Trang tính:"))
+        self.sheet = QComboBox()
+        self.sheet.setMinimumWidth(180)
+        self.sheet.activated.connect(
+            lambda _i: self.load(self.path, sheet=self.sheet.currentText()))
+        third.addWidget(self.sheet)
         third.addWidget(QLabel("Thêm vào:"))
         third.addWidget(self.target)
         third.addStretch(1)
@@ -262,10 +268,15 @@ class ProposalsDialog(QDialog):
                                   "Bảng tính Excel (*.xlsx *.xlsm *.xls);;Mọi tệp (*)")
         if path:
             self.choices = {}
-            self.load(path)
+            self.load(path)  # a new file starts on its first sheet
 
-    def load(self, path):
-        """Read and plan ``path`` in the background and show the preview."""
+    def load(self, path, sheet=None):
+        """Read and plan ``path`` (``sheet``, else the one shown before, else the first) in
+        the background and show the preview."""
+        if str(path) != self.path:
+            self.sheet.clear()
+        elif sheet is None and self.sheet.count():
+            sheet = self.sheet.currentText()
         self.path = str(path)
         self.file_edit.setText(self.path)
         movement = self.movement.currentData()
@@ -276,7 +287,8 @@ class ProposalsDialog(QDialog):
         self._generation += 1
         generation = self._generation
         args = dict(movement=movement, year=self.year.value(),
-                    proposer=self.proposer.currentData(), choices=dict(self.choices))
+                    proposer=self.proposer.currentData(), choices=dict(self.choices),
+                    sheet=sheet)
         self.summary.setText("Đang đọc tệp…")
 
         def work(progress):
@@ -298,6 +310,11 @@ class ProposalsDialog(QDialog):
     def _show(self, preview):
         self.preview = preview
         self.model.set_preview(preview, chosen=self.choices)
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(preview.table.sheet_names)
+        self.sheet.setCurrentText(preview.sheet)
+        self.sheet.blockSignals(False)
         lines = [_html(preview.describe())]
         if preview.table.header_row:
             lines.append(f"Trang tính '{_html(preview.sheet)}', dòng tiêu đề cột: dòng "
@@ -351,7 +368,7 @@ class ProposalsDialog(QDialog):
             return
         kw = dict(actor=self.ctx.actor, movement=pv.movement, year=pv.year,
                   proposer=self.proposer.currentData(), choices=dict(self.choices),
-                  decision=self.target.currentData())
+                  decision=self.target.currentData(), sheet=pv.sheet)
         path = self.path
 
         def work(progress):

@@ -105,3 +105,22 @@ def test_decisions_page_offers_the_import(qtbot, world):
     qtbot.addWidget(page)
     button = page.candidates.buttons["proposals"]
     assert button.text() == "Nhập danh sách đề nghị…" and button.isEnabled()
+
+
+def test_the_list_on_another_sheet_is_chosen_in_the_dialog(qtbot, world, tmp_path, said):
+    import openpyxl
+    path = write_list(tmp_path / "hai-trang.xlsx", SCHOOL_ROWS)
+    wb = openpyxl.load_workbook(path)
+    notes = wb.create_sheet("Ghi chú", 0)
+    notes.append(["Danh sách gửi kèm tờ trình; xem trang sau."])
+    wb.save(path)
+    dialog = _dialog(qtbot, world, path)
+    assert dialog.preview.sheet == "Ghi chú" and not dialog.preview.can_import
+    assert [dialog.sheet.itemText(i) for i in range(dialog.sheet.count())] == [
+        "Ghi chú", "Danh sách đề nghị"]
+    first = dialog.preview
+    dialog.sheet.setCurrentIndex(1)
+    dialog.sheet.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.preview is not first, timeout=10000)
+    assert dialog.preview.sheet == "Danh sách đề nghị" and dialog.preview.can_import
+    assert dialog.import_button.isEnabled()
