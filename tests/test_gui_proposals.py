@@ -111,16 +111,18 @@ def test_the_list_on_another_sheet_is_chosen_in_the_dialog(qtbot, world, tmp_pat
     import openpyxl
     path = write_list(tmp_path / "hai-trang.xlsx", SCHOOL_ROWS)
     wb = openpyxl.load_workbook(path)
-    notes = wb.create_sheet("Ghi chú", 0)
-    notes.append(["Danh sách gửi kèm tờ trình; xem trang sau."])
+    first = wb.create_sheet("Đợt 1", 0)
+    first.append(["STT", "Họ và tên", "Đơn vị", "Danh hiệu đề nghị"])
+    first.append([1, "Nguyễn Văn An", "Trường TH Tân Lập", "Lao động tiên tiến"])
     wb.save(path)
     dialog = _dialog(qtbot, world, path)
-    assert dialog.preview.sheet == "Ghi chú" and not dialog.preview.can_import
+    assert dialog.preview.sheet == "Đợt 1" and len(dialog.preview.entries) == 1
     assert [dialog.sheet.itemText(i) for i in range(dialog.sheet.count())] == [
-        "Ghi chú", "Danh sách đề nghị"]
-    first = dialog.preview
+        "Đợt 1", "Danh sách đề nghị"]
+    shown = dialog.preview
     dialog.sheet.setCurrentIndex(1)
     dialog.sheet.activated.emit(1)
-    qtbot.waitUntil(lambda: dialog.preview is not first, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.preview is not shown, timeout=10000)
     assert dialog.preview.sheet == "Danh sách đề nghị" and dialog.preview.can_import
-    assert dialog.import_button.isEnabled()
+    assert len(dialog.preview.entries) == 6
+    assert dialog.import_button.text() == "Nhập 6 đề nghị"

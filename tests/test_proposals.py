@@ -11,7 +11,7 @@ from models.proposal_match import TitleMatcher, parse_kind, section_kind
 from reports import proposals_import as pi
 from tests.decision_fixtures import YEAR, make_movement
 from tests.helpers import make_org
-from tests.office import convert, needs_libreoffice
+from tests.office import XLSX_FILTER, convert, needs_libreoffice
 from tests.proposal_fixtures import SCHOOL_ROWS, write_list
 
 SHEET = "Trang tính 'Danh sách đề nghị'"
@@ -307,7 +307,7 @@ def test_batch_command_imports_and_keeps_the_exit_code_contract(tmp_path):
 
 
 @needs_libreoffice()
-@pytest.mark.parametrize("target", ["xls"])
+@pytest.mark.parametrize("target", ["xls", XLSX_FILTER])
 def test_a_list_saved_by_libreoffice_imports(world, clerk, tmp_path, target):
     """The school's list as LibreOffice Calc saves it (the way it reaches the commune)."""
     source = write_list(tmp_path / "goc.xlsx", SCHOOL_ROWS)
@@ -337,3 +337,45 @@ def test_legacy_tcvn3_names_are_converted_then_matched(world, clerk, tmp_path):
     assert an.converted == {"name": "TCVN3"}
     assert an.plan.subject == ("person", world["people"][0].id)
     assert pv.entries[4].plan.subject == ("household", world["households"][0].id)
+
+
+def test_a_list_laid_out_the_way_excel_saves_it(world, clerk, tmp_path):
+    """Shared strings, a header with a line break, a kind drop-down fed by a hidden sheet
+    (x14 validation), a rich-text name whose second run is TCVN3, a formula totals row."""
+    from models.vntext import unicode_to_tcvn3
+    from tests.excel_xml import SharedStrings, sheet_xml, write_workbook
+    ss = SharedStrings()
+    S = ss.add
+    header = [S("STT"), S("Phân loại"), S("Họ và tên /_x000D_\nTên tập thể"), S("Đơn vị"),
+              S("Danh hiệu thi đua\nđề nghị"), S("Thành tích")]
+    person, unit, house = S("CANHAN"), S("TAPTHE"), S("HOGIADINH")
+    rich = S(runs=[("Nguyễn ", "Times New Roman", True),
+                   (unicode_to_tcvn3("Văn An"), ".VnTime", False)])
+    school = S("Trường TH Tân Lập")
+
+    def text(col, value):
+        return (col, "s", S(value), 0)
+    rows = [(1, [text(1, "ỦY BAN NHÂN DÂN XÃ TÂN LẬP")]),
+            (2, [text(1, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG NĂM 2025")]),
+            (4, [(c, "s", v, 1) for c, v in enumerate(header, start=1)]),
+            (5, [(1, "n", 1, 0), (2, "s", person, 0), (3, "s", rich, 0), (4, "s", school, 0),
+                 text(5, "LĐTT"), text(6, "Hoàn thành xuất sắc nhiệm vụ")]),
+            (6, [(1, "n", 2, 0), (2, "s", unit, 0), (3, "s", S("Trường Tiểu học Tân Lập"), 0),
+                 text(5, "Tập thể lao động tiên tiến")]),
+            (7, [(1, "n", 3, 0), (2, "s", house, 0), text(3, "Phạm Văn Dũng"),
+                 text(4, "Thôn Đông Hòa"), text(5, "Gia đình văn hóa")]),
+            (8, [(1, "str", ('"Tổng cộng: "&COUNTA(C5:C7)', "Tổng cộng: 3"), 0)])]
+    main = sheet_xml(rows, merges=["A1:F1", "A2:F2", "A8:C8"], validation="B5:B1000",
+                     dimension="A1:F8")
+    codes = sheet_xml([(1, [(1, "s", person, 0)]), (2, [(1, "s", unit, 0)]),
+                       (3, [(1, "s", house, 0)])])
+    path = write_workbook(tmp_path / "excel.xlsx", [
+        ("Đề nghị", "visible", "worksheet", main), ("DM", "hidden", "worksheet", codes)], ss)
+    pv = pi.preview_proposals(path, movement=world["movement"], year=YEAR)
+    assert pv.can_import, [str(p) for p in pv.problems]
+    assert [e.plan.subject for e in pv.entries] == [
+        ("person", world["people"][0].id), ("unit", world["office"].id),
+        ("household", world["households"][0].id)]
+    assert pv.entries[0].converted == {"name": "TCVN3"}
+    assert (8, "dòng tổng cộng") in pv.skipped
+    assert _import(path, world, clerk).added == 3
