@@ -109,7 +109,23 @@ def _to_date(value):
     try:
         return vntext.parse_date(text)
     except (UserError, ValueError):
-        raise _date_error(text)
+        short = _short_year_date(text)
+        if short is None:
+            raise _date_error(text)
+        return short
+
+
+def _short_year_date(text):
+    """'5/2/75' (d/m/yy typed as text): the year in the latest century not in the future."""
+    m = _DMY_TEXT.fullmatch(text)
+    if not m or len(m.group(3)) != 2:
+        return None
+    yy = int(m.group(3))
+    year = 2000 + yy if 2000 + yy <= _this_year() else 1900 + yy
+    try:
+        return datetime.date(year, int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
 
 
 _YEAR = [0, 0.0]

@@ -7,10 +7,15 @@
 - a header row repeated inside the data, and two columns with the same header, are found.
 """
 import re
+import unicodedata
 
 from .xlsx_cells import fold_header
 
-_TOTAL = re.compile(r"(tong cong|tong so|cong|tong|cong so|tong hop)( .*)?")
+# On the text with its accents (lower case, punctuation dropped): "Tổng" is not "Tống", and
+# "Công" is a middle name ("Tống Công Minh"), so folded text would drop real rows.
+_TOTAL = re.compile(r"(tổng cộng|tổng số|tổng hợp|tong cong|tong so)( .*)?|"
+                    r"(cộng|tổng|cộng số)( \d.*)?")
+_PUNCT = re.compile(r"[^\w\s]+")
 # Words that open a signature block; position words ("Chủ tịch", "Kế toán") alone do not
 # (they are ordinary values of a "Chức vụ" column), but rows after an opening are the block.
 _SIGNATURE = re.compile(
@@ -21,6 +26,8 @@ MARKS = {"x", "v", "1", "co", "ok", "\u2713", "\u2714", "\u00d7"}
 
 
 def is_total_text(text):
+    """True for "Tổng cộng", "Cộng: 25 hộ", "TỔNG SỐ" …, never for a name like "Tống Văn An"."""
+    text = " ".join(_PUNCT.sub(" ", unicodedata.normalize("NFC", text).lower()).split())
     return bool(_TOTAL.fullmatch(text))
 
 
@@ -31,11 +38,9 @@ def footer_kind(values, required_cols):
     for _col, (v, _s) in sorted(values.items()):
         if not isinstance(v, str):
             continue
-        text = fold_header(v)
-        if not text:
-            continue
-        if is_total_text(text):
+        if is_total_text(v):
             return "total"
+        text = fold_header(v)
         if _SIGNATURE.search(text) or _DATE_LINE.search(text):
             return "signature"
     return None

@@ -101,7 +101,7 @@ def test_numbers_and_dates_typed_as_text(tmp_path):
     path = make_book(tmp_path / "h.xlsx", [
         ["Chủ hộ", "Giới tính", "Năm sinh", "Thôn", "Số nhân khẩu", "Ngày vào"],
         ["A", "Nam", "05/02/1975", "T1", "1.600", "05/02/1975"],
-        ["B", "Nam", "1975", "T1", " 12 ", datetime.datetime(2020, 3, 4)],
+        ["B", "Nam", "5/2/75", "T1", " 12 ", datetime.datetime(2020, 3, 4)],
         ["C", "Nam", "năm bảy lăm", "T1", "mười", "32/13/2020"],
     ])
     table = read_table(path, SPECS)
@@ -109,6 +109,7 @@ def test_numbers_and_dates_typed_as_text(tmp_path):
     assert a.values["birth_year"] == 1975 and a.values["count"] == 1600
     assert a.values["joined"] == datetime.date(1975, 2, 5)
     assert b.values["count"] == 12 and b.values["joined"] == datetime.date(2020, 3, 4)
+    assert b.values["birth_year"] == 1975                      # d/m/yy typed as text
     by_col = {p.column_letter: str(p) for p in c.problems}
     assert set(by_col) == {"C", "E", "F"}
     assert "dòng 4, cột C (Năm sinh)" in by_col["C"] and "không phải là năm" in by_col["C"]
@@ -382,3 +383,40 @@ def test_stream_reads_like_openpyxl(tmp_path):
     assert ours.pop((6, 5)) is FORMULA_NO_VALUE      # openpyxl (data_only): nothing
     assert ours == theirs
     assert ours[(5, 1)] == "Đào Văn Lý" and ours[(4, 5)] is True
+
+
+def test_totals_and_signatures_left_out_but_incomplete_data_rows_are_errors(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Chủ hộ", "Giới tính", "Thôn", "Địa chỉ"],
+        ["Tống Văn An", None, "T1", "Kế toán"],          # a namesake of "Tổng": still data
+        ["Tống Công Minh", "Nam", None, None],
+        ["Cộng: 2 hộ"],
+        [None, None, None, "Tân Lập, ngày 05 tháng 3 năm 2026"],
+        ["NGƯỜI LẬP BIỂU", None, None, "CHỦ TỊCH"],
+        ["(Ký, ghi rõ họ tên)"],
+        ["Lê Văn Lập", None, None, "Trần Văn Chủ"]])
+    table = read_table(path, SPECS)
+    assert [r.number for r in table.rows] == [2, 3]
+    assert "Ô bắt buộc đang để trống" in str(table.rows[0].problems[0])
+    assert table.rows[1].problems[0].column_letter == "C"
+    notes = [n.message for n in table.notes]
+    assert notes == ["Dòng 4 là dòng tổng cộng, không phải dữ liệu: không nhập.",
+                     "Dòng 5–8 là phần ký tên dưới bảng: không nhập."]
+
+
+def test_gender_by_which_of_two_columns_holds_the_birth_date(tmp_path):
+    path = make_book(tmp_path / "h.xlsx", [
+        ["Họ và tên chủ hộ", "Nam", "Nữ", "Thôn"],
+        ["A", datetime.datetime(1970, 1, 2), None, "T1"],
+        ["B", None, "1975", "T1"],
+        ["C", "x", None, "T1"],
+        ["D", 1960, 1961, "T1"],
+        ["E", None, None, "T1"]])
+    table = read_table(path, SPECS)
+    assert table.gender_pair[:2] == (2, 3)
+    a, b, c, d, e = table.rows
+    assert a.values == {"head_name": "A", "gender": "nam", "birth_year": 1970, "village": "T1"}
+    assert b.values == {"head_name": "B", "gender": "nu", "birth_year": 1975, "village": "T1"}
+    assert c.values == {"head_name": "C", "gender": "nam", "village": "T1"}
+    assert "Cả hai cột Nam và Nữ" in str(d.problems[0]) and "cột B, C" in str(d.problems[0])
+    assert "Ô bắt buộc đang để trống" in str(e.problems[0])
