@@ -35,7 +35,7 @@ class ColumnSpec:
         return (self.label,) + tuple(self.synonyms)
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """A problem found in the file, located as precisely as possible."""
     sheet: str
@@ -63,7 +63,7 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
-@dataclass
+@dataclass(slots=True)                 # up to 200,000 of them: no per-instance dict
 class Row:
     """One data row: parsed ``values`` by field, ``shown`` text by field, its problems."""
     number: int                       # row number in Excel (1-based)
