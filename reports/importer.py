@@ -172,12 +172,20 @@ class _Lookup:
     """Finds an existing unit by name: exact folded name first, then without 'Thôn'/'Tổ'."""
 
     def __init__(self, units):
-        self.exact, self.loose = {}, {}
+        self.exact, self.loose, self._seen = {}, {}, {}
         for u in units:
             self.exact.setdefault(vntext.fold(u.name), []).append(u)
             self.loose.setdefault(_place_key(u.name), []).append(u)
 
     def find(self, name):
+        """(unit, None) or (None, "missing" | "ambiguous"); remembered per text (a list
+        names the same few villages thousands of times)."""
+        hit = self._seen.get(name)
+        if hit is None:
+            hit = self._seen[name] = self._find(name)
+        return hit
+
+    def _find(self, name):
         found = self.exact.get(vntext.fold(name)) or self.loose.get(_place_key(name)) or []
         if len(found) == 1:
             return found[0], None
