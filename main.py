@@ -1,7 +1,11 @@
 """Entry point: crash hook and logging first, then the GUI or a batch command."""
 import sys
 
-from models.crash import install_crash_hook
+from models.console import make_streams_safe
+
+make_streams_safe()     # before anything prints: no console, cp1258 pipes, closed pipes
+
+from models.crash import install_crash_hook  # noqa: E402
 
 install_crash_hook()
 

@@ -1,6 +1,4 @@
 """The main window: navigation on the left, the chosen page on the right."""
-import importlib
-
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
@@ -8,20 +6,78 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow
 
 from models.service import ROLE_NAMES
 
-# (key, navigation label, "module:Class"). Only pages that work are listed; pages load
-# lazily on first show, so start-up stays fast.
+
+# Each page's module is imported explicitly inside a small loader, so start-up stays fast
+# (a page loads on first show) and PyInstaller still sees every page (it cannot see an
+# import by name string).
+def _org():
+    from gui.pages.org import OrgPage
+    return OrgPage
+
+
+def _overview():
+    from gui.pages.overview import OverviewPage
+    return OverviewPage
+
+
+def _movements():
+    from gui.pages.movements import MovementsPage
+    return MovementsPage
+
+
+def _registrations():
+    from gui.pages.registrations import RegistrationsPage
+    return RegistrationsPage
+
+
+def _settings():
+    from gui.pages.settings import SettingsPage
+    return SettingsPage
+
+
+def _scoring():
+    from gui.pages.scoring import ScoringPage
+    return ScoringPage
+
+
+def _certificates():
+    from gui.pages.certificates import CertificatesPage
+    return CertificatesPage
+
+
+def _decisions():
+    from gui.pages.decisions import DecisionsPage
+    return DecisionsPage
+
+
+def _lookup():
+    from gui.pages.lookup import LookupPage
+    return LookupPage
+
+
+def _reports():
+    from gui.pages.reports import ReportsPage
+    return ReportsPage
+
+
+def _backup():
+    from gui.pages.backup import BackupPage
+    return BackupPage
+
+
+# (key, navigation label, loader returning the page class). Only pages that work are listed.
 PAGES = [
-    ("org", "Đơn vị & cá nhân", "gui.pages.org:OrgPage"),
-    ("overview", "Tổng quan", "gui.pages.overview:OverviewPage"),
-    ("movements", "Phong trào", "gui.pages.movements:MovementsPage"),
-    ("registrations", "Đăng ký", "gui.pages.registrations:RegistrationsPage"),
-    ("settings", "Cài đặt", "gui.pages.settings:SettingsPage"),
-    ("scoring", "Chấm điểm", "gui.pages.scoring:ScoringPage"),
-    ("certificates", "In giấy khen", "gui.pages.certificates:CertificatesPage"),
-    ("decisions", "Bình xét & Quyết định", "gui.pages.decisions:DecisionsPage"),
-    ("lookup", "Tra cứu", "gui.pages.lookup:LookupPage"),
-    ("reports", "Báo cáo", "gui.pages.reports:ReportsPage"),
-    ("backup", "Sao lưu", "gui.pages.backup:BackupPage"),
+    ("org", "Đơn vị & cá nhân", _org),
+    ("overview", "Tổng quan", _overview),
+    ("movements", "Phong trào", _movements),
+    ("registrations", "Đăng ký", _registrations),
+    ("settings", "Cài đặt", _settings),
+    ("scoring", "Chấm điểm", _scoring),
+    ("certificates", "In giấy khen", _certificates),
+    ("decisions", "Bình xét & Quyết định", _decisions),
+    ("lookup", "Tra cứu", _lookup),
+    ("reports", "Báo cáo", _reports),
+    ("backup", "Sao lưu", _backup),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.
@@ -97,12 +153,10 @@ class MainWindow(QMainWindow):
 
     def page(self, key):
         """The page widget for ``key``, created on first use."""
-        for i, (k, label, target) in enumerate(self.pages):
+        for i, (k, label, load) in enumerate(self.pages):
             if k == key:
                 if key not in self.widgets:
-                    module_name, class_name = target.split(":")
-                    cls = getattr(importlib.import_module(module_name), class_name)
-                    widget = cls(self.ctx)
+                    widget = load()(self.ctx)
                     old = self.stack.widget(i)
                     self.stack.insertWidget(i, widget)
                     self.stack.removeWidget(old)
