@@ -139,11 +139,20 @@ def check_in_background(window, path):
 def run_gui(db_path=None):
     app = make_app()
     path = db_path or paths.default_db_path()
+    from .single_instance import InstanceServer, ask_running_to_come_forward
+    if ask_running_to_come_forward(path):
+        log.info("%s is open in a running program: brought it forward", path)
+        return 0
+    app._instance_server = InstanceServer(path)
+    app._instance_server.start()
     # The full-file quick_check runs in the background once the window is up (it reads
     # the whole file: 0.2 s on a large commune); the header and schema are checked now.
     database, path = open_or_recover(path, quick_check=False)
     if database is None:
         return 1
+    from models.db import NETWORK_WARNING, is_network_path
+    if is_network_path(path):
+        messages.info(None, NETWORK_WARNING.format(path=path))
     actor, want_demo = sign_in()
     if actor is None:
         return 0

@@ -1,10 +1,14 @@
 """The main window: navigation on the left, the chosen page on the right."""
+import logging
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter,
-                               QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QSplitter, QStackedWidget, QWidget)
 
 from models.service import ROLE_NAMES
+
+log = logging.getLogger(__name__)
 
 
 # Each page's module is imported explicitly inside a small loader, so start-up stays fast
@@ -133,6 +137,8 @@ class MainWindow(QMainWindow):
             f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
         self.statusBar().addWidget(QLabel(f"Tệp dữ liệu: {ctx.db_path}"))
         ctx.data_changed.connect(lambda area: self.setWindowTitle(self._title()))
+        self.changed_since_open = False
+        ctx.data_changed.connect(self._note_change)
         self._restore()
         self.nav.setCurrentRow(0)
 
@@ -208,4 +214,20 @@ class MainWindow(QMainWindow):
         store = settings_store()
         store.setValue("main/geometry", self.saveGeometry())
         store.sync()
+        if self.changed_since_open:
+            self.backup_on_close()
         super().closeEvent(event)
+
+    def _note_change(self, area):
+        self.changed_since_open = True
+
+    def backup_on_close(self):
+        """Besides the daily backup: one when the program closes after changes."""
+        from reports import backup
+        self.statusBar().showMessage("Đang sao lưu tự động trước khi đóng…")
+        QApplication.processEvents()
+        try:
+            return backup.closing_backup()
+        except Exception:  # noqa: BLE001 - closing must never be stopped by a failed backup
+            log.exception("backup on close failed")
+            return None

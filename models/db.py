@@ -2,6 +2,7 @@
 import logging
 import os
 import sqlite3
+import sys
 import tempfile
 
 import peewee
@@ -19,10 +20,33 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-def is_network_path(path):
-    """UNC paths and mapped network shares cannot use WAL safely."""
+DRIVE_REMOTE = 4                     # GetDriveTypeW: a mapped network drive letter
+NETWORK_WARNING = (
+    "Tệp dữ liệu {path} nằm trên ổ mạng. Chỉ mở tệp này trên MỘT máy tại một thời điểm: "
+    "hai máy cùng mở một tệp có thể làm hỏng dữ liệu. Nên chép tệp về máy để làm việc.")
+
+
+def windows_drive_type(root):
+    """GetDriveTypeW for a drive root such as "Z:\\" (0, "unknown", off Windows)."""
+    if sys.platform != "win32":
+        return 0
+    import ctypes
+    return ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
+
+
+def is_network_path(path, *, drive_type=windows_drive_type):
+    """UNC paths (\\\\server\\share, \\\\?\\UNC\\…) and mapped network drive letters cannot
+    use WAL safely; a long local path (\\\\?\\C:\\…) is local."""
     p = str(path).replace("/", "\\")
-    return p.startswith("\\\\")
+    if p.upper().startswith("\\\\?\\UNC\\"):
+        return True
+    if p.startswith(("\\\\?\\", "\\\\.\\")):
+        p = p[4:]
+    elif p.startswith("\\\\"):
+        return True
+    if len(p) >= 2 and p[1] == ":" and p[0].isalpha():
+        return drive_type(p[0].upper() + ":\\") == DRIVE_REMOTE
+    return False
 
 
 def _file_header(path):
@@ -89,7 +113,10 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         raise DatabaseError(
             f"Tệp dữ liệu {path} chỉ đọc (ổ đĩa chỉ đọc hoặc không có quyền ghi). "
             "Hãy chép tệp vào máy tính rồi mở lại.")
-    journal = "delete" if is_network_path(path) else "wal"
+    network = is_network_path(path)
+    if network:
+        log.warning("database on a network drive, WAL off: %s", path)
+    journal = "delete" if network else "wal"
     database = peewee.SqliteDatabase(path, pragmas={
         "foreign_keys": 1,
         "busy_timeout": busy_timeout_ms,

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass
 
@@ -155,6 +156,24 @@ def remove_stale_temps(folder):
             pass
 
 
+def backup_target(dest, *, windows=sys.platform == "win32"):
+    """(path, is_folder) for what the user typed as a backup destination.
+
+    A folder is one that exists, a path ending in a separator (``E:\\SaoLuu\\`` or
+    ``dir/``: created if missing) or a bare drive (``E:``). On Windows, cmd.exe hands
+    ``"E:\\SaoLuu\\"`` to the program as ``E:\\SaoLuu"`` (backslash-quote is an escaped
+    quote); a quote cannot be in a Windows file name, so it means that trailing separator.
+    """
+    text = str(dest)
+    seps = ("\\", "/") if windows else tuple(s for s in (os.sep, os.altsep) if s)
+    if windows and text.endswith('"'):
+        text = text.rstrip('"').rstrip("\\/") + "\\"
+    bare_drive = windows and len(text) == 2 and text[1] == ":" and text[0].isalpha()
+    if bare_drive:
+        text += "\\"
+    return text, bare_drive or text.endswith(seps) or os.path.isdir(text)
+
+
 def backup_to(dest, progress=None):
     """Back up the open database to ``dest`` (a file, or a folder → automatic name).
 
@@ -162,8 +181,9 @@ def backup_to(dest, progress=None):
     """
     if dbmod.db.obj is None:
         raise DatabaseError("Chưa mở tệp dữ liệu nào để sao lưu.")
-    dest = os.path.abspath(str(dest))
-    if os.path.isdir(dest) or str(dest).endswith(os.sep):
+    dest, is_folder = backup_target(dest)
+    dest = os.path.abspath(dest)
+    if is_folder:
         dest = os.path.join(dest, default_file_name())
     folder = os.path.dirname(dest)
     if os.path.abspath(dbmod.current_path() or "") == dest:
@@ -297,3 +317,25 @@ def auto_backup(keep=None, *, today=None, folder=None, force=False):
             pass
     return dest
 
+
+
+CLOSE_PREFIX = "khi-dong-"
+CLOSE_KEEP = 10
+
+
+def closing_backup(*, keep=CLOSE_KEEP, folder=None, now=None):
+    """When the program closes after changes: a verified backup into the data folder's
+    backups (beside the daily ones, which it never pushes out), keeping the newest ``keep``.
+    Returns the new file, or None when automatic backups are off."""
+    if not auto_settings()["enabled"]:
+        return None
+    folder = folder or paths.backup_dir()
+    now = now or datetime.datetime.now()
+    dest = os.path.join(folder, f"{CLOSE_PREFIX}{now.strftime('%Y%m%d-%H%M%S')}{BACKUP_SUFFIX}")
+    backup_to(dest)
+    for old in sorted(glob.glob(os.path.join(folder, f"{CLOSE_PREFIX}*{BACKUP_SUFFIX}")))[:-keep]:
+        try:
+            os.remove(old)
+        except OSError:
+            pass
+    return dest

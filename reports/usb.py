@@ -5,6 +5,11 @@ import sys
 from dataclasses import dataclass
 
 DRIVE_REMOVABLE = 2
+DRIVE_FIXED = 3
+BUS_TYPE_USB = 7                     # STORAGE_BUS_TYPE.BusTypeUsb
+SEM_FAILCRITICALERRORS = 0x0001      # no "There is no disk in the drive" box
+SEM_NOOPENFILEERRORBOX = 0x8000
+IOCTL_STORAGE_QUERY_PROPERTY = 0x2D1400
 LINUX_ROOTS = ("/media", "/run/media", "/mnt")
 PSEUDO_FS = {"proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "cgroup", "cgroup2", "overlay",
              "securityfs", "debugfs", "tracefs", "mqueue", "hugetlbfs", "pstore", "bpf",
@@ -35,25 +40,72 @@ def _usage(path):
         return 0, 0
 
 
+def offered(drive_type, bus_type, *, system_drive=False):
+    """Whether a Windows drive is 'a USB' to the clerk: a removable drive (stick, card), or
+    a fixed disk on the USB bus (a USB hard disk) that is not the Windows drive."""
+    if drive_type == DRIVE_REMOVABLE:
+        return True
+    return drive_type == DRIVE_FIXED and bus_type == BUS_TYPE_USB and not system_drive
+
+
+def _windows_bus_type(kernel32, letter):
+    """STORAGE_BUS_TYPE of the disk behind ``letter`` (IOCTL_STORAGE_QUERY_PROPERTY, which
+    needs no admin rights with zero access); None when it cannot be asked."""
+    import ctypes
+    from ctypes import wintypes
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    raw = kernel32.CreateFileW(f"\\\\.\\{letter}:", 0, 3, None, 3, 0, None)   # OPEN_EXISTING
+    if raw in (None, wintypes.HANDLE(-1).value):
+        return None
+    handle = wintypes.HANDLE(raw)            # keep all 64 bits when passing it back
+    try:
+        query = (wintypes.DWORD * 3)(0, 0, 0)      # StorageDeviceProperty, standard query
+        out = ctypes.create_string_buffer(1024)
+        returned = wintypes.DWORD()
+        if not kernel32.DeviceIoControl(handle, IOCTL_STORAGE_QUERY_PROPERTY, query,
+                                        ctypes.sizeof(query), out, ctypes.sizeof(out),
+                                        ctypes.byref(returned), None):
+            return None
+        # STORAGE_DEVICE_DESCRIPTOR: Version, Size (DWORD); 4 BYTEs; 4 offsets (DWORD);
+        # then BusType (DWORD) at byte 28.
+        return int.from_bytes(out.raw[28:32], "little")
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def _windows_drives():
     import ctypes
     kernel32 = ctypes.windll.kernel32
-    mask = kernel32.GetLogicalDrives()
-    out = []
-    for i in range(26):
-        if not mask & (1 << i):
-            continue
-        root = f"{chr(65 + i)}:\\"
-        if kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) != DRIVE_REMOVABLE:
-            continue
-        name = ctypes.create_unicode_buffer(261)
-        ok = kernel32.GetVolumeInformationW(ctypes.c_wchar_p(root), name, 261, None, None,
-                                            None, None, 0)
-        if not ok:
-            continue                    # card reader slot with no card
-        free, total = _usage(root)
-        out.append(Drive(root, name.value or f"Ổ {root[:2]}", free, total))
-    return out
+    # An empty card-reader slot or a stick pulled midway must not pop up Windows' "There
+    # is no disk in the drive" box while we ask: errors come back as return values instead.
+    old_mode = ctypes.c_uint()
+    kernel32.SetThreadErrorMode(SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX,
+                                ctypes.byref(old_mode))
+    try:
+        system = (os.environ.get("SystemDrive") or "C:")[:1].upper()
+        mask = kernel32.GetLogicalDrives()
+        out = []
+        for i in range(26):
+            if not mask & (1 << i):
+                continue
+            letter = chr(65 + i)
+            root = f"{letter}:\\"
+            kind = kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
+            if kind not in (DRIVE_REMOVABLE, DRIVE_FIXED):
+                continue
+            bus = _windows_bus_type(kernel32, letter) if kind == DRIVE_FIXED else None
+            if not offered(kind, bus, system_drive=letter == system):
+                continue
+            name = ctypes.create_unicode_buffer(261)
+            ok = kernel32.GetVolumeInformationW(ctypes.c_wchar_p(root), name, 261, None,
+                                                None, None, None, 0)
+            if not ok:
+                continue                    # card reader slot with no card
+            free, total = _usage(root)
+            out.append(Drive(root, name.value or f"Ổ {root[:2]}", free, total))
+        return out
+    finally:
+        kernel32.SetThreadErrorMode(old_mode.value, None)
 
 
 def _unescape(field):
