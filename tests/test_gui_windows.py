@@ -117,3 +117,53 @@ def test_second_start_brings_the_first_forward_instead_of_opening_the_file_twice
     finally:
         for proc in [first, *others]:
             _stop(proc)
+
+
+# --------------------------------------------------------------------------- print preview
+
+def _open_paths():
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            out.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_preview_never_holds_its_pdf_open(leader, qtbot):
+    """On Windows an open file cannot be replaced: the second preview would fail."""
+    from gui.pages.certificates import CertificatesPage
+    page = CertificatesPage(AppContext(leader, dbmod.current_path()))
+    qtbot.addWidget(page)
+    first = page.show_test_print()
+    assert first and first not in _open_paths()
+    assert page.preview_doc.pageCount() == 1
+    os.remove(first)                          # what Windows refuses while a file is open
+    second = page.show_test_print()
+    assert second == first and second not in _open_paths()
+    assert page.preview_doc.pageCount() == 1
+    image = page.preview_doc.render(0, page.preview_doc.pagePointSize(0).toSize())
+    assert not image.isNull()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_qt_itself_keeps_a_loaded_pdf_open(tmp_path, qtbot):
+    """Why load_pdf_from_memory exists: QPdfDocument.load(path) keeps the file open even
+    after close(). If Qt ever stops doing that, this test says the helper may go."""
+    from PySide6.QtPdf import QPdfDocument
+    from reportlab.pdfgen import canvas
+    path = str(tmp_path / "x.pdf")
+    c = canvas.Canvas(path)
+    c.drawString(100, 100, "Xem trước")
+    c.save()
+    doc = QPdfDocument()
+    doc.load(path)
+    doc.close()
+    held = path in _open_paths()
+    from gui.pdf_memory import load_pdf_from_memory
+    other = QPdfDocument()
+    assert load_pdf_from_memory(other, path) == QPdfDocument.Status.Ready
+    assert other.pageCount() == 1
+    assert held

@@ -16,6 +16,7 @@ from models import templates as tpl
 from models.errors import UserError
 
 from .. import batch_print, messages, printing
+from ..pdf_memory import load_pdf_from_memory
 from ..print_dialogs import SheetsDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import SearchBox, make_table_view
@@ -329,8 +330,7 @@ class CertificatesPage(QWidget):
         return self.last_worker
 
     def show_pdf(self, path):
-        self.preview_doc.close()
-        self.preview_doc.load(path)
+        load_pdf_from_memory(self.preview_doc, path)      # never holds the file open
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
 
     def preview(self):
