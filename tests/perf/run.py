@@ -31,6 +31,7 @@ BENCHES = [
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_print",
     "tests.perf.bench_minutes_pdf",
+    "tests.perf.bench_frozen",
 ]
 
 
