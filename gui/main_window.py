@@ -3,9 +3,8 @@ import logging
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFrame, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QScrollArea, QSizePolicy, QSplitter,
-                               QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QSplitter, QStackedWidget, QWidget)
 
 from models.service import ROLE_NAMES
 
@@ -125,15 +124,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())   # placeholder until first shown
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.nav.setMinimumWidth(max(170, self.nav.sizeHintForColumn(0) + 36))
-        # A page wider or taller than the screen (a laptop at 125-150 % scaling) scrolls
-        # inside the window instead of pushing the window past the screen's edge.
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.NoFrame)
-        scroller.setWidget(self.stack)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
-        splitter.addWidget(scroller)
+        splitter.addWidget(self.stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
@@ -183,10 +176,6 @@ class MainWindow(QMainWindow):
             return
         key = self.pages[row][0]
         self.page(key)
-        for i in range(self.stack.count()):
-            # only the page shown sets the minimum size (the stack takes the largest of all)
-            policy = QSizePolicy.Preferred if i == row else QSizePolicy.Ignored
-            self.stack.widget(i).setSizePolicy(policy, policy)
         self.stack.setCurrentIndex(row)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
