@@ -3,7 +3,8 @@ import sys
 
 from models.console import make_streams_safe
 
-make_streams_safe()     # before anything prints: no console, cp1258 pipes, closed pipes
+if __name__ == "__main__":
+    make_streams_safe()     # before anything prints: no console, cp1258 pipes, closed pipes
 
 from models.crash import install_crash_hook  # noqa: E402
 
