@@ -25,9 +25,12 @@ def _issuer_block(commune, second_line, place_date):
     from reportlab.platypus import Table, TableStyle
     from reportlab.platypus.flowables import HRFlowable
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
-    left = [para(f"UBND {commune.upper_name or 'XÃ ……'}", "center"),
-            para(second_line.upper(), "center_bold"),
-            HRFlowable(width=22 * MM, thickness=0.7, color="black", spaceBefore=1, spaceAfter=4)]
+    top, body = f"UBND {commune.upper_name or 'XÃ ……'}", second_line.upper()
+    widest = min(max(pdfdoc._text_width(top, pdfdoc.FONT, 13),
+                     pdfdoc._text_width(body, pdfdoc.FONT_BOLD, 13)), width * 0.42)
+    left = [para(top, "center"), para(body, "center_bold"),
+            HRFlowable(width=widest * pdfdoc.RULE_FRACTION, thickness=0.7, color="black",
+                       spaceBefore=1, spaceAfter=4)]
     right = [para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "center_bold"),
              para("Độc lập - Tự do - Hạnh phúc", "center_bold"),
              HRFlowable(width=pdfdoc._text_width("Độc lập - Tự do - Hạnh phúc",

@@ -194,3 +194,23 @@ def test_a_heading_stays_with_the_start_of_a_long_table(tmp_path):
         pdfdoc.data_table(["STT", "Họ và tên"], rows[:5], [15, 150])]
     pages = pdf_text(pdfdoc.build(tmp_path / "b.pdf", story), layout=True).split("\f")
     assert "II. TẬP THỂ" not in pages[0] and "II. TẬP THỂ" in pages[1]
+
+
+def test_registration_sheet_issuer_rule(database, clerk, tmp_path):
+    from models import registrations
+    from reports import registration_docs
+    from tests.decision_fixtures import make_movement
+    o = make_org(clerk)
+    reg = registrations.register(actor=clerk, movement=make_movement(),
+                                 subject=o["villages"][0],
+                                 titles=[catalogue.title_by_code("TDPVH")])
+    path = registration_docs.write_registration_sheet(registration_id=reg.id,
+                                                      path=tmp_path / "dk.pdf")
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        body = _line_chars(page, "THÔN ĐÔNG HÒA")
+        assert all("Bold" in c["fontname"] for c in body)
+        top = _line_chars(page, "UBND XÃ")
+        widest = max(body[-1]["x1"] - body[0]["x0"], top[-1]["x1"] - top[0]["x0"])
+        rule = _rule_below(page, body)
+    assert widest / 3 <= rule <= widest / 2, (rule, widest)
