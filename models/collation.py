@@ -8,8 +8,9 @@ import functools
 from . import vntext
 
 _END_LIST = "\x01"      # end of a list of words (sorts before any word)
-_END = "\x02"           # end of a letter or tone sequence (a prefix sorts first)
-_DIGITS = "\x03"        # a run of digits (before any letter)
+_END_WORD = "\x02"      # end of a word's syllables (sorts before any syllable)
+_END = "\x03"           # end of a letter or tone sequence (a prefix sorts first)
+_DIGITS = "\x04"        # a run of digits (before any letter)
 _BASE = 0x30
 _MAX = 0xD7FF           # stay below the surrogate range
 
@@ -30,8 +31,8 @@ def _tones(tones):
 
 @functools.lru_cache(maxsize=65536)        # a word's key is a tuple: the same word, same string
 def _word(key):
-    letters, tones = key
-    return _seq(letters) + _tones(tones)
+    """A word's key is one (letters, tones) pair per syllable ("Hà-Khoa": two)."""
+    return "".join(_seq(letters) + _tones(tones) for letters, tones in key) + _END_WORD
 
 
 def name_sort_string(full_name):

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 db = peewee.DatabaseProxy()
 
 APPLICATION_ID = 0x54444B54          # "TDKT": marks a file as this program's database
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 

@@ -1,16 +1,17 @@
 """Column types that enforce the data rules: NFC text, exact points, UUIDs."""
-import unicodedata
 import uuid
 from decimal import Decimal, ROUND_HALF_UP
 
 import peewee
+
+from models import vntext
 
 CENT = Decimal("0.01")
 
 
 def _nfc(value):
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return vntext.nfc(value)          # NFC, and "Ð" look-alikes become "Đ"
     return value
 
 

@@ -138,7 +138,15 @@ _VNI_ENCODE, _VNI_DECODE = _build_vni_tables()
 _VNI_PATTERN = re.compile("|".join(
     re.escape(key) for key in sorted(_VNI_DECODE, key=len, reverse=True)))
 _VNI_ONLY = frozenset("øûïäåëüîöñæ" + "øûïäåëüîöñæ".upper())
-_VNI_MARKS = frozenset("øûïäåëü" + "øûïäåëü".upper())   # marks that only follow a vowel
+# A vowel followed by a VNI mark ("aø" = à, "eä" = ệ, "öø" = ừ).  French and German put
+# some of these pairs in ordinary words (Loïc, Raphaël, goût, où, eût, Saül): those are
+# weak evidence; every other pair is characteristic of VNI.
+_VNI_PAIRS = sorted(key for key in _VNI_DECODE if len(key) == 2)
+_WESTERN_PAIRS = frozenset("aï eï oï uï aë aü oû eû où".split())
+_VNI_PAIR = re.compile("|".join(map(re.escape, (
+    pair for pair in _VNI_PAIRS if pair[1] in _VNI_ONLY))))
+_VNI_STRONG_PAIR = re.compile("|".join(
+    re.escape(pair) for pair in _VNI_PAIRS if pair.lower() not in _WESTERN_PAIRS))
 
 
 def vni_to_unicode(text):
@@ -214,18 +222,19 @@ def _is_syllable(run):
     return not (checked and tones and tones[0] in "\u0300\u0309\u0303")
 
 
-def _score(text, convert, legacy_only, strong, leftovers):
-    """(improved, neutral, invalid, strong) counts of the words ``convert`` changes in ``text``.
+def _score(text, convert, legacy_only, strong, leftovers, paired=None):
+    """(improved, neutral, invalid, strong, paired) counts of the words ``convert`` changes.
 
     A changed word is *improved* when only the converted form looks Vietnamese,
     *neutral* when both forms do (the word has no ``legacy_only`` character and
     passes the syllable test as it stands, so it proves nothing), and *invalid*
     when the converted form does not look Vietnamese or keeps ``leftovers``
     (legacy characters that should have been consumed).  *strong* counts the
-    improved words holding a ``strong`` character (a pattern typical of the
-    encoding) with 2+ letters after conversion.
+    improved words for which ``strong(word)`` is true (a pattern typical of the
+    encoding) with 2+ letters after conversion; *paired* the improved words for
+    which ``paired(word)`` is true (weaker patterns; None: none counted).
     """
-    improved = neutral = invalid = strong_words = 0
+    improved = neutral = invalid = strong_words = paired_words = 0
     for word in text.split():
         converted = convert(word)
         if converted == word:
@@ -237,19 +246,34 @@ def _score(text, convert, legacy_only, strong, leftovers):
         else:
             improved += 1
             longest_run = max(len(run) for run in _LETTER_RUN.findall(converted))
-            strong_words += bool(strong.intersection(word)) and longest_run >= 2
-    return improved, neutral, invalid, strong_words
+            strong_words += bool(strong(word)) and longest_run >= 2
+            paired_words += paired is not None and bool(paired(word))
+    return improved, neutral, invalid, strong_words, paired_words
 
 
 def _accepts(score, has_legacy_only):
-    """Is the score convincing?  With characters only the encoding produces: two
+    """Is the TCVN3 score convincing?  With characters only the encoding produces: two
     Vietnamese-looking words (one proving it) or one convincing word, and at most one
     changed word in five failing.  Without them: two proving words, at least as many
     proving as neutral ones, and no failing word at all."""
-    improved, neutral, invalid, strong_words = score
+    improved, neutral, invalid, strong_words, _ = score
     if not has_legacy_only:
         return improved >= 2 and improved >= neutral and invalid == 0
     enough = improved >= 1 and (improved + neutral >= 2 or strong_words >= 1)
+    return enough and invalid * 5 <= improved + neutral + invalid
+
+
+def _accepts_vni(score, has_legacy_only):
+    """Is the VNI score convincing?  VNI's characters are Latin-1 letters that French,
+    Spanish, German or Nordic names use ("Loïc" reads as "Lọc", "Ñu" as "Đu"), so one
+    plausible word is not evidence: it needs a vowel-and-mark pair those languages never
+    write ("aø", "eä", "öï"), or two proving words that each hold a vowel and a VNI-only
+    mark ("hoïc haïnh"; so "Loïc où" stays), or three proving words; and at most one
+    changed word in five failing."""
+    improved, neutral, invalid, strong_words, paired_words = score
+    if not has_legacy_only:
+        return improved >= 2 and improved >= neutral and invalid == 0
+    enough = strong_words >= 1 or paired_words >= 2 or improved >= 3
     return enough and invalid * 5 <= improved + neutral + invalid
 
 
@@ -286,12 +310,14 @@ def detect_legacy(text, font_name=None):
     if by_font or text.isascii():
         return by_font
     candidates = []
-    for encoding, convert, legacy_only, strong, leftovers, preference in (
-            ("tcvn3", tcvn3_to_unicode, _TCVN3_ONLY, _TCVN3_SYMBOLS, frozenset(), 1),
-            ("vni", vni_to_unicode, _VNI_ONLY, _VNI_MARKS, _VNI_ONLY, 0)):
-        score = _score(text, convert, legacy_only, strong, leftovers)
-        if _accepts(score, bool(legacy_only.intersection(text))):
-            improved, _, invalid, strong_words = score
+    for encoding, convert, legacy_only, strong, paired, leftovers, accepts, preference in (
+            ("tcvn3", tcvn3_to_unicode, _TCVN3_ONLY, _TCVN3_SYMBOLS.intersection, None,
+             frozenset(), _accepts, 1),
+            ("vni", vni_to_unicode, _VNI_ONLY, _VNI_STRONG_PAIR.search, _VNI_PAIR.search,
+             _VNI_ONLY, _accepts_vni, 0)):
+        score = _score(text, convert, legacy_only, strong, leftovers, paired)
+        if accepts(score, bool(legacy_only.intersection(text))):
+            improved, _, invalid, strong_words, _ = score
             candidates.append(((improved, -invalid, strong_words, preference), encoding))
     return max(candidates)[1] if candidates else None
 

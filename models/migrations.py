@@ -127,3 +127,29 @@ def step_5(database):
 
 
 STEPS = {1: step_1, 3: step_3, 4: step_4, 5: step_5}
+
+
+def step_6(database):
+    """Recompute the stored search and sort keys: fold() now maps the look-alike "Ð"
+    (U+00D0) to d, and the sort strings compare hyphenated names syllable by syllable.
+    Idempotent: only rows whose key differs are written."""
+    from . import collation, vntext
+    param = database.param
+    for table, name, keys in (
+            ("unit", "name", ("name_key",)),
+            ("movement", "name", ("name_key",)),
+            ("person", "full_name", ("name_key", "sort_key")),
+            ("household", "head_name", ("name_key", "sort_key"))):
+        cursor = database.execute_sql(f"SELECT id, {name}, {', '.join(keys)} FROM {table}")
+        changes = []
+        for row_id, text, *old in cursor.fetchall():
+            new = [vntext.fold(text), collation.name_sort_string(text)][:len(keys)]
+            if list(old) != new:
+                changes.append((*new, row_id))
+        if changes:
+            sets = ", ".join(f"{key} = {param}" for key in keys)
+            database.cursor().executemany(
+                f"UPDATE {table} SET {sets} WHERE id = {param}", changes)
+
+
+STEPS[6] = step_6

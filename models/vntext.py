@@ -31,11 +31,17 @@ __all__ = [
 
 # ------------------------------------------------------------ normalising ---
 
+# Look-alike letters typed (or left by old converters) instead of Vietnamese ones:
+# "Ð" U+00D0 (Icelandic eth) for "Đ" U+0110, and its lowercase "ð" for "đ".  They look
+# the same on screen but never match in search or sort.
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def nfc(text):
-    """NFC-normalise ``text`` (nothing else); None stays None."""
+    """NFC-normalise ``text`` and replace look-alike letters ("Ð" -> "Đ"); None stays None."""
     if text is None:
         return None
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
 
 
 def is_nfc(text):
@@ -44,12 +50,13 @@ def is_nfc(text):
 
 
 def clean_text(text):
-    """NFC, strip, and collapse every run of whitespace to one space; None gives ""."""
+    """NFC, look-alike letters replaced ("Ð" -> "Đ"), stripped, every run of whitespace
+    collapsed to one space; None gives ""."""
     if text is None:
         return ""
     if not isinstance(text, str):
         text = str(text)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return " ".join(nfc(text).split())
 
 
 def _build_fold_table():
@@ -58,7 +65,8 @@ def _build_fold_table():
         base = unicodedata.normalize("NFD", chr(cp))[0]
         if base != chr(cp) and base.isascii():
             table[cp] = base.lower()
-    table[ord("đ")] = table[ord("Đ")] = "d"
+    for letter in "đĐðÐ":                   # ð/Ð: look-alikes of đ/Đ (see _LOOKALIKES)
+        table[ord(letter)] = "d"
     return table
 
 
@@ -75,7 +83,8 @@ def fold(text):
     """Accent-insensitive search key: "Nguyễn  Văn Đức" -> "nguyen van duc"; None gives "".
 
     NFC, lowercase, then one precomputed ``str.translate`` table maps Latin letters
-    with diacritics to their ASCII base, đ to d, and deletes stray combining marks;
+    with diacritics to their ASCII base, đ (and its look-alike ð) to d, and deletes
+    stray combining marks;
     whitespace runs collapse.  Other characters (digits, other scripts) are kept.
     About 1 µs per name: 20,000 names fold in roughly 20 ms.
     """
@@ -111,10 +120,19 @@ def _letter_info(char):
     return rank, tone
 
 
+_SYLLABLE_BREAK = re.compile("[-\u2010-\u2015]+")      # hyphens and dashes
+
+
 @functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=65536)        # names repeat their words: Nguyễn, Văn, Thị …
 def _word_key(word):
-    """(letters, tones) of one word; digit runs compare as numbers before letters.
+    """One (letters, tones) pair per syllable of a word; hyphens separate syllables, so
+    "Hà-Khoa" compares like "Hà Khoa" (before "Hải-Vân")."""
+    return tuple(_syllable_key(part) for part in _SYLLABLE_BREAK.split(word) if part)
+
+
+def _syllable_key(word):
+    """(letters, tones) of one syllable; digit runs compare as numbers before letters.
 
     Punctuation and symbols are ignored here (the full text breaks final ties).
     """
@@ -143,15 +161,16 @@ def name_sort_key(full_name):
     u ư v w x y z, other letters after z, digit runs as numbers before letters,
     punctuation ignored; a prefix sorts first), and only if all letters are equal,
     its tones letter by letter: none < huyền < hỏi < ngã < sắc < nặng.  So
-    An < Anh < Ánh < Ân < Bình.  Remaining ties fall back to the lowercased, then
+    An < Anh < Ánh < Ân < Bình.  A hyphenated word is compared syllable by
+    syllable, each syllable with that rule: Hà-Khoa < Hải-Vân.  Remaining ties fall back to the lowercased, then
     exact, NFC text, so the order is total and stable.
     """
     words = _words(full_name)
     if not words:
-        return ((), ()), (), ((), ()), "", ""
+        return (), (), (), "", ""
     given = _word_key(words[-1])
     middle = tuple(_word_key(word) for word in words[1:-1])
-    family = _word_key(words[0]) if len(words) > 1 else ((), ())
+    family = _word_key(words[0]) if len(words) > 1 else ()
     text = " ".join(words)
     return given, middle, family, text.lower(), text
 
@@ -355,7 +374,7 @@ def money_in_words(n):
 _MULTIPLIERS = {"nghìn": 1000, "ngàn": 1000, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 _NUMBER_TEXT = re.compile(
     r"(?P<prefix>[^\d+\-\u2212]*?)\s*(?P<sign>[-+\u2212])?\s*"
-    r"(?P<number>\d+(?:[.,]\d+)*)\s*(?P<unit>\D*)")
+    r"(?<![.,])(?P<number>\d+(?:[.,]\d+)*|[.,]\d+)\s*(?P<unit>\D*)")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
@@ -381,7 +400,7 @@ def parse_number_with_unit(text, *, field=None):
 
     Comma present: it is the decimal mark and dots group thousands ("1.234.567,89").
     Only dots: "1.600" / "1.234.567" are thousands, a single other dot is decimal
-    ("8.5").  Leading words ("khoảng 9,48%") are dropped; the trailing text is the unit.
+    ("8.5").  A leading decimal mark is a fraction: ",5" -> 0.5, ",75%" -> (0.75, '%').  Leading words ("khoảng 9,48%") are dropped; the trailing text is the unit.
     Multiplier words stay in the unit here (``parse_number`` applies them).
     Decimal/int/float inputs come back with unit "".
     """

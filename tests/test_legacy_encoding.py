@@ -331,3 +331,40 @@ def test_vntext_reexports_legacy_api():
     for name in ("tcvn3_to_unicode", "vni_to_unicode", "detect_legacy", "to_unicode",
                  "unicode_to_tcvn3", "unicode_to_vni"):
         assert getattr(vntext, name) is globals()[name]
+
+
+# ------------------------------- Latin-1 names are not VNI without a font name ---
+
+@pytest.mark.parametrize("text", [
+    "Loïc", "Ñu", "Loïc Ñu", "Ñu Loïc", "LOÏC", "ÑU", "Loïc Dupont", "José Ñu",
+    "Raphaël Loïc où", "Anaïs", "Noël Loïc", "goût", "Saül", "Moïse Loïc", "Peña Ñu",
+    "Zoë Loïc", "Citroën", "Eloïse", "Björn Ñu",
+])
+def test_latin1_names_are_never_converted_without_a_font(text):
+    """One plausible word ("Loïc" -> "Lọc", "Ñu" -> "Đu") is no evidence of VNI."""
+    assert detect_legacy(text) is None
+    assert to_unicode(text) == text
+    # With the font name the clerk's file declares, it is VNI after all.
+    assert detect_legacy(text, "VNI-Times") == "vni"
+
+
+@pytest.mark.parametrize("legacy, unicode", [
+    ("Haø", "Hà"),                       # ø after a vowel: no Western language writes it
+    ("Chuû tòch", "Chủ tịch"),
+    ("hoïc haïnh", "học hạnh"),          # two proving words each with a vowel-and-mark pair
+    ("Loïc Loïc Ñu", "Lọc Lọc Đu"),      # three proving words
+    ("Ñoäc laäp", "Độc lập"),
+])
+def test_vni_still_found_with_strong_evidence(legacy, unicode):
+    assert detect_legacy(legacy) == "vni"
+    assert to_unicode(legacy) == unicode
+
+
+western_words = st.sampled_from("Loïc Anaïs Noël Raphaël Ñu Peña José Zoë Björn Saül Moïse "
+                                "Eloïse Héloïse Thaïs Citroën naïve goût où Jörg Müller "
+                                "Søren Åse Dupont Martin".split())
+
+
+@given(st.lists(western_words, min_size=1, max_size=2, unique=True).map(" ".join))
+def test_one_or_two_western_names_are_left_alone(text):
+    assert to_unicode(text) == text

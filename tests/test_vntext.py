@@ -496,3 +496,86 @@ def test_modules_import_only_stdlib_and_models(module):
 @given(st.text(max_size=20))
 def test_clean_text_is_idempotent(text):
     assert clean_text(clean_text(text)) == clean_text(text)
+
+
+# ---------------------------------------- found against outside references ---
+
+LOOKALIKE_D = "\u00d0"          # Ð (Icelandic eth), typed or left by old converters for Đ
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("\u00d0ặng Thị Hằng", "Đặng Thị Hằng"),
+    ("Thôn \u00d0ồng Tâm", "Thôn Đồng Tâm"),
+    ("\u00f0ường làng", "đường làng"),
+    (unicodedata.normalize("NFD", "\u00d0ỗ Văn \u00d0ức"), "Đỗ Văn Đức"),
+])
+def test_lookalike_eth_becomes_vietnamese_d(typed, expected):
+    assert clean_text(typed) == expected
+    assert nfc(typed) == expected
+    assert validate_name(typed, label="Họ và tên") == expected
+    assert fold(typed) == fold(expected)
+    assert name_sort_key(typed) == name_sort_key(expected)
+    assert text_sort_key(typed) == text_sort_key(expected)
+
+
+def test_lookalike_eth_is_found_by_search_and_sorts_with_d():
+    assert fold("\u00d0ức") == "duc"
+    names = ["\u00d0ỗ Văn \u00d0ức", "Lê Văn Dũng", "Trần Văn Ê"]
+    # Đ sorts after D and before E in the Vietnamese alphabet (Ð used to sort after z).
+    assert [n.split()[-1] for n in sorted(names, key=name_sort_key)] == [
+        "Dũng", "\u00d0ức", "Ê"]
+
+
+@given(st.text(alphabet=VIETNAMESE_ALPHABET + LOOKALIKE_D + "\u00f0 ", max_size=30))
+def test_text_never_keeps_a_lookalike_d(text):
+    cleaned = clean_text(text)
+    assert "\u00d0" not in cleaned and "\u00f0" not in cleaned
+    assert fold(text) == fold(text.replace("\u00d0", "Đ").replace("\u00f0", "đ"))
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    (",5", Decimal("0.5"), ""),
+    (".5", Decimal("0.5"), ""),
+    (",75%", Decimal("0.75"), "%"),
+    (",75 %", Decimal("0.75"), "%"),
+    ("-,5", Decimal("-0.5"), ""),
+    ("khoảng ,5 ha", Decimal("0.5"), "ha"),
+    ("Tr. 5", Decimal("5"), ""),
+])
+def test_leading_decimal_mark_is_a_fraction(text, value, unit):
+    assert parse_number_with_unit(text) == (value, unit)
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", [",5,5", ".,5", ",", ".", ",%"])
+def test_leading_decimal_mark_never_shifts_the_number(text):
+    with pytest.raises(ValidationError):
+        parse_number(text)
+
+
+@given(st.integers(min_value=1, max_value=99), st.sampled_from(["", "%", " %", " ha"]),
+       st.sampled_from([",", "."]))
+def test_fraction_without_leading_zero_reads_like_with_it(digits, unit, mark):
+    fraction = f"{digits:02d}".rstrip("0")
+    with_zero = parse_number_with_unit(f"0,{fraction}{unit}")
+    assert parse_number_with_unit(f"{mark}{fraction}{unit}") == with_zero
+    assert with_zero[0] < 1
+
+
+def test_hyphenated_names_sort_by_syllable():
+    names = ["Nguyễn Hải-Vân", "Nguyễn Hà-Khoa", "Lê Hà", "Trần Hà Khoa"]
+    assert sorted(names, key=name_sort_key) == [
+        "Lê Hà", "Nguyễn Hà-Khoa", "Nguyễn Hải-Vân", "Trần Hà Khoa"]
+    assert sorted(["Hải-Vân", "Hà-Khoa"], key=text_sort_key) == ["Hà-Khoa", "Hải-Vân"]
+    # Each syllable keeps the letters-then-tones rule: Ha-Khoa < Hà-Khoa.
+    assert name_sort_key("Ha-Khoa") < name_sort_key("Hà-Khoa") < name_sort_key("Hải")
+
+
+syllable = st.text(alphabet=VIETNAMESE_ALPHABET, min_size=1, max_size=6)
+
+
+@given(st.lists(syllable, min_size=2, max_size=3), st.lists(syllable, min_size=2, max_size=3))
+def test_hyphenated_words_compare_like_their_syllables(a, b):
+    """A hyphenated word orders as its syllables would as separate words of a text."""
+    expected = text_sort_key(" ".join(a))[0] < text_sort_key(" ".join(b))[0]
+    assert (text_sort_key("-".join(a))[0] < text_sort_key("-".join(b))[0]) == expected
