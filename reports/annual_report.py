@@ -55,7 +55,7 @@ def _titles_sheet(s):
     return SheetSpec(
         title="Theo danh hiệu", heading=f"KẾT QUẢ THEO DANH HIỆU, HÌNH THỨC KHEN THƯỞNG "
         f"NĂM {s.year}", subtitle=f"Số đăng ký, số đạt và so sánh với năm {s.year - 1}",
-        columns=[Column("STT", 6, "int"), Column("Danh hiệu, hình thức", 40, wrap=True),
+        columns=[Column("STT", 6, "stt"), Column("Danh hiệu, hình thức", 40, wrap=True),
                  Column("Loại", 16, wrap=True), Column("Đối tượng", 13),
                  Column("Số đăng ký", 11, "int"), Column(f"Số đạt {s.year}", 11, "int"),
                  Column("Tỷ lệ đạt (%)", 11, "percent"),
@@ -76,7 +76,7 @@ def _units_sheet(s):
     return SheetSpec(
         title="Theo đơn vị", heading=f"KẾT QUẢ KHEN THƯỞNG THEO ĐƠN VỊ NĂM {s.year}",
         subtitle="Cá nhân tính theo đơn vị công tác, hộ gia đình theo thôn, tổ dân phố",
-        columns=[Column("STT", 6, "int"), Column("Đơn vị", 42, wrap=True),
+        columns=[Column("STT", 6, "stt"), Column("Đơn vị", 42, wrap=True),
                  Column("Cá nhân", 11, "int"), Column("Tập thể", 11, "int"),
                  Column("Hộ gia đình", 12, "int"), Column("Tổng số", 11, "int"),
                  Column("Tiền thưởng (đồng)", 18, "money")],
@@ -90,7 +90,7 @@ def _decisions_sheet(s):
                  sum(d["total"] for d in s.decisions)])
     return SheetSpec(
         title="Theo quyết định", heading=f"CÁC QUYẾT ĐỊNH KHEN THƯỞNG NĂM {s.year}",
-        columns=[Column("STT", 6, "int"), Column("Số quyết định", 16),
+        columns=[Column("STT", 6, "stt"), Column("Số quyết định", 16),
                  Column("Ngày", 12, "date"), Column("Trích yếu", 60, wrap=True),
                  Column("Số lượt", 10, "int"), Column("Tổng tiền (đồng)", 18, "money")],
         rows=rows)

@@ -2,21 +2,21 @@
 from models import award_history, decisions, vntext
 from .xlsxdoc import Column, SheetSpec, write_workbook
 
+# Ten columns print on A4 landscape at ≥ 10 pt; the last two are kept on screen only.
 AWARD_COLUMNS = [
-    Column("STT", 6, "int"), Column("Họ và tên / Tên tập thể / Chủ hộ", 30, wrap=True),
-    Column("Đối tượng", 12), Column("Chức vụ", 18, wrap=True),
-    Column("Đơn vị, địa chỉ", 28, wrap=True), Column("Hình thức", 30, wrap=True),
-    Column("Số quyết định", 14), Column("Ngày quyết định", 13, "date"),
-    Column("Năm khen", 8, "year"), Column("Số sổ", 8, "int"),
-    Column("Số tiền (đồng)", 15, "money"), Column("Tình trạng quyết định", 18, wrap=True),
+    Column("STT", 5, "stt"), Column("Họ và tên / Tên tập thể / Chủ hộ", 25),
+    Column("Chức vụ", 13), Column("Đơn vị, địa chỉ", 26), Column("Hình thức", 22),
+    Column("Số quyết định", 14), Column("Ngày quyết định", 11, "date"),
+    Column("Năm khen", 6, "year"), Column("Số sổ", 6, "int"),
+    Column("Số tiền (đồng)", 11, "money"),
+    Column("Đối tượng", 12, printed=False), Column("Tình trạng quyết định", 18, printed=False),
 ]
 
 
 def _award_rows(rows):
     for i, r in enumerate(rows, 1):
-        yield [i, r["name"], r["kind_label"], r["position"], r["place"], r["title"],
-               r["number"], r["date"], r["period"], r["register_no"], r["amount"],
-               r["state"]]
+        yield [i, r["name"], r["position"], r["place"], r["title"], r["number"], r["date"],
+               r["period"], r["register_no"], r["amount"], r["kind_label"], r["state"]]
 
 
 def export_awards_xlsx(path, *, year=None, progress=None, search=None):
@@ -37,17 +37,18 @@ def export_decision_list_xlsx(path, *, decision_id, progress=None):
     """The list attached to one decision (I/II/III with amounts), as Excel."""
     decision = decisions.get_decision(decision_id)
     summ = decisions.summary(decision)
-    cols = [Column("STT", 6, "text"), Column("Họ và tên / Tên tập thể / Chủ hộ", 30, wrap=True),
-            Column("Chức vụ", 18, wrap=True), Column("Đơn vị, địa chỉ", 28, wrap=True),
-            Column("Hình thức", 30, wrap=True), Column("Thành tích", 40, wrap=True),
-            Column("Số tiền (đồng)", 15, "money"), Column("Ghi chú", 20, wrap=True)]
+    cols = [Column("STT", 5, "stt"), Column("Họ và tên / Tên tập thể / Chủ hộ", 23),
+            Column("Chức vụ", 14), Column("Đơn vị, địa chỉ", 22), Column("Hình thức", 22),
+            Column("Thành tích", 32), Column("Số tiền (đồng)", 11, "money"),
+            Column("Ghi chú", 10)]
     rows = []
     for heading, group in summ["groups"]:
-        rows.append([heading, "", "", "", "", "", None, ""])
+        # The section heading ("I. Cá nhân") sits in the name column: STT stays numeric.
+        rows.append([None, heading, "", "", "", "", None, ""])
         for i, r in enumerate(group, 1):
-            rows.append([str(i), r["name"], r["position"], r["place"], r["title"],
+            rows.append([i, r["name"], r["position"], r["place"], r["title"],
                          r["achievement"], r["amount"], r["note"]])
-    rows.append(["", "Tổng cộng", "", "", "", "", summ["total"], ""])
+    rows.append([None, "Tổng cộng", "", "", "", "", summ["total"], ""])
     spec = SheetSpec(title="Danh sách", heading="DANH SÁCH KHEN THƯỞNG",
                      subtitle=f"Kèm theo {decisions.label(decision)}", columns=cols, rows=rows,
                      footer=[f"Bằng chữ: {summ['total_words']}."])
@@ -65,7 +66,7 @@ def export_decisions_xlsx(path, *, year=None, progress=None):
     sheets = [
         SheetSpec(title="Quyết định", heading="DANH SÁCH QUYẾT ĐỊNH KHEN THƯỞNG",
                   subtitle=f"Năm {year}" if year else "",
-                  columns=[Column("STT", 6, "int"), Column("Số quyết định", 14),
+                  columns=[Column("STT", 6, "stt"), Column("Số quyết định", 14),
                            Column("Ngày", 12, "date"), Column("Trích yếu", 50, wrap=True),
                            Column("Tình trạng", 16), Column("Số người/tập thể", 12, "int"),
                            Column("Tổng tiền (đồng)", 16, "money")], rows=dec_rows),

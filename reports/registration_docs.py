@@ -320,18 +320,20 @@ def export_registrations_xlsx(path, *, year=None, progress=None):
     """The registrations (of a year, or all) as an office-looking workbook; returns ``path``."""
     from .xlsxdoc import Column, SheetSpec, write_workbook
     rows = sorted_rows(year=year)
-    columns = [Column("STT", 6, "int"), Column("Năm", 7, "year"), Column("Đối tượng", 12),
-               Column("Họ và tên / Tên tập thể / Chủ hộ", 30), Column("Chức vụ", 18),
-               Column("Đơn vị, địa chỉ", 28), Column("Phong trào", 36, wrap=True),
-               Column("Danh hiệu đăng ký", 32, wrap=True), Column("Ngày đăng ký", 12, "date"),
-               Column("Người ký", 22), Column("Trạng thái", 11), Column("Lý do trả lại", 28)]
+    # Nine columns print on A4 landscape at ≥ 10 pt; the last three are kept on screen only.
+    columns = [Column("STT", 5, "stt"), Column("Năm", 6, "year"), Column("Đối tượng", 9),
+               Column("Họ và tên / Tên tập thể / Chủ hộ", 24), Column("Chức vụ", 14),
+               Column("Đơn vị, địa chỉ", 22), Column("Danh hiệu đăng ký", 26),
+               Column("Ngày đăng ký", 11, "date"), Column("Trạng thái", 10),
+               Column("Phong trào", 36, printed=False), Column("Người ký", 22, printed=False),
+               Column("Lý do trả lại", 28, printed=False)]
 
     def gen():
         for i, r in enumerate(rows, 1):
             yield [i, r["year"], r["kind_label"], r["name"], r["position"], r["place"],
-                   r["movement"], r["titles"],
+                   r["titles"],
                    datetime.date.fromisoformat(r["reg_date"]) if r["reg_date"] else None,
-                   r["signer"], r["state_label"], r["return_reason"]]
+                   r["state_label"], r["movement"], r["signer"], r["return_reason"]]
     spec = SheetSpec(title="Đăng ký thi đua",
                      heading="DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""),
                      subtitle=f"Năm {year}" if year else "Tất cả các năm", columns=columns,

@@ -182,11 +182,10 @@ def write_ranking_xlsx(cs, path, *, bloc_id=..., progress=None):
     groups, sections = ranking_rows(cs, bloc_id=bloc_id)
     if not sections:
         raise UserError("Chưa có phiếu chấm điểm nào để xếp hạng.")
-    columns = [Column("Cụm, khối", 28, wrap=True), Column("Hạng", 7, "int"),
-               Column("Đơn vị", 34, wrap=True)] + [
-        Column(f"Nhóm {g}", 10, "decimal") for g in groups] + [
-        Column("Thưởng", 10, "decimal"), Column("Trừ", 10, "decimal"),
-        Column("Tổng điểm", 12, "decimal"), Column("Xếp loại", 14), Column("Trạng thái", 14)]
+    columns = [Column("Cụm, khối", 20), Column("Hạng", 6, "int"), Column("Đơn vị", 22)] + [
+        Column(f"Nhóm {g}", 8, "decimal") for g in groups] + [
+        Column("Thưởng", 8, "decimal"), Column("Trừ", 7, "decimal"),
+        Column("Tổng điểm", 9, "decimal"), Column("Xếp loại", 10), Column("Trạng thái", 11)]
     rows = [[bloc, rk, name] + list(gs) + [b, d, t, band, state]
             for bloc, lines in sections for rk, name, gs, b, d, t, band, state in lines]
     spec = SheetSpec(title="Xếp hạng", heading=f"BẢNG XẾP HẠNG THI ĐUA NĂM {cs.year}",
@@ -214,12 +213,14 @@ def export_scores_xlsx(path, *, year=None, progress=None):
         grid = scoring.load_grid(cs)
         board = grid.board("checked")
         leaves = grid.spec.leaves
-        columns = [Column("STT", 6, "int"), Column("Đơn vị", 32, wrap=True),
-                   Column("Cụm, khối", 26, wrap=True)] + [
+        # One column per criterion: a big table prints over pages across at ≥ 10 pt, the
+        # unit's number and name repeated on each.
+        columns = [Column("STT", 5, "stt"), Column("Đơn vị", 22),
+                   Column("Cụm, khối", 18)] + [
             Column(f"{c.code} ({'-' if c.method == DEDUCTION else ''}{_pts(c.max_points)})",
-                   9, "decimal") for c in leaves] + [
-            Column("Tự chấm", 10, "decimal"), Column("Tổng điểm", 11, "decimal"),
-            Column("Xếp loại", 12), Column("Xếp hạng", 9, "int"), Column("Trạng thái", 14)]
+                   8, "decimal") for c in leaves] + [
+            Column("Tự chấm", 8, "decimal"), Column("Tổng điểm", 9, "decimal"),
+            Column("Xếp loại", 10), Column("Xếp hạng", 8, "int"), Column("Trạng thái", 11)]
         values = grid.values("checked")
         rows = []
         for i, row in enumerate(grid.rows):

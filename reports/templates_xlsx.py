@@ -3,9 +3,11 @@ import os
 
 from models.errors import ValidationError
 
+from . import xlsx_print
 from .safefile import atomic_output
 
 FONT = "Times New Roman"
+BLANK_ROWS = 20                    # empty bordered rows printed under the header, to fill by hand
 
 EXAMPLES = {
     "units": {"name": "Thôn Đông Hòa", "kind": "Thôn", "parent": "Cụm thi đua số 1",
@@ -55,26 +57,36 @@ def write_template(kind, path):
     normal = Font(name=FONT, size=12)
     fill = PatternFill("solid", fgColor="DDEBF7")
     wb = Workbook()
+    xlsx_print.use_times_as_default_font(wb)
     ws = wb.active
     ws.title = SHEET_NAMES[kind]
+    widths = [max(14, min(40, len(spec.label) + 8)) for spec in specs]
     for col, spec in enumerate(specs, start=1):
         cell = ws.cell(1, col, spec.label + (" (*)" if spec.required else ""))
         cell.font, cell.border, cell.fill = bold, border, fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = max(14, min(40, len(spec.label) + 8))
-        if spec.kind in ("year", "int"):
-            for row in range(2, 502):
-                ws.cell(row, col).number_format = "0"
-        else:
-            for row in range(2, 502):
-                ws.cell(row, col).number_format = "@"
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+        fmt = "0" if spec.kind in ("year", "int") else "@"
+        for row in range(2, 502):
+            ws.cell(row, col).number_format = fmt
+            if row <= BLANK_ROWS + 1:
+                ws.cell(row, col).border = border
     ws.freeze_panes = "A2"
+    # Printed, the template is the header and a few bordered rows (not 500 empty ones).
+    xlsx_print.page_setup(ws)
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:{get_column_letter(len(specs))}{BLANK_ROWS + 1}"
+    ws.row_dimensions[1].height = xlsx_print.LINE_PT * max(
+        xlsx_print.line_count(c.value, xlsx_print.usable_pt(w), bold=True)
+        for c, w in zip(ws[1], widths))
+    for row in range(2, BLANK_ROWS + 2):
+        ws.row_dimensions[row].height = xlsx_print.LINE_PT * 1.5
     guide = wb.create_sheet("Hướng dẫn")
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 55
-    guide.column_dimensions["D"].width = 30
-    guide.column_dimensions["E"].width = 45
+    guide_widths = {"A": 22, "B": 10, "C": 50, "D": 28, "E": 30}
+    for letter, width in guide_widths.items():
+        guide.column_dimensions[letter].width = width
+    xlsx_print.page_setup(guide)
+    all_pt = xlsx_print.usable_pt(sum(guide_widths.values()))
     title = guide.cell(1, 1, f"CÁCH ĐIỀN TỆP NHẬP {KIND_LABELS[kind].upper()}")
     title.font = Font(name=FONT, size=14, bold=True)
     lines = [
@@ -85,12 +97,19 @@ def write_template(kind, path):
         "sang Unicode. Không để công thức, dòng ẩn hay ô gộp trong vùng dữ liệu.",
     ]
     for i, line in enumerate(lines, start=2):
-        guide.cell(i, 1, line).font = normal
+        cell = guide.cell(i, 1, line)
+        cell.font = normal
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.merge_cells(f"A{i}:E{i}")
+        guide.row_dimensions[i].height = xlsx_print.LINE_PT * xlsx_print.line_count(line, all_pt)
     header_row = len(lines) + 3
+    usable = [xlsx_print.usable_pt(w) for w in guide_widths.values()]
     for col, text in enumerate(("Cột", "Bắt buộc", "Cách ghi khác được chấp nhận", "Ví dụ",
                                 "Ghi chú"), start=1):
         cell = guide.cell(header_row, col, text)
         cell.font, cell.border, cell.fill = bold, border, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    guide.print_title_rows = f"{header_row}:{header_row}"
     example = EXAMPLES.get(kind, {})
     for r, spec in enumerate(specs, start=header_row + 1):
         values = (spec.label, "Có" if spec.required else "", "; ".join(spec.synonyms),
@@ -99,6 +118,8 @@ def write_template(kind, path):
             cell = guide.cell(r, col, value)
             cell.font, cell.border = normal, border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[r].height = xlsx_print.LINE_PT * max(
+            xlsx_print.line_count(str(v), u) for v, u in zip(values, usable))
     with atomic_output(path) as tmp:
         wb.save(tmp)
     return str(path)

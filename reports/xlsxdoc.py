@@ -1,12 +1,15 @@
 """Office-looking Excel workbooks written fast (openpyxl write-only mode).
 
 Each sheet: the issuer row (commune), a bold title, a subtitle/date line, a blank row, then
-a bold, bordered, frozen header row repeated on every printed page; Times New Roman;
-column widths; A4 landscape fitted to the page width; numbers as numbers, dates as dates;
-text that begins with "=" is stored as text, never as a formula.
+a bold, bordered, frozen header row repeated on every printed page; Times New Roman (also
+the workbook's default font, so widths mean the same in Excel and LibreOffice); A4
+landscape fitted to the page width with body text printing at ≥ 10 pt (text columns
+narrowed and wrapped, see ``reports.xlsx_print``); rows as high as their wrapped text;
+page numbers in the footer in Times New Roman; numbers as numbers, dates as dates; text
+that begins with "=" is stored as text, never as a formula.
 
     write_workbook(path, [SheetSpec(title="Khen thưởng", heading="DANH SÁCH …",
-                   columns=[Column("STT", 6, "int"), Column("Họ và tên", 30)], rows=rows)],
+                   columns=[Column("STT", 6, "stt"), Column("Họ và tên", 30)], rows=rows)],
                    commune=settings.commune(), progress=cb)
 """
 import datetime
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from models.errors import Cancelled
+
+from . import xlsx_print
 
 FONT_NAME = "Times New Roman"
 HEADER_ROWS = 4                    # issuer, title, subtitle, blank; header row is 5
@@ -25,6 +30,7 @@ NUMBER_FORMATS = {
     "percent": "0.00",
     "date": "dd/mm/yyyy",
     "year": "0",
+    "stt": "0",                    # row numbers: whole numbers, centred
 }
 
 
@@ -32,8 +38,9 @@ NUMBER_FORMATS = {
 class Column:
     header: str
     width: float = 15
-    kind: str = "text"             # text | int | money | decimal | percent | date | year
-    wrap: bool = False
+    kind: str = "text"             # text | int | money | decimal | percent | date | year | stt
+    wrap: bool = False             # kept for callers; every printed text column wraps
+    printed: bool = True           # False: on screen only, after the print area (last columns)
 
 
 @dataclass
@@ -45,6 +52,7 @@ class SheetSpec:
     subtitle: str = ""             # e.g. "Năm 2026"; the date line is added automatically
     total_rows: int = None         # for progress when rows is a generator
     footer: list = field(default_factory=list)   # lines written after the table
+    repeat_columns: int = 2        # columns repeated on each page when a sheet is too wide
 
 
 class _Styles:
@@ -63,19 +71,37 @@ class _Styles:
 
         add("tdkt_issuer", font=Font(name=FONT_NAME, size=12, bold=True))
         add("tdkt_title", font=Font(name=FONT_NAME, size=14, bold=True),
-            alignment=Alignment(horizontal="center"))
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
         add("tdkt_subtitle", font=Font(name=FONT_NAME, size=12, italic=True),
-            alignment=Alignment(horizontal="center"))
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
         add("tdkt_header", font=Font(name=FONT_NAME, size=12, bold=True), border=border,
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
         for kind, fmt in [("text", "General")] + list(NUMBER_FORMATS.items()):
             add(f"tdkt_{kind}", font=Font(name=FONT_NAME, size=12), border=border,
                 number_format=fmt,
                 alignment=Alignment(vertical="center", horizontal="left" if kind == "text"
-                                    else ("center" if kind in ("date", "year") else "right")))
+                                    else ("center" if kind in ("date", "year", "stt")
+                                          else "right")))
             add(f"tdkt_{kind}_wrap", font=Font(name=FONT_NAME, size=12), border=border,
                 number_format=fmt, alignment=Alignment(vertical="center", wrap_text=True))
-        add("tdkt_footer", font=Font(name=FONT_NAME, size=12))
+        add("tdkt_footer", font=Font(name=FONT_NAME, size=12),
+            alignment=Alignment(vertical="top", wrap_text=True))
+
+
+class _RowAttrs:
+    """Stands in for a write-only sheet's row_dimensions: openpyxl's row writer asks it for
+    the attributes of the row being written (``get(row_index, {})``); we set them just
+    before each append, so no RowDimension object is built per row."""
+    __slots__ = ("attrs",)
+
+    def __init__(self):
+        self.attrs = None
+
+    def get(self, _row_index, default=None):
+        return self.attrs if self.attrs is not None else default
+
+    def keys(self):
+        return set()
 
 
 def _nfc(value):
@@ -86,7 +112,7 @@ def cell_value(value, kind):
     """Python value for a cell of ``kind``: numbers stay numbers, Decimals exact enough."""
     if value is None or value == "":
         return None
-    if kind in ("int", "money", "year"):
+    if kind in ("int", "money", "year", "stt"):
         return int(value) if not isinstance(value, str) else _nfc(value)
     if kind in ("decimal", "percent"):
         if isinstance(value, Decimal):
@@ -132,34 +158,60 @@ def _letter(index):
     return get_column_letter(index)
 
 
+def _append(ws, rows_attrs, cells, height=None):
+    rows_attrs.attrs = None if height is None else xlsx_print.row_attrs(height)
+    ws.append(cells)
+    rows_attrs.attrs = None
+
+
+def _merged_line(ws, rows_attrs, text, style, last, row, width_pt, *, bold=False, size=12):
+    """A line merged across the table, wrapped, as high as its text needs."""
+    lines = xlsx_print.line_count(text, width_pt - xlsx_print.CELL_PAD_PT, bold, size)
+    height = lines * xlsx_print.LINE_PT * size / 12 if lines > 1 or size > 12 else None
+    _append(ws, rows_attrs, [_cell(ws, text, style)], height)
+    ws.merged_cells.add(f"A{row}:{last}{row}")
+
+
 def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     ws = wb.create_sheet(title=_safe_title(spec.title))
+    rows_attrs = ws.row_dimensions = _RowAttrs()
     ncols = len(spec.columns)
-    for i, col in enumerate(spec.columns, start=1):
-        ws.column_dimensions[_letter(i)].width = col.width
+    printed = [c for c in spec.columns if c.printed]
+    if spec.columns[:len(printed)] != printed:
+        raise ValueError(f"{spec.title}: columns not printed must come last")
+    widths, one_page = xlsx_print.plan_widths(printed)
+    widths += [float(c.width) for c in spec.columns[len(printed):]]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[_letter(i)].width = width
+    if len(printed) < ncols:
+        ws.print_area = f"A1:{_letter(len(printed))}1048576"
     header_row = HEADER_ROWS + 1
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9                      # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "Trang &P / &N"
-    last = _letter(ncols)
+    xlsx_print.page_setup(ws, one_page=one_page,
+                          repeat_columns=f"A:{_letter(spec.repeat_columns)}")
+    titled = len(printed) if one_page else xlsx_print.first_page_columns(widths[:len(printed)])
+    table_pt = sum(w * xlsx_print.UNIT_PT for w in widths[:titled])   # LibreOffice's
+    last = _letter(titled)
     issuer = commune.issuer if commune is not None else ""
-    ws.append([_cell(ws, _nfc(issuer), "tdkt_issuer")])
-    ws.append([_cell(ws, _nfc(spec.heading), "tdkt_title")])
-    ws.merged_cells.add(f"A2:{last}2")
-    ws.append([_cell(ws, _nfc(_subtitle(spec, commune)), "tdkt_subtitle")])
-    ws.merged_cells.add(f"A3:{last}3")
+    _append(ws, rows_attrs, [_cell(ws, _nfc(issuer), "tdkt_issuer")])
+    _merged_line(ws, rows_attrs, _nfc(spec.heading), "tdkt_title", last, 2, table_pt,
+                 bold=True, size=14)
+    _merged_line(ws, rows_attrs, _nfc(_subtitle(spec, commune)), "tdkt_subtitle", last, 3,
+                 table_pt)
     ws.append([])
-    ws.append([_cell(ws, _nfc(c.header), "tdkt_header") for c in spec.columns])
-    style_names = [f"tdkt_{c.kind}{'_wrap' if c.wrap else ''}" for c in spec.columns]
+    header_lines = max(xlsx_print.line_count(_nfc(c.header), xlsx_print.usable_pt(w),
+                                             bold=True)
+                       for c, w in zip(printed, widths))
+    _append(ws, rows_attrs, [_cell(ws, _nfc(c.header), "tdkt_header") for c in spec.columns],
+            header_lines * xlsx_print.LINE_PT if header_lines > 1 else None)
+    # Printed text columns wrap (a clipped cell loses words on paper); numbers never do.
+    wrapped = [i for i, c in enumerate(spec.columns) if c.kind == "text" and c.printed]
+    style_names = [f"tdkt_{c.kind}{'_wrap' if i in wrapped else ''}"
+                   for i, c in enumerate(spec.columns)]
     kinds = [c.kind for c in spec.columns]
+    heights = xlsx_print.RowHeights(widths, wrapped)
+    height_of = heights.height if heights.cells else None
     done = done_before
     # One styled cell per column, reused row after row (write-only mode writes each row as
     # soon as it is appended): the style id is resolved once per column, not per cell, and
@@ -172,21 +224,27 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
         c._sid = ws.parent._cell_styles.add(c._style)
         reuse.append(c)
     ws._values_to_row = _cells_to_row
+    row_attrs = xlsx_print.row_attrs
     for row in spec.rows:
-        for c, v, k in zip(reuse, row, kinds):
-            v = cell_value(v, k)
+        values = [cell_value(v, k) for v, k in zip(row, kinds)]
+        for c, v in zip(reuse, values):
             c.value = v
             if v.__class__ is str and v[:1] == "=":
                 c.data_type = "s"
+        height = height_of(values) if height_of is not None else None
+        rows_attrs.attrs = None if height is None else row_attrs(height)
         ws.append(reuse)
         done += 1
         if progress is not None and done % 500 == 0 and progress(done, grand_total) is False:
             raise Cancelled()
+    rows_attrs.attrs = None
     del ws._values_to_row
     if spec.footer:
         ws.append([])
+        row = header_row + (done - done_before) + 1         # the blank row
         for line in spec.footer:
-            ws.append([_cell(ws, _nfc(line), "tdkt_footer")])
+            row += 1
+            _merged_line(ws, rows_attrs, _nfc(line), "tdkt_footer", last, row, table_pt)
     return done
 
 
@@ -221,6 +279,7 @@ def write_workbook(path, sheets, *, commune=None, progress=None):
         total += spec.total_rows or 0
     with atomic_output(path) as tmp:
         wb = Workbook(write_only=True)
+        xlsx_print.use_times_as_default_font(wb)
         styles = _Styles(wb)
         done = 0
         try:

@@ -89,8 +89,10 @@ def test_registrations_xlsx(world, tmp_path):
     names = [r[3] for r in data]
     assert names.index("Nguyễn Văn An") < names.index("Thôn Đông Hòa") < names.index(
         "Phạm Văn Dũng")
-    unit = next(r for r in data if r[3] == "Thôn Đông Hòa")
-    assert unit[10] == "Đã duyệt" and unit[8] == datetime.datetime(2025, 1, 12)
+    unit = dict(zip(values[header_i], next(r for r in data if r[3] == "Thôn Đông Hòa")))
+    assert unit["Trạng thái"] == "Đã duyệt"
+    assert unit["Ngày đăng ký"] == datetime.datetime(2025, 1, 12)
+    assert unit["Phong trào"]                  # kept on screen, after the print area
     assert docs.export_registrations_xlsx(str(tmp_path / "none.xlsx"), year=2030)
 
 
