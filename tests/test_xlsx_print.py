@@ -84,12 +84,13 @@ def test_stt_is_a_number_in_every_list(demo_exports):
     checked = 0
     for kind, path in demo_exports.items():
         for ws in openpyxl.load_workbook(path, read_only=True).worksheets:
-            header = next((r for r in ws.iter_rows(max_row=8) if r[0].value == "STT"), None)
+            header = next((r for r in ws.iter_rows(max_row=8) if r and r[0].value == "STT"),
+                          None)
             if header is None:
                 continue
             values = []
             for r in ws.iter_rows(min_row=header[0].row + 1):
-                if r[0].value is None and not any(c.value for c in r[1:]):
+                if not any(c.value for c in r):
                     break                                  # the blank row before the footer
                 if r[0].value is not None:
                     values.append(r[0].value)
