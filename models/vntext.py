@@ -123,7 +123,6 @@ def _letter_info(char):
 _SYLLABLE_BREAK = re.compile("[-\u2010-\u2015]+")      # hyphens and dashes
 
 
-@functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=65536)        # names repeat their words: Nguyễn, Văn, Thị …
 def _word_key(word):
     """One (letters, tones) pair per syllable of a word; hyphens separate syllables, so
