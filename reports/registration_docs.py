@@ -24,6 +24,7 @@ def _issuer_block(commune, second_line, place_date):
     """Left: the commune's committee and the issuing unit/bloc; right: national title, date."""
     from reportlab.platypus import Table, TableStyle
     from reportlab.platypus.flowables import HRFlowable
+    pdfdoc.register_fonts()                 # the rule widths below measure with our fonts
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
     top, body = f"UBND {commune.upper_name or 'XÃ ……'}", second_line.upper()
     widest = min(max(pdfdoc._text_width(top, pdfdoc.FONT, 13),
