@@ -23,6 +23,7 @@ log = logging.getLogger("main")
 LIST_KINDS = ("units", "people", "households", "movements", "decisions")
 IMPORT_KINDS = ("units", "people", "households", "criteria", "targets", "proposals")
 EXPORT_KINDS = ("registrations", "scores", "awards", "annual")
+PASSWORD_ENV = "TDKT_PASSWORD"
 
 
 class UsageError(Exception):
@@ -42,6 +43,9 @@ def build_parser():
     p = Parser(prog="main.py", description="Thi đua - Khen thưởng cấp xã: chạy không tham số "
                "để mở chương trình, hoặc dùng các lệnh dưới đây.")
     p.add_argument("--db", metavar="FILE", help="tệp dữ liệu khác tệp mặc định")
+    p.add_argument("--user", metavar="TÊN", help="tài khoản thực hiện lệnh thay đổi dữ liệu "
+                   f"(bắt buộc khi tệp đã có tài khoản; mật khẩu hỏi trên màn hình hoặc lấy "
+                   f"từ biến môi trường {PASSWORD_ENV})")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     d = sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống")
     d.add_argument("--size", choices=("small", "large"), default="small")
@@ -108,6 +112,33 @@ def open_db(path, *, must_exist=True):
     return open_database(path)
 
 
+def acting_user(args):
+    """The actor of a data-changing command (call after opening the database).
+
+    While the file has no account (a fresh or demo file): the built-in leader. Otherwise
+    ``--user`` and its password (from TDKT_PASSWORD, else asked on the terminal), checked
+    by the same sign-in as the window's, delays and lock included.
+    """
+    import getpass
+    from models import accounts
+    if not accounts.has_users():
+        if args.user:
+            raise UserError(f"Tệp dữ liệu chưa có tài khoản nào (kể cả {args.user}); "
+                            "hãy bỏ --user hoặc tạo tài khoản trong chương trình.")
+        return accounts.batch_actor()
+    if not args.user:
+        raise UserError("Tệp dữ liệu đã có tài khoản: lệnh thay đổi dữ liệu cần "
+                        f"--user TÊN_ĐĂNG_NHẬP (mật khẩu hỏi trên màn hình, hoặc đặt biến "
+                        f"môi trường {PASSWORD_ENV} khi chạy bằng tệp lệnh).")
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UserError(f"Không hỏi được mật khẩu (không có màn hình nhập); hãy đặt biến "
+                            f"môi trường {PASSWORD_ENV}.")
+        password = getpass.getpass(f"Mật khẩu của {args.user}: ")
+    return accounts.authenticate(args.user, password)
+
+
 def print_json(rows):
     sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
 
@@ -123,17 +154,19 @@ def print_table(rows, columns):
 def cmd_demo(args, db_path):
     from models import demo
     open_db(db_path, must_exist=False)
-    counts = demo.load_demo(size=args.size, progress=TerminalProgress("Đang tạo dữ liệu mẫu"))
+    counts = demo.load_demo(size=args.size, actor=acting_user(args),
+                            progress=TerminalProgress("Đang tạo dữ liệu mẫu"))
     print("Đã tạo dữ liệu mẫu: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 def cmd_check(args, db_path):
-    from models import health
+    from models import audit_log, health
     open_db(db_path)
     problems = health.full_check()
     if problems:
         raise UserError("Dữ liệu có vấn đề: " + "; ".join(problems))
     print("Dữ liệu nguyên vẹn, cấu trúc đúng phiên bản.")
+    print(audit_log.verify_chain().describe())
 
 
 def cmd_backup(args, db_path):
@@ -144,14 +177,23 @@ def cmd_backup(args, db_path):
 
 
 def cmd_restore(args, db_path):
+    from models import accounts
+    from models.errors import DatabaseError
     from reports import backup
     print(f"Bản sao lưu: {backup.backup_info(args.src).describe()}")
-    kept = backup.restore_from(args.src, db_path)
+    actor = None
+    if os.path.isfile(db_path) and os.path.getsize(db_path) > 0:
+        try:
+            open_db(db_path)
+        except DatabaseError as err:      # too damaged to read its accounts: restore_from
+            sys.stderr.write(f"Chú ý: {err}\n")   # decides, and names the actor in the log
+        else:
+            actor = acting_user(args)
+    kept = backup.restore_from(args.src, db_path, actor=actor or accounts.batch_actor())
     print(f"Đã khôi phục từ {args.src}." + (f" Dữ liệu cũ được giữ ở {kept}." if kept else ""))
 
 
 def cmd_import(args, db_path):
-    from models.accounts import batch_actor
     from reports import importer
     proposal_args = (args.movement, args.year, args.unit, args.decision)
     if args.kind == "proposals":
@@ -163,7 +205,7 @@ def cmd_import(args, db_path):
     if any(a is not None for a in proposal_args):
         raise UsageError("--movement, --year, --unit, --decision chỉ dùng với 'import proposals'")
     open_db(db_path)
-    result = importer.import_file(kind=args.kind, path=args.file, actor=batch_actor(),
+    result = importer.import_file(kind=args.kind, path=args.file, actor=acting_user(args),
                                   only_valid=False,
                                   progress=TerminalProgress("Đang nhập"))
     print(result.summary())

@@ -55,8 +55,11 @@ def open_or_recover(path, *, quick_check=True):
             clicked = box.clickedButton()
             if restore is not None and clicked is restore:
                 try:
+                    from models import accounts
                     from reports import backup
-                    kept = backup.restore_from(backups[0], path)
+                    # nobody is signed in yet: the file's accounts decide (see restore_from)
+                    kept = backup.restore_from(backups[0], path,
+                                               actor=accounts.batch_actor("khoi-dong"))
                     messages.info(None, f"Đã khôi phục từ {backups[0]}. Tệp cũ giữ ở {kept}.")
                 except Exception as exc:  # noqa: BLE001 - shown, then the loop offers again
                     messages.show_error(None, exc)

@@ -1,5 +1,7 @@
 """Sign-in dialog: returns the signed-in user or None."""
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit)
 
 from models import accounts
 from models.errors import UserError
@@ -30,13 +32,16 @@ class LoginDialog(QDialog):
         form.addRow(buttons)
 
     def _try(self):
+        QApplication.setOverrideCursor(Qt.WaitCursor)    # the slow KDF: about a second
         try:
             self.user = accounts.authenticate(self.username.text(), self.password.text())
         except UserError as err:
+            QApplication.restoreOverrideCursor()
             self.error.show_message(str(err))
             self.password.selectAll()
             self.password.setFocus()
             return
+        QApplication.restoreOverrideCursor()
         self.accept()
 
     @classmethod

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout, QWizard, QWizardPage)
 
-from models import admin_units, catalogue, vntext
+from models import accounts, admin_units, catalogue, vntext
 from models.errors import UserError
 from models.setup import complete_setup
 
@@ -148,11 +148,9 @@ class AccountPage(QWizardPage):
             if " " in name:
                 raise UserError("Tên đăng nhập không được có dấu cách.")
             vntext.validate_name(self.full_name.text(), label="Họ và tên")
+            accounts.validate_password(self.password.text())
         except UserError as err:
             self.error.show_message(str(err))
-            return False
-        if len(self.password.text()) < 6:
-            self.error.show_message("Mật khẩu cần ít nhất 6 ký tự.")
             return False
         if self.password.text() != self.password2.text():
             self.error.show_message("Hai lần nhập mật khẩu không khớp.")

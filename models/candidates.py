@@ -5,8 +5,8 @@ from collections import defaultdict, namedtuple
 
 from . import catalogue, settings, vntext
 from .award_history import consecutive_run, format_run, subject_infos, title_years
-from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, CriteriaSet,
-                       Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
+from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
+                       Decision, Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Vote)
 from .errors import ConflictError, ValidationError
 from .service import audit, service, snapshot
@@ -82,6 +82,9 @@ def build_candidates(*, actor, movement, year):
         Candidate.insert_many(rows[start:start + 500]).execute()
     voted = {c for (c,) in Vote.select(Vote.candidate).join(Candidate)
              .where(Candidate.movement == movement, Candidate.year == year).tuples()}
+    # a candidate named by an issued award stays (the database keeps issued awards as they are)
+    voted |= {c for (c,) in Award.select(Award.candidate).join(Decision)
+              .where(Award.candidate.is_null(False), Decision.state != "draft").tuples()}
     gone = [ident for key, (ident, source, removed) in existing.items()
             if source == "auto" and key not in wanted and not removed and ident not in voted]
     for start in range(0, len(gone), 500):

@@ -7,7 +7,7 @@ import tempfile
 
 import peewee
 
-from .errors import DatabaseError
+from .errors import ConflictError, DatabaseError
 from .fileops import fsync_dir, os_error_message, remove_quietly
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,56 @@ APPLICATION_ID = 0x54444B54          # "TDKT": marks a file as this program's da
 SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+BUSY_MESSAGE = ("Dữ liệu đang được dùng ở nơi khác, thử lại sau (một máy hoặc cửa sổ khác "
+                "đang ghi). Việc vừa làm chưa được lưu.")
+GUARD_PREFIX = "tdkt: "          # the start of every message our own triggers RAISE
+
+
+def _translate(exc):
+    """Our UserError for a busy database or a refusal by one of our triggers, else None."""
+    text = str(exc)
+    if isinstance(exc, (sqlite3.OperationalError, peewee.OperationalError)) and (
+            "locked" in text.lower() or "busy" in text.lower()):
+        return DatabaseError(BUSY_MESSAGE)
+    if isinstance(exc, (sqlite3.IntegrityError, peewee.IntegrityError)) and \
+            text.startswith(GUARD_PREFIX):
+        return ConflictError(text[len(GUARD_PREFIX):])
+    return None
+
+
+class Database(peewee.SqliteDatabase):
+    """SQLite whose write transactions start with BEGIN IMMEDIATE.
+
+    The write lock is taken at BEGIN, where the busy timeout applies: a second writer waits
+    for the first instead of failing midway on a lock upgrade, and one that waits too long
+    gets BUSY_MESSAGE (a DatabaseError), not a crash. Refusals raised by our triggers
+    (issued decisions, audit rows) become ConflictErrors with their Vietnamese text.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lock_type", "IMMEDIATE")
+        super().__init__(*args, **kwargs)
+
+    def begin(self, lock_type=None):
+        try:
+            super().begin(lock_type)
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            raise _translate(exc) or exc
+
+    def commit(self):
+        try:
+            super().commit()
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            raise _translate(exc) or exc
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            err = _translate(exc)
+            if err is None:
+                raise
+            raise err from exc
 
 
 DRIVE_REMOTE = 4                     # GetDriveTypeW: a mapped network drive letter
@@ -117,7 +167,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
     if network:
         log.warning("database on a network drive, WAL off: %s", path)
     journal = "delete" if network else "wal"
-    database = peewee.SqliteDatabase(path, pragmas={
+    database = Database(path, pragmas={
         "foreign_keys": 1,
         "busy_timeout": busy_timeout_ms,
     }, timeout=busy_timeout_ms / 1000)

@@ -200,7 +200,7 @@ def load_demo(*, size="small", progress=None, actor=None, seed=2026, this_year=N
             raise ConflictError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào "
                                 "cơ sở dữ liệu trống. Hãy dùng tệp dữ liệu khác (--db).")
         if not settings.get("commune_name"):
-            settings.save_initial_settings(DEMO_COMMUNE)
+            settings.save_initial_settings(actor=actor, values=DEMO_COMMUNE)
         step_total = len(STEPS)
 
         def report(label, done, total):

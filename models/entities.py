@@ -64,6 +64,17 @@ class AuditLog(BaseModel):
     old = NfcTextField(null=True)               # JSON
     new = NfcTextField(null=True)               # JSON
     reason = NfcTextField(null=True)
+    # hash chain (models/audit_log.py): sha256 over the previous row's hash and this row
+    prev_hash = NfcCharField(max_length=64, null=True)
+    row_hash = NfcCharField(max_length=64, null=True)
+
+
+class SignInFailure(BaseModel):
+    """Failed sign-ins by name (known or not): the delay before the next try, the lock."""
+    username = NfcCharField(primary_key=True, max_length=60)
+    failures = IntegerField(default=0)
+    last_at = DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
 
 
 class UnitKind(BaseModel):
@@ -481,7 +492,7 @@ class PrintLog(BaseModel):
 
 
 ALL_MODELS = [
-    Setting, User, AuditLog, UnitKind, Title, BaseSalary,
+    Setting, User, AuditLog, SignInFailure, UnitKind, Title, BaseSalary,
     Unit, Person, Household,
     Movement, Round, Target, Registration, RegistrationTitle, Commitment, Covenant,
     CovenantMember,

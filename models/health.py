@@ -28,6 +28,14 @@ def full_check():
         lacking = [f.column_name for f in model._meta.sorted_fields if f.column_name not in columns]
         if lacking:
             problems.append(f"bảng {model._meta.table_name} thiếu cột: {', '.join(lacking)}")
+    if not missing:
+        from . import audit_log, guards
+        absent = guards.missing_triggers(db)
+        if absent:
+            problems.append("thiếu hoặc bị sửa bộ bảo vệ dữ liệu: " + ", ".join(absent))
+        chain = audit_log.verify_chain()
+        if not chain.ok:
+            problems.append(chain.describe())
     return problems
 
 

@@ -31,6 +31,22 @@ def step_1(database):
             amount=row["amount"], legal_basis=row["legal_basis"])
 
 
+def step_2(database):
+    """Sign-in tracking, the audit hash chain (backfilled for existing rows), the guards."""
+    from . import audit_log, guards
+    from . import entities as e
+    database.create_tables([e.SignInFailure], safe=True)
+    table = e.AuditLog._meta.table_name
+    have = {c.name for c in database.get_columns(table)}
+    for name in ("prev_hash", "row_hash"):
+        if name not in have:
+            database.execute_sql(f"ALTER TABLE {table} ADD COLUMN {name} VARCHAR(64)")
+    for name in ("tdkt_audit_update", "tdkt_audit_delete"):   # a re-run may find them
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    audit_log.backfill(database)
+    guards.create_triggers(database)
+
+
 OLD_DECREE_152_BASIS = ("Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một "
                         "số điều của Luật Thi đua, khen thưởng")
 
@@ -126,7 +142,7 @@ def step_5(database):
                              "DEFAULT ''")
 
 
-STEPS = {1: step_1, 3: step_3, 4: step_4, 5: step_5}
+STEPS = {1: step_1, 2: step_2, 3: step_3, 4: step_4, 5: step_5}
 
 
 def step_6(database):

@@ -7,17 +7,36 @@ import json
 import peewee
 
 from .db import db
-from .entities import AuditLog
+from .entities import User
 from .errors import PermissionDenied
+from . import audit_log
 
 ROLES = {"viewer": 0, "clerk": 1, "leader": 2}
 ROLE_NAMES = {"viewer": "Người xem", "clerk": "Cán bộ nhập liệu", "leader": "Lãnh đạo"}
 
 
 def require(actor, role):
-    """Raise PermissionDenied unless ``actor`` has at least ``role``."""
-    if actor is None or not getattr(actor, "active", True):
+    """Raise PermissionDenied unless ``actor`` has at least ``role``.
+
+    The role and the active flag are read again from the database, so an account that a
+    leader has just locked or demoted loses its rights at once, in every open window.
+    An actor that is not stored (the built-in command-line leader, ``batch_actor``) is
+    accepted only while the database has no account at all.
+    """
+    if actor is None:
         raise PermissionDenied("Bạn cần đăng nhập để làm việc này.")
+    if actor.get_id() is None:
+        if User.select().exists():
+            raise PermissionDenied(
+                "Dữ liệu này đã có tài khoản: hãy đăng nhập (trên dòng lệnh: --user TÊN).")
+    else:
+        fresh = (User.select(User.role, User.active).where(User.id == actor.get_id())
+                 .first())
+        if fresh is None:
+            raise PermissionDenied("Tài khoản này không còn; hãy đăng nhập lại.")
+        actor.role, actor.active = fresh.role, fresh.active
+    if not actor.active:
+        raise PermissionDenied(f"Tài khoản {actor.username} đã bị khóa; hãy hỏi lãnh đạo.")
     if ROLES.get(actor.role, -1) < ROLES[role]:
         raise PermissionDenied(
             f"Tài khoản {actor.username} ({ROLE_NAMES.get(actor.role, actor.role)}) không có "
@@ -29,8 +48,8 @@ def service(role):
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*, actor, **kwargs):
-            require(actor, role)
-            with db.atomic():
+            with db.atomic():       # BEGIN IMMEDIATE: the role is checked under the lock
+                require(actor, role)
                 return fn(actor=actor, **kwargs)
         wrapper.required_role = role
         return wrapper
@@ -73,7 +92,7 @@ def audit(actor, action, entity, *, entity_id=None, old=None, new=None, reason=N
     if isinstance(entity, peewee.Model):
         entity_id = entity.get_id() if entity_id is None else entity_id
         entity = entity._meta.table_name
-    AuditLog.create(
+    audit_log.append(
         username=actor.username, action=action, entity=entity, entity_id=entity_id,
         old=json.dumps(old, ensure_ascii=False, default=_plain) if old is not None else None,
         new=json.dumps(new, ensure_ascii=False, default=_plain) if new is not None else None,

@@ -76,10 +76,18 @@ def update_settings(*, actor, values, reason=None):
     return get_all()
 
 
-def save_initial_settings(values):
-    """Used by the first-run wizard before any account exists (same rules, no actor)."""
+@service("leader")
+def save_initial_settings(*, actor, values):
+    """The wizard's and the demo's settings: every given key stored (even at its default)."""
+    old_all = get_all()
+    old, new = {}, {}
     for key, value in values.items():
-        _store(key, _clean(key, value))
+        value = _clean(key, value)
+        _store(key, value)
+        if old_all.get(key) != value:
+            old[key], new[key] = old_all.get(key), value
+    if new:
+        audit(actor, "initial_settings", "setting", old=old, new=new)
 
 
 @dataclass

@@ -4,6 +4,7 @@ import datetime
 from .db import db
 from .entities import BaseSalary, Unit, UnitKind
 from .errors import ValidationError
+from .service import audit
 from . import accounts, settings, vntext
 
 
@@ -24,8 +25,11 @@ def complete_setup(*, province_code, province_name, commune_code, commune_name, 
                               field="base_salary")
     if not isinstance(salary_from, datetime.date):
         salary_from = vntext.parse_date(salary_from)
+    accounts.validate_password(password)
     with db.atomic():
-        settings.save_initial_settings({
+        leader = accounts.create_first_leader(username=username, full_name=full_name,
+                                              password=password)
+        settings.save_initial_settings(actor=leader, values={
             "province_code": province_code, "province_name": province_name,
             "commune_code": commune_code, "commune_name": commune_name,
             "chairman": chairman, "vice_chairmen": list(vice_chairmen or []),
@@ -34,12 +38,14 @@ def complete_setup(*, province_code, province_name, commune_code, commune_name, 
         row = BaseSalary.get_or_none(BaseSalary.effective_from == salary_from)
         if row is None:
             BaseSalary.create(effective_from=salary_from, amount=int(amount))
+            audit(leader, "add_base_salary", "base_salary",
+                  new={"effective_from": salary_from, "amount": int(amount)})
         elif row.amount != int(amount):
+            audit(leader, "update_base_salary", row, old={"amount": row.amount},
+                  new={"amount": int(amount)})
             row.amount = int(amount)
             row.save()
-        leader = accounts.create_first_leader(username=username, full_name=full_name,
-                                              password=password)
-        settings.save_initial_settings({"setup_done": True})
+        settings.save_initial_settings(actor=leader, values={"setup_done": True})
         return leader
 
 

@@ -7,6 +7,7 @@ program's backup and intact, and keeps the current database aside before replaci
 """
 import datetime
 import glob
+import logging
 import os
 import re
 import shutil
@@ -15,11 +16,13 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
+from models import accounts, audit_log, paths, vntext
 from models import db as dbmod
-from models import paths, vntext
 from models.errors import DatabaseError, UserError
 
 from .safefile import fsync_dir, os_error_message
+
+log = logging.getLogger(__name__)
 
 BACKUP_SUFFIX = ".sqlite3"
 AUTO_PREFIX = "tu-dong-"
@@ -227,12 +230,16 @@ def _copy_verified(src, dest_dir):
     return tmp
 
 
-def restore_from(src, db_path):
+def restore_from(src, db_path, *, actor):
     """Replace the database at ``db_path`` with the backup ``src``; returns where the old one
     was kept (None if there was none). The caller reopens the database afterwards.
+
+    ``actor`` must be a leader of the current file (models.accounts.require_leader_of_file);
+    the restored database gets an audit row and the log a line naming them.
     """
     src = os.path.abspath(str(src))
     db_path = os.path.abspath(str(db_path))
+    accounts.require_leader_of_file(actor, db_path)
     if src == db_path:
         raise UserError("Tệp sao lưu chính là tệp dữ liệu đang dùng; hãy chọn tệp sao lưu khác.")
     backup_info(src)                       # refuses anything that is not our intact backup
@@ -265,7 +272,20 @@ def restore_from(src, db_path):
             pass
         raise UserError(os_error_message(exc, db_path)) from exc
     dbmod.verify_database_file(db_path)
+    _record_restore(db_path, src, actor, kept)
     return kept
+
+
+def _record_restore(db_path, src, actor, kept):
+    """'khôi phục từ …, bởi …' in the restored database's audit log and in the log file."""
+    message = f"khôi phục từ {src}, bởi {actor.username}"
+    log.info("%s (dữ liệu cũ giữ ở %s)", message, kept or "—")
+    dbmod.open_database(db_path)
+    try:
+        audit_log.append(username=actor.username, action="restore", entity="database",
+                         new={"từ tệp": src, "dữ liệu cũ giữ ở": kept}, reason=message)
+    finally:
+        dbmod.close_database()
 
 
 def _keep_aside(db_path, kept, folder):

@@ -18,6 +18,13 @@ def data_dir(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """scrypt at a test-only low cost (the real cost is tested once in test_signin.py)."""
+    from models import accounts
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 4)
+
+
 @pytest.fixture
 def database(tmp_path):
     path = tmp_path / "test.sqlite3"

@@ -54,3 +54,11 @@ def make_org(actor):
     ]
     return dict(root=root, bloc=bloc, villages=[v1, v2], office=office, people=people,
                 households=households)
+
+
+def set_password(user, password="Mat-khau-2026"):
+    """Give a fixture account a real password (hashed at the tests' low cost) and return it."""
+    from models.accounts import hash_password
+    from models.entities import User
+    User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+    return password

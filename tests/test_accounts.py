@@ -15,31 +15,31 @@ def test_password_hash_is_salted_and_checked(database):
 
 def test_first_leader_then_sign_in(database):
     leader = accounts.create_first_leader(username="chutich", full_name="Nguyễn Văn Hùng",
-                                          password="123456")
+                                          password="Hung-2026!")
     assert leader.role == "leader"
     with pytest.raises(PermissionDenied):
-        accounts.create_first_leader(username="khac", full_name="Khác", password="123456")
-    assert accounts.authenticate("chutich", "123456").id == leader.id
+        accounts.create_first_leader(username="khac", full_name="Khác", password="Hung-2026!")
+    assert accounts.authenticate("chutich", "Hung-2026!").id == leader.id
     with pytest.raises(ValidationError, match="Sai tên đăng nhập hoặc mật khẩu"):
         accounts.authenticate("chutich", "sai")
 
 
 def test_only_leaders_manage_accounts(leader, clerk):
     user = accounts.create_user(actor=leader, username="nv2", full_name="Lê Thị Lan",
-                                role="viewer", password="abcdef")
+                                role="viewer", password="lan-2026-xa")
     assert user.role == "viewer"
     with pytest.raises(PermissionDenied):
         accounts.create_user(actor=clerk, username="nv3", full_name="X", role="leader",
-                             password="abcdef")
+                             password="lan-2026-xa")
     with pytest.raises(ConflictError):
         accounts.create_user(actor=leader, username="nv2", full_name="Y", role="clerk",
-                             password="abcdef")
-    with pytest.raises(ValidationError, match="ít nhất 6"):
+                             password="lan-2026-xa")
+    with pytest.raises(ValidationError, match="ít nhất 8"):
         accounts.create_user(actor=leader, username="nv4", full_name="Z", role="clerk",
                              password="123")
     accounts.update_user(actor=leader, user=user, active=False)
     with pytest.raises(ValidationError):
-        accounts.authenticate("nv2", "abcdef")
+        accounts.authenticate("nv2", "lan-2026-xa")
     assert AuditLog.select().where(AuditLog.action == "update_user").count() == 1
 
 

@@ -11,18 +11,18 @@ import pytest
 
 import main
 from models import db as dbmod
-from models import settings
-from models.entities import Household, Unit
-from models.errors import DatabaseError, UserError
+from models import accounts, audit_log, settings
+from models.entities import AuditLog, Household, Unit
+from models.errors import DatabaseError, PermissionDenied, UserError
 from reports import backup, usb
-from tests.helpers import make_org
+from tests.helpers import make_org, set_password
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
-def commune(database, clerk):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập"})
+def commune(database, clerk, leader):
+    settings.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập"})
     return make_org(clerk)
 
 
@@ -39,17 +39,39 @@ def test_backup_to_folder_names_file_by_commune_and_date_and_verifies(tmp_path, 
     assert "Xã Tân Lập" in info.describe() and "2 hộ gia đình" in info.describe()
 
 
-def test_restore_replaces_data_and_keeps_the_current_file_aside(tmp_path, commune, clerk):
+def test_restore_replaces_data_and_keeps_the_current_file_aside(tmp_path, commune, clerk,
+                                                                leader):
     saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
     Household.delete().execute()
     db_path = dbmod.current_path()
-    kept = backup.restore_from(saved, db_path)
+    kept = backup.restore_from(saved, db_path, actor=leader)
     assert "-truoc-khoi-phuc-" in os.path.basename(kept) and kept.endswith(".sqlite3")
     assert dbmod.db.obj.is_closed()                  # the caller reopens
     dbmod.open_database(db_path)
     assert Household.select().count() == 2
     with sqlite3.connect(kept) as conn:              # the kept file has the data as it was
         assert conn.execute("SELECT count(*) FROM household").fetchone()[0] == 0
+    row = AuditLog.select().order_by(AuditLog.id.desc()).get()   # who restored, from where
+    assert row.action == "restore" and row.username == "lanhdao"
+    assert row.reason == f"khôi phục từ {saved}, bởi lanhdao"
+    assert audit_log.verify_chain().ok
+
+
+def test_restore_needs_a_leader_of_the_current_file(tmp_path, commune, clerk):
+    saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
+    db_path = dbmod.current_path()
+    Household.delete().execute()
+    with pytest.raises(PermissionDenied):
+        backup.restore_from(saved, db_path, actor=clerk)
+    with pytest.raises(PermissionDenied):          # the built-in leader: not once accounts exist
+        backup.restore_from(saved, db_path, actor=accounts.batch_actor())
+    assert Household.select().count() == 0
+    dbmod.close_database()                         # not open: the file's own accounts decide
+    before = open(db_path, "rb").read()
+    with pytest.raises(PermissionDenied):
+        backup.restore_from(saved, db_path, actor=accounts.batch_actor())
+    assert open(db_path, "rb").read() == before
+    assert not [f for f in os.listdir(os.path.dirname(db_path)) if "truoc-khoi-phuc" in f]
 
 
 @pytest.mark.parametrize("what, message", [
@@ -57,7 +79,8 @@ def test_restore_replaces_data_and_keeps_the_current_file_aside(tmp_path, commun
     ("other sqlite", "không phải là bản sao lưu"),
     ("truncated", "bị cắt cụt|bị hỏng"),
 ])
-def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, message):
+def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, message,
+                                                      leader):
     src = tmp_path / "x.sqlite3"
     if what == "text":
         src.write_text("hello")
@@ -71,7 +94,7 @@ def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, m
     db_path = dbmod.current_path()
     before = open(db_path, "rb").read()
     with pytest.raises(DatabaseError, match=message):
-        backup.restore_from(str(src), db_path)
+        backup.restore_from(str(src), db_path, actor=leader)
     assert open(db_path, "rb").read() == before
     assert not [f for f in os.listdir(os.path.dirname(db_path)) if "truoc-khoi-phuc" in f]
 
@@ -173,7 +196,7 @@ def test_killed_midway_never_leaves_a_complete_looking_file(tmp_path, commune):
     assert backup.backup_info(path).households == 20002
 
 
-def test_auto_backup_daily_and_rotating(tmp_path, commune):
+def test_auto_backup_daily_and_rotating(tmp_path, commune, leader):
     folder = str(tmp_path / "auto")
     start = datetime.date(2026, 1, 1)
     made = [backup.auto_backup(keep=3, today=start + datetime.timedelta(days=i), folder=folder)
@@ -184,7 +207,7 @@ def test_auto_backup_daily_and_rotating(tmp_path, commune):
     names = [os.path.basename(p) for p in backup.auto_backups(folder)]
     assert names == ["tu-dong-20260103.sqlite3", "tu-dong-20260104.sqlite3",
                      "tu-dong-20260105.sqlite3"]
-    settings.save_initial_settings({backup.AUTO_KEY: {"enabled": False, "keep": 5}})
+    settings.save_initial_settings(actor=leader, values={backup.AUTO_KEY: {"enabled": False, "keep": 5}})
     assert backup.auto_settings() == {"enabled": False, "keep": 5}
     assert backup.auto_backup(today=start + datetime.timedelta(days=9), folder=folder) is None
 
@@ -207,17 +230,28 @@ def test_removable_drives_from_mount_table(tmp_path):
     assert "còn trống" in drives[0].describe()
 
 
-def test_batch_backup_and_restore(tmp_path, commune, capsys):
+def test_batch_backup_and_restore(tmp_path, commune, capsys, leader, clerk, monkeypatch):
     db_path = dbmod.current_path()
+    password = set_password(leader)
+    set_password(clerk)
     dbmod.close_database()
     dest = str(tmp_path / "b.sqlite3")
-    assert main.run_command(["--db", db_path, "backup", dest]) == 0
+    assert main.run_command(["--db", db_path, "backup", dest]) == 0    # reading: no account
     assert "Đã sao lưu và kiểm tra" in capsys.readouterr().out
     bogus = tmp_path / "bogus.sqlite3"
     bogus.write_bytes(b"not a database at all" * 10)
     assert main.run_command(["--db", db_path, "restore", str(bogus)]) == 1
     assert "không phải là tệp dữ liệu" in capsys.readouterr().err
-    assert main.run_command(["--db", db_path, "restore", dest]) == 0
+    assert main.run_command(["--db", db_path, "restore", dest]) == 1    # changing: an account
+    assert "--user" in capsys.readouterr().err
+    monkeypatch.setenv("TDKT_PASSWORD", password)
+    assert main.run_command(["--db", db_path, "--user", "canbo", "restore", dest]) == 1
+    assert "cần quyền Lãnh đạo" in capsys.readouterr().err
+    monkeypatch.setenv("TDKT_PASSWORD", "sai-mat-khau")
+    assert main.run_command(["--db", db_path, "--user", "lanhdao", "restore", dest]) == 1
+    assert "Sai tên đăng nhập hoặc mật khẩu" in capsys.readouterr().err
+    monkeypatch.setenv("TDKT_PASSWORD", password)
+    assert main.run_command(["--db", db_path, "--user", "lanhdao", "restore", dest]) == 0
     assert "Dữ liệu cũ được giữ ở" in capsys.readouterr().out
     dbmod.open_database(db_path)
     assert Unit.select().count() == 5

@@ -21,10 +21,10 @@ LONG_ACHIEVEMENT = ("Đã có thành tích xuất sắc đặc biệt trong phon
 
 
 def make_decision(actor, org, *, state="issued", names=None, seq=12, reg_base=100):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
+    settings.save_initial_settings(actor=actor, values={"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
                                     "place_name": "Tân Lập"})
     decision = Decision.create(year=2025, seq=seq, number=f"{seq}/QĐ-UBND",
-                               date=datetime.date(2025, 12, 5), state=state,
+                               date=datetime.date(2025, 12, 5), state="draft",
                                signer_name="Trần Văn Bình", about="khen thưởng")
     titles = {t.code: t for t in Title.select()}
     p1, p2, p3 = org["people"]
@@ -48,7 +48,16 @@ def make_decision(actor, org, *, state="issued", names=None, seq=12, reg_base=10
             position=position, place=place, register_year=2025, register_no=reg_base + i,
             achievement="Đã có thành tích xuất sắc trong phong trào thi đua năm 2025",
             **{kind: subject}))
+    if state != "draft":            # the database refuses awards added to an issued decision
+        Decision.update(state=state).where(Decision.id == decision.id).execute()
+        decision = Decision.get_by_id(decision.id)
     return decision, awards
+
+
+def issue(decision):
+    """Issued once its list is final: the database refuses changes after that."""
+    Decision.update(state="issued").where(Decision.id == decision.id).execute()
+    return Decision.get_by_id(decision.id)
 
 
 @pytest.fixture
@@ -127,11 +136,13 @@ WORD_RE = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMa
 @pytest.mark.parametrize("mode", ["blank", "full"])
 def test_long_names_and_achievements_stay_inside_their_boxes(leader, tmp_path, mode):
     org = make_org(leader)
-    decision, awards = make_decision(leader, org, names={i: LONG_NAME for i in range(8)})
+    decision, awards = make_decision(leader, org, names={i: LONG_NAME for i in range(8)},
+                                     state="draft")
     for a in awards:
         a.achievement = LONG_ACHIEVEMENT
         a.place = LONG_ACHIEVEMENT[:150]
         a.save()
+    decision = issue(decision)
     out = tmp_path / "long.pdf"
     result = certs.write_decision_certificates(decision_id=decision.id, path=str(out), mode=mode)
     text = pdf_text(out)
@@ -188,11 +199,12 @@ def test_fitter_shrinks_then_wraps_then_truncates():
     assert all(w <= 30 * certs.MM + 0.01 for w in nospace.widths)
 
 
-def test_nfd_input_prints_as_nfc(issued, tmp_path):
+def test_nfd_input_prints_as_nfc(leader, tmp_path):
     import unicodedata
-    decision, awards = issued
+    decision, awards = make_decision(leader, make_org(leader), state="draft")
     Award.update(display_name=unicodedata.normalize("NFD", "Nguyễn Văn Ấn")).where(
         Award.id == awards[0].id).execute()
+    decision = issue(decision)
     out = tmp_path / "nfd.pdf"
     certs.write_decision_certificates(decision_id=decision.id, path=str(out),
                                       award_ids=[awards[0].id])
@@ -347,10 +359,11 @@ def test_qr_code_reads_back(issued, tmp_path):
                     "Hộ gia đình ông Phạm Văn Dũng")
 
 
-def test_vice_chairman_signs_for_the_chairman(issued, tmp_path):
-    decision, awards = issued
+def test_vice_chairman_signs_for_the_chairman(leader, tmp_path):
+    decision, awards = make_decision(leader, make_org(leader), state="draft")
     Decision.update(signer_title="Phó Chủ tịch", signer_name="Trần Thị Mai").where(
         Decision.id == decision.id).execute()
+    decision = issue(decision)
     out = tmp_path / "kt.pdf"
     certs.write_decision_certificates(decision_id=decision.id, path=str(out),
                                       award_ids=[awards[0].id], mode="blank")

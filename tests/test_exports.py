@@ -24,7 +24,7 @@ def _issue(leader, day, recipients, *, about=None, period_year=None):
 
 @pytest.fixture
 def two_years(leader):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "place_name": "Tân Lập"})
+    settings.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập", "place_name": "Tân Lập"})
     org = make_year(leader)                               # registrations of 2025
     an, binh, cuong = org["people"]
     v1, v2 = org["villages"]

@@ -13,7 +13,7 @@ from models import templates as tpl
 from models.entities import Award, Decision, Household, PrintLog, Title
 from models.errors import ValidationError
 from tests.helpers import make_org, pdf_pages, pdf_text
-from tests.test_certificates import make_decision
+from tests.test_certificates import issue, make_decision
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def drag(view, item, dx_mm, dy_mm):
 @pytest.mark.slow
 def test_5000_household_certificates_keep_the_window_responsive(leader, qtbot, said, tmp_path):
     org = make_org(leader)
-    decision, _ = make_decision(leader, org)
+    decision, _ = make_decision(leader, org, state="draft")   # issued once the list is in
     village = org["villages"][0]
     Household.insert_many([{"head_name": f"Nguyễn Văn Hộ {i}", "name_key": "x", "gender": "nam",
                             "village": village} for i in range(5000)]).execute()
@@ -247,6 +247,7 @@ def test_5000_household_certificates_keep_the_window_responsive(leader, qtbot, s
                  Household.select().where(Household.head_name.startswith("Nguyễn Văn Hộ")))]
     for i in range(0, len(rows), 500):
         Award.insert_many(rows[i:i + 500]).execute()
+    issue(decision)
     ctx = AppContext(leader, "test.sqlite3")
     widget = page_mod.CertificatesPage(ctx)
     qtbot.addWidget(widget)

@@ -33,18 +33,18 @@ def test_wizard_creates_settings_leader_and_salary(database, qtbot):
     assert wizard.leaders.validatePage()
     wizard.account.username.setText("chutich")
     wizard.account.full_name.setText("Nguyễn Văn Hùng")
-    wizard.account.password.setText("123456")
+    wizard.account.password.setText("Hung-2026!")
     wizard.account.password2.setText("654321")
     assert not wizard.account.validatePage()
     assert "không khớp" in wizard.account.error.text()
-    wizard.account.password2.setText("123456")
+    wizard.account.password2.setText("Hung-2026!")
     assert wizard.account.validatePage()
     wizard.accept()
     assert wizard.leader is not None and wizard.leader.role == "leader"
     assert settings.commune().name == commune_name
     assert settings.get("decision_suffix") == "QĐ-UBND"
     assert BaseSalary.select().where(BaseSalary.amount == 2_530_000).exists()
-    assert accounts.authenticate("chutich", "123456").id == wizard.leader.id
+    assert accounts.authenticate("chutich", "Hung-2026!").id == wizard.leader.id
 
 
 def test_wizard_refuses_a_commune_not_in_the_list(database, qtbot):
@@ -122,8 +122,8 @@ def test_person_dialog_shows_error_next_to_field(ctx, qtbot):
     assert dialog.errors["full_name"].isHidden()
 
 
-def test_viewer_sees_disabled_edit_buttons(viewer, qapp, qtbot):
-    demo.load_demo(size="small")
+def test_viewer_sees_disabled_edit_buttons(leader, viewer, qapp, qtbot):
+    demo.load_demo(size="small", actor=leader)
     page = org_page.OrgPage(AppContext(viewer, "x"))
     qtbot.addWidget(page)
     page.show()      # pages reload on data changes while shown

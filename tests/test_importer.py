@@ -11,7 +11,7 @@ from models.entities import AuditLog, Household, Person, Unit
 from models.errors import Cancelled, PermissionDenied, UserError, ValidationError
 from models.vntext import unicode_to_tcvn3
 from reports import importer
-from tests.helpers import make_org
+from tests.helpers import make_org, set_password
 from tests.test_xlsx_read import make_book
 
 HOUSE_HEADER = ["STT", "Họ và tên chủ hộ", "Giới tính", "Năm sinh", "Thôn/Tổ dân phố",
@@ -210,18 +210,21 @@ def test_cancel_midway_leaves_nothing(tmp_path, clerk, commune):
     assert max(calls) >= 60
 
 
-def test_batch_import_exit_codes(tmp_path, clerk, commune, database, capsys):
+def test_batch_import_exit_codes(tmp_path, clerk, commune, database, capsys, monkeypatch):
     db_path = database.database
+    monkeypatch.setenv("TDKT_PASSWORD", set_password(clerk))
     bad = households_file(tmp_path, GOOD_ROWS + [[4, "X", "?", 1970, "Thôn Đông Hòa", ""]],
                           name="bad.xlsx")
     org_count = Household.select().count()
     from models.db import close_database
     close_database()
-    assert main.run_command(["--db", db_path, "import", "households", bad]) == 1
+    assert main.run_command(
+        ["--db", db_path, "--user", "canbo", "import", "households", bad]) == 1
     err = capsys.readouterr().err
     assert "chưa nhập gì" in err and "dòng 7, cột C (Giới tính)" in err
     good = households_file(tmp_path, GOOD_ROWS, name="good.xlsx")
-    assert main.run_command(["--db", db_path, "import", "households", good]) == 0
+    assert main.run_command(
+        ["--db", db_path, "--user", "canbo", "import", "households", good]) == 0
     assert "Đã nhập 3 hộ gia đình" in capsys.readouterr().out
     from models.db import open_database
     open_database(db_path)

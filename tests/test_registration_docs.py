@@ -13,12 +13,12 @@ from models.entities import Target
 from models.errors import UserError
 from reports import registration_docs as docs
 from reports import targets_xlsx
-from tests.helpers import make_org, pdf_fonts, pdf_text
+from tests.helpers import make_org, pdf_fonts, pdf_text, set_password
 
 
 @pytest.fixture
 def world(clerk, leader):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "place_name": "Tân Lập",
+    settings.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập", "place_name": "Tân Lập",
                                     "chairman": "Nguyễn Văn Hùng"})
     o = make_org(clerk)
     m = mv.add_movement(actor=clerk, name="Phong trào thi đua yêu nước năm 2025",
@@ -141,12 +141,13 @@ def test_import_targets_bad_rows(world, clerk, tmp_path):
     assert result.created == 1 and result.skipped == 1
 
 
-def test_batch_commands(world, clerk, tmp_path, capsys):
+def test_batch_commands(world, clerk, tmp_path, capsys, monkeypatch):
     import json
 
     import main
     from models.db import current_path
     db_path = current_path()
+    monkeypatch.setenv("TDKT_PASSWORD", set_password(clerk))
     assert main.run_command(["--db", db_path, "list", "movements", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows == [{"id": world["movement"].id, "uuid": world["movement"].uuid,
@@ -160,5 +161,6 @@ def test_batch_commands(world, clerk, tmp_path, capsys):
     ws = openpyxl.load_workbook(out).active
     assert sum(1 for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], int)) == 5
     bad = _targets_file(tmp_path / "bad.xlsx", [(1, "Tỷ lệ hộ nghèo", "không rõ", "%")])
-    assert main.run_command(["--db", db_path, "import", "targets", bad]) == 1
+    assert main.run_command(["--db", db_path, "--user", "canbo", "import", "targets",
+                             bad]) == 1
     assert "dòng 4, cột C" in capsys.readouterr().err

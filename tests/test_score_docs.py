@@ -8,12 +8,12 @@ from models import scoring, settings
 from models.demo_scoring import village_table
 from models.errors import UserError
 from reports import score_docs
-from tests.helpers import make_org, pdf_fonts, pdf_text
+from tests.helpers import make_org, pdf_fonts, pdf_text, set_password
 
 
 @pytest.fixture
 def scored(clerk, leader):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "place_name": "Tân Lập",
+    settings.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập", "place_name": "Tân Lập",
                                     "chairman": "Nguyễn Văn Hùng"})
     org = make_org(clerk)
     cs = scoring.create_criteria_set(actor=clerk, name="Bảng chấm điểm thôn, tổ dân phố",
@@ -97,10 +97,11 @@ def test_export_default_year_is_latest(tmp_path, scored):
     assert D("97.5") == D(str(ws.cell(row=6, column=ws.max_column - 3).value))
 
 
-def test_batch_commands(tmp_path, scored, capsys):
+def test_batch_commands(tmp_path, scored, capsys, clerk, monkeypatch):
     import main
     from models.db import current_path
     db_path = current_path()
+    monkeypatch.setenv("TDKT_PASSWORD", set_password(clerk))
     out = tmp_path / "scores.xlsx"
     assert main.run_command(["--db", db_path, "export", "scores", "--out", str(out),
                              "--year", "2025"]) == 0
@@ -112,7 +113,8 @@ def test_batch_commands(tmp_path, scored, capsys):
     wb.active.append(["I.1", "Thu nhập", "mười"])
     wb.save(bad)
     from models import db as dbmod
-    assert main.run_command(["--db", db_path, "import", "criteria", str(bad)]) == 1
+    assert main.run_command(["--db", db_path, "--user", "canbo", "import", "criteria",
+                             str(bad)]) == 1
     err = capsys.readouterr().err
     assert "dòng 2, cột C (Điểm tối đa)" in err
     dbmod.open_database(db_path)      # run_command closed it; the fixture closes it again

@@ -136,10 +136,11 @@ def test_printer_offsets_confirm_beyond_20mm(database, clerk):
 def test_log_prints_marks_reprints(database, leader, clerk):
     org = make_org(leader)
     d = Decision.create(year=2025, number="1/QĐ-UBND", date=datetime.date(2025, 1, 2),
-                        state="issued")
+                        state="draft")
     title = Title.get(Title.code == "LDTT")
     awards = [Award.create(decision=d, title=title, display_name=p.full_name, person=p, order=i)
               for i, p in enumerate(org["people"])]
+    Decision.update(state="issued").where(Decision.id == d.id).execute()  # awards first
     template = tpl.get_template("Lao động tiên tiến")
     tpl.log_prints(actor=clerk, awards=awards[:2], template=template, target="HP LaserJet")
     tpl.log_prints(actor=clerk, awards=awards, template=template, target="/tmp/a.pdf")

@@ -182,7 +182,7 @@ class BackupPage(QWidget):
                 yes="Khôi phục", no="Hủy", danger=True):
             return False
         try:
-            kept = backup.restore_from(path, self.ctx.db_path)
+            kept = backup.restore_from(path, self.ctx.db_path, actor=self.ctx.actor)
         except UserError as err:
             self._reopen()
             messages.show_error(self, err)

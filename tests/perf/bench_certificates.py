@@ -22,13 +22,14 @@ def _setup(folder, n):
     os.environ["TDKT_DATA_DIR"] = folder
     from models import db as dbmod, settings
     from models.entities import Award, Decision, Household, Person, Title, Unit, UnitKind
+    from models.accounts import batch_actor      # a fresh file: the built-in leader
     dbmod.open_database(os.path.join(folder, "bench.sqlite3"))
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
+    settings.save_initial_settings(actor=batch_actor(), values={"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
                                     "place_name": "Tân Lập"})
     kind = UnitKind.get(UnitKind.code == "thon")
     village = Unit.create(name="Thôn Đông Hòa", name_key="thon dong hoa", kind=kind)
     decision = Decision.create(year=2025, seq=1, number="125/QĐ-UBND",
-                               date=datetime.date(2025, 12, 15), state="issued",
+                               date=datetime.date(2025, 12, 15), state="draft",
                                signer_name="Trần Văn Bình")
     titles = {t.code: t for t in Title.select()}
     families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
@@ -59,7 +60,8 @@ def _setup(folder, n):
                      "register_no": base + i + 1, "achievement": ""})
     for i in range(0, len(rows), 500):
         Award.insert_many(rows[i:i + 500]).execute()
-    return decision
+    Decision.update(state="issued").where(Decision.id == decision.id).execute()  # list first
+    return Decision.get_by_id(decision.id)
 
 
 def _baseline_strings(decision_id):

@@ -22,13 +22,14 @@ def _setup(folder, n):
     os.environ["TDKT_DATA_DIR"] = folder
     from models import db as dbmod, settings
     from models.entities import Award, Decision, Household, Title, Unit, UnitKind
+    from models.accounts import batch_actor      # a fresh file: the built-in leader
     dbmod.open_database(os.path.join(folder, "bench.sqlite3"))
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
+    settings.save_initial_settings(actor=batch_actor(), values={"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
                                     "place_name": "Tân Lập"})
     village = Unit.create(name="Thôn Đông Hòa", name_key="thon dong hoa",
                           kind=UnitKind.get(UnitKind.code == "thon"))
     decision = Decision.create(year=2026, seq=7, number="7/QĐ-UBND", period_year=2025,
-                               date=datetime.date(2026, 1, 15), state="issued",
+                               date=datetime.date(2026, 1, 15), state="draft",
                                signer_name="Trần Văn Bình",
                                about="Về việc công nhận danh hiệu Gia đình văn hóa năm 2025")
     families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
@@ -43,7 +44,8 @@ def _setup(folder, n):
                             "năm 2025"} for i, h in enumerate(Household.select())]
     for i in range(0, len(rows), 500):
         Award.insert_many(rows[i:i + 500]).execute()
-    Decision.update(total=1_065_000 * n).where(Decision.id == decision.id).execute()
+    Decision.update(total=1_065_000 * n, state="issued").where(
+        Decision.id == decision.id).execute()     # issued once its list is in
     return decision.id
 
 

@@ -27,9 +27,10 @@ def _setup(folder, n):
     os.environ["TDKT_DATA_DIR"] = folder
     from models import db as dbmod
     from models.entities import Household, Unit, UnitKind
+    from models.accounts import batch_actor
     from models.settings import save_initial_settings
     dbmod.open_database(os.path.join(folder, "bench.sqlite3"))
-    save_initial_settings({"commune_name": "Xã Tân Lập", "place_name": "Tân Lập"})
+    save_initial_settings(actor=batch_actor(), values={"commune_name": "Xã Tân Lập", "place_name": "Tân Lập"})
     kind = UnitKind.get(UnitKind.code == "thon")
     villages = [Unit.create(name=f"Thôn {i + 1}", name_key=f"thon {i + 1}", kind=kind).id
                 for i in range(20)]

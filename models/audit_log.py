@@ -1,0 +1,244 @@
+"""The audit log as a hash chain: writing a row, verifying the chain, reading it for the page.
+
+Each row carries ``prev_hash`` (the previous row's ``row_hash``) and ``row_hash`` =
+sha256(prev_hash + canonical JSON of the row as stored). Changing, deleting or inserting a
+row in the middle breaks the chain at that row; ``verify_chain`` finds the first break.
+The chain has no secret key: it shows careless or clumsy edits, and together with the
+database's triggers (no UPDATE/DELETE of audit rows) makes forging take deliberate work.
+"""
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .db import db
+from .entities import AuditLog
+from . import vntext
+
+GENESIS = "0" * 64
+COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "old", "new", "reason")
+
+VERBS = {"add": "Thêm", "update": "Sửa", "delete": "Xóa", "create": "Tạo", "remove": "Bỏ",
+         "set": "Đặt", "copy": "Sao chép", "save": "Lưu", "record": "Ghi", "restore": "Lấy lại",
+         "build": "Lập", "import": "Nhập từ Excel", "issue": "Ban hành", "bulk": "Đăng ký loạt",
+         "print": "In", "demo": "Dữ liệu mẫu:"}
+NOUNS = {"base_salary": "mức lương cơ sở", "candidate": "người được đề nghị",
+         "candidates": "danh sách đề nghị", "household": "hộ gia đình", "households":
+         "hộ gia đình", "movement": "phong trào", "person": "cá nhân", "people": "cá nhân",
+         "recipient": "người được khen", "round": "đợt", "target": "chỉ tiêu", "targets":
+         "chỉ tiêu", "unit": "đơn vị", "units": "đơn vị", "criteria_set": "bảng tiêu chí",
+         "criteria": "bảng tiêu chí", "decision": "quyết định", "meeting": "cuộc họp",
+         "score_sheet": "phiếu chấm điểm", "template": "mẫu giấy khen", "user": "tài khoản",
+         "covenant": "giao ước thi đua", "registration": "đăng ký", "scores": "điểm",
+         "vote": "kết quả bỏ phiếu", "actual": "kết quả thực hiện", "commitment_actual":
+         "kết quả cam kết", "bloc_officers": "cụm trưởng, cụm phó", "printer_offset":
+         "độ lệch máy in", "title": "danh hiệu", "settings": "cài đặt", "register":
+         "đăng ký thi đua", "certificates": "giấy khen", "commitment_actuals": "kết quả cam kết",
+         "decisions": "quyết định", "scoring": "chấm điểm", "state": "trạng thái",
+         "setting": "cài đặt", "database": "dữ liệu", "score": "điểm", "base_salary_row":
+         "mức lương cơ sở", "cert_template": "mẫu giấy khen", "award": "người được khen"}
+ACTION_NAMES = {
+    "sign_in": "Đăng nhập", "sign_in_failed": "Đăng nhập sai", "sign_in_locked":
+    "Tạm khóa đăng nhập", "sign_in_refused": "Đăng nhập bị từ chối",
+    "change_password": "Đổi mật khẩu", "initial_settings": "Cài đặt ban đầu",
+    "restore": "Khôi phục dữ liệu", "bulk_register": "Đăng ký thi đua hàng loạt",
+    "demo_set_state": "Dữ liệu mẫu: đặt trạng thái", "load_demo": "Nạp dữ liệu mẫu", "register": "Đăng ký thi đua",
+    "amend_decision_draft": "Lập dự thảo quyết định điều chỉnh",
+    "revoke_decision_draft": "Lập dự thảo quyết định thu hồi",
+    "corrected_by_decision": "Quyết định bị điều chỉnh", "revoked_by_decision":
+    "Quyết định bị thu hồi",
+}
+
+
+def row_digest(prev_hash, values):
+    """sha256 hex of ``prev_hash`` + the canonical JSON of the stored column values."""
+    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + "\n" + text).encode("utf-8")).hexdigest()
+
+
+def _last():
+    row = db.execute_sql(
+        f"SELECT id, row_hash FROM {AuditLog._meta.table_name} ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return (row[0], row[1] or GENESIS) if row else (0, GENESIS)
+
+
+def _json(value):
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def append(*, username, action, entity, entity_id=None, old=None, new=None, reason=None):
+    """Write one chained row (in the caller's transaction, or one of its own).
+
+    ``old``/``new``: JSON text, or a value that is written as JSON.
+    """
+    fields = AuditLog._meta.fields
+    old, new = _json(old), _json(new)
+    at = str(datetime.datetime.now())
+    with db.atomic():
+        last_id, prev = _last()
+        values = [last_id + 1, at] + [
+            fields[name].db_value(value) for name, value in (
+                ("username", username), ("action", action), ("entity", entity),
+                ("entity_id", entity_id), ("old", old), ("new", new), ("reason", reason))]
+        row = dict(zip(COLUMNS, values))
+        row.update(prev_hash=prev, row_hash=row_digest(prev, values))
+        AuditLog.insert(row).execute()
+    return row["id"]
+
+
+def backfill(database):
+    """Chain rows written before the chain existed (migration 2); returns how many."""
+    table = AuditLog._meta.table_name
+    rows = database.execute_sql(
+        f"SELECT {', '.join(COLUMNS)}, row_hash FROM {table} ORDER BY id").fetchall()
+    prev, updates = GENESIS, []
+    for row in rows:
+        digest = row[-1]
+        if digest is None:
+            digest = row_digest(prev, row[:-1])
+            updates.append((prev, digest, row[0]))
+        prev = digest
+    if updates:
+        database.connection().executemany(
+            f"UPDATE {table} SET prev_hash = ?, row_hash = ? WHERE id = ?", updates)
+    return len(updates)
+
+
+@dataclass
+class ChainResult:
+    rows: int
+    broken_id: int | None = None
+    broken_at: str | None = None
+    problem: str = ""
+
+    @property
+    def ok(self):
+        return self.broken_id is None
+
+    def describe(self):
+        if self.ok:
+            return f"Nhật ký nguyên vẹn: {vntext.format_int(self.rows)} dòng, chuỗi mã kiểm tra khớp."
+        return (f"Nhật ký bị sửa hoặc xóa từ dòng số {self.broken_id} (ghi lúc "
+                f"{_when(self.broken_at)}): {self.problem}.")
+
+
+def _when(text):
+    try:
+        return datetime.datetime.fromisoformat(str(text)).strftime("%H:%M:%S ngày %d/%m/%Y")
+    except ValueError:
+        return str(text)
+
+
+def verify_chain():
+    """Walk the whole log in id order; the first row whose hash does not follow is reported."""
+    table = AuditLog._meta.table_name
+    cursor = db.execute_sql(
+        f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM {table} ORDER BY id")
+    prev, count = GENESIS, 0
+    for row in cursor:
+        values, prev_hash, digest = row[:-2], row[-2], row[-1]
+        if prev_hash != prev:
+            problem = ("dòng trước nó đã bị xóa hoặc sửa" if prev_hash else
+                       "dòng không có mã kiểm tra (được chèn ngoài chương trình)")
+            return ChainResult(count, row[0], row[1], problem)
+        if digest != row_digest(prev, values):
+            return ChainResult(count, row[0], row[1], "nội dung dòng không khớp mã kiểm tra")
+        prev, count = digest, count + 1
+    return ChainResult(count)
+
+
+# --------------------------------------------------------------------------- reading
+
+@dataclass
+class AuditFilter:
+    username: str = ""
+    action: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    text: str = ""
+
+
+def action_label(action):
+    """'Thêm đơn vị' for add_unit; the code itself when no wording is known."""
+    if action in ACTION_NAMES:
+        return ACTION_NAMES[action]
+    verb, _, noun = (action or "").partition("_")
+    if verb in VERBS and noun in NOUNS:
+        return f"{VERBS[verb]} {NOUNS[noun]}"
+    return action
+
+
+def usernames():
+    return [u for (u,) in AuditLog.select(AuditLog.username).distinct()
+            .order_by(AuditLog.username).tuples()]
+
+
+def actions():
+    return [a for (a,) in AuditLog.select(AuditLog.action).distinct()
+            .order_by(AuditLog.action).tuples()]
+
+
+def audit_rows(flt=None, *, limit=20000):
+    """Newest first: dicts with when, who, action, entity, id, old, new, reason."""
+    flt = flt or AuditFilter()
+    query = AuditLog.select(AuditLog.id, AuditLog.at, AuditLog.username, AuditLog.action,
+                            AuditLog.entity, AuditLog.entity_id, AuditLog.old, AuditLog.new,
+                            AuditLog.reason)
+    if flt.username:
+        query = query.where(AuditLog.username == flt.username)
+    if flt.action:
+        query = query.where(AuditLog.action == flt.action)
+    if flt.date_from:
+        query = query.where(AuditLog.at >= datetime.datetime.combine(flt.date_from,
+                                                                     datetime.time()))
+    if flt.date_to:
+        query = query.where(AuditLog.at < datetime.datetime.combine(
+            flt.date_to + datetime.timedelta(days=1), datetime.time()))
+    words = vntext.fold(flt.text or "")[:200].split()
+    rows = []
+    for ident, at, user, action, entity, entity_id, old, new, reason in (
+            query.order_by(AuditLog.id.desc()).tuples().iterator()):
+        row = {"id": ident, "at": at, "username": user, "action": action,
+               "action_name": action_label(action), "entity": entity, "entity_id": entity_id,
+               "entity_name": NOUNS.get(entity, entity),
+               "old": _pretty(old), "new": _pretty(new), "reason": reason or ""}
+        row["key"] = vntext.fold(" ".join(str(row[k]) for k in (
+            "username", "action", "action_name", "entity", "entity_name", "entity_id", "old",
+            "new",
+            "reason") if row[k] is not None))
+        if words and not all(w in row["key"] for w in words):
+            continue
+        rows.append(row)
+        if limit and len(rows) >= limit:
+            break
+    return rows
+
+
+def _pretty(text):
+    """'a: 1; b: x' from the stored JSON (plain text when it is not an object)."""
+    if not text:
+        return ""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    return _value(value)
+
+
+def _value(v):
+    if isinstance(v, list):
+        return ", ".join(_value(x) for x in v)
+    if isinstance(v, dict):
+        return "{" + "; ".join(f"{k}: {_value(x)}" for k, x in v.items()) + "}"
+    if v is None:
+        return "—"
+    if v is True:
+        return "có"
+    if v is False:
+        return "không"
+    return str(v)
