@@ -1,4 +1,5 @@
-"""Page "Cài đặt": commune information, base salary table, title catalogue, accounts."""
+"""Page "Cài đặt": commune information, base salary table, title catalogue, accounts, and
+(for leaders) the audit log."""
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -9,6 +10,7 @@ from models.errors import UserError
 from models.service import ROLE_NAMES
 
 from .. import messages
+from ..audit_page import AuditTab
 from ..wizard import searchable_combo
 from ..widgets import ErrorLabel
 
@@ -250,7 +252,7 @@ class UserDialog(QDialog):
         self.active.setChecked(user.active if user else True)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText("để trống nếu không đổi" if user else "ít nhất 6 ký tự")
+        self.password.setPlaceholderText("để trống nếu không đổi" if user else "ít nhất 8 ký tự")
         form = QFormLayout(self)
         form.addRow("Tên đăng nhập:", self.username)
         form.addRow("Họ và tên:", self.full_name)
@@ -325,7 +327,7 @@ class UsersTab(QWidget):
         old = messages.ask_text(self, "Mật khẩu hiện tại:")
         if old is None:
             return
-        new = messages.ask_text(self, "Mật khẩu mới (ít nhất 6 ký tự):")
+        new = messages.ask_text(self, "Mật khẩu mới (ít nhất 8 ký tự):")
         if new is None:
             return
         if messages.run_action(self, accounts.change_own_password, actor=self.ctx.actor,
@@ -344,6 +346,11 @@ class SettingsPage(QWidget):
         tabs.addTab(SalaryTab(ctx), "Mức lương cơ sở")
         tabs.addTab(TitlesTab(ctx), "Danh hiệu, hình thức")
         tabs.addTab(UsersTab(ctx), "Tài khoản")
+        self.audit = None
+        if ctx.is_leader:
+            self.audit = AuditTab(ctx)
+            tabs.addTab(self.audit, "Nhật ký")
+        self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Cài đặt</h2>"))
         layout.addWidget(tabs, 1)

@@ -1,0 +1,199 @@
+"""Tab "Nhật ký" of Cài đặt (leaders): who did what, when, old → new, reason; filters, Excel
+export and the result of the hash-chain check."""
+import os
+
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+
+from models import audit_log, vntext
+from models.errors import UserError
+
+from . import messages
+from .table_model import Col, FilterTableModel
+from .widgets import ErrorLabel, SearchBox, make_table_view
+
+ALL = "Tất cả"
+
+
+def _when(value):
+    return value.strftime("%d/%m/%Y %H:%M:%S") if hasattr(value, "strftime") else str(value)
+
+
+class AuditModel(FilterTableModel):
+    """(id, at, username, action name, target, old, new, reason, folded key)"""
+    COLUMNS = [
+        Col("Số", 0, 55, "right"),
+        Col("Thời gian", 1, 140, fmt=_when),
+        Col("Người làm", 2, 120),
+        Col("Việc", 3, 170),
+        Col("Đối tượng", 4, 130),
+        Col("Trước", 5, 220),
+        Col("Sau", 6, 220),
+        Col("Lý do", 7, 160),
+    ]
+    KEYS_FOLDED = True
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.query = audit_log.AuditFilter()
+
+    def load(self):
+        return [(r["id"], r["at"], r["username"], r["action_name"],
+                 f"{r['entity_name']} {r['entity_id']}" if r["entity_id"] is not None
+                 else r["entity_name"], r["old"], r["new"], r["reason"], r["key"])
+                for r in audit_log.audit_rows(self.query)]
+
+    def key(self, row):
+        return row[8]
+
+
+class AuditTab(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = AuditModel(self)
+        self.user = QComboBox()
+        self.action = QComboBox()
+        self.date_from = QLineEdit()
+        self.date_to = QLineEdit()
+        for box, hint in ((self.date_from, "từ ngày"), (self.date_to, "đến ngày")):
+            box.setPlaceholderText(f"{hint} dd/mm/yyyy")
+            box.setMinimumWidth(165)
+            box.setMaximumWidth(190)
+            box.editingFinished.connect(self.apply_filters)
+        self.user.currentIndexChanged.connect(self.apply_filters)
+        self.action.currentIndexChanged.connect(self.apply_filters)
+        self.search = SearchBox("Tìm trong nhật ký (gõ không dấu cũng được)…", self)
+        self.search.search.connect(self._search)
+        self.error = ErrorLabel()
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        self.count = QLabel()
+        check = QPushButton("Kiểm tra chuỗi mã")
+        check.clicked.connect(self.check_chain)
+        export = QPushButton("Xuất Excel…")
+        export.clicked.connect(self.choose_and_export)
+        self.view = make_table_view(self.model, self)
+        self.view.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("Chọn một dòng để xem đầy đủ trước → sau.")
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Người làm:"))
+        filters.addWidget(self.user)
+        filters.addWidget(QLabel("Việc:"))
+        filters.addWidget(self.action, 1)
+        filters.addWidget(self.date_from)
+        filters.addWidget(self.date_to)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(check)
+        bottom.addWidget(export)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.chain)
+        layout.addLayout(filters)
+        layout.addWidget(self.search)
+        layout.addWidget(self.error)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.last_path = None
+        self._fill_choices()
+        self.check_chain()
+        self.model.reload()
+        self._count()
+        self.watcher = ctx.on_change(self, lambda area: self.reload())
+
+    def _fill_choices(self):
+        for combo, values, label in ((self.user, audit_log.usernames(), str),
+                                     (self.action, audit_log.actions(),
+                                      audit_log.action_label)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ALL, "")
+            for value in values:
+                combo.addItem(label(value), value)
+            index = combo.findData(current) if current else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def reload(self):
+        self._fill_choices()
+        self.model.reload()
+        self._count()
+
+    def _date(self, box, label):
+        text = box.text().strip()
+        if not text:
+            return None
+        return vntext.parse_date(text, field=label)
+
+    def apply_filters(self):
+        try:
+            date_from = self._date(self.date_from, "date_from")
+            date_to = self._date(self.date_to, "date_to")
+        except UserError as err:
+            self.error.show_message(str(err))
+            return
+        self.error.show_message("")
+        self.model.query = audit_log.AuditFilter(
+            username=self.user.currentData() or "", action=self.action.currentData() or "",
+            date_from=date_from, date_to=date_to)
+        self.model.reload()
+        self._count()
+
+    def _search(self, text):
+        self.model.set_filter(text)
+        self._count()
+
+    def _count(self):
+        self.count.setText(f"{vntext.format_int(self.model.rowCount())} dòng nhật ký")
+
+    def check_chain(self):
+        result = audit_log.verify_chain()
+        self.chain.setText(("✔ " if result.ok else "✘ ") + result.describe())
+        self.chain.setStyleSheet("color: #1b5e20;" if result.ok
+                                 else "color: #b00020; font-weight: bold;")
+        return result
+
+    def _show_detail(self, current, _previous=None):
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = self.model.row_at(current.row())
+        self.detail.setPlainText(
+            f"Dòng {row[0]} — {_when(row[1])} — {row[2]} — {row[3]} ({row[4]})\n"
+            f"Trước: {row[5] or '—'}\nSau: {row[6] or '—'}\nLý do: {row[7] or '—'}")
+
+    def current_filter(self):
+        query = self.model.query
+        return audit_log.AuditFilter(username=query.username, action=query.action,
+                                     date_from=query.date_from, date_to=query.date_to,
+                                     text=self.search.text())
+
+    def choose_and_export(self):
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Lưu nhật ký ra Excel", os.path.join(os.path.expanduser("~"), "nhat-ky.xlsx"),
+            "Bảng tính Excel (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path):
+        from reports import audit_xlsx
+        flt, actor = self.current_filter(), self.ctx.actor
+
+        def work(progress):
+            return audit_xlsx.export_audit_xlsx(path, actor=actor, flt=flt, progress=progress)
+
+        def done(result):
+            self.last_path = result
+            messages.info(self, f"Đã xuất nhật ký ra {result}")
+
+        return self.ctx.run_task(self, "Đang xuất nhật ký…", work, on_done=done)
