@@ -201,7 +201,7 @@ def cmd_import(args, db_path):
             raise UsageError("nhập danh sách đề nghị cần --movement ID (xem: main.py list "
                              "movements)")
         open_db(db_path)
-        return cmd_import_proposals(args, batch_actor())
+        return cmd_import_proposals(args, acting_user(args))
     if any(a is not None for a in proposal_args):
         raise UsageError("--movement, --year, --unit, --decision chỉ dùng với 'import proposals'")
     open_db(db_path)

@@ -15,7 +15,7 @@ from models.entities import Household, Person, Target, Unit
 from models.errors import ValidationError
 from reports import importer
 from reports.xlsx_read import read_table
-from tests.helpers import make_org
+from tests.helpers import make_org, set_password
 from tests.office import convert, needs_libreoffice
 from tests.office_fixtures import saved_by_libreoffice_all
 from tests.test_xlsx_read import openpyxl_cells, stream_cells
@@ -162,11 +162,13 @@ def test_two_columns_named_alike_are_refused(office, clerk, commune):
         importer.import_file(kind="people", path=office["two_name_columns"], actor=clerk)
 
 
-def test_batch_command_imports_a_calc_file(office, clerk, commune, database, capsys):
+def test_batch_command_imports_a_calc_file(office, clerk, commune, database, capsys,
+                                           monkeypatch):
     db_path = database.database
+    monkeypatch.setenv("TDKT_PASSWORD", set_password(clerk))
     from models.db import close_database, open_database
     close_database()
-    code = main.run_command(["--db", db_path, "import", "households",
+    code = main.run_command(["--db", db_path, "--user", "canbo", "import", "households",
                              office["households_form"]])
     out = capsys.readouterr()
     assert code == 0, out.err
