@@ -155,22 +155,19 @@ def _v1_file(tmp_path):
 def test_migration_takes_verified_backup_then_upgrades(tmp_path, monkeypatch):
     path = _v1_file(tmp_path)
 
-    current = dbmod.SCHEMA_VERSION          # the file is made at today's schema
-
-    def step_next(database):
+    def step_2(database):
         database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT DEFAULT ''")
 
-    monkeypatch.setitem(migrations.STEPS, current + 1, step_next)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
     dbmod.open_database(path)
     try:
-        assert _pragma("user_version") == current + 1
+        assert _pragma("user_version") == 2
         assert "phone" in {c.name for c in dbmod.db.get_columns("unit")}
     finally:
         dbmod.close_database()
-    backup = os.path.join(os.path.dirname(path), "backups",
-                          f"truoc-nang-cap-v{current}-cu.sqlite3")
-    assert dbmod.verify_database_file(backup) == current
+    backup = os.path.join(os.path.dirname(path), "backups", "truoc-nang-cap-v1-cu.sqlite3")
+    assert dbmod.verify_database_file(backup) == 1
     conn = sqlite3.connect(backup)
     assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
     conn.close()
@@ -179,19 +176,17 @@ def test_migration_takes_verified_backup_then_upgrades(tmp_path, monkeypatch):
 def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
     path = _v1_file(tmp_path)
 
-    current = dbmod.SCHEMA_VERSION
-
-    def step_next(database):
+    def step_2(database):
         database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT")
         raise RuntimeError("simulated failure halfway")
 
-    monkeypatch.setitem(migrations.STEPS, current + 1, step_next)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.STEPS, 2, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
     with pytest.raises(RuntimeError):
         dbmod.open_database(path)
     conn = sqlite3.connect(path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         assert "phone" not in [r[1] for r in conn.execute("PRAGMA table_info(unit)")]
         assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
     finally:
