@@ -284,9 +284,8 @@ def cmd_certificates(args, db_path):
     open_db(db_path)
     if args.printer:
         from gui.batch_print import certificates_command
-        from models.accounts import batch_actor
-        for line in certificates_command(
-                actor=batch_actor(), decision_id=args.id, printer_name=args.printer,
+        for line in certificates_command(     # the print log is data: a signed-in account
+                actor=acting_user(args), decision_id=args.id, printer_name=args.printer,
                 mode=args.mode, template_name=args.template,
                 progress=TerminalProgress("Đang in giấy khen"), warn=sys.stderr.write):
             print(line)

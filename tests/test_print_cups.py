@@ -12,7 +12,7 @@ from models import templates as tpl
 from models.entities import PrintLog
 from reports import certificates as certs
 from tests import print_measure as pm
-from tests.helpers import make_org
+from tests.helpers import make_org, set_password
 from tests.test_certificates import make_decision
 
 TOL = 0.5                    # mm: shifts (from whole-page ink profiles)
@@ -194,8 +194,13 @@ def test_batch_commands_print_through_the_same_path(issued, leader, print_queue,
     decision, awards = issued
     tpl.set_printer_offset(actor=leader, printer=print_queue.name, dx_mm=2, dy_mm=1)
     db_path = str(tmp_path / "test.sqlite3")
+    signed_in = {"TDKT_PASSWORD": set_password(leader)}
     result = run("--db", db_path, "certificates", decision.id, "--printer", print_queue.name,
                  "--mode", "blank", data_dir=str(data_dir))
+    assert result.returncode == 1 and "--user" in result.stderr   # the print log is data
+    result = run("--db", db_path, "--user", "lanhdao", "certificates", decision.id,
+                 "--printer", print_queue.name, "--mode", "blank", data_dir=str(data_dir),
+                 env_extra=signed_in)
     assert result.returncode == 0, result.stderr
     assert "Đã gửi 8 giấy khen" in result.stdout and "X = 2 mm, Y = 1 mm" in result.stdout
     print_queue.received()
@@ -203,8 +208,8 @@ def test_batch_commands_print_through_the_same_path(issued, leader, print_queue,
     certs.write_decision_certificates(decision_id=decision.id, path=str(own), mode="blank")
     compare(own, print_queue.out, pages=1, expect_shift=(2, 1), name="cli-blank")
     assert [r.state for r in PrintLog.select()] == ["sent"] * 8
-    result = run("--db", db_path, "certificates", decision.id, "--printer", "Không-có",
-                 data_dir=str(data_dir))
+    result = run("--db", db_path, "--user", "lanhdao", "certificates", decision.id,
+                 "--printer", "Không-có", data_dir=str(data_dir), env_extra=signed_in)
     assert result.returncode == 1 and "Không tìm thấy máy in «Không-có»" in result.stderr
     assert PrintLog.select().count() == 8
     os.remove(print_queue.out)
