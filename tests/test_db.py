@@ -216,11 +216,12 @@ def test_step_5_adds_print_log_states_to_an_old_file(tmp_path):
     from models.entities import Award, Decision, PrintLog
     path = str(tmp_path / "cu.sqlite3")
     dbmod.open_database(path)
-    decision = Decision.create(year=2025, seq=1, number="1/QĐ-UBND", state="issued",
+    decision = Decision.create(year=2025, seq=1, number="1/QĐ-UBND", state="draft",
                                date=datetime.date(2025, 12, 1))
     unit = Unit.create(name="Thôn A", name_key="thon a", kind=UnitKind.get(UnitKind.code == "thon"))
     award = Award.create(decision=decision, unit=unit, title=Title.select().first(),
                          display_name="Thôn A")
+    Decision.update(state="issued").where(Decision.id == decision.id).execute()  # list first
     for target in ("HP LaserJet", "/tmp/giay-khen.PDF"):
         PrintLog.create(username="x", award=award, template="t", target=target)
     dbmod.db.execute_sql("ALTER TABLE print_log DROP COLUMN state")
