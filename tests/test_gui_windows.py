@@ -55,7 +55,8 @@ def test_closing_backups_rotate_and_respect_the_setting(database, leader, tmp_pa
     names = sorted(os.listdir(folder))
     assert names == ["khi-dong-20261130-100000.sqlite3", "khi-dong-20261130-110000.sqlite3",
                      "tu-dong-20261130.sqlite3"]          # the daily one is never pushed out
-    settings.save_initial_settings({backup.AUTO_KEY: {"enabled": False, "keep": 5}})
+    settings.save_initial_settings(actor=leader,
+                                   values={backup.AUTO_KEY: {"enabled": False, "keep": 5}})
     assert backup.closing_backup(folder=folder) is None
 
 

@@ -15,8 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture
-def commune(database, clerk):
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập"})
+def commune(database, clerk, leader):
+    settings.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập"})
     return make_org(clerk)
 
 

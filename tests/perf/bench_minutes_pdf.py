@@ -37,7 +37,9 @@ def _setup(folder, sizes):
     from models import db as dbmod, settings
     from models.entities import Candidate, Meeting, Person, Title, Unit, UnitKind, Vote
     dbmod.open_database(os.path.join(folder, "bench.sqlite3"))
-    settings.save_initial_settings({"commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
+    from models.accounts import batch_actor      # a fresh file: the built-in leader
+    settings.save_initial_settings(actor=batch_actor(), values={
+                                    "commune_name": "Xã Tân Lập", "chairman": "Trần Văn Bình",
                                     "place_name": "Tân Lập"})
     unit = Unit.create(name="Trường Tiểu học Tân Lập", name_key="truong",
                        kind=UnitKind.get(UnitKind.code == "truong"))
