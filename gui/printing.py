@@ -61,21 +61,25 @@ def _lpstat(*args):
     return r.stdout + r.stderr
 
 
-def queue_problem(name):
-    """'' when ``name`` can take a job now, else what is wrong (Vietnamese, says what to do)."""
-    info = QPrinterInfo.printerInfo(name)
+def queue_problem(name, info=None):
+    """'' when ``name`` can take a job now, else what is wrong (Vietnamese, says what to do).
+    ``info``: its QPrinterInfo when the caller already has it."""
+    info = QPrinterInfo.printerInfo(name) if info is None else info
     if info.isNull():
         return (f"Không tìm thấy máy in «{name}» (đã bị gỡ hoặc mất kết nối). Hãy kiểm tra máy "
                 "in rồi chọn lại, hoặc lưu PDF để in sau.")
-    out = _lpstat("-p", name)
+    out = _lpstat("-p", name, "-a", name)          # one call: enabled? accepting?
     if out is not None:
-        if "disabled" in out:
-            reason = out.split("\n", 1)[1].strip() if "\n" in out.strip() else ""
+        lines = out.splitlines()
+        printer_lines = [ln for ln in lines if ln.startswith(f"printer {name} ")]
+        if printer_lines and "disabled" in printer_lines[0]:
+            i = lines.index(printer_lines[0])
+            reason = lines[i + 1].strip() if i + 1 < len(lines) and \
+                lines[i + 1].startswith(("\t", " ")) else ""
             return (f"Máy in «{name}» đang tạm dừng (hàng đợi bị tắt)"
                     + (f": {reason}" if reason else "") + ". Hãy bật lại máy in trong phần "
                     "cài đặt máy in (hoặc lệnh cupsenable) rồi in lại.")
-        accepting = _lpstat("-a", name) or ""
-        if "not accepting" in accepting:
+        if any(ln.startswith(f"{name} not accepting") for ln in lines):
             return (f"Máy in «{name}» đang không nhận lệnh in. Hãy bật “nhận lệnh in” trong "
                     "cài đặt máy in (hoặc lệnh cupsaccept) rồi in lại.")
     state = info.state()
@@ -147,10 +151,11 @@ def set_paper(printer, w_mm, h_mm, *, what=""):
 
 def make_printer(name, *, color=True):
     """A high-resolution QPrinter for ``name``; PrinterProblem when it cannot print now."""
-    problem = queue_problem(name)
+    info = QPrinterInfo.printerInfo(name)
+    problem = queue_problem(name, info)
     if problem:
         raise PrinterProblem(problem)
-    printer = QPrinter(QPrinterInfo.printerInfo(name), QPrinter.HighResolution)
+    printer = QPrinter(info, QPrinter.HighResolution)
     printer.setFullPage(True)
     printer.setColorMode(QPrinter.Color if color else QPrinter.GrayScale)
     return printer

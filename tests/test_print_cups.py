@@ -217,3 +217,12 @@ def test_batch_commands_print_through_the_same_path(issued, leader, print_queue,
                  data_dir=str(data_dir))
     assert result.returncode == 0 and "Đã gửi quyết định" in result.stdout, result.stderr
     assert print_queue.received() > 0
+
+
+def test_margin_warning_names_the_part_before_printing(database, leader, print_queue, qapp):
+    template = tpl.get_template("Giấy khen - cá nhân")
+    template.get_field("register").x = 2
+    printer = printing.make_printer(print_queue.name)
+    warnings = batch_print.preflight(printer, [template], mode="blank")
+    assert len(warnings) == 1 and "Số sổ vàng" in warnings[0] and "trái" in warnings[0]
+    assert batch_print.preflight(printer, [tpl.get_template("Giấy khen - cá nhân")]) == []
