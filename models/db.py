@@ -1,12 +1,14 @@
 """The one database entry point: opening with the right pragmas, checks, backups, migrations."""
 import logging
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
 
 import peewee
 
+from . import fileops, schema_check
 from .errors import ConflictError, DatabaseError
 from .fileops import fsync_dir, os_error_message, remove_quietly
 
@@ -104,8 +106,21 @@ def _file_header(path):
         return fh.read(100)
 
 
-def _explain(exc, path):
-    text = str(exc).lower()
+def explain_error(exc, path):
+    """A DatabaseError with a Vietnamese message for an SQLite error met on ``path``.
+
+    The whole chain counts: after "disk is full" SQLite has already rolled back, so the
+    error that reaches us is peewee's "cannot rollback - no transaction is active".
+    """
+    texts, seen = [], exc
+    while seen is not None and len(texts) < 10:
+        texts.append(str(seen).lower())
+        seen = seen.__cause__ or seen.__context__
+    text = " | ".join(texts)
+    if "full" in text:
+        return DatabaseError(
+            f"Ổ đĩa đầy, không ghi được vào tệp dữ liệu {path}; việc vừa làm chưa được lưu "
+            "(dữ liệu cũ vẫn nguyên). Hãy giải phóng chỗ trống trên ổ đĩa rồi làm lại.")
     if "locked" in text or "busy" in text:
         return DatabaseError(
             f"Tệp dữ liệu {path} đang bị một chương trình khác sử dụng. "
@@ -123,8 +138,13 @@ def _explain(exc, path):
 
 def _check_header(path):
     """Refuse files that are not SQLite at all before SQLite sees them."""
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        return
+    if not os.path.isfile(path):
+        raise DatabaseError(f"Không tìm thấy tệp dữ liệu {path}.")
+    if os.path.getsize(path) == 0:
+        raise DatabaseError(
+            f"Tệp dữ liệu {path} trống (0 byte): không có dữ liệu nào trong đó (tệp chép "
+            "hỏng hoặc bị ghi đè). Phần mềm không dùng tệp này; hãy khôi phục từ bản sao "
+            "lưu gần nhất hoặc chọn tệp khác.")
     header = _file_header(path)
     if not header.startswith(SQLITE_MAGIC):
         raise DatabaseError(
@@ -148,21 +168,30 @@ def read_file_identity(path):
 def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_TIMEOUT_MS):
     """Open (or create) the database at ``path``, check it and bring its schema up to date.
 
-    Raises DatabaseError with a Vietnamese message for every file we must not use.
+    Raises DatabaseError with a Vietnamese message for every file we must not use; a file
+    refused is never changed. A new file is built under a temporary name and renamed, so a
+    process killed while creating it never leaves an empty file with the real name.
     """
     path = os.path.abspath(str(path))
+    if os.path.isdir(path):
+        raise DatabaseError(f"{path} là một thư mục, không phải tệp dữ liệu. Hãy chọn tệp "
+                            "dữ liệu (.sqlite3) bên trong thư mục đó.")
     folder = os.path.dirname(path)
     if not os.path.isdir(folder):
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"Không tạo được thư mục dữ liệu {folder}: {exc}") from exc
+    fileops.remove_stale_temps(folder)
+    if not os.path.exists(path):
+        _create_new(path, busy_timeout_ms)
     _check_header(path)
-    existed = os.path.exists(path) and os.path.getsize(path) > 0
-    if existed and not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK):
         raise DatabaseError(
             f"Tệp dữ liệu {path} chỉ đọc (ổ đĩa chỉ đọc hoặc không có quyền ghi). "
             "Hãy chép tệp vào máy tính rồi mở lại.")
+    _check_identity(path)
+    _check_wal_file(path)
     network = is_network_path(path)
     if network:
         log.warning("database on a network drive, WAL off: %s", path)
@@ -174,26 +203,14 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
     try:
         database.connect()
         conn = database.connection()
-        if existed:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if app_id != APPLICATION_ID:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if quick_check:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
                 raise DatabaseError(
-                    f"Tệp {path} là cơ sở dữ liệu của một chương trình khác, không phải của "
-                    "phần mềm Thi đua - Khen thưởng. Hãy chọn đúng tệp.")
-            if version > SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"Tệp dữ liệu {path} được tạo bởi phiên bản mới hơn của phần mềm "
-                    f"(cấu trúc {version}, phiên bản này hiểu đến {SCHEMA_VERSION}). "
-                    "Hãy cài phiên bản mới nhất rồi mở lại; tệp không bị thay đổi.")
-            if quick_check:
-                result = conn.execute("PRAGMA quick_check").fetchone()[0]
-                if result != "ok":
-                    raise DatabaseError(
-                        f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
-                        "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
-        else:
-            version = 0
+                    f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
+                    "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
+        schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check)
         mode = conn.execute(f"PRAGMA journal_mode={journal}").fetchone()[0]
         if mode.lower() != journal:
             log.warning("journal_mode %s refused, using %s", journal, mode)
@@ -206,21 +223,139 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         raise
     except (sqlite3.Error, peewee.PeeweeException) as exc:
         database.close()
-        raise _explain(exc, path) from exc
+        raise explain_error(exc, path) from exc
     db.initialize(database)
     if migrate and version < SCHEMA_VERSION:
         try:
             run_migrations(database, path, version)
+            schema_check.verify(database.connection(), path, values=False)
         except Exception:
             database.close()
             raise
     return database
 
 
+def _create_new(path, busy_timeout_ms):
+    """Build a new database under a temporary name beside ``path``, then rename it."""
+    folder = os.path.dirname(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt-new", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(fileops.os_error_message(exc, path)) from exc
+    database = peewee.SqliteDatabase(tmp, pragmas={"foreign_keys": 1,
+                                                   "busy_timeout": busy_timeout_ms})
+    try:
+        database.connect()
+        database.execute_sql("PRAGMA journal_mode=delete")
+        db.initialize(database)
+        run_migrations(database, tmp, 0)
+        database.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if not os.path.exists(path):       # another window may have created it meanwhile
+            os.replace(tmp, path)
+            fileops.fsync_dir(folder)
+    except OSError as exc:
+        raise DatabaseError(fileops.os_error_message(exc, path)) from exc
+    except (sqlite3.Error, peewee.PeeweeException) as exc:
+        raise explain_error(exc, path) from exc
+    finally:
+        database.close()
+        db.initialize(None)
+        remove_quietly(tmp)
+
+
+def _check_identity(path):
+    """Application id and schema version straight from the header (SQLite not involved)."""
+    app_id, version = read_file_identity(path)
+    if app_id != APPLICATION_ID:
+        raise DatabaseError(
+            f"Tệp {path} là cơ sở dữ liệu của một chương trình khác, không phải của "
+            "phần mềm Thi đua - Khen thưởng. Hãy chọn đúng tệp.")
+    if version == 0:
+        raise DatabaseError(
+            f"Tệp {path} mang dấu của phần mềm nhưng không có số phiên bản cấu trúc (0): "
+            "tệp chưa tạo xong hoặc đã bị sửa bằng chương trình khác. Hãy khôi phục từ "
+            "bản sao lưu gần nhất; tệp không bị thay đổi.")
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"Tệp dữ liệu {path} được tạo bởi phiên bản mới hơn của phần mềm "
+            f"(cấu trúc {version}, phiên bản này hiểu đến {SCHEMA_VERSION}). "
+            "Hãy cài phiên bản mới nhất rồi mở lại; tệp không bị thay đổi.")
+    return version
+
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def _check_wal_file(path):
+    """A ``-wal`` file beside the database is replayed into it by SQLite on opening. Try that
+    on a copy first: a -wal from another file (copied along by hand) must not touch ours."""
+    wal = path + "-wal"
+    try:
+        size = os.path.getsize(wal)
+    except OSError:
+        return
+    if size == 0:
+        return
+    with open(wal, "rb") as fh:
+        head = fh.read(32)
+    problem = None
+    if len(head) < 32 or int.from_bytes(head[:4], "big") not in WAL_MAGIC:
+        problem = "không phải tệp nhật ký của SQLite"
+    else:
+        problem = _try_wal_on_copy(path)
+        if problem:                          # a checkpoint may have raced the copy: retry once
+            problem = _try_wal_on_copy(path)
+    if problem:
+        raise DatabaseError(
+            f"Bên cạnh tệp dữ liệu {path} có tệp nhật ký {os.path.basename(wal)} không khớp "
+            f"với nó ({problem}). Phần mềm không mở tệp để khỏi làm hỏng dữ liệu; tệp dữ "
+            f"liệu không bị thay đổi. Hãy chuyển tệp {os.path.basename(wal)} ra chỗ khác "
+            "(nếu tệp dữ liệu được chép từ máy khác) rồi mở lại.")
+
+
+def _try_wal_on_copy(path):
+    """None when the database with its -wal is intact and ours; else what is wrong."""
+    folder = tempfile.mkdtemp(prefix="tdkt-wal-")
+    try:
+        copy = os.path.join(folder, "copy.sqlite3")
+        shutil.copyfile(path + "-wal", copy + "-wal")
+        shutil.copyfile(path, copy)
+        conn = sqlite3.connect(copy)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                return "dữ liệu sau khi ghép bị hỏng"
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return "không mang dấu của phần mềm"
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if not 0 < version <= SCHEMA_VERSION:
+                return f"phiên bản cấu trúc {version}"
+            problems = schema_check.schema_problems(conn, partial=version < SCHEMA_VERSION)
+            return problems[0] if problems else None
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        return str(exc)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def close_database():
     obj = db.obj
     if obj is not None and not obj.is_closed():
-        obj.close()
+        try:
+            obj.close()
+        except peewee.OperationalError:
+            # SQLite itself ended a transaction (disk full) that peewee still counts as
+            # open: drop it, so the file is not left open until the process ends.
+            try:
+                obj.connection().rollback()
+            except sqlite3.Error:
+                pass
+            del obj._state.transactions[:]
+            obj.close()
 
 
 def current_path():
@@ -230,18 +365,18 @@ def current_path():
 # --------------------------------------------------------------------------- backups
 
 def verify_database_file(path):
-    """Raise DatabaseError unless ``path`` is an intact database of this program."""
-    app_id, version = read_file_identity(path)
-    if app_id != APPLICATION_ID:
+    """Raise DatabaseError unless ``path`` is an intact database of this program: identity,
+    integrity, exactly our schema (no foreign trigger or view), links and values."""
+    if read_file_identity(path)[0] != APPLICATION_ID:
         raise DatabaseError(
             f"Tệp {path} không phải là bản sao lưu của phần mềm Thi đua - Khen thưởng.")
-    if version > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"Tệp {path} được tạo bởi phiên bản mới hơn của phần mềm; hãy cài phiên bản mới nhất.")
+    version = _check_identity(path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if result == "ok":
+                schema_check.verify(conn, path, partial=version < SCHEMA_VERSION)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -262,7 +397,7 @@ def backup_database(dest, *, progress=None, source=None):
     dest = os.path.abspath(str(dest))
     folder = os.path.dirname(dest)
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tdkt", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=folder)
     os.close(fd)
     cancelled = []
 

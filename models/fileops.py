@@ -37,3 +37,48 @@ def remove_quietly(path):
         os.remove(path)
     except OSError:
         pass
+
+
+TEMP_PREFIX = ".tmp-"
+
+
+def temp_prefix():
+    """Prefix of our temporary files: ``.tmp-<pid>-``, so a later start can tell the files
+    of a killed process from those of one still running."""
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return False        # Windows refuses to remove a file another process holds open
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale_temps(folder):
+    """Remove the ``.tmp-<pid>-*.tdkt*`` files that a killed backup, restore or creation
+    left in ``folder`` (never those of a process still running)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        if not name.startswith(TEMP_PREFIX) or ".tdkt" not in name:
+            continue
+        pid = name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and _pid_alive(int(pid)):
+            continue
+        try:
+            os.remove(os.path.join(folder, name))
+            removed.append(name)
+        except OSError:
+            pass
+    return removed

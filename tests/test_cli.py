@@ -76,11 +76,10 @@ def test_bad_database_is_a_user_error(tmp_path, content):
     path = tmp_path / "bad.sqlite3"
     path.write_bytes(content)
     result = run("--db", path, "list", "units")
-    if content:
-        assert result.returncode == 1
-        assert result.stderr.startswith("Lỗi:") and "Traceback" not in result.stderr
-    else:
-        assert result.returncode == 0     # an empty file is simply a new database
+    assert result.returncode == 1
+    assert result.stderr.startswith("Lỗi:") and "Traceback" not in result.stderr
+    # an empty file is not quietly made a new database (issue 13): it is left as it was
+    assert path.read_bytes() == content
 
 
 def test_missing_database_is_a_user_error(tmp_path):

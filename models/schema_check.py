@@ -1,0 +1,191 @@
+"""Is this file exactly what this version creates? Schema, links and values of a database file.
+
+A restore, a backup and every opened file are compared with a reference: a fresh database
+built in memory by the real migrations (so a trigger a migration adds counts as ours and
+one planted in a backup on a USB stick does not). Compared: every table (columns with
+type, NOT NULL and primary key; foreign keys; CHECK constraints), every index, every
+trigger and view (by its SQL). Then ``PRAGMA foreign_key_check`` and value rules (states in
+their allowed sets, money a non-negative whole number of đồng).
+"""
+import re
+import sqlite3
+import threading
+
+import peewee
+
+from .errors import DatabaseError
+
+_lock = threading.Lock()
+_cache = {}
+
+# (table, SQL condition a row must NOT meet, Vietnamese description)
+VALUE_RULES = (
+    ("decision", "state NOT IN ('draft','issued','corrected','revoked')", "trạng thái quyết định"),
+    ("decision", "kind NOT IN ('award','amend','revoke')", "loại quyết định"),
+    ("decision", "typeof(total) != 'integer' OR total < 0", "tổng tiền quyết định"),
+    ("decision", "typeof(year) != 'integer'", "năm quyết định"),
+    ("award", "typeof(amount) != 'integer' OR amount < 0", "số tiền khen thưởng"),
+    ("registration", "typeof(year) != 'integer'", "năm đăng ký"),
+    ("base_salary", "typeof(amount) != 'integer' OR amount <= 0", "mức lương cơ sở"),
+    ("registration", "state NOT IN ('draft','submitted','accepted','returned')",
+     "trạng thái đăng ký"),
+    ("score_sheet", "state NOT IN ('draft','submitted','checked','finalised')",
+     "trạng thái phiếu chấm"),
+    ("user", "role NOT IN ('viewer','clerk','leader')", "vai trò tài khoản"),
+    ("movement", "kind NOT IN ('regular','themed')", "loại phong trào"),
+    ("candidate", "source NOT IN ('auto','manual')", "nguồn đề nghị"),
+)
+
+
+def _norm_sql(sql):
+    return " ".join((sql or "").split())
+
+
+def _checks(sql):
+    """The CHECK (...) expressions of a CREATE TABLE statement, whitespace-normalised."""
+    out = []
+    for m in re.finditer(r"\bCHECK\s*\(", sql or "", re.IGNORECASE):
+        depth, i = 1, m.end()
+        while i < len(sql) and depth:
+            depth += {"(": 1, ")": -1}.get(sql[i], 0)
+            i += 1
+        out.append(_norm_sql(sql[m.end():i - 1]).lower())
+    return sorted(out)
+
+
+def describe(conn):
+    """{name: (type, details)} for every object of the schema (SQLite's own ones left out)."""
+    objects = {}
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        if name.startswith("sqlite_"):
+            continue               # autoindexes (compared per table), sqlite_sequence, stats
+        if kind == "table":
+            detail = _describe_table(conn, name, sql)
+        else:
+            detail = (table, _norm_sql(sql))
+        objects[name] = (kind, detail)
+    return objects
+
+
+def _describe_table(conn, name, sql):
+    quoted = '"' + name.replace('"', '""') + '"'
+    columns = {r[1]: ((r[2] or "").upper(), r[3], r[5], r[6])
+               for r in conn.execute(f"PRAGMA table_xinfo({quoted})")}
+    fks = sorted((r[2], r[3], r[4] or "", r[5], r[6])
+                 for r in conn.execute(f"PRAGMA foreign_key_list({quoted})"))
+    indexes = []
+    for r in conn.execute(f"PRAGMA index_list({quoted})"):
+        iname = r[1]
+        cols = tuple(c[2] for c in conn.execute(
+            "PRAGMA index_info(\"" + iname.replace('"', '""') + "\")"))
+        shown = "" if iname.startswith("sqlite_autoindex_") else iname
+        indexes.append((shown, r[2], r[3], r[4], cols))
+    return {"columns": columns, "fks": fks, "indexes": sorted(indexes), "checks": _checks(sql)}
+
+
+def reference():
+    """The schema this version creates (built once per process, in memory)."""
+    from . import db as dbmod
+    from . import entities, migrations
+    steps = tuple(sorted((n, fn) for n, fn in migrations.STEPS.items()
+                         if n <= dbmod.SCHEMA_VERSION))
+    key = (dbmod.SCHEMA_VERSION, tuple((n, id(fn)) for n, fn in steps))
+    with _lock:
+        if key not in _cache:
+            mem = peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
+            with mem.bind_ctx(entities.ALL_MODELS):
+                mem.connect()
+                for _, step in steps:
+                    with mem.atomic():
+                        step(mem)
+                _cache[key] = describe(mem.connection())
+                mem.close()
+        return _cache[key]
+
+
+_KINDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view"}
+
+
+def schema_problems(conn, *, partial=False):
+    """Vietnamese descriptions of every difference from the reference schema.
+
+    ``partial`` (a file of an older version, before its migration): only objects that are
+    not ours (triggers, views, tables replaced by views) count; what is missing the
+    migration adds.
+    """
+    ref = reference()
+    found = describe(conn)
+    problems = []
+    for name, (kind, detail) in sorted(found.items()):
+        mine = ref.get(name)
+        if mine is None:
+            if partial and kind in ("table", "index"):
+                continue
+            problems.append(f"có {_KINDS.get(kind, kind)} lạ «{name}» không do phần mềm tạo")
+        elif mine[0] != kind:
+            problems.append(f"«{name}» là {_KINDS.get(kind, kind)}, đúng ra phải là "
+                            f"{_KINDS.get(mine[0], mine[0])}")
+        elif kind in ("trigger", "view") and mine[1] != detail:
+            problems.append(f"{_KINDS[kind]} «{name}» đã bị sửa")
+    if partial:
+        return problems
+    for name, (kind, detail) in sorted(ref.items()):
+        have = found.get(name)
+        if have is None:
+            problems.append(f"thiếu {_KINDS.get(kind, kind)} «{name}»")
+        elif have[0] != kind:
+            continue                                  # reported above
+        elif kind == "table":
+            problems += _table_differences(name, detail, have[1])
+        elif kind == "index" and have[1] != detail:
+            problems.append(f"chỉ mục «{name}» đã bị sửa")
+    return problems
+
+
+def _table_differences(name, want, have):
+    out = []
+    for col, spec in sorted(want["columns"].items()):
+        got = have["columns"].get(col)
+        if got is None:
+            out.append(f"bảng «{name}» thiếu cột «{col}»")
+        elif got != spec:
+            out.append(f"cột «{name}.{col}» sai kiểu hoặc ràng buộc")
+    for col in sorted(set(have["columns"]) - set(want["columns"])):
+        out.append(f"bảng «{name}» có cột lạ «{col}»")
+    for what, label in (("fks", "liên kết khóa ngoại"), ("indexes", "chỉ mục"),
+                        ("checks", "ràng buộc CHECK")):
+        if want[what] != have[what]:
+            out.append(f"bảng «{name}» sai {label}")
+    return out
+
+
+def value_problems(conn):
+    """Rows breaking the value rules, and dangling links (PRAGMA foreign_key_check)."""
+    problems = []
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if fk:
+        tables = sorted({r[0] for r in fk})
+        problems.append(f"{len(fk)} liên kết trỏ tới bản ghi không còn (bảng "
+                        f"{', '.join(tables[:5])})")
+    for table, condition, label in VALUE_RULES:
+        try:
+            count = conn.execute(f'SELECT count(*) FROM "{table}" WHERE {condition}').fetchone()[0]
+        except sqlite3.Error:
+            continue                                  # the schema check reports the table
+        if count:
+            problems.append(f"{count} dòng có {label} không hợp lệ (bảng {table})")
+    return problems
+
+
+def verify(conn, path, *, partial=False, values=True):
+    """Raise DatabaseError naming what is wrong; the file itself is never changed here."""
+    problems = schema_problems(conn, partial=partial)
+    if values and not problems:
+        problems = value_problems(conn)
+    if problems:
+        more = f" (và {len(problems) - 3} điểm khác)" if len(problems) > 3 else ""
+        raise DatabaseError(
+            f"Tệp {path} không đúng cấu trúc hoặc dữ liệu của phiên bản này: "
+            f"{'; '.join(problems[:3])}{more}. Tệp có thể đã bị sửa bằng chương trình "
+            "khác; phần mềm không dùng tệp này (tệp không bị thay đổi).")
