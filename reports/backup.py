@@ -5,6 +5,7 @@ and only then renamed; a stick pulled (or a process killed) midway leaves at mos
 ``.tmp-…`` file, never one with the final name. A restore checks that the file is this
 program's backup and intact, and keeps the current database aside before replacing it.
 """
+import contextlib
 import datetime
 import glob
 import logging
@@ -16,10 +17,11 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-from models import accounts, audit_log, paths, vntext
+from models import accounts, audit_log, fileops, paths, vntext
 from models import db as dbmod
 from models.errors import DatabaseError, UserError
 
+from .outpaths import check_output_path
 from .safefile import fsync_dir, os_error_message
 
 log = logging.getLogger(__name__)
@@ -67,14 +69,61 @@ def _size_text(n):
     return f"{max(1, n // 1024)} KB"
 
 
+def _unreadable_in_place(path):
+    """True when SQLite cannot even open ``path`` read-only where it lies: a WAL-mode file
+    on a write-protected stick (SQLite must create its -shm beside it)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        return "unable to open" in text or "readonly" in text or "read-only" in text
+    except sqlite3.DatabaseError:
+        return False                        # damage: the verification says so
+    return False
+
+
+@contextlib.contextmanager
+def readable(path):
+    """``path``, or a copy of it (with its -wal) in a local temporary folder when it cannot
+    be read where it is."""
+    if not _unreadable_in_place(path):
+        yield path
+        return
+    folder = tempfile.mkdtemp(prefix="tdkt-doc-")
+    try:
+        local = os.path.join(folder, "sao-luu.sqlite3")
+        try:
+            shutil.copyfile(path, local)
+            if os.path.exists(path + "-wal"):
+                shutil.copyfile(path + "-wal", local + "-wal")
+        except OSError as exc:
+            raise DatabaseError(f"Không đọc được tệp sao lưu {path}: "
+                                f"{exc.strerror or exc}") from exc
+        yield local
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def backup_info(path):
     """What a backup holds (commune, years, counts); DatabaseError unless it is our intact file."""
     path = os.path.abspath(str(path))
     if not os.path.isfile(path):
         raise DatabaseError(f"Không tìm thấy tệp sao lưu {path}.")
-    schema = dbmod.verify_database_file(path)
+    with readable(path) as local:
+        return _backup_info(path, local)
+
+
+def _backup_info(path, local):
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        schema = dbmod.verify_database_file(local)
+    except DatabaseError as err:
+        raise DatabaseError(str(err).replace(local, path)) from None
+    try:
+        conn = sqlite3.connect(f"file:{local}?mode=ro", uri=True)
         try:
             def one(sql, default=None):
                 try:
@@ -82,7 +131,9 @@ def backup_info(path):
                 except sqlite3.Error:
                     return default
                 return row[0] if row and row[0] is not None else default
-            commune = one("SELECT value FROM setting WHERE key='commune_name'", '""')
+            # Bounded: a crafted backup may hold a gigabyte of text in any value.
+            commune = one("SELECT substr(value, 1, 400) FROM setting "
+                          "WHERE key='commune_name'", '""')
             years = [one(f"SELECT {fn}(year) FROM {table}") for fn in ("min", "max")
                      for table in ("registration", "decision")]
             years = [y for y in years if y is not None]
@@ -140,6 +191,13 @@ def _check_destination(folder, needed):
             os.makedirs(folder, exist_ok=True)
         except OSError as exc:
             raise UserError(os_error_message(exc, folder)) from exc
+    # Can we write at all? A write-protected stick must be called that, not "full".
+    try:
+        fd, probe = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=folder)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as exc:
+        raise UserError(os_error_message(exc, folder)) from exc
     try:
         free = shutil.disk_usage(folder).free
     except OSError:
@@ -151,12 +209,8 @@ def _check_destination(folder, needed):
 
 
 def remove_stale_temps(folder):
-    """Remove the temporary files (``.tmp-*.tdkt*``) an interrupted backup left in ``folder``."""
-    for tmp in glob.glob(os.path.join(folder, ".tmp-*.tdkt*")):
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
+    """Remove the temporary files a killed backup or restore left in ``folder``."""
+    return fileops.remove_stale_temps(folder)
 
 
 def backup_target(dest, *, windows=sys.platform == "win32"):
@@ -177,7 +231,7 @@ def backup_target(dest, *, windows=sys.platform == "win32"):
     return text, bare_drive or text.endswith(seps) or os.path.isdir(text)
 
 
-def backup_to(dest, progress=None):
+def backup_to(dest, progress=None, *, replace_backup=False):
     """Back up the open database to ``dest`` (a file, or a folder → automatic name).
 
     Returns the final path after reading the copy back and verifying it.
@@ -189,8 +243,8 @@ def backup_to(dest, progress=None):
     if is_folder:
         dest = os.path.join(dest, default_file_name())
     folder = os.path.dirname(dest)
-    if os.path.abspath(dbmod.current_path() or "") == dest:
-        raise UserError("Không thể sao lưu đè lên chính tệp dữ liệu đang dùng; hãy chọn nơi khác.")
+    # A backup may add a file to the backups folder; only auto_backup replaces one there.
+    check_output_path(dest, backup=True, replace_backup=replace_backup)
     _check_destination(folder, _needed_bytes(dbmod.db.obj))
     remove_stale_temps(folder)
     try:
@@ -205,9 +259,18 @@ def backup_to(dest, progress=None):
 
 # --------------------------------------------------------------------------- restore
 
+IN_USE = ("Tệp dữ liệu {path} đang được mở ở máy/cửa sổ khác (một cửa sổ khác của phần "
+          "mềm, một lệnh đang chạy hoặc máy khác dùng chung tệp). Hãy đóng nơi đó rồi khôi "
+          "phục lại; dữ liệu hiện tại không bị thay đổi.")
+LOCK_TIMEOUT_S = 2.0
+
+
 def _copy_verified(src, dest_dir):
-    """Copy ``src`` to a temp file in ``dest_dir``, fsync, verify; returns the temp path."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tdkt", dir=dest_dir)
+    """Copy ``src`` to a temp file in ``dest_dir``, fsync, verify; returns the temp path.
+
+    What is verified is the copy that will be installed, not the file it came from.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=dest_dir)
     os.close(fd)
     try:
         source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
@@ -222,55 +285,93 @@ def _copy_verified(src, dest_dir):
             os.fsync(fh.fileno())
         dbmod.verify_database_file(tmp)
     except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
+        fileops.remove_quietly(tmp)
         raise
     return tmp
 
 
+@contextlib.contextmanager
+def exclusive_database(db_path):
+    """Hold ``db_path`` so that no other connection exists (in this or another process).
+
+    Switching a WAL database back to a rollback journal succeeds only for the one connection
+    that has the file open; BEGIN EXCLUSIVE then keeps every reader and writer out until we
+    are done. Yields True when held, False when the file is too damaged for SQLite to lock.
+    Raises DatabaseError (IN_USE) when another connection has it open.
+    """
+    if not os.path.exists(db_path):
+        yield False
+        return
+    conn = sqlite3.connect(db_path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+    try:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() == "wal":
+                mode = conn.execute("PRAGMA journal_mode=delete").fetchone()[0]
+                if mode.lower() == "wal":
+                    raise DatabaseError(IN_USE.format(path=db_path))
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise DatabaseError(IN_USE.format(path=db_path)) from exc
+            if "readonly" in text or "unable to open" in text:
+                raise DatabaseError(os_error_message(OSError(13, str(exc)), db_path)) from exc
+            held = False                    # damaged beyond locking: that is why we restore
+        except sqlite3.DatabaseError:
+            held = False
+        else:
+            held = True
+        if os.name == "nt":
+            # Windows cannot rename over a file that is open: let go just before the swap.
+            conn.close()
+        yield held
+    finally:
+        conn.close()
+
+
 def restore_from(src, db_path, *, actor):
     """Replace the database at ``db_path`` with the backup ``src``; returns where the old one
-    was kept (None if there was none). The caller reopens the database afterwards.
+    was kept (None if there was none). The caller closes its own connection first and
+    reopens the database afterwards.
 
+    The backup is copied beside the database and that copy verified (identity, integrity,
+    exactly our schema, links and values). Then the database is taken exclusively: if any
+    other window, command or PC has it open, the restore is refused and nothing changes.
     ``actor`` must be a leader of the current file (models.accounts.require_leader_of_file);
     the restored database gets an audit row and the log a line naming them.
     """
     src = os.path.abspath(str(src))
     db_path = os.path.abspath(str(db_path))
     accounts.require_leader_of_file(actor, db_path)
-    if src == db_path:
+    if os.path.exists(db_path) and os.path.exists(src) and os.path.samefile(src, db_path):
         raise UserError("Tệp sao lưu chính là tệp dữ liệu đang dùng; hãy chọn tệp sao lưu khác.")
     backup_info(src)                       # refuses anything that is not our intact backup
     folder = os.path.dirname(db_path)
     os.makedirs(folder, exist_ok=True)
+    fileops.remove_stale_temps(folder)
     if dbmod.current_path() and os.path.abspath(dbmod.current_path()) == db_path:
         dbmod.close_database()
     try:
-        tmp = _copy_verified(src, folder)
+        with readable(src) as local:
+            tmp = _copy_verified(local, folder)
     except sqlite3.Error as exc:
         raise DatabaseError(f"Không đọc được tệp sao lưu {src}: {exc}") from exc
     except OSError as exc:
         raise UserError(os_error_message(exc, db_path)) from exc
     kept = None
     try:
-        if os.path.exists(db_path) and os.path.getsize(db_path) > 0:
-            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            base = os.path.splitext(db_path)[0]
-            kept = f"{base}-truoc-khoi-phuc-{stamp}.sqlite3"
-            _keep_aside(db_path, kept, folder)
-        for extra in ("-wal", "-shm", "-journal"):
-            if os.path.exists(db_path + extra):
-                os.remove(db_path + extra)
-        os.replace(tmp, db_path)
-        fsync_dir(folder)
+        with exclusive_database(db_path) as held:
+            if os.path.exists(db_path) and os.path.getsize(db_path) > 0:
+                stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+                kept = f"{os.path.splitext(db_path)[0]}-truoc-khoi-phuc-{stamp}.sqlite3"
+                _keep_aside(db_path, kept, folder, held)
+            os.replace(tmp, db_path)
+            fsync_dir(folder)
     except OSError as exc:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         raise UserError(os_error_message(exc, db_path)) from exc
+    finally:
+        fileops.remove_quietly(tmp)
     dbmod.verify_database_file(db_path)
     _record_restore(db_path, src, actor, kept)
     return kept
@@ -288,15 +389,25 @@ def _record_restore(db_path, src, actor, kept):
         dbmod.close_database()
 
 
-def _keep_aside(db_path, kept, folder):
-    """A consistent copy of the current database (WAL included) at ``kept``."""
+def _keep_aside(db_path, kept, folder, held):
+    """The current database's bytes at ``kept`` (consistent: we hold it, its WAL is merged).
+
+    A file too damaged to lock keeps its journal files too, moved beside the kept copy: a
+    -wal left beside the restored file would be replayed into it.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=folder)
+    os.close(fd)
     try:
-        tmp = _copy_verified(db_path, folder)
-    except (DatabaseError, sqlite3.Error):
-        # The current file is damaged (that may be why we restore): keep its bytes as they are.
-        shutil.copy2(db_path, kept)
-        return
-    os.replace(tmp, kept)
+        shutil.copyfile(db_path, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, kept)
+    finally:
+        fileops.remove_quietly(tmp)
+    if not held:
+        for extra in ("-wal", "-shm"):
+            if os.path.exists(db_path + extra):
+                os.replace(db_path + extra, kept + extra)
 
 
 # --------------------------------------------------------------------------- automatic
@@ -329,7 +440,7 @@ def auto_backup(keep=None, *, today=None, folder=None, force=False):
     dest = os.path.join(folder, f"{AUTO_PREFIX}{today.strftime('%Y%m%d')}{BACKUP_SUFFIX}")
     if os.path.exists(dest) and not force:
         return None
-    backup_to(dest)
+    backup_to(dest, replace_backup=True)
     for old in auto_backups(folder)[:-keep]:
         try:
             os.remove(old)

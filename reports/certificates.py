@@ -126,6 +126,8 @@ def render_text(text, values):
 
 def new_canvas(path, *, title=""):
     """A canvas whose fonts are all embedded and whose PDF says: print at 100 %."""
+    from .outpaths import check_output_path
+    check_output_path(path)
     pdfdoc.register_fonts()
     from reportlab.pdfgen.canvas import Canvas
     c = Canvas(path, initialFontName=pdfdoc.FONT, initialFontSize=12, pageCompression=0)

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 from models.errors import UserError
+from .outpaths import check_output_path
 from models.fileops import fsync_dir, os_error_message, remove_quietly  # noqa: F401
 
 
@@ -15,6 +16,7 @@ def atomic_output(path, *, verify=None):
     On any error the temporary file is removed and ``path`` is left as it was.
     """
     path = os.path.abspath(str(path))
+    check_output_path(path)
     folder = os.path.dirname(path) or "."
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=folder)
