@@ -320,6 +320,15 @@ def run_command(argv):
     except KeyboardInterrupt:
         sys.stderr.write("Đã dừng theo yêu cầu.\n")
         return 1
+    except Exception as exc:  # noqa: BLE001 - SQLite errors (disk full, locked) in one line
+        import sqlite3
+        import peewee
+        from models.db import explain_error
+        if not isinstance(exc, (sqlite3.Error, peewee.PeeweeException)):
+            raise
+        log.warning("database error in %s: %s", args.command, str(exc))
+        sys.stderr.write(f"Lỗi: {explain_error(exc, db_path)}\n")
+        return 1
     finally:
         from models.db import close_database
         close_database()

@@ -252,7 +252,7 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
         query = query.where(Award.title == title_id)
     if not include_superseded:
         query = query.where(Decision.state == IN_FORCE)
-    key = vntext.fold(search) if search else ""
+    key = vntext.search_key(search) if search else ""
     rows = []
     for (ident, reg_year, reg_no, name, unit, person, household, place, position, title,
          achievement, number, date, amount, paid, decision_id, state, period) in (

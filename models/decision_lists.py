@@ -26,7 +26,7 @@ def decision_rows(search=None):
     """Rows for `list decisions`: id, uuid, number, date (iso), state, counts and total."""
     counts = dict(Award.select(Award.decision, fn.COUNT(Award.id))
                   .group_by(Award.decision).tuples())
-    key = vntext.fold(search) if search else ""
+    key = vntext.search_key(search) if search else ""
     rows = []
     for d in decisions():
         if key and key not in vntext.fold(f"{d.number} {d.about} {d.signer_name}"):

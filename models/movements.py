@@ -248,7 +248,7 @@ def list_movements(*, search=None, year=None):
     if year is not None:
         query = query.where((Movement.year_from <= year) & (Movement.year_to >= year))
     if search:
-        query = query.where(Movement.name_key.contains(vntext.fold(search)))
+        query = query.where(Movement.name_key.contains(vntext.search_key(search)))
     return list(query)
 
 

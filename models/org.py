@@ -384,7 +384,7 @@ def delete_household(*, actor, household):
 
 def _matches(query, model, search):
     if search:
-        for word in vntext.fold(search).split():
+        for word in vntext.search_key(search).split():
             query = query.where(model.name_key.contains(word))
     return query
 

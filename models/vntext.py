@@ -79,6 +79,20 @@ def _all_marks_table():
     return {cp: None for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp))}
 
 
+MAX_SEARCH = 200
+
+
+def search_key(text):
+    """``fold`` of a search text typed or passed by a user; ValidationError when it is
+    longer than any name (a 100,000-character search would only burn time)."""
+    text = "" if text is None else str(text)
+    if len(text) > MAX_SEARCH:
+        raise ValidationError(
+            f"Chuỗi tìm kiếm dài {len(text):,} ký tự; hãy nhập tối đa {MAX_SEARCH} ký tự "
+            "(một phần tên là đủ).".replace(",", "."), field="search")
+    return fold(text)
+
+
 def fold(text):
     """Accent-insensitive search key: "Nguyễn  Văn Đức" -> "nguyen van duc"; None gives "".
 
