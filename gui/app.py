@@ -7,7 +7,7 @@ import sys
 # wraps every later import, which makes start-up measurably slower.
 from models import crash, paths, settings
 from models.db import open_database
-from models.errors import DatabaseError
+from models.errors import DamagedDatabase, DatabaseError
 
 from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
@@ -38,31 +38,77 @@ def newest_backups(limit=5):
     return sorted(files, key=os.path.getmtime, reverse=True)[:limit]
 
 
+def restore_offered(err, path, backups):
+    """Restoring the newest backup is offered for real damage only: never for a file that
+    another window or program holds, one on a read-only stick, or one from a newer version."""
+    return isinstance(err, DamagedDatabase) and bool(backups) and os.path.exists(path)
+
+
+def leader_signs_in_for(backup_path):
+    """The damaged file cannot tell who is a leader: sign in against the backup about to be
+    restored (a copy of it, so the backup itself is not touched). True when allowed."""
+    import shutil
+    import tempfile
+    from models import accounts
+    from models.db import close_database
+    folder = tempfile.mkdtemp(prefix="tdkt-signin-")
+    try:
+        copy = os.path.join(folder, "sao-luu.sqlite3")
+        shutil.copyfile(backup_path, copy)
+        open_database(copy)
+        if not accounts.has_users():
+            return True                       # a file without accounts (a fresh demo)
+        from .login import LoginDialog
+        user = LoginDialog.ask("Khôi phục dữ liệu — đăng nhập tài khoản Lãnh đạo")
+        if user is None:
+            return False
+        if user.role != "leader":
+            messages.show_error(None, DatabaseError(
+                "Chỉ tài khoản Lãnh đạo được khôi phục dữ liệu."))
+            return False
+        return True
+    except (OSError, DatabaseError) as exc:
+        messages.show_error(None, exc if isinstance(exc, DatabaseError) else DatabaseError(
+            f"Không đọc được bản sao lưu {backup_path}: {exc}"))
+        return False
+    finally:
+        close_database()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def open_or_recover(path, *, quick_check=True):
-    """Open the database; on damage offer the newest good backup or another file."""
+    """Open the database; on damage offer the newest good backup (after a leader signs in),
+    when another program holds it offer to try again, and always another file."""
     while True:
         try:
             return open_database(path, quick_check=quick_check), path
         except DatabaseError as err:
             box = QMessageBox(QMessageBox.Critical, "Không mở được dữ liệu", str(err))
-            restore = None
+            restore = retry = None
             backups = newest_backups()
-            if backups and os.path.exists(path):
-                restore = box.addButton("Khôi phục bản sao lưu gần nhất", QMessageBox.AcceptRole)
+            if restore_offered(err, path, backups):
+                restore = box.addButton("Khôi phục bản sao lưu gần nhất…",
+                                        QMessageBox.AcceptRole)
+            elif not isinstance(err, DamagedDatabase):
+                retry = box.addButton("Thử lại", QMessageBox.AcceptRole)
             other = box.addButton("Mở tệp khác…", QMessageBox.ActionRole)
             box.addButton("Thoát", QMessageBox.RejectRole)
             box.exec()
             clicked = box.clickedButton()
             if restore is not None and clicked is restore:
-                try:
-                    from models import accounts
-                    from reports import backup
-                    # nobody is signed in yet: the file's accounts decide (see restore_from)
-                    kept = backup.restore_from(backups[0], path,
-                                               actor=accounts.batch_actor("khoi-dong"))
-                    messages.info(None, f"Đã khôi phục từ {backups[0]}. Tệp cũ giữ ở {kept}.")
-                except Exception as exc:  # noqa: BLE001 - shown, then the loop offers again
-                    messages.show_error(None, exc)
+                if leader_signs_in_for(backups[0]):
+                    try:
+                        from models import accounts
+                        from reports import backup
+                        # the file's accounts decide too (see restore_from)
+                        kept = backup.restore_from(backups[0], path,
+                                                   actor=accounts.batch_actor("khoi-dong"))
+                        messages.info(None, f"Đã khôi phục từ {backups[0]}. Tệp cũ giữ ở "
+                                            f"{kept}.")
+                    except Exception as exc:  # noqa: BLE001 - shown, then offered again
+                        messages.show_error(None, exc)
+                continue
+            if retry is not None and clicked is retry:
                 continue
             if clicked is other:
                 chosen, _ = QFileDialog.getOpenFileName(

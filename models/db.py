@@ -9,7 +9,7 @@ import tempfile
 import peewee
 
 from . import fileops, schema_check
-from .errors import ConflictError, DatabaseError
+from .errors import ConflictError, DamagedDatabase, DatabaseError
 from .fileops import fsync_dir, os_error_message, remove_quietly
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def explain_error(exc, path):
             f"Không ghi được vào tệp dữ liệu {path} (ổ đĩa chỉ đọc hoặc không có quyền). "
             "Hãy chép tệp vào máy tính (ví dụ thư mục Tài liệu) rồi mở lại.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseError(
+        return DamagedDatabase(
             f"Tệp dữ liệu {path} bị hỏng. Hãy khôi phục từ bản sao lưu gần nhất "
             "(trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
     return DatabaseError(f"Không mở được tệp dữ liệu {path}: {exc}")
@@ -141,7 +141,7 @@ def _check_header(path):
     if not os.path.isfile(path):
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu {path}.")
     if os.path.getsize(path) == 0:
-        raise DatabaseError(
+        raise DamagedDatabase(
             f"Tệp dữ liệu {path} trống (0 byte): không có dữ liệu nào trong đó (tệp chép "
             "hỏng hoặc bị ghi đè). Phần mềm không dùng tệp này; hãy khôi phục từ bản sao "
             "lưu gần nhất hoặc chọn tệp khác.")
@@ -151,7 +151,7 @@ def _check_header(path):
             f"Tệp {path} không phải là tệp dữ liệu của phần mềm Thi đua - Khen thưởng. "
             "Hãy chọn đúng tệp dữ liệu hoặc tệp sao lưu.")
     if len(header) < 100:
-        raise DatabaseError(
+        raise DamagedDatabase(
             f"Tệp dữ liệu {path} bị cắt cụt (không đầy đủ). "
             "Hãy khôi phục từ bản sao lưu gần nhất.")
 
@@ -207,7 +207,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         if quick_check:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
-                raise DatabaseError(
+                raise DamagedDatabase(
                     f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
                     "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
         schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check)
@@ -274,7 +274,7 @@ def _check_identity(path):
             f"Tệp {path} là cơ sở dữ liệu của một chương trình khác, không phải của "
             "phần mềm Thi đua - Khen thưởng. Hãy chọn đúng tệp.")
     if version == 0:
-        raise DatabaseError(
+        raise DamagedDatabase(
             f"Tệp {path} mang dấu của phần mềm nhưng không có số phiên bản cấu trúc (0): "
             "tệp chưa tạo xong hoặc đã bị sửa bằng chương trình khác. Hãy khôi phục từ "
             "bản sao lưu gần nhất; tệp không bị thay đổi.")
@@ -380,9 +380,9 @@ def verify_database_file(path):
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Tệp {path} bị hỏng, không dùng được: {exc}") from exc
+        raise DamagedDatabase(f"Tệp {path} bị hỏng, không dùng được: {exc}") from exc
     if result != "ok":
-        raise DatabaseError(f"Tệp {path} bị hỏng ({result}), không dùng được.")
+        raise DamagedDatabase(f"Tệp {path} bị hỏng ({result}), không dùng được.")
     return version
 
 

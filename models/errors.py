@@ -34,6 +34,11 @@ class DatabaseError(UserError):
     """The database file cannot be used (damaged, foreign, newer, locked, read-only)."""
 
 
+class DamagedDatabase(DatabaseError):
+    """The file is ours but damaged or tampered with: restoring a backup is the remedy
+    (unlike a locked, read-only, newer or foreign file)."""
+
+
 class Cancelled(UserError):
     """The user cancelled a long operation; the transaction is rolled back."""
 

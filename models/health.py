@@ -40,7 +40,8 @@ def full_check():
 
 
 def quick_check_file(path):
-    """PRAGMA quick_check on its own read-only connection (safe from any thread).
+    """PRAGMA quick_check, foreign_key_check and the value rules on its own read-only
+    connection (safe from any thread).
 
     Returns None when the file is fine, otherwise SQLite's description of the damage.
     """
@@ -49,6 +50,9 @@ def quick_check_file(path):
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result == "ok":      # then the links and values the start-up open skipped
+                from .schema_check import value_problems
+                result = "; ".join(value_problems(conn)) or "ok"
         finally:
             conn.close()
     except sqlite3.Error as exc:

@@ -13,12 +13,14 @@ import threading
 
 import peewee
 
-from .errors import DatabaseError
+from .errors import DamagedDatabase
 
 _lock = threading.Lock()
 _cache = {}
 
-# (table, SQL condition a row must NOT meet, Vietnamese description)
+# (table, SQL condition a row must NOT meet, Vietnamese description). Only values whose
+# forgery matters (decision and sheet states, roles, money); the sets are those documented
+# in entities.py — a new state added there must be added here too.
 VALUE_RULES = (
     ("decision", "state NOT IN ('draft','issued','corrected','revoked')", "trạng thái quyết định"),
     ("decision", "kind NOT IN ('award','amend','revoke')", "loại quyết định"),
@@ -32,8 +34,6 @@ VALUE_RULES = (
     ("score_sheet", "state NOT IN ('draft','submitted','checked','finalised')",
      "trạng thái phiếu chấm"),
     ("user", "role NOT IN ('viewer','clerk','leader')", "vai trò tài khoản"),
-    ("movement", "kind NOT IN ('regular','themed')", "loại phong trào"),
-    ("candidate", "source NOT IN ('auto','manual')", "nguồn đề nghị"),
 )
 
 
@@ -179,13 +179,13 @@ def value_problems(conn):
 
 
 def verify(conn, path, *, partial=False, values=True):
-    """Raise DatabaseError naming what is wrong; the file itself is never changed here."""
+    """Raise DamagedDatabase naming what is wrong; the file itself is never changed here."""
     problems = schema_problems(conn, partial=partial)
     if values and not problems:
         problems = value_problems(conn)
     if problems:
         more = f" (và {len(problems) - 3} điểm khác)" if len(problems) > 3 else ""
-        raise DatabaseError(
+        raise DamagedDatabase(
             f"Tệp {path} không đúng cấu trúc hoặc dữ liệu của phiên bản này: "
             f"{'; '.join(problems[:3])}{more}. Tệp có thể đã bị sửa bằng chương trình "
             "khác; phần mềm không dùng tệp này (tệp không bị thay đổi).")

@@ -204,9 +204,12 @@ def recompute_set(cs, spec=None):
         ScoreSheet.band, ScoreSheet.rank).where(ScoreSheet.criteria_set == cs)}
     for i, row in enumerate(grid.rows):
         s = current[row.sheet_id]
-        # a finalised sheet's scores cannot change, so neither can its total; its rank may
-        # move when a reopened sheet of the same bloc changes
-        new = (self_res[i].total, eff_res[i].total, eff_res[i].band, ranks.get(i))
+        # A finalised sheet's scores cannot change, so neither can its total; its rank is
+        # what was announced when it was finalised, also when a reopened sheet of the same
+        # bloc changes later (issue 13).
+        frozen = s.state == FINALISED and s.rank is not None
+        new = (self_res[i].total, eff_res[i].total, eff_res[i].band,
+               s.rank if frozen else ranks.get(i))
         if (s.self_total, s.total, s.band, s.rank) != new:
             ScoreSheet.update(self_total=new[0], total=new[1], band=new[2], rank=new[3]).where(
                 ScoreSheet.id == s.id).execute()

@@ -11,6 +11,8 @@ from .errors import ConflictError, NotFound, UserError, ValidationError
 from .print_log import (CONFIRMED, log_prints, print_history,  # noqa: F401 (used by callers)
                         printed_award_ids)
 from .service import audit, service
+from .template_bounds import (MAX_FILE_BYTES, check_document, check_font_name,  # noqa: F401
+                              validate_image)
 from .vntext import fold
 
 FILE_FORMAT = "tdkt-certificate-template"
@@ -85,7 +87,7 @@ class Template:
     heading_size: float = 46
     lead: str = "Tặng"
     issuer: str = "CHỦ TỊCH ỦY BAN NHÂN DÂN {commune_upper}"
-    font_file: str = ""         # optional TTF with Vietnamese letters instead of Times
+    font_family: str = ""       # optional installed font family instead of Times (no path)
     qr_x: float = 24
     qr_y: float = 166
     qr_size: float = 22
@@ -135,9 +137,20 @@ def validate_template(t):
     if t.subject_kind not in ("", PERSON, UNIT, HOUSEHOLD):
         raise ValidationError(f"Loại đối tượng '{t.subject_kind}' không hợp lệ.",
                               field="subject_kind")
-    for attr in ("heading", "lead", "issuer", "title_match", "font_file"):
+    for attr in ("heading", "lead", "issuer", "title_match", "font_family"):
         setattr(t, attr, nfc(getattr(t, attr)))
+    for attr, label, limit in (("heading", "Tiêu đề", 200), ("lead", "Dòng dẫn", 200),
+                               ("issuer", "Dòng cơ quan khen thưởng", 300),
+                               ("title_match", "Dùng cho danh hiệu", 200)):
+        if len(getattr(t, attr)) > limit:
+            raise ValidationError(f"{label} dài quá {limit} ký tự.", field=attr)
+    check_font_name(t.font_family, f"Mẫu «{t.name}»")
     t.heading_size = _as_float(t.heading_size, "Cỡ chữ tiêu đề", "heading_size")
+    if not MIN_FONT <= t.heading_size <= MAX_FONT:
+        raise ValidationError(f"Cỡ chữ tiêu đề phải từ {MIN_FONT} đến {MAX_FONT}.",
+                              field="heading_size")
+    if len(t.fields) > 40:
+        raise ValidationError("Mẫu giấy khen có tối đa 40 ô nội dung.", field="fields")
     _check_placeholders(t.issuer, "Dòng cơ quan khen thưởng", "issuer")
     if not t.fields:
         raise ValidationError("Mẫu giấy khen cần ít nhất một ô nội dung.", field="fields")
@@ -197,7 +210,10 @@ def _validate_field(t, f):
                               field="key")
     f.label = nfc(f.label) or f.key
     f.text = nfc(f.text)
-    where = f"Mẫu «{t.name}», ô «{f.label}»"
+    where = f"Mẫu «{t.name}», ô «{f.label[:100]}»"
+    if len(f.label) > 100 or len(f.text) > 2000:
+        raise ValidationError(f"{where}: nội dung dài {len(f.text):,} ký tự; tối đa 2.000 "
+                              "(nhãn tối đa 100).".replace(",", "."), field="text")
     for attr, label in (("x", "vị trí x"), ("y", "vị trí y"), ("w", "chiều rộng"),
                         ("h", "chiều cao"), ("size", "cỡ chữ"), ("min_size", "cỡ chữ nhỏ nhất")):
         setattr(f, attr, _as_float(getattr(f, attr), f"{where}: {label}", attr))
@@ -229,14 +245,17 @@ def template_to_dict(t):
 
 def template_from_dict(data):
     """Build and validate a Template from a dict (unknown keys are ignored)."""
-    if not isinstance(data, dict):
-        raise ValidationError("Tệp mẫu giấy khen không đúng định dạng (cần một đối tượng JSON).")
+    check_document(data)
     if data.get("format", FILE_FORMAT) != FILE_FORMAT:
         raise ValidationError("Tệp này không phải là mẫu giấy khen của phần mềm.")
     if int(data.get("version", 1) or 1) > FILE_VERSION:
         raise ValidationError("Tệp mẫu được tạo bởi phiên bản mới hơn; hãy cập nhật phần mềm.")
     names = {f.name for f in dc_fields(Template)} - {"fields"}
     kwargs = {k: v for k, v in data.items() if k in names}
+    legacy = data.get("font_file")
+    if legacy and not kwargs.get("font_family"):
+        # files of earlier versions named a font file; only a bare family name is kept
+        kwargs["font_family"] = check_font_name(nfc(legacy), "Tệp mẫu giấy khen")
     raw_fields = data.get("fields") or []
     if not isinstance(raw_fields, list):
         raise ValidationError("Danh sách ô (fields) trong tệp mẫu phải là một mảng.")
@@ -270,35 +289,23 @@ def template_from_json(text):
     """(Template, background bytes or None) from JSON text; ValidationError when malformed."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ValidationError("Tệp mẫu giấy khen lồng nhau quá sâu; đây không phải là mẫu do "
+                              "phần mềm tạo ra.") from None
     except (TypeError, ValueError) as exc:
-        raise ValidationError(f"Tệp mẫu giấy khen không đọc được (JSON hỏng: {exc}).") from None
+        raise ValidationError(f"Tệp mẫu giấy khen không đọc được (JSON hỏng: "
+                              f"{str(exc)[:200]}).") from None
     template = template_from_dict(data)
     background = None
     if isinstance(data, dict) and data.get("background_png_base64"):
+        if not isinstance(data["background_png_base64"], str):
+            raise ValidationError("Ảnh nền trong tệp mẫu bị hỏng.")
         try:
             background = base64.b64decode(data["background_png_base64"], validate=True)
         except (ValueError, TypeError):
             raise ValidationError("Ảnh nền trong tệp mẫu bị hỏng.") from None
         validate_image(background)
     return template, background
-
-
-IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"BM", "BMP"),
-               (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"),
-               (b"MM\x00*", "TIFF"))
-
-
-def validate_image(data, *, name="ảnh nền"):
-    """Raise ValidationError unless ``data`` starts like a PNG/JPEG/BMP/GIF/TIFF image."""
-    if not data:
-        raise ValidationError(f"Tệp {name} trống.")
-    for magic, kind in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WEBP"
-    raise ValidationError(f"Tệp {name} không phải là ảnh (PNG, JPEG, BMP, GIF, TIFF). "
-                          "Hãy quét phôi ra ảnh rồi chọn lại.")
 
 
 # --------------------------------------------------------------------------- built-in layouts
@@ -402,8 +409,17 @@ def get_template(name):
 
 
 def template_background(name):
+    """The scanned blank's bytes, or None; a stored image that is not a sane image (a
+    restored file from elsewhere) is left out rather than decoded."""
     row = CertTemplate.get_or_none(CertTemplate.name == nfc(name))
-    return bytes(row.background) if row is not None and row.background else None
+    if row is None or not row.background:
+        return None
+    data = bytes(row.background)
+    try:
+        validate_image(data)
+    except ValidationError:
+        return None
+    return data
 
 
 def choose_template(title_name, subject_kind, templates=None):

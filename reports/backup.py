@@ -158,7 +158,7 @@ def _json_text(value):
     try:
         value = json.loads(value)
     except (TypeError, ValueError):
-        pass
+        value = value.strip('"') if isinstance(value, str) else ""   # cut at 400 characters
     return value if isinstance(value, str) else ""
 
 

@@ -201,7 +201,7 @@ class LayoutBuilder:
         self._designs = {}
 
     def fonts(self, template):
-        key = template.font_file or ""
+        key = template.font_family or ""
         if key not in self._fonts:
             self._fonts[key] = Fonts(template)
         return self._fonts[key]

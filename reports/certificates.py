@@ -370,17 +370,21 @@ def load_template_file(path):
     """(Template, background bytes or None) from a shared JSON file; ValidationError if bad."""
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(20 * 1024 * 1024 + 1)
+            raw = fh.read(tpl.MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UserError(f"Không đọc được tệp mẫu {path}: {exc.strerror or exc}") from None
-    if len(raw) > 20 * 1024 * 1024:
+    if len(raw) > tpl.MAX_FILE_BYTES:
         raise ValidationError(f"Tệp {path} quá lớn để là một mẫu giấy khen.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(f"Tệp {path} không phải là mẫu giấy khen (không phải văn bản "
                               "UTF-8).") from None
-    return tpl.template_from_json(text)
+    template, background = tpl.template_from_json(text)
+    if template.font_family:                # a family of this machine's fonts, or refused
+        from .textfit import installed_family
+        installed_family(template.font_family, where=f"Tệp mẫu {os.path.basename(path)}")
+    return template, background
 
 
 def describe_fit(template, values):

@@ -70,6 +70,87 @@ def find_font_files():
         "cài lại phông Times New Roman; trên Linux hãy cài gói fonts-liberation2.")
 
 
+_families = None
+STYLE_FACES = {"regular": ("regular", "book", "normal", "roman"), "bold": ("bold",),
+               "italic": ("italic", "oblique"), "bolditalic": ("bold italic", "bold oblique")}
+
+
+def _ttf_names(path):
+    """(family, subfamily) from a TrueType file's 'name' table; None when unreadable.
+
+    Reads only the table directory and the name table (bounded), never the whole file.
+    """
+    import struct
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] not in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+                return None
+            count = min(struct.unpack(">H", head[4:6])[0], 64)
+            directory = fh.read(16 * count)
+            for n in range(count):
+                tag, _, offset, length = struct.unpack(">4sIII", directory[16 * n:16 * n + 16])
+                if tag == b"name":
+                    fh.seek(offset)
+                    table = fh.read(min(length, 256 * 1024))
+                    break
+            else:
+                return None
+        _, records, base = struct.unpack(">HHH", table[:6])
+        found = {}
+        for n in range(min(records, 2000)):
+            pid, eid, lang, nid, ln, off = struct.unpack(">HHHHHH", table[6 + 12 * n:18 + 12 * n])
+            if nid not in (1, 2) or nid in found:
+                continue
+            raw = table[base + off:base + off + ln]
+            if pid == 3:
+                found[nid] = raw.decode("utf-16-be", "replace")
+            elif pid == 1 and lang == 0:
+                found[nid] = raw.decode("mac_roman", "replace")
+        return (found[1], found.get(2, "Regular")) if 1 in found else None
+    except (OSError, struct.error, ValueError):
+        return None
+
+
+def font_families():
+    """{family name folded: {face: path}} of the TrueType fonts installed (scanned once)."""
+    global _families
+    if _families is not None:
+        return _families
+    families, seen = {}, set()
+    folders = font_dirs() + [d for d in ("/usr/share/fonts",) if os.path.isdir(d)]
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            if os.path.realpath(root) in seen:
+                dirs[:] = []
+                continue
+            seen.add(os.path.realpath(root))
+            for name in names:
+                if not name.lower().endswith(".ttf"):
+                    continue
+                path = os.path.join(root, name)
+                if not os.path.isfile(path) or os.path.getsize(path) > 64 * 1024 * 1024:
+                    continue
+                names_found = _ttf_names(path)
+                if names_found is None:
+                    continue
+                family, style = names_found
+                style = style.strip().lower()
+                for face, words in STYLE_FACES.items():
+                    if style in words:
+                        families.setdefault(family.strip().lower(), {}).setdefault(face, path)
+    _families = families
+    return families
+
+
+def family_faces(family):
+    """{face: path} of an installed font family (regular at least); None when not installed."""
+    faces = font_families().get((family or "").strip().lower())
+    if not faces or "regular" not in faces:
+        return None
+    return {face: faces.get(face, faces["regular"]) for face in STYLE_FACES}
+
+
 def register_fonts():
     """Register the serif family once; returns the dict of face paths used."""
     global _registered

@@ -30,21 +30,22 @@ class Fonts:
     def __init__(self, template=None):
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont, TTFError
-        if template is not None and template.font_file:
-            path = template.font_file
-            name = "TDKTCustom-" + re.sub(r"[^A-Za-z0-9]", "", os.path.basename(path))[:40]
-            if name not in pdfmetrics.getRegisteredFontNames():
-                if not os.path.exists(path):
-                    raise ValidationError(f"Mẫu «{template.name}»: không có tệp phông chữ {path}.",
-                                          field="font_file")
-                try:
-                    pdfmetrics.registerFont(TTFont(name, path))
-                except (TTFError, OSError, ValueError) as exc:
-                    raise ValidationError(f"Tệp phông chữ {path} không dùng được: {exc}",
-                                          field="font_file") from None
-            check_vietnamese_font(name, label=path)
-            self.faces = {(False, False): name, (True, False): name, (False, True): name,
-                          (True, True): name}
+        if template is not None and template.font_family:
+            faces = installed_family(template.font_family, where=f"Mẫu «{template.name}»")
+            base = "TDKTFamily-" + re.sub(r"[^A-Za-z0-9]", "", template.font_family)[:40]
+            self.faces = {}
+            for (bold, italic), face in (((False, False), "regular"), ((True, False), "bold"),
+                                         ((False, True), "italic"), ((True, True), "bolditalic")):
+                name = f"{base}-{face}"
+                if name not in pdfmetrics.getRegisteredFontNames():
+                    try:
+                        pdfmetrics.registerFont(TTFont(name, faces[face]))
+                    except (TTFError, OSError, ValueError) as exc:
+                        raise ValidationError(
+                            f"Phông chữ «{template.font_family}» không dùng được: "
+                            f"{str(exc)[:200]}", field="font_family") from None
+                check_vietnamese_font(name, label=template.font_family)
+                self.faces[(bold, italic)] = name
         else:
             pdfdoc.register_fonts()
             check_vietnamese_font(pdfdoc.FONT, label="Times New Roman / Liberation Serif")
@@ -57,6 +58,18 @@ class Fonts:
 
     def name(self, bold=False, italic=False):
         return self.faces[(bool(bold), bool(italic))]
+
+
+def installed_family(family, *, where="Mẫu giấy khen"):
+    """{face: path} of an installed font family; ValidationError naming it when missing."""
+    from models.templates import check_font_name
+    check_font_name(family, where)
+    faces = pdfdoc.family_faces(family)
+    if faces is None:
+        raise ValidationError(
+            f"{where}: máy này không có phông chữ «{family}». Hãy cài phông đó, hoặc để "
+            "trống ô phông chữ để dùng Times New Roman.", field="font_family")
+    return faces
 
 
 _checked_fonts = set()
@@ -73,7 +86,7 @@ def check_vietnamese_font(font_name, *, label=None):
         raise ValidationError(
             f"Phông chữ {label or font_name} thiếu {len(missing)} chữ tiếng Việt (ví dụ: "
             f"{' '.join(missing[:8])}). Hãy dùng Times New Roman hoặc Liberation Serif.",
-            field="font_file")
+            field="font_family")
     _checked_fonts.add(font_name)
 
 

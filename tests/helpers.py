@@ -62,3 +62,10 @@ def set_password(user, password="Mat-khau-2026"):
     from models.entities import User
     User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
     return password
+def small_png(width=40, height=30):
+    """A real PNG made by Pillow (another program's encoder, not ours)."""
+    import io
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buf, "PNG")
+    return buf.getvalue()

@@ -12,7 +12,7 @@ from models import settings, templates as tpl
 from models.entities import Award, Decision, Title
 from models.errors import Cancelled, NotFound, ValidationError
 from reports import certificates as certs
-from tests.helpers import make_org, pdf_fonts, pdf_pages, pdf_text
+from tests.helpers import small_png, make_org, pdf_fonts, pdf_pages, pdf_text
 
 LONG_NAME = ("Nguyễn Thị Hồng Nhung Phương Thảo Ngọc Ánh Diệu Linh Quỳnh Hương " * 4)[:200]
 LONG_ACHIEVEMENT = ("Đã có thành tích xuất sắc đặc biệt trong phong trào thi đua yêu nước, "
@@ -286,26 +286,29 @@ def test_template_with_field_outside_paper_is_refused(database, tmp_path):
     assert "ngoài khổ giấy" in str(err.value) and "Người nhận" in str(err.value)
 
 
-def test_font_without_vietnamese_is_refused(database, tmp_path):
-
+def test_font_is_an_installed_family_with_vietnamese_letters(database, tmp_path):
+    from reports import pdfdoc
     template = tpl.get_template("Giấy khen - cá nhân")
-    template.font_file = str(tmp_path / "none.ttf")
+    template.font_family = "Khong Co Phong Nay"
     with pytest.raises(ValidationError) as err:
         certs.write_template_sample(template, str(tmp_path / "x.pdf"))
-    assert "không có tệp phông chữ" in str(err.value)
-    # a real TTF that lacks Vietnamese letters: reportlab's own Vera
-    import reportlab
-    vera = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
-    template.font_file = vera
-    with pytest.raises(ValidationError) as err:
-        certs.write_template_sample(template, str(tmp_path / "y.pdf"))
-    assert "thiếu" in str(err.value) and "chữ tiếng Việt" in str(err.value)
-
+    assert "không có phông chữ «Khong Co Phong Nay»" in str(err.value)
+    # an installed family that lacks Vietnamese letters (LibreOffice's OpenSymbol)
+    if pdfdoc.family_faces("OpenSymbol") is not None:
+        template.font_family = "OpenSymbol"
+        with pytest.raises(ValidationError) as err:
+            certs.write_template_sample(template, str(tmp_path / "y.pdf"))
+        assert "thiếu" in str(err.value) and "chữ tiếng Việt" in str(err.value)
+    # an installed family with every Vietnamese letter prints, embedded (pdffonts reads it)
+    template.font_family = "DejaVu Sans"
+    certs.write_template_sample(template, str(tmp_path / "z.pdf"))
+    fonts = pdf_fonts(str(tmp_path / "z.pdf"))
+    assert any("DejaVu" in name for name, _ in fonts) and all(emb for _, emb in fonts)
 
 
 def test_template_file_round_trip_and_bad_files(database, tmp_path):
     template = tpl.get_template("Gia đình văn hóa")
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    png = small_png()
     path = tmp_path / "mau.json"
     certs.save_template_file(template, str(path), background=png)
     loaded, background = certs.load_template_file(str(path))

@@ -235,3 +235,29 @@ def test_tie_break_rules_read_from_text():
     assert scoring.tie_break_short(["group:I", "penalties"]) == "nhóm I, điểm trừ"
     with pytest.raises(ValidationError, match="không hiểu 'nhóm IX'"):
         scoring.parse_tie_break("nhóm I, nhóm IX", ["I", "II"])
+
+
+def test_finalised_rank_never_changes_when_another_sheet_is_reopened(clerk, leader, table,
+                                                                      org):
+    scoring.ensure_sheets(actor=clerk, criteria_set=table)
+    v1, v2 = org["villages"]
+    i = ids(table)
+    for village, points in ((v1, {"II.2": D("8.5")}), (v2, {"I.1": D(5)})):
+        sheet = scoring.sheet_of(table, village)
+        scoring.save_scores(actor=clerk, sheet=sheet, changes=full_self(table, points))
+        scoring.submit_sheet(actor=clerk, sheet=sheet)
+        scoring.check_sheet(actor=clerk, sheet=sheet)
+        scoring.finalise_sheet(actor=leader, sheet=sheet)
+    assert (scoring.sheet_of(table, v1).rank, scoring.sheet_of(table, v2).rank) == (1, 2)
+    # v1 is reopened and marked down below v2, then finalised again
+    s1 = scoring.sheet_of(table, v1)
+    scoring.reopen_sheet(actor=leader, sheet=s1, reason="Phát hiện sai sót")
+    scoring.save_scores(actor=clerk, sheet=s1, changes=[
+        {"criterion": i["I.1"], "checked_points": "2", "reason": "Thiếu minh chứng"}])
+    s1, s2 = scoring.sheet_of(table, v1), scoring.sheet_of(table, v2)
+    assert s1.total < s2.total
+    assert s2.rank == 2                      # finalised: the announced rank stays
+    assert s1.rank == 2                      # the reopened one is ranked afresh
+    scoring.finalise_sheet(actor=leader, sheet=s1)
+    assert scoring.sheet_of(table, v2).rank == 2
+    assert scoring.unit_results(2025)[v2.id][2] == 2

@@ -7,7 +7,7 @@ import pytest
 from models import templates as tpl
 from models.entities import Award, AuditLog, CertTemplate, Decision, PrintLog, Title
 from models.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from tests.helpers import make_org
+from tests.helpers import small_png, make_org
 
 
 def test_builtins_seeded_once_and_all_valid(database):
@@ -91,7 +91,7 @@ def test_custom_paper_size(database):
 def test_save_rename_delete_audited(database, clerk, viewer):
     t = tpl.get_template("Giấy khen - cá nhân")
     t.name = "Phôi Giấy khen 2025"
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    png = small_png()
     tpl.save_template(actor=clerk, template=t, background=png)
     assert tpl.template_background("Phôi Giấy khen 2025") == png
     t.get_field("recipient").size = 26

@@ -181,6 +181,8 @@ class BackupPage(QWidget):
                 "sao lưu này? Dữ liệu hiện tại được giữ lại thành một tệp riêng.",
                 yes="Khôi phục", no="Hủy", danger=True):
             return False
+        from models import db as dbmod
+        dbmod.close_database()      # our own connection first: the restore needs the file alone
         try:
             kept = backup.restore_from(path, self.ctx.db_path, actor=self.ctx.actor)
         except UserError as err:
