@@ -210,7 +210,10 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
                 raise DamagedDatabase(
                     f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
                     "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
-        schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check)
+        # Links (foreign_key_check, seconds on a large file) are checked by restore, backup,
+        # `check` and the GUI's background start-up check; values here with quick_check.
+        schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check,
+                            links=False)
         mode = conn.execute(f"PRAGMA journal_mode={journal}").fetchone()[0]
         if mode.lower() != journal:
             log.warning("journal_mode %s refused, using %s", journal, mode)
