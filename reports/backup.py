@@ -372,7 +372,10 @@ def restore_from(src, db_path, *, actor):
         raise UserError(os_error_message(exc, db_path)) from exc
     finally:
         fileops.remove_quietly(tmp)
-    dbmod.verify_database_file(db_path)
+    # What was renamed is the copy verified above. Checking it again through SQLite would
+    # race with other windows opening the restored file at once; its header says enough.
+    if dbmod.read_file_identity(db_path)[0] != dbmod.APPLICATION_ID:
+        raise DatabaseError(f"Khôi phục không thành: {db_path} không phải tệp vừa kiểm tra.")
     _record_restore(db_path, src, actor, kept)
     return kept
 
