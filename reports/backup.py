@@ -384,7 +384,15 @@ def _record_restore(db_path, src, actor, kept):
     """'khôi phục từ …, bởi …' in the restored database's audit log and in the log file."""
     message = f"khôi phục từ {src}, bởi {actor.username}"
     log.info("%s (dữ liệu cũ giữ ở %s)", message, kept or "—")
-    dbmod.open_database(db_path)
+    for attempt in range(5):     # another window may be opening the restored file right now
+        try:
+            dbmod.open_database(db_path)
+            break
+        except DatabaseError:
+            if attempt == 4:
+                raise
+            import time
+            time.sleep(0.2)
     try:
         audit_log.append(username=actor.username, action="restore", entity="database",
                          new={"từ tệp": src, "dữ liệu cũ giữ ở": kept}, reason=message)

@@ -28,7 +28,7 @@ def sqlite(path, sql):
 def genuine(tmp_path, leader):
     """A genuine backup of a commune with an issued decision and its awards."""
     org = make_org(leader)
-    decision = Decision.create(year=2025, seq=12, number="12/QĐ-UBND", state="issued",
+    decision = Decision.create(year=2025, seq=12, number="12/QĐ-UBND", state="draft",
                                date=datetime.date(2025, 12, 5), total=1_420_000)
     Award.create(decision=decision, title=Title.get(Title.code == "GK_CN"),
                  person=org["people"][0], display_name="Nguyễn Văn An", amount=710_000)
@@ -62,7 +62,7 @@ ATTACKS = {
     "dangling foreign keys":
         "PRAGMA foreign_keys=OFF; UPDATE award SET title_id = 9999;",
     "missing column":
-        "ALTER TABLE award DROP COLUMN note;",
+        "ALTER TABLE movement DROP COLUMN slogan;",
     "extra column":
         "ALTER TABLE award ADD COLUMN evil TEXT;",
     "extra view":
@@ -87,13 +87,13 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_crafted_backup_is_refused_by_restore_and_leaves_current_file(genuine, tmp_path,
-                                                                      attack):
+                                                                      attack, leader):
     bad = crafted(genuine, tmp_path, "bad", ATTACKS[attack])
     db_path = dbmod.current_path()
     dbmod.close_database()
     before = open(db_path, "rb").read()
     with pytest.raises(DatabaseError) as err:
-        backup.restore_from(bad, db_path)
+        backup.restore_from(bad, db_path, actor=leader)
     assert "Tệp" in str(err.value) and "Traceback" not in str(err.value)
     if attack.startswith("CHECK"):
         assert "ràng buộc CHECK" in str(err.value)
@@ -110,10 +110,10 @@ def test_crafted_backup_is_refused_by_restore_and_leaves_current_file(genuine, t
     dbmod.open_database(db_path)
 
 
-def test_genuine_backup_still_restores(genuine, tmp_path):
+def test_genuine_backup_still_restores(genuine, tmp_path, leader):
     db_path = dbmod.current_path()
     dbmod.close_database()
-    kept = backup.restore_from(genuine, db_path)
+    kept = backup.restore_from(genuine, db_path, actor=leader)
     assert kept and os.path.exists(kept)
     dbmod.open_database(db_path)
     assert Award.select().count() == 2
@@ -134,8 +134,7 @@ def test_batch_commands_refuse_with_one_line(genuine, tmp_path, capsys):
     db_path = dbmod.current_path()
     dbmod.close_database()
     before = open(db_path, "rb").read()
-    for argv in (["--db", db_path, "restore", bad], ["--db", bad, "check"],
-                 ["--db", bad, "list", "units"]):
+    for argv in (["--db", bad, "check"], ["--db", bad, "list", "units"]):
         capsys.readouterr()
         assert main.run_command(argv) == 1
         err = capsys.readouterr().err.strip().splitlines()

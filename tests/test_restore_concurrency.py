@@ -13,6 +13,7 @@ import pytest
 
 from models import db as dbmod
 from models.errors import DatabaseError
+from models.accounts import batch_actor
 from reports import backup
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -80,7 +81,7 @@ def test_restore_is_refused_while_another_process_has_the_file_open(files):
     try:
         time.sleep(0.2)
         with pytest.raises(DatabaseError, match="đang được mở ở máy/cửa sổ khác"):
-            backup.restore_from(saved, db_path)
+            backup.restore_from(saved, db_path, actor=batch_actor())
         time.sleep(0.2)
     finally:
         acked = _acked(proc)
@@ -100,7 +101,7 @@ def test_writes_between_restores_land_in_the_kept_or_the_restored_file(files):
     try:
         for _ in range(200):
             try:
-                kept = backup.restore_from(saved, db_path)
+                kept = backup.restore_from(saved, db_path, actor=batch_actor())
                 break
             except DatabaseError as err:
                 assert "đang được mở" in str(err)
@@ -126,10 +127,11 @@ def test_restore_killed_midway_leaves_old_or_new_and_temps_are_cleaned(files, tm
     shutil.copy(db_path, pristine)
     code = textwrap.dedent(f"""
         import sys, time
+        from models.accounts import batch_actor
         from reports import backup
         print("start", flush=True)
         t = time.perf_counter()
-        backup.restore_from({saved!r}, {db_path!r})
+        backup.restore_from({saved!r}, {db_path!r}, actor=batch_actor())
         print(time.perf_counter() - t, flush=True)
     """)
     env = dict(os.environ)
