@@ -155,19 +155,27 @@ def _v1_file(tmp_path):
 def test_migration_takes_verified_backup_then_upgrades(tmp_path, monkeypatch):
     path = _v1_file(tmp_path)
 
+    # (a next step, not a replaced step 2: the file holds what steps 2.. created, and the
+    # schema check compares it with what this version's real steps create)
+    nxt = dbmod.SCHEMA_VERSION + 1
+    dbmod.open_database(path)
+    dbmod.db.execute_sql(f"PRAGMA user_version={nxt - 1}")
+    dbmod.close_database()
+
     def step_2(database):
         database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT DEFAULT ''")
 
-    monkeypatch.setitem(migrations.STEPS, 2, step_2)
-    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.STEPS, nxt, step_2)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", nxt)
     dbmod.open_database(path)
     try:
-        assert _pragma("user_version") == 2
+        assert _pragma("user_version") == nxt
         assert "phone" in {c.name for c in dbmod.db.get_columns("unit")}
     finally:
         dbmod.close_database()
-    backup = os.path.join(os.path.dirname(path), "backups", "truoc-nang-cap-v1-cu.sqlite3")
-    assert dbmod.verify_database_file(backup) == 1
+    backup = os.path.join(os.path.dirname(path), "backups",
+                          f"truoc-nang-cap-v{nxt - 1}-cu.sqlite3")
+    assert dbmod.verify_database_file(backup) == nxt - 1
     conn = sqlite3.connect(backup)
     assert conn.execute("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
     conn.close()
