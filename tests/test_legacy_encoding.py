@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from hypothesis import assume, given, strategies as st
 
+from models import legacy_encoding as legacy
 from models import vntext
 from models.legacy_encoding import (
     detect_legacy, looks_like_vietnamese_word, tcvn3_to_unicode, to_unicode,
@@ -300,8 +301,12 @@ def test_vni_sentences_are_detected_and_converted(sentence, case):
     sentence = case(sentence)
     encoded = unicode_to_vni(sentence)
     # "thö thö" is "thư thư" in VNI and "thử thử" in TCVN3: only a vowel followed by a
-    # VNI mark tells them apart.
-    assume(_distinguishable(sentence, encoded) and _VNI_VOWEL_AND_MARK.search(encoded))
+    # VNI mark tells them apart. Pairs that Western names also write ("aë" in Raphaël,
+    # "oï" in Loïc) are no evidence without a font name: two such words may stay
+    # unconverted ("tænh ñaëng"), as the detector documents.
+    pairs = [m.group() for m in _VNI_VOWEL_AND_MARK.finditer(encoded)]
+    assume(_distinguishable(sentence, encoded)
+           and any(p.lower() not in legacy._WESTERN_PAIRS for p in pairs))
     assert detect_legacy(encoded) == "vni"
     assert to_unicode(encoded) == sentence
 
