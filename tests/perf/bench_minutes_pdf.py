@@ -112,7 +112,9 @@ def run(quick=False):
     small, large = min(sizes), max(sizes)
     growth = per_row[large] / per_row[small]
     detail = ", ".join(f"{n:,} rows {per_row[n] * 1000:.2f} ms/row" for n in sizes)
-    return [Result(name=f"minutes PDF per-row cost {large // 1000}k / {small // 1000 or small}",
+    def label(n):
+        return f"{n // 1000}k" if n >= 1000 else str(n)
+    return [Result(name=f"minutes PDF per-row cost {label(large)} / {label(small)}",
                    value=growth, unit="×", goal="≤ 1.3×", ok=growth <= 1.3, detail=detail),
             Result(name=f"minutes PDF {large:,} votes vs bare canvas",
                    value=per_row[large] * large / bare[large], unit="×", goal="—", ok=True,
