@@ -37,11 +37,7 @@ def program_command(db_path):
     """(program, arguments) that start this program on ``db_path`` (source or frozen)."""
     if getattr(sys, "frozen", False):
         return sys.executable, ["--db", db_path]
-    main = os.path.abspath(sys.modules["__main__"].__file__) \
-        if getattr(sys.modules.get("__main__"), "__file__", None) else "main.py"
-    if os.path.basename(main) != "main.py":
-        main = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                            "main.py")
+    main = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "main.py")
     return sys.executable, [main, "--db", db_path]
 
 

@@ -8,7 +8,7 @@ elsewhere) can be decided with "Chọn đối tượng…". Import is all or not
 import datetime
 import os
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
@@ -19,6 +19,7 @@ from reports import proposals_import
 
 from . import files, messages
 from .import_dialog import PROBLEM_BG, _html
+from .table_model import RowsModel
 from .widgets import make_table_view
 
 NEW_BG = QColor("#d9f2d0")
@@ -26,7 +27,7 @@ CHOSEN_BG = QColor("#d6e8fb")
 MUTED = QBrush(QColor("#707070"))
 
 
-class ProposalPreviewModel(QAbstractTableModel):
+class ProposalPreviewModel(RowsModel):
     """Data rows of a ProposalPreview: as written, what they matched, problems and notes."""
     ROW, KIND, NAME, POSITION, UNIT, TITLE, MATCH, NOTE = range(8)
     HEADERS = ["Dòng", "Đối tượng", "Tên trong tệp", "Chức vụ", "Đơn vị", "Đề nghị",
@@ -36,26 +37,19 @@ class ProposalPreviewModel(QAbstractTableModel):
     WIDTHS = [45, 85, 150, 90, 140, 120, 290, 320]
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.preview, self.entries, self.chosen = None, [], set()
+        super().__init__((), parent)
+        self.preview, self.chosen = None, set()
+
+    @property
+    def entries(self):
+        return self.rows
 
     def set_preview(self, preview, chosen=()):
         self.beginResetModel()
         self.preview = preview
-        self.entries = preview.entries if preview is not None else []
+        self.rows = list(preview.entries) if preview is not None else []
         self.chosen = set(chosen)
         self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def _problems(self, entry, column):
         fields = self.FIELDS.get(column, ())
