@@ -2,27 +2,23 @@
 the first leader account, and an offer of demo data."""
 import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QLabel,
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QVBoxLayout, QWizard, QWizardPage)
 
 from models import accounts, admin_units, catalogue, vntext
 from models.errors import UserError
 from models.setup import complete_setup
 
+from .search_combo import chosen_row, make_searchable
 from .widgets import ErrorLabel
 
 
 def searchable_combo(items):
-    """An editable combo whose completer matches anywhere in the text."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.NoInsert)
+    """An editable combo searched anywhere in the text, accents ignored ("ha tinh")."""
+    combo = make_searchable(QComboBox())
     for code, name in items:
         combo.addItem(name, code)
-    completer = combo.completer()
-    completer.setFilterMode(Qt.MatchContains)
-    completer.setCompletionMode(QCompleter.PopupCompletion)
     combo.setCurrentIndex(-1)
     return combo
 
@@ -34,11 +30,7 @@ class PlacePage(QWizardPage):
         self.setSubTitle("Chọn tỉnh/thành phố và xã/phường/đặc khu theo danh mục hành chính "
                          f"sau sắp xếp năm 2025 (dữ liệu {admin_units.data_version()}).")
         self.province = searchable_combo(admin_units.provinces())
-        self.commune = QComboBox()
-        self.commune.setEditable(True)
-        self.commune.setInsertPolicy(QComboBox.NoInsert)
-        self.commune.completer().setFilterMode(Qt.MatchContains)
-        self.commune.completer().setCompletionMode(QCompleter.PopupCompletion)
+        self.commune = make_searchable(QComboBox())
         self.place = QLineEdit()
         self.place.setPlaceholderText("ví dụ: Tân Lập")
         self.error = ErrorLabel()
@@ -53,26 +45,30 @@ class PlacePage(QWizardPage):
         self.commune.currentIndexChanged.connect(self._fill_place)
 
     def _fill_communes(self, index):
-        self.commune.clear()
-        code = self.province.itemData(index)
-        if code is None:
-            return
-        for c, name in admin_units.communes(code):
-            self.commune.addItem(name, c)
-        self.commune.setCurrentIndex(-1)
+        # adding the first item makes it current: without the blocker the place name of
+        # an arbitrary commune was filled in before the clerk chose one
+        with QSignalBlocker(self.commune):
+            self.commune.clear()
+            code = self.province.itemData(index)
+            for c, name in admin_units.communes(code) if code is not None else ():
+                self.commune.addItem(name, c)
+            self.commune.setCurrentIndex(-1)
+        self.place.clear()
 
     def _fill_place(self, index):
         if index >= 0:
             self.place.setText(admin_units.place_name(self.commune.itemText(index)))
+        else:
+            self.place.clear()
 
     def validatePage(self):
-        if self.province.currentIndex() < 0 or self.province.currentText() != \
-                self.province.itemText(self.province.currentIndex()):
-            self.error.show_message("Hãy chọn tỉnh/thành phố trong danh sách.")
+        if chosen_row(self.province) < 0:
+            self.error.show_message("Hãy chọn tỉnh/thành phố trong danh sách (gõ vài chữ, "
+                                    "không cần dấu, rồi chọn trong danh sách hiện ra).")
             return False
-        if self.commune.currentIndex() < 0 or self.commune.currentText() != \
-                self.commune.itemText(self.commune.currentIndex()):
-            self.error.show_message("Hãy chọn xã/phường/đặc khu trong danh sách.")
+        if chosen_row(self.commune) < 0:
+            self.error.show_message("Hãy chọn xã/phường/đặc khu trong danh sách (gõ vài "
+                                    "chữ, không cần dấu, rồi chọn trong danh sách hiện ra).")
             return False
         if not vntext.clean_text(self.place.text()):
             self.error.show_message("Hãy nhập địa danh ghi ngày tháng.")

@@ -157,3 +157,37 @@ def test_hidden_page_reloads_when_shown_not_before(ctx, qtbot, leader):
     assert len(page.people.model.rows) == before          # hidden: nothing reloaded yet
     page.show()
     assert len(page.people.model.rows) == before + 1      # brought up to date on show
+
+
+def test_wizard_finds_places_without_accents_and_waits_for_the_commune(database, qtbot):
+    """A clerk types "ha tinh" on a PC without a Vietnamese keyboard: the popup lists
+    Hà Tĩnh; the place name stays empty until a commune is actually chosen."""
+    from gui.wizard import SetupWizard
+    wizard = SetupWizard()
+    qtbot.addWidget(wizard)
+    wizard.show()
+    place = wizard.place
+    completer = place.province.completer()
+    completer.splitPath("ha tinh")
+    shown = [completer.proxy.index(r, 0).data() for r in range(completer.proxy.rowCount())]
+    assert shown and all("Tĩnh" in name for name in shown)
+    assert "Hà Tĩnh" in shown
+    completer.splitPath("dak")
+    shown = [completer.proxy.index(r, 0).data() for r in range(completer.proxy.rowCount())]
+    assert any(name.startswith("Đắk") for name in shown)
+    # typed, not picked: the page resolves the one matching province
+    place.province.setEditText("ha tinh")
+    assert not place.validatePage()           # no commune yet
+    assert place.province.currentText() == "Hà Tĩnh"
+    assert place.commune.count() > 50
+    assert place.place.text() == ""           # nothing filled before a commune is chosen
+    assert "xã/phường" in place.error.text()
+    # choose a commune through the popup's own signal, as a click does
+    target = place.commune.itemText(3)
+    place.commune.completer().activated[str].emit(target)
+    assert place.commune.currentText() == target
+    assert place.place.text() and place.place.text() in target
+    assert place.validatePage()
+    # another province empties the commune and the place again
+    place.province.setCurrentIndex(place.province.findText("Hà Nội"))
+    assert place.commune.currentIndex() == -1 and place.place.text() == ""

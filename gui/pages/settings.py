@@ -11,6 +11,7 @@ from models.service import ROLE_NAMES
 
 from .. import messages
 from ..audit_page import AuditTab
+from ..search_combo import chosen_row, make_searchable
 from ..wizard import searchable_combo
 from ..widgets import ErrorLabel
 
@@ -40,8 +41,7 @@ class CommuneTab(QWidget):
         self.ctx = ctx
         from models import admin_units
         self.province = searchable_combo(admin_units.provinces())
-        self.commune = QComboBox()
-        self.commune.setEditable(True)
+        self.commune = make_searchable(QComboBox())
         self.chairman = QLineEdit()
         self.vices = QPlainTextEdit()
         self.vices.setTabChangesFocus(True)   # Tab goes to the next field
@@ -98,6 +98,8 @@ class CommuneTab(QWidget):
         self.on_behalf.setChecked(bool(v["signer_on_behalf"]))
 
     def save(self):
+        chosen_row(self.province)    # "ha tinh" typed without accents names Hà Tĩnh
+        chosen_row(self.commune)
         try:
             values = {
                 "province_code": self.province.currentData(),
