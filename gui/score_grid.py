@@ -5,6 +5,8 @@ from Excel, Delete clears. Values are checked on the spot by ``scoring_calc.pars
 (refused with the reason), totals/bands/ranks follow live through ``scoring_calc.Board``,
 changed cells are marked, and the page saves pending changes shortly after typing stops.
 """
+import textwrap
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QHeaderView,
@@ -196,11 +198,25 @@ class ScoreGridModel(QAbstractTableModel):
             return EXTRA[section] if role == DISPLAY else None
         return self._headers[section - FIRST][0 if role == DISPLAY else 1]
 
+    def set_long_headers(self, on):
+        self.long_headers = bool(on)
+        self._headers = self._make_headers()
+        self.headerDataChanged.emit(Qt.Horizontal, 0, self.columnCount() - 1)
+
     def _make_headers(self):
         out = []
         for crit in self.spec.leaves:
             sign = "-" if crit.method == DEDUCTION else ("+" if crit.method == BONUS else "")
-            out.append((f"{crit.code}\n{sign}{fmt_points(crit.max_points)}",
+            points = f"{sign}{fmt_points(crit.max_points)}"
+            if getattr(self, "long_headers", False):
+                lines = textwrap.wrap(f"{crit.code}. {crit.text}", 22)
+                if len(lines) > 4:
+                    lines = lines[:4]
+                    lines[-1] = lines[-1][:20] + "…"
+                shown = "\n".join(lines + [f"({points} điểm)"])
+            else:
+                shown = f"{crit.code}\n{points}"
+            out.append((shown,
                         f"{crit.code}. {crit.text}\n{METHODS.get(crit.method, crit.method)}"))
         return out
 
@@ -339,7 +355,9 @@ class PointsDelegate(QStyledItemDelegate):
             editor.setText(index.data(Qt.EditRole) or "")
 
     def setModelData(self, editor, model, index):
-        model.setData(index, editor.text(), Qt.EditRole)
+        self.refused_text = None
+        if not model.setData(index, editor.text(), Qt.EditRole):
+            self.refused_text = editor.text()    # the view reopens the cell with it
 
 
 class ScoreGridView(QTableView):
@@ -383,9 +401,31 @@ class ScoreGridView(QTableView):
         QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), text, self)
 
     def closeEditor(self, editor, hint):
+        delegate = self.itemDelegate()
+        refused = getattr(delegate, "refused_text", None)
+        delegate.refused_text = None
+        index = self.currentIndex()
         super().closeEditor(editor, hint)
+        if refused is not None and hint != QAbstractItemDelegate.RevertModelCache:
+            # a refused value stays in its cell, still being edited, so the clerk can
+            # correct it instead of typing it again (the reason is on the status line)
+            self.setCurrentIndex(index)
+            self.edit(index)
+            reopened = self.indexWidget(index) or self.focusWidget()
+            if isinstance(reopened, QLineEdit):
+                reopened.setText(refused)
+                reopened.selectAll()
+            return
         if hint == QAbstractItemDelegate.SubmitModelCache:       # Enter: move down
             self.move_to(self.currentIndex().row() + 1, self.currentIndex().column())
+
+    def set_long_headers(self, on):
+        """Column headers with each criterion's text (wider columns) or codes only."""
+        m = self.model()
+        if m is not None:
+            m.set_long_headers(on)
+        self.horizontalHeader().setDefaultSectionSize(150 if on else 56)
+        self._size_extra()
 
     def move_to(self, row, col):
         m = self.model()

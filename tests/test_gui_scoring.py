@@ -77,6 +77,49 @@ def test_invalid_value_is_refused_with_reason(qtbot, page, setup):
     assert m.data(m.cell_index(0, c)) == "" and not m.pending
 
 
+def test_a_refused_typed_value_stays_in_its_cell_with_the_reason_shown(qtbot, page, setup):
+    """Typing 12 where 10 is the maximum: the cell stays open with "12" selected (not
+    lost, not moved past), and the reason is on the visible status line."""
+    m, view = page.model, page.view
+    c = setup["col"]["II.2"]
+    view.setCurrentIndex(m.cell_index(0, c))
+    view.setFocus()
+    qtbot.keyClick(view, "1")                # the first key opens the editor
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "2")
+    assert isinstance(editor, QLineEdit) and editor.text() == "12"
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: "Không nhận giá trị" in page.status.text(), timeout=2000)
+    assert "vượt quá điểm tối đa 10" in page.status.text()
+    assert page.status.isVisible()
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "12"
+    assert editor.selectedText() == "12"
+    assert view.currentIndex() == m.cell_index(0, c)       # did not move down
+    editor.setText("9")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.currentIndex().row() == 1, timeout=2000)
+    assert m.data(m.cell_index(0, c)) == "9"
+
+
+def test_headers_can_show_each_criterion_text(qtbot, page, setup):
+    m, view = page.model, page.view
+    c = setup["col"]["II.2"]
+    crit = m.spec.leaves[c]
+    short = m.headerData(c + FIRST, Qt.Horizontal)
+    assert crit.text[:10] not in short
+    assert crit.text in m.headerData(c + FIRST, Qt.Horizontal, Qt.ToolTipRole)
+    narrow = view.columnWidth(c + FIRST)
+    page.long_headers.setChecked(True)
+    long = m.headerData(c + FIRST, Qt.Horizontal)
+    assert long.startswith(crit.code) and crit.text.split()[0] in long
+    assert view.columnWidth(c + FIRST) > 2 * narrow
+    page.reload_years(keep_set=page.cs)           # the choice survives a reload
+    assert m.headerData(c + FIRST, Qt.Horizontal).startswith(long.split("\n")[0])
+    page.long_headers.setChecked(False)
+    assert m.headerData(c + FIRST, Qt.Horizontal) == short
+
+
 def test_paste_block_from_excel(qtbot, page, setup):
     m, view = page.model, page.view
     c = setup["col"]["I.1"]

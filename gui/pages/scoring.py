@@ -4,7 +4,7 @@ import datetime
 import os
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QPushButton, QRadioButton, QScrollArea,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
@@ -59,6 +59,11 @@ class ScoringPage(QWidget):
         top.addWidget(self.self_radio)
         top.addWidget(self.check_radio)
         top.addStretch(1)
+        self.long_headers = QCheckBox("Hiện nội dung tiêu chí")
+        self.long_headers.setToolTip("Tiêu đề cột ghi cả nội dung tiêu chí (cột rộng hơn); "
+                                     "bỏ chọn để chỉ hiện mã và điểm tối đa")
+        self.long_headers.toggled.connect(self.view_long_headers)
+        top.addWidget(self.long_headers)
         top.addWidget(self.table_button)
 
         self.view = ScoreGridView()
@@ -185,6 +190,7 @@ class ScoringPage(QWidget):
             self.model.refused.connect(self._refused)
             self.model.edited.connect(self._edited)
             self.view.setModel(self.model)
+            self.view.set_long_headers(self.long_headers.isChecked())
             self.view.selectionModel().currentChanged.connect(
                 lambda *_: (self._update_buttons(), self._show_note()))
         else:
@@ -197,6 +203,9 @@ class ScoringPage(QWidget):
                                 "phiếu cho các đơn vị'.")
         else:
             self.status.setText("")
+
+    def view_long_headers(self, on):
+        self.view.set_long_headers(on)
 
     def _update_chart(self):
         if self.model is None:
