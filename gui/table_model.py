@@ -162,6 +162,11 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows = list(rows)
 
+    def set_rows(self, rows):
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.rows)
 

@@ -91,10 +91,28 @@ def _commitments(movement, rows):
     return out
 
 
-def prefill_commitments(movement):
-    """The commune's targets as commitment rows for a new registration."""
+def prefill_commitments(movement, subject=None):
+    """The commune's targets as commitment rows for a new registration of ``subject``.
+
+    The targets are the commune's own (income per head, budget revenue, poverty rate …):
+    a collective commits to them, a person or a household does not — a teacher's
+    registration is her titles, not "thu ngân sách 28.603,61 tỷ đồng".  Without a subject
+    (older callers) every target is offered, as for a collective.
+    """
+    if subject is not None and subject_kind(subject) != UNIT:
+        return []
     return [dict(target=t, name=t.name, measure=t.measure, value=t.value, direction=t.direction)
             for t in movement.targets.order_by(Target.order, Target.id)]
+
+
+def registered_subjects(movement, year, kind):
+    """{subject id: state label} of the ``kind`` (unit/person/household) subjects already
+    registered for ``movement`` in ``year`` — the picker marks them."""
+    col = getattr(Registration, kind)
+    query = (Registration.select(col, Registration.state)
+             .where((Registration.movement == movement) & (Registration.year == year)
+                    & col.is_null(False)).tuples())
+    return {sid: STATES.get(state, state) for sid, state in query}
 
 
 def find_registration(movement, subject, year):

@@ -14,7 +14,7 @@ from gui.pages import registrations as rpage
 from models import movements as mv
 from models import org
 from models import registrations as rg
-from models.entities import Registration
+from models.entities import PERSON, Registration
 from tests.helpers import make_org
 from tests.test_movements import seed_target_lines
 
@@ -267,3 +267,37 @@ def test_paste_over_existing_targets_asks_replace_or_add(world, qtbot, monkeypat
     assert [t.name for t in mv.targets_of(m)] == ["Tốc độ tăng trưởng", "Giải quyết việc làm"]
     page.paste_targets()                        # cancelled: nothing changes
     assert len(mv.targets_of(m)) == 2
+
+
+def test_new_registration_offers_targets_only_to_collectives_and_marks_registered(
+        world, qtbot):
+    """A teacher (a person) is not offered the commune's targets; a village already
+    registered is marked in the picker and refused with a message that says what to do."""
+    dialog = rdlg.RegistrationDialog(None, world["movement"], year=YEAR)
+    qtbot.addWidget(dialog)
+    assert dialog.commitments.rowCount() == 1          # a collective: the commune's target
+    subjects = dialog.subjects
+    names = {subjects.index(r, 0).data(): subjects.index(r, 2).data()
+             for r in range(subjects.rowCount())}
+    registered = world["villages"][0].name
+    assert names[registered] == "✓ Đã gửi"
+    assert names[world["villages"][1].name] == ""
+    row = next(r for r in range(subjects.rowCount())
+               if subjects.index(r, 0).data() == registered)
+    assert subjects.data(subjects.index(row, 0), Qt.ForegroundRole) is not None   # greyed
+    dialog.subject_view.setCurrentIndex(subjects.index(row, 0))
+    assert dialog.subject is not None
+    dialog._ok()
+    assert dialog.result() != QDialog.Accepted
+    assert "đã đăng ký" in dialog.error.text() and "sửa đăng ký đã có" in dialog.error.text()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(PERSON))
+    assert dialog.commitments.rowCount() == 0
+    assert "dành cho tập thể" in dialog.commit_label.text()
+    dialog.kind.setCurrentIndex(0)
+    assert dialog.commitments.rowCount() == 1
+    # the service agrees: a household registered without commitments gets none
+    household = org.household_rows()[0][0]
+    reg = rg.register(actor=world["ctx"].actor, movement=world["movement"], year=YEAR,
+                      subject=org.get_household(household))
+    assert reg.commitments.count() == 0
+    assert rg.prefill_commitments(world["movement"], org.get_household(household)) == []

@@ -19,20 +19,29 @@ def _date(d):
 
 
 class SubjectModel(FilterTableModel):
-    """(id, name, place, key) of units, people or households to pick from."""
-    COLUMNS = [Col("Tên", 1, 260, sort=name_sort), Col("Thôn / đơn vị", 2, 220)]
+    """(id, name, place, key, registered) of units, people or households to pick from;
+    those already registered for the movement and year are marked and greyed."""
+    COLUMNS = [Col("Tên", 1, 260, sort=name_sort), Col("Thôn / đơn vị", 2, 220),
+               Col("Đã đăng ký", 4, 130)]
     KEYS_FOLDED = True
+    ACTIVE_INDEX = 5
 
-    def __init__(self):
+    def __init__(self, movement=None, year=None):
         super().__init__()
         self.kind = UNIT
+        self.movement, self.year = movement, year
 
     def load(self):
+        done = (rg.registered_subjects(self.movement, self.year, self.kind)
+                if self.movement is not None and self.year is not None else {})
+
+        def mark(sid):
+            return (f"✓ {done[sid]}", False) if sid in done else ("", True)
         if self.kind == UNIT:
-            return [(u.id, u.name, u.kind.name, vntext.fold(u.name))
+            return [(u.id, u.name, u.kind.name, vntext.fold(u.name), *mark(u.id))
                     for u in rg.registrable_units()]
         rows = org.person_rows() if self.kind == PERSON else org.household_rows()
-        return [(r[0], r[1], r[5] or "", r[2]) for r in rows if r[7]]
+        return [(r[0], r[1], r[5] or "", r[2], *mark(r[0])) for r in rows if r[7]]
 
     def key(self, row):
         return row[3]
@@ -73,9 +82,9 @@ class CommitmentModel(RowsModel):
 class RegistrationDialog(QDialog):
     """New registration (pick a subject) or edit one: titles, commitments, date, signer."""
 
-    def __init__(self, parent, movement, registration=None, error=None):
+    def __init__(self, parent, movement, registration=None, error=None, year=None):
         super().__init__(parent)
-        self.movement = movement
+        self.movement, self.year = movement, year
         self.registration = registration
         self.setWindowTitle("Sửa đăng ký thi đua" if registration else "Đăng ký thi đua mới")
         self.resize(900, 640)
@@ -90,7 +99,7 @@ class RegistrationDialog(QDialog):
             top.addWidget(self.kind)
             top.addWidget(self.search, 1)
             layout.addLayout(top)
-            self.subjects = SubjectModel()
+            self.subjects = SubjectModel(movement, year)
             self.subjects.reload()
             self.search.search.connect(self.subjects.set_filter)
             self.subject_view = make_table_view(self.subjects, self)
@@ -115,7 +124,9 @@ class RegistrationDialog(QDialog):
         self.commit_view.verticalHeader().hide()
         for i, w in enumerate((430, 90, 110, 120)):
             self.commit_view.setColumnWidth(i, w)
-        layout.addWidget(QLabel("Chỉ tiêu cam kết (sửa cột “Đăng ký” cho số của đối tượng):"))
+        self.commit_label = QLabel()
+        layout.addWidget(self.commit_label)
+        self._label_commitments()
         layout.addWidget(self.commit_view, 2)
         form = QFormLayout()
         self.reg_date = line(_date(registration.reg_date) if registration else "")
@@ -142,6 +153,20 @@ class RegistrationDialog(QDialog):
         self.subjects.set_filter(self.search.text())
         self.subject = None
         self._fill_titles()
+        # only a collective commits to the commune's targets
+        self.commitments.set_rows(rg.prefill_commitments(self.movement)
+                                  if self.subjects.kind == UNIT else [])
+        self._label_commitments()
+
+    def _label_commitments(self):
+        if self.commitments.rows:
+            text = "Chỉ tiêu cam kết (sửa cột “Đăng ký” cho số của đối tượng):"
+        elif self.registration is None and self.subjects.kind != UNIT:
+            text = ("Cá nhân và hộ gia đình đăng ký danh hiệu; các chỉ tiêu chung của xã "
+                    "chỉ dành cho tập thể.")
+        else:
+            text = "Phong trào này chưa có chỉ tiêu để cam kết."
+        self.commit_label.setText(text)
 
     def _subject_changed(self):
         index = self.subject_view.currentIndex()
@@ -171,6 +196,14 @@ class RegistrationDialog(QDialog):
         if self.subject is None:
             self.error.show_message("Hãy chọn đối tượng đăng ký trong danh sách.")
             return
+        if self.registration is None:
+            index = self.subject_view.currentIndex()
+            mark = self.subjects.index(index.row(), 2).data() if index.isValid() else ""
+            if mark:
+                self.error.show_message(
+                    f"Đối tượng này đã đăng ký ({mark.lstrip('✓ ')}) năm {self.year}: hãy "
+                    "đóng hộp này và sửa đăng ký đã có, hoặc chọn đối tượng khác.")
+                return
         self.accept()
 
     def values(self):

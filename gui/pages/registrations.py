@@ -300,7 +300,7 @@ class RegistrationsPage(QWidget):
             return
         error = None
         while True:
-            dialog = RegistrationDialog(self, m, error=error)
+            dialog = RegistrationDialog(self, m, error=error, year=self.year.currentData())
             if dialog.exec() != QDialog.Accepted:
                 return
             v = dialog.values()
