@@ -523,11 +523,17 @@ def registrable_units():
 
 
 def units_with_members():
-    """Units that have active people (for bulk registration of members), with counts."""
+    """Units that have active people (for bulk registration of members), with counts.
+
+    The commune itself comes first when people are attached to it directly: its cán bộ,
+    công chức register too (Lao động tiên tiến, Chiến sĩ thi đua cơ sở)."""
     counts = dict(Person.select(Person.unit, fn.COUNT(Person.id))
                   .where((Person.active == True) & Person.unit.is_null(False))  # noqa: E712
                   .group_by(Person.unit).tuples())
-    return [(u, counts[u.id]) for u in registrable_units() if u.id in counts]
+    commune = [u for u in Unit.select(Unit, UnitKind).join(UnitKind)
+               .where((UnitKind.code == "xa") & (Unit.active == True))  # noqa: E712
+               if u.id in counts]
+    return [(u, counts[u.id]) for u in commune + registrable_units() if u.id in counts]
 
 
 def villages_with_households():

@@ -124,6 +124,21 @@ def test_bulk_register_households_and_members(clerk, world):
     assert rg.bulk_preview(movement=m, villages=[v1])["already"] == 31
 
 
+def test_bulk_registration_offers_the_commune_staff(clerk, world):
+    """Cán bộ, công chức attached to the commune itself are offered first for bulk
+    registration (they were missing: the commune unit is not a registrable collective)."""
+    staff = org.add_person(actor=clerk, full_name="Đỗ Thị Công Chức", gender="nu",
+                           position="Công chức Văn hóa - Xã hội", unit=world["root"])
+    offered = rg.units_with_members()
+    assert offered[0] == (world["root"], 1)
+    assert (world["office"], 2) in offered
+    assert world["root"] not in rg.registrable_units()     # the commune is no collective
+    result = rg.bulk_register(actor=clerk, movement=world["movement"],
+                              units=[world["root"]], titles=["LDTT"])
+    assert result.created == 1
+    assert rg.find_registration(world["movement"], staff, 2025) is not None
+
+
 def test_bulk_cancel_rolls_back(clerk, world):
     m = world["movement"]
     with pytest.raises(Cancelled):
