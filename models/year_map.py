@@ -66,10 +66,12 @@ def _registrations(year):
         step.missing.append("Chưa có đăng ký thi đua nào.")
         return step
     accepted = counts.get("accepted", 0)
-    step.done = f"{_n(total)} đăng ký, {_n(accepted)} đã duyệt"
     waiting = counts.get("submitted", 0)
     drafts = counts.get("draft", 0)
     returned = counts.get("returned", 0)
+    # counted as "Báo cáo" counts them (statistics.annual_summary): without the returned ones
+    step.done = (f"{_n(total - returned)} đăng ký, {_n(accepted)} đã duyệt"
+                 + (f" (không tính {_n(returned)} bị trả lại)" if returned else ""))
     if waiting:
         step.missing.append(f"{_n(waiting)} đăng ký đã gửi, chờ duyệt.")
         step.filters["state"] = "submitted"

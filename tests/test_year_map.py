@@ -91,3 +91,22 @@ def test_decisions_page_shows_a_movement_created_after_it_opened(leader, qtbot):
     page.show()
     qtbot.waitUntil(lambda: page.candidates.movement.count() == 2)
     assert page.candidates.movement.currentText() == "Phong trào mới"
+
+
+def test_overview_and_annual_report_count_registrations_alike(leader):
+    """A returned registration is left out on both "Tổng quan" and "Báo cáo", and the
+    overview says how many it left out."""
+    from models import statistics
+    org = make_org(leader)
+    mv = movements.add_movement(actor=leader, name="Thi đua yêu nước", year_from=YEAR)
+    ldtt = Title.get(Title.code == "LDTT")
+    regs = [registrations.register(actor=leader, movement=mv, subject=p, year=YEAR,
+                                   titles=[ldtt]) for p in org["people"]]
+    registrations.submit(actor=leader, registration=regs[0])
+    registrations.return_registration(actor=leader, registration=regs[0],
+                                      reason="Thiếu chữ ký")
+    step = _states()["registrations"]
+    reported = statistics.annual_summary(YEAR).current.registrations
+    assert reported == 2
+    assert step.done == "2 đăng ký, 0 đã duyệt (không tính 1 bị trả lại)"
+    assert "1 đăng ký bị trả lại, chờ sửa." in step.missing

@@ -36,7 +36,8 @@ class FiguresModel(QAbstractTableModel):
         rows += [(f"   {SUBJECT_KINDS[k]}", cur.by_kind[k], prev.by_kind[k])
                  for k in statistics.KIND_ORDER]
         rows += [("Tổng tiền thưởng (đồng)", cur.amount, prev.amount),
-                 ("Số đăng ký thi đua", cur.registrations, prev.registrations)]
+                 ("Số đăng ký thi đua (không tính bị trả lại)", cur.registrations,
+                  prev.registrations)]
         self.rows = rows
         self.endResetModel()
 
