@@ -301,3 +301,22 @@ def test_new_registration_offers_targets_only_to_collectives_and_marks_registere
                       subject=org.get_household(household))
     assert reg.commitments.count() == 0
     assert rg.prefill_commitments(world["movement"], org.get_household(household)) == []
+
+
+def test_counts_by_place_follow_the_page_filters(world, qtbot):
+    household = org.household_rows()[0][0]
+    rg.register(actor=world["ctx"].actor, movement=world["movement"], year=YEAR,
+                subject=org.get_household(household))          # a draft, by thôn
+    page = rpage.RegistrationsPage(world["ctx"])
+    qtbot.addWidget(page)
+    page.show()
+    kinds = lambda: sorted({page.places.row_at(r)[2] for r in range(page.places.rowCount())})
+    assert kinds() == ["household", "unit"]
+    page.kind.setCurrentIndex(page.kind.findData("household"))
+    assert kinds() == ["household"]
+    page.kind.setCurrentIndex(0)
+    page.state.setCurrentIndex(page.state.findData(rg.SUBMITTED))
+    assert kinds() == ["unit"]                       # only the submitted village's bloc
+    assert all(page.places.row_at(r)[4] > 0 for r in range(page.places.rowCount()))
+    page.state.setCurrentIndex(0)
+    assert kinds() == ["household", "unit"]

@@ -271,7 +271,16 @@ class RegistrationsPage(QWidget):
                 return (kind is None or row[2] == kind) and (state is None or row[6] == state)
         self.model.filter_text = self.search.text()
         self.model.set_extra_filter(extra)
-        self.places.set_filter(self.search.text())
+        # "Theo thôn / đơn vị" follows the same filters: kind of subject, and a state
+        # shows only the places that have registrations in that state
+        place_extra = None
+        if kind or state:
+            column = {rg.DRAFT: 3, rg.SUBMITTED: 4, rg.ACCEPTED: 5, rg.RETURNED: 6}.get(state)
+
+            def place_extra(row):
+                return (kind is None or row[2] == kind) and (column is None or row[column] > 0)
+        self.places.filter_text = self.search.text()
+        self.places.set_extra_filter(place_extra)
         self._update_counts()
 
     def _update_counts(self):
