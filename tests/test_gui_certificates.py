@@ -2,7 +2,7 @@
 import time
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 
 from gui import messages
@@ -71,6 +71,45 @@ def test_lists_only_issued_decisions_and_previews_in_list_order(page, qtbot, tmp
     qtbot.wait(200)
     page.grab().save(str(tmp_path / "page.png"))
     page.grab().save("/tmp/certpng/gui_page.png")
+
+
+def test_preview_reads_one_certificate_at_a_time_with_zoom(page, qtbot, tmp_path):
+    """The preview fills its area with one certificate, "▶" goes to the next, and the
+    clerk can see the whole page, the page width or the real size."""
+    page.show()
+    worker = page.preview()
+    wait(qtbot, page, worker)
+    pane = page.preview_pane
+    qtbot.waitUntil(lambda: pane.page_count() == 8, timeout=5000)
+    qtbot.wait(100)
+    assert pane.page_label.text() == "Giấy khen 1/8"
+    assert not pane.prev_button.isEnabled() and pane.next_button.isEnabled()
+    first = pane.view.grab().toImage()
+    qtbot.mouseClick(pane.next_button, Qt.LeftButton)
+    qtbot.wait(100)
+    assert pane.page_label.text() == "Giấy khen 2/8"
+    assert pane.view.grab().toImage() != first          # another certificate is shown
+    pane.go_to_page(99)
+    assert pane.page_label.text() == "Giấy khen 8/8" and not pane.next_button.isEnabled()
+    fit = pane.shown_zoom()
+    assert 0.2 < fit < 1.0                               # a whole A4 page fits the pane
+    pane.actual_size()
+    qtbot.wait(50)
+    assert pane.zoom_label.text() == "100 %"
+    bars = pane.view.horizontalScrollBar(), pane.view.verticalScrollBar()
+    assert max(b.maximum() for b in bars) > 0           # real size is bigger than the pane
+    pane.zoom_out()
+    assert pane.zoom_label.text() == "80 %"
+    pane.fit_page()
+    qtbot.wait(50)                   # the scroll bars of the real size go away first
+    assert pane.shown_zoom() == pytest.approx(fit, rel=0.05)
+    dialog = pane.open_window()                          # the big window, same document
+    qtbot.addWidget(dialog)
+    big = dialog.findChild(type(pane))
+    assert big.page_label.text() == "Giấy khen 8/8"
+    qtbot.wait(100)
+    assert big.shown_zoom() > fit                        # a maximised window shows it larger
+    dialog.accept()
 
 
 def test_subset_to_pdf_is_logged(page, qtbot, tmp_path, said):

@@ -5,7 +5,6 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
@@ -17,9 +16,10 @@ from models.errors import UserError
 
 from .. import batch_print, messages, printing
 from ..pdf_memory import load_pdf_from_memory
+from ..pdf_preview import PdfPreview
 from ..print_dialogs import SheetsDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE
-from ..widgets import SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, make_table_view
 
 PREVIEW_LIMIT = 40       # certificates shown by "Xem trước" (the first ones of the choice)
 PDF_TARGET = ""          # printer combo data meaning "no printer: save a PDF"
@@ -133,11 +133,8 @@ class CertificatesPage(QWidget):
         self.spoiled_button = QPushButton("In lại phôi hỏng")
         self.spoiled_button.clicked.connect(self.reprint_spoiled)
 
-        self.view = QPdfView()
-        self.view.setDocument(self.preview_doc)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        self.view.setStyleSheet("background: #6b6b6b;")
+        self.preview_pane = PdfPreview(self.preview_doc, page_word="Giấy khen")
+        self.view = self.preview_pane.view
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Quyết định đã ban hành:"))
@@ -161,7 +158,7 @@ class CertificatesPage(QWidget):
         form.addRow("Chế độ:", self.mode)
         form.addRow("", self.qr)
         form.addRow("Máy in:", self.printer)
-        offs = QHBoxLayout()
+        offs = FlowLayout()      # wraps, so the preview beside it can take half the page
         offs.addWidget(QLabel("X (sang phải):"))
         offs.addWidget(self.dx)
         offs.addWidget(QLabel("Y (xuống dưới):"))
@@ -172,8 +169,7 @@ class CertificatesPage(QWidget):
         offs.addStretch(1)
         form.addRow("Độ lệch:", offs)
         left.addWidget(options)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons = FlowLayout()
         for b in (self.confirm_button, self.spoiled_button, self.preview_button, self.pdf_button,
                   self.print_button):
             buttons.addWidget(b)
@@ -182,10 +178,10 @@ class CertificatesPage(QWidget):
         left_box.setLayout(left)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left_box)
-        split.addWidget(self.view)
+        split.addWidget(self.preview_pane)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        split.setSizes([720, 560])
+        split.setSizes([600, 600])       # the preview gets half the page, not the leftovers
         outer = QVBoxLayout(self)
         outer.addWidget(split)
 
@@ -331,7 +327,7 @@ class CertificatesPage(QWidget):
 
     def show_pdf(self, path):
         load_pdf_from_memory(self.preview_doc, path)      # never holds the file open
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.preview_pane.reset()
 
     def preview(self):
         """The first PREVIEW_LIMIT certificates of the choice, shown beside the table."""
