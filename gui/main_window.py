@@ -1,12 +1,14 @@
 """The main window: navigation on the left, the chosen page on the right."""
 import logging
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QSplitter, QStackedWidget, QWidget)
 
 from models.service import ROLE_NAMES
+
+from . import icons
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,13 @@ def ordered_pages():
     return sorted(PAGES, key=lambda p: rank.get(p[0], len(ORDER)))
 
 
+def page_shortcut(row):
+    """Ctrl+1 … Ctrl+9, Ctrl+0 for the first ten pages, then Ctrl+Shift+1 … for the rest."""
+    if row < 10:
+        return f"Ctrl+{(row + 1) % 10}"
+    return f"Ctrl+Shift+{(row - 9) % 10}"
+
+
 def settings_store():
     """Window state in an INI file in the data folder (not the Windows registry)."""
     import os
@@ -115,11 +124,11 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet(
             "QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
         self.stack = QStackedWidget()
+        self.nav.setIconSize(QSize(20, 20))
         for i, (key, label, _) in enumerate(self.pages):
-            item = QListWidgetItem(label)
+            item = QListWidgetItem(icons.page_icon(key), label)
             item.setData(Qt.UserRole, key)
-            if i < 10:
-                item.setToolTip(f"Ctrl+{(i + 1) % 10}")
+            item.setToolTip(f"{label} ({page_shortcut(i)})")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())   # placeholder until first shown
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -148,11 +157,18 @@ class MainWindow(QMainWindow):
             "Thi đua - Khen thưởng"
 
     def _shortcuts(self):
-        # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page; quit, open, … are in the menus
-        for i in range(min(10, len(self.pages))):
+        # every page has a key (page_shortcut); Ctrl+PgDown / Ctrl+PgUp step through them;
+        # quit, open, … are in the menus
+        for i in range(len(self.pages)):
             action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{(i + 1) % 10}"))
+            action.setShortcut(QKeySequence(page_shortcut(i)))
             action.triggered.connect(lambda checked=False, row=i: self.nav.setCurrentRow(row))
+            self.addAction(action)
+        for key, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda checked=False, step=step: self.nav.setCurrentRow(
+                (self.nav.currentRow() + step) % len(self.pages)))
             self.addAction(action)
         from .menus import MenuBar
         self.menus = MenuBar(self)
@@ -163,6 +179,7 @@ class MainWindow(QMainWindow):
             if k == key:
                 if key not in self.widgets:
                     widget = load()(self.ctx)
+                    icons.decorate_buttons(widget)
                     old = self.stack.widget(i)
                     self.stack.insertWidget(i, widget)
                     self.stack.removeWidget(old)

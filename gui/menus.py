@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from models import paths
 
-from . import files, messages
+from . import files, icons, messages
 
 DATA_FILTER = "Tệp dữ liệu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)"
 
@@ -54,25 +54,32 @@ class MenuBar:
         bar = window.menuBar()
         file_menu = bar.addMenu("&Tệp")
         self.new_file = self._action(file_menu, "Tạo tệp dữ liệu mới…", self.create_file,
-                                     QKeySequence.New)
+                                     QKeySequence.New, icon="document-new")
         self.open_file = self._action(file_menu, "Mở tệp dữ liệu…", self.choose_file,
-                                      QKeySequence.Open)
+                                      QKeySequence.Open, icon="document-open")
         file_menu.addSeparator()
         self.backup = self._action(file_menu, "Sao lưu…", lambda: window.go_to("backup"),
-                                   "Ctrl+Shift+S")
+                                   "Ctrl+Shift+S", icon="document-save")
         file_menu.addSeparator()
-        self.quit = self._action(file_menu, "Thoát", window.close, "Ctrl+Q")
+        self.quit = self._action(file_menu, "Thoát", window.close, "Ctrl+Q",
+                                 icon="application-exit")
         help_menu = bar.addMenu("Trợ &giúp")
-        self.guide = self._action(help_menu, "Hướng dẫn", self.show_guide, QKeySequence.HelpContents)
+        self.guide = self._action(help_menu, "Hướng dẫn", self.show_guide,
+                                  QKeySequence.HelpContents, icon="help-contents")
         help_menu.addSeparator()
         self.data_folder = self._action(help_menu, "Mở thư mục dữ liệu",
-                                        lambda: files.open_path(paths.data_dir()))
-        self.error_log = self._action(help_menu, "Mở nhật ký lỗi", self.open_log_folder)
+                                        lambda: files.open_path(paths.data_dir()),
+                                        icon="folder")
+        self.error_log = self._action(help_menu, "Mở nhật ký lỗi", self.open_log_folder,
+                                      icon="text-x-generic")
         help_menu.addSeparator()
-        self.about = self._action(help_menu, "Giới thiệu", self.show_about)
+        self.about = self._action(help_menu, "Giới thiệu", self.show_about,
+                                  icon="help-about")
 
-    def _action(self, menu, text, slot, shortcut=None):
+    def _action(self, menu, text, slot, shortcut=None, icon=None):
         action = QAction(text, self.window)
+        if icon:
+            action.setIcon(icons.icon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")

@@ -1,0 +1,115 @@
+"""One consistent icon set, shipped with the program (resources/icons, Adwaita symbolic
+icons, LGPL-3 / CC-BY-SA-3.0 — see resources/icons/LICENSE.txt); no network, no theme.
+
+``icon(name)`` gives a QIcon (dark, and white when selected); ``page_icon(key)`` the icon of
+a navigation page; ``decorate_buttons(widget)`` gives the main action buttons of a page
+their icon from the wording of their label, so every page (also pages added later)
+uses the same picture for the same action.
+"""
+import functools
+import os
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractButton
+
+from models import vntext
+from resources import resource_path
+
+_COLOUR = re.compile(rb"#[0-9a-fA-F]{6}\b")
+
+
+def _whiten(svg):
+    """The same drawing with its dark colours white (for the selected navigation row)."""
+    def swap(match):
+        value = int(match.group()[1:], 16)
+        r, g, b = value >> 16, (value >> 8) & 255, value & 255
+        return b"#ffffff" if (r * 299 + g * 587 + b * 114) // 1000 < 128 else match.group()
+    return _COLOUR.sub(swap, svg)
+SIZES = (16, 24, 32)
+
+PAGE_ICONS = {
+    "overview": "go-home", "org": "system-users", "movements": "emoji-flags",
+    "registrations": "document-edit", "scoring": "x-office-spreadsheet",
+    "decisions": "emblem-ok", "lookup": "edit-find", "certificates": "document-print",
+    "reports": "x-office-document", "backup": "drive-removable-media",
+    "settings": "preferences-system",
+}
+DEFAULT_PAGE_ICON = "emblem-documents"
+
+# (folded words or phrases, icon): the first match wins; "^" = only at the label's start
+ACTIONS = [
+    (("xem truoc", "xem ban in thu"), "document-print-preview"),
+    (("excel",), "x-office-spreadsheet"),
+    (("word",), "x-office-document"),
+    (("pdf",), "document-save-as"),
+    (("^in",), "document-print"),
+    (("^nhap",), "document-open"),
+    (("^them", "^tao", "dang ky moi", "^lap"), "list-add"),
+    (("^sua",), "document-edit"),
+    (("^xoa",), "edit-delete"),
+    (("sao luu",), "document-save"),
+    (("^gui",), "document-send"),
+    (("ban hanh", "^duyet", "^chot", "^xac nhan", "tham dinh xong"), "emblem-ok"),
+    (("khoi phuc", "mo lai", "tra lai"), "edit-undo"),
+    (("^tim",), "edit-find"),
+    (("tai lai", "lam moi"), "view-refresh"),
+]
+
+
+def _path(name):
+    return resource_path("icons", f"{name}-symbolic.svg")
+
+
+@functools.lru_cache(maxsize=None)
+def icon(name):
+    """The QIcon ``name`` (e.g. "document-print"); an empty icon if it is not shipped."""
+    path = _path(name)
+    result = QIcon()
+    if not os.path.exists(path):
+        return result
+    with open(path, "rb") as fh:
+        svg = fh.read()
+    white = _whiten(svg)
+    for size in SIZES:
+        for data, mode in ((svg, QIcon.Normal), (white, QIcon.Selected)):
+            pixmap = QPixmap()
+            if pixmap.loadFromData(data, "SVG"):
+                result.addPixmap(pixmap.scaled(size, size, Qt.KeepAspectRatio,
+                                               Qt.SmoothTransformation), mode)
+    return result
+
+
+def page_icon(key):
+    return icon(PAGE_ICONS.get(key, DEFAULT_PAGE_ICON))
+
+
+def action_icon_name(label):
+    """The icon name for a button label ("Lưu PDF…" → document-save-as), or None."""
+    words = vntext.fold(label.replace("&", "")).replace("…", " ").replace("(", " ") \
+        .replace(")", " ").split()
+    text = " " + " ".join(words) + " "
+    for keys, name in ACTIONS:
+        for key in keys:
+            if key.startswith("^"):
+                if text.startswith(" " + key[1:] + " "):
+                    return name
+            elif f" {key} " in text:
+                return name
+    return None
+
+
+def decorate_buttons(widget):
+    """Give every push/tool button under ``widget`` that has text and no icon the icon
+    of its action; returns how many were given one."""
+    n = 0
+    for button in widget.findChildren(QAbstractButton):
+        if not button.icon().isNull() or not button.text() or \
+                button.metaObject().className() in ("QCheckBox", "QRadioButton"):
+            continue
+        name = action_icon_name(button.text())
+        if name:
+            button.setIcon(icon(name))
+            n += 1
+    return n
