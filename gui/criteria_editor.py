@@ -7,17 +7,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout)
+                               QTreeWidgetItem, QVBoxLayout)
 
 from models import catalogue, movements, scoring
 from models.errors import ValidationError
-from models.scoring_calc import GROUP, METHODS, PointsError, fmt_points, to_decimal
+from models.scoring_calc import GROUP, METHODS, SCORED, PointsError, fmt_points, to_decimal
+from reports.criteria_paste import parse_pasted_criteria
 
+from .criteria_tree import CriteriaTree
 from .widgets import ErrorLabel
 
 COLS = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Cách chấm", "Chiều", "Mỗi lần",
         "Chỉ tiêu (tính theo)"]
-METHOD_KEYS = list(METHODS)
+METHOD_KEYS = [k for k in METHODS if k != GROUP]    # a group row shows "Nhóm", no choices
 DIRECTION_KEYS = list(scoring.DIRECTIONS)
 
 
@@ -62,7 +64,8 @@ class CriteriaEditor(QDialog):
         form.addRow(row)
         form.addRow("Khi bằng điểm, xét", self.tie)
 
-        self.tree = QTreeWidget()
+        self.tree = CriteriaTree()
+        self.tree.pasted.connect(self.paste_rows)
         self.tree.setColumnCount(len(COLS))
         self.tree.setHeaderLabels(COLS)
         self.tree.header().setSectionResizeMode(1, QHeaderView.Stretch)
@@ -87,6 +90,15 @@ class CriteriaEditor(QDialog):
         tools.addStretch(1)
         self.sums = QLabel()
         tools.addWidget(self.sums)
+        self.warnings = QLabel()          # every warning listed, not only in a tooltip
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a4b00;")
+        self.warnings.hide()
+        self.hint = QLabel("Gõ để sửa ô; Enter xuống dòng, Tab sang ô sau; Ctrl+V dán khối "
+                           "dòng chép từ Excel (Mã | Nội dung | Điểm tối đa). Điểm của nhóm "
+                           "tự cộng từ các tiêu chí con.")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
 
         self.bands = QTableWidget(0, 3)
         self.bands.setHorizontalHeaderLabels(["Xếp loại", "Từ điểm", "Mỗi tiêu chí ≥ (%)"])
@@ -111,8 +123,10 @@ class CriteriaEditor(QDialog):
             note.setWordWrap(True)
             layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(self.hint)
         layout.addWidget(self.tree, 1)
         layout.addLayout(tools)
+        layout.addWidget(self.warnings)
         layout.addWidget(QLabel("Xếp loại (từ cao xuống thấp):"))
         layout.addWidget(self.bands)
         layout.addWidget(self.error)
@@ -139,6 +153,15 @@ class CriteriaEditor(QDialog):
         return item
 
     def _combos(self, item, node):
+        if (node.get("method") or "manual") == GROUP:
+            # a group is scored through its criteria: no method, direction or target
+            item.setData(3, Qt.UserRole, GROUP)
+            item.setText(3, METHODS[GROUP])
+            for col in (3, 4, 5, 6):
+                self.tree.removeItemWidget(item, col)
+            return
+        item.setData(3, Qt.UserRole, None)
+        item.setText(3, "")
         method = QComboBox()
         for k in METHOD_KEYS:
             method.addItem(METHODS[k], k)
@@ -218,14 +241,14 @@ class CriteriaEditor(QDialog):
 
     def _method(self, item):
         w = self.tree.itemWidget(item, 3)
-        return w.currentData() if w else "manual"
+        return w.currentData() if w else (item.data(3, Qt.UserRole) or "manual")
 
     def _node(self, item):
         def combo(col):
             w = self.tree.itemWidget(item, col)
             return w.currentData() if w else None
         return {"code": item.text(0).strip(), "text": item.text(1).strip(),
-                "max_points": item.text(2).strip(), "method": combo(3) or "manual",
+                "max_points": item.text(2).strip(), "method": self._method(item),
                 "direction": combo(4) or "higher",
                 "repeatable": bool(self.tree.itemWidget(item, 5)
                                    and self.tree.itemWidget(item, 5).currentIndex() == 1),
@@ -236,19 +259,94 @@ class CriteriaEditor(QDialog):
         root = self.tree.invisibleRootItem()
         return [self._node(root.child(k)) for k in range(root.childCount())]
 
+    def _group_sums(self, item):
+        """Each group's maximum is the sum of its criteria (shown, not typed); returns the
+        item's maximum as Decimal, or None when a child's maximum cannot be read yet."""
+        if self._method(item) != GROUP or not item.childCount():
+            if item.data(2, Qt.UserRole) == "sum":
+                item.setData(2, Qt.UserRole, None)
+                item.setToolTip(2, "")
+            try:
+                return to_decimal(item.text(2) or "0")
+            except PointsError:
+                return None
+        total, readable = Decimal(0), True
+        for k in range(item.childCount()):
+            child = item.child(k)
+            value = self._group_sums(child)
+            if value is None:
+                readable = False
+            elif self._method(child) in SCORED + (GROUP,):
+                total += value
+        item.setData(2, Qt.UserRole, "sum")
+        item.setToolTip(2, "Tự cộng từ điểm tối đa các tiêu chí con (không tính điểm "
+                           "thưởng, điểm trừ)")
+        if readable:
+            item.setText(2, fmt_points(total))
+        return total if readable else None
+
     def _update_sums(self):
+        blocked = self.tree.blockSignals(True)
+        try:
+            root = self.tree.invisibleRootItem()
+            for k in range(root.childCount()):
+                self._group_sums(root.child(k))
+        finally:
+            self.tree.blockSignals(blocked)
         try:
             nodes, _w = scoring.clean_tree(self.nodes())
             total = to_decimal(self.total.text() or "0")
             bonus = to_decimal(self.bonus.text() or "0")
             warnings = scoring.tree_warnings(nodes, total, bonus)
         except Exception as err:  # noqa: BLE001 - incomplete rows while typing
-            self.sums.setText("")
+            self.sums.setText("Bảng chưa đủ")
             self.sums.setToolTip(str(err))
+            self.sums.setStyleSheet("color: #8a4b00;")
+            self.warnings.setText("• " + str(err))
+            self.warnings.show()
             return
         self.sums.setText("Khớp tổng điểm" if not warnings else f"{len(warnings)} cảnh báo")
         self.sums.setToolTip("\n".join(warnings))
         self.sums.setStyleSheet("color: #2e7d32;" if not warnings else "color: #8a4b00;")
+        self.warnings.setText("\n".join(f"• {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+
+    # ------------------------------------------------------------------ paste
+    def paste_rows(self, text):
+        """Rows copied from Excel: groups go after the current group; plain criteria go
+        into the current group (or at the end when there is none)."""
+        if self.read_only:
+            return 0
+        try:
+            nodes = parse_pasted_criteria(text)
+        except ValidationError as err:
+            self.error.show_message("\n".join([str(err)] + err.details[1:6]))
+            return 0
+        current = self.tree.currentItem()
+        group = current if current is not None and self._method(current) == GROUP else \
+            (current.parent() if current is not None else None)
+        groups = {}
+        root = self.tree.invisibleRootItem()
+        for k in range(root.childCount()):
+            if self._method(root.child(k)) == GROUP:
+                groups[root.child(k).text(0).strip()] = root.child(k)
+        last = None
+        for node in nodes:
+            parent_code = node["code"].rsplit(".", 1)[0] if "." in node["code"] else None
+            if node["method"] == GROUP:
+                last = self._item(node)
+            elif parent_code is not None:           # "I.3" goes under group I if it is here
+                last = self._item(node, groups.get(parent_code))
+            else:                                    # no code: into the chosen group
+                last = self._item(node, group)
+        if last is not None:
+            self.tree.go_to(last, 0)
+        self.error.show_message("")
+        self._update_sums()
+
+        def count(ns):
+            return sum(1 + count(n["children"]) for n in ns)
+        return count(nodes)
 
     # ------------------------------------------------------------------ bands
     def _add_band(self, name, min_total, floor):

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from gui import messages
 from gui.context import AppContext
@@ -252,3 +252,71 @@ def test_evidence_and_reason_notes(qtbot, page, setup):
     assert stored(sheet, "II.2", setup["cs"], "evidence") == "Biên bản kiểm tra ngày 10/12"
     view.setCurrentIndex(m.index(1, 0))                        # a total: no note there
     assert not page.evidence_edit.isEnabled()
+
+
+def test_criteria_editor_works_like_a_spreadsheet(qtbot, setup):
+    """Typing edits, Tab/Enter move, a group's maximum adds up its criteria, groups carry
+    no method/direction/target boxes, warnings are listed, and a block of rows copied
+    from Excel (made here as LibreOffice and Excel put it on the clipboard) is pasted."""
+    from gui.criteria_editor import CriteriaEditor
+    dlg = CriteriaEditor(year=2026)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.activateWindow()
+    qtbot.waitActive(dlg)
+    tree = dlg.tree
+
+    def editor_open(previous=None):
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                        and QApplication.focusWidget() is not previous
+                        and tree.state() == QAbstractItemView.EditingState, timeout=3000)
+        return QApplication.focusWidget()
+    dlg.add_group()
+    group = tree.topLevelItem(0)
+    assert tree.itemWidget(group, 3) is None and group.text(3) == "Nhóm"
+    assert all(tree.itemWidget(group, c) is None for c in (4, 5, 6))
+    editor = editor_open()
+    qtbot.keyClicks(editor, "I")
+    qtbot.keyClick(editor, Qt.Key_Tab)                 # Tab: commit, edit the next cell
+    editor = editor_open(previous=editor)
+    assert tree.currentColumn() == 1
+    editor.insert("Kinh tế")                          # (keyClicks sends ASCII only)
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: tree.state() != QAbstractItemView.EditingState, timeout=3000)
+    assert (group.text(0), group.text(1)) == ("I", "Kinh tế")
+    # a block copied from Excel: a title line, a tab between cells, CRLF line ends
+    block = ("Mã\tNội dung tiêu chí\tĐiểm tối đa\r\n"
+             "I.1\tThu nhập bình quân\t30\r\n"
+             "I.2\tThu ngân sách\t20,5\r\n"
+             "II\tVăn hóa - xã hội\t\r\n"
+             "II.1\tGia đình văn hóa\t40\r\n"
+             "Đ.1\tVi phạm an toàn giao thông\t-5\r\n")
+    tree.setCurrentItem(group, 0)
+    assert dlg.paste_rows(block) == 5           # I.1, I.2 into I; group II with II.1; Đ.1
+    assert [group.child(k).text(0) for k in range(group.childCount())] == ["I.1", "I.2"]
+    assert group.text(2) == "50,5"               # the group's maximum adds up its criteria
+    second = tree.topLevelItem(1)
+    assert (second.text(0), second.text(2), second.child(0).text(0)) == ("II", "40", "II.1")
+    assert dlg._method(tree.topLevelItem(2)) == "deduction"
+    assert not tree.edit(tree.indexFromItem(group, 2), QAbstractItemView.AnyKeyPressed, None)
+    # 50,5 + 40 = 90,5 is not the table's 100: listed in the panel, not only a tooltip
+    assert dlg.warnings.isVisible() and "90,5" in dlg.warnings.text()
+    tree.setCurrentItem(group.child(1), 2)
+    tree.editItem(group.child(1), 2)
+    editor = editor_open()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "30")
+    qtbot.keyClick(editor, Qt.Key_Return)       # Enter: next row, same column
+    qtbot.waitUntil(lambda: tree.currentItem() is second, timeout=3000)
+    assert group.text(2) == "60"                 # 30 + 30, added up again
+    assert not dlg.warnings.isVisible() and dlg.sums.text() == "Khớp tổng điểm"
+    # a bad pasted line is named, nothing is added
+    before = tree.topLevelItemCount()
+    assert dlg.paste_rows("III\tMôi trường\tmười") == 0
+    assert "Dòng 1" in dlg.error.text() and "điểm tối đa" in dlg.error.text()
+    assert tree.topLevelItemCount() == before
+    dlg.name.setText("Bảng dán từ Excel")
+    dlg._accept()
+    saved = dlg.result_data["criteria"]
+    assert [n["code"] for n in saved] == ["I", "II", "Đ.1"]
+    assert saved[0]["max_points"] == "60"
