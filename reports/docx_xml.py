@@ -208,8 +208,8 @@ def table_xml(columns, rows, widths_mm, *, align=None, sections=(), bold_rows=()
                 span=n) + "</w:tr>")
             continue
         bold = i in bold_rows or (total_row and i == last)
-        # a row is kept with the next when that one is the total or it heads a section
-        kept = total_row and i == last - 1
+        # the row above the total and the total itself are kept with what follows them
+        kept = total_row and i >= last - 1
         pprs = ppr_keep if kept else ppr_plain
         cells = []
         for j in range(n):
