@@ -219,6 +219,8 @@ def compute_warnings(cands, *, movement, year):
     needed_years = int(settings.get("upward_years") or 2)
     infos = subject_infos([c.key for c in cands])
     good_bands = _qualifying_bands()
+    from .public_list import candidate_warning, open_counts
+    commented = open_counts([c.id for c in cands])
     out = {}
     for c in cands:
         w = []
@@ -266,6 +268,8 @@ def compute_warnings(cands, *, movement, year):
             if len(run) < needed_years:
                 w.append(f"Đề nghị cấp trên: mới có danh hiệu {format_run(run).lower()}; "
                          f"thường cần {needed_years} năm liên tục.")
+        if commented.get(c.id):
+            w.append(candidate_warning(commented[c.id]))
         out[c.id] = w
     return out
 

@@ -169,3 +169,12 @@ def step_6(database):
 
 
 STEPS[6] = step_6
+
+
+def step_10(database):
+    """Issue 17: the public list (danh sách công khai) and the comments received on it."""
+    from . import entities as e
+    database.create_tables([e.PublicPosting, e.PublicComment], safe=True)
+
+
+STEPS[10] = step_10

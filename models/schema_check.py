@@ -34,6 +34,9 @@ VALUE_RULES = (
     ("score_sheet", "state NOT IN ('draft','submitted','checked','finalised')",
      "trạng thái phiếu chấm"),
     ("user", "role NOT IN ('viewer','clerk','leader')", "vai trò tài khoản"),
+    ("public_comment", "state NOT IN ('open','resolved')", "trạng thái ý kiến phản ánh"),
+    ("public_comment", "state = 'resolved' AND trim(resolution) = ''",
+     "ý kiến đã giải quyết mà không ghi cách giải quyết"),
 )
 
 

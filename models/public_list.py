@@ -1,0 +1,319 @@
+"""The public list (danh sách công khai) before a decision: posting dates and places, and the
+comments (ý kiến phản ánh) received about candidates, each settled with a note.
+
+Law 06/2022 asks commendation to be "công khai, minh bạch": after the council's vote the list
+of those it passed is posted at the committee's office and the villages' cultural houses for
+a comment period. A comment is recorded against one candidate; until it is resolved the
+candidate carries a warning (candidates tab, decision editor). Warnings never block.
+"""
+import datetime
+import json
+
+from peewee import fn
+
+from . import settings, vntext
+from .entities import (Award, Candidate, Decision, Meeting, PublicComment, PublicPosting,
+                       Title, Unit, UnitKind)
+from .errors import ConflictError, ValidationError
+from .service import audit, diff, service, snapshot
+
+OPEN, RESOLVED = "open", "resolved"
+STATE_NAMES = {OPEN: "Chưa giải quyết", RESOLVED: "Đã giải quyết"}
+MAX_TEXT = 4000
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _day(value, label, field):
+    if value is None or value == "":
+        raise ValidationError(f"Hãy nhập {label}.", field=field)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return vntext.parse_date(value, field=field)
+
+
+def _text(value, label, field, *, required=True, max_len=MAX_TEXT):
+    text = vntext.clean_text(value or "")
+    if required and not text:
+        raise ValidationError(f"Hãy ghi {label}.", field=field)
+    if len(text) > max_len:
+        raise ValidationError(f"{label[:1].upper()}{label[1:]} dài quá {max_len} ký tự; hãy "
+                              "rút gọn.", field=field)
+    return text
+
+
+def default_places():
+    """The committee's office and the cultural house of every active village (thôn, TDP)."""
+    commune = settings.commune()
+    office = "Trụ sở Ủy ban nhân dân " + (commune.in_sentence if commune.name else "xã")
+    villages = (Unit.select(Unit.name).join(UnitKind)
+                .where(UnitKind.is_village == True, Unit.active == True)  # noqa: E712
+                .order_by(Unit.name))
+    return [office] + [f"Nhà văn hóa {u.name}" for u in villages]
+
+
+def _places(values):
+    if values is None:
+        return default_places()
+    if isinstance(values, str):
+        values = values.splitlines()
+    out = [_text(v, "nơi niêm yết", "places", required=False, max_len=300) for v in values]
+    out = [v for v in out if v]
+    if not out:
+        raise ValidationError("Hãy ghi ít nhất một nơi niêm yết (trụ sở Ủy ban, nhà văn hóa "
+                              "thôn …).", field="places")
+    return out
+
+
+def _clean_posting(meeting, values):
+    out = {}
+    start = _day(values.get("posted_from"), "ngày bắt đầu niêm yết", "posted_from")
+    end = _day(values.get("posted_to"), "ngày kết thúc niêm yết", "posted_to")
+    if end < start:
+        raise ValidationError(
+            f"Ngày kết thúc niêm yết ({vntext.format_date(end)}) trước ngày bắt đầu "
+            f"({vntext.format_date(start)}). Hãy sửa lại thời gian niêm yết.", field="posted_to")
+    if start < meeting.date:
+        raise ValidationError(
+            f"Danh sách công khai lấy từ kết quả họp ngày {vntext.format_date(meeting.date)}; "
+            "ngày niêm yết phải từ ngày họp trở đi.", field="posted_from")
+    until = values.get("comments_until")
+    until = end if until in (None, "") else _day(until, "hạn nhận ý kiến", "comments_until")
+    if until < start:
+        raise ValidationError(
+            f"Hạn nhận ý kiến ({vntext.format_date(until)}) trước ngày bắt đầu niêm yết "
+            f"({vntext.format_date(start)}).", field="comments_until")
+    out.update(posted_from=start, posted_to=end, comments_until=until)
+    out["places"] = json.dumps(_places(values.get("places")), ensure_ascii=False)
+    out["number"] = _text(values.get("number"), "số văn bản", "number", required=False,
+                          max_len=60)
+    signer = values.get("signer_name")
+    out["signer_name"] = _text(signer if signer is not None else settings.get("chairman"),
+                               "người ký", "signer_name", required=False, max_len=200)
+    out["signer_title"] = _text(values.get("signer_title") or "CHỦ TỊCH", "chức vụ người ký",
+                                "signer_title", max_len=100)
+    return out
+
+
+# --------------------------------------------------------------------------- postings
+
+@service("clerk")
+def create_posting(*, actor, meeting, **values):
+    """Post the result of ``meeting``: dates (from, to), comment period, places, signer."""
+    meeting = Meeting.get_by_id(meeting.id)
+    posting = PublicPosting.create(meeting=meeting, **_clean_posting(meeting, values))
+    audit(actor, "create_posting", posting, new=snapshot(posting))
+    return posting
+
+
+@service("clerk")
+def update_posting(*, actor, posting, **values):
+    posting = PublicPosting.get_by_id(posting.id)
+    merged = {k: getattr(posting, k) for k in ("posted_from", "posted_to", "comments_until",
+                                               "number", "signer_name", "signer_title")}
+    merged["places"] = places_of(posting)
+    merged.update(values)
+    old = snapshot(posting)
+    for key, value in _clean_posting(posting.meeting, merged).items():
+        setattr(posting, key, value)
+    posting.save()
+    before, after = diff(old, snapshot(posting))
+    if after:
+        audit(actor, "update_posting", posting, old=before, new=after)
+    return posting
+
+
+def places_of(posting):
+    return json.loads(posting.places or "[]")
+
+
+def postings(*, meeting=None, movement=None, year=None):
+    query = (PublicPosting.select(PublicPosting, Meeting).join(Meeting)
+             .order_by(PublicPosting.posted_from.desc(), PublicPosting.id.desc()))
+    if meeting is not None:
+        query = query.where(PublicPosting.meeting == meeting)
+    if movement is not None:
+        query = query.where(Meeting.movement == movement)
+    if year is not None:
+        query = query.where(Meeting.year == year)
+    return list(query)
+
+
+def posted_rows(meeting):
+    """The candidates the council passed at ``meeting``, grouped as the list is posted:
+    [(heading, [row, …])] with I. Cá nhân, II. Tập thể, III. Hộ gia đình."""
+    from .council import vote_rows
+    from .decision_lists import GROUPS
+    by_kind = {}
+    for row in vote_rows(meeting):
+        if row["passed"]:
+            by_kind.setdefault(row["kind"], []).append(row)
+    return [(heading, by_kind[kind]) for kind, heading in GROUPS if kind in by_kind]
+
+
+# --------------------------------------------------------------------------- comments
+
+def comment_date_warnings(posting, day):
+    """Warnings (not errors) for a comment received on ``day`` outside the comment period."""
+    if posting is None or day is None:
+        return []
+    if day < posting.posted_from:
+        return [f"Ý kiến nhận ngày {vntext.format_date(day)}, trước khi niêm yết "
+                f"(từ {vntext.format_date(posting.posted_from)})."]
+    if day > posting.comments_until:
+        return [f"Ý kiến nhận ngày {vntext.format_date(day)}, sau hạn nhận ý kiến "
+                f"({vntext.format_date(posting.comments_until)})."]
+    return []
+
+
+def posting_for(candidate):
+    """The newest posting of a meeting of the candidate's movement and year, or None."""
+    return (PublicPosting.select().join(Meeting)
+            .where(Meeting.movement == candidate.movement_id, Meeting.year == candidate.year)
+            .order_by(PublicPosting.posted_from.desc(), PublicPosting.id.desc()).first())
+
+
+def _refresh(candidate):
+    from .candidates import refresh_warnings
+    refresh_warnings(movement=candidate.movement_id, year=candidate.year)
+
+
+@service("clerk")
+def record_comment(*, actor, candidate, received_on, author, content, posting=None):
+    """Record a comment about ``candidate``. A date outside the comment period is allowed
+    (``comment_date_warnings`` says so); the candidate is warned about until it is resolved."""
+    candidate = Candidate.get_by_id(candidate.id)
+    day = _day(received_on, "ngày nhận ý kiến", "received_on")
+    if day > datetime.date.today():
+        raise ValidationError(f"Ngày nhận ý kiến ({vntext.format_date(day)}) chưa tới.",
+                              field="received_on")
+    posting = posting if posting is not None else posting_for(candidate)
+    comment = PublicComment.create(
+        candidate=candidate, posting=posting, received_on=day,
+        author=_text(author, "người hoặc nơi gửi ý kiến", "author", max_len=200),
+        content=_text(content, "nội dung ý kiến", "content"))
+    audit(actor, "record_comment", comment, new=snapshot(comment),
+          reason="; ".join(comment_date_warnings(posting, day)) or None)
+    _refresh(candidate)
+    return comment
+
+
+@service("clerk")
+def resolve_comment(*, actor, comment, resolution, resolved_on=None):
+    """Settle a comment; the note saying how (checked, answered, candidate removed …) is
+    required."""
+    comment = PublicComment.get_by_id(comment.id)
+    if comment.state == RESOLVED:
+        raise ConflictError("Ý kiến này đã được giải quyết.")
+    note = _text(resolution, "cách giải quyết ý kiến (đã xác minh, trả lời ra sao)",
+                 "resolution")
+    day = datetime.date.today() if resolved_on in (None, "") else \
+        _day(resolved_on, "ngày giải quyết", "resolved_on")
+    if day < comment.received_on:
+        raise ValidationError(f"Ngày giải quyết ({vntext.format_date(day)}) trước ngày nhận ý "
+                              f"kiến ({vntext.format_date(comment.received_on)}).",
+                              field="resolved_on")
+    old = snapshot(comment)
+    comment.state, comment.resolution, comment.resolved_on = RESOLVED, note, day
+    comment.resolved_by = actor.username
+    comment.save()
+    before, after = diff(old, snapshot(comment))
+    audit(actor, "resolve_comment", comment, old=before, new=after)
+    _refresh(comment.candidate)
+    return comment
+
+
+@service("clerk")
+def reopen_comment(*, actor, comment, reason):
+    """A settled comment comes back (new facts): the reason is required and audited."""
+    comment = PublicComment.get_by_id(comment.id)
+    reason = _text(reason, "lý do mở lại ý kiến", "reason")
+    if comment.state != RESOLVED:
+        raise ConflictError("Ý kiến này chưa được giải quyết.")
+    old = snapshot(comment)
+    comment.state, comment.resolved_on, comment.resolved_by = OPEN, None, ""
+    comment.resolution = ""
+    comment.save()
+    audit(actor, "reopen_comment", comment, old=old, new=snapshot(comment), reason=reason)
+    _refresh(comment.candidate)
+    return comment
+
+
+def comment_rows(*, movement, year):
+    """Every comment about a candidate of ``movement``/``year``, newest first, as dicts."""
+    from .award_history import subject_infos
+    from .candidates import _key
+    query = (PublicComment.select(PublicComment, Candidate, Title)
+             .join(Candidate).join(Title)
+             .where(Candidate.movement == movement, Candidate.year == year)
+             .order_by(PublicComment.received_on.desc(), PublicComment.id.desc()))
+    comments = list(query)
+    keys = [_key(c.candidate.unit_id, c.candidate.person_id, c.candidate.household_id)
+            for c in comments]
+    infos = subject_infos(keys)
+    rows = []
+    for c, key in zip(comments, keys):
+        rows.append({"id": c.id, "candidate_id": c.candidate_id,
+                     "name": infos.get(key, {}).get("name", "?"),
+                     "title": c.candidate.title.name, "received_on": c.received_on,
+                     "author": c.author, "content": c.content, "state": c.state,
+                     "state_label": STATE_NAMES[c.state], "resolution": c.resolution,
+                     "resolved_on": c.resolved_on,
+                     "warnings": comment_date_warnings(c.posting, c.received_on)})
+    return rows
+
+
+def open_counts(candidate_ids=None):
+    """{candidate id: number of unresolved comments}."""
+    query = (PublicComment.select(PublicComment.candidate, fn.COUNT(PublicComment.id))
+             .where(PublicComment.state == OPEN).group_by(PublicComment.candidate))
+    if candidate_ids is not None:
+        ids = list(candidate_ids)
+        if not ids:
+            return {}
+        out = {}
+        for start in range(0, len(ids), 500):
+            out.update(query.where(PublicComment.candidate.in_(ids[start:start + 500]))
+                       .tuples())
+        return out
+    return dict(query.tuples())
+
+
+def candidate_warning(count):
+    return f"Còn {count} ý kiến phản ánh khi công khai danh sách chưa được giải quyết."
+
+
+def decision_warnings(decision):
+    """Lines naming the recipients of ``decision`` whose candidate has unresolved comments
+    (the award's own candidate, or a candidate of the same subject and period)."""
+    period = decision.period_year or decision.year
+    opened = list(PublicComment.select(PublicComment.candidate, PublicComment.received_on,
+                                       PublicComment.author, Candidate.unit, Candidate.person,
+                                       Candidate.household, Candidate.year)
+                  .join(Candidate).where(PublicComment.state == OPEN).tuples())
+    if not opened:
+        return []
+    by_cand, by_subject = {}, {}
+    for cand_id, day, author, unit, person, household, year in opened:
+        by_cand.setdefault(cand_id, []).append((day, author))
+        if year == period:
+            key = (unit, person, household)
+            by_subject.setdefault(key, []).append((day, author))
+    lines = []
+    for name, title, cand_id, unit, person, household in (
+            Award.select(Award.display_name, Title.name, Award.candidate, Award.unit,
+                         Award.person, Award.household)
+            .join(Title).where(Award.decision == decision).order_by(Award.order).tuples()):
+        found = by_cand.get(cand_id) if cand_id is not None else None
+        found = found or by_subject.get((unit, person, household))
+        if found:
+            first = min(found)
+            lines.append(f"{name} ({title}): {len(found)} ý kiến phản ánh chưa giải quyết "
+                         f"(nhận ngày {vntext.format_date(first[0])}, của {first[1]}).")
+    return lines
+
+
+def decision_of(decision_id):
+    return Decision.get_by_id(decision_id)

@@ -1,0 +1,130 @@
+"""The public list (danh sách công khai): posting dates, comments against candidates, the
+warnings they raise in the candidates list and the decision editor's model."""
+import datetime
+
+import pytest
+
+from models import candidates, council, decisions, public_list
+from models.entities import AuditLog, PublicComment
+from models.errors import ConflictError, ValidationError
+from tests.decision_fixtures import DECISION_DAY, YEAR, make_year
+
+MEETING_DAY = datetime.date(YEAR, 12, 10)
+
+
+def voted_year(clerk):
+    """make_year + the council's meeting where everyone but the last candidate passed."""
+    org = make_year(clerk)
+    mv = org["movement"]
+    candidates.build_candidates(actor=clerk, movement=mv, year=YEAR)
+    meeting = council.create_meeting(
+        actor=clerk, movement=mv, year=YEAR, date=MEETING_DAY, place="Hội trường UBND xã",
+        chair="Nguyễn Văn Hùng", secretary="Lê Thị Hoa", members_total=11,
+        members_present=9, secret=True)
+    cands = candidates.candidates(movement=mv, year=YEAR)
+    votes = [(c, 9, 0) for c in cands[:-1]] + [(cands[-1], 3, 6)]
+    council.record_votes(actor=clerk, meeting=meeting, votes=votes)
+    org.update(meeting=meeting, cands=cands)
+    return org
+
+
+def post(clerk, meeting, **kw):
+    values = dict(posted_from=datetime.date(YEAR, 12, 11), posted_to=datetime.date(YEAR, 12, 17),
+                  comments_until=datetime.date(YEAR, 12, 18))
+    values.update(kw)
+    return public_list.create_posting(actor=clerk, meeting=meeting, **values)
+
+
+def test_posting_dates_places_and_rows(database, clerk):
+    org = voted_year(clerk)
+    posting = post(clerk, org["meeting"])
+    places = public_list.places_of(posting)
+    assert places[0].startswith("Trụ sở Ủy ban nhân dân")
+    assert any(p.startswith("Nhà văn hóa") for p in places), places
+    groups = public_list.posted_rows(org["meeting"])
+    posted = [r["id"] for _, rows in groups for r in rows]
+    assert org["cands"][-1].id not in posted            # failed the vote: not posted
+    assert len(posted) == len(org["cands"]) - 1
+    assert [h for h, _ in groups][0] == "I. Cá nhân"
+    # bad input: the end before the start, the comment period before the posting
+    with pytest.raises(ValidationError) as err:
+        post(clerk, org["meeting"], posted_to=datetime.date(YEAR, 12, 5))
+    assert "trước ngày bắt đầu" in str(err.value) and err.value.field == "posted_to"
+    with pytest.raises(ValidationError):
+        post(clerk, org["meeting"], comments_until=datetime.date(YEAR, 12, 1))
+    with pytest.raises(ValidationError) as err:     # before the council met
+        post(clerk, org["meeting"], posted_from=datetime.date(YEAR, 12, 1))
+    assert "ngày họp" in str(err.value)
+    updated = public_list.update_posting(actor=clerk, posting=posting,
+                                         places=["Trụ sở UBND xã", "Nhà văn hóa thôn Đông"])
+    assert public_list.places_of(updated) == ["Trụ sở UBND xã", "Nhà văn hóa thôn Đông"]
+    assert AuditLog.select().where(AuditLog.action == "update_posting").count() == 1
+
+
+def test_comment_warns_until_resolved(database, clerk, leader):
+    org = voted_year(clerk)
+    posting = post(clerk, org["meeting"])
+    cand = org["cands"][0]
+    inside = datetime.date(YEAR, 12, 14)
+    assert public_list.comment_date_warnings(posting, inside) == []
+    late = datetime.date(YEAR, 12, 20)
+    assert "sau hạn nhận ý kiến" in public_list.comment_date_warnings(posting, late)[0]
+    early = datetime.date(YEAR, 12, 9)
+    assert "trước khi niêm yết" in public_list.comment_date_warnings(posting, early)[0]
+    comment = public_list.record_comment(actor=clerk, candidate=cand, received_on=late,
+                                         author="Ông Trần Văn Tư, thôn Đông",
+                                         content="Đề nghị xem lại ngày công của người này.")
+    assert comment.posting_id == posting.id and comment.state == "open"
+    log = AuditLog.select().where(AuditLog.action == "record_comment").get()
+    assert "sau hạn" in log.reason          # the warning is kept with the record
+    rows = candidates.candidate_rows(movement=org["movement"], year=YEAR)
+    row = next(r for r in rows if r["id"] == cand.id)
+    assert any("ý kiến phản ánh" in w for w in row["warnings"])
+    # the decision made from the vote names the candidate with the open comment
+    draft = decisions.create_draft(actor=clerk, date=DECISION_DAY, movement=org["movement"],
+                                   meeting=org["meeting"], period_year=YEAR)
+    decisions.add_candidates(actor=clerk, decision=draft, meeting=org["meeting"])
+    lines = public_list.decision_warnings(draft)
+    assert len(lines) == 1 and "Trần Văn Tư" in lines[0] and "chưa giải quyết" in lines[0]
+    # resolving needs a note
+    with pytest.raises(ValidationError) as err:
+        public_list.resolve_comment(actor=clerk, comment=comment, resolution="  ")
+    assert err.value.field == "resolution"
+    assert PublicComment.get_by_id(comment.id).state == "open"
+    public_list.resolve_comment(actor=clerk, comment=comment,
+                                resolution="Đã xác minh với thôn: đủ ngày công; đã trả lời ông Tư.",
+                                resolved_on=datetime.date(YEAR, 12, 21))
+    with pytest.raises(ConflictError):
+        public_list.resolve_comment(actor=clerk, comment=comment, resolution="lần nữa")
+    assert public_list.decision_warnings(draft) == []
+    row = next(r for r in candidates.candidate_rows(movement=org["movement"], year=YEAR)
+               if r["id"] == cand.id)
+    assert not any("ý kiến phản ánh" in w for w in row["warnings"])
+    # the warning never blocks: with the comment reopened the leader still issues
+    public_list.reopen_comment(actor=clerk, comment=comment, reason="Có thêm đơn của thôn.")
+    assert public_list.decision_warnings(draft)
+    decisions.issue_decision(actor=leader, decision=draft, signer_name="Nguyễn Văn Hùng")
+    rows = public_list.comment_rows(movement=org["movement"], year=YEAR)
+    assert rows[0]["state"] == "open" and rows[0]["warnings"]
+
+
+def test_comment_bad_input(database, clerk, viewer):
+    org = voted_year(clerk)
+    cand = org["cands"][0]
+    with pytest.raises(ValidationError):
+        public_list.record_comment(actor=clerk, candidate=cand, received_on=None,
+                                   author="A", content="B")
+    with pytest.raises(ValidationError):
+        public_list.record_comment(actor=clerk, candidate=cand,
+                                   received_on=datetime.date(YEAR, 12, 12), author="",
+                                   content="B")
+    with pytest.raises(ValidationError):
+        public_list.record_comment(actor=clerk, candidate=cand,
+                                   received_on=datetime.date.today() + datetime.timedelta(3),
+                                   author="A", content="B")
+    from models.errors import PermissionDenied
+    with pytest.raises(PermissionDenied):
+        public_list.record_comment(actor=viewer, candidate=cand,
+                                   received_on=datetime.date(YEAR, 12, 12), author="A",
+                                   content="B")
+    assert PublicComment.select().count() == 0
