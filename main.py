@@ -20,9 +20,9 @@ from models.errors import UserError  # noqa: E402
 
 log = logging.getLogger("main")
 
-LIST_KINDS = ("units", "people", "households", "movements", "decisions")
+LIST_KINDS = ("units", "people", "households", "movements", "decisions", "postings")
 IMPORT_KINDS = ("units", "people", "households", "criteria", "targets", "proposals")
-EXPORT_KINDS = ("registrations", "scores", "awards", "annual")
+EXPORT_KINDS = ("registrations", "scores", "awards", "annual", "statistics")
 PASSWORD_ENV = "TDKT_PASSWORD"
 
 
@@ -63,7 +63,8 @@ def build_parser():
     i.add_argument("--unit", metavar="TÊN", help="proposals: đơn vị gửi danh sách")
     i.add_argument("--decision", type=int, metavar="ID",
                    help="proposals: thêm luôn vào dự thảo quyết định này")
-    e = sub.add_parser("export", help="xuất Excel")
+    e = sub.add_parser("export", help="xuất Excel (statistics: biểu 0601.N, 0603.N ra .xlsx "
+                                      "hoặc .docx)")
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--out", required=True)
     e.add_argument("--year", type=int)
@@ -85,6 +86,10 @@ def build_parser():
     c.add_argument("--template")
     c.add_argument("--mode", choices=("full", "blank"), default="full",
                    help="full: in đầy đủ trên giấy trắng; blank: chỉ nội dung, in trên phôi")
+    pl = sub.add_parser("public-list", help="danh sách công khai (thông báo kèm danh sách) ra "
+                                            "PDF hoặc Word (.docx)")
+    pl.add_argument("id", type=int, help="mã danh sách công khai")
+    pl.add_argument("--out", required=True)
     return p
 
 
@@ -227,6 +232,10 @@ def cmd_import_proposals(args, actor):
 def cmd_export(args, db_path):
     from reports import exports
     open_db(db_path)
+    if args.kind == "statistics":
+        from reports.statistics_report import export_statistics
+        print(f"Đã xuất {export_statistics(path=args.out, year=args.year)}")
+        return
     path = exports.export(kind=args.kind, path=args.out, year=args.year,
                           progress=TerminalProgress("Đang xuất"))
     print(f"Đã xuất {path}")
@@ -254,6 +263,9 @@ def _list_rows(kind, search):
     if kind == "decisions":
         from models import decisions
         return decisions.decision_rows(search=search)
+    if kind == "postings":
+        from models import public_list
+        return public_list.posting_rows()
     raise UsageError(kind)
 
 
@@ -296,11 +308,18 @@ def cmd_certificates(args, db_path):
     print(f"Đã in {result.count} giấy khen ra {result.path}")
 
 
+def cmd_public_list(args, db_path):
+    from reports.public_list_doc import write_public_list
+    open_db(db_path)
+    print(f"Đã in danh sách công khai ra {write_public_list(posting_id=args.id, path=args.out)}")
+
+
 COMMANDS = {
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
     "certificates": cmd_certificates,
 }
+COMMANDS["public-list"] = cmd_public_list
 
 
 def run_command(argv):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
-from models import council, decisions, settings, vntext
+from models import council, decisions, public_list, settings, vntext
 from models.award_history import STATE_NAMES
 from models.entities import Decision, Meeting
 from models.errors import UserError
@@ -126,6 +126,10 @@ class DecisionEditor(QWidget):
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.totals.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.comment_warning = QLabel()    # recipients with unresolved comments (public list)
+        self.comment_warning.setWordWrap(True)
+        self.comment_warning.setStyleSheet("color: #8a4b00;")
+        self.comment_warning.hide()
         self.achievement = QLineEdit()
         self.achievement.setPlaceholderText("Thành tích của người đang chọn (Enter để lưu)")
         self.achievement.returnPressed.connect(self.save_achievement)
@@ -159,6 +163,7 @@ class DecisionEditor(QWidget):
         rv.addWidget(self.rec_view, 1)
         rv.addWidget(self.achievement)
         rv.addWidget(self.totals)
+        rv.addWidget(self.comment_warning)
         rv.addLayout(bar2)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -220,6 +225,7 @@ class DecisionEditor(QWidget):
             self.rec_model.groups = ()
             self.rec_model.reload()
             self.totals.setText("")
+            self.comment_warning.hide()
             return
         text = STATE_NAMES.get(decision.state, decision.state)
         if decision.amends_id:
@@ -267,6 +273,12 @@ class DecisionEditor(QWidget):
             f"<b>{c['person']}</b> cá nhân, <b>{c['unit']}</b> tập thể, <b>{c['household']}</b> "
             f"hộ gia đình — Tổng tiền thưởng: <b>{s['total_text']}</b> "
             f"(<i>{s['total_words']}</i>)")
+        lines = public_list.decision_warnings(self.decision) \
+            if self.decision.state == "draft" else []
+        self.comment_warning.setText(
+            "Cảnh báo — ý kiến phản ánh khi công khai danh sách chưa giải quyết:\n• "
+            + "\n• ".join(lines) if lines else "")
+        self.comment_warning.setVisible(bool(lines))
 
     # ---------------------------------------------------------------- actions
     def _run(self, fn, **kwargs):
@@ -378,6 +390,13 @@ class DecisionEditor(QWidget):
         if self.decision is None or not self.save():
             return
         s = decisions.summary(self.decision)
+        lines = public_list.decision_warnings(self.decision)
+        if lines and not messages.confirm(
+                self, f"{len(lines)} người/tập thể/hộ trong quyết định còn ý kiến phản ánh chưa "
+                "giải quyết khi công khai danh sách:\n• " + "\n• ".join(lines[:10])
+                + ("\n…" if len(lines) > 10 else "") + "\n\nNên giải quyết ý kiến (thẻ «Công "
+                "khai danh sách») trước. Vẫn ban hành?", yes="Vẫn ban hành"):
+            return
         if not messages.confirm(self, f"Ban hành quyết định với {sum(s['counts'].values())} đối "
                                 f"tượng, tổng tiền {s['total_text']}? Sau khi ban hành, quyết "
                                 "định không sửa được nữa (chỉ điều chỉnh hoặc thu hồi bằng "

@@ -227,3 +227,6 @@ def counts():
         "quyết định": e.Decision.select().count(), "khen thưởng": e.Award.select().count(),
         "nhật ký": AuditLog.select().count(),
     }
+
+from . import demo_public  # noqa: E402  (issue 17: public lists and comments)
+STEPS.append(demo_public.build_public)

@@ -141,6 +141,17 @@ def postings(*, meeting=None, movement=None, year=None):
     return list(query)
 
 
+def posting_rows():
+    """Every public list as plain rows (for ``list postings``)."""
+    return [{"id": p.id, "uuid": p.uuid, "meeting_id": p.meeting_id, "year": p.meeting.year,
+             "meeting_date": p.meeting.date.isoformat(), "posted_from": p.posted_from.isoformat(),
+             "posted_to": p.posted_to.isoformat(),
+             "comments_until": p.comments_until.isoformat(),
+             "open_comments": PublicComment.select().where(
+                 PublicComment.posting == p, PublicComment.state == OPEN).count()}
+            for p in postings()]
+
+
 def posted_rows(meeting):
     """The candidates the council passed at ``meeting``, grouped as the list is posted:
     [(heading, [row, …])] with I. Cá nhân, II. Tập thể, III. Hộ gia đình."""
@@ -287,7 +298,8 @@ def candidate_warning(count):
 
 def decision_warnings(decision):
     """Lines naming the recipients of ``decision`` whose candidate has unresolved comments
-    (the award's own candidate, or a candidate of the same subject and period)."""
+    (the award's own candidate; for a recipient added by hand, any candidate of the same
+    subject and period)."""
     period = decision.period_year or decision.year
     opened = list(PublicComment.select(PublicComment.candidate, PublicComment.received_on,
                                        PublicComment.author, Candidate.unit, Candidate.person,
@@ -306,8 +318,8 @@ def decision_warnings(decision):
             Award.select(Award.display_name, Title.name, Award.candidate, Award.unit,
                          Award.person, Award.household)
             .join(Title).where(Award.decision == decision).order_by(Award.order).tuples()):
-        found = by_cand.get(cand_id) if cand_id is not None else None
-        found = found or by_subject.get((unit, person, household))
+        found = by_cand.get(cand_id) if cand_id is not None else \
+            by_subject.get((unit, person, household))
         if found:
             first = min(found)
             lines.append(f"{name} ({title}): {len(found)} ý kiến phản ánh chưa giải quyết "

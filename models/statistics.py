@@ -82,6 +82,17 @@ def _award_rows(year):
     return list(query.dicts())
 
 
+def award_rows(year):
+    """The awards counted for ``year`` (dicts: id, unit, person, household, title, amount,
+    paid, decision): every count of the year — annual report, statistics forms — starts here."""
+    return _award_rows(year)
+
+
+def kind_of(row):
+    """person | unit | household of an award row."""
+    return _kind_of(row)
+
+
 def _year_figures(year, rows):
     fig = YearFigures(year=year)
     fig.decisions = len({r["decision"] for r in rows})

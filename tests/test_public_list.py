@@ -128,3 +128,62 @@ def test_comment_bad_input(database, clerk, viewer):
                                    received_on=datetime.date(YEAR, 12, 12), author="A",
                                    content="B")
     assert PublicComment.select().count() == 0
+
+
+def test_notice_pdf_lists_who_passed(database, clerk, tmp_path):
+    from reports import public_list_doc
+    from tests.helpers import pdf_fonts, pdf_text
+    org = voted_year(clerk)
+    posting = post(clerk, org["meeting"], number="15/TB-UBND")
+    path = public_list_doc.write_public_list(posting_id=posting.id, path=tmp_path / "ck.pdf")
+    text = pdf_text(path)
+    assert "THÔNG BÁO" in text and "Số: 15/TB-UBND" in text
+    assert "từ ngày 11/12/2025 đến ngày 17/12/2025" in text
+    assert "đến hết ngày 18/12/2025" in text and "Nhà văn hóa" in text
+    assert "DANH SÁCH" in text and "I. Cá nhân" in text
+    assert "(Kèm theo Thông báo số 15/TB-UBND ngày 11/12/2025" in text
+    from models.entities import Candidate
+    from models.subjects import display_name, subject_of
+    failed = display_name(subject_of(Candidate.get_by_id(org["cands"][-1].id)))
+    passed = display_name(subject_of(Candidate.get_by_id(org["cands"][0].id)))
+    assert passed in text
+    assert text.count(failed) == sum(display_name(subject_of(c)) == failed
+                                     for c in org["cands"][:-1])
+    assert all(embedded for _, embedded in pdf_fonts(path))
+
+
+def test_migration_10_adds_the_tables_to_an_older_file(tmp_path):
+    from models import db as dbmod
+    path = str(tmp_path / "cu.sqlite3")
+    dbmod.open_database(path)
+    dbmod.db.execute_sql("DROP TABLE public_comment")
+    dbmod.db.execute_sql("DROP TABLE public_posting")
+    dbmod.db.execute_sql("PRAGMA user_version=6")
+    dbmod.close_database()
+    dbmod.open_database(path)          # migrates (and checks the schema against a new file)
+    try:
+        assert PublicComment.select().count() == 0
+        version = dbmod.db.execute_sql("PRAGMA user_version").fetchone()[0]
+        assert version == dbmod.SCHEMA_VERSION >= 10
+    finally:
+        dbmod.close_database()
+
+
+def test_hand_added_recipient_is_matched_by_subject(database, clerk):
+    from models import catalogue
+    from models.subjects import subject_of
+    org = voted_year(clerk)
+    cand = next(c for c in org["cands"] if c.person_id is not None)
+    public_list.record_comment(actor=clerk, candidate=cand, received_on=datetime.date(YEAR, 12, 12),
+                               author="Ông Tư", content="Phản ánh.")
+    draft = decisions.create_draft(actor=clerk, date=DECISION_DAY, movement=None,
+                                   period_year=YEAR)
+    decisions.add_recipient(actor=clerk, decision=draft, subject=subject_of(cand),
+                            title=catalogue.title_by_code("GK_CN"))
+    lines = public_list.decision_warnings(draft)
+    assert len(lines) == 1 and "Giấy khen" in lines[0]
+    other = decisions.create_draft(actor=clerk, date=DECISION_DAY, movement=None,
+                                   period_year=YEAR + 1)
+    decisions.add_recipient(actor=clerk, decision=other, subject=subject_of(cand),
+                            title=catalogue.title_by_code("GK_CN"))
+    assert public_list.decision_warnings(other) == []      # another period: not this comment

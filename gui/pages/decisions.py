@@ -404,6 +404,9 @@ class DecisionsPage(QWidget):
         self.tabs.addTab(self.candidates, "Đề nghị && bình xét")
         self.tabs.addTab(self.editor, "Quyết định")
         self.tabs.addTab(self.register, "Sổ khen thưởng && quỹ")
+        from ..public_list_tab import PublicListTab     # issue 17
+        self.public = PublicListTab(ctx)
+        self.tabs.addTab(self.public, "Công khai danh sách")
         self.setup_button = QPushButton("Thiết lập…")
         self.setup_button.setToolTip("Cách tính tiền, tỷ lệ phiếu, căn cứ và nơi nhận mặc định")
         self.setup_button.setEnabled(ctx.is_leader)
@@ -425,7 +428,7 @@ class DecisionsPage(QWidget):
             return
         self.ctx.changed("settings")
 
-    TABS = {"candidates": 0, "decisions": 1, "register": 2}
+    TABS = {"candidates": 0, "decisions": 1, "register": 2, "public": 3}
 
     def apply_filters(self, *, year=None, tab=None, **_ignored):
         """Open on ``year`` (candidates and register) and the tab named by ``tab``."""

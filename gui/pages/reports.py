@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QHeaderView,
 
 from models import statistics, vntext
 from models.entities import SUBJECT_KINDS
+from models.errors import UserError
 from reports import exports
 
 from .. import files, messages
@@ -132,9 +133,46 @@ class ReportsPage(QWidget):
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         el.addWidget(self.status)
         layout.addWidget(export_box)
+        layout.addWidget(self._statistics_box())
 
         ctx.on_change(self, lambda area: self.refresh())
         self.refresh()
+
+    def _statistics_box(self):
+        """Issue 17: biểu 0601.N and 0603.N of the year, as Excel or Word."""
+        box = QGroupBox("Báo cáo thống kê gửi cấp trên (biểu 0601.N, 0603.N)")
+        row = QHBoxLayout(box)
+        self.stat_buttons = {}
+        for ext, text in (("xlsx", "Xuất Excel…"), ("docx", "Xuất Word…")):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _=False, e=ext: self.choose_statistics(e))
+            self.stat_buttons[ext] = b
+            row.addWidget(b)
+        note = QLabel("Số phong trào thi đua và số lượng khen thưởng theo đối tượng, phương "
+                      "thức; tính từ các quyết định đang có hiệu lực, khớp với báo cáo tổng kết.")
+        note.setWordWrap(True)
+        row.addWidget(note, 1)
+        return box
+
+    def choose_statistics(self, ext):
+        year = self.year_spin.value()
+        path, _ = files.save_name(self, "Lưu báo cáo thống kê", f"bao-cao-thong-ke-{year}.{ext}",
+                                  "Bảng tính Excel (*.xlsx)" if ext == "xlsx"
+                                  else "Văn bản Word (*.docx)")
+        if path:
+            self.export_statistics(path)
+
+    def export_statistics(self, path):
+        from reports.statistics_report import export_statistics
+        try:
+            result = export_statistics(path=path, year=self.year_spin.value())
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+        self.last_path = result
+        self.open_button.setEnabled(True)
+        self.status.setText(f"Đã xuất {result}")
+        return result
 
     def refresh(self, *_):
         self.model.load(self.year_spin.value())
