@@ -6,7 +6,7 @@ same data, so the two never say different things.
 """
 from models import decisions, public_list, settings, vntext
 from models.entities import PublicPosting
-from models.errors import NotFound
+from models.errors import NotFound, ValidationError
 
 from . import pdfdoc
 from .pdfdoc import MM, para
@@ -142,11 +142,10 @@ def build_flowables(content):
 
 
 def write_public_list(*, posting_id, path):
-    """The notice and its list as a PDF (Decree 30 layout) or, for a .docx path, Word."""
+    """The notice and its list as a PDF (Decree 30 layout)."""
     posting = get_posting(posting_id)
     content = public_list_content(posting)
-    if str(path).lower().endswith(".docx"):
-        from .public_list_docx import write_docx
-        return write_docx(content, path)
+    if not str(path).lower().endswith(".pdf"):
+        raise ValidationError("Danh sách công khai xuất ra tệp .pdf.", field="path")
     return pdfdoc.build(path, build_flowables(content),
                         title=f"Danh sách công khai {content['list_subtitle']}")

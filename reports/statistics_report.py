@@ -4,8 +4,8 @@ The figures come from ``models.statistics_forms`` (the annual report's own award
 module only lays them out: the form's corner lines (biểu số, ban hành theo, ngày nhận báo
 cáo, đơn vị báo cáo / nhận báo cáo), the title and year, the two-level header with the
 column letters A, B, (C,) 1, 2, … under it, the rows with their mã số, the notes and the
-signatures ("Người lập biểu", the chairman). ``form_page`` is the shared data; the Excel
-writer is here, the Word writer in ``statistics_docx``.
+signatures ("Người lập biểu", the chairman). ``form_page`` is the shared data that the Excel
+and Word writers draw.
 """
 import os
 
@@ -215,18 +215,15 @@ def write_xlsx(path, *, year, receiver=None):
 
 
 def export_statistics(*, path, year=None, receiver=None):
-    """The statistics report for ``year`` to ``path``: .xlsx or .docx by its extension."""
+    """The statistics report for ``year`` to ``path`` (.xlsx)."""
     year = int(year) if year else statistics_forms.default_year()
     path = os.path.abspath(str(path))
     ext = os.path.splitext(path)[1].lower()
-    if ext == ".docx":
-        from .statistics_docx import write_docx
-        write_docx(path, year=year, receiver=receiver)
-    elif ext == ".xlsx":
+    if ext == ".xlsx":
         write_xlsx(path, year=year, receiver=receiver)
     else:
-        raise ValidationError(f"Báo cáo thống kê xuất ra tệp .xlsx (Excel) hoặc .docx (Word), "
-                              f"không xuất được ra '{os.path.basename(path)}'.", field="path")
+        raise ValidationError(f"Báo cáo thống kê xuất ra tệp .xlsx (Excel), không xuất được ra "
+                              f"'{os.path.basename(path)}'.", field="path")
     return path
 
 
