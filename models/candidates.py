@@ -219,8 +219,8 @@ def compute_warnings(cands, *, movement, year):
     needed_years = int(settings.get("upward_years") or 2)
     infos = subject_infos([c.key for c in cands])
     good_bands = _qualifying_bands()
-    from .public_list import candidate_warning, open_counts
-    commented = open_counts([c.id for c in cands])
+    from .public_list import candidate_warning, open_counts_for
+    commented = open_counts_for(movement=movement, year=year)
     out = {}
     for c in cands:
         w = []

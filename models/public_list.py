@@ -12,8 +12,8 @@ import json
 from peewee import fn
 
 from . import settings, vntext
-from .entities import (Award, Candidate, Decision, Meeting, PublicComment, PublicPosting,
-                       Title, Unit, UnitKind)
+from .entities import (Award, Candidate, Meeting, PublicComment, PublicPosting, Title, Unit,
+                       UnitKind)
 from .errors import ConflictError, ValidationError
 from .service import audit, diff, service, snapshot
 
@@ -276,20 +276,13 @@ def comment_rows(*, movement, year):
     return rows
 
 
-def open_counts(candidate_ids=None):
-    """{candidate id: number of unresolved comments}."""
-    query = (PublicComment.select(PublicComment.candidate, fn.COUNT(PublicComment.id))
-             .where(PublicComment.state == OPEN).group_by(PublicComment.candidate))
-    if candidate_ids is not None:
-        ids = list(candidate_ids)
-        if not ids:
-            return {}
-        out = {}
-        for start in range(0, len(ids), 500):
-            out.update(query.where(PublicComment.candidate.in_(ids[start:start + 500]))
-                       .tuples())
-        return out
-    return dict(query.tuples())
+def open_counts_for(*, movement, year):
+    """{candidate id: unresolved comments} for the candidates of ``movement``/``year``."""
+    return dict(PublicComment.select(PublicComment.candidate, fn.COUNT(PublicComment.id))
+                .join(Candidate)
+                .where(PublicComment.state == OPEN, Candidate.movement == movement,
+                       Candidate.year == year)
+                .group_by(PublicComment.candidate).tuples())
 
 
 def candidate_warning(count):
@@ -325,7 +318,3 @@ def decision_warnings(decision):
             lines.append(f"{name} ({title}): {len(found)} ý kiến phản ánh chưa giải quyết "
                          f"(nhận ngày {vntext.format_date(first[0])}, của {first[1]}).")
     return lines
-
-
-def decision_of(decision_id):
-    return Decision.get_by_id(decision_id)

@@ -74,11 +74,14 @@ def test_new_database_never_left_as_an_empty_file(tmp_path):
 
 
 def test_disk_full_during_a_write(tmp_path, capsys, mounts):
-    disk = _mount(tmp_path / "disk", "size=600k")
+    fresh = tmp_path / "moi.sqlite3"          # an empty file of this version, made elsewhere
+    dbmod.open_database(str(fresh))
+    dbmod.close_database()
+    # room for the empty file and a little more: the size follows the schema as it grows
+    disk = _mount(tmp_path / "disk", f"size={os.path.getsize(fresh) // 1024 + 96}k")
     mounts.append(disk)
     path = disk / "du-lieu.sqlite3"
-    dbmod.open_database(str(path))
-    dbmod.close_database()
+    shutil.copy(fresh, path)
     line = run(capsys, "--db", str(path), "demo")
     assert "Ổ đĩa đầy" in line
     dbmod.open_database(str(path))           # the file is still intact (the write rolled back)
