@@ -89,6 +89,23 @@ def build_parser():
                                             "PDF")
     pl.add_argument("id", type=int, help="mã danh sách công khai")
     pl.add_argument("--out", required=True)
+    up = sub.add_parser("upward", help="hồ sơ đề nghị cấp trên khen thưởng: xuất ra USB, "
+                                       "kiểm tra hồ sơ nhận được")
+    upsub = up.add_subparsers(dest="action", required=True, parser_class=Parser)
+    ue = upsub.add_parser("export", help="xuất hồ sơ (thư mục hoặc ZIP) có danh mục SHA-256")
+    which = ue.add_mutually_exclusive_group(required=True)
+    which.add_argument("--year", type=int, help="hồ sơ mới nhất của năm (lập từ kết quả bình "
+                                                "xét nếu chưa có)")
+    which.add_argument("--file", type=int, metavar="ID", help="mã hồ sơ (xem: upward list)")
+    ue.add_argument("--out", required=True, metavar="THƯ_MỤC", help="nơi ghi (ổ USB)")
+    ue.add_argument("--zip", action="store_true", help="ghi một tệp ZIP thay cho thư mục")
+    ue.add_argument("--name", help="tên thư mục/tệp (mặc định theo xã, năm, ngày)")
+    ue.add_argument("--replace", action="store_true", help="ghi đè bản đã có cùng tên")
+    uv = upsub.add_parser("verify", help="kiểm tra thư mục/ZIP hồ sơ với danh mục SHA-256")
+    uv.add_argument("path")
+    ul = upsub.add_parser("list", help="liệt kê hồ sơ và cảnh báo")
+    ul.add_argument("--year", type=int)
+    ul.add_argument("--json", action="store_true")
     return p
 
 
@@ -313,10 +330,43 @@ def cmd_public_list(args, db_path):
     print(f"Đã in danh sách công khai ra {write_public_list(posting_id=args.id, path=args.out)}")
 
 
+def cmd_upward(args, db_path):
+    from reports import upward_export
+    if args.action == "verify":
+        print(upward_export.describe(upward_export.verify(args.path)))
+        return
+    from models import upward
+    open_db(db_path)
+    if args.action == "list":
+        rows = upward.file_rows(year=args.year)
+        if args.json:
+            print_json(rows)
+        for f in [] if args.json else rows:
+            print(f"{f['id']}\t{f['year']}\t{f['number'] or '(chưa số)'}\t{f['date']}\t"
+                  f"{len(f['proposals'])} đề nghị\t{f['state']}")
+            for p in f["proposals"]:
+                print(f"\t{p['name']} — {p['title']}" + "".join(
+                    f"\n\t  ! {w}" for w in p["warnings"]))
+        return
+    actor = acting_user(args)
+    upward_file = (upward.get_file(args.file) if args.file
+                   else upward.file_for_year(actor=actor, year=args.year))
+    result = upward_export.export(upward_file=upward_file, dest_dir=args.out, as_zip=args.zip,
+                                  name=args.name, replace=args.replace, actor=actor,
+                                  progress=TerminalProgress("Đang lập hồ sơ"))
+    for row in upward.file_rows(year=upward_file.year):
+        for p in row["proposals"] if row["id"] == upward_file.id else []:
+            for w in p["warnings"]:
+                sys.stderr.write(f"Cảnh báo: {p['name']} — {w}\n")
+    print(f"Đã xuất hồ sơ ra {result['path']} ({len(result['files'])} tệp, "
+          f"{upward_export.size_text(result['size'])}); SHA-256 của danh mục: "
+          f"{result['manifest_sha256']}")
+
+
 COMMANDS = {
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
-    "certificates": cmd_certificates,
+    "certificates": cmd_certificates, "upward": cmd_upward,
 }
 COMMANDS["public-list"] = cmd_public_list
 

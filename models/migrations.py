@@ -178,3 +178,18 @@ def step_10(database):
 
 
 STEPS[10] = step_10
+
+
+def step_12(database):
+    """Issue 17: the files proposed upward (hồ sơ đề nghị cấp trên) and their proposals, and
+    the titles and forms the province confers that the default catalogue now lists (added
+    by code where the file lacks them; a code the clerk already has stays as it is)."""
+    from . import entities as e
+    database.create_tables([e.UpwardFile, e.UpwardProposal], safe=True)
+    have = {code for (code,) in e.Title.select(e.Title.code).tuples()}
+    for title in load_defaults()["titles"]:
+        if title["code"] not in have and title.get("conferred_by") == "province":
+            e.Title.create(**title)
+
+
+STEPS[12] = step_12

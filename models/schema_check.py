@@ -37,6 +37,8 @@ VALUE_RULES = (
     ("public_comment", "state NOT IN ('open','resolved')", "trạng thái ý kiến phản ánh"),
     ("public_comment", "state = 'resolved' AND trim(resolution) = ''",
      "ý kiến đã giải quyết mà không ghi cách giải quyết"),
+    ("upward_file", "state NOT IN ('draft','exported')", "trạng thái hồ sơ đề nghị cấp trên"),
+    ("upward_file", "typeof(year) != 'integer'", "năm của hồ sơ đề nghị cấp trên"),
 )
 
 

@@ -23,6 +23,17 @@ DEFAULTS = {
     "vote_basis": "present",     # council vote percentage of members "present" or "total"
     "vote_threshold_pct": 50,    # a candidate passes with at least this percentage
     "upward_years": 2,           # consecutive years of titles for a proposal upward
+    # per provincial title: consecutive years needed and the titles/forms that count for
+    # them (catalogue codes; [] = any title). Defaults after Law 06/2022 (unverified under
+    # Decree 152/2025): editable data, never a rule in code.
+    "upward_rules": {"CSTD_TINH": {"years": 3, "titles": ["CSTDCS"]},
+                     "BKT_CN": {"years": 2, "titles": ["LDTT", "CSTDCS"]},
+                     "BKT_TT": {"years": 2, "titles": ["TTLDTT", "TTLDXS", "TDPVH"]},
+                     "BKT_HGD": {"years": 2, "titles": ["GDVH"]},
+                     "TTLDXS": {"years": 1, "titles": ["TTLDTT", "TTLDXS"]},
+                     "CTD_TINH": {"years": 2, "titles": ["TTLDXS"]},
+                     "XPTB": {"years": 1, "titles": []}},
+    "upward_recipient": "",      # "Chủ tịch Ủy ban nhân dân tỉnh …" (Kính gửi of the tờ trình)
     "collective_ldtt_share": 70,  # % of members "Lao động tiên tiến" for collective titles
     "title_caps": {},            # {"CSTDCS": {"of": "LDTT", "max_pct": 15}}: share caps, none by default
     "qualifying_bands": ["Xuất sắc", "Tốt"],  # unit bands that make a registered unit a candidate

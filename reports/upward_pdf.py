@@ -1,0 +1,89 @@
+"""PDF of one document of a file proposed upward (the blocks of reports/upward_docs.py)."""
+from . import minutes_pdf, pdfdoc
+from .pdfdoc import MM, para
+
+STYLES = {"center": "center", "center_italic": "italic_center", "basis": "basis",
+          "para": "indent", "line": "left"}
+
+
+def _signer_cell(signer):
+    from reportlab.platypus import Spacer
+    if not signer:
+        return ""
+    out = [para(line, "center_bold") for line in signer["lines"]]
+    if signer.get("note"):
+        out.append(para(signer["note"], "italic_center"))
+    out += [Spacer(1, 25 * MM), para(signer.get("name") or "", "center_bold")]
+    return out
+
+
+def _signatures(payload, width):
+    from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+    left = _signer_cell(payload.get("left"))
+    if payload.get("recipients"):
+        left = pdfdoc.recipients_block(payload["recipients"])
+    t = Table([[left, _signer_cell(payload.get("right"))]], colWidths=[width / 2, width / 2])
+    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                           ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT)]))
+    out = [Spacer(1, 4 * MM), t]
+    if payload.get("below"):
+        out += [Spacer(1, 4 * MM)] + _signer_cell(payload["below"])
+    return [KeepTogether(out)]
+
+
+def _header(payload, width, landscape):
+    from reportlab.platypus.flowables import HRFlowable
+    if payload.get("issuer"):
+        return [pdfdoc.header_block(None, number=payload.get("number"),
+                                    place_date=payload.get("place_date"), width=width,
+                                    landscape=landscape, issuer=payload["issuer"])]
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    out = [para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "center_bold"),
+           para(motto, "center_bold"),
+           HRFlowable(width=pdfdoc._text_width(motto, pdfdoc.FONT_BOLD, 13), thickness=0.7,
+                      color="black", spaceBefore=1, spaceAfter=4)]
+    if payload.get("place_date"):
+        out.append(para(payload["place_date"], "italic_center"))
+    return out
+
+
+def flowables(doc):
+    """reportlab flowables of a document."""
+    from reportlab.platypus import Spacer
+    landscape = doc.get("landscape", False)
+    width = (pdfdoc.page_size(landscape)[0]
+             - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM)
+    out = []
+    for kind, payload in doc["blocks"]:
+        if kind == "header":
+            out += _header(payload, width, landscape)
+        elif kind == "title":
+            out.append(para(payload, "title"))
+        elif kind == "subtitle":
+            out += [para(payload, "title"), pdfdoc.subject_rule(payload, width=width)]
+        elif kind == "heading":
+            out += pdfdoc.heading(payload)
+        elif kind in STYLES:
+            out.append(para(payload, STYLES[kind]))
+        elif kind == "spacer":
+            out.append(Spacer(1, payload * MM))
+        elif kind == "table":
+            out.append(pdfdoc.data_table(payload["header"], payload["rows"],
+                                         payload["widths_mm"], align=payload["align"],
+                                         section_rows=payload["sections"]))
+        elif kind == "signatures":
+            out += _signatures(payload, width)
+        elif kind == "minutes":
+            from models.entities import Meeting
+            out += minutes_pdf.build_flowables(Meeting.get_by_id(payload))
+        else:
+            raise ValueError(f"unknown block {kind}")
+    return out
+
+
+def write(doc, path):
+    """Write ``doc`` as a Decree-30 PDF (through a temporary file) and return ``path``."""
+    return pdfdoc.build(path, flowables(doc), landscape=doc.get("landscape", False),
+                        title=doc["title"])
