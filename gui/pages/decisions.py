@@ -97,7 +97,8 @@ class CandidatesTab(QWidget):
                                 ("meeting", "Cuộc họp mới…", self.new_meeting),
                                 ("edit_meeting", "Sửa cuộc họp…", self.edit_meeting),
                                 ("vote", "Nhập phiếu…", self.vote),
-                                ("minutes", "In biên bản…", self.minutes)):
+                                ("minutes", "In biên bản…", self.minutes),
+                                ("upward", "Hồ sơ đề nghị cấp trên…", self.upward)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             self.buttons[key] = b
@@ -264,6 +265,14 @@ class CandidatesTab(QWidget):
                 messages.show_error(self, err)
                 return
             messages.saved(self, path)
+
+
+    def upward(self):
+        """The file proposed upward (tờ trình, báo cáo thành tích, biên bản, danh sách)."""
+        from ..upward_dialog import UpwardDialog
+        UpwardDialog.open(self.ctx, self, year=self.year.value(),
+                          movement=self.movement.currentData())
+        self.reload()
 
 
 class RegisterModel(FilterTableModel):

@@ -4,8 +4,8 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QSpinBox, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout,
-                               QWidget)
+                               QPushButton, QSpinBox, QSplitter, QTabWidget, QTextBrowser,
+                               QVBoxLayout, QWidget)
 
 from models import award_history, settings, vntext
 from models.entities import Household, Person, Unit
@@ -135,6 +135,11 @@ class UpwardTab(QWidget):
             top.addWidget(w)
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        self.file_button = QPushButton("Lập hồ sơ đề nghị cấp trên…")
+        self.file_button.setToolTip("Tờ trình, báo cáo thành tích, biên bản, danh sách; xuất ra "
+                                    "USB (cũng mở được ở trang «Bình xét & Quyết định»)")
+        self.file_button.clicked.connect(self.open_file)
+        top.addWidget(self.file_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -148,6 +153,10 @@ class UpwardTab(QWidget):
         super().showEvent(event)
         if not self.loaded:
             self.reload()
+
+    def open_file(self):
+        from ..upward_dialog import UpwardDialog
+        UpwardDialog.open(self.ctx, self, year=self.year.value())
 
     def reload(self):
         self.loaded = True

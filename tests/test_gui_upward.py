@@ -1,0 +1,105 @@
+"""Dialog "Hồ sơ đề nghị cấp trên" (from "Bình xét & Quyết định"), driven by qtbot on the demo."""
+import os
+import shutil
+
+import pytest
+
+from gui import messages
+from gui.context import AppContext
+from gui.pages.decisions import DecisionsPage
+from gui.upward_dialog import ExportDialog, TextsDialog, UpwardDialog
+from models import db as dbmod
+from models import demo, upward
+from models.entities import AuditLog, UpwardProposal, User
+from reports.usb import Drive
+
+pytestmark = pytest.mark.slow   # one demo load shared by the module
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    old = os.environ.get("TDKT_DATA_DIR")
+    os.environ["TDKT_DATA_DIR"] = str(folder)
+    try:
+        dbmod.open_database(str(folder / "demo.sqlite3"))
+        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
+                             password_hash="x")
+        demo.load_demo(size="small", actor=leader, this_year=2026)
+        dbmod.close_database()
+    finally:
+        if old is None:
+            os.environ.pop("TDKT_DATA_DIR", None)
+        else:
+            os.environ["TDKT_DATA_DIR"] = old
+    return folder / "demo.sqlite3"
+
+
+@pytest.fixture
+def ctx(demo_file, tmp_path, qapp, monkeypatch):
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(demo_file, path)
+    dbmod.open_database(str(path))
+    shown = []
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    monkeypatch.setattr(messages, "saved", lambda parent, path, text=None: shown.append(path))
+    context = AppContext(User.get(User.username == "lanhdao"), str(path))
+    context.shown = shown
+    yield context
+    dbmod.close_database()
+
+
+def test_reached_from_the_decisions_page(ctx, qtbot, monkeypatch):
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    opened = []
+    monkeypatch.setattr(UpwardDialog, "open", classmethod(
+        lambda cls, c, parent, **kw: opened.append(kw)))
+    page.candidates.year.setValue(2025)
+    page.candidates.buttons["upward"].click()
+    assert opened and opened[0]["year"] == 2025
+
+
+def test_proposals_texts_export_and_check(ctx, qtbot, tmp_path, monkeypatch):
+    dialog = UpwardDialog(ctx, None, year=2025)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rows = dialog.model.rows
+    assert rows and any("còn thiếu năm 2024" in r[4] for r in rows)
+    assert "có cảnh báo" in dialog.count.text()
+    os.makedirs("/tmp/i17-upward", exist_ok=True)
+    dialog.grab().save("/tmp/i17-upward/gui-upward-dialog.png")
+    # the clerk rewrites a section of the first report
+    dialog.view.selectRow(0)
+    monkeypatch.setattr(TextsDialog, "ask", classmethod(
+        lambda cls, parent, title, labels, texts: {"achievements": "Năm 2025: dẫn đầu cụm."}))
+    dialog.edit_report()
+    p = UpwardProposal.get_by_id(rows[0][0])
+    assert upward.subject_texts(p)["achievements"] == "Năm 2025: dẫn đầu cụm."
+    assert AuditLog.select().where(AuditLog.action == "update_upward_texts").count() == 1
+    # export to "the stick" as a ZIP, through the worker, then check what was written
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    picked = {}
+
+    def ask(cls, parent, default_name, drives=None):
+        picked["drives"] = drives
+        return {"dest_dir": str(stick), "as_zip": True, "name": default_name,
+                "replace": False}
+    monkeypatch.setattr(ExportDialog, "ask", classmethod(ask))
+    worker = dialog.export(drives=[Drive(str(stick), "USB", 10 ** 9)])
+    qtbot.waitUntil(worker.isFinished, timeout=60000)
+    qtbot.waitUntil(lambda: bool(ctx.shown), timeout=5000)
+    zip_path = ctx.shown[-1]
+    assert zip_path.endswith(".zip") and os.path.exists(zip_path), ctx.shown
+    assert "đã xuất" in dialog.file.currentText()
+    assert dialog.verify(path=zip_path) is True
+    assert "khớp danh mục SHA-256" in ctx.shown[-1]
+
+
+def test_export_dialog_lists_the_sticks(qapp, qtbot):
+    dialog = ExportDialog(None, "ho-so", drives=[Drive("/media/usb", "KINGSTON", 8 * 1024 ** 3)])
+    qtbot.addWidget(dialog)
+    assert "KINGSTON" in dialog.drives.item(0).text()
+    assert dialog.drives.count() == 2 and dialog.folder_mode.isChecked()
