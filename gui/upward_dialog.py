@@ -197,6 +197,9 @@ class UpwardDialog(QDialog):
         self.view = make_table_view(self.model, self)
         self.view.setWordWrap(False)
         self.count = QLabel()
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet("color: #9a5b00;")
         self.buttons = {}
         top = QHBoxLayout()
         for w in (QLabel("Năm thành tích:"), self.year, QLabel("Hồ sơ:"), self.file):
@@ -229,11 +232,13 @@ class UpwardDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.count)
         layout.addWidget(close)
         self.year.valueChanged.connect(self.reload_files)
         self.file.currentIndexChanged.connect(self.show_file)
         self.view.doubleClicked.connect(lambda _: self.edit_report())
+        self.view.selectionModel().selectionChanged.connect(self._show_warnings)
         self.reload_files()
 
     def _button(self, key, text, slot):
@@ -282,6 +287,11 @@ class UpwardDialog(QDialog):
             self.buttons[key].setEnabled(can and has)
         self.buttons["new"].setEnabled(can)
         self.buttons["export"].setEnabled(can and has and bool(self.model.rows))
+
+    def _show_warnings(self, *_):
+        rows = self._selected()
+        self.detail.setText("\n".join(f"• {w}" for w in rows[0][4].split(" • "))
+                            if rows and rows[0][4] else "")
 
     def _run(self, fn, **kwargs):
         try:

@@ -418,6 +418,7 @@ def file_texts(upward_file):
 def _history_lines(subject):
     from .award_history import subject_history
     lines = []
+    kinds = dict(Title.select(Title.name, Title.kind).tuples())
     for year in sorted(subject_history(subject), key=lambda y: y["year"]):
         parts = []
         for s in year["scores"]:
@@ -426,8 +427,12 @@ def _history_lines(subject):
                 parts.append(f"đạt {vntext.format_decimal(s['total'])} điểm, xếp loại "
                              f"{s['band']}{rank}")
         titles = [a["title"] for a in year["awards"] if a["in_force"]]
-        if titles:
-            parts.append("được tặng " + ", ".join(titles))
+        named = [t for t in titles if kinds.get(t) == "title"]
+        forms = [t for t in titles if kinds.get(t) != "title"]
+        if named:
+            parts.append("đạt danh hiệu " + ", ".join(named))
+        if forms:
+            parts.append("được tặng " + ", ".join(forms))
         regs = [r["titles"] for r in year["registrations"] if r["titles"]]
         if regs and not titles:
             parts.append("đăng ký thi đua " + "; ".join(regs))
@@ -446,8 +451,10 @@ def default_subject_texts(proposal):
                    .where(Person.unit == subject, Person.active == True).count())  # noqa: E712
         homes = Household.select().where(Household.village == subject,
                                          Household.active == True).count()  # noqa: E712
-        facts = [f"- {subject.name} thuộc {commune.name or 'xã'}"
-                 f"{', ' + commune.province if commune.province else ''}"
+        where = settings.sentence_name(commune.name) if commune.name else "xã"
+        if commune.province:
+            where += ", " + province_in_sentence(commune.province)
+        facts = [f"- {subject.name} thuộc {where}"
                  f"{'; địa chỉ: ' + subject.address if subject.address else ''}."]
         if subject.leader_name:
             facts.append(f"- Người đứng đầu: {subject.leader_name}.")

@@ -23,7 +23,7 @@ from models.entities import HOUSEHOLD, PERSON, UNIT
 LIST_HEADER = ["STT", "Họ và tên /\nTên tập thể", "Chức vụ, đơn vị /\nđịa chỉ",
                "Hình thức\nđề nghị", "Năm liên tục\ncó danh hiệu", "Kết quả bỏ\nphiếu kín",
                "Ghi chú"]
-LIST_WIDTHS_MM = [12, 52, 58, 50, 30, 25, 25]          # 252 mm: A4 landscape text width
+LIST_WIDTHS_MM = [12, 50, 55, 50, 28, 32, 25]          # 252 mm: A4 landscape text width
 LIST_ALIGN = ["center", "left", "left", "left", "center", "center", "left"]
 AWARD_HEADER = ["Năm", "{what}", "Số, ngày, tháng, năm của quyết định;\ncơ quan ban hành"]
 AWARD_WIDTHS_MM = [18, 57, 90]                          # 165 mm: A4 portrait text width
@@ -123,9 +123,8 @@ def proposal_list(data):
         for i, p in enumerate(group, 1):
             s = p["subject"]
             where = ", ".join(x for x in (s["position"], s["place"]) if x)
-            note = "Còn cảnh báo" if p["warnings"] else ""
             rows.append([str(i), s["name"], where, p["title"]["name"], _years_text(p),
-                         _vote_text(p), note])
+                         _vote_text(p), ""])
     blocks = [("header", {"issuer": _issuer(data["commune"]), "number": None,
                           "place_date": None}),
               ("spacer", 3), ("title", "DANH SÁCH"),
@@ -138,7 +137,7 @@ def proposal_list(data):
     else:
         blocks.append(("center_italic", "(Chưa có đề nghị nào.)"))
     total = len(data["proposals"])
-    blocks.append(("line", f"Danh sách có {total} đề nghị."))
+    blocks += [("spacer", 2), ("line", f"Danh sách có {total} đề nghị.")]
     blocks.append(("signatures", {"left": None, "right": _signer(data), "recipients": None}))
     return {"name": "03-danh-sach", "title": f"Danh sách đề nghị khen thưởng năm "
             f"{data['file']['year']}", "landscape": True, "blocks": blocks}

@@ -6,30 +6,37 @@ STYLES = {"center": "center", "center_italic": "italic_center", "basis": "basis"
           "para": "indent", "line": "left"}
 
 
-def _signer_cell(signer):
-    from reportlab.platypus import Spacer
+def _signer_top(signer):
     if not signer:
         return ""
     out = [para(line, "center_bold") for line in signer["lines"]]
     if signer.get("note"):
         out.append(para(signer["note"], "italic_center"))
-    out += [Spacer(1, 25 * MM), para(signer.get("name") or "", "center_bold")]
     return out
 
 
+def _signer_name(signer):
+    return para(signer.get("name") or "", "center_bold") if signer else ""
+
+
 def _signatures(payload, width):
+    """Signers side by side: titles aligned on top, names on one line under the space for
+    signature and seal; the recipients ("Nơi nhận") on the left when given."""
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
-    left = _signer_cell(payload.get("left"))
-    if payload.get("recipients"):
-        left = pdfdoc.recipients_block(payload["recipients"])
-    t = Table([[left, _signer_cell(payload.get("right"))]], colWidths=[width / 2, width / 2])
+    left, right = payload.get("left"), payload.get("right")
+    top_left = (pdfdoc.recipients_block(payload["recipients"]) if payload.get("recipients")
+                else _signer_top(left))
+    rows = [[top_left, _signer_top(right)], ["", ""], [_signer_name(left), _signer_name(right)]]
+    t = Table(rows, colWidths=[width / 2, width / 2], rowHeights=[None, 25 * MM, None])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                            ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT)]))
     out = [Spacer(1, 4 * MM), t]
-    if payload.get("below"):
-        out += [Spacer(1, 4 * MM)] + _signer_cell(payload["below"])
+    below = payload.get("below")
+    if below:
+        out += [Spacer(1, 6 * MM)] + _signer_top(below) + [Spacer(1, 25 * MM),
+                                                           _signer_name(below)]
     return [KeepTogether(out)]
 
 

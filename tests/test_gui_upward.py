@@ -68,10 +68,11 @@ def test_proposals_texts_export_and_check(ctx, qtbot, tmp_path, monkeypatch):
     rows = dialog.model.rows
     assert rows and any("còn thiếu năm 2024" in r[4] for r in rows)
     assert "có cảnh báo" in dialog.count.text()
-    os.makedirs("/tmp/i17-upward", exist_ok=True)
-    dialog.grab().save("/tmp/i17-upward/gui-upward-dialog.png")
     # the clerk rewrites a section of the first report
     dialog.view.selectRow(0)
+    assert "• Chưa đủ điều kiện" in dialog.detail.text()
+    os.makedirs("/tmp/i17-upward", exist_ok=True)
+    dialog.grab().save("/tmp/i17-upward/gui-upward-dialog.png")
     monkeypatch.setattr(TextsDialog, "ask", classmethod(
         lambda cls, parent, title, labels, texts: {"achievements": "Năm 2025: dẫn đầu cụm."}))
     dialog.edit_report()

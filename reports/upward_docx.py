@@ -1,0 +1,95 @@
+"""Word (.docx) of one document of a file proposed upward, through reports/docx_doc.py (the
+one builder of Decree-30 Word pages); the same blocks as the PDF (reports/upward_docs.py)."""
+from .docx_doc import DocxDocument
+
+STYLES = {"center": "center", "center_italic": "italic_center", "basis": "basis",
+          "para": "indent", "line": "left", "heading": "heading"}
+
+
+def _signer(signer):
+    return {"titles": signer["lines"], "note": signer.get("note") or None,
+            "name": signer.get("name") or ""}
+
+
+def _signatures(doc, payload):
+    if payload.get("recipients"):
+        right = payload["right"]
+        doc.recipients_and_signature(payload["recipients"], right["lines"], right["name"])
+    else:
+        blocks = [_signer(s) for s in (payload.get("left"), payload.get("right")) if s]
+        doc.signatures(blocks)
+    if payload.get("below"):
+        doc.space(2)
+        below = payload["below"]
+        for line in below["lines"]:
+            doc.paragraph(line, "center_bold", keep_next=True)
+        if below.get("note"):
+            doc.paragraph(below["note"], "italic_center", keep_next=True)
+        doc.space(25)
+        doc.paragraph(below.get("name") or "", "center_bold")
+
+
+def _header(doc, payload):
+    if payload.get("issuer"):
+        doc.header(issuer=payload["issuer"], number=payload.get("number"),
+                   place_date=payload.get("place_date"))
+        return
+    doc.title("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", style="center_bold", rule=False)
+    doc.title("Độc lập - Tự do - Hạnh phúc", style="center_bold", rule=True)
+    if payload.get("place_date"):
+        doc.paragraph(payload["place_date"], "italic_center")
+
+
+def build(blocks_doc):
+    """A ``DocxDocument`` of one document (blocks of reports/upward_docs.py)."""
+    doc = DocxDocument(title=blocks_doc["title"], landscape=blocks_doc.get("landscape", False))
+    for kind, payload in blocks_doc["blocks"]:
+        if kind == "header":
+            _header(doc, payload)
+        elif kind == "title":
+            doc.title(payload, rule=False)
+        elif kind == "subtitle":
+            doc.title(payload, rule=True)
+        elif kind in STYLES:
+            doc.paragraph(payload, STYLES[kind])
+        elif kind == "spacer":
+            doc.space(payload)
+        elif kind == "table":
+            doc.table(payload["header"], payload["rows"], payload["widths_mm"],
+                      align=payload["align"], sections=payload["sections"])
+        elif kind == "signatures":
+            _signatures(doc, payload)
+        elif kind == "minutes":
+            minutes_into(doc, payload)
+        else:
+            raise ValueError(f"unknown block {kind}")
+    return doc
+
+
+def minutes_into(doc, meeting_id):
+    """The council's minutes (the same content as reports/minutes_pdf.py)."""
+    from models.entities import Meeting
+    from . import minutes_pdf
+    meeting = Meeting.get_by_id(meeting_id)
+    content = minutes_pdf.content(meeting)
+    doc.header(issuer=content["issuer"], number=content["number"],
+               place_date=content["place_date"])
+    doc.space(6)
+    doc.title("BIÊN BẢN", style="title", rule=False)
+    doc.title(content["about"], rule=True)
+    for line in content["lines"]:
+        doc.paragraph(line, "indent")
+    doc.space(3)
+    if content["rows"]:
+        doc.table(content["header"], content["rows"], content["widths_mm"],
+                  align=content["align"], sections=content["sections"])
+    else:
+        doc.paragraph(content["empty"], "italic")
+    doc.space(3)
+    doc.paragraph(content["closing"], "indent")
+    doc.space(6)
+    doc.signatures([{"titles": [t], "name": n} for t, n in content["signers"]])
+
+
+def write(blocks_doc, path):
+    return build(blocks_doc).save(path)
