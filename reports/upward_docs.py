@@ -1,8 +1,8 @@
 """The documents of a file proposed upward, as plain data both writers (PDF, Word) lay out.
 
 Forms followed (the appendices of Decree 152/2025/NĐ-CP and Circular 15/2025/TT-BNV could
-not be confirmed): the báo cáo thành tích of the earlier official forms — Mẫu số 01 (tập
-thể) and Mẫu số 02 (cá nhân) of Decree 91/2017/NĐ-CP, kept by Decree 98/2023/NĐ-CP: I. sơ
+not be confirmed, see docs/UPWARD.md): the báo cáo thành tích of the earlier official forms
+— Mẫu số 01 (tập thể) and Mẫu số 02 (cá nhân) of Decree 91/2017/NĐ-CP: I. sơ
 lược đặc điểm / lý lịch, II. thành tích đạt được, III. các hình thức đã được khen thưởng
 (tables: năm, danh hiệu / hình thức, số và ngày quyết định, cơ quan ban hành); the tờ trình
 and the list in the Decree 30/2020 layout.
