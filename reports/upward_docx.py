@@ -59,37 +59,16 @@ def build(blocks_doc):
                       align=payload["align"], sections=payload["sections"])
         elif kind == "signatures":
             _signatures(doc, payload)
-        elif kind == "minutes":
-            minutes_into(doc, payload)
         else:
             raise ValueError(f"unknown block {kind}")
     return doc
 
 
-def minutes_into(doc, meeting_id):
-    """The council's minutes (the same content as reports/minutes_pdf.py)."""
-    from models.entities import Meeting
-    from . import minutes_pdf
-    meeting = Meeting.get_by_id(meeting_id)
-    content = minutes_pdf.content(meeting)
-    doc.header(issuer=content["issuer"], number=content["number"],
-               place_date=content["place_date"])
-    doc.space(6)
-    doc.title("BIÊN BẢN", style="title", rule=False)
-    doc.title(content["about"], rule=True)
-    for line in content["lines"]:
-        doc.paragraph(line, "indent")
-    doc.space(3)
-    if content["rows"]:
-        doc.table(content["header"], content["rows"], content["widths_mm"],
-                  align=content["align"], sections=content["sections"])
-    else:
-        doc.paragraph(content["empty"], "italic")
-    doc.space(3)
-    doc.paragraph(content["closing"], "indent")
-    doc.space(6)
-    doc.signatures([{"titles": [t], "name": n} for t, n in content["signers"]])
-
-
 def write(blocks_doc, path):
+    """Write the .docx of one document; the council's minutes are the program's own minutes
+    document (reports/minutes_pdf.py chooses Word by the extension, and the commune's own
+    minutes template when it has one)."""
+    if [kind for kind, _ in blocks_doc["blocks"]] == ["minutes"]:
+        from . import minutes_pdf
+        return minutes_pdf.write_minutes(meeting_id=blocks_doc["blocks"][0][1], path=path)
     return build(blocks_doc).save(path)

@@ -92,5 +92,7 @@ def flowables(doc):
 
 def write(doc, path):
     """Write ``doc`` as a Decree-30 PDF (through a temporary file) and return ``path``."""
+    if [kind for kind, _ in doc["blocks"]] == ["minutes"]:
+        return minutes_pdf.write_minutes(meeting_id=doc["blocks"][0][1], path=path)
     return pdfdoc.build(path, flowables(doc), landscape=doc.get("landscape", False),
                         title=doc["title"])
