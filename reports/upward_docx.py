@@ -64,11 +64,20 @@ def build(blocks_doc):
     return doc
 
 
+def minutes_writer():
+    """The program's own Word writer of the council's minutes, or None in a build without."""
+    try:
+        from .decision_docx import write_minutes_docx
+    except ImportError:
+        return None
+    return write_minutes_docx
+
+
 def write(blocks_doc, path):
-    """Write the .docx of one document; the council's minutes are the program's own minutes
-    document (reports/minutes_pdf.py chooses Word by the extension, and the commune's own
-    minutes template when it has one)."""
+    """Write the .docx of one document and return its path; None when this build cannot
+    (the council's minutes are the program's own minutes document, never a second copy)."""
     if [kind for kind, _ in blocks_doc["blocks"]] == ["minutes"]:
-        from . import minutes_pdf
-        return minutes_pdf.write_minutes(meeting_id=blocks_doc["blocks"][0][1], path=path)
+        writer = minutes_writer()
+        return None if writer is None else writer(meeting_id=blocks_doc["blocks"][0][1],
+                                                  path=path)
     return build(blocks_doc).save(path)

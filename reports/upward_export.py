@@ -72,9 +72,8 @@ def build_files(upward_file, folder, *, progress=None):
     for i, doc in enumerate(docs):
         files = {"pdf": doc["name"] + ".pdf"}
         upward_pdf.write(doc, os.path.join(folder, files["pdf"]))
-        if docx is not None:
+        if docx is not None and docx(doc, os.path.join(folder, doc["name"] + ".docx")):
             files["docx"] = doc["name"] + ".docx"
-            docx(doc, os.path.join(folder, files["docx"]))
         names += list(files.values())
         listing.append({"title": doc["title"], "files": files,
                         "proposal_uuid": doc.get("proposal_uuid")})
