@@ -12,12 +12,15 @@ def _signer(signer):
 
 
 def _signatures(doc, payload):
+    doc.space(4)
     if payload.get("recipients"):
         right = payload["right"]
         doc.recipients_and_signature(payload["recipients"], right["lines"], right["name"])
     else:
-        blocks = [_signer(s) for s in (payload.get("left"), payload.get("right")) if s]
-        doc.signatures(blocks)
+        left, right = payload.get("left"), payload.get("right")
+        # a lone signer stands on the right, as on the PDF
+        doc.signatures([_signer(left) if left else {"titles": [], "name": ""},
+                        _signer(right)])
     if payload.get("below"):
         doc.space(2)
         below = payload["below"]
