@@ -12,7 +12,7 @@ from models.errors import DamagedDatabase, DatabaseError
 from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
-from . import messages
+from . import focus_style, messages
 from .translations import VietnameseTranslator
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ def make_app(argv=None):
     QCoreApplication.setOrganizationName("ThiDuaKhenThuong")
     QCoreApplication.setApplicationName("Thi đua - Khen thưởng")
     QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    focus_style.install(app)
     translator = VietnameseTranslator(app)
     app.installTranslator(translator)
     app._vi_translator = translator          # keep it alive

@@ -11,7 +11,7 @@ import os
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QAbstractButton
 
 from models import vntext
@@ -100,16 +100,58 @@ def action_icon_name(label):
     return None
 
 
+# keys of a page's main actions: the key clicks the page's visible, enabled button of that
+# kind — the one marked ``main_action`` when a page has several side by side ("Thêm phong
+# trào…" beside "Thêm đợt…"), else the one on the shown tab
+ACTION_KEYS = {"list-add": "Ins", "document-edit": "F2", "document-print": "Ctrl+P",
+               "document-save-as": "Ctrl+Shift+P", "document-print-preview": "F5"}
+MAIN = "main_action"
+
+
+def mark_main(*buttons):
+    """The buttons a page's action keys (Ins, F2 …) should click among several alike."""
+    for b in buttons:
+        b.setProperty(MAIN, True)
+
+
 def decorate_buttons(widget):
     """Give every push/tool button under ``widget`` that has text and no icon the icon
-    of its action; returns how many were given one."""
-    n = 0
+    of its action, and the page's main actions their key (``ACTION_KEYS``, shown in the
+    tooltip); returns how many buttons got an icon."""
+    n, by_kind = 0, {}
     for button in widget.findChildren(QAbstractButton):
-        if not button.icon().isNull() or not button.text() or \
+        if not button.text() or \
                 button.metaObject().className() in ("QCheckBox", "QRadioButton"):
             continue
         name = action_icon_name(button.text())
-        if name:
+        if not name:
+            continue
+        by_kind.setdefault(name, []).append(button)
+        if button.icon().isNull():
             button.setIcon(icon(name))
             n += 1
+    for name, key in ACTION_KEYS.items():
+        buttons = [b for b in by_kind.get(name, []) if not b.shortcut().toString()]
+        marked = [b for b in buttons if b.property(MAIN)]
+        if marked or buttons:
+            add_key(widget, marked or buttons, key)
     return n
+
+
+def add_key(page, buttons, key):
+    """``key`` clicks the first of ``buttons`` that is shown and enabled while the focus
+    is on ``page``; their tooltips say so."""
+    shortcut = QShortcut(QKeySequence(key), page)
+    shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+
+    def click():
+        for b in buttons:
+            if b.isVisible() and b.isEnabled():
+                b.click()
+                return
+    shortcut.activated.connect(click)
+    shown = QKeySequence(key).toString(QKeySequence.NativeText)
+    for b in buttons:
+        tip = b.toolTip()
+        b.setToolTip(f"{tip} ({shown})" if tip else f"{b.text().rstrip('…')} ({shown})")
+    return shortcut

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetIte
 from models.service import ROLE_NAMES
 
 from . import icons
+from .widgets import SearchBox
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ class MainWindow(QMainWindow):
         for i in range(len(self.pages)):
             action = QAction(self)
             action.setShortcut(QKeySequence(page_shortcut(i)))
-            action.triggered.connect(lambda checked=False, row=i: self.nav.setCurrentRow(row))
+            action.triggered.connect(lambda checked=False, row=i: self.key_to_page(row))
             self.addAction(action)
         for key, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
             action = QAction(self)
@@ -172,6 +173,17 @@ class MainWindow(QMainWindow):
             self.addAction(action)
         from .menus import MenuBar
         self.menus = MenuBar(self)
+
+    def key_to_page(self, row):
+        """A page chosen from the keyboard: shown, with the focus in it (its search box
+        or first field), so the page's own keys (Ins, F2, Ctrl+P …) work at once."""
+        self.nav.setCurrentRow(row)
+        page = self.stack.widget(row)
+        target = page.findChild(SearchBox) or next(
+            (w for w in page.findChildren(QWidget)
+             if w.focusPolicy() & Qt.TabFocus and w.isVisibleTo(page) and w.isEnabled()),
+            None)
+        (target or page).setFocus(Qt.ShortcutFocusReason)
 
     def page(self, key):
         """The page widget for ``key``, created on first use."""

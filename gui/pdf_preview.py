@@ -51,11 +51,11 @@ class PdfPreview(QWidget):
         self.page_label = QLabel()
         self.page_label.setMinimumWidth(90)
         self.page_label.setAlignment(Qt.AlignCenter)
-        self.fit_page_button = tool("Cả trang", "Vừa cả trang trong khung xem", self.fit_page,
-                                    "Ctrl+0")
+        self.fit_page_button = tool("Cả trang", "Vừa cả trang trong khung xem", self.fit_page)
         self.fit_width_button = tool("Vừa rộng", "Vừa chiều rộng khung xem", self.fit_width)
+        # (no Ctrl+0 / Ctrl+1 here: those choose pages of the main window)
         self.actual_button = tool("100 %", "Kích thước thật (như khi in ra giấy)",
-                                  self.actual_size, "Ctrl+1")
+                                  self.actual_size)
         self.zoom_out_button = tool("−", "Thu nhỏ", self.zoom_out, "Ctrl+-")
         self.zoom_in_button = tool("+", "Phóng to", self.zoom_in, "Ctrl++")
         self.zoom_label = QLabel()

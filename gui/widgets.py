@@ -1,5 +1,5 @@
 """Small reusable widgets: search box, table view set-up, form error labels."""
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import SIGNAL, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QComboBox, QDateEdit,
                                QHeaderView, QLabel, QLayout, QLineEdit, QPlainTextEdit,
@@ -52,7 +52,28 @@ def make_table_view(model, parent=None, *, sortable=True):
     if sortable:
         view.setSortingEnabled(True)
         hh.setSortIndicator(-1, Qt.AscendingOrder)
+    view.setTabKeyNavigation(False)          # Tab leaves the table for the next control
+    view.installEventFilter(_EnterOpens(view))
     return view
+
+
+class _EnterOpens(QObject):
+    """Enter on a table opens the current row, as a double click does (arrow keys choose
+    the row). Pages connect ``doubleClicked`` to their "Sửa…"/"Xem" action; a table
+    nobody opens leaves Enter to its dialog's default button."""
+
+    def eventFilter(self, view, event):
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
+                and event.modifiers() in (Qt.NoModifier, Qt.KeypadModifier) \
+                and view.state() != QAbstractItemView.EditingState \
+                and view.currentIndex().isValid() \
+                and view.receivers(SIGNAL("doubleClicked(QModelIndex)")):
+            current = view.currentIndex()
+            if not view.selectionModel().isRowSelected(current.row(), current.parent()):
+                view.selectRow(current.row())   # the first arrow key moved without selecting
+            view.doubleClicked.emit(current)
+            return True
+        return False
 
 
 class ErrorLabel(QLabel):

@@ -261,9 +261,9 @@ def test_criteria_editor_works_like_a_spreadsheet(qtbot, setup):
     from gui.criteria_editor import CriteriaEditor
     dlg = CriteriaEditor(year=2026)
     qtbot.addWidget(dlg)
-    dlg.show()
-    dlg.activateWindow()
-    qtbot.waitActive(dlg)
+    with qtbot.waitActive(dlg):
+        dlg.show()
+        dlg.activateWindow()
     tree = dlg.tree
 
     def editor_open(previous=None):

@@ -8,7 +8,7 @@ from models import movements as mv
 from models import vntext
 from models.errors import UserError
 
-from .. import files, messages
+from .. import files, icons, messages
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import FlowLayout, SearchBox, make_table_view
 from .movement_dialogs import (FormDialog, PasteTargetsDialog, combo, line,  # noqa: F401
@@ -143,10 +143,11 @@ class MovementsPage(QWidget):
         top.addWidget(QLabel("<b>Phong trào thi đua</b>"))
         top.addWidget(self.search, 1)
         mbar = FlowLayout()
-        _buttons(ctx, [("Thêm phong trào…", self.add_movement, True),
-                       ("Sửa…", self.edit_movement, True),
-                       ("Sao chép sang năm sau", self.copy_movement, True),
-                       ("Xóa", self.delete_movement, True)], mbar)
+        main = _buttons(ctx, [("Thêm phong trào…", self.add_movement, True),
+                              ("Sửa…", self.edit_movement, True),
+                              ("Sao chép sang năm sau", self.copy_movement, True),
+                              ("Xóa", self.delete_movement, True)], mbar)
+        icons.mark_main(main["Thêm phong trào…"], main["Sửa…"])   # Ins, F2
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)

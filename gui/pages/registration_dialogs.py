@@ -3,7 +3,8 @@ registration with a live count, a bloc's covenant. They return data; the page sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QTableView, QVBoxLayout)
+                               QListWidgetItem, QPlainTextEdit, QTableView, QVBoxLayout,
+                               QWidget)
 
 from models import org, vntext
 from models import registrations as rg
@@ -120,6 +121,7 @@ class RegistrationDialog(QDialog):
                 if registration else rg.prefill_commitments(movement))
         self.commitments = CommitmentModel(rows)
         self.commit_view = QTableView()
+        self.commit_view.setTabKeyNavigation(False)      # Tab leaves the table
         self.commit_view.setModel(self.commitments)
         self.commit_view.verticalHeader().hide()
         for i, w in enumerate((430, 90, 110, 120)):
@@ -191,6 +193,12 @@ class RegistrationDialog(QDialog):
             box.setChecked(t.code in chosen)
             self.titles_layout.addWidget(box)
             self.checks.append(box)
+        # Tab goes from the subject list to the titles, then on to the commitments: boxes
+        # made now would otherwise come last, after the Lưu/Hủy buttons
+        chain = ([self.subject_view] if self.registration is None else []) + self.checks \
+            + [self.commit_view]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _ok(self):
         if self.subject is None:
