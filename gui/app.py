@@ -134,6 +134,22 @@ def sign_in():
     return LoginDialog.ask(settings.commune().name), False
 
 
+def open_demo_copy(main_path, actor):
+    """Copy the commune's file (its settings and accounts, no records yet) to the demo file
+    beside it, open that instead and return (demo path, the same account there). The demo
+    is loaded into it; "Rời dữ liệu mẫu" goes back to ``main_path``."""
+    from models import db as dbm
+    from models.entities import User
+    demo_path = paths.demo_db_path(main_path)
+    from models import fileops
+    for old in (demo_path, demo_path + "-wal", demo_path + "-shm"):   # an earlier demo
+        fileops.remove_quietly(old)
+    dbm.backup_database(demo_path)
+    dbm.db.close()
+    dbm.open_database(demo_path)
+    return demo_path, User.get_by_id(actor.id)
+
+
 def load_demo_with_progress(ctx, window):
     from models import demo
 
@@ -208,10 +224,12 @@ def run_gui(db_path=None):
         return 0
     from .context import AppContext
     from .main_window import MainWindow
+    from models import setup
+    setup.ensure_commune_unit(actor)
+    if want_demo:
+        # the commune just set up stays clean: the demo goes into its own file beside it
+        path, actor = open_demo_copy(path, actor)
     ctx = AppContext(actor, path)
-    if not want_demo:
-        from models import setup
-        setup.ensure_commune_unit(actor)
     window = MainWindow(ctx)
     window.show()
     check_in_background(window, path)

@@ -4,7 +4,7 @@ import logging
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QSplitter, QStackedWidget, QWidget)
+                               QMainWindow, QPushButton, QSplitter, QStackedWidget, QWidget)
 
 from models.service import ROLE_NAMES
 
@@ -146,6 +146,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(
             f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
         self.statusBar().addWidget(QLabel(f"Tệp dữ liệu: {ctx.db_path}"))
+        if self.is_demo():
+            # the demo is its own file; one action leaves it for the commune's own file
+            banner = QLabel("<b>Đang xem DỮ LIỆU MẪU</b> (tệp riêng, không lẫn vào dữ liệu "
+                            "của xã)")
+            banner.setStyleSheet("color: #8a4b00;")
+            leave = QPushButton("Rời dữ liệu mẫu")
+            leave.setToolTip("Đóng dữ liệu mẫu và mở tệp dữ liệu của xã")
+            leave.clicked.connect(self.menus.leave_demo)
+            self.statusBar().addWidget(banner)
+            self.statusBar().addWidget(leave)
+            self.leave_demo_button = leave
         ctx.data_changed.connect(lambda area: self.setWindowTitle(self._title()))
         self.changed_since_open = False
         ctx.data_changed.connect(self._note_change)
@@ -154,8 +165,13 @@ class MainWindow(QMainWindow):
 
     def _title(self):
         commune = self.ctx.commune()
-        return f"Thi đua - Khen thưởng — {commune.name}" if commune.name else \
+        title = f"Thi đua - Khen thưởng — {commune.name}" if commune.name else \
             "Thi đua - Khen thưởng"
+        return ("[DỮ LIỆU MẪU] " + title) if self.is_demo() else title
+
+    def is_demo(self):
+        from models import paths
+        return paths.is_demo_path(self.ctx.db_path)
 
     def _shortcuts(self):
         # every page has a key (page_shortcut); Ctrl+PgDown / Ctrl+PgUp step through them;

@@ -60,6 +60,14 @@ class MenuBar:
         file_menu.addSeparator()
         self.backup = self._action(file_menu, "Sao lưu…", lambda: window.go_to("backup"),
                                    "Ctrl+Shift+S", icon="document-save")
+        if paths.is_demo_path(window.ctx.db_path):
+            self.leave = self._action(file_menu, "Rời dữ liệu mẫu, mở tệp của xã",
+                                      self.leave_demo, icon="go-previous")
+        elif os.path.exists(paths.demo_db_path(window.ctx.db_path)):
+            self.demo = self._action(
+                file_menu, "Xem dữ liệu mẫu (tệp riêng)…",
+                lambda: self.switch_to(paths.demo_db_path(window.ctx.db_path)),
+                icon="emblem-documents")
         file_menu.addSeparator()
         self.quit = self._action(file_menu, "Thoát", window.close, "Ctrl+Q",
                                  icon="application-exit")
@@ -100,6 +108,13 @@ class MenuBar:
             return False
         self.window.close()
         return True
+
+    def leave_demo(self):
+        """Back to the commune's own file from the demo file beside it."""
+        main = paths.main_db_path_for(self.window.ctx.db_path)
+        if not os.path.exists(main):
+            return self.choose_file()
+        return self.switch_to(main)
 
     def choose_file(self):
         path, _ = files.open_name(self.window, "Mở tệp dữ liệu", paths.data_dir(), DATA_FILTER)

@@ -22,7 +22,25 @@ def data_dir():
 
 
 def default_db_path():
-    return os.path.join(data_dir(), "thiduakhenthuong.sqlite3")
+    return os.path.join(data_dir(), MAIN_FILE_NAME)
+
+
+DEMO_FILE_NAME = "du-lieu-mau.sqlite3"
+MAIN_FILE_NAME = "thiduakhenthuong.sqlite3"
+
+
+def demo_db_path(main_path):
+    """The demo data file beside the commune's own file (never the commune's file)."""
+    return os.path.join(os.path.dirname(os.path.abspath(main_path)), DEMO_FILE_NAME)
+
+
+def is_demo_path(path):
+    return os.path.basename(str(path)) == DEMO_FILE_NAME
+
+
+def main_db_path_for(demo_path):
+    """The commune's own file to go back to from the demo file beside it."""
+    return os.path.join(os.path.dirname(os.path.abspath(demo_path)), MAIN_FILE_NAME)
 
 
 def log_dir():

@@ -83,3 +83,44 @@ def test_program_command_starts_this_program(tmp_path):
     out = subprocess.run([program, args[0], "--help"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0
+
+
+def test_demo_goes_into_its_own_file_and_is_left_with_one_action(leader, tmp_path, qtbot,
+                                                                 monkeypatch):
+    """The wizard's "Nạp dữ liệu mẫu" never fills the commune just set up: the demo is a
+    copy beside it, marked as such, and "Rời dữ liệu mẫu" opens the commune's file."""
+    import sqlite3
+
+    from gui import app as gui_app
+    from models import demo, paths
+    from models import settings as st
+    st.save_initial_settings(actor=leader, values={"commune_name": "Xã Tân Lập",
+                                                   "chairman": "Nguyễn Văn Hùng"})
+    main_path = str(tmp_path / paths.MAIN_FILE_NAME)
+    from models import db as dbm
+    dbm.backup_database(main_path)                 # the commune's file, set up, no records
+    dbm.close_database()
+    dbm.open_database(main_path)
+    demo_path, actor = gui_app.open_demo_copy(main_path, leader)
+    assert demo_path == str(tmp_path / paths.DEMO_FILE_NAME)
+    assert actor.username == leader.username
+    demo.load_demo(size="small", actor=actor)
+    with sqlite3.connect(main_path) as con:          # read by sqlite3 itself, not by us
+        assert con.execute("SELECT COUNT(*) FROM household").fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM user").fetchone()[0] == 1
+    with sqlite3.connect(demo_path) as con:
+        assert con.execute("SELECT COUNT(*) FROM household").fetchone()[0] > 100
+    window = MainWindow(AppContext(actor, demo_path))
+    qtbot.addWidget(window)
+    assert window.windowTitle().startswith("[DỮ LIỆU MẪU]")
+    started = []
+    monkeypatch.setattr(menus, "start_instance", lambda path: started.append(path) or True)
+    window.leave_demo_button.click()
+    assert started == [os.path.abspath(main_path)]
+    # the commune's own window offers the demo file, and is not marked
+    dbm.close_database()
+    dbm.open_database(main_path)
+    own = MainWindow(AppContext(actor, main_path))
+    qtbot.addWidget(own)
+    assert not own.windowTitle().startswith("[DỮ LIỆU MẪU]")
+    assert own.menus.demo.text().startswith("Xem dữ liệu mẫu")
