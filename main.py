@@ -71,16 +71,17 @@ def build_parser():
     ls.add_argument("kind", choices=LIST_KINDS)
     ls.add_argument("--search")
     ls.add_argument("--json", action="store_true")
-    dc = sub.add_parser("decision", help="in quyết định kèm danh sách ra PDF hoặc máy in")
+    dc = sub.add_parser("decision", help="in quyết định kèm danh sách ra PDF, Word (.docx) "
+                                         "hoặc máy in")
     dc.add_argument("id", type=int)
     dest = dc.add_mutually_exclusive_group(required=True)
-    dest.add_argument("--out", help="tệp PDF")
+    dest.add_argument("--out", help="tệp PDF, hoặc tệp Word khi tên có đuôi .docx")
     dest.add_argument("--printer", help="tên máy in (gửi tệp PDF tới hàng đợi CUPS)")
     c = sub.add_parser("certificates", help="in mọi giấy khen của một quyết định ra PDF "
                                             "hoặc máy in")
     c.add_argument("id", type=int)
     dest = c.add_mutually_exclusive_group(required=True)
-    dest.add_argument("--out", help="tệp PDF")
+    dest.add_argument("--out", help="tệp PDF, hoặc tệp Word khi tên có đuôi .docx")
     dest.add_argument("--printer", help="tên máy in (dùng độ lệch đã lưu cho máy in đó)")
     c.add_argument("--template")
     c.add_argument("--mode", choices=("full", "blank"), default="full",

@@ -148,6 +148,7 @@ class DecisionEditor(QWidget):
                                    ("amend", "Điều chỉnh…", self.amend),
                                    ("revoke", "Thu hồi…", self.revoke),
                                    ("pdf", "Xuất PDF…", self.export_pdf),
+                                   ("docx", "Xuất Word…", self.export_docx),
                                    ("xlsx", "Xuất Excel danh sách…", self.export_xlsx)))):
             for key, text, slot in items:
                 b = QPushButton(text)
@@ -218,6 +219,7 @@ class DecisionEditor(QWidget):
         self.buttons["amend"].setEnabled(issued and self.ctx.can_edit)
         self.buttons["revoke"].setEnabled(issued and self.ctx.can_edit)
         self.buttons["pdf"].setEnabled(decision is not None)
+        self.buttons["docx"].setEnabled(decision is not None)
         self.buttons["xlsx"].setEnabled(decision is not None)
         self.new_button.setEnabled(self.ctx.can_edit)
         if decision is None:
@@ -423,13 +425,16 @@ class DecisionEditor(QWidget):
     def revoke(self):
         self._follow_up(decisions.revoke_decision, "Quyết định thu hồi")
 
-    def export_pdf(self):
+    def export_docx(self):
+        self.export_pdf(word=True)
+
+    def export_pdf(self, *, word=False):
+        """The decision with its list as PDF or (``word``) as .docx to finish in Word."""
         from reports import decision_pdf
         if self.decision is None:
             return
         name = (self.decision.number or "du-thao").replace("/", "-")
-        path, _ = files.save_name(self, "Lưu quyết định", f"QD-{name}.pdf",
-                                              "PDF (*.pdf)")
+        path = files.document_name(self, "Lưu quyết định", f"QD-{name}", word=word)
         if path:
             try:
                 decision_pdf.write_decision(decision_id=self.decision.id, path=path)

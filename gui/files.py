@@ -64,3 +64,17 @@ def folder_name(parent, caption, start=""):
 def open_path(path):
     """Open a file or folder with the system's program (Excel, the PDF reader, Explorer)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.abspath(path)))
+
+
+PDF_FILTER = "PDF (*.pdf)"
+WORD_FILTER = "Word (*.docx)"
+
+
+def document_name(parent, caption, stem, *, word=False):
+    """Where to save a document as PDF or, with ``word``, as Word (.docx); '' if cancelled.
+    The writers choose the format by the extension, so a name typed without it gets it."""
+    ext, pattern = (".docx", WORD_FILTER) if word else (".pdf", PDF_FILTER)
+    path, _ = save_name(parent, caption, stem + ext, pattern)
+    if path and os.path.splitext(path)[1].lower() != ext:
+        path += ext
+    return path

@@ -572,3 +572,19 @@ class PublicComment(BaseModel):
 
 
 ALL_MODELS += [PublicPosting, PublicComment]
+
+
+# --------------------------------------------------------------------------- issue 17: Word templates
+
+class DocTemplate(BaseModel):
+    """A commune's own Word template (.docx with {{placeholders}}) replacing the built-in
+    layout of one document kind (see models/doc_templates.py)."""
+    kind = NfcCharField(unique=True, max_length=20)        # decision | minutes | proposal
+    file_name = NfcCharField(max_length=255)
+    data = peewee.BlobField()
+    sha256 = NfcCharField(max_length=64)
+    uploaded_at = DateTimeField(default=now)
+    uploaded_by = NfcCharField(max_length=60, default="")
+
+
+ALL_MODELS.append(DocTemplate)

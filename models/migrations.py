@@ -193,3 +193,12 @@ def step_12(database):
 
 
 STEPS[12] = step_12
+
+
+def step_13(database):
+    """Issue 17: the commune's own Word templates (created only where missing)."""
+    from . import entities as e
+    database.create_tables([e.DocTemplate], safe=True)
+
+
+STEPS[13] = step_13

@@ -39,6 +39,7 @@ VALUE_RULES = (
      "ý kiến đã giải quyết mà không ghi cách giải quyết"),
     ("upward_file", "state NOT IN ('draft','exported')", "trạng thái hồ sơ đề nghị cấp trên"),
     ("upward_file", "typeof(year) != 'integer'", "năm của hồ sơ đề nghị cấp trên"),
+    ("doc_template", "kind NOT IN ('decision','minutes','proposal')", "loại mẫu Word"),
 )
 
 

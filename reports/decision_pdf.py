@@ -155,46 +155,35 @@ def _articles(decision, summ, commune):
     return [(f"Điều {i}.", text) for i, text in enumerate(articles, 1)]
 
 
-def _decision_flowables(decision, summ, commune):
-    from reportlab.platypus import Spacer
-    place_date = vntext.format_date_long(decision.date, commune.place_name or None)
-    out = []
-    if decision.state == "draft":
-        out.append(para("DỰ THẢO", "right"))
-    out.append(pdfdoc.header_block(commune, number=_number(decision), place_date=place_date))
-    text_width = pdfdoc.page_size()[0] - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
-    out += [Spacer(1, 6 * MM), para("QUYẾT ĐỊNH", "title"), para(decision.about, "title"),
-            pdfdoc.subject_rule(decision.about, width=text_width),
-            para(_authority(decision, commune), "title"), Spacer(1, 4 * MM)]
+def decision_content(decision, summ, commune):
+    """Everything the decision page says, as plain data: the PDF and the .docx writers (and
+    a commune's own Word template) render this one computation."""
     bases = json.loads(decision.bases or "[]")
     proposer = vntext.clean_text(decision.proposer)
-    for line in _end(bases, "." if not proposer else ";"):
-        out.append(para(line, "basis"))
+    basis_lines = _end(bases, "." if not proposer else ";")
     if proposer:
-        out.append(para(proposer.rstrip(".;") + ".", "basis"))
-    out += [Spacer(1, 3 * MM), para("QUYẾT ĐỊNH:", "title"), Spacer(1, 2 * MM)]
-    for label, text in _articles(decision, summ, commune):
-        out.append(para(f"<b>{label}</b> {pdfdoc.esc(text)}", "indent", markup=True))
-    out.append(Spacer(1, 5 * MM))
-    recipients = _end(json.loads(decision.recipients or "[]"))
-    out.append(pdfdoc.signature_block(dec.signature_lines(decision), decision.signer_name,
-                                      left=pdfdoc.recipients_block(recipients)))
-    return out
+        basis_lines.append(proposer.rstrip(".;") + ".")
+    return {
+        "draft": decision.state == "draft",
+        "number": _number(decision),
+        "place_date": vntext.format_date_long(decision.date, commune.place_name or None),
+        "date": decision.date,
+        "issuer": pdfdoc.issuer_lines(commune),
+        "about": decision.about,
+        "authority": _authority(decision, commune),
+        "bases": basis_lines,
+        "articles": _articles(decision, summ, commune),
+        "recipients": _end(json.loads(decision.recipients or "[]")),
+        "signature_lines": dec.signature_lines(decision),
+        "signer": decision.signer_name or "",
+        "title": f"{dec.label(decision)} - {decision.about}",
+    }
 
 
-def _list_columns(summ):
-    rows = [r for _, group in summ["groups"] for r in group]
-    return list_columns(money=bool(summ["total"]), position=any(r["position"] for r in rows))
-
-
-def _list_flowables(decision, summ, commune):
-    from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
+def list_content(decision, summ, commune):
+    """The attached list as plain data: headings, columns, rows (section headings at
+    ``sections``), the total row when there is money, and the total in words."""
     verb, _ = _conferral(decision, summ)
-    out = [para("DANH SÁCH", "title"), para(verb, "center_bold"),
-           para(f"(Kèm theo Quyết định số {_number(decision)} ngày "
-                f"{vntext.format_date(decision.date)} của {_issuer_of_list(decision, commune)})",
-                "italic_center"),
-           Spacer(1, 4 * MM)]
     columns = _list_columns(summ)
     keys = [c[0] for c in columns]
     rows, sections = [], []
@@ -209,12 +198,54 @@ def _list_flowables(decision, summ, commune):
     if money:
         total = {"name": "Tổng cộng", "amount": vntext.format_int(summ["total"])}
         rows.append([total.get(k, "") for k in keys])
+    return {
+        "heading": "DANH SÁCH", "verb": verb,
+        "attached_to": (f"(Kèm theo Quyết định số {_number(decision)} ngày "
+                        f"{vntext.format_date(decision.date)} của "
+                        f"{_issuer_of_list(decision, commune)})"),
+        "columns": columns, "rows": rows, "sections": sections, "total_row": money,
+        "total_words": (f"Tổng số tiền bằng chữ: {summ['total_words']}." if money else ""),
+    }
+
+
+def _decision_flowables(content):
+    from reportlab.platypus import Spacer
+    out = []
+    if content["draft"]:
+        out.append(para("DỰ THẢO", "right"))
+    out.append(pdfdoc.header_block(None, number=content["number"],
+                                   place_date=content["place_date"],
+                                   issuer=content["issuer"]))
+    text_width = pdfdoc.page_size()[0] - (MARGINS_MM["left"] + MARGINS_MM["right"]) * MM
+    out += [Spacer(1, 6 * MM), para("QUYẾT ĐỊNH", "title"), para(content["about"], "title"),
+            pdfdoc.subject_rule(content["about"], width=text_width),
+            para(content["authority"], "title"), Spacer(1, 4 * MM)]
+    out += [para(line, "basis") for line in content["bases"]]
+    out += [Spacer(1, 3 * MM), para("QUYẾT ĐỊNH:", "title"), Spacer(1, 2 * MM)]
+    for label, text in content["articles"]:
+        out.append(para(f"<b>{label}</b> {pdfdoc.esc(text)}", "indent", markup=True))
+    out.append(Spacer(1, 5 * MM))
+    out.append(pdfdoc.signature_block(content["signature_lines"], content["signer"],
+                                      left=pdfdoc.recipients_block(content["recipients"])))
+    return out
+
+
+def _list_columns(summ):
+    rows = [r for _, group in summ["groups"] for r in group]
+    return list_columns(money=bool(summ["total"]), position=any(r["position"] for r in rows))
+
+
+def _list_flowables(content):
+    from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
+    out = [para(content["heading"], "title"), para(content["verb"], "center_bold"),
+           para(content["attached_to"], "italic_center"), Spacer(1, 4 * MM)]
     out.append(NextPageTemplate("list_continued"))
-    tables = list_tables(rows, sections, columns, total_row=money)
+    money = content["total_row"]
+    tables = list_tables(content["rows"], content["sections"], content["columns"],
+                         total_row=money)
     if money:
         # the last rows, the total and the total in words stay on one page
-        words = para(f"<i>Tổng số tiền bằng chữ: {pdfdoc.esc(summ['total_words'])}.</i>",
-                     "left", markup=True)
+        words = para(f"<i>{pdfdoc.esc(content['total_words'])}</i>", "left", markup=True)
         out += tables[:-1] + [KeepTogether([tables[-1], Spacer(1, 3 * MM), words])]
     else:
         out += tables
@@ -315,17 +346,30 @@ def list_tables(rows, sections, columns=None, *, total_row=True):
     return out
 
 
-def build_flowables(decision):
-    """(portrait flowables of the decision, landscape flowables of the list or [])."""
+def contents(decision):
+    """(decision content, list content or None) of a decision: computed once for every
+    format it is written in."""
     commune = settings.commune()
     summ = dec.summary(decision)
-    first = _decision_flowables(decision, summ, commune)
-    second = _list_flowables(decision, summ, commune) if summ["groups"] else []
-    return first, second, _list_columns(summ)
+    listed = list_content(decision, summ, commune) if summ["groups"] else None
+    return decision_content(decision, summ, commune), listed
+
+
+def build_flowables(decision):
+    """(portrait flowables of the decision, landscape flowables of the list or [])."""
+    content, listed = contents(decision)
+    first = _decision_flowables(content)
+    second = _list_flowables(listed) if listed else []
+    return first, second, listed["columns"] if listed else list_columns()
 
 
 def write_decision(*, decision_id, path):
-    """Write decision ``decision_id`` (any state; a draft says "DỰ THẢO") to ``path``."""
+    """Write decision ``decision_id`` (any state; a draft says "DỰ THẢO") to ``path``:
+    a PDF, or a Word file when ``path`` ends in .docx."""
+    from .docx_doc import is_docx_path
+    if is_docx_path(path):
+        from .decision_docx import write_decision_docx
+        return write_decision_docx(decision_id=decision_id, path=path)
     decision = dec.get_decision(decision_id)
     first, second, columns = build_flowables(decision)
     return build_mixed(path, first, second, title=f"{dec.label(decision)} - {decision.about}",

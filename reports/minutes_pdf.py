@@ -33,45 +33,62 @@ def _rows(meeting):
     return rows, sections
 
 
-def build_flowables(meeting):
-    from reportlab.platypus import Spacer, Table, TableStyle
+def minutes_content(meeting):
+    """Everything the minutes say, as plain data for the PDF and the .docx writers."""
     commune = settings.commune()
-    place_date = vntext.format_date_long(meeting.date, commune.place_name or None)
     movement = decisions.movement_phrase(meeting.movement if meeting.movement_id else None,
                                          meeting.year)
     basis = council.BASES.get(meeting.basis, meeting.basis)
-    about = f"Họp Hội đồng Thi đua - Khen thưởng bình xét khen thưởng {movement}"
+    rows, sections = _rows(meeting)
+    passed = sum(1 for r in rows if r[-1] == "Đạt")
+    return {
+        "issuer": pdfdoc.council_lines(commune), "number": NUMBER,
+        "place_date": vntext.format_date_long(meeting.date, commune.place_name or None),
+        "date": meeting.date,
+        "about": f"Họp Hội đồng Thi đua - Khen thưởng bình xét khen thưởng {movement}",
+        "lines": [
+            f"Thời gian: {vntext.format_date_long(meeting.date)}.",
+            f"Địa điểm: {meeting.place or '……'}.",
+            f"Chủ trì: {meeting.chair}. Thư ký: {meeting.secretary}.",
+            f"Thành viên Hội đồng có mặt: {meeting.members_present}/{meeting.members_total}.",
+            f"Hình thức biểu quyết: "
+            f"{'bỏ phiếu kín' if meeting.secret else 'biểu quyết công khai'}; "
+            f"tỷ lệ tính trên {basis}; đạt khi có từ "
+            f"{vntext.format_decimal(meeting.threshold_pct)} % phiếu đồng ý trở lên.",
+            "Kết quả bình xét như sau:",
+        ],
+        "rows": rows, "sections": sections, "passed": passed,
+        "empty": "(Chưa có đối tượng nào được đưa ra bình xét.)",
+        "closing": (f"Có {passed} đối tượng đạt tỷ lệ phiếu theo quy định, được Hội đồng "
+                    "thống nhất đề nghị khen thưởng. Biên bản được lập xong và thông qua tại "
+                    "cuộc họp./."),
+        "signatures": [("THƯ KÝ", meeting.secretary), ("CHỦ TRÌ", meeting.chair)],
+        "chair": meeting.chair, "secretary": meeting.secretary,
+        "title": f"Biên bản họp Hội đồng TĐKT ngày {vntext.format_date(meeting.date)}",
+    }
+
+
+def build_flowables(meeting):
+    from reportlab.platypus import Spacer, Table, TableStyle
+    content = minutes_content(meeting)
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
-    out = [pdfdoc.header_block(commune, number=NUMBER, place_date=place_date,
-                               issuer=pdfdoc.council_lines(commune)),
+    about = content["about"]
+    out = [pdfdoc.header_block(None, number=content["number"],
+                               place_date=content["place_date"], issuer=content["issuer"]),
            Spacer(1, 6 * MM), para("BIÊN BẢN", "title"), para(about, "title"),
            pdfdoc.subject_rule(about, width=width), Spacer(1, 2 * MM)]
-    lines = [
-        f"Thời gian: {vntext.format_date_long(meeting.date)}.",
-        f"Địa điểm: {meeting.place or '……'}.",
-        f"Chủ trì: {meeting.chair}. Thư ký: {meeting.secretary}.",
-        f"Thành viên Hội đồng có mặt: {meeting.members_present}/{meeting.members_total}.",
-        f"Hình thức biểu quyết: {'bỏ phiếu kín' if meeting.secret else 'biểu quyết công khai'}; "
-        f"tỷ lệ tính trên {basis}; đạt khi có từ "
-        f"{vntext.format_decimal(meeting.threshold_pct)} % phiếu đồng ý trở lên.",
-        "Kết quả bình xét như sau:",
-    ]
-    out += [para(line, "indent") for line in lines]
+    out += [para(line, "indent") for line in content["lines"]]
     out.append(Spacer(1, 3 * MM))
-    rows, sections = _rows(meeting)
+    rows = content["rows"]
     if rows:
-        out.append(pdfdoc.data_table(HEADER, rows, WIDTHS_MM, align=ALIGN, section_rows=sections))
+        out.append(pdfdoc.data_table(HEADER, rows, WIDTHS_MM, align=ALIGN,
+                                     section_rows=content["sections"]))
     else:
-        out.append(para("(Chưa có đối tượng nào được đưa ra bình xét.)", "italic"))
-    passed = sum(1 for r in rows if r[-1] == "Đạt")
-    out += [Spacer(1, 3 * MM),
-            para(f"Có {passed} đối tượng đạt tỷ lệ phiếu theo quy định, được Hội đồng thống nhất "
-                 "đề nghị khen thưởng. Biên bản được lập xong và thông qua tại cuộc họp./.",
-                 "indent"),
-            Spacer(1, 6 * MM)]
+        out.append(para(content["empty"], "italic"))
+    out += [Spacer(1, 3 * MM), para(content["closing"], "indent"), Spacer(1, 6 * MM)]
     cell = lambda title, name: [para(title, "center_bold"), Spacer(1, 25 * MM),  # noqa: E731
                                 para(name, "center_bold")]
-    sig = Table([[cell("THƯ KÝ", meeting.secretary), cell("CHỦ TRÌ", meeting.chair)]],
+    sig = Table([[cell(t, n) for t, n in content["signatures"]]],
                 colWidths=[width / 2, width / 2])
     sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT)]))
@@ -79,10 +96,19 @@ def build_flowables(meeting):
     return out
 
 
-def write_minutes(*, meeting_id, path):
-    """Write the minutes of meeting ``meeting_id`` to ``path``."""
+def get_meeting(meeting_id):
     meeting = Meeting.get_or_none(Meeting.id == meeting_id)
     if meeting is None:
         raise NotFound(f"Không có cuộc họp mã {meeting_id}.")
+    return meeting
+
+
+def write_minutes(*, meeting_id, path):
+    """Write the minutes of meeting ``meeting_id`` to ``path`` (.docx by its extension)."""
+    from .docx_doc import is_docx_path
+    if is_docx_path(path):
+        from .decision_docx import write_minutes_docx
+        return write_minutes_docx(meeting_id=meeting_id, path=path)
+    meeting = get_meeting(meeting_id)
     return pdfdoc.build(path, build_flowables(meeting),
                         title=f"Biên bản họp Hội đồng TĐKT ngày {vntext.format_date(meeting.date)}")

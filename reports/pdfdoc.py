@@ -446,3 +446,18 @@ def header_fits(header, col_widths_mm, *, size=11, padding=6):
             if _text_width(line, FONT_BOLD, size) > w * MM - padding:
                 bad.append(line)
     return bad
+
+
+def runs_markup(runs):
+    """Paragraph markup of runs given as data: a str, or [(text, "b"|"i"|"bi"|"")]."""
+    if isinstance(runs, str):
+        return esc(runs)
+    out = []
+    for text, flags in runs:
+        piece = esc(text)
+        if "i" in (flags or ""):
+            piece = f"<i>{piece}</i>"
+        if "b" in (flags or ""):
+            piece = f"<b>{piece}</b>"
+        out.append(piece)
+    return "".join(out)

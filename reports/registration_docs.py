@@ -7,6 +7,7 @@ from models.errors import NotFound
 from models import registrations as rg
 from models.subjects import display_name, subject_kind, subject_of
 from . import pdfdoc
+from .docx_doc import is_docx_path
 from .pdfdoc import MM, para
 
 SECTIONS = [(PERSON, "I. CÁ NHÂN"), (UNIT, "II. TẬP THỂ"), (HOUSEHOLD, "III. HỘ GIA ĐÌNH")]
@@ -18,17 +19,18 @@ COMMITMENT_WIDTHS_MM = [11, 78, 22, 25, 29]
 LIST_HEADER = ["STT", "Họ và tên /\nTên tập thể / Chủ hộ", "Chức vụ", "Đơn vị, địa chỉ",
                "Danh hiệu đăng ký", "Ngày\nđăng ký", "Trạng thái"]
 LIST_WIDTHS_MM = [11, 55, 28, 48, 55, 24, 31]      # the last one takes what is left
+ISSUER_SPLIT = 0.42     # the issuer column's share of the text width (long unit names)
 
 
-def _issuer_block(commune, second_line, place_date):
+def _issuer_block(issuer, place_date):
     """Left: the commune's committee and the issuing unit/bloc; right: national title, date."""
     from reportlab.platypus import Table, TableStyle
     from reportlab.platypus.flowables import HRFlowable
     pdfdoc.register_fonts()                 # the rule widths below measure with our fonts
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
-    top, body = f"UBND {commune.upper_name or 'XÃ ……'}", second_line.upper()
+    (top, _), (body, _) = issuer
     widest = min(max(pdfdoc._text_width(top, pdfdoc.FONT, 13),
-                     pdfdoc._text_width(body, pdfdoc.FONT_BOLD, 13)), width * 0.42)
+                     pdfdoc._text_width(body, pdfdoc.FONT_BOLD, 13)), width * ISSUER_SPLIT)
     left = [para(top, "center"), para(body, "center_bold"),
             HRFlowable(width=widest * pdfdoc.RULE_FRACTION, thickness=0.7, color="black",
                        spaceBefore=1, spaceAfter=4)]
@@ -38,7 +40,7 @@ def _issuer_block(commune, second_line, place_date):
                                                  pdfdoc.FONT_BOLD, 13),
                         thickness=0.7, color="black", spaceBefore=1, spaceAfter=4),
              para(place_date, "italic_center")]
-    t = Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
+    t = Table([[left, right]], colWidths=[width * ISSUER_SPLIT, width * (1 - ISSUER_SPLIT)])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT),
                            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -93,85 +95,111 @@ def _value(value, measure=""):
 
 # --------------------------------------------------------------------------- registration sheet
 
-def write_registration_sheet(*, registration_id, path):
-    """Bản đăng ký thi đua of one unit, person or household."""
-    from reportlab.platypus import Spacer
-    reg = rg.get_registration(registration_id)
+def registration_issuer(commune, second_line):
+    """The issuer lines of a unit's or bloc's paper: the commune's committee (regular) over
+    the unit or bloc (bold)."""
+    return [(f"UBND {commune.upper_name or 'XÃ ……'}", False), (second_line.upper(), True)]
+
+
+def sheet_content(reg):
+    """Everything a Bản đăng ký thi đua says, as plain data for the PDF and .docx writers."""
     subject = subject_of(reg)
     kind = subject_kind(subject)
-    movement = reg.movement
     commune = settings.commune()
     issuer = subject.name if kind == UNIT else (
         subject.unit.name if kind == PERSON and subject.unit_id else
         subject.village.name if kind == HOUSEHOLD else commune.name)
-    story = [_issuer_block(commune, issuer, _place_date(commune, reg.reg_date)),
-             Spacer(1, 8 * MM),
-             para(f"BẢN ĐĂNG KÝ THI ĐUA NĂM {reg.year}", "title")]
-    if reg.state != rg.ACCEPTED:
-        story.append(para(f"({rg.STATES[reg.state]})", "italic_center"))
-    story += [Spacer(1, 4 * MM), para(_basis(movement) + ";", "basis")]
     label = {UNIT: "Tên đơn vị", PERSON: "Họ và tên", HOUSEHOLD: "Chủ hộ"}[kind]
-    lines = [f"<b>{label}:</b> {pdfdoc.esc(display_name(subject))}"]
+    info = [[(f"{label}:", "b"), (f" {display_name(subject)}", "")]]
     if kind == UNIT:
         if subject.leader_name:
-            lines.append(f"<b>Người đứng đầu:</b> {pdfdoc.esc(subject.leader_name)}")
+            info.append([("Người đứng đầu:", "b"), (f" {subject.leader_name}", "")])
         if subject.address:
-            lines.append(f"<b>Địa chỉ:</b> {pdfdoc.esc(subject.address)}")
+            info.append([("Địa chỉ:", "b"), (f" {subject.address}", "")])
     elif kind == PERSON:
         if subject.position:
-            lines.append(f"<b>Chức vụ:</b> {pdfdoc.esc(subject.position)}")
+            info.append([("Chức vụ:", "b"), (f" {subject.position}", "")])
         if subject.unit_id:
-            lines.append(f"<b>Đơn vị:</b> {pdfdoc.esc(subject.unit.name)}")
+            info.append([("Đơn vị:", "b"), (f" {subject.unit.name}", "")])
     else:
-        lines.append(f"<b>Địa chỉ:</b> {pdfdoc.esc(subject.address or subject.village.name)}")
-    story += [para(line, "indent", markup=True) for line in lines]
-    story.append(para("Sau khi nghiên cứu kế hoạch phát động phong trào thi đua, "
-                      f"{'đơn vị' if kind == UNIT else 'tôi' if kind == PERSON else 'gia đình'}"
-                      " đăng ký thi đua như sau:", "indent"))
-    story += pdfdoc.heading("I. DANH HIỆU THI ĐUA ĐĂNG KÝ")
+        info.append([("Địa chỉ:", "b"), (f" {subject.address or subject.village.name}", "")])
     titles = [rt.title for rt in reg.titles]
     titles.sort(key=lambda t: -t.rank)
-    story += [para(f"- {t.name}", "indent") for t in titles] or [para("- (chưa chọn)", "indent")]
     commitments = list(reg.commitments.order_by(Commitment.id))
-    if commitments:
-        story += pdfdoc.heading("II. CÁC CHỈ TIÊU CAM KẾT THỰC HIỆN")
-        rows = [[str(i), c.name, c.measure,
-                 _value(c.target.value, "") if c.target_id and c.target else "",
-                 _value(c.value, "")] for i, c in enumerate(commitments, 1)]
+    rows = [[str(i), c.name, c.measure,
+             _value(c.target.value, "") if c.target_id and c.target else "",
+             _value(c.value, "")] for i, c in enumerate(commitments, 1)]
+    return {
+        "issuer": registration_issuer(commune, issuer),
+        "place_date": _place_date(commune, reg.reg_date),
+        "heading": f"BẢN ĐĂNG KÝ THI ĐUA NĂM {reg.year}",
+        "state": f"({rg.STATES[reg.state]})" if reg.state != rg.ACCEPTED else "",
+        "basis": _basis(reg.movement) + ";", "info": info,
+        "intro": ("Sau khi nghiên cứu kế hoạch phát động phong trào thi đua, "
+                  f"{'đơn vị' if kind == UNIT else 'tôi' if kind == PERSON else 'gia đình'}"
+                  " đăng ký thi đua như sau:"),
+        "titles_heading": "I. DANH HIỆU THI ĐUA ĐĂNG KÝ",
+        "titles": [f"- {t.name}" for t in titles] or ["- (chưa chọn)"],
+        "commitments_heading": "II. CÁC CHỈ TIÊU CAM KẾT THỰC HIỆN" if rows else "",
+        "commitments": rows,
+        "pledge_heading": f"{'III' if rows else 'II'}. CAM KẾT",
+        "pledge": ("Thực hiện nghiêm túc các chủ trương của Đảng, chính sách, pháp luật của "
+                   "Nhà nước; phấn đấu hoàn thành xuất sắc các chỉ tiêu đã đăng ký."),
+        "signer_titles": {UNIT: [unit_signer_title(subject)] if kind == UNIT else [],
+                          PERSON: ["NGƯỜI ĐĂNG KÝ"], HOUSEHOLD: ["CHỦ HỘ"]}[kind],
+        "signer": reg.signer or (subject.leader_name if kind == UNIT
+                                 else display_name(subject)),
+        "title": f"Bản đăng ký thi đua năm {reg.year} – {display_name(subject)}",
+    }
+
+
+COMMITMENT_ALIGN = ["center", "left", "center", "right", "right"]
+
+
+def write_registration_sheet(*, registration_id, path):
+    """Bản đăng ký thi đua of one unit, person or household (.docx by the extension)."""
+    from reportlab.platypus import KeepTogether, Spacer
+    reg = rg.get_registration(registration_id)
+    content = sheet_content(reg)
+    if is_docx_path(path):
+        from .registration_docx import write_sheet_docx
+        return write_sheet_docx(content, path)
+    story = [_issuer_block(content["issuer"], content["place_date"]), Spacer(1, 8 * MM),
+             para(content["heading"], "title")]
+    if content["state"]:
+        story.append(para(content["state"], "italic_center"))
+    story += [Spacer(1, 4 * MM), para(content["basis"], "basis")]
+    story += [para(pdfdoc.runs_markup(line), "indent", markup=True) for line in content["info"]]
+    story.append(para(content["intro"], "indent"))
+    story += pdfdoc.heading(content["titles_heading"])
+    story += [para(line, "indent") for line in content["titles"]]
+    if content["commitments"]:
+        story += pdfdoc.heading(content["commitments_heading"])
         story.append(Spacer(1, 2 * MM))
-        story.append(pdfdoc.data_table(
-            COMMITMENT_HEADER, rows, COMMITMENT_WIDTHS_MM, align=["center", "left", "center", "right", "right"]))
-    from reportlab.platypus import KeepTogether
-    ending = [para(f"{'III' if commitments else 'II'}. CAM KẾT", "heading")]
-    ending.append(para("Thực hiện nghiêm túc các chủ trương của Đảng, chính sách, pháp luật của "
-                      "Nhà nước; phấn đấu hoàn thành xuất sắc các chỉ tiêu đã đăng ký.", "indent"))
-    ending.append(Spacer(1, 6 * MM))
-    signer_title = {UNIT: [unit_signer_title(subject)] if kind == UNIT else [],
-                    PERSON: ["NGƯỜI ĐĂNG KÝ"], HOUSEHOLD: ["CHỦ HỘ"]}[kind]
-    signer = reg.signer or (subject.leader_name if kind == UNIT else display_name(subject))
-    ending.append(pdfdoc.signature_block(signer_title, signer, space_mm=25))
+        story.append(pdfdoc.data_table(COMMITMENT_HEADER, content["commitments"],
+                                       COMMITMENT_WIDTHS_MM, align=COMMITMENT_ALIGN))
+    ending = [para(content["pledge_heading"], "heading"), para(content["pledge"], "indent"),
+              Spacer(1, 6 * MM),
+              pdfdoc.signature_block(content["signer_titles"], content["signer"], space_mm=25)]
     story.append(KeepTogether(ending))
-    return pdfdoc.build(path, story, title=f"Bản đăng ký thi đua năm {reg.year} – "
-                        f"{display_name(subject)}")
+    return pdfdoc.build(path, story, title=content["title"])
 
 
 # --------------------------------------------------------------------------- covenant
 
-def _signature_grid(members, head_id, deputy_id, width, roles=("Cụm trưởng", "Cụm phó")):
+def _signature_grid(blocks, width):
     """Two signature blocks per row: titles aligned on top, names aligned on one line."""
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
-    blocks = []
-    for i in range(0, len(members), 2):
-        pair = members[i:i + 2]
+    out = []
+    for i in range(0, len(blocks), 2):
+        pair = blocks[i:i + 2]
         tops, names = [], []
-        for m in pair:
-            role = (roles[0] if m.unit_id == head_id else
-                    roles[1] if m.unit_id == deputy_id else "")
-            top = [para(f"ĐẠI DIỆN {m.unit.name.upper()}", "center_bold")]
-            if role:
-                top.append(para(f"({role})", "italic_center"))
+        for block in pair:
+            top = [para(t, "center_bold") for t in block["titles"]]
+            if block.get("note"):
+                top.append(para(block["note"], "italic_center"))
             tops.append(top)
-            names.append([Spacer(1, 24 * MM), para(m.signer or "", "center_bold")])
+            names.append([Spacer(1, 24 * MM), para(block["name"] or "", "center_bold")])
         if len(pair) == 1:
             tops.append("")
             names.append("")
@@ -182,8 +210,40 @@ def _signature_grid(members, head_id, deputy_id, width, roles=("Cụm trưởng"
                                ("LEFTPADDING", (0, 0), (-1, -1), 4),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                                ("BOTTOMPADDING", (0, 1), (-1, 1), 6 * MM)]))
-        blocks.append(KeepTogether([t]))
-    return blocks
+        out.append(KeepTogether([t]))
+    return out
+
+
+def covenant_content(cov):
+    """Everything a Giao ước thi đua says, as plain data for the PDF and .docx writers."""
+    commune = settings.commune()
+    members = rg.covenant_members(cov)
+    roles = bloc_roles(cov.bloc)
+
+    def role(m):
+        return (roles[0] if m.unit_id == cov.head_id else
+                roles[1] if m.unit_id == cov.deputy_id else "")
+    return {
+        "issuer": registration_issuer(commune, cov.bloc.name),
+        "place_date": _place_date(commune, cov.signed_date),
+        "heading": f"GIAO ƯỚC THI ĐUA NĂM {cov.year}", "bloc": cov.bloc.name,
+        "basis": _basis(cov.movement) + ";" if cov.movement_id else "",
+        "intro": ((f"Hôm nay, {vntext.format_date_long(cov.signed_date)}"
+                   if cov.signed_date else "Hôm nay, ngày …… tháng …… năm ……")
+                  + (f", tại {cov.place}" if cov.place else "")
+                  + f", các đơn vị thành viên {cov.bloc.name} gồm:"),
+        "members": [f"{i}. {m.unit.name}" + (f" – {role(m)}" if role(m) else "")
+                    for i, m in enumerate(members, 1)],
+        "agree": "cùng thống nhất ký kết giao ước thi đua với những nội dung sau:",
+        "content": [line for line in (cov.content or "").splitlines() if line.strip()],
+        "closing": ("Giao ước này được lập thành các bản có giá trị như nhau, mỗi đơn vị thành "
+                    "viên giữ một bản, gửi Thường trực Hội đồng Thi đua - Khen thưởng xã một "
+                    "bản để theo dõi."),
+        "signatures": [{"titles": [f"ĐẠI DIỆN {m.unit.name.upper()}"],
+                        "note": f"({role(m)})" if role(m) else None, "name": m.signer or ""}
+                       for m in members],
+        "title": f"Giao ước thi đua năm {cov.year} – {cov.bloc.name}",
+    }
 
 
 def write_covenant(*, covenant_id, path):
@@ -192,34 +252,23 @@ def write_covenant(*, covenant_id, path):
     cov = Covenant.get_or_none(Covenant.id == covenant_id)
     if cov is None:
         raise NotFound(f"Không có giao ước thi đua số {covenant_id}.")
-    commune = settings.commune()
-    members = rg.covenant_members(cov)
-    roles = bloc_roles(cov.bloc)
+    content = covenant_content(cov)
+    if is_docx_path(path):
+        from .registration_docx import write_covenant_docx
+        return write_covenant_docx(content, path)
     width = pdfdoc.page_size()[0] - (pdfdoc.MARGINS_MM["left"] + pdfdoc.MARGINS_MM["right"]) * MM
-    story = [_issuer_block(commune, cov.bloc.name, _place_date(commune, cov.signed_date)),
-             Spacer(1, 8 * MM), para(f"GIAO ƯỚC THI ĐUA NĂM {cov.year}", "title"),
-             para(cov.bloc.name, "center_bold"), Spacer(1, 4 * MM)]
-    if cov.movement_id:
-        story.append(para(_basis(cov.movement) + ";", "basis"))
-    story.append(para((f"Hôm nay, {vntext.format_date_long(cov.signed_date)}"
-                      if cov.signed_date else "Hôm nay, ngày …… tháng …… năm ……")
-                     + (f", tại {cov.place}" if cov.place else "")
-                     + f", các đơn vị thành viên {cov.bloc.name} gồm:", "indent"))
-    for i, m in enumerate(members, 1):
-        role = (f" – {roles[0]}" if m.unit_id == cov.head_id else
-                f" – {roles[1]}" if m.unit_id == cov.deputy_id else "")
-        story.append(para(f"{i}. {m.unit.name}{role}", "indent"))
-    story.append(para("cùng thống nhất ký kết giao ước thi đua với những nội dung sau:",
-                      "indent"))
-    for line in (cov.content or "").splitlines():
-        if line.strip():
-            story.append(para(line, "indent"))
-    story.append(para("Giao ước này được lập thành các bản có giá trị như nhau, mỗi đơn vị thành "
-                      "viên giữ một bản, gửi Thường trực Hội đồng Thi đua - Khen thưởng xã một "
-                      "bản để theo dõi.", "indent"))
-    story += [Spacer(1, 6 * MM)] + _signature_grid(members, cov.head_id, cov.deputy_id, width,
-                                                   roles)
-    return pdfdoc.build(path, story, title=f"Giao ước thi đua năm {cov.year} – {cov.bloc.name}")
+    story = [_issuer_block(content["issuer"], content["place_date"]),
+             Spacer(1, 8 * MM), para(content["heading"], "title"),
+             para(content["bloc"], "center_bold"), Spacer(1, 4 * MM)]
+    if content["basis"]:
+        story.append(para(content["basis"], "basis"))
+    story.append(para(content["intro"], "indent"))
+    story += [para(line, "indent") for line in content["members"]]
+    story.append(para(content["agree"], "indent"))
+    story += [para(line, "indent") for line in content["content"]]
+    story.append(para(content["closing"], "indent"))
+    story += [Spacer(1, 6 * MM)] + _signature_grid(content["signatures"], width)
+    return pdfdoc.build(path, story, title=content["title"])
 
 
 # --------------------------------------------------------------------------- lists
@@ -265,56 +314,81 @@ def sorted_rows(*, year=None, movement=None):
     return sorted(rows, key=key)
 
 
-def write_registrations_list(*, path, year=None, movement=None, progress=None):
-    """Danh sách đăng ký thi đua (landscape), split Cá nhân / Tập thể / Hộ gia đình."""
-    from reportlab.platypus import Spacer
+LIST_ALIGN = ["center", "left", "left", "left", "left", "center", "center"]
+
+
+def list_content(*, year=None, movement=None):
+    """The registrations list as plain data: header, titles, one (heading, rows) per kind of
+    subject, the total line and the committee's signature."""
     commune = settings.commune()
     rows = sorted_rows(year=year, movement=movement)
-    width = pdfdoc.page_size(True)[0] - (pdfdoc.MARGINS_MM["left"]
-                                         + pdfdoc.MARGINS_MM["right"]) * MM
-    story = [pdfdoc.header_block(commune, place_date=_place_date(commune, datetime.date.today()),
-                                 landscape=True),
-             Spacer(1, 6 * MM),
-             para("DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""), "title")]
-    if movement is not None:
-        story.append(para(movement.name, "italic_center"))
-    story.append(Spacer(1, 4 * MM))
-    header, widths = LIST_HEADER, list(LIST_WIDTHS_MM)
-    widths[-1] = width / MM - sum(widths[:-1])
-    align = ["center", "left", "left", "left", "left", "center", "center"]
-    total = len(rows)
-    done = 0
+    sections = []
     for kind, heading in SECTIONS:
         part = [r for r in rows if r["kind"] == kind]
-        if not part:
-            continue
-        story += pdfdoc.heading(f"{heading} ({vntext.format_int(len(part))})")
+        if part:
+            sections.append((f"{heading} ({vntext.format_int(len(part))})", [
+                [str(i), r["name"], r["position"], r["place"], r["titles"],
+                 vntext.format_date(datetime.date.fromisoformat(r["reg_date"]))
+                 if r["reg_date"] else "", r["state_label"]] for i, r in enumerate(part, 1)]))
+    summary = ", ".join(f"{SUBJECT_KINDS[k].lower()}: {vntext.format_int(n)}" for k, n in (
+        (k, sum(1 for r in rows if r["kind"] == k)) for k, _ in SECTIONS) if n)
+    return {
+        "issuer": pdfdoc.issuer_lines(commune),
+        "place_date": _place_date(commune, datetime.date.today()),
+        "heading": "DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""),
+        "movement": movement.name if movement is not None else "",
+        "sections": sections, "count": len(rows),
+        "empty": "(Chưa có đăng ký nào.)",
+        "total": (f"Tổng cộng: {vntext.format_int(len(rows))} đăng ký"
+                  + (f" ({summary})." if summary else ".")),
+        "maker": ["NGƯỜI LẬP BIỂU"],
+        # the committee's list, as its header says
+        "signature_lines": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], "signer": commune.chairman,
+        "title": "Danh sách đăng ký thi đua" + (f" năm {year}" if year else ""),
+    }
+
+
+def list_widths(text_width_mm):
+    widths = list(LIST_WIDTHS_MM)
+    widths[-1] = text_width_mm - sum(widths[:-1])
+    return widths
+
+
+def write_registrations_list(*, path, year=None, movement=None, progress=None):
+    """Danh sách đăng ký thi đua (landscape), split Cá nhân / Tập thể / Hộ gia đình."""
+    from reportlab.platypus import KeepTogether, Spacer
+    content = list_content(year=year, movement=movement)
+    if is_docx_path(path):
+        from .registration_docx import write_list_docx
+        return write_list_docx(content, path, progress=progress)
+    width = pdfdoc.page_size(True)[0] - (pdfdoc.MARGINS_MM["left"]
+                                         + pdfdoc.MARGINS_MM["right"]) * MM
+    story = [pdfdoc.header_block(None, place_date=content["place_date"], landscape=True,
+                                 issuer=content["issuer"]),
+             Spacer(1, 6 * MM), para(content["heading"], "title")]
+    if content["movement"]:
+        story.append(para(content["movement"], "italic_center"))
+    story.append(Spacer(1, 4 * MM))
+    widths = list_widths(width / MM)
+    total = content["count"]
+    done = 0
+    for heading, part in content["sections"]:
+        story += pdfdoc.heading(heading)
         for start in range(0, len(part), LIST_CHUNK):
             chunk = part[start:start + LIST_CHUNK]
-            table_rows = [[str(start + i), r["name"], r["position"], r["place"], r["titles"],
-                           vntext.format_date(datetime.date.fromisoformat(r["reg_date"]))
-                           if r["reg_date"] else "", r["state_label"]]
-                          for i, r in enumerate(chunk, 1)]
-            story.append(_list_table(header, table_rows, widths, align))
+            story.append(_list_table(LIST_HEADER, chunk, widths, LIST_ALIGN))
             done += len(chunk)
             if progress is not None and progress(done, total) is False:
                 from models.errors import Cancelled
                 raise Cancelled()
-    if not rows:
-        story.append(para("(Chưa có đăng ký nào.)", "italic_center"))
-    summary = ", ".join(f"{SUBJECT_KINDS[k].lower()}: {vntext.format_int(n)}" for k, n in (
-        (k, sum(1 for r in rows if r["kind"] == k)) for k, _ in SECTIONS) if n)
-    from reportlab.platypus import KeepTogether
-    on_behalf = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]     # the committee's list, as its header
+    if not total:
+        story.append(para(content["empty"], "italic_center"))
     story.append(KeepTogether([
-        Spacer(1, 3 * MM),
-        para(f"Tổng cộng: {vntext.format_int(total)} đăng ký"
-             + (f" ({summary})." if summary else "."), "left"),
-        Spacer(1, 4 * MM),
-        pdfdoc.signature_block(on_behalf, commune.chairman, landscape=True, space_mm=25,
-                               left=[para("NGƯỜI LẬP BIỂU", "center_bold")])]))
-    return pdfdoc.build(path, story, landscape=True,
-                        title="Danh sách đăng ký thi đua" + (f" năm {year}" if year else ""))
+        Spacer(1, 3 * MM), para(content["total"], "left"), Spacer(1, 4 * MM),
+        pdfdoc.signature_block(content["signature_lines"], content["signer"], landscape=True,
+                               space_mm=25,
+                               left=[para(t, "center_bold") for t in content["maker"]])]))
+    return pdfdoc.build(path, story, landscape=True, title=content["title"])
 
 
 def export_registrations_xlsx(path, *, year=None, progress=None):

@@ -11,6 +11,7 @@ from models.errors import NotFound, UserError
 from models.scoring_calc import BONUS, DEDUCTION, GROUP, compute, fmt_points
 
 from . import pdfdoc
+from .docx_doc import is_docx_path
 from .pdfdoc import MM, para
 
 
@@ -40,10 +41,12 @@ def _rank_text(sheet, bloc_name, size):
 
 # --------------------------------------------------------------------------- unit sheet
 
-def write_sheet_pdf(sheet, path):
-    """Phiếu chấm điểm of one unit: criteria with self and checked points, reasons, totals,
-    band and rank, signature lines for the unit head and the checker."""
-    from reportlab.platypus import Spacer, Table, TableStyle
+SHEET_ALIGN = ["center", "left", "center", "center", "center", "left"]
+
+
+def sheet_content(sheet):
+    """Everything a Phiếu chấm điểm says, as plain data for the PDF and .docx writers:
+    criteria rows (group rows and the total in ``bold_rows``), result, signatures."""
     sheet = ScoreSheet.get_or_none(ScoreSheet.id == getattr(sheet, "id", sheet))
     if sheet is None:
         raise NotFound("Không có phiếu chấm điểm này.")
@@ -65,48 +68,71 @@ def write_sheet_pdf(sheet, path):
             bold.add(len(rows))
         rows.append([crit.code, ("   " * depth) + crit.text, shown_max, _pts(sv), _pts(cv),
                      note])
+    bold.add(len(rows))
     rows.append(["", "TỔNG CỘNG", _pts(cs.total_max) + (f" + {_pts(cs.bonus_max)}"
                                                         if cs.bonus_max else ""),
                  _pts(sheet.self_total), _pts(sheet.total), ""])
+    return {
+        "issuer": pdfdoc.council_lines(commune),
+        "place_date": _place_date(commune, sheet.checked_on),
+        "heading": f"PHIẾU CHẤM ĐIỂM THI ĐUA NĂM {cs.year}", "set_name": cs.name,
+        "unit": [("Đơn vị:", "b"), (f" {unit.name}" + (f" ({bloc_name})" if bloc_name
+                                                          else ""), "")],
+        "state": [("Trạng thái phiếu:", "b"), (f" {scoring.STATES[sheet.state]}", "")],
+        "rows": rows, "bold_rows": sorted(bold),
+        "result": [("Kết quả:", "b"),
+                   (f" tổng điểm {_pts(sheet.total) or 'chưa có'}; xếp loại ", ""),
+                   (sheet.band or "chưa xếp loại", "b"),
+                   (f"; xếp hạng {_rank_text(sheet, bloc_name, len(peers))}.", "")],
+        "signatures": [{"titles": ["ĐẠI DIỆN ĐƠN VỊ"], "note": "(Ký, ghi rõ họ tên)",
+                        "name": unit.leader_name or ""},
+                       {"titles": ["NGƯỜI THẨM ĐỊNH"], "note": "(Ký, ghi rõ họ tên)",
+                        "name": sheet.checker or ""}],
+        "title": f"Phiếu chấm điểm {unit.name} {cs.year}", "author": commune.name,
+    }
+
+
+def write_sheet_pdf(sheet, path):
+    """Phiếu chấm điểm of one unit: criteria with self and checked points, reasons, totals,
+    band and rank, signature lines for the unit head and the checker (.docx by the
+    extension of ``path``)."""
+    from reportlab.platypus import Spacer, Table, TableStyle
+    content = sheet_content(sheet)
+    if is_docx_path(path):
+        from .score_docx import write_sheet_docx
+        return write_sheet_docx(content, path)
+    bold = set(content["bold_rows"])
     styled = []
-    for i, r in enumerate(rows):
-        if i in bold or i == len(rows) - 1:
+    for i, r in enumerate(content["rows"]):
+        if i in bold:
             styled.append([para(f"<b>{pdfdoc.esc(v)}</b>", "table_center" if j in (0, 2, 3, 4)
                                 else "table", markup=True) for j, v in enumerate(r)])
         else:
             styled.append(r)
-    table = pdfdoc.data_table(
-        SHEET_HEADER, styled, SHEET_WIDTHS_MM,
-        align=["center", "left", "center", "center", "center", "left"])
+    table = pdfdoc.data_table(SHEET_HEADER, styled, SHEET_WIDTHS_MM, align=SHEET_ALIGN)
     story = [
-        pdfdoc.header_block(commune, place_date=_place_date(commune, sheet.checked_on),
-                            issuer=pdfdoc.council_lines(commune)),
+        pdfdoc.header_block(None, place_date=content["place_date"], issuer=content["issuer"]),
         Spacer(1, 6 * MM),
-        para(f"PHIẾU CHẤM ĐIỂM THI ĐUA NĂM {cs.year}", "title"),
-        para(cs.name, "italic_center"),
+        para(content["heading"], "title"),
+        para(content["set_name"], "italic_center"),
         Spacer(1, 4 * MM),
-        para(f"<b>Đơn vị:</b> {pdfdoc.esc(unit.name)}"
-             + (f" ({pdfdoc.esc(bloc_name)})" if bloc_name else ""), "left", markup=True),
-        para(f"<b>Trạng thái phiếu:</b> {scoring.STATES[sheet.state]}", "left", markup=True),
+        para(pdfdoc.runs_markup(content["unit"]), "left", markup=True),
+        para(pdfdoc.runs_markup(content["state"]), "left", markup=True),
         Spacer(1, 3 * MM), table, Spacer(1, 3 * MM),
-        para(f"<b>Kết quả:</b> tổng điểm {_pts(sheet.total) or 'chưa có'}; xếp loại "
-             f"<b>{pdfdoc.esc(sheet.band or 'chưa xếp loại')}</b>; xếp hạng "
-             f"{pdfdoc.esc(_rank_text(sheet, bloc_name, len(peers)))}.", "left", markup=True),
+        para(pdfdoc.runs_markup(content["result"]), "left", markup=True),
         Spacer(1, 6 * MM),
     ]
     width = (210 - 45) * MM
-    left = [para("ĐẠI DIỆN ĐƠN VỊ", "center_bold"),
-            para("(Ký, ghi rõ họ tên)", "italic_center"), Spacer(1, 25 * MM),
-            para(unit.leader_name or "", "center_bold")]
-    right = [para("NGƯỜI THẨM ĐỊNH", "center_bold"),
-             para("(Ký, ghi rõ họ tên)", "italic_center"), Spacer(1, 25 * MM),
-             para(sheet.checker or "", "center_bold")]
-    sig = Table([[left, right]], colWidths=[width / 2, width / 2])
+
+    def cell(block):
+        return [para(block["titles"][0], "center_bold"),
+                para(block["note"], "italic_center"), Spacer(1, 25 * MM),
+                para(block["name"], "center_bold")]
+    sig = Table([[cell(b) for b in content["signatures"]]], colWidths=[width / 2, width / 2])
     sig.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT)]))
     story.append(sig)
-    return pdfdoc.build(str(path), story, title=f"Phiếu chấm điểm {unit.name} {cs.year}",
-                        author=commune.name)
+    return pdfdoc.build(str(path), story, title=content["title"], author=content["author"])
 
 
 # --------------------------------------------------------------------------- ranking
@@ -137,9 +163,9 @@ def ranking_rows(cs, *, bloc_id=...):
     return content_groups, out
 
 
-def write_ranking_pdf(cs, path, *, bloc_id=...):
-    """Bảng xếp hạng of one bloc (or every bloc) for a criteria table, A4 landscape."""
-    from reportlab.platypus import PageBreak, Spacer
+def ranking_content(cs, *, bloc_id=...):
+    """The ranking as plain data: one page per bloc (header, titles, columns, rows, widths,
+    tie-break line, the council's signature)."""
     commune = settings.commune()
     groups, sections = ranking_rows(cs, bloc_id=bloc_id)
     if not sections:
@@ -151,30 +177,51 @@ def write_ranking_pdf(cs, path, *, bloc_id=...):
     widths = [14, 252 - fixed - gw * len(groups)] + [gw] * len(groups) + [16, 16, 22, 24, 26]
     checked_on = (ScoreSheet.select(fn.MAX(ScoreSheet.checked_on))
                   .where(ScoreSheet.criteria_set == cs).scalar())
+    tie = scoring.tie_break_text(scoring.tie_break_of(cs))
+    pages = []
+    for bloc_name, lines in sections:
+        pages.append({
+            "subtitle": f"{bloc_name} — {cs.name}",
+            "rows": [[str(rk) if rk else "", name] + [_pts(g) for g in gs]
+                     + [_pts(b) if b else "", _pts(d) if d else "", _pts(t), band, state]
+                     for rk, name, gs, b, d, t, band, state in lines]})
+    return {
+        "issuer": pdfdoc.council_lines(commune),
+        "place_date": _place_date(commune, checked_on),
+        "heading": f"BẢNG XẾP HẠNG THI ĐUA NĂM {cs.year}", "columns": header,
+        "widths": widths, "align": ["center", "left"] + ["center"] * (len(groups) + 5),
+        "pages": pages, "tie": f"Khi bằng điểm: xếp trên đơn vị có {tie}." if tie else "",
+        "signature_lines": ["TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "CHỦ TỊCH"],
+        "signer": commune.chairman, "title": f"Xếp hạng thi đua {cs.year}",
+        "author": commune.name,
+    }
+
+
+def write_ranking_pdf(cs, path, *, bloc_id=...):
+    """Bảng xếp hạng of one bloc (or every bloc) for a criteria table, A4 landscape (.docx
+    by the extension of ``path``)."""
+    from reportlab.platypus import PageBreak, Spacer
+    content = ranking_content(cs, bloc_id=bloc_id)
+    if is_docx_path(path):
+        from .score_docx import write_ranking_docx
+        return write_ranking_docx(content, path)
     story = []
-    for n, (bloc_name, lines) in enumerate(sections):
+    for n, page in enumerate(content["pages"]):
         if n:
             story.append(PageBreak())
-        story += [pdfdoc.header_block(commune, place_date=_place_date(commune, checked_on),
-                                      landscape=True, issuer=pdfdoc.council_lines(commune)),
-                  Spacer(1, 5 * MM),
-                  para(f"BẢNG XẾP HẠNG THI ĐUA NĂM {cs.year}", "title"),
-                  para(f"{bloc_name} — {cs.name}", "italic_center"), Spacer(1, 4 * MM)]
-        rows = [[str(rk) if rk else "", name] + [_pts(g) for g in gs]
-                + [_pts(b) if b else "", _pts(d) if d else "", _pts(t), band, state]
-                for rk, name, gs, b, d, t, band, state in lines]
-        story.append(pdfdoc.data_table(
-            header, rows, widths,
-            align=["center", "left"] + ["center"] * (len(groups) + 5)))
-        tie = scoring.tie_break_text(scoring.tie_break_of(cs))
-        if tie:
-            story.append(para(f"Khi bằng điểm: xếp trên đơn vị có {tie}.", "small"))
+        story += [pdfdoc.header_block(None, place_date=content["place_date"], landscape=True,
+                                      issuer=content["issuer"]),
+                  Spacer(1, 5 * MM), para(content["heading"], "title"),
+                  para(page["subtitle"], "italic_center"), Spacer(1, 4 * MM)]
+        story.append(pdfdoc.data_table(content["columns"], page["rows"], content["widths"],
+                                       align=content["align"]))
+        if content["tie"]:
+            story.append(para(content["tie"], "small"))
         story.append(Spacer(1, 4 * MM))
-        story.append(pdfdoc.signature_block(["TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG",
-                                             "CHỦ TỊCH"], commune.chairman, landscape=True,
-                                            space_mm=25))
-    return pdfdoc.build(str(path), story, landscape=True, title=f"Xếp hạng thi đua {cs.year}",
-                        author=commune.name)
+        story.append(pdfdoc.signature_block(content["signature_lines"], content["signer"],
+                                            landscape=True, space_mm=25))
+    return pdfdoc.build(str(path), story, landscape=True, title=content["title"],
+                        author=content["author"])
 
 
 def write_ranking_xlsx(cs, path, *, bloc_id=..., progress=None):

@@ -98,6 +98,7 @@ class CandidatesTab(QWidget):
                                 ("edit_meeting", "Sửa cuộc họp…", self.edit_meeting),
                                 ("vote", "Nhập phiếu…", self.vote),
                                 ("minutes", "In biên bản…", self.minutes),
+                                ("minutes_docx", "Biên bản Word…", self.minutes_docx),
                                 ("upward", "Hồ sơ đề nghị cấp trên…", self.upward)):
             b = QPushButton(text)
             b.clicked.connect(slot)
@@ -161,6 +162,7 @@ class CandidatesTab(QWidget):
         self.buttons["edit_meeting"].setEnabled(can and has_meeting)
         self.buttons["vote"].setEnabled(can and has_meeting)
         self.buttons["minutes"].setEnabled(has_meeting)
+        self.buttons["minutes_docx"].setEnabled(has_meeting)
 
     def _selected(self):
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
@@ -251,13 +253,16 @@ class CandidatesTab(QWidget):
         if self._run(council.record_votes, meeting=meeting, votes=votes) is not None:
             self._changed()
 
-    def minutes(self):
+    def minutes_docx(self):
+        self.minutes(word=True)
+
+    def minutes(self, *, word=False):
         from reports import minutes_pdf
         meeting = self.meeting.currentData()
         if meeting is None:
             return
-        path, _ = files.save_name(
-            self, "Lưu biên bản", f"BienBan-{meeting.date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
+        path = files.document_name(self, "Lưu biên bản", f"BienBan-{meeting.date:%Y-%m-%d}",
+                                   word=word)
         if path:
             try:
                 minutes_pdf.write_minutes(meeting_id=meeting.id, path=path)

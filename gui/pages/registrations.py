@@ -176,7 +176,9 @@ class RegistrationsPage(QWidget):
         row1.addStretch(1)
         _buttons(ctx, [("Nhập kết quả thực hiện…", self.enter_actuals, "clerk"),
                        ("In bản đăng ký…", self.print_sheet, None),
+                       ("Bản đăng ký Word…", lambda: self.print_sheet(word=True), None),
                        ("In danh sách…", self.print_list, None),
+                       ("Danh sách Word…", lambda: self.print_list(word=True), None),
                        ("Xuất Excel…", self.export_xlsx, None)], row2)
         row2.addStretch(1)
         ll.addLayout(row1)
@@ -188,7 +190,8 @@ class RegistrationsPage(QWidget):
         self.bloc = combo([(b.id, b.name) for b in rg.blocs()])
         crow.addWidget(self.bloc)
         _buttons(ctx, [("Lập / sửa giao ước…", self.edit_covenant, "clerk"),
-                       ("In giao ước…", self.print_covenant, None)], crow)
+                       ("In giao ước…", self.print_covenant, None),
+                       ("Giao ước Word…", lambda: self.print_covenant(word=True), None)], crow)
         crow.addStretch(1)
         cl.addLayout(crow)
         self.tabs = QTabWidget()
@@ -438,20 +441,22 @@ class RegistrationsPage(QWidget):
         path, _ = files.save_name(self, title, name, pattern)
         return path
 
-    def print_sheet(self):
+    def print_sheet(self, *, word=False):
         regs = self.selected()
         if not regs:
             return
-        path = self._save_path("Lưu bản đăng ký", f"ban-dang-ky-{regs[0].id}.pdf", "PDF (*.pdf)")
+        path = files.document_name(self, "Lưu bản đăng ký", f"ban-dang-ky-{regs[0].id}",
+                                   word=word)
         if path:
             from reports import registration_docs
             if messages.run_action(self, registration_docs.write_registration_sheet,
                                    registration_id=regs[0].id, path=path):
                 messages.saved(self, path)
 
-    def print_list(self):
+    def print_list(self, *, word=False):
         year = self.year.currentData()
-        path = self._save_path("Lưu danh sách", f"danh-sach-dang-ky-{year}.pdf", "PDF (*.pdf)")
+        path = files.document_name(self, "Lưu danh sách", f"danh-sach-dang-ky-{year}",
+                                   word=word)
         if not path:
             return
         from reports import registration_docs
@@ -500,13 +505,13 @@ class RegistrationsPage(QWidget):
             self.ctx.changed("registrations")
             return
 
-    def print_covenant(self):
+    def print_covenant(self, *, word=False):
         index = self.cov_view.currentIndex()
         if not index.isValid():
             messages.info(self, "Hãy chọn một giao ước trong bảng.")
             return
         cid = index.data(ID_ROLE)
-        path = self._save_path("Lưu giao ước", f"giao-uoc-{cid}.pdf", "PDF (*.pdf)")
+        path = files.document_name(self, "Lưu giao ước", f"giao-uoc-{cid}", word=word)
         if path:
             from reports import registration_docs
             if messages.run_action(self, registration_docs.write_covenant, covenant_id=cid,

@@ -96,7 +96,10 @@ class ScoringPage(QWidget):
             self.buttons[key] = b
         actions.addStretch(1)
         for key, label, slot in (("pdf", "In phiếu (PDF)…", self.print_sheet),
+                                 ("docx", "Phiếu (Word)…", lambda: self.print_sheet(word=True)),
                                  ("rank_pdf", "Xếp hạng PDF…", self.ranking_pdf),
+                                 ("rank_docx", "Xếp hạng Word…",
+                                  lambda: self.ranking_pdf(word=True)),
                                  ("rank_xlsx", "Xếp hạng Excel…", self.ranking_xlsx),
                                  ("export", "Xuất điểm cả năm…", self.export_year)):
             b = QPushButton(label)
@@ -359,6 +362,7 @@ class ScoringPage(QWidget):
                    "finalise": lead and state == "checked",
                    "reopen": lead and state == "finalised",
                    "pdf": row is not None, "rank_pdf": self.model is not None,
+                   "docx": row is not None, "rank_docx": self.model is not None,
                    "rank_xlsx": self.model is not None, "export": self.cs is not None}
         for key, b in self.buttons.items():
             b.setEnabled(bool(allowed.get(key)))
@@ -513,22 +517,22 @@ class ScoringPage(QWidget):
         self.status.setText(f"Đã ghi {path}")
         return path
 
-    def print_sheet(self, path=None):
+    def print_sheet(self, path=None, *, word=False):
         row = self.current_row()
         if row is None:
             return None
-        path = path or self._save_path("In phiếu chấm điểm", f"Phiếu chấm điểm - {row.name}"
-                                       ".pdf", "PDF (*.pdf)")
+        path = path or files.document_name(self, "In phiếu chấm điểm",
+                                           f"Phiếu chấm điểm - {row.name}", word=word) or None
         if path:
             from reports.score_docs import write_sheet_pdf
             return self._write(lambda: write_sheet_pdf(row.sheet_id, path))
 
-    def ranking_pdf(self, path=None, *, all_blocs=False):
+    def ranking_pdf(self, path=None, *, all_blocs=False, word=False):
         row = self.current_row()
         if self.cs is None:
             return None
-        path = path or self._save_path("Bảng xếp hạng", f"Xếp hạng {self.cs.year}.pdf",
-                                       "PDF (*.pdf)")
+        path = path or files.document_name(self, "Bảng xếp hạng", f"Xếp hạng {self.cs.year}",
+                                           word=word) or None
         if path:
             from reports.score_docs import write_ranking_pdf
             bloc = ... if (all_blocs or row is None) else row.bloc_id
