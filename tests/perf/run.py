@@ -29,6 +29,7 @@ BENCHES = [
     "tests.perf.bench_excel_export",
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
+    "tests.perf.bench_decision_docx",
     "tests.perf.bench_print",
     "tests.perf.bench_minutes_pdf",
     "tests.perf.bench_frozen",
