@@ -123,3 +123,4 @@ def remove_template(*, actor, kind):
     audit(actor, "doc_template_remove", row,
           old={"kind": kind, "file_name": row.file_name, "sha256": row.sha256})
     row.delete_instance()
+    return kind

@@ -258,13 +258,14 @@ class DocxDocument:
         return cell
 
     def recipients_and_signature(self, recipients, title_lines, name, *, space_mm=35,
-                                 left_lines=None):
+                                 left_lines=None, dash=True):
         """'Nơi nhận:' with its '- …;' lines (left) beside the signer's block (right).
         ``left_lines``: bold centred lines instead of the recipients (e.g. "NGƯỜI LẬP
-        BIỂU")."""
+        BIỂU"); ``dash=False`` writes the recipient lines as given."""
         if recipients is not None and left_lines is None:
             left = [paragraph_xml("Nơi nhận:", "recipients_heading")]
-            left += [paragraph_xml(f"- {line}", "small") for line in recipients]
+            left += [paragraph_xml(f"- {line}" if dash else line, "small")
+                     for line in recipients]
         else:
             left = [paragraph_xml(t, "center_bold") for t in (left_lines or [])]
         right = self._signature_cell(title_lines, name, space_mm=space_mm)

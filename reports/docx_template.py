@@ -395,3 +395,58 @@ def fill_decision(template, content, listed, path):
 
 def fill_minutes(template, content, path):
     return fill(template, minutes_values(content), path, kind="minutes")
+
+
+# --------------------------------------------------------------------------- starters and help
+
+def help_lines(kind):
+    """'{{so}} — Số, ký hiệu …' lines of the placeholders of ``kind`` (the program's help)."""
+    return [f"{{{{{name}}}}} — {text}"
+            for name, text in doc_templates.placeholders(kind).items()]
+
+
+def write_starter(kind, path):
+    """A starting template of ``kind`` in the built-in Decree-30 layout, every placeholder
+    in its place, for a clerk to adapt in Word (and check back in)."""
+    from .docx_doc import DocxDocument
+    doc_templates.placeholders(kind)
+    doc = DocxDocument(title=f"Mẫu {doc_templates.kind_label(kind).lower()}")
+    if kind == "decision":
+        doc.paragraph("{{du_thao}}", "right")
+    doc.header(issuer=[("{{co_quan}}", True)], number="{{so}}", place_date="{{ngay}}")
+    doc.space(6)
+    heading = {"decision": "QUYẾT ĐỊNH", "minutes": "BIÊN BẢN", "proposal": "TỜ TRÌNH"}[kind]
+    doc.title(heading, "{{noi_dung}}" if kind == "minutes" else "{{trich_yeu}}")
+    if kind == "decision":
+        doc.title("{{tham_quyen}}", rule=False)
+    if kind == "proposal":
+        doc.paragraph("Kính gửi: {{kinh_gui}}", "center")
+    if kind != "minutes":
+        doc.space(4)
+        doc.bases(["{{can_cu}}"])
+    if kind == "decision":
+        doc.title("QUYẾT ĐỊNH:", rule=False)
+        doc.paragraph("{{dieu}}", "indent")
+    else:
+        doc.paragraph("{{dien_bien}}" if kind == "minutes" else "{{noi_dung}}", "indent")
+    if kind != "decision":
+        doc.paragraph("{{danh_sach}}", "left")
+    if kind == "minutes":
+        doc.paragraph("{{ket_luan}}", "indent")
+        doc.space(6)
+        doc.signatures([{"titles": ["THƯ KÝ"], "name": "{{thu_ky}}"},
+                        {"titles": ["CHỦ TRÌ"], "name": "{{chu_tri}}"}])
+    else:
+        doc.space(5)
+        doc.recipients_and_signature(["{{noi_nhan}}"], ["{{chuc_vu_ky}}"], "{{nguoi_ky}}",
+                                     dash=False)
+    if kind == "decision":
+        doc.section(landscape=True)
+        doc.title("DANH SÁCH", rule=False)
+        doc.paragraph("{{tieu_de_danh_sach}}", "center_bold")
+        doc.paragraph("{{kem_theo}}", "italic_center")
+        doc.space(4)
+        doc.paragraph("{{danh_sach}}", "left")
+        doc.space(3)
+        doc.paragraph("{{tong_tien_chu}}", "italic")
+    return doc.save(path)

@@ -14,6 +14,7 @@ from ..audit_page import AuditTab
 from ..search_combo import chosen_row, make_searchable
 from ..wizard import searchable_combo
 from ..widgets import ErrorLabel
+from ..word_templates import WordTemplatesTab
 
 
 def _table(headers):
@@ -348,6 +349,7 @@ class SettingsPage(QWidget):
         tabs.addTab(SalaryTab(ctx), "Mức lương cơ sở")
         tabs.addTab(TitlesTab(ctx), "Danh hiệu, hình thức")
         tabs.addTab(UsersTab(ctx), "Tài khoản")
+        tabs.addTab(WordTemplatesTab(ctx), "Mẫu văn bản Word")
         self.audit = None
         if ctx.is_leader:
             self.audit = AuditTab(ctx)
