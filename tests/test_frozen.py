@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 
+import docx
 import openpyxl
 import pytest
 
@@ -77,6 +78,12 @@ def test_frozen_batch_commands(app, tmp_path, data_dir):
     assert export.returncode == 0, export.stderr
     book = openpyxl.load_workbook(xlsx, read_only=True)
     assert book.sheetnames
+    # the decision as Word: python-docx's default template is bundled (its PyInstaller hook)
+    word = tmp_path / "qd.docx"
+    made = run(app, "decision", issued["id"], "--out", word, data_dir=data)
+    assert made.returncode == 0, made.stderr
+    assert issued["number"] in "".join(c.text for c in docx.Document(str(word)).tables[0]
+                                       .rows[0].cells)
     # wrong usage and a user error keep their exit codes in the frozen program too
     assert run(app, "certificates", "999999", "--out", pdf, data_dir=data).returncode == 1
     assert run(app, "nonsense", data_dir=data).returncode == 2
