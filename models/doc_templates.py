@@ -24,7 +24,8 @@ COMMON = {
 SIGNER = {
     "chuc_vu_ky": "Quyền hạn, chức vụ người ký (TM., KT., CHỦ TỊCH …), mỗi dòng một đoạn",
     "nguoi_ky": "Họ và tên người ký",
-    "noi_nhan": "Các dòng “Nơi nhận” (mỗi dòng một đoạn, bắt đầu bằng “- ”)",
+    "noi_nhan": "Các dòng “Nơi nhận”, mỗi dòng một đoạn (gõ “- {{noi_nhan}}” để mỗi dòng "
+                "có gạch đầu dòng)",
 }
 LIST = {"danh_sach": "Bảng danh sách (đặt riêng một đoạn; bảng được chèn vào đúng chỗ đó)"}
 

@@ -16,9 +16,9 @@ def render_decision(doc, content):
     if content["draft"]:
         doc.draft_mark()
     doc.header(issuer=content["issuer"], number=content["number"],
-               place_date=content["place_date"])
+               place_date=content["place_date"], rule_for=content.get("issuer_rule_for"))
     doc.space(6)
-    doc.title("QUYẾT ĐỊNH", content["about"])
+    doc.title("QUYẾT ĐỊNH", content["about"], rule_for=content.get("about_rule_for"))
     doc.title(content["authority"], rule=False)
     doc.space(4)
     doc.bases(content["bases"])
@@ -72,9 +72,9 @@ def write_decision_docx(*, decision_id, path, template=...):
 
 def render_minutes(doc, content):
     doc.header(issuer=content["issuer"], number=content["number"],
-               place_date=content["place_date"])
+               place_date=content["place_date"], rule_for=content.get("issuer_rule_for"))
     doc.space(6)
-    doc.title("BIÊN BẢN", content["about"])
+    doc.title("BIÊN BẢN", content["about"], rule_for=content.get("about_rule_for"))
     doc.space(2)
     doc.paragraphs(content["lines"], "indent")
     doc.space(3)

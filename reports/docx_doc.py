@@ -203,14 +203,17 @@ class DocxDocument:
     def space(self, mm):
         self._append_xml(space_xml(mm))
 
-    def title(self, *lines, rule=True, style="title"):
-        """Centred bold lines (14 pt) with the short rule under the widest (Decree 30)."""
+    def title(self, *lines, rule=True, style="title", rule_for=None):
+        """Centred bold lines (14 pt) with the short rule under the widest (Decree 30);
+        ``rule_for``: measure the rule on this text instead (a template's placeholder
+        stands for a longer line)."""
         lines = [line for line in lines if line]
         for line in lines:
             self.paragraph(line, style, keep_next=True)
         if rule and lines:
             size, bold = STYLES[style][0], STYLES[style][1]
-            widest = min(max(text_width_mm(x, size, bold=bold) for x in lines),
+            measured = [rule_for] if rule_for else lines
+            widest = min(max(text_width_mm(x, size, bold=bold) for x in measured),
                          self.text_width_mm)
             self._append_xml(rule_xml(widest * RULE_FRACTION, self.text_width_mm, before=2,
                                      after=8))
@@ -218,14 +221,17 @@ class DocxDocument:
     def draft_mark(self, text="DỰ THẢO"):
         self.paragraph(text, "right")
 
-    def header(self, *, issuer, number=None, place_date=None, about=None, split=0.40):
-        """Issuer block left (its lines as (text, bold); the short rule under the widest),
+    def header(self, *, issuer, number=None, place_date=None, about=None, split=0.40,
+               rule_for=None):
+        """Issuer block left (its lines as (text, bold); the short rule under the widest, or
+        under ``rule_for`` as (text, bold) when given),
         national title and motto right with the motto's rule, 'Số: …' under the issuer,
         the italic place and date under the motto."""
         width = self.text_width_mm
         left_w, right_w = width * split, width * (1 - split)
         left = [paragraph_xml(t, "center_bold" if b else "center") for t, b in issuer]
-        widest = max(text_width_mm(t, BODY_PT, bold=b) for t, b in issuer)
+        measured = [rule_for] if rule_for else issuer
+        widest = max(text_width_mm(t, BODY_PT, bold=b) for t, b in measured)
         left.append(rule_xml(min(widest, left_w) * RULE_FRACTION, left_w))
         if number:
             left.append(paragraph_xml(f"Số: {number}", "center"))
@@ -258,14 +264,13 @@ class DocxDocument:
         return cell
 
     def recipients_and_signature(self, recipients, title_lines, name, *, space_mm=35,
-                                 left_lines=None, dash=True):
+                                 left_lines=None):
         """'Nơi nhận:' with its '- …;' lines (left) beside the signer's block (right).
         ``left_lines``: bold centred lines instead of the recipients (e.g. "NGƯỜI LẬP
-        BIỂU"); ``dash=False`` writes the recipient lines as given."""
+        BIỂU")."""
         if recipients is not None and left_lines is None:
             left = [paragraph_xml("Nơi nhận:", "recipients_heading")]
-            left += [paragraph_xml(f"- {line}" if dash else line, "small")
-                     for line in recipients]
+            left += [paragraph_xml(f"- {line}", "small") for line in recipients]
         else:
             left = [paragraph_xml(t, "center_bold") for t in (left_lines or [])]
         right = self._signature_cell(title_lines, name, space_mm=space_mm)

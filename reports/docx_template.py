@@ -9,8 +9,9 @@ formatting of the run it starts in.
 
 Values: a ``str`` replaces the placeholder in its text (line breaks become ``w:br``);
 ``Paragraphs`` (a list of str or of runs ``[(text, "b"|"i"|"")]``) repeat the placeholder's
-paragraph once per item when it stands alone in its paragraph (else the items are joined
-by line breaks), and remove it when empty; ``Table`` replaces the placeholder's paragraph
+paragraph once per item (its other text kept: "- {{noi_nhan}}" gives one "- …" line per
+recipient; the items are joined by line breaks when the paragraph holds other
+placeholders too), and remove it when empty; ``Table`` replaces the placeholder's paragraph
 (which must hold nothing else) by the list table, fitted to the text width there.
 
 ``check_template`` refuses, with a Vietnamese message saying what to do: a file that is not
@@ -328,6 +329,9 @@ def fill(template, values, path, *, kind, name="mẫu"):
                 start = _start_element(texts, matches[0].start())
                 _paragraph_copies(p, start, value)
                 continue
+            if len(matches) == 1 and isinstance(value, Paragraphs):
+                _repeat_paragraph(p, matches[0], value)     # "- {{noi_nhan}}": one a line
+                continue
             for m in reversed(matches):
                 value = values.get(m.group(1), "")
                 _replace_span(texts, m.start(), m.end(), _flatten(value)
@@ -336,6 +340,16 @@ def fill(template, values, path, *, kind, name="mẫu"):
     with atomic_output(path) as tmp:
         document.save(tmp)
     return path
+
+
+def _repeat_paragraph(p, match, items):
+    """Paragraph ``p`` once per item, the placeholder replaced by it, the rest kept."""
+    for item in items:
+        new = copy.deepcopy(p)
+        texts = next(t for q, t, _ in _paragraph_texts(new) if q is new)
+        _replace_span(texts, match.start(), match.end(), _flatten([item]))
+        p.addprevious(new)
+    p.getparent().remove(p)
 
 
 def _start_element(texts, offset):
@@ -365,7 +379,7 @@ def decision_values(content, listed):
                                   for label, text in content["articles"]]),
               "chuc_vu_ky": Paragraphs(content["signature_lines"]),
               "nguoi_ky": content["signer"],
-              "noi_nhan": Paragraphs(f"- {line}" for line in content["recipients"]),
+              "noi_nhan": Paragraphs(content["recipients"]),
               "du_thao": "DỰ THẢO" if content["draft"] else "",
               "tieu_de_danh_sach": "", "kem_theo": "", "tong_tien_chu": "",
               "danh_sach": Paragraphs()}
@@ -405,42 +419,33 @@ def help_lines(kind):
             for name, text in doc_templates.placeholders(kind).items()]
 
 
+# what a placeholder stands for when the starter measures its short rules
+SAMPLE_ISSUER = ("ỦY BAN NHÂN DÂN", True)
+SAMPLE_SUBJECT = "Về việc khen thưởng thành tích trong phong trào thi đua yêu nước năm 2025"
+
+
 def write_starter(kind, path):
-    """A starting template of ``kind`` in the built-in Decree-30 layout, every placeholder
-    in its place, for a clerk to adapt in Word (and check back in)."""
+    """A starting template of ``kind``: the built-in Decree-30 layout (the same renderers)
+    with every placeholder in its place, for a clerk to adapt in Word and check back in."""
+    from .decision_docx import render_decision, render_minutes
     from .docx_doc import DocxDocument
     doc_templates.placeholders(kind)
     doc = DocxDocument(title=f"Mẫu {doc_templates.kind_label(kind).lower()}")
+    common = {"draft": False, "issuer": [("{{co_quan}}", True)], "number": "{{so}}",
+              "place_date": "{{ngay}}", "issuer_rule_for": SAMPLE_ISSUER,
+              "about_rule_for": SAMPLE_SUBJECT}
+    if kind == "minutes":
+        render_minutes(doc, {**common, "about": "{{noi_dung}}", "lines": ["{{dien_bien}}"],
+                             "rows": [], "empty": "{{danh_sach}}", "closing": "{{ket_luan}}",
+                             "signatures": [("THƯ KÝ", "{{thu_ky}}"),
+                                            ("CHỦ TRÌ", "{{chu_tri}}")]})
+        return doc.save(path)
     if kind == "decision":
         doc.paragraph("{{du_thao}}", "right")
-    doc.header(issuer=[("{{co_quan}}", True)], number="{{so}}", place_date="{{ngay}}")
-    doc.space(6)
-    heading = {"decision": "QUYẾT ĐỊNH", "minutes": "BIÊN BẢN", "proposal": "TỜ TRÌNH"}[kind]
-    doc.title(heading, "{{noi_dung}}" if kind == "minutes" else "{{trich_yeu}}")
-    if kind == "decision":
-        doc.title("{{tham_quyen}}", rule=False)
-    if kind == "proposal":
-        doc.paragraph("Kính gửi: {{kinh_gui}}", "center")
-    if kind != "minutes":
-        doc.space(4)
-        doc.bases(["{{can_cu}}"])
-    if kind == "decision":
-        doc.title("QUYẾT ĐỊNH:", rule=False)
-        doc.paragraph("{{dieu}}", "indent")
-    else:
-        doc.paragraph("{{dien_bien}}" if kind == "minutes" else "{{noi_dung}}", "indent")
-    if kind != "decision":
-        doc.paragraph("{{danh_sach}}", "left")
-    if kind == "minutes":
-        doc.paragraph("{{ket_luan}}", "indent")
-        doc.space(6)
-        doc.signatures([{"titles": ["THƯ KÝ"], "name": "{{thu_ky}}"},
-                        {"titles": ["CHỦ TRÌ"], "name": "{{chu_tri}}"}])
-    else:
-        doc.space(5)
-        doc.recipients_and_signature(["{{noi_nhan}}"], ["{{chuc_vu_ky}}"], "{{nguoi_ky}}",
-                                     dash=False)
-    if kind == "decision":
+        render_decision(doc, {**common, "about": "{{trich_yeu}}",
+                              "authority": "{{tham_quyen}}", "bases": ["{{can_cu}}"],
+                              "articles": [("", "{{dieu}}")], "recipients": ["{{noi_nhan}}"],
+                              "signature_lines": ["{{chuc_vu_ky}}"], "signer": "{{nguoi_ky}}"})
         doc.section(landscape=True)
         doc.title("DANH SÁCH", rule=False)
         doc.paragraph("{{tieu_de_danh_sach}}", "center_bold")
@@ -449,4 +454,16 @@ def write_starter(kind, path):
         doc.paragraph("{{danh_sach}}", "left")
         doc.space(3)
         doc.paragraph("{{tong_tien_chu}}", "italic")
+        return doc.save(path)
+    doc.header(issuer=common["issuer"], number="{{so}}", place_date="{{ngay}}",
+               rule_for=SAMPLE_ISSUER)
+    doc.space(6)
+    doc.title("TỜ TRÌNH", "{{trich_yeu}}", rule_for=SAMPLE_SUBJECT)
+    doc.paragraph("Kính gửi: {{kinh_gui}}", "center")
+    doc.space(4)
+    doc.bases(["{{can_cu}}"])
+    doc.paragraph("{{noi_dung}}", "indent")
+    doc.paragraph("{{danh_sach}}", "left")
+    doc.space(5)
+    doc.recipients_and_signature(["{{noi_nhan}}"], ["{{chuc_vu_ky}}"], "{{nguoi_ky}}")
     return doc.save(path)
