@@ -11,7 +11,8 @@ Values: a ``str`` replaces the placeholder in its text (line breaks become ``w:b
 ``Paragraphs`` (a list of str or of runs ``[(text, "b"|"i"|"")]``) repeat the placeholder's
 paragraph once per item (its other text kept: "- {{noi_nhan}}" gives one "- …" line per
 recipient; the items are joined by line breaks when the paragraph holds other
-placeholders too), and remove it when empty; ``Table`` replaces the placeholder's paragraph
+placeholders too), and remove it when empty — as an empty ``str`` alone in its paragraph
+does ("{{du_thao}}" of an issued decision leaves no blank line); ``Table`` replaces the placeholder's paragraph
 (which must hold nothing else) by the list table, fitted to the text width there.
 
 ``check_template`` refuses, with a Vietnamese message saying what to do: a file that is not
@@ -278,7 +279,7 @@ def _paragraph_copies(p, start_t, items):
             _set_text(t, text)
             new.append(run)
         p.addprevious(new)
-    p.getparent().remove(p)
+    _drop(p, keep_empty=not items)
 
 
 def _text_width_mm_at(p):
@@ -325,6 +326,9 @@ def fill(template, values, path, *, kind, name="mẫu"):
             if alone and isinstance(value, Table):
                 _insert_table(p, value)
                 continue
+            if alone and isinstance(value, str) and not value.strip() and _removable(p):
+                p.getparent().remove(p)     # "{{du_thao}}" of an issued decision: no line
+                continue
             if alone and isinstance(value, Paragraphs):
                 start = _start_element(texts, matches[0].start())
                 _paragraph_copies(p, start, value)
@@ -342,6 +346,22 @@ def fill(template, values, path, *, kind, name="mẫu"):
     return path
 
 
+def _drop(p, *, keep_empty):
+    """Remove the placeholder's paragraph; a cell's last one is emptied instead."""
+    if keep_empty and not _removable(p):
+        for child in list(p):
+            if child.tag != f"{W}pPr":
+                p.remove(child)
+    else:
+        p.getparent().remove(p)
+
+
+def _removable(p):
+    """A paragraph may go unless it is the last one of a table cell (a cell needs one)."""
+    parent = p.getparent()
+    return parent.tag != f"{W}tc" or len(parent.findall(f"{W}p")) > 1
+
+
 def _repeat_paragraph(p, match, items):
     """Paragraph ``p`` once per item, the placeholder replaced by it, the rest kept."""
     for item in items:
@@ -349,7 +369,7 @@ def _repeat_paragraph(p, match, items):
         texts = next(t for q, t, _ in _paragraph_texts(new) if q is new)
         _replace_span(texts, match.start(), match.end(), _flatten([item]))
         p.addprevious(new)
-    p.getparent().remove(p)
+    _drop(p, keep_empty=not items)
 
 
 def _start_element(texts, offset):

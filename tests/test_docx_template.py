@@ -114,6 +114,9 @@ def test_decision_through_the_communes_template(issued, clerk, tmp_path,  # noqa
     previous = attached._tbl.getprevious()
     assert "DANH SÁCH KÈM THEO QUYẾT ĐỊNH 12/QĐ-UBND NGÀY 05/02/2026" in "".join(
         t.text or "" for t in previous.iter(f"{W}t"))
+    # "{{du_thao}}" of an issued decision leaves no blank line under the header table
+    after_header = document.tables[0]._tbl.getnext()
+    assert "".join(t.text or "" for t in after_header.iter(f"{W}t")) == "QUYẾT ĐỊNH"
     # the template's own formatting is kept: italic date line, bold signer
     date = [p for p in document.tables[0].cell(0, 1).paragraphs if "ngày" in p.text][0]
     assert date.runs[0].italic or date.style.font.italic
