@@ -574,7 +574,7 @@ class PublicComment(BaseModel):
 ALL_MODELS += [PublicPosting, PublicComment]
 
 
-# --------------------------------------------------------------------------- issue 17: Word templates
+# ------------------------------------------------------------- issue 17: Word templates
 
 class DocTemplate(BaseModel):
     """A commune's own Word template (.docx with {{placeholders}}) replacing the built-in

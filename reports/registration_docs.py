@@ -1,4 +1,5 @@
-"""Registration documents: a unit's Bản đăng ký thi đua, a bloc's covenant, the list (PDF, Excel)."""
+"""Registration documents: a unit's Bản đăng ký thi đua, a bloc's covenant, the list (PDF,
+Excel; the content functions feed the .docx writers of registration_docx.py too)."""
 import datetime
 
 from models import settings, vntext
