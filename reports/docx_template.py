@@ -13,8 +13,8 @@ paragraph once per item (its other text kept: "- {{noi_nhan}}" gives one "- …"
 recipient; the items are joined by line breaks when the paragraph holds other
 placeholders too), and remove it when empty — as an empty ``str`` alone in its paragraph
 does ("{{du_thao}}" of an issued decision leaves no blank line); ``Table`` replaces the
-placeholder's paragraph
-(which must hold nothing else) by the list table, fitted to the text width there.
+placeholder's paragraph (which must hold nothing else) by the list table, fitted to the
+text width there.
 
 ``check_template`` refuses, with a Vietnamese message saying what to do: a file that is not
 a .docx (an old .doc, a workbook, anything else), a macro-enabled file (.docm/.dotm or a
