@@ -13,6 +13,7 @@ from models.entities import Decision, Meeting
 from models.errors import UserError
 
 from . import files, messages
+from .background import Loader, run_action
 from .decision_dialogs import NewDecisionDialog, SubjectPicker, date_edit, date_of
 from .table_model import Col, FilterTableModel, ID_ROLE
 from .widgets import SearchBox, make_table_view
@@ -50,12 +51,21 @@ class RecipientModel(FilterTableModel):
     groups = ()
 
     def load(self):
+        return self.rows_of(self.groups)
+
+    @staticmethod
+    def rows_of(groups):
         out = []
-        for heading, rows in self.groups:
+        for heading, rows in groups:
             for i, r in enumerate(rows, 1):
                 out.append((r["id"], heading, i, r["name"], r["position"], r["place"],
                             r["title"], r["amount"], r["note"]))
         return out
+
+    def fetch_groups(self, groups):
+        """(rows, keys) of ``groups`` in any thread, for ``show_rows``."""
+        rows = self.rows_of(groups)
+        return rows, [vntext.fold(self.key(r)) for r in rows]
 
     def key(self, row):
         return f"{row[3]} {row[5]} {row[6]}"
@@ -66,6 +76,8 @@ class DecisionEditor(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.decision = None
+        self.list_loader = Loader(self)
+        self.preview_loader = Loader(self)
         self.list_model = DecisionListModel(self)
         self.list_view = make_table_view(self.list_model, self)
         self.list_view.setSelectionMode(self.list_view.SelectionMode.SingleSelection)
@@ -177,8 +189,13 @@ class DecisionEditor(QWidget):
 
     # ---------------------------------------------------------------- loading
     def reload(self, select_id=None):
+        """The list of decisions is read in the background, then ``select_id`` is shown."""
         current = select_id or (self.decision.id if self.decision else None)
-        self.list_model.reload()
+        self.list_loader.start(self.list_model.fetch,
+                               lambda fetched: self._listed(fetched, current))
+
+    def _listed(self, fetched, current):
+        self.list_model.show_rows(fetched)
         self.signer.clear()
         names = [settings.get("chairman")] + list(settings.get("vice_chairmen") or [])
         self.signer.addItems([n for n in names if n])
@@ -264,19 +281,32 @@ class DecisionEditor(QWidget):
         self.refresh_preview()
 
     def refresh_preview(self):
+        """The list and totals of the decision shown, read in the background."""
         if self.decision is None:
             return
-        self.decision = Decision.get_by_id(self.decision.id)
-        s = decisions.summary(self.decision)
+        ident = self.decision.id
+        self.totals.setText("Đang đọc danh sách…")
+
+        def fetch():
+            decision = Decision.get_by_id(ident)
+            s = decisions.summary(decision)
+            lines = public_list.decision_warnings(decision) \
+                if decision.state == "draft" else []
+            return decision, s, self.rec_model.fetch_groups(s["groups"]), lines
+        self.preview_loader.start(fetch, self._previewed)
+
+    def _previewed(self, result):
+        decision, s, fetched, lines = result
+        if self.decision is None or self.decision.id != decision.id:
+            return
+        self.decision = decision
         self.rec_model.groups = s["groups"]
-        self.rec_model.reload()
+        self.rec_model.show_rows(fetched)
         c = s["counts"]
         self.totals.setText(
             f"<b>{c['person']}</b> cá nhân, <b>{c['unit']}</b> tập thể, <b>{c['household']}</b> "
             f"hộ gia đình — Tổng tiền thưởng: <b>{s['total_text']}</b> "
             f"(<i>{s['total_words']}</i>)")
-        lines = public_list.decision_warnings(self.decision) \
-            if self.decision.state == "draft" else []
         self.comment_warning.setText(
             "Cảnh báo — ý kiến phản ánh khi công khai danh sách chưa giải quyết:\n• "
             + "\n• ".join(lines) if lines else "")
@@ -318,10 +348,12 @@ class DecisionEditor(QWidget):
             return
         meeting = Meeting.get_or_none(Meeting.id == values["meeting_id"]) \
             if values["meeting_id"] else None
-        created = self._run(decisions.create_draft, date=values["date"], number=values["number"],
-                            meeting=meeting, movement=meeting.movement if meeting else None)
-        if created is not None:
-            self._after(created.id)
+        actor = self.ctx.actor
+        run_action(self.ctx, self, "Đang lập dự thảo quyết định…",
+                   lambda progress: decisions.create_draft(
+                       actor=actor, date=values["date"], number=values["number"],
+                       meeting=meeting, movement=meeting.movement if meeting else None),
+                   on_done=lambda created: self._after(created.id))
 
     def add_from_vote(self):
         if self.decision is None:
@@ -334,11 +366,16 @@ class DecisionEditor(QWidget):
             messages.info(self, "Chưa có cuộc họp bình xét nào của năm này. Hãy nhập kết quả "
                                 "bỏ phiếu ở thẻ 'Đề nghị & bình xét' trước.")
             return
-        count = self._run(decisions.add_candidates, decision=self.decision, meeting=meeting)
-        if count is not None:
+        decision, actor = self.decision, self.ctx.actor
+
+        def done(count):
             messages.info(self, f"Đã thêm {count} đối tượng bình xét đạt (họp ngày "
                                 f"{vntext.format_date(meeting.date)}).")
-            self._after(self.decision.id)
+            self._after(decision.id)
+        run_action(self.ctx, self, "Đang thêm những người bình xét đạt…",
+                   lambda progress: decisions.add_candidates(
+                       actor=actor, decision=decision, meeting=meeting, progress=progress),
+                   on_done=done, cancellable=True)
 
     def add_recipient(self):
         if self.decision is None:
@@ -389,26 +426,47 @@ class DecisionEditor(QWidget):
             self._after()
 
     def issue(self):
-        if self.decision is None or not self.save():
+        """Save the header and count the list (in the background), ask, then issue (in the
+        background too: numbering 20,000 awards takes seconds)."""
+        if self.decision is None:
             return
-        s = decisions.summary(self.decision)
-        lines = public_list.decision_warnings(self.decision)
-        if lines and not messages.confirm(
-                self, f"{len(lines)} người/tập thể/hộ trong quyết định còn ý kiến phản ánh chưa "
-                "giải quyết khi công khai danh sách:\n• " + "\n• ".join(lines[:10])
-                + ("\n…" if len(lines) > 10 else "") + "\n\nNên giải quyết ý kiến (thẻ «Công "
-                "khai danh sách») trước. Vẫn ban hành?", yes="Vẫn ban hành"):
-            return
-        if not messages.confirm(self, f"Ban hành quyết định với {sum(s['counts'].values())} đối "
-                                f"tượng, tổng tiền {s['total_text']}? Sau khi ban hành, quyết "
-                                "định không sửa được nữa (chỉ điều chỉnh hoặc thu hồi bằng "
-                                "quyết định khác).", yes="Ban hành"):
-            return
-        issued = self._run(decisions.issue_decision, decision=self.decision)
-        if issued is not None:
-            messages.info(self, f"Đã ban hành Quyết định số {issued.number}; các giấy khen đã "
+        decision, actor, values = self.decision, self.ctx.actor, self.header_values()
+
+        def save_and_count(progress):
+            saved = decisions.update_draft(actor=actor, decision=decision, **values)
+            return saved, decisions.summary(saved), public_list.decision_warnings(saved)
+
+        def ask(result):
+            saved, s, lines = result
+            self.decision = saved
+            if lines and not messages.confirm(
+                    self, f"{len(lines)} người/tập thể/hộ trong quyết định còn ý kiến phản ánh "
+                    "chưa giải quyết khi công khai danh sách:\n• " + "\n• ".join(lines[:10])
+                    + ("\n…" if len(lines) > 10 else "") + "\n\nNên giải quyết ý kiến (thẻ "
+                    "«Công khai danh sách») trước. Vẫn ban hành?", yes="Vẫn ban hành"):
+                self._after(saved.id)
+                return
+            if not messages.confirm(
+                    self, f"Ban hành quyết định với {sum(s['counts'].values())} đối "
+                    f"tượng, tổng tiền {s['total_text']}? Sau khi ban hành, quyết "
+                    "định không sửa được nữa (chỉ điều chỉnh hoặc thu hồi bằng "
+                    "quyết định khác).", yes="Ban hành"):
+                self._after(saved.id)
+                return
+            run_action(self.ctx, self, "Đang ban hành quyết định…",
+                       lambda progress: decisions.issue_decision(actor=actor, decision=saved),
+                       on_done=issued, on_error=failed)
+
+        def issued(result):
+            messages.info(self, f"Đã ban hành Quyết định số {result.number}; các giấy khen đã "
                                 "được vào sổ.")
-            self._after(issued.id)
+            self._after(result.id)
+
+        def failed(err):
+            messages.show_error(self, err)
+            self._after(decision.id)
+        run_action(self.ctx, self, "Đang lưu và kiểm tra quyết định…", save_and_count,
+                   on_done=ask)
 
     def _follow_up(self, fn, heading):
         values = NewDecisionDialog.ask(self, heading=heading, need_reason=True)

@@ -51,14 +51,36 @@ class FilterTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def reload(self):
-        self.beginResetModel()
-        self.rows = list(self.load())
+        self.show_rows(self.fetch())
+
+    def fetch(self):
+        """Rows and their folded search keys; runs in any thread (no Qt), so a page can read
+        them in the background (``gui.background.Loader``) and show them when ready."""
+        rows = list(self.load())
         if self.KEYS_FOLDED:
-            self.keys = [self.key(r) for r in self.rows]
+            keys = [self.key(r) for r in rows]
         else:
-            self.keys = [vntext.fold(self.key(r)) for r in self.rows]
+            keys = [vntext.fold(self.key(r)) for r in rows]
+        return rows, keys
+
+    def show_rows(self, fetched):
+        self.beginResetModel()
+        self.rows, self.keys = fetched
         self._apply()
         self.endResetModel()
+
+    def replace_rows(self, fetched):
+        """Put fresh copies of some rows in place (matched by id, row[0]); rows not listed
+        stay as they are: after an action on a few rows, only those are read again."""
+        rows, keys = fetched
+        where = {row[0]: i for i, row in enumerate(self.rows)}
+        self.layoutAboutToBeChanged.emit()
+        for row, key in zip(rows, keys):
+            i = where.get(row[0])
+            if i is not None:
+                self.rows[i], self.keys[i] = row, key
+        self._apply()
+        self.layoutChanged.emit()
 
     def _apply(self):
         words = vntext.fold(self.filter_text).split()

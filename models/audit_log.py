@@ -89,6 +89,31 @@ def append(*, username, action, entity, entity_id=None, old=None, new=None, reas
     return row["id"]
 
 
+def append_many(*, username, entries):
+    """Write many chained rows at once (in the caller's transaction): ``entries`` are dicts
+    with action, entity, entity_id, old, new, reason like ``append``'s arguments. One
+    prepared INSERT for all (a vote on 13,000 candidates logs each vote)."""
+    if not entries:
+        return
+    from .bulk import insert_sql
+    fields = AuditLog._meta.fields
+    at = str(datetime.datetime.now())
+    names = ("username", "action", "entity", "entity_id", "old", "new", "reason")
+    with db.atomic():
+        last_id, prev = _last()
+        rows = []
+        for n, e in enumerate(entries, 1):
+            given = {"username": username, **e}
+            values = [last_id + n, at] + [
+                fields[name].db_value(_json(given.get(name)) if name in ("old", "new")
+                                      else given.get(name)) for name in names]
+            digest = row_digest(prev, values)
+            rows.append(tuple(values) + (prev, digest))
+            prev = digest
+        columns = [fields[c] for c in COLUMNS] + [fields["prev_hash"], fields["row_hash"]]
+        db.cursor().executemany(insert_sql(AuditLog, columns), rows)
+
+
 def backfill(database):
     """Chain rows written before the chain existed (migration 2); returns how many."""
     table = AuditLog._meta.table_name

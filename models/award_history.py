@@ -5,6 +5,7 @@ from collections import defaultdict
 from peewee import fn
 
 from . import settings, vntext
+from .bulk import read_rows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
                        Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Unit, UnitKind)
@@ -36,19 +37,32 @@ def subject_key(row):
     return (HOUSEHOLD, row.household_id)
 
 
-def title_years(*, kinds=("title",), codes=None):
-    """{subject_key: {year: [title names]}} of awards in force (titles only by default)."""
+def title_years(*, kinds=("title",), codes=None, year=None, subjects=None):
+    """{subject_key: {year: [title names]}} of awards in force (titles only by default).
+
+    ``year``: only awards for that year. ``subjects``: a query of rows (unit, person,
+    household) — e.g. the candidates of a movement — whose history alone is read (joined in
+    SQL: no list of ids is sent)."""
     query = (Award.select(Award.unit, Award.person, Award.household, award_year(), Title.name)
              .join(Decision).switch(Award).join(Title).where(Decision.state == IN_FORCE))
     if kinds:
         query = query.where(Title.kind.in_(list(kinds)))
     if codes:
         query = query.where(Title.code.in_(list(codes)))
+    if year is not None:
+        query = query.where(award_year() == year)
+    if subjects is not None:
+        model = subjects.model
+        query = query.where(
+            Award.unit.in_(subjects.select(model.unit).where(model.unit.is_null(False)))
+            | Award.person.in_(subjects.select(model.person).where(model.person.is_null(False)))
+            | Award.household.in_(subjects.select(model.household)
+                                  .where(model.household.is_null(False))))
     out = defaultdict(lambda: defaultdict(list))
-    for unit, person, household, year, name in query.tuples():
+    for unit, person, household, period, name in read_rows(query):
         key = ((UNIT, unit) if unit is not None else (PERSON, person) if person is not None
                else (HOUSEHOLD, household))
-        out[key][year].append(name)
+        out[key][period].append(name)
     return out
 
 
@@ -144,6 +158,17 @@ def _chunks(ids, size=900):
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
+
+
+def units_by_id():
+    """{id: Unit} of every unit with its kind (a commune has dozens: read them at once)."""
+    return {u.id: u for u in Unit.select(Unit, UnitKind).join(UnitKind)}
+
+
+def unit_places(units):
+    """{unit id: its address as a list prints it} for ``units_by_id()``."""
+    return {ident: _unit_place(u, lambda node: units.get(node.parent_id))
+            for ident, u in units.items()}
 
 
 def subject_infos(keys):

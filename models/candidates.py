@@ -3,11 +3,15 @@ import json
 import math
 from collections import defaultdict, namedtuple
 
+from peewee import JOIN
+
 from . import catalogue, settings, vntext
-from .award_history import consecutive_run, format_run, subject_infos, title_years
+from .award_history import (consecutive_run, format_run, join_place, title_years,
+                            unit_places, units_by_id)
+from .bulk import insert_rows, read_rows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
-                       Decision, Movement, Person, Registration, RegistrationTitle, ScoreSheet, Title,
-                       Vote)
+                       Decision, Household, Movement, Person, Registration, RegistrationTitle,
+                       ScoreSheet, Title, Vote)
 from .errors import ConflictError, ValidationError
 from .service import audit, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind
@@ -78,8 +82,7 @@ def build_candidates(*, actor, movement, year):
                          "person": ident if kind == PERSON else None,
                          "household": ident if kind == HOUSEHOLD else None,
                          "uuid": _uuid()})
-    for start in range(0, len(rows), 500):
-        Candidate.insert_many(rows[start:start + 500]).execute()
+    insert_rows(Candidate, rows)
     voted = {c for (c,) in Vote.select(Vote.candidate).join(Candidate)
              .where(Candidate.movement == movement, Candidate.year == year).tuples()}
     # a candidate named by an issued award stays (the database keeps issued awards as they are)
@@ -196,9 +199,9 @@ def compute_warnings(cands, *, movement, year):
     sheets = _sheets_by_unit(movement, year)
     share_pct = int(settings.get("collective_ldtt_share") or 70)
     ldtt_people = {c.key[1] for c in active if c.code == LDTT and c.key[0] == PERSON}
-    history = title_years()
-    ldtt_people |= {ident for (kind, ident), by_year in title_years(codes=[LDTT]).items()
-                    if kind == PERSON and year in by_year}
+    history = title_years(subjects=_listed(movement, year))
+    ldtt_people |= {ident for (kind, ident) in title_years(codes=[LDTT], year=year)
+                    if kind == PERSON}
     regs = {}
     for unit, person, household, state in (
             Registration.select(Registration.unit, Registration.person, Registration.household,
@@ -217,7 +220,7 @@ def compute_warnings(cands, *, movement, year):
         counts[c.code] += 1
     caps = settings.get("title_caps") or {}
     needed_years = int(settings.get("upward_years") or 2)
-    infos = subject_infos([c.key for c in cands])
+    unit_of = _subject_units(movement, year)
     good_bands = _qualifying_bands()
     from .public_list import candidate_warning, open_counts_for
     commented = open_counts_for(movement=movement, year=year)
@@ -231,7 +234,7 @@ def compute_warnings(cands, *, movement, year):
             w.append(f"Chưa đăng ký thi đua năm {year}.")
         elif state != "accepted":
             w.append("Bản đăng ký thi đua chưa được duyệt.")
-        unit_id = infos.get(c.key, {}).get("unit_id")
+        unit_id = unit_of.get(c.key)
         sheet = sheets.get(unit_id) if unit_id else None
         owner = "Đơn vị" if kind == UNIT else ("Đơn vị công tác" if kind == PERSON else "Thôn/tổ")
         if kind == UNIT or unit_id:
@@ -274,6 +277,21 @@ def compute_warnings(cands, *, movement, year):
     return out
 
 
+def _subject_units(movement, year):
+    """{subject key: its unit (a unit itself, a person's unit, a household's village)} of
+    the listed candidates, in one joined query."""
+    query = (Candidate.select(Candidate.unit, Candidate.person, Candidate.household,
+                              Person.unit, Household.village)
+             .join(Person, JOIN.LEFT_OUTER).switch(Candidate)
+             .join(Household, JOIN.LEFT_OUTER)
+             .where(Candidate.movement == movement, Candidate.year == year))
+    out = {}
+    for unit, person, household, person_unit, village in read_rows(query):
+        key = _key(unit, person, household)
+        out[key] = unit if unit is not None else person_unit if person is not None else village
+    return out
+
+
 def _pct(part, whole):
     return vntext.format_decimal(round(100 * part / whole, 1))
 
@@ -294,48 +312,77 @@ def candidates(*, movement, year, include_removed=True):
     return list(query)
 
 
-def candidate_rows(*, movement, year, include_removed=True):
+def _listed(movement, year):
+    """The candidates of ``movement``/``year`` (a query: others join or filter it)."""
+    return Candidate.select().where(Candidate.movement == movement, Candidate.year == year)
+
+
+def candidate_rows(*, movement, year, include_removed=True, ids=None):
     """Rows for the candidates table: name, place, title, warnings, years, vote result.
 
-    Read as plain tuples: a year of 20,000 households lists in about a second."""
-    history = title_years()
-    votes = {}
-    for cand_id, votes_for, percent, passed in (
-            Vote.select(Vote.candidate, Vote.votes_for, Vote.percent, Vote.passed)
-            .join(Candidate).where(Candidate.movement == movement, Candidate.year == year)
-            .order_by(Vote.id).tuples()):
-        votes[cand_id] = (votes_for, percent, bool(passed))
+    One joined query read as plain tuples (names and places from the joined person or
+    household, history only of the listed subjects). ``ids``: only these candidates (a few
+    rows changed by an action)."""
+    listed = _listed(movement, year)
+    history = title_years(subjects=listed)
     query = (Candidate.select(Candidate.id, Candidate.unit, Candidate.person,
                               Candidate.household, Candidate.title, Title.name,
                               Candidate.source, Candidate.removed, Candidate.reason,
-                              Candidate.warnings)
-             .join(Title).where(Candidate.movement == movement, Candidate.year == year))
+                              Candidate.warnings, Person.full_name, Person.unit,
+                              Household.head_name, Household.address, Household.village)
+             .join(Title).switch(Candidate)
+             .join(Person, JOIN.LEFT_OUTER).switch(Candidate)
+             .join(Household, JOIN.LEFT_OUTER)
+             .where(Candidate.movement == movement, Candidate.year == year))
+    votes_query = (Vote.select(Vote.candidate, Vote.votes_for, Vote.percent, Vote.passed)
+                   .join(Candidate).where(Candidate.movement == movement,
+                                          Candidate.year == year).order_by(Vote.id))
     if not include_removed:
         query = query.where(Candidate.removed == False)  # noqa: E712
-    raw = list(query.tuples())
-    keys = [(UNIT, r[1]) if r[1] is not None else (PERSON, r[2]) if r[2] is not None
-            else (HOUSEHOLD, r[3]) for r in raw]
-    infos = subject_infos(keys)
+    if ids is not None:
+        query = query.where(Candidate.id.in_(list(ids)))
+        votes_query = votes_query.where(Candidate.id.in_(list(ids)))
+    percent = Vote.percent.python_value
+    votes = {cand_id: (votes_for, percent(pct), bool(passed))
+             for cand_id, votes_for, pct, passed in read_rows(votes_query)}
+    units = units_by_id()
+    places = unit_places(units)
+    village_places, parsed, sort_keys = {}, {}, {}     # repeated values: work once each
     rows = []
-    for (ident, _, _, _, title_id, title, source, removed, reason, warnings), key in zip(
-            raw, keys):
-        kind, subject_id = key
-        info = infos.get(key, {"name": "?", "place": ""})
+    for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
+         full_name, person_unit, head_name, address, village) in read_rows(query):
+        if unit is not None:
+            key = (UNIT, unit)
+            name = units[unit].name if unit in units else "?"
+            place = places.get(unit, "")
+        elif person is not None:
+            key, name = (PERSON, person), full_name or "?"
+            place = units[person_unit].name if person_unit in units else ""
+        else:
+            key, name = (HOUSEHOLD, household), head_name or "?"
+            place = village_places.get((address, village))
+            if place is None:
+                place = village_places[(address, village)] = join_place(
+                    address, units[village].name if village in units else "")
+        if warnings not in parsed:
+            parsed[warnings] = json.loads(warnings or "[]")
+        if name not in sort_keys:
+            sort_keys[name] = vntext.name_sort_key(name)
         vote = votes.get(ident)
         run = _run_for(history.get(key, {}), year)
         rows.append({
-            "id": ident, "kind": kind, "kind_label": SUBJECT_KINDS[kind],
-            "subject_id": subject_id, "name": info["name"], "place": info["place"],
+            "id": ident, "kind": key[0], "kind_label": SUBJECT_KINDS[key[0]],
+            "subject_id": key[1], "name": name, "place": place,
             "title": title, "title_id": title_id, "source": source,
             "removed": bool(removed), "reason": reason,
-            "warnings": json.loads(warnings or "[]"),
+            "warnings": list(parsed[warnings]),
             "years": run, "years_text": format_run(run) if run else "",
             "votes_for": vote[0] if vote else None,
             "percent": vote[1] if vote else None,
             "passed": vote[2] if vote else None,
         })
     order = {PERSON: 0, UNIT: 1, HOUSEHOLD: 2}
-    rows.sort(key=lambda r: (order[r["kind"]], r["removed"], vntext.name_sort_key(r["name"])))
+    rows.sort(key=lambda r: (order[r["kind"]], r["removed"], sort_keys[r["name"]]))
     return rows
 
 

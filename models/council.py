@@ -150,9 +150,57 @@ def record_vote(*, actor, meeting, candidate, votes_for, votes_against=0):
 
 
 @service("clerk")
-def record_votes(*, actor, meeting, votes):
-    """Many votes in one transaction: ``votes`` is [(candidate, votes_for, votes_against)]."""
-    return [_record(actor, meeting, c, f, a) for c, f, a in votes]
+def record_votes(*, actor, meeting, votes, progress=None):
+    """Many votes in one transaction: ``votes`` is [(candidate or its id, votes_for,
+    votes_against)]. In bulk: the meeting's list is read once and the votes are written
+    with one prepared statement (13,000 candidates in a few seconds). Returns how many
+    votes were recorded; ``progress(done, total)`` returning False cancels."""
+    from .bulk import insert_rows, read_rows, update_rows
+    from .errors import Cancelled
+    from .service import audit_many
+    listed = {ident: bool(removed) for ident, removed in read_rows(
+        Candidate.select(Candidate.id, Candidate.removed)
+        .where(Candidate.movement == meeting.movement_id, Candidate.year == meeting.year))}
+    existing = {cand: (ident, vf, va, Vote.percent.python_value(pct), bool(ok))
+                for ident, cand, vf, va, pct, ok in read_rows(
+                    Vote.select(Vote.id, Vote.candidate, Vote.votes_for, Vote.votes_against,
+                                Vote.percent, Vote.passed).where(Vote.meeting == meeting))}
+    new_rows, updates, changed = [], [], []
+    for candidate, votes_for, votes_against in votes:
+        cand_id = candidate if isinstance(candidate, int) else candidate.id
+        if cand_id not in listed:
+            raise ValidationError("Đối tượng này không thuộc phong trào/năm của cuộc họp.")
+        if listed[cand_id]:
+            raise ConflictError("Đối tượng đã bị đưa ra khỏi danh sách đề nghị; không bỏ "
+                                "phiếu được.")
+        votes_for = _int(votes_for, "Số phiếu đồng ý", "votes_for")
+        votes_against = _int(votes_against or 0, "Số phiếu không đồng ý", "votes_against")
+        if votes_for + votes_against > meeting.members_present:
+            _check_counts(meeting, votes_for, votes_against, Candidate.get_by_id(cand_id))
+        percent, passed = _outcome(meeting, votes_for)
+        old = existing.get(cand_id)
+        if old is None:
+            new_rows.append({"meeting": meeting.id, "candidate": cand_id,
+                             "votes_for": votes_for, "votes_against": votes_against,
+                             "percent": percent, "passed": passed})
+        elif old[1:] != (votes_for, votes_against, percent, passed):
+            updates.append((votes_for, votes_against, Vote.percent.db_value(percent),
+                            Vote.passed.db_value(passed), old[0]))
+            changed.append((old[0], {"votes_for": old[1], "votes_against": old[2]},
+                            {"votes_for": votes_for, "votes_against": votes_against,
+                             "percent": percent, "passed": passed}))
+    if progress is not None and progress(0, len(new_rows) + len(updates)) is False:
+        raise Cancelled()
+    if insert_rows(Vote, new_rows, progress=progress) < len(new_rows):
+        raise Cancelled()
+    update_rows(Vote, ("votes_for", "votes_against", "percent", "passed"), updates)
+    if new_rows:
+        made = dict(read_rows(Vote.select(Vote.candidate, Vote.id)
+                              .where(Vote.meeting == meeting)))
+        changed += [(made[r["candidate"]], None, snapshot(Vote(id=made[r["candidate"]], **r)))
+                    for r in new_rows]
+    audit_many(actor, "record_vote", Vote._meta.table_name, changed)
+    return len(new_rows) + len(updates)
 
 
 @service("clerk")

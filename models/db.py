@@ -389,12 +389,14 @@ def verify_database_file(path):
     return version
 
 
-def backup_database(dest, *, progress=None, source=None):
+def backup_database(dest, *, progress=None, source=None, verify=None):
     """Consistent copy of the open database (SQLite online backup) to ``dest``.
 
     Written to a temporary file beside ``dest``, flushed to the device, verified and only
     then renamed, so an interrupted copy never leaves a file that looks complete.
-    ``progress(done_pages, total_pages)`` may return False to cancel.
+    ``progress(done_pages, total_pages)`` may return False to cancel. ``verify(tmp)``
+    replaces the check of the written copy (``verify_database_file``): a caller that reads
+    the copy back anyway checks it once, not twice.
     """
     source = source or db.obj
     dest = os.path.abspath(str(dest))
@@ -424,7 +426,7 @@ def backup_database(dest, *, progress=None, source=None):
             raise DatabaseError("Đã hủy sao lưu; không có tệp nào được tạo.")
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        verify_database_file(tmp)
+        (verify or verify_database_file)(tmp)
         os.replace(tmp, dest)
         fsync_dir(folder)
     except OSError as exc:

@@ -14,6 +14,7 @@ from . import catalogue, rewards, settings, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
+from .bulk import insert_rows
 from .db import db
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
@@ -308,10 +309,8 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
                      or default_achievement(movement, period, title),
                      "note": "", "unit": None, "person": None,
                      "household": None, kind: ident})
-    for start in range(0, len(rows), 500):
-        Award.insert_many(rows[start:start + 500]).execute()
-        if progress is not None and progress(start + 500, len(rows)) is False:
-            raise Cancelled()
+    if insert_rows(Award, rows, progress=progress) < len(rows):
+        raise Cancelled()
     _recompute(decision)
     audit(actor, "add_candidates", decision, new={"added": len(rows)})
     return len(rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .db import db
 from .entities import AuditLog, Household, Person, Unit, UnitKind
+from .bulk import insert_rows
 from .errors import ConflictError
 from .service import audit, require
 from . import collation, demo_decisions, demo_movements, demo_scoring, settings, vntext
@@ -174,10 +175,8 @@ def _households(ctx, count):
     ctx.household_ids = [h.id for h in Household.select(Household.id).order_by(Household.id)]
 
 
-def _bulk(ctx, model, rows, label, batch=500):
-    for start in range(0, len(rows), batch):
-        model.insert_many(rows[start:start + batch]).execute()
-        ctx.report(label, min(start + batch, len(rows)), len(rows))
+def _bulk(ctx, model, rows, label):
+    insert_rows(model, rows, progress=lambda done, total: ctx.report(label, done, total))
 
 
 STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring,

@@ -4,6 +4,7 @@ import datetime
 
 from . import candidates, council, decisions, settings
 from .entities import BaseSalary, Candidate, Movement, Title, Vote
+from .bulk import insert_rows
 from .service import audit
 
 # Earlier base salaries, so decisions of past years get the money of their date.
@@ -42,8 +43,7 @@ def _votes(ctx, meeting, cands):
             basis=meeting.basis, threshold_pct=meeting.threshold_pct)
         rows.append({"meeting": meeting.id, "candidate": cand.id, "votes_for": votes_for,
                      "votes_against": against, "percent": percent, "passed": passed})
-    for start in range(0, len(rows), 500):
-        Vote.insert_many(rows[start:start + 500]).execute()
+    insert_rows(Vote, rows)
 
 
 def _year(ctx, year, chairman, vice):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from .entities import Commitment, Registration, Title
+from .bulk import insert_rows
 from .service import audit
 from . import movements as mv
 from . import vntext
@@ -139,8 +140,8 @@ def build_movements(ctx):
             picked = [r.id for r in Registration.select(Registration.id).where(
                 (Registration.movement == m) & Registration.person.is_null(False))
                 if rng.random() < 0.12]
-            rg.RegistrationTitle.insert_many(
-                [{"registration": rid, "title": cstdcs.id} for rid in picked]).execute()
+            insert_rows(rg.RegistrationTitle,
+                        [{"registration": rid, "title": cstdcs.id} for rid in picked])
         ctx.report("Phong trào, đăng ký", index + 1, len(ctx.years))
         if not current:
             _set_state(ctx, [r.id for r in Registration.select(Registration.id)

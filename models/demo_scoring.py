@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .entities import Score, ScoreSheet, Target
 from .scoring_calc import BONUS, DEDUCTION, GROUP, PROPORTIONAL, SCORED, YESNO
+from .bulk import insert_rows
 from .service import audit
 from . import scoring
 
@@ -170,8 +171,7 @@ def _fill(ctx, cs, units, *, finalised):
                              count=abs(int(sp / crit.max_points)) if crit.method == DEDUCTION
                              else 0,
                              evidence="Báo cáo tổng kết năm" if crit.method == "manual" else ""))
-    for start in range(0, len(rows), 500):
-        Score.insert_many(rows[start:start + 500]).execute()
+    insert_rows(Score, rows)
     scoring.recompute_set(cs, spec)
     return len(units)
 

@@ -542,24 +542,6 @@ def _store_subjects(created):
 
 
 def _bulk_insert(model, rows):
-    """INSERT ``rows`` (dicts by field name; missing fields take their defaults) with one
-    prepared statement: peewee's insert_many spends most of its time building SQL."""
-    if not rows:
-        return
-    from .db import db
-    fields = [f for f in model._meta.sorted_fields if not f.primary_key]
-    defaults = {}
-    for f in fields:
-        if f.default is not None and not callable(f.default):
-            defaults[f.name] = f.default
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    sql = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
-           f'VALUES ({", ".join("?" * len(fields))})')
-
-    def value(f, row):
-        if f.name in row:
-            return f.db_value(row[f.name])
-        if f.name in defaults:
-            return f.db_value(defaults[f.name])
-        return f.db_value(f.default() if callable(f.default) else None)
-    db.connection().executemany(sql, [tuple(value(f, r) for f in fields) for r in rows])
+    """INSERT ``rows`` with one prepared statement (``models.bulk``)."""
+    from .bulk import insert_rows
+    insert_rows(model, rows)

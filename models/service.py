@@ -87,6 +87,17 @@ def diff(old, new):
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
 
 
+def audit_many(actor, action, table, changes, *, reason=None):
+    """Like ``audit`` for many rows of one table at once: ``changes`` is
+    [(entity_id, old, new)] (old/new dicts or None)."""
+    def text(value):
+        return json.dumps(value, ensure_ascii=False, default=_plain) if value is not None \
+            else None
+    audit_log.append_many(username=actor.username, entries=[
+        {"action": action, "entity": table, "entity_id": ident, "old": text(old),
+         "new": text(new), "reason": reason or None} for ident, old, new in changes])
+
+
 def audit(actor, action, entity, *, entity_id=None, old=None, new=None, reason=None):
     """Write one audit row (call inside the action's transaction)."""
     if isinstance(entity, peewee.Model):

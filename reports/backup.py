@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import dataclasses
 from dataclasses import dataclass
 
 from models import accounts, audit_log, fileops, paths, vntext
@@ -236,6 +237,13 @@ def backup_to(dest, progress=None, *, replace_backup=False):
 
     Returns the final path after reading the copy back and verifying it.
     """
+    return backup_with_info(dest, progress, replace_backup=replace_backup)[0]
+
+
+def backup_with_info(dest, progress=None, *, replace_backup=False):
+    """``backup_to`` returning (path, BackupInfo): the copy is read back from the device
+    and checked once (integrity, schema) before it gets its final name; the info shown
+    to the user comes from that same reading."""
     if dbmod.db.obj is None:
         raise DatabaseError("Chưa mở tệp dữ liệu nào để sao lưu.")
     dest, is_folder = backup_target(dest)
@@ -247,14 +255,20 @@ def backup_to(dest, progress=None, *, replace_backup=False):
     check_output_path(dest, backup=True, replace_backup=replace_backup)
     _check_destination(folder, _needed_bytes(dbmod.db.obj))
     remove_stale_temps(folder)
+    infos = []
+
+    def read_back(tmp):
+        # Read back from the device: what is on the stick is what we wrote.
+        try:
+            infos.append(backup_info(tmp))
+        except DatabaseError as err:
+            raise type(err)(str(err).replace(tmp, dest)) from None
     try:
-        dbmod.backup_database(dest, progress=progress)
+        dbmod.backup_database(dest, progress=progress, verify=read_back)
     except OSError as exc:           # e.g. the temporary file cannot even be created
         raise UserError(os_error_message(exc, dest)) from exc
-    # Read back from the device and check again: what is on the stick is what we wrote.
-    info = backup_info(dest)
-    del info
-    return dest
+    info = dataclasses.replace(infos[0], path=dest)
+    return dest, info
 
 
 # --------------------------------------------------------------------------- restore

@@ -2,6 +2,10 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Pages read and save in background threads (gui/background.py); tests run that work inline
+# so they can look at a page right after an action. tests/test_gui_background.py and the
+# freeze benchmark run the threads.
+os.environ.setdefault("TDKT_GUI_INLINE", "1")
 
 import pytest  # noqa: E402
 

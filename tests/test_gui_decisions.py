@@ -120,7 +120,8 @@ def test_register_and_lookup(ctx, qtbot):
     assert "Năm 2025" in html or "Không tìm thấy" not in html
     lookup.upward.year.setValue(2025)
     lookup.upward.years.setValue(1)
-    assert lookup.upward.model.rowCount() > 0
+    assert lookup.upward.model.rowCount() == 0      # clicks are gathered (debounced)…
+    qtbot.waitUntil(lambda: lookup.upward.model.rowCount() > 0, timeout=5000)  # …one read
     lookup.resize(1200, 700)
     lookup.show()
     qtbot.waitExposed(lookup)

@@ -135,11 +135,11 @@ class BackupPage(QWidget):
         self.status.setText(f"Đang sao lưu vào {folder}…")
 
         def work(progress):
-            return backup.backup_to(folder, progress=progress)
+            return backup.backup_with_info(folder, progress=progress)
 
-        def done(path):
+        def done(result):
+            path, info = result       # read back and checked in the worker, once
             self.last_backup = path
-            info = backup.backup_info(path)
             self.status.setText(f"Đã sao lưu và kiểm tra lại: {path} ({info.describe()})")
             messages.info(self, f"Đã sao lưu và đọc lại để kiểm tra:\n{path}\n\nCó thể rút USB "
                                 "(nên dùng \"Tháo thiết bị an toàn\" trước khi rút).")

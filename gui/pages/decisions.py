@@ -12,6 +12,7 @@ from models.entities import Candidate
 from models.errors import UserError
 
 from .. import files, messages
+from ..background import Loader, run_action
 from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPicker,
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
@@ -41,13 +42,19 @@ class CandidateModel(FilterTableModel):
     movement = None
     year = None
 
-    def load(self):
+    def load(self, ids=None):
         if self.movement is None:
             return []
         return [(r["id"], r["kind_label"], r["name"], r["place"], r["title"],
                  " • ".join(r["warnings"]), r["years_text"], r["votes_for"], r["percent"],
                  r["passed"], not r["removed"], r["reason"])
-                for r in candidates.candidate_rows(movement=self.movement, year=self.year)]
+                for r in candidates.candidate_rows(movement=self.movement, year=self.year,
+                                                   ids=ids)]
+
+    def fetch_some(self, ids):
+        """Fresh copies of the rows ``ids`` only (any thread), for ``replace_rows``."""
+        rows = self.load(ids)
+        return rows, [vntext.fold(self.key(r)) for r in rows]
 
     def key(self, row):
         return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
@@ -78,6 +85,8 @@ class CandidatesTab(QWidget):
         self.meeting = QComboBox()
         self.meeting.setMinimumWidth(220)
         self.model = CandidateModel(self)
+        self.loader = Loader(self)
+        self.own_change = False      # True while this tab announces its own save
         self.view = make_table_view(self.model, self)
         self.view.setWordWrap(False)
         self.search = SearchBox(parent=self)
@@ -146,14 +155,35 @@ class CandidatesTab(QWidget):
         self.reload()
 
     def reload(self):
+        """Read the list in the background; the table shows it when ready."""
         self.model.movement = self.movement.currentData()
         self.model.year = self.year.value()
-        self.model.reload()
-        rows = self.model.rows
-        active = [r for r in rows if r[10]]
+        self._buttons()
+        self.count.setText("Đang đọc danh sách…")
+        self.loader.start(self.model.fetch, self._loaded)
+
+    def refresh(self, ids=None):
+        """After an action on the rows ``ids``: read those rows again (a few), else all."""
+        if not ids or len(ids) > 500 or not self.model.rows:
+            self.reload()
+            return
+        self.loader.start(lambda: self.model.fetch_some(ids), self._replaced)
+
+    def _loaded(self, fetched):
+        self.model.show_rows(fetched)
+        self._count()
+
+    def _replaced(self, fetched):
+        self.model.replace_rows(fetched)
+        self._count()
+
+    def _count(self):
+        active = [r for r in self.model.rows if r[10]]
         warned = sum(1 for r in active if r[5])
         passed = sum(1 for r in active if r[9])
         self.count.setText(f"{len(active)} đề nghị, {warned} có cảnh báo, {passed} đạt")
+
+    def _buttons(self):
         can = self.ctx.can_edit and self.model.movement is not None
         for key in ("build", "add", "remove", "meeting"):
             self.buttons[key].setEnabled(can)
@@ -175,18 +205,27 @@ class CandidatesTab(QWidget):
             messages.show_error(self, err)
             return None
 
-    def _changed(self):
-        self.ctx.changed("decisions")
-        self.reload()
+    def _changed(self, ids=None):
+        """Tell the other pages, then read again only the rows the action changed."""
+        self.own_change = True
+        try:
+            self.ctx.changed("decisions")
+        finally:
+            self.own_change = False
+        self.refresh(ids)
 
     # ---------------------------------------------------------------- actions
     def build(self):
-        result = self._run(candidates.build_candidates, movement=self.movement.currentData(),
-                           year=self.year.value())
-        if result is not None:
+        movement, year, actor = self.movement.currentData(), self.year.value(), self.ctx.actor
+
+        def done(result):
             self._changed()
             messages.info(self, f"Đã thêm {result['added']} đề nghị từ hồ sơ đăng ký và kết quả "
                                 f"chấm điểm; danh sách có {result['total']} đề nghị.")
+        run_action(self.ctx, self, "Đang lập danh sách đề nghị…",
+                   lambda progress: candidates.build_candidates(
+                       actor=actor, movement=movement, year=year),
+                   on_done=done)
 
     def import_list(self):
         from ..proposals_dialog import ProposalsDialog
@@ -212,7 +251,7 @@ class CandidatesTab(QWidget):
             if self._run(candidates.remove_candidate, candidate=Candidate.get_by_id(row[0]),
                          reason=reason) is None:
                 break
-        self._changed()
+        self._changed()     # warnings of others may change (caps): the whole list
 
     def new_meeting(self):
         movement, year = self.movement.currentData(), self.year.value()
@@ -249,9 +288,13 @@ class CandidatesTab(QWidget):
         counts = VoteDialog.ask(self, meeting, [r[2] for r in rows], current)
         if counts is None:
             return
-        votes = [(Candidate.get_by_id(r[0]), counts[0], counts[1]) for r in rows]
-        if self._run(council.record_votes, meeting=meeting, votes=votes) is not None:
-            self._changed()
+        ids = [r[0] for r in rows]
+        votes = [(ident, counts[0], counts[1]) for ident in ids]
+        actor = self.ctx.actor
+        run_action(self.ctx, self, f"Đang ghi kết quả bỏ phiếu của {len(ids)} đối tượng…",
+                   lambda progress: council.record_votes(actor=actor, meeting=meeting,
+                                                         votes=votes, progress=progress),
+                   on_done=lambda _: self._changed(ids), cancellable=True)
 
     def minutes_docx(self):
         self.minutes(word=True)
@@ -307,6 +350,8 @@ class RegisterTab(QWidget):
         self.ctx = ctx
         self.year = QComboBox()
         self.model = RegisterModel(self)
+        self.loader = Loader(self)
+        self.is_stale = False
         self.view = make_table_view(self.model, self)
         self.search = SearchBox(parent=self)
         self.search.search.connect(self._filter)
@@ -355,11 +400,32 @@ class RegisterTab(QWidget):
         self.year.blockSignals(False)
         self.reload()
 
+    def stale(self):
+        """Saved elsewhere: read again now if shown, else when next shown."""
+        if self.isVisible():
+            self.reload_years()
+        else:
+            self.is_stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.is_stale:
+            self.is_stale = False
+            self.reload_years()
+
     def reload(self):
-        self.model.year = self.year.currentData()
-        self.model.reload()
+        """Register and fund read in the background ("Tất cả" is 80,000 rows)."""
+        self.model.year = year = self.year.currentData()
+        self.count.setText("Đang đọc sổ…")
+
+        def fetch():
+            return self.model.fetch(), award_history.fund_totals(year=year)
+        self.loader.start(fetch, self._loaded)
+
+    def _loaded(self, fetched):
+        rows, fund = fetched
+        self.model.show_rows(rows)
         self._filter(self.search.text())
-        fund = award_history.fund_totals(year=self.model.year)
         lines = [(f"Năm {r['year']}", r["count"], r["total"]) for r in fund["by_year"]]
         lines += [(f"{r['title']} ({r['kind_label'].lower()})", r["count"], r["total"])
                   for r in fund["by_title"]]
@@ -455,10 +521,11 @@ class DecisionsPage(QWidget):
         if area in ("movements", "all"):
             # a movement or meeting created elsewhere appears here (no stale combo boxes)
             self.candidates._year_changed()
-        elif area in ("decisions", "org", "registrations", "scores", "settings"):
+        elif area in ("decisions", "org", "registrations", "scores", "settings") \
+                and not self.candidates.own_change:   # the tab reads its changed rows itself
             self.candidates.reload()
         if area in ("decisions", "all", "org", "registrations", "scores", "settings",
                     "movements"):
-            self.register.reload_years()
+            self.register.stale()
             if area != "decisions":
                 self.editor.reload()

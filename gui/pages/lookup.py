@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
 from models import award_history, settings, vntext
 from models.entities import Household, Person, Unit
 
+from ..background import Loader
 from ..table_model import Col, FilterTableModel, name_sort
 from ..widgets import SearchBox, debounce, make_table_view
 
@@ -50,6 +51,8 @@ class HistoryTab(QWidget):
         self.search = SearchBox("Gõ tên đơn vị, cá nhân hoặc chủ hộ (không dấu cũng được)…", self)
         self.results = QListWidget()
         self.view = QTextBrowser()
+        self.finder = Loader(self)        # searches and histories are read in the background
+        self.shower = Loader(self)
         self.timer = debounce(self, 200, self._find)
         self.search.search.connect(lambda _: self.timer.start())
         self.results.currentItemChanged.connect(self._show)
@@ -66,8 +69,18 @@ class HistoryTab(QWidget):
         layout.addWidget(splitter)
 
     def _find(self):
+        text = self.search.text()
+
+        def fetch():
+            rows = award_history.search_subjects(text, limit=200)
+            for row in rows:
+                row.pop("object", None)
+            return rows
+        self.finder.start(fetch, self._found)
+
+    def _found(self, found):
         self.results.clear()
-        for row in award_history.search_subjects(self.search.text(), limit=200):
+        for row in found:
             item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
                                    + (f", {row['place']}" if row["place"] else ""))
             item.setData(Qt.UserRole, (row["kind"], row["id"], row["kind_label"], row["place"]))
@@ -81,12 +94,15 @@ class HistoryTab(QWidget):
         if item is None:
             return
         kind, ident, kind_label, place = item.data(Qt.UserRole)
-        obj = MODELS[kind].get_or_none(MODELS[kind].id == ident)
-        if obj is None:
-            return
-        from models.subjects import display_name
-        self.view.setHtml(history_html(display_name(obj), kind_label, place,
-                                       award_history.subject_history(obj)))
+
+        def fetch():
+            from models.subjects import display_name
+            obj = MODELS[kind].get_or_none(MODELS[kind].id == ident)
+            if obj is None:
+                return None
+            return history_html(display_name(obj), kind_label, place,
+                                award_history.subject_history(obj))
+        self.shower.start(fetch, lambda html: html is not None and self.view.setHtml(html))
 
 
 class QualifierModel(FilterTableModel):
@@ -143,9 +159,11 @@ class UpwardTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        self.loader = Loader(self)
+        self.timer = debounce(self, 300, self.reload)   # several spin-box clicks: one read
         for w in (self.year, self.years):
-            w.valueChanged.connect(self.reload)
-        self.kind.currentIndexChanged.connect(self.reload)
+            w.valueChanged.connect(lambda *_: self.timer.start())
+        self.kind.currentIndexChanged.connect(lambda *_: self.timer.start())
         self.loaded = False
 
     def showEvent(self, event):
@@ -160,9 +178,14 @@ class UpwardTab(QWidget):
 
     def reload(self):
         self.loaded = True
+        self.timer.stop()
         self.model.year, self.model.years = self.year.value(), self.years.value()
         self.model.kind = self.kind.currentData()
-        self.model.reload()
+        self.count.setText("Đang tìm…")
+        self.loader.start(self.model.fetch, self._loaded)
+
+    def _loaded(self, fetched):
+        self.model.show_rows(fetched)
         self.count.setText(f"{len(self.model.rows)} đối tượng đủ điều kiện")
 
 

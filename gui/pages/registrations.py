@@ -12,6 +12,7 @@ from models.entities import SUBJECT_KINDS
 from models.errors import UserError
 
 from .. import files, messages
+from ..background import Loader
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import SearchBox, make_table_view
 from .movement_dialogs import combo
@@ -203,6 +204,7 @@ class RegistrationsPage(QWidget):
         layout.addWidget(self.counts)
         layout.addWidget(self.tabs, 1)
 
+        self.loader = Loader(self)
         self._fill_years()
         self.year.currentIndexChanged.connect(self._year_changed)
         self.movement.currentIndexChanged.connect(lambda *_: self.reload())
@@ -258,12 +260,18 @@ class RegistrationsPage(QWidget):
         return mv.get_movement(mid) if mid else None
 
     def reload(self):
+        """Registrations, counts and covenants of the year, read in the background."""
         year, movement = self.year.currentData(), self.current_movement()
         for model in (self.model, self.places):
             model.year, model.movement = year, movement
-            model.reload()
         self.covenants.year = year
-        self.covenants.reload()
+        self.counts.setText("Đang đọc danh sách…")
+        self.loader.start(lambda: (self.model.fetch(), self.places.fetch(),
+                                   self.covenants.fetch()), self._loaded)
+
+    def _loaded(self, fetched):
+        for model, rows in zip((self.model, self.places, self.covenants), fetched):
+            model.show_rows(rows)
         self._apply_filters()
 
     def _apply_filters(self):

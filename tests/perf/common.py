@@ -11,10 +11,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 @functools.lru_cache(maxsize=2)
 def demo_db(size="large"):
-    """Path to a fresh demo database of ``size`` with a leader account 'bench'."""
+    """Path to a fresh demo database of ``size`` with a leader account 'bench'.
+
+    ``TDKT_BENCH_DEMO_DIR=FOLDER`` reuses ``FOLDER/<size>.sqlite3`` made before (with the
+    'bench' account): it is copied, so each run starts from the same file."""
     folder = tempfile.mkdtemp(prefix="tdkt-bench-")
     os.environ.setdefault("TDKT_DATA_DIR", folder)
     path = os.path.join(folder, f"{size}.sqlite3")
+    made = os.path.join(os.environ.get("TDKT_BENCH_DEMO_DIR", ""), f"{size}.sqlite3")
+    if os.environ.get("TDKT_BENCH_DEMO_DIR") and os.path.exists(made):
+        import shutil
+        shutil.copyfile(made, path)
+        return path
     code = (
         "import sys; sys.path.insert(0, %r)\n"
         "from models import db, demo, accounts\n"

@@ -1,0 +1,186 @@
+"""Never frozen: the longest GUI-thread block of each long action on the large demo.
+
+A heartbeat QTimer ticks every 10 ms on the GUI thread while the clerk's actions of issue 14
+run one after the other in the real main window (dialogs answered by stubs, as a test
+harness would); the longest gap between two ticks is how long the window did not answer.
+Goal: < 100 ms for every action. The wall time until the action's result is on screen is
+printed as well (moving work to a thread must not make it slower).
+
+``TDKT_FREEZE_ROOT=/path/to/checkout`` measures another checkout's code (the "before").
+"""
+import os
+import shutil
+import tempfile
+
+from tests.perf.common import ROOT, demo_db, run_child
+from tests.perf.run import Result
+
+GOAL_MS = 100
+
+CODE = r"""
+import json, os, sys, time
+sys.path.insert(0, %(root)r)
+from gui.app import make_app
+from models.db import open_database
+from models.entities import Candidate, Meeting, User
+from PySide6.QtCore import QEventLoop, QTimer
+from peewee import fn
+app = make_app()
+open_database(%(db)r)
+from gui import messages
+from gui.context import AppContext
+from gui.main_window import MainWindow
+from gui import decision_dialogs as dd
+try:
+    from gui import background
+    busy = background.busy
+except ImportError:
+    busy = lambda: 0
+errors = []
+messages.info = lambda *a, **k: None
+messages.saved = lambda *a, **k: None
+messages.confirm = lambda *a, **k: True
+messages.show_error = lambda parent, err, **k: errors.append(str(err))
+import datetime
+YEAR = datetime.date.today().year
+
+def meeting_ask(parent, meeting=None, save=None):
+    values = dict(date=datetime.date(YEAR, 12, 12), place="Hội trường", chair="Chủ tịch",
+                  secretary="Thư ký", members_total=11, members_present=11, basis="present",
+                  threshold_pct=50, secret=True)
+    return save(values) if save is not None else values
+dd.MeetingDialog.ask = staticmethod(meeting_ask)
+dd.VoteDialog.ask = staticmethod(lambda parent, meeting, names, current=None: (9, 2))
+dd.NewDecisionDialog.ask = staticmethod(lambda parent, meetings=(), **kw: {
+    "date": datetime.date(YEAR, 12, 20), "number": None,
+    "meeting_id": meetings[0].id if meetings else None, "reason": ""})
+import gui.pages.decisions as pd, gui.decision_editor as de
+for mod in (pd, de):
+    for name in ("MeetingDialog", "VoteDialog", "NewDecisionDialog"):
+        if hasattr(mod, name):
+            setattr(mod, name, getattr(dd, name))
+
+ctx = AppContext(User.get(User.username == 'bench'), %(db)r)
+w = MainWindow(ctx); w.resize(1366, 740); w.show(); app.processEvents()
+
+def idle():
+    return not ctx._tasks and busy() == 0
+
+def measure(name, start, done=lambda: True, settle=0.0, timeout=300):
+    gaps, last = [0.0], [time.perf_counter()]
+    def tick():
+        now = time.perf_counter(); gaps.append(now - last[0]); last[0] = now
+    beat = QTimer(); beat.setInterval(10); beat.timeout.connect(tick)
+    loop = QEventLoop(); returned = [None]
+    t0 = time.perf_counter()
+    def go():
+        try:
+            start()
+        except Exception as err:
+            import traceback; traceback.print_exc(); errors.append(f"{name}: {err!r}")
+        returned[0] = time.perf_counter()
+    def check():
+        now = time.perf_counter()
+        if returned[0] is not None and now - returned[0] >= settle and idle() and done():
+            loop.quit()
+        elif now - t0 > timeout:
+            errors.append(name + ": timeout"); loop.quit()
+    poll = QTimer(); poll.setInterval(5); poll.timeout.connect(check)
+    last[0] = time.perf_counter(); beat.start(); poll.start()
+    QTimer.singleShot(0, go)
+    loop.exec()
+    beat.stop(); poll.stop()
+    wall = time.perf_counter() - t0 - settle
+    tick()
+    results[name] = {"block": max(gaps) * 1000, "wall": wall * 1000}
+    print(name, round(max(gaps) * 1000), "ms block,", round(wall * 1000), "ms wall",
+          file=sys.stderr, flush=True)
+
+results = {}
+def loaded(model, at_least=1):
+    return lambda: len(model.rows) >= at_least
+
+page = None
+def open_decisions():
+    global page
+    page = w.go_to('decisions')
+measure("open decisions page", open_decisions,
+        lambda: page is not None and len(page.candidates.model.rows) > 0)
+tab = page.candidates
+def pick_movement():
+    target = (Candidate.select(Candidate.movement).where(Candidate.year == YEAR)
+              .group_by(Candidate.movement).order_by(fn.COUNT(Candidate.id).desc()).scalar())
+    for i in range(tab.movement.count()):
+        if tab.movement.itemData(i).id == target:
+            tab.movement.setCurrentIndex(i)
+measure("choose the movement (13,885 candidates)", pick_movement,
+        lambda: len(tab.model.rows) > 10000)
+measure("save council meeting", tab.new_meeting, lambda: tab.meeting.currentData() is not None)
+def vote_all():
+    tab.view.selectAll(); tab.vote()
+n = len(tab.model.rows)
+measure("Nhập phiếu (all candidates)", vote_all,
+        lambda: sum(1 for r in tab.model.rows if r[7] is not None) >= n - 50)
+page.tabs.setCurrentIndex(1)
+ed = page.editor
+measure("create draft decision", ed.new_decision,
+        lambda: ed.decision is not None and ed.decision.state == "draft"
+        and ed.decision.meeting_id is not None)
+measure("add passed candidates", ed.add_from_vote, lambda: len(ed.rec_model.rows) > 1000)
+measure("Ban hành", ed.issue, lambda: ed.decision is not None and ed.decision.state == "issued")
+page.tabs.setCurrentIndex(2)
+reg = page.register
+def register_all():
+    reg.year.setCurrentIndex(0)
+measure("Sổ khen thưởng: year → Tất cả", register_all, loaded(reg.model, 50000))
+measure("Sổ khen thưởng: year change", lambda: reg.year.setCurrentIndex(2),
+        lambda: 0 < len(reg.model.rows) < 50000)
+rp = None
+def open_regs():
+    global rp
+    rp = w.go_to('registrations')
+measure("open Đăng ký", open_regs, lambda: rp is not None and len(rp.model.rows) > 0)
+measure("Đăng ký: year change", lambda: rp.year.setCurrentIndex(1),
+        lambda: len(rp.model.rows) > 0)
+lk = w.go_to('lookup')
+def type_slowly():
+    text = "nguyen van an"
+    for i in range(1, len(text) + 1):
+        QTimer.singleShot(250 * i, lambda t=text[:i]: lk.history.search.setText(t))
+measure("Tra cứu: typing 13 keys (250 ms apart)", type_slowly,
+        lambda: lk.history.results.count() > 0, settle=250 * 13 / 1000 + 0.5)
+up = lk.upward
+lk.tabs.setCurrentIndex(1)
+measure("Đề nghị cấp trên: 3 spin-box clicks", lambda: [
+    QTimer.singleShot(150 * i, up.years.stepUp) for i in range(3)],
+    lambda: True, settle=0.6)
+bp = w.go_to('backup')
+folder = os.path.join(%(tmp)r, "usb")
+os.makedirs(folder, exist_ok=True)
+measure("backup (until the result is shown)", lambda: bp.backup_to_folder(folder),
+        lambda: getattr(bp, "last_backup", None) is not None)
+print(json.dumps({"results": results, "errors": errors}), flush=True)
+os._exit(0)
+"""
+
+
+def run(quick=False):
+    root = os.environ.get("TDKT_FREEZE_ROOT", ROOT)
+    source = demo_db("small" if quick else "large")
+    tmp = tempfile.mkdtemp(prefix="tdkt-freeze-")
+    db = os.path.join(tmp, "freeze.sqlite3")
+    shutil.copyfile(source, db)
+    out = run_child(CODE % {"root": root, "db": db, "tmp": tmp}, data_dir=tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    results = []
+    for name, r in out["results"].items():
+        results.append(Result(f"freeze: {name}", r["block"], "ms", f"< {GOAL_MS} ms",
+                              r["block"] < GOAL_MS, f"{r['wall']:.0f} ms until shown"))
+    for err in out["errors"]:
+        results.append(Result(f"freeze: error {err[:60]}", 1, "", "none", False))
+    return results
+
+
+if __name__ == "__main__":
+    from tests.perf.run import main_for
+    main_for(__file__)

@@ -1,0 +1,147 @@
+"""Pages read and save in background threads: the window keeps answering, the newest read
+wins, and bulk votes are logged row by row in an intact audit chain."""
+import datetime
+import os
+import shutil
+import time
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QTimer
+
+from gui import background, messages
+from gui.context import AppContext
+from gui.pages.decisions import DecisionsPage
+from models import audit_log, candidates, council
+from models import db as dbmod
+from models import demo
+from models.entities import AuditLog, Candidate, User, Vote
+
+pytestmark = pytest.mark.slow   # one small demo load shared by the module
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    old = os.environ.get("TDKT_DATA_DIR")
+    os.environ["TDKT_DATA_DIR"] = str(folder)
+    try:
+        dbmod.open_database(str(folder / "demo.sqlite3"))
+        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
+                             password_hash="x")
+        demo.load_demo(size="small", actor=leader, this_year=2026)
+        dbmod.close_database()
+    finally:
+        if old is None:
+            os.environ.pop("TDKT_DATA_DIR", None)
+        else:
+            os.environ["TDKT_DATA_DIR"] = old
+    return folder / "demo.sqlite3"
+
+
+@pytest.fixture
+def ctx(demo_file, tmp_path, qapp, monkeypatch):
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(demo_file, path)
+    dbmod.open_database(str(path))
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real threads
+    shown = []
+    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    context = AppContext(User.get(User.username == "lanhdao"), str(path))
+    context.shown = shown
+    yield context
+    dbmod.close_database()
+
+
+def _idle(qtbot, timeout=30000):
+    qtbot.waitUntil(lambda: background.busy() == 0, timeout=timeout)
+
+
+def test_candidates_load_in_background_and_vote_updates_rows(ctx, qtbot, monkeypatch):
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.candidates
+    tab.year.setValue(2026)
+    assert tab.loader.loading                # asked, not read yet: the window goes on
+    tab.year.setValue(2025)                  # a second request: only the newest is shown
+    _idle(qtbot)
+    shown_year = {Candidate.get_by_id(r[0]).year for r in tab.model.rows}
+    assert shown_year == {2025}
+    assert tab.model.rowCount() > 100 and "đề nghị" in tab.count.text()
+    meeting = tab.meeting.currentData()
+    assert meeting is not None
+    # vote on two rows in a worker: only those two rows are read again
+    picked = [r for r in tab.model.rows if r[10]][:2]
+    others_before = [r for r in tab.model.rows if r not in picked][:50]
+    from gui.pages import decisions as page_module
+    monkeypatch.setattr(page_module.VoteDialog, "ask",
+                        staticmethod(lambda parent, meeting, names, current=None: (1, 0)))
+    reads = []
+    real = tab.model.fetch_some
+    monkeypatch.setattr(tab.model, "fetch_some", lambda ids: reads.append(ids) or real(ids))
+    tab.view.clearSelection()
+    for r in range(tab.model.rowCount()):
+        if tab.model.row_at(r)[0] in {p[0] for p in picked}:
+            tab.view.selectionModel().select(
+                tab.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                | QItemSelectionModel.SelectionFlag.Rows)
+    tab.vote()
+    _idle(qtbot)
+    qtbot.waitUntil(lambda: not tab.loader.loading, timeout=10000)
+    assert reads == [[p[0] for p in picked]]
+    for p in picked:
+        row = next(r for r in tab.model.rows if r[0] == p[0])
+        assert row[7] == 1 and row[9] is False        # 1 vote of 9 present: not passed
+    assert others_before == [r for r in tab.model.rows if r not in
+                             [next(x for x in tab.model.rows if x[0] == p[0]) for p in picked]
+                             ][:50]
+
+
+def test_window_answers_while_the_list_is_read(ctx, qtbot):
+    """A 10 ms heartbeat keeps ticking while the page reads its lists."""
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+    beat = QTimer()
+    beat.setInterval(10)
+    beat.timeout.connect(tick)
+    beat.start()
+    page = DecisionsPage(ctx)         # builds its widgets now; the data comes later
+    qtbot.addWidget(page)
+    last[0] = time.perf_counter()
+    gaps.clear()
+    page.candidates.year.setValue(2025)
+    page.register.year.setCurrentIndex(0)        # "Tất cả"
+    _idle(qtbot)
+    beat.stop()
+    assert page.candidates.model.rowCount() > 100 and page.register.model.rowCount() > 100
+    assert gaps, "the heartbeat never ticked"
+
+
+def test_bulk_votes_are_logged_one_row_each_in_an_intact_chain(ctx):
+    leader = ctx.actor
+    cand = Candidate.select().where(Candidate.year == 2026, Candidate.removed == False).first()  # noqa: E712,E501
+    movement = cand.movement
+    meeting = council.create_meeting(
+        actor=leader, movement=movement, year=2026, date=datetime.date(2026, 12, 1),
+        place="Hội trường", chair="Chủ tịch", secretary="Thư ký", members_total=11,
+        members_present=11, basis="present", threshold_pct=50, secret=True)
+    listed = [r.id for r in candidates.candidate_records(movement=movement, year=2026)
+              if not r.removed]
+    before = AuditLog.select().count()
+    assert council.record_votes(actor=leader, meeting=meeting,
+                                votes=[(i, 6, 5) for i in listed]) == len(listed)
+    assert Vote.select().where(Vote.meeting == meeting).count() == len(listed)
+    assert AuditLog.select().count() == before + len(listed)
+    # the same votes again: nothing changes, nothing logged; other counts: updated and logged
+    assert council.record_votes(actor=leader, meeting=meeting,
+                                votes=[(i, 6, 5) for i in listed]) == 0
+    assert council.record_votes(actor=leader, meeting=meeting,
+                                votes=[(listed[0], 5, 6)]) == 1
+    vote = Vote.get(Vote.meeting == meeting, Vote.candidate == listed[0])
+    assert (vote.votes_for, vote.passed) == (5, False)
+    assert AuditLog.select().count() == before + len(listed) + 1
+    assert audit_log.verify_chain().ok
