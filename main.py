@@ -48,7 +48,7 @@ def build_parser():
                    f"từ biến môi trường {PASSWORD_ENV})")
     sub = p.add_subparsers(dest="command", parser_class=Parser)
     d = sub.add_parser("demo", help="nạp dữ liệu mẫu vào cơ sở dữ liệu trống")
-    d.add_argument("--size", choices=("small", "large"), default="small")
+    d.add_argument("--size", choices=("small", "large", "xlarge"), default="small")
     sub.add_parser("check", help="kiểm tra tính toàn vẹn và cấu trúc dữ liệu")
     b = sub.add_parser("backup", help="sao lưu ra tệp")
     b.add_argument("dest")
@@ -270,10 +270,7 @@ def _list_rows(kind, search):
                  "position": p.position, "unit": p.unit.name if p.unit_id else None,
                  "active": p.active} for p in org.list_people(search=search)]
     if kind == "households":
-        return [{"id": h.id, "uuid": h.uuid, "head_name": h.head_name,
-                 "gender": org.GENDERS[h.gender], "birth_year": h.birth_year,
-                 "village": h.village.name, "address": h.address, "active": h.active}
-                for h in org.list_households(search=search)]
+        return org.household_records(search=search)
     if kind == "movements":
         from models import movements
         return movements.movement_rows(search=search)

@@ -11,11 +11,12 @@ window stays responsive unset it (tests/test_gui_background.py, tests/perf/bench
 """
 import os
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 
 from models.errors import Cancelled, UserError
 
-_running = set()      # threads alive, so none is collected mid-run; busy() counts them
+_running = set()      # reads and actions not finished yet; busy() counts them
+_pool = None
 
 
 def inline():
@@ -27,40 +28,57 @@ def busy():
     return len(_running)
 
 
-class _Thread(QThread):
-    """Runs ``fn()`` once; keeps its result or error and hands itself to the GUI thread."""
-    done = Signal(object)
+def _reader_pool():
+    """One reading thread for every page: reads queue up behind each other instead of
+    competing for Python's GIL with the GUI thread (which then answers within a few ms)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+        _pool.setExpiryTimeout(10000)
+    return _pool
 
-    def __init__(self, fn, generation, show, on_error):
+
+class _Job(QRunnable):
+    """Runs ``fn()`` once on the reading thread, unless a newer request made it useless."""
+
+    def __init__(self, loader, generation, fn, show, on_error):
         super().__init__()
-        self.fn, self.result, self.error = fn, None, None
-        self.generation, self.show, self.on_error = generation, show, on_error
+        self.setAutoDelete(False)
+        self.loader, self.generation = loader, generation
+        self.fn, self.show, self.on_error = fn, show, on_error
+        self.result = self.error = None
 
     def run(self):
         from models.db import db
         try:
-            self.result = self.fn()
+            if self.generation == self.loader.generation:   # else skipped: outdated
+                self.result = self.fn()
         except BaseException as err:  # noqa: BLE001 - handed to the GUI thread
             self.error = err
         finally:
             if db.obj is not None and not db.is_closed():
-                db.close()       # this thread's own connection
-        self.done.emit(self)
+                db.close()       # this thread's own connection (a restore needs the file)
+        try:
+            self.loader.done.emit(self)
+        except RuntimeError:     # the page was closed meanwhile
+            _running.discard(self)
 
 
 class Loader(QObject):
-    """Reads a page's data in a thread; ``start(fetch, show)`` again discards what an
-    earlier, still running read would have shown (a year changed twice shows the last)."""
+    """Reads a page's data in the background; ``start(fetch, show)`` again discards what an
+    earlier, still pending read would have shown (a year changed twice shows the last)."""
     loaded = Signal()          # after ``show`` ran (tests wait on it)
+    done = Signal(object)      # internal: a job finished (queued to the GUI thread)
 
     def __init__(self, parent):
         super().__init__(parent)
         self.generation = 0
         self.pending = 0
+        self.done.connect(self._finished, Qt.QueuedConnection)
 
     def start(self, fetch, show, *, on_error=None):
         self.generation += 1
-        generation = self.generation
         if inline():
             try:
                 result = fetch()
@@ -70,30 +88,27 @@ class Loader(QObject):
             show(result)
             self.loaded.emit()
             return
-        thread = _Thread(fetch, generation, show, on_error)
-        _running.add(thread)
+        job = _Job(self, self.generation, fetch, show, on_error)
+        _running.add(job)
         self.pending += 1
-        thread.done.connect(self._finished, Qt.QueuedConnection)
-        thread.start()
+        _reader_pool().start(job)
 
     @property
     def loading(self):
         return self.pending > 0
 
     @Slot(object)
-    def _finished(self, thread):
-        thread.wait()                   # it is past its last line; let it end before deleting
-        _running.discard(thread)
+    def _finished(self, job):
+        _running.discard(job)
         self.pending -= 1
-        thread.deleteLater()
-        if thread.generation != self.generation:
+        if job.generation != self.generation:
             return                      # a newer request is on its way
-        if thread.error is not None:
-            if isinstance(thread.error, UserError):
-                self._error(thread.error, thread.on_error)
+        if job.error is not None:
+            if isinstance(job.error, UserError):
+                self._error(job.error, job.on_error)
                 return
-            raise thread.error          # unexpected: the crash hook logs and shows it
-        thread.show(thread.result)
+            raise job.error             # unexpected: the crash hook logs and shows it
+        job.show(job.result)
         self.loaded.emit()
 
     def _error(self, err, on_error):

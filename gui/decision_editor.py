@@ -16,7 +16,7 @@ from . import files, messages
 from .background import Loader, run_action
 from .decision_dialogs import NewDecisionDialog, SubjectPicker, date_edit, date_of
 from .table_model import Col, FilterTableModel, ID_ROLE
-from .widgets import SearchBox, make_table_view
+from .widgets import SearchBox, make_table_view, selected_rows
 
 
 def money(value):
@@ -386,7 +386,7 @@ class DecisionEditor(QWidget):
             self._after(self.decision.id)
 
     def _selected_awards(self):
-        rows = {i.row() for i in self.rec_view.selectionModel().selectedRows()}
+        rows = selected_rows(self.rec_view)
         return [self.rec_model.row_at(r)[0] for r in sorted(rows)]
 
     def remove_recipient(self):

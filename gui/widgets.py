@@ -76,6 +76,15 @@ class _EnterOpens(QObject):
         return False
 
 
+def selected_rows(view):
+    """Row numbers selected in ``view``, ascending, read from the selection's ranges:
+    Qt's ``selectedRows()`` asks the model about every cell (seconds for 20,000 rows)."""
+    rows = set()
+    for r in view.selectionModel().selection():
+        rows.update(range(r.top(), r.bottom() + 1))
+    return sorted(rows)
+
+
 class ErrorLabel(QLabel):
     """Red message shown next to a form field."""
 

@@ -40,6 +40,8 @@ DEMO_COMMUNE = {
 SIZES = {
     "small": dict(blocs=3, villages=8, offices=6, people=180, households=800, years=2),
     "large": dict(blocs=6, villages=30, offices=30, people=2000, households=20000, years=5),
+    # twice large: how the program scales (benchmarks, issue 15)
+    "xlarge": dict(blocs=6, villages=60, offices=60, people=4000, households=40000, years=5),
 }
 
 
@@ -193,7 +195,8 @@ def load_demo(*, size="small", progress=None, actor=None, seed=2026, this_year=N
     actor = actor or batch_actor()
     require(actor, "leader")
     if size not in SIZES:
-        raise ConflictError(f"Cỡ dữ liệu mẫu '{size}' không có; chọn small hoặc large.")
+        raise ConflictError(f"Cỡ dữ liệu mẫu '{size}' không có; chọn small, large "
+                            "hoặc xlarge.")
     this_year = this_year or datetime.date.today().year
     years = list(range(this_year - SIZES[size]["years"] + 1, this_year + 1))
     with db.atomic():

@@ -17,7 +17,7 @@ from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPi
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
 from ..table_model import Col, FilterTableModel, name_sort
-from ..widgets import FlowLayout, SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, make_table_view, selected_rows
 
 WARN = QBrush(QColor("#9a5b00"))
 FAILED = QBrush(QColor("#b00020"))
@@ -87,6 +87,7 @@ class CandidatesTab(QWidget):
         self.model = CandidateModel(self)
         self.loader = Loader(self)
         self.own_change = False      # True while this tab announces its own save
+        self.is_stale = False
         self.view = make_table_view(self.model, self)
         self.view.setWordWrap(False)
         self.search = SearchBox(parent=self)
@@ -162,6 +163,19 @@ class CandidatesTab(QWidget):
         self.count.setText("Đang đọc danh sách…")
         self.loader.start(self.model.fetch, self._loaded)
 
+    def stale(self):
+        """Saved elsewhere: read again now if shown, else when next shown."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self.is_stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.is_stale:
+            self.is_stale = False
+            self.reload()
+
     def refresh(self, ids=None):
         """After an action on the rows ``ids``: read those rows again (a few), else all."""
         if not ids or len(ids) > 500 or not self.model.rows:
@@ -195,7 +209,7 @@ class CandidatesTab(QWidget):
         self.buttons["minutes_docx"].setEnabled(has_meeting)
 
     def _selected(self):
-        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        rows = selected_rows(self.view)
         return [self.model.row_at(r) for r in rows]
 
     def _run(self, fn, **kwargs):
@@ -207,12 +221,16 @@ class CandidatesTab(QWidget):
 
     def _changed(self, ids=None):
         """Tell the other pages, then read again only the rows the action changed."""
+        self._announce()
+        self.refresh(ids)
+
+    def _announce(self):
+        """``ctx.changed`` for the other pages; this tab reads what it needs itself."""
         self.own_change = True
         try:
             self.ctx.changed("decisions")
         finally:
             self.own_change = False
-        self.refresh(ids)
 
     # ---------------------------------------------------------------- actions
     def build(self):
@@ -263,14 +281,14 @@ class CandidatesTab(QWidget):
             for i in range(self.meeting.count()):
                 if self.meeting.itemData(i).id == meeting.id:
                     self.meeting.setCurrentIndex(i)
-            self.ctx.changed("decisions")
+            self._announce()
 
     def edit_meeting(self):
         meeting = self.meeting.currentData()
         if MeetingDialog.ask(self, meeting, save=lambda values: council.update_meeting(
                 actor=self.ctx.actor, meeting=meeting, **values)) is not None:
             self._movement_changed()
-            self.ctx.changed("decisions")
+            self._announce()
 
     def vote(self):
         meeting = self.meeting.currentData()
@@ -523,7 +541,7 @@ class DecisionsPage(QWidget):
             self.candidates._year_changed()
         elif area in ("decisions", "org", "registrations", "scores", "settings") \
                 and not self.candidates.own_change:   # the tab reads its changed rows itself
-            self.candidates.reload()
+            self.candidates.stale()
         if area in ("decisions", "all", "org", "registrations", "scores", "settings",
                     "movements"):
             self.register.stale()

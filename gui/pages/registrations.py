@@ -14,7 +14,7 @@ from models.errors import UserError
 from .. import files, messages
 from ..background import Loader
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
-from ..widgets import SearchBox, make_table_view
+from ..widgets import SearchBox, make_table_view, selected_rows
 from .movement_dialogs import combo
 from .registration_dialogs import (ActualsDialog, BulkDialog, CovenantDialog,
                                    RegistrationDialog)
@@ -304,7 +304,7 @@ class RegistrationsPage(QWidget):
                             + " · ".join(parts))
 
     def selected(self):
-        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        rows = selected_rows(self.view)
         return [rg.get_registration(self.model.index(r, 0).data(ID_ROLE)) for r in rows]
 
     # ---- actions

@@ -100,6 +100,7 @@ results = {}
 def loaded(model, at_least=1):
     return lambda: len(model.rows) >= at_least
 
+measure("idle: no action (this machine's noise floor)", lambda: None, settle=2.0)
 page = None
 def open_decisions():
     global page

@@ -33,6 +33,8 @@ BENCHES = [
     "tests.perf.bench_print",
     "tests.perf.bench_minutes_pdf",
     "tests.perf.bench_frozen",
+    "tests.perf.bench_freeze",
+    "tests.perf.bench_decisions_page",
 ]
 
 
@@ -55,6 +57,26 @@ def best_of(fn, repeat=3):
         elapsed = time.perf_counter() - start
         best = elapsed if best is None else min(best, elapsed)
     return best
+
+
+def interleaved(product, baseline, pairs=3):
+    """Time ``product()`` and ``baseline()`` alternately (A B A B …, so a busy machine
+    slows both alike); returns (median of the per-pair ratios, median product seconds,
+    median baseline seconds)."""
+    import statistics
+    ratios, a_times, b_times = [], [], []
+    for _ in range(pairs):
+        start = time.perf_counter()
+        product()
+        a = time.perf_counter() - start
+        start = time.perf_counter()
+        baseline()
+        b = time.perf_counter() - start
+        ratios.append(a / b)
+        a_times.append(a)
+        b_times.append(b)
+    return (statistics.median(ratios), statistics.median(a_times),
+            statistics.median(b_times))
 
 
 def main(argv=None):
