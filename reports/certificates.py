@@ -12,7 +12,7 @@ from models import templates as tpl
 from models.errors import Cancelled, NotFound, UserError, ValidationError
 
 from . import cert_layout as L
-from . import pdfdoc
+from . import pdf_join, pdfdoc
 from .cert_layout import MM, hex_rgb  # noqa: F401
 from .textfit import LEADING, Fitted, Fonts, TextFitter, check_vietnamese_font  # noqa: F401
 
@@ -262,18 +262,29 @@ def write_decision_certificates(*, decision_id, path, template_name=None, award_
     decision, awards, base = decision_certificates(decision_id, award_ids)
     result = CertificatesResult(path=os.path.abspath(path), count=0)
     total = len(awards)
+    title = f"Giấy khen theo Quyết định số {decision.number}"
     with atomic_output(path) as tmp:
-        c = new_canvas(tmp, title=f"Giấy khen theo Quyết định số {decision.number}")
-        drawer = PdfDrawer(c)
-        for i, (award_id, template, page) in enumerate(certificate_pages(
-                awards, base, template_name=template_name, mode=mode,
-                printer_offset=printer_offset, qr=qr)):
-            drawer.page(page)
-            result.award_ids.append(award_id)
-            result.templates[award_id] = template.name
-            if progress is not None and progress(i + 1, total) is False:
-                raise Cancelled("Đã hủy in giấy khen; không tạo tệp PDF.")
-        c.save()
+        # written in parts of a few thousand pages joined on disk: reportlab keeps a
+        # document's pages in memory, 40,000 certificates would need ~600 MB
+        parts = pdf_join.Parts(tmp, lambda part: new_canvas(part, title=title))
+        try:
+            drawer, opened = None, 0
+            for i, (award_id, template, page) in enumerate(certificate_pages(
+                    awards, base, template_name=template_name, mode=mode,
+                    printer_offset=printer_offset, qr=qr)):
+                c = parts.canvas()
+                if parts.opened != opened:
+                    drawer, opened = PdfDrawer(c), parts.opened
+                drawer.page(page)
+                parts.page_done()
+                result.award_ids.append(award_id)
+                result.templates[award_id] = template.name
+                if progress is not None and progress(i + 1, total) is False:
+                    raise Cancelled("Đã hủy in giấy khen; không tạo tệp PDF.")
+            parts.finish()
+        except BaseException:
+            parts.discard()
+            raise
     result.count = len(result.award_ids)
     return result
 
