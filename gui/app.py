@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 def make_app(argv=None):
     app = QApplication.instance() or QApplication(argv or sys.argv)
+    # Pages read in a background thread (gui/background.py): hand Python's GIL back to the
+    # GUI thread every millisecond (default 5 ms), so the window answers while they read.
+    sys.setswitchinterval(0.001)
     QCoreApplication.setOrganizationName("ThiDuaKhenThuong")
     QCoreApplication.setApplicationName("Thi đua - Khen thưởng")
     QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))

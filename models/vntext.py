@@ -73,12 +73,6 @@ def _build_fold_table():
 _FOLD_TABLE = _build_fold_table()
 
 
-@functools.lru_cache(maxsize=1)
-def _all_marks_table():
-    """Deletes every combining mark (built on first need: ~20 ms, not at start-up)."""
-    return {cp: None for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp))}
-
-
 MAX_SEARCH = 200
 
 
@@ -108,7 +102,7 @@ def fold(text):
         return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
     if not folded.isascii():        # marks of other scripts the first table does not list
-        folded = folded.translate(_all_marks_table())
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(folded.split())
 
 
