@@ -6,6 +6,13 @@ Interleaved runs (product, floor, product, floor …); the median of the per-pai
 """
 import statistics
 
+import os
+import sys
+
+ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x.py
+    sys.path.insert(0, ROOT_DIR)
+
 from tests.perf.common import ROOT, demo_db, run_child
 from tests.perf.run import Result
 

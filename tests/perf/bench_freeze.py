@@ -10,7 +10,12 @@ printed as well (moving work to a thread must not make it slower).
 """
 import os
 import shutil
+import sys
 import tempfile
+
+ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x.py
+    sys.path.insert(0, ROOT_DIR)
 
 from tests.perf.common import ROOT, demo_db, run_child
 from tests.perf.run import Result
