@@ -76,11 +76,47 @@ def minutes_writer():
     return write_minutes_docx
 
 
+def proposal_values(blocks_doc):
+    """The placeholders of the commune's own tờ trình template (models/doc_templates
+    KINDS['proposal']) from the same blocks the built-in layout draws."""
+    from .docx_template import Paragraphs
+    values = {"so": "", "ngay": "", "ngay_ky": "", "co_quan": Paragraphs(), "trich_yeu": "",
+              "kinh_gui": "", "can_cu": Paragraphs(), "noi_dung": Paragraphs(),
+              "danh_sach": Paragraphs(), "chuc_vu_ky": Paragraphs(), "nguoi_ky": "",
+              "noi_nhan": Paragraphs()}
+    bases, body = [], []
+    for kind, payload in blocks_doc["blocks"]:
+        if kind == "header":
+            values.update(so=payload["number"], ngay=payload.get("place_date") or "",
+                          co_quan=Paragraphs(text for text, _bold in payload["issuer"]))
+        elif kind == "subtitle":
+            values["trich_yeu"] = payload
+        elif kind == "center" and payload.startswith("Kính gửi"):
+            values["kinh_gui"] = payload[len("Kính gửi"):].lstrip(": ")
+        elif kind == "basis":
+            bases.append(payload)
+        elif kind == "para":
+            body.append(payload)
+        elif kind == "signatures":
+            right = payload["right"]
+            values.update(chuc_vu_ky=Paragraphs(right["lines"]), nguoi_ky=right["name"],
+                          noi_nhan=Paragraphs(payload.get("recipients") or []))
+    values.update(can_cu=Paragraphs(bases), noi_dung=Paragraphs(body))
+    return values
+
+
 def write(blocks_doc, path):
     """Write the .docx of one document and return its path; None when this build cannot
-    (the council's minutes are the program's own minutes document, never a second copy)."""
+    (the council's minutes are the program's own minutes document, never a second copy).
+    The tờ trình follows the commune's own Word template when it has stored one."""
     if [kind for kind, _ in blocks_doc["blocks"]] == ["minutes"]:
         writer = minutes_writer()
         return None if writer is None else writer(meeting_id=blocks_doc["blocks"][0][1],
                                                   path=path)
+    if blocks_doc.get("name") == "01-to-trinh":
+        from . import docx_template
+        template = docx_template.stored_template("proposal")
+        if template is not None:
+            return docx_template.fill(template, proposal_values(blocks_doc), path,
+                                      kind="proposal")
     return build(blocks_doc).save(path)

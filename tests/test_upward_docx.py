@@ -93,3 +93,36 @@ def test_a_docx_resaved_by_libreoffice_is_named(folder, tmp_path):
     with pytest.raises(ManifestMismatch, match="01-to-trinh.docx") as err:
         upward_export.verify(folder)
     assert err.value.details == ["Đã bị thay đổi: 01-to-trinh.docx"]
+
+
+def test_the_communes_own_proposal_template_makes_the_to_trinh(database, clerk, leader,
+                                                                tmp_path):
+    """A commune that stored its own tờ trình layout (a .docx saved by LibreOffice, its
+    placeholders split across runs) gets its file upward in that layout."""
+    from reports import docx_template
+    from tests.test_docx_template import make_template, split
+    settings.update_settings(actor=leader, values={"commune_name": "Xã Tân Lập",
+                                                   "province_name": "Tỉnh Hà Tĩnh",
+                                                   "place_name": "Tân Lập",
+                                                   "chairman": "Nguyễn Văn Hùng"})
+    body = ("<text:p>{{co_quan}}</text:p>"
+            f"<text:p>TỜ TRÌNH CỦA XÃ số {split('so')}</text:p>"
+            "<text:p>{{trich_yeu}}</text:p>"
+            f"<text:p>Kính gửi: {split('kinh_gui')}</text:p>"
+            "<text:p>{{can_cu}}</text:p><text:p>{{noi_dung}}</text:p>"
+            "<text:p>{{chuc_vu_ky}}</text:p><text:p>Người ký: {{nguoi_ky}}</text:p>"
+            "<text:p>- {{noi_nhan}}</text:p>")
+    template = make_template(tmp_path, body, "to-trinh-xa")
+    docx_template.install_template(actor=clerk, kind="proposal", path=template)
+    org = make_history(clerk, leader)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    out = upward_export.export(upward_file=make_file(clerk, org), dest_dir=str(stick),
+                               name="ho-so")["path"]
+    _, text = _docx_text(os.path.join(out, "01-to-trinh.docx"))
+    assert "TỜ TRÌNH CỦA XÃ số 15/TTr-UBND" in text
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Hà Tĩnh." in text
+    assert "Người ký: Nguyễn Văn Hùng" in text
+    assert "{{" not in text and "Căn cứ" in text
+    # the manifest covers the file in the commune's layout like any other
+    assert "01-to-trinh.docx" in " ".join(upward_export.verify(out)["files"])
