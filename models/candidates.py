@@ -5,7 +5,7 @@ from collections import defaultdict, namedtuple
 
 from peewee import JOIN
 
-from . import catalogue, settings, vntext
+from . import catalogue, exemplary, settings, vntext
 from .award_history import (consecutive_run, format_run, join_place, title_years,
                             unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
@@ -224,6 +224,7 @@ def compute_warnings(cands, *, movement, year):
     good_bands = _qualifying_bands()
     from .public_list import candidate_warning, open_counts_for
     commented = open_counts_for(movement=movement, year=year)
+    model_notes = exemplary.notes_for({c.key for c in cands}, year=year)  # positive notes
     out = {}
     for c in cands:
         w = []
@@ -273,6 +274,7 @@ def compute_warnings(cands, *, movement, year):
                          f"thường cần {needed_years} năm liên tục.")
         if commented.get(c.id):
             w.append(candidate_warning(commented[c.id]))
+        w.extend(model_notes.get(c.key, []))
         out[c.id] = w
     return out
 

@@ -202,3 +202,14 @@ def step_13(database):
 
 
 STEPS[13] = step_13
+
+
+def step_9(database):
+    """Issue 19: exemplary models with their stages, replications and publicity; periodic
+    reviews (sơ kết / tổng kết) with the clerk's text; deadlines a plan sets. Idempotent:
+    on a new file step 1 has made these tables already."""
+    from . import entities as e
+    database.create_tables(e.ISSUE_19_MODELS, safe=True)
+
+
+STEPS[9] = step_9

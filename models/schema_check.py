@@ -40,6 +40,16 @@ VALUE_RULES = (
     ("upward_file", "state NOT IN ('draft','exported')", "trạng thái hồ sơ đề nghị cấp trên"),
     ("upward_file", "typeof(year) != 'integer'", "năm của hồ sơ đề nghị cấp trên"),
     ("doc_template", "kind NOT IN ('decision','minutes','proposal')", "loại mẫu Word"),
+    # issue 19: exemplary models, reviews, deadlines
+    ("exemplary_model", "stage NOT IN ('discovered','nurtured','summarised','replicated')",
+     "giai đoạn mô hình điển hình"),
+    ("exemplary_model", "kind NOT IN ('person','unit','household','practice')",
+     "loại mô hình điển hình"),
+    ("model_stage", "stage NOT IN ('discovered','nurtured','summarised')",
+     "giai đoạn mô hình điển hình"),
+    ("review", "state NOT IN ('drafted','sent')", "trạng thái báo cáo"),
+    ("review", "kind NOT IN ('so_ket','tong_ket','giai_doan')", "loại báo cáo"),
+    ("plan_deadline", "kind NOT IN ('registration','report','other')", "loại mốc thời gian"),
 )
 
 

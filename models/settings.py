@@ -40,6 +40,7 @@ DEFAULTS = {
     "decision_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022", "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ hướng dẫn thi hành công tác thi đua, khen thưởng"],
     "decision_proposer": "Xét đề nghị của Hội đồng Thi đua - Khen thưởng xã",
     "decision_recipients": ["Như Điều 3", "TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các Phó Chủ tịch UBND xã", "Lưu: VT"],
+    "model_stuck_days": 180,     # an exemplary model waiting longer in one stage is "stuck"
     "decision_executors": "Chánh Văn phòng HĐND và UBND xã, bộ phận Tài chính - Kế toán",
 }
 
