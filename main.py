@@ -107,7 +107,29 @@ def build_parser():
     ul = upsub.add_parser("list", help="liệt kê hồ sơ và cảnh báo")
     ul.add_argument("--year", type=int)
     ul.add_argument("--json", action="store_true")
+    _issue_19_parsers(sub)
     return p
+
+
+def _issue_19_parsers(sub):
+    """Exemplary models, periodic reviews and deadlines (issue 19)."""
+    m = sub.add_parser("models", help="điển hình tiên tiến: đang ở khâu nào, mô hình chậm tiến "
+                                      "độ, đơn vị nhân rộng")
+    m.add_argument("--movement", type=int, metavar="ID")
+    m.add_argument("--stage", choices=("discovered", "nurtured", "summarised", "replicated"))
+    m.add_argument("--stuck", action="store_true", help="chỉ mô hình dừng lâu ở một khâu")
+    m.add_argument("--by-unit", action="store_true", help="đơn vị nào nhân rộng mô hình nào")
+    m.add_argument("--json", action="store_true")
+    rv = sub.add_parser("review", help="báo cáo sơ kết 6 tháng, tổng kết năm, tổng kết giai "
+                                       "đoạn ra PDF hoặc Word (.docx)")
+    rv.add_argument("--round", type=int, metavar="ID", help="đợt thi đua")
+    rv.add_argument("--movement", type=int, metavar="ID", help="phong trào (khi không theo đợt)")
+    rv.add_argument("--kind", required=True, choices=("so-ket", "tong-ket", "giai-doan"))
+    rv.add_argument("--year", type=int, help="năm (tổng kết năm của phong trào nhiều năm)")
+    rv.add_argument("--out", required=True, help="tệp .pdf hoặc .docx")
+    dl = sub.add_parser("deadlines", help="việc đến hạn, quá hạn theo kế hoạch")
+    dl.add_argument("--all", action="store_true", help="cả việc đã xong và chưa đến hạn")
+    dl.add_argument("--json", action="store_true")
 
 
 class TerminalProgress:
@@ -361,7 +383,59 @@ def cmd_upward(args, db_path):
           f"{result['manifest_sha256']}")
 
 
+def cmd_models(args, db_path):
+    from models import exemplary, movements
+    open_db(db_path)
+    movement = movements.get_movement(args.movement) if args.movement else None
+    if args.by_unit:
+        rows = [{"unit": r["unit"], "models": [{"name": n, "date": d, "result": res}
+                                               for n, d, res in r["models"]]}
+                for r in exemplary.replications_by_unit(movement=movement)]
+        if args.json:
+            return print_json(rows)
+        for r in rows:
+            print(f"{r['unit']}: " + "; ".join(f"{m['name']} ({m['date']:%d/%m/%Y})"
+                                              for m in r["models"]))
+        return
+    rows = exemplary.model_rows(movement=movement, stage=args.stage, stuck_only=args.stuck)
+    if args.json:
+        return print_json(rows)
+    print_table([dict(r, stuck="DỪNG LÂU" if r["stuck"] else "") for r in rows],
+                ["id", "name", "kind_label", "stage_label", "stage_date", "days_in_stage",
+                 "stuck", "replications", "movement"])
+
+
+def cmd_review(args, db_path):
+    """Generate (or reuse) the stored review of the period and write it as PDF or Word."""
+    from models import movements, reviews
+    from reports import review_docs
+    open_db(db_path)
+    kind = reviews.KIND_ARGS[args.kind]
+    rnd = reviews.get_round(args.round) if args.round else None
+    if rnd is None and not args.movement:
+        raise UsageError("cần --round ID (xem đợt trong trang Phong trào) hoặc --movement ID")
+    movement = rnd.movement if rnd is not None else movements.get_movement(args.movement)
+    review = reviews.find_or_none(movement=movement, kind=kind, round=rnd, year=args.year)
+    if review is None:
+        review = reviews.create_review(actor=acting_user(args), movement=movement, kind=kind,
+                                       round=rnd, year=args.year)
+    path = review_docs.write_review(review, args.out)
+    print(f"Đã xuất báo cáo «{reviews.title_of(review)}» ra {path}")
+
+
+def cmd_deadlines(args, db_path):
+    from models import deadlines
+    open_db(db_path)
+    rows = deadlines.reminders(include_done=args.all, include_later=args.all)
+    if args.json:
+        return print_json([{"due": r.due, "state": r.state, "kind": r.kind, "label": r.label,
+                            "movement": r.movement, "detail": r.detail} for r in rows])
+    for r in rows:
+        print(f"{r.due:%d/%m/%Y}\t{deadlines.STATE_NAMES[r.state]}\t{r.label}\t{r.detail}")
+
+
 COMMANDS = {
+    "models": cmd_models, "review": cmd_review, "deadlines": cmd_deadlines,
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
     "certificates": cmd_certificates, "upward": cmd_upward,

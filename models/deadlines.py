@@ -2,10 +2,10 @@
 reports to the upper level — due soon, overdue, or done.
 
 Sources: each round's review date (``Round.review_date``; done once a review of that round
-is drawn up) and the movement's own deadlines (``PlanDeadline``: registration, report,
-other; done when marked, a report deadline also when a review of the movement is sent for a
-period that ended up to 60 days before the deadline, a registration deadline also when every
-registrable unit has registered).
+is sent) and the movement's own deadlines (``PlanDeadline``: registration, report, other;
+done when marked; a report deadline also when a review of the movement is sent for a period
+that ends within 60 days of the deadline — a year-end report is often due on 15/12; a
+registration deadline also when every registrable unit has registered).
 """
 import datetime
 from dataclasses import dataclass, field
@@ -138,11 +138,11 @@ def reminders(*, on=None, horizon=HORIZON_DAYS, include_done=False, include_late
     for rid, state, sent in (Review.select(Review.round, Review.state, Review.sent_date)
                              .where(Review.round.is_null(False)).tuples()):
         reviews.setdefault(rid, []).append((state, sent))
-    rounds = (Round.select(Round, Movement.name).join(Movement)
+    rounds = (Round.select(Round, Movement.id, Movement.name).join(Movement)
               .where(Round.review_date.is_null(False), Round.review_date >= since))
     for rnd in rounds:
         made = reviews.get(rnd.id, [])
-        state = _state(rnd.review_date, bool(made), on, horizon)
+        state = _state(rnd.review_date, any(s == "sent" for s, _ in made), on, horizon)
         detail = ""
         if made:
             detail = ("Đã gửi báo cáo" if any(s == "sent" for s, _ in made)
@@ -157,14 +157,14 @@ def reminders(*, on=None, horizon=HORIZON_DAYS, include_done=False, include_late
     for mid, end, day in (Review.select(Review.movement, Review.period_end, Review.sent_date)
                           .where(Review.state == "sent").tuples()):
         sent.setdefault(mid, []).append((end, day))
-    query = (PlanDeadline.select(PlanDeadline, Movement.name, Movement.year_from)
+    query = (PlanDeadline.select(PlanDeadline, Movement.id, Movement.name)
              .join(Movement).where(PlanDeadline.due >= since))
     for row in query:
         done = row.done_on is not None
         detail = f"Xong ngày {vntext.format_date(row.done_on)}" if done else ""
         if not done and row.kind == "report":
             for end, day in sent.get(row.movement_id, []):
-                if end <= row.due <= end + datetime.timedelta(days=REPORT_WINDOW_DAYS):
+                if abs((row.due - end).days) <= REPORT_WINDOW_DAYS:
                     done, detail = True, f"Đã gửi báo cáo ngày {vntext.format_date(day)}"
         if not done and row.kind == "registration":
             missing = _unregistered(row.movement_id, row.due.year)

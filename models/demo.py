@@ -15,6 +15,7 @@ from .errors import ConflictError
 from .service import audit, require
 from . import collation, demo_decisions, demo_movements, demo_scoring, settings, vntext
 from .demo_upward import build_upward
+from . import demo_exemplary
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Hà"]
@@ -184,6 +185,7 @@ def _bulk(ctx, model, rows, label):
 STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring,
          demo_decisions.build_decisions]
 STEPS.append(build_upward)          # issue 17: last year's file proposed upward
+STEPS.append(demo_exemplary.build_exemplary)   # issue 19: models, reviews, deadlines
 
 
 def load_demo(*, size="small", progress=None, actor=None, seed=2026, this_year=None):

@@ -644,7 +644,7 @@ class ModelReplication(BaseModel):
 class ModelPublicity(BaseModel):
     """Giới thiệu, tuyên truyền: where (loa truyền thanh, trang thông tin, hội nghị) and when."""
     model = ForeignKeyField(ExemplaryModel, backref="publicity", on_delete="CASCADE")
-    channel = NfcCharField(max_length=12)                    # loudspeaker | website | conference | other
+    channel = NfcCharField(max_length=12)    # loudspeaker | website | conference | other
     date = DateField()
     detail = NfcTextField(default="")
 

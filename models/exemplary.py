@@ -361,7 +361,7 @@ def model_rows(*, movement=None, stage=None, stuck_only=False, search=None, on=N
     """Rows for the models list: where each model stands, since when, stuck or not."""
     on = on or today()
     days = stuck_days()
-    query = (ExemplaryModel.select(ExemplaryModel, Movement.name)
+    query = (ExemplaryModel.select(ExemplaryModel, Movement.id, Movement.name)
              .join(Movement).order_by(ExemplaryModel.stage_date.desc(), ExemplaryModel.id))
     if movement is not None:
         query = query.where((ExemplaryModel.movement == movement)
@@ -470,7 +470,7 @@ def models_of(subject):
     stage_label, date, movement, replicated_units}]."""
     kind = subject_kind(subject)
     out = []
-    originated = (ExemplaryModel.select(ExemplaryModel, Movement.name).join(Movement)
+    originated = (ExemplaryModel.select(ExemplaryModel, Movement.id, Movement.name).join(Movement)
                   .where(getattr(ExemplaryModel, kind) == subject)
                   .order_by(ExemplaryModel.stage_date))
     for m in originated:
@@ -483,7 +483,8 @@ def models_of(subject):
                     "date": first.date if first else m.stage_date,
                     "movement": m.movement.name, "replicated_units": units})
     if kind == UNIT:
-        query = (ModelReplication.select(ModelReplication, ExemplaryModel, Movement.name)
+        query = (ModelReplication.select(ModelReplication, ExemplaryModel, Movement.id,
+                                         Movement.name)
                  .join(ExemplaryModel).join(Movement, JOIN.INNER)
                  .where(ModelReplication.unit == subject).order_by(ModelReplication.date))
         for r in query:

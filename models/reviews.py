@@ -90,7 +90,7 @@ def period(*, movement, kind, round=None, year=None, on=None):
                                   "theo đợt.", field="round")
         start, end, year = first, last, None
     if start > on:
-        what = f"đợt '{round.name}'" if round is not None else f"kỳ báo cáo"
+        what = f"đợt '{round.name}'" if round is not None else "kỳ báo cáo"
         raise ValidationError(
             f"Chưa lập được báo cáo: {what} của phong trào '{movement.name}' bắt đầu ngày "
             f"{vntext.format_date(start)}, chưa diễn ra (hôm nay {vntext.format_date(on)}).",
@@ -262,7 +262,7 @@ def figures_of(review):
 def review_rows(*, movement=None, year=None):
     """Rows for the reviews list."""
     from .entities import Movement
-    query = (Review.select(Review, Movement.name).join(Movement)
+    query = (Review.select(Review, Movement.id, Movement.name).join(Movement)
              .order_by(Review.period_end.desc(), Review.id.desc()))
     if movement is not None:
         query = query.where(Review.movement == movement)
