@@ -89,11 +89,12 @@ def period(*, movement, kind, round=None, year=None, on=None):
             raise ValidationError("Báo cáo tổng kết giai đoạn là của cả phong trào, không "
                                   "theo đợt.", field="round")
         start, end, year = first, last, None
-    if start > on:
+    begins = round.start if round is not None else start
+    if begins > on:
         what = f"đợt '{round.name}'" if round is not None else "kỳ báo cáo"
         raise ValidationError(
             f"Chưa lập được báo cáo: {what} của phong trào '{movement.name}' bắt đầu ngày "
-            f"{vntext.format_date(start)}, chưa diễn ra (hôm nay {vntext.format_date(on)}).",
+            f"{vntext.format_date(begins)}, chưa diễn ra (hôm nay {vntext.format_date(on)}).",
             field="round" if round is not None else "year")
     return start, end, year
 
@@ -112,9 +113,13 @@ def title_of(review):
 
 
 def _find(movement, kind, round, year):
+    """The stored review of the same period: a sơ kết by its round, a tổng kết by its year
+    (with or without a round), the whole-period summary by its movement."""
     query = Review.select().where(Review.movement == movement, Review.kind == kind)
-    query = query.where(Review.round.is_null() if round is None else Review.round == round)
-    query = query.where(Review.year.is_null() if year is None else Review.year == year)
+    if kind == SO_KET:
+        query = query.where(Review.round == round)
+    elif kind == TONG_KET:
+        query = query.where(Review.year == year)
     return query.first()
 
 
@@ -172,12 +177,14 @@ def create_review(*, actor, movement, kind, round=None, year=None, number="",
 
 
 def find_or_none(*, movement, kind, round=None, year=None):
-    if kind == TONG_KET and round is not None:
-        year = round.end.year
-    if kind == GIAI_DOAN:
-        year = None
-    if kind == SO_KET:
-        year = round.end.year if round is not None else year
+    """The stored review of that period, or None (nothing is checked or created here)."""
+    if kind == SO_KET and round is None:
+        return None
+    if kind == TONG_KET:
+        if round is not None:
+            year = round.end.year
+        elif year is None and movement.year_from == movement.year_to:
+            year = movement.year_from
     return _find(movement, kind, round, year)
 
 
