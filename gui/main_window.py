@@ -72,6 +72,11 @@ def _backup():
     return BackupPage
 
 
+def _exemplary():
+    from gui.pages.exemplary import ExemplaryPage
+    return ExemplaryPage
+
+
 # (key, navigation label, loader returning the page class). Only pages that work are listed.
 PAGES = [
     ("org", "Đơn vị & cá nhân", _org),
@@ -85,11 +90,13 @@ PAGES = [
     ("lookup", "Tra cứu", _lookup),
     ("reports", "Báo cáo", _reports),
     ("backup", "Sao lưu", _backup),
+    ("exemplary", "Điển hình, sơ kết", _exemplary),
 ]
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.
 ORDER = ["overview", "org", "movements", "registrations", "scoring", "decisions", "lookup",
          "certificates", "reports", "backup", "settings"]
+ORDER.insert(ORDER.index("registrations") + 1, "exemplary")   # issue 19: after registrations
 
 
 def ordered_pages():

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHea
 from models import vntext
 from models.entities import SUBJECT_KINDS
 
+from ..deadlines_view import deadlines_section
 from ..table_model import RowsModel
 
 STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
@@ -130,6 +131,7 @@ class YearMap(QWidget):
 
 # (heading, builder(year) -> QWidget). Other areas (scores, decisions) append theirs.
 SECTIONS = [("Đăng ký thi đua", registrations_section)]
+SECTIONS.insert(0, ("Việc đến hạn theo kế hoạch", deadlines_section))   # issue 19
 
 
 class OverviewPage(QWidget):
