@@ -165,3 +165,14 @@ def test_models_give_positive_notes_to_candidates(clerk, world):
                for w in rows["Thôn Đông Hòa"]["warnings"])
     assert any("nhân rộng mô hình «Mô hình dân vận khéo»" in w
                for w in rows["Trường Tiểu học Tân Lập"]["warnings"])
+
+
+def test_a_forged_stage_is_reported(clerk, world, database):
+    from models import schema_check
+    from models.db import db
+    m = _practice(clerk, world)
+    assert schema_check.value_problems(db.connection()) == []
+    ExemplaryModel.update(stage="famous").where(ExemplaryModel.id == m.id).execute()
+    problems = schema_check.value_problems(db.connection())
+    assert problems == ["1 dòng có giai đoạn mô hình điển hình không hợp lệ "
+                        "(bảng exemplary_model)"]

@@ -55,7 +55,8 @@ def _page(world, qtbot):
 
 
 def test_models_list_filters_and_stuck_marker(world, qtbot):
-    tab = _page(world, qtbot).models_tab
+    page = _page(world, qtbot)
+    tab = page.models_tab
     model = tab.model
     names = {model.row_at(i)[1]: model.row_at(i) for i in range(model.rowCount())}
     assert set(names) == {"Tổ tự quản an ninh trật tự", "Mô hình dân vận khéo"}
@@ -78,6 +79,8 @@ def test_models_list_filters_and_stuck_marker(world, qtbot):
     tab.view.selectRow(0)
     assert "Nhân rộng" in tab.detail.toPlainText()
     assert "Trường Tiểu học Tân Lập" in tab.detail.toPlainText()
+    assert page.replications.rows == [("Trường Tiểu học Tân Lập", "Mô hình dân vận khéo",
+                                       D(world["year"], 5, 1), "")]
 
 
 def test_discover_and_next_stage_dialogs(world, qtbot, monkeypatch):

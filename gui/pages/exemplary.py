@@ -14,7 +14,7 @@ from models.entities import Unit
 from models.errors import UserError
 
 from .. import messages
-from ..table_model import ID_ROLE, Col, FilterTableModel
+from ..table_model import ID_ROLE, Col, FilterTableModel, RowsModel
 from ..widgets import FlowLayout, SearchBox, make_table_view
 from .exemplary_dialogs import (DiscoverDialog, publicity_fields, replication_fields,
                                 stage_fields)
@@ -274,6 +274,23 @@ class ModelsTab(QWidget):
             self._saved()
 
 
+class ReplicationsModel(RowsModel):
+    """Which units replicated which models (one row per unit and model)."""
+    HEADERS = ("Đơn vị", "Mô hình nhân rộng", "Từ ngày", "Kết quả tại đơn vị")
+
+    def load(self):
+        self.beginResetModel()
+        self.rows = [(r["unit"], name, day, result) for r in ex.replications_by_unit()
+                     for name, day, result in r["models"]]
+        self.endResetModel()
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role != Qt.DisplayRole or not index.isValid():
+            return None
+        value = self.rows[index.row()][index.column()]
+        return _date(value) if index.column() == 2 else value
+
+
 class ExemplaryPage(QWidget):
     """Two tabs: the models, and the reviews with the plan's deadlines."""
 
@@ -284,7 +301,13 @@ class ExemplaryPage(QWidget):
         self.tabs = QTabWidget()
         self.models_tab = ModelsTab(ctx, self)
         self.reviews_tab = ReviewsTab(ctx, self)
+        self.replications = ReplicationsModel()
+        self.replications.load()
+        self.replication_view = make_table_view(self.replications, self, sortable=False)
+        for column, width in enumerate((220, 320, 90)):
+            self.replication_view.setColumnWidth(column, width)
         self.tabs.addTab(self.models_tab, "Điển hình tiên tiến")
+        self.tabs.addTab(self.replication_view, "Đơn vị nhân rộng")
         self.tabs.addTab(self.reviews_tab, "Báo cáo sơ kết, tổng kết")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -294,6 +317,7 @@ class ExemplaryPage(QWidget):
         if area in ("exemplary", "movements", "reviews", "all"):
             self.models_tab.fill_movements()
             self.models_tab.reload()
+            self.replications.load()
             self.reviews_tab.reload()
 
     def apply_filters(self, tab=None, round=None, **_):
