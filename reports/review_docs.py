@@ -202,8 +202,8 @@ def write_review_pdf(review, path):
     story = [pdfdoc.header_block(doc["commune"], number=doc["number"],
                                  place_date=doc["place_date"]),
              Spacer(1, 6 * MM), para(doc["doc_kind"], "title"), para(doc["subject"], "title"),
-             para(doc["period"], "italic_center"),
-             pdfdoc.subject_rule(doc["subject"], width=width), para(doc["intro"], "indent")]
+             pdfdoc.subject_rule(doc["subject"], width=width),
+             para(doc["period"], "italic_center"), para(doc["intro"], "indent")]
     for kind, value in doc["blocks"]:
         if kind == "heading":
             story += pdfdoc.heading(value)
@@ -229,11 +229,31 @@ def write_review_pdf(review, path):
 
 def write_review_docx(review, path):
     """The same report as a Word document through the shared Decree-30 builder."""
-    try:
-        from . import docx_doc
-    except ImportError:
-        raise UserError("Phiên bản này chưa xuất được báo cáo ra Word; hãy xuất PDF.") from None
-    return docx_doc.write_blocks(review_document(review), str(path))
+    from .docx_doc import DocxDocument
+    from .pdfdoc import issuer_lines
+    doc = review_document(review)
+    word = DocxDocument(title=f"Báo cáo {doc['subject']}", author=doc["commune"].name)
+    word.header(issuer=issuer_lines(doc["commune"]), number=doc["number"],
+                place_date=doc["place_date"])
+    word.space(6)
+    word.title(doc["doc_kind"], doc["subject"], rule=True)
+    word.paragraph(doc["period"], "italic_center")
+    word.paragraph(doc["intro"], "indent")
+    for kind, value in doc["blocks"]:
+        if kind in ("heading", "subheading"):
+            word.paragraph(value, "heading", keep_next=True)
+        elif kind == "para":
+            word.paragraph(value, "indent")
+        elif kind == "dots":
+            word.paragraph(value, "left")
+        elif kind == "table":
+            word.space(2)
+            word.table(value["header"], value["rows"], value["widths"], align=value["align"],
+                       total_row=value["total_row"])
+            word.space(2)
+    word.space(6)
+    word.recipients_and_signature(doc["recipients"], doc["signer_lines"], doc["signer_name"])
+    return word.save(str(path))
 
 
 def write_review(review, path):

@@ -83,6 +83,13 @@ def test_batch_models_review_deadlines(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr
     text = " ".join(pdf_text(out).split())
     assert f"Tổng kết năm {this_year} {current['name']}" in text
+    word = tmp_path / "tong-ket.docx"
+    result = run("--db", demo_db, "review", "--movement", current["id"], "--kind", "tong-ket",
+                 "--out", word)
+    assert result.returncode == 0, result.stderr
+    import docx
+    assert f"Tổng kết năm {this_year} {current['name']}" in [
+        p.text for p in docx.Document(word).paragraphs]
     result = run("--db", demo_db, "review", "--movement", current["id"], "--kind", "so-ket",
                  "--out", tmp_path / "x.pdf")
     assert result.returncode == 1 and "cần chọn đợt" in result.stderr

@@ -9,7 +9,9 @@ from models import exemplary as ex, movements as mv, registrations as rg, review
 from models.entities import AuditLog, Award, Decision, Review
 from models.errors import ConflictError, ValidationError
 from reports import review_docs
+from tests import office
 from tests.helpers import make_org, pdf_fonts, pdf_text
+from tests.office import needs_libreoffice
 
 D = datetime.date
 
@@ -189,3 +191,31 @@ def test_demo_reviews_match_the_records(leader, tmp_path):
     from models.errors import UserError
     with pytest.raises(UserError, match="chỉ xuất được báo cáo ra .pdf hoặc .docx"):
         review_docs.write_review(done, tmp_path / "bao-cao.txt")
+
+
+@needs_libreoffice()
+def test_word_document_read_back_and_converted_by_libreoffice(clerk, world, tmp_path):
+    import docx
+    m, (r1, _) = world["movement"], world["rounds"]
+    review = reviews.create_review(actor=clerk, movement=m, kind=reviews.SO_KET, round=r1,
+                                   number="45/BC-UBND", report_date=D(2025, 7, 8),
+                                   lessons="Bám sát cơ sở.")
+    path = review_docs.write_review(review, tmp_path / "so-ket.docx")
+    word = docx.Document(path)
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "Sơ kết 6 tháng đầu năm 2025 Phong trào thi đua yêu nước năm 2025" in paragraphs
+    assert "Bám sát cơ sở." in paragraphs and "III. BÀI HỌC KINH NGHIỆM" in paragraphs
+    targets = next(t for t in word.tables if t.rows[0].cells[0].text == "STT"
+                   and t.rows[0].cells[1].text == "Chỉ tiêu")
+    jobs = next(r for r in targets.rows if r.cells[1].text == "Giải quyết việc làm")
+    assert [c.text for c in jobs.cells[2:]] == ["160 người", "Chưa có số liệu", "",
+                                                 "Chưa có số liệu"]
+    assert targets._tbl.xpath(".//w:tblHeader")          # header row repeats on every page
+    section = word.sections[0]
+    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
+    pdf = office.convert([path], "pdf", tmp_path / "lo")[0]
+    text = " ".join(pdf_text(pdf).split())
+    for needle in ("Số: 45/BC-UBND", "Tân Lập, ngày 08 tháng 7 năm 2025", "Bám sát cơ sở.",
+                   "Tổ tự quản an ninh trật tự", "TM. ỦY BAN NHÂN DÂN", "Lưu: VT."):
+        assert needle in text, needle
+    assert not re.search(r"(?<![\d,])0 %", text)
