@@ -63,7 +63,8 @@ def build_parser():
     i.add_argument("--unit", metavar="TÊN", help="proposals: đơn vị gửi danh sách")
     i.add_argument("--decision", type=int, metavar="ID",
                    help="proposals: thêm luôn vào dự thảo quyết định này")
-    e = sub.add_parser("export", help="xuất Excel (statistics: biểu 0601.N, 0603.N)")
+    e = sub.add_parser("export", help="xuất Excel (statistics: biểu 0601.N, 0603.N ra .xlsx "
+                                      "hoặc .docx)")
     e.add_argument("kind", choices=EXPORT_KINDS)
     e.add_argument("--out", required=True)
     e.add_argument("--year", type=int)
@@ -87,7 +88,7 @@ def build_parser():
     c.add_argument("--mode", choices=("full", "blank"), default="full",
                    help="full: in đầy đủ trên giấy trắng; blank: chỉ nội dung, in trên phôi")
     pl = sub.add_parser("public-list", help="danh sách công khai (thông báo kèm danh sách) ra "
-                                            "PDF")
+                                            "PDF hoặc Word (.docx)")
     pl.add_argument("id", type=int, help="mã danh sách công khai")
     pl.add_argument("--out", required=True)
     up = sub.add_parser("upward", help="hồ sơ đề nghị cấp trên khen thưởng: xuất ra USB, "

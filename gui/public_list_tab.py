@@ -109,7 +109,8 @@ class PublicListTab(QWidget):
         self.buttons = {}
         bar = QHBoxLayout()
         for key, text, slot in (("save", "Lưu thời gian niêm yết", self.save_posting),
-                                ("pdf", "Lưu PDF…", lambda: self.export("pdf"))):
+                                ("pdf", "Lưu PDF…", lambda: self.export("pdf")),
+                                ("docx", "Xuất Word…", lambda: self.export("docx"))):
             b = QPushButton(text)
             b.clicked.connect(slot)
             self.buttons[key] = b
@@ -214,7 +215,8 @@ class PublicListTab(QWidget):
         can = self.ctx.can_edit
         has_meeting = self.meeting.currentData() is not None
         self.buttons["save"].setEnabled(can and has_meeting)
-        self.buttons["pdf"].setEnabled(self.posting() is not None)
+        for key in ("pdf", "docx"):
+            self.buttons[key].setEnabled(self.posting() is not None)
         for key in ("comment", "resolve", "reopen"):
             self.buttons[key].setEnabled(can and self.model.movement is not None)
 

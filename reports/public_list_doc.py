@@ -142,10 +142,15 @@ def build_flowables(content):
 
 
 def write_public_list(*, posting_id, path):
-    """The notice and its list as a PDF (Decree 30 layout)."""
+    """The notice and its list as a PDF (Decree 30 layout) or, for a .docx path, Word."""
     posting = get_posting(posting_id)
     content = public_list_content(posting)
+    from .docx_doc import is_docx_path
+    if is_docx_path(path):
+        from .public_list_docx import write_docx
+        return write_docx(content, path)
     if not str(path).lower().endswith(".pdf"):
-        raise ValidationError("Danh sách công khai xuất ra tệp .pdf.", field="path")
+        raise ValidationError("Danh sách công khai xuất ra tệp .pdf (PDF) hoặc .docx (Word).",
+                              field="path")
     return pdfdoc.build(path, build_flowables(content),
                         title=f"Danh sách công khai {content['list_subtitle']}")

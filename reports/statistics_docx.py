@@ -8,7 +8,7 @@ list tables of ``docx_doc`` do not have. It uses ``docx_xml``'s cell and table p
 """
 from .statistics_report import report_pages
 
-FIXED_WIDTHS_MM = {"label": 78, "code": 12, "unit": 20, "total": 16}
+FIXED_WIDTHS_MM = {"label": 76, "code": 14, "unit": 25, "total": 22}
 
 
 def _widths(page, text_width):
@@ -23,7 +23,8 @@ def _widths(page, text_width):
 def _form_table_xml(page, widths):
     from .docx_xml import _table_open, twips, xml_text
 
-    def cell(width, text, *, bold=False, align="center", span=1, vmerge=None, italic=False):
+    def cell(width, text, *, bold=False, align="center", span=1, vmerge=None, italic=False,
+             keep=False):
         props = f'<w:tcW w:w="{twips(width)}" w:type="dxa"/>'
         if span > 1:
             props += f'<w:gridSpan w:val="{span}"/>'
@@ -37,23 +38,25 @@ def _form_table_xml(page, widths):
             rpr = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
             run = (f"<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space=\"preserve\">"
                    f"{xml_text(str(text))}</w:t></w:r>")
+        keep_xml = "<w:keepNext/>" if keep else ""     # header rows stay with the first row
         return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="TDKTBang"/>'
-                f'<w:keepNext/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>')
+                f'{keep_xml}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>')
 
     fixed = len(page["head_fixed"])
     head = '<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>'
     body = '<w:trPr><w:cantSplit/></w:trPr>'
     rows = [_table_open(widths, margins=(20, 60, 40, 60))]
-    top = [cell(w, t, bold=True, vmerge="restart")
+    top = [cell(w, t, bold=True, vmerge="restart", keep=True)
            for w, t in zip(widths, page["head_fixed"])]
     top.append(cell(sum(widths[fixed:]), page["column_group"], bold=True,
-                    span=len(page["columns"])))
+                    span=len(page["columns"]), keep=True))
     rows.append(f"<w:tr>{head}{''.join(top)}</w:tr>")
-    second = [cell(w, "", vmerge="continue") for w in widths[:fixed]]
-    second += [cell(w, t, bold=True) for w, t in zip(widths[fixed:], page["columns"])]
+    second = [cell(w, "", vmerge="continue", keep=True) for w in widths[:fixed]]
+    second += [cell(w, t, bold=True, keep=True) for w, t in zip(widths[fixed:], page["columns"])]
     rows.append(f"<w:tr>{head}{''.join(second)}</w:tr>")
     rows.append(f"<w:tr>{head}"
-                + "".join(cell(w, t, bold=True) for w, t in zip(widths, page["letters"]))
+                + "".join(cell(w, t, bold=True, keep=True)
+                          for w, t in zip(widths, page["letters"]))
                 + "</w:tr>")
     for line in page["rows"]:
         values = [line["label"], line["code"]] + ([line["unit"]] if page["has_unit_column"]
@@ -63,7 +66,7 @@ def _form_table_xml(page, widths):
         cells = []
         for j, (w, v) in enumerate(zip(widths, values)):
             align = "left" if j == 0 else ("center" if j < fixed - 1 else "right")
-            cells.append(cell(w, v, bold=line["bold"], align=align))
+            cells.append(cell(w, v, bold=line["bold"], align=align, keep=line["heading"]))
         rows.append(f"<w:tr>{body}{''.join(cells)}</w:tr>")
     rows.append("</w:tbl>")
     return "".join(rows)
@@ -83,6 +86,7 @@ def write_docx(path, *, year, receiver=None):
     """Both forms of ``year`` as a .docx (landscape A4, one form a page); returns the report."""
     from docx.oxml import parse_xml
     from .docx_doc import DocxDocument
+    from .docx_xml import paragraph_xml
     report, pages = report_pages(year, receiver)
     doc = DocxDocument(title=f"Báo cáo thống kê thi đua, khen thưởng năm {year}",
                        landscape=True)
@@ -100,9 +104,11 @@ def write_docx(path, *, year, receiver=None):
         doc.space(2)
         for note in page["notes"]:
             doc.paragraph([(note, "i")], "small")
-        doc.space(3)
-        doc.paragraph([(page["date_line"], "i")], "right")
+        doc.space(2)
+        half = doc.text_width_mm / 2                  # the date over the chairman's block
+        doc._layout_table([half, half], [[[], [paragraph_xml(page["date_line"],
+                                                             "italic_center")]]])
         doc.signatures([{"titles": [title], "note": hint, "name": name}
-                        for title, hint, name in page["signers"]], space_mm=20)
+                        for title, hint, name in page["signers"]], space_mm=18)
     doc.save(path)
     return report

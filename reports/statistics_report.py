@@ -215,15 +215,18 @@ def write_xlsx(path, *, year, receiver=None):
 
 
 def export_statistics(*, path, year=None, receiver=None):
-    """The statistics report for ``year`` to ``path`` (.xlsx)."""
+    """The statistics report for ``year`` to ``path``: .xlsx or .docx by its extension."""
     year = int(year) if year else statistics_forms.default_year()
     path = os.path.abspath(str(path))
     ext = os.path.splitext(path)[1].lower()
-    if ext == ".xlsx":
+    if ext == ".docx":
+        from .statistics_docx import write_docx
+        write_docx(path, year=year, receiver=receiver)
+    elif ext == ".xlsx":
         write_xlsx(path, year=year, receiver=receiver)
     else:
-        raise ValidationError(f"Báo cáo thống kê xuất ra tệp .xlsx (Excel), không xuất được ra "
-                              f"'{os.path.basename(path)}'.", field="path")
+        raise ValidationError(f"Báo cáo thống kê xuất ra tệp .xlsx (Excel) hoặc .docx (Word), "
+                              f"không xuất được ra '{os.path.basename(path)}'.", field="path")
     return path
 
 

@@ -64,6 +64,9 @@ def test_public_tab_posts_and_settles_comments(ctx, qtbot, monkeypatch, tmp_path
     monkeypatch.setattr("gui.files.save_name", lambda *a, **k: (str(tmp_path / "ck.pdf"), ""))
     tab.export("pdf")
     assert (tmp_path / "ck.pdf").stat().st_size > 2000
+    monkeypatch.setattr("gui.files.save_name", lambda *a, **k: (str(tmp_path / "ck.docx"), ""))
+    tab.export("docx")
+    assert (tmp_path / "ck.docx").read_bytes()[:2] == b"PK"
 
 
 def test_decision_editor_warns_about_open_comments(ctx, qtbot, monkeypatch):  # noqa: F811
@@ -96,8 +99,9 @@ def test_reports_page_exports_statistics(ctx, qtbot, tmp_path):  # noqa: F811
     out = page.export_statistics(str(tmp_path / "tk.xlsx"))
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["0601.N", "0603.N"]
+    assert page.export_statistics(str(tmp_path / "tk.docx")).endswith("tk.docx")
     assert page.export_statistics(str(tmp_path / "tk.txt")) is None
-    assert any(".xlsx" in m for m in ctx.shown)
+    assert any(".xlsx" in m and ".docx" in m for m in ctx.shown)
     page.resize(1100, 800)
     page.show()
     qtbot.waitExposed(page)

@@ -175,3 +175,28 @@ def test_batch_command_matches_export_annual(tmp_path):
 def test_bad_extension(database, tmp_path):
     with pytest.raises(ValidationError):
         statistics_report.export_statistics(path=tmp_path / "a.csv", year=YEAR)
+
+
+@office.needs_libreoffice()
+def test_docx_read_back_and_printed_by_libreoffice(year_of_awards, tmp_path):
+    import docx
+    path = tmp_path / "thong-ke.docx"
+    statistics_report.export_statistics(path=path, year=YEAR)
+    document = docx.Document(path)
+    total = statistics.annual_summary(YEAR).current.awards
+    rows = {}
+    for table in document.tables:
+        for row in table.rows:
+            texts = [c.text for c in row.cells]
+            if len(texts) > 3 and texts[1].isdigit():
+                rows.setdefault(texts[1], texts)      # 0601.N first, then 0603.N's codes
+    assert rows["01"][2] == "3"                         # three movements launched in YEAR
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "SỐ LƯỢNG KHEN THƯỞNG CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" in body
+    by_form = [t for t in document.tables
+               if len(t.rows) > 3 and any("Lượt" in c.text for c in t.rows[3].cells)]
+    assert by_form and by_form[0].rows[3].cells[3].text == f"{total:,}".replace(",", ".")
+    pdf = office.convert([path], "pdf", tmp_path / "lo")[0]
+    text = pdf_text(pdf)
+    assert "Biểu số: 0601.N/BNV-TĐKT" in text and "Biểu số: 0603.N/BNV-TĐKT" in text
+    assert "Người lập biểu" in text and "Đột xuất" in text

@@ -143,7 +143,7 @@ class ReportsPage(QWidget):
         box = QGroupBox("Báo cáo thống kê gửi cấp trên (biểu 0601.N, 0603.N)")
         row = QHBoxLayout(box)
         self.stat_buttons = {}
-        for ext, text in (("xlsx", "Xuất Excel…"),):
+        for ext, text in (("xlsx", "Xuất Excel…"), ("docx", "Xuất Word…")):
             b = QPushButton(text)
             b.clicked.connect(lambda _=False, e=ext: self.choose_statistics(e))
             self.stat_buttons[ext] = b
