@@ -42,7 +42,8 @@ class Parser(argparse.ArgumentParser):
 def build_parser():
     p = Parser(prog="main.py", description="Thi đua - Khen thưởng cấp xã: chạy không tham số "
                "để mở chương trình, hoặc dùng các lệnh dưới đây.")
-    p.add_argument("--db", metavar="FILE", help="tệp dữ liệu khác tệp mặc định")
+    p.add_argument("--db", metavar="FILE", help="tệp dữ liệu khác tệp mặc định, hoặc máy chủ "
+                   "dữ liệu: postgresql://TÊN@MÁY/CSDL")
     p.add_argument("--user", metavar="TÊN", help="tài khoản thực hiện lệnh thay đổi dữ liệu "
                    f"(bắt buộc khi tệp đã có tài khoản; mật khẩu hỏi trên màn hình hoặc lấy "
                    f"từ biến môi trường {PASSWORD_ENV})")
@@ -54,6 +55,10 @@ def build_parser():
     b.add_argument("dest")
     r = sub.add_parser("restore", help="khôi phục từ tệp sao lưu")
     r.add_argument("src")
+    sub.add_parser("move-to-server", help="chuyển tệp dữ liệu lên máy chủ --db (còn trống)"
+                   ).add_argument("src")
+    sub.add_parser("move-to-file", help="chép toàn bộ dữ liệu máy chủ --db về một tệp"
+                   ).add_argument("dest")
     i = sub.add_parser("import", help="nhập danh sách từ Excel")
     i.add_argument("kind", choices=IMPORT_KINDS)
     i.add_argument("file")
@@ -151,7 +156,8 @@ class TerminalProgress:
 
 def open_db(path, *, must_exist=True):
     from models.db import open_database
-    if must_exist and not os.path.exists(path):
+    from models.db_pg import is_server_url
+    if must_exist and not is_server_url(path) and not os.path.exists(path):
         raise UserError(f"Không có tệp dữ liệu {path}. Hãy chạy chương trình một lần "
                         "hoặc dùng lệnh demo để tạo.")
     return open_database(path)
@@ -435,19 +441,44 @@ def cmd_deadlines(args, db_path):
         print(f"{r.due:%d/%m/%Y}\t{deadlines.STATE_NAMES[r.state]}\t{r.label}\t{r.detail}")
 
 
+def cmd_move_to_server(args, db_path):
+    from models import db_copy
+    open_db(db_path)
+    counts = db_copy.move_file_to_server(os.path.abspath(args.src),
+                                         progress=TerminalProgress("Đang chuyển"))
+    print(f"Đã chuyển {sum(counts.values())} dòng của {len(counts)} bảng lên máy chủ; "
+          "số dòng từng bảng khớp với tệp.")
+
+
+def cmd_move_to_file(args, db_path):
+    from models import db as dbmod
+    open_db(db_path)
+    if os.path.exists(args.dest):
+        raise UserError(f"Đã có tệp {args.dest}; hãy chọn tên tệp mới.")
+    dbmod.backup_database(os.path.abspath(args.dest), progress=TerminalProgress("Đang chép"))
+    print(f"Đã chép toàn bộ dữ liệu về tệp {args.dest} (đã kiểm tra, số dòng khớp).")
+
+
 COMMANDS = {
     "models": cmd_models, "review": cmd_review, "deadlines": cmd_deadlines,
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
     "certificates": cmd_certificates, "upward": cmd_upward,
+    "move-to-server": cmd_move_to_server, "move-to-file": cmd_move_to_file,
 }
 COMMANDS["public-list"] = cmd_public_list
+
+
+def db_target(value):
+    """--db: an SQLite file (made absolute) or a postgresql:// server URL (as given)."""
+    from models.db_pg import is_server_url
+    return value if is_server_url(value) else os.path.abspath(value)
 
 
 def run_command(argv):
     """Run a batch command; returns the exit code (0 ok, 1 user error, 2 usage)."""
     args = build_parser().parse_args(argv)
-    db_path = os.path.abspath(args.db) if args.db else paths.default_db_path()
+    db_path = db_target(args.db) if args.db else paths.default_db_path()
     try:
         COMMANDS[args.command](args, db_path)
     except UsageError as err:
@@ -485,7 +516,7 @@ def main(argv=None):
     args, _ = parser.parse_known_args(argv)
     if args.command is None:
         from gui.app import run_gui
-        return run_gui(db_path=os.path.abspath(args.db) if args.db else None)
+        return run_gui(db_path=db_target(args.db) if args.db else None)
     return run_command(argv)
 
 

@@ -83,6 +83,13 @@ def leader_signs_in_for(backup_path):
 def open_or_recover(path, *, quick_check=True):
     """Open the database; on damage offer the newest good backup (after a leader signs in),
     when another program holds it offer to try again, and always another file."""
+    from models.db_pg import is_server_url
+    if is_server_url(path):
+        from .server_dialog import open_server
+        database, where, read_only = open_server(path, quick_check=quick_check)
+        if database is not None:
+            database.read_only_copy = read_only
+        return database, where
     while True:
         try:
             return open_database(path, quick_check=quick_check), path
@@ -177,8 +184,9 @@ def check_in_background(window, path):
 
         def run(self):
             from models.db import db
+            from models.db import is_server
             from models.health import quick_check_file
-            problem = quick_check_file(path)
+            problem = None if is_server() else quick_check_file(path)   # a server checks itself
             if problem:
                 self.damaged.emit(problem)
                 return
@@ -207,7 +215,10 @@ def check_in_background(window, path):
 
 def run_gui(db_path=None):
     app = make_app()
-    path = db_path or paths.default_db_path()
+    from models import server_settings
+    remembered = server_settings.load()
+    path = db_path or (server_settings.url_of(remembered) if remembered else None) \
+        or paths.default_db_path()
     from .single_instance import InstanceServer, ask_running_to_come_forward
     if ask_running_to_come_forward(path):
         log.info("%s is open in a running program: brought it forward", path)
@@ -222,7 +233,11 @@ def run_gui(db_path=None):
     from models.db import NETWORK_WARNING, is_network_path
     if is_network_path(path):
         messages.info(None, NETWORK_WARNING.format(path=path))
-    actor, want_demo = sign_in()
+    if getattr(database, "read_only_copy", False):     # the server's copy on this PC
+        from .server_dialog import read_only_viewer
+        actor, want_demo = read_only_viewer(), False
+    else:
+        actor, want_demo = sign_in()
     if actor is None:
         return 0
     from .context import AppContext
@@ -235,7 +250,9 @@ def run_gui(db_path=None):
     ctx = AppContext(actor, path)
     window = MainWindow(ctx)
     window.show()
-    check_in_background(window, path)
+    ctx.watch_other_pcs()
+    if not getattr(database, "read_only_copy", False):
+        check_in_background(window, path)
     if want_demo:
         load_demo_with_progress(ctx, window)
     return app.exec()

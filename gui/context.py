@@ -32,7 +32,34 @@ class AppContext(QObject):
         return self.actor is not None and self.actor.role == "leader"
 
     def changed(self, area="all"):
+        self._seen_counter = None            # our own save: the next poll just takes note
         self.data_changed.emit(area)
+
+    def watch_other_pcs(self, interval_ms=5000):
+        """On a server database, look every few seconds whether another PC saved something
+        (models.db.change_counter) and then refresh the shown pages like after our own save."""
+        from PySide6.QtCore import QTimer
+        from models import db as dbmod
+        if not dbmod.is_server():
+            return None
+        self._seen_counter = None
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.poll_other_pcs)
+        self._poll.start(interval_ms)
+        return self._poll
+
+    def poll_other_pcs(self):
+        """True when another PC changed data since the last look (pages were told)."""
+        from models import db as dbmod
+        try:
+            counter = dbmod.change_counter()
+        except UserError:
+            return False                     # the next action tells the clerk what is wrong
+        before, self._seen_counter = getattr(self, "_seen_counter", None), counter
+        if before is not None and counter != before:
+            self.data_changed.emit("all")
+            return True
+        return False
 
     def on_change(self, widget, slot):
         """Call ``slot(area)`` after each saved action, but only while ``widget`` is shown;

@@ -57,6 +57,9 @@ class MenuBar:
                                      QKeySequence.New, icon="document-new")
         self.open_file = self._action(file_menu, "Mở tệp dữ liệu…", self.choose_file,
                                       QKeySequence.Open, icon="document-open")
+        self.use_server_action = self._action(
+            file_menu, "Dùng máy chủ dữ liệu trong cơ quan…", self.use_server,
+            icon="preferences-system")
         file_menu.addSeparator()
         self.backup = self._action(file_menu, "Sao lưu…", lambda: window.go_to("backup"),
                                    "Ctrl+Shift+S", icon="document-save")
@@ -98,8 +101,10 @@ class MenuBar:
     # ------------------------------------------------------------------ Tệp
     def switch_to(self, path):
         """Open ``path`` in a new instance and close this window; False if it did not start."""
-        path = os.path.abspath(path)
-        if os.path.abspath(self.window.ctx.db_path) == path:
+        from models.db_pg import is_server_url
+        path = path if is_server_url(path) else os.path.abspath(path)
+        if self.window.ctx.db_path == path or (not is_server_url(path) and os.path.abspath(
+                self.window.ctx.db_path) == path):
             messages.info(self.window, "Tệp dữ liệu này đang được mở.")
             return False
         if not start_instance(path):
@@ -115,6 +120,31 @@ class MenuBar:
         if not os.path.exists(main):
             return self.choose_file()
         return self.switch_to(main)
+
+    def use_server(self):
+        """Set up (or stop using) the office's PostgreSQL server for this PC."""
+        from models import server_settings
+        from models.errors import UserError
+        from .server_dialog import ServerDialog
+        data = ServerDialog.ask(self.window, server_settings.load())
+        if data is None:
+            return
+        if data.get("forget"):
+            server_settings.forget()
+            messages.info(self.window, "Từ lần mở sau, chương trình dùng tệp dữ liệu trên máy.")
+            return
+        url = server_settings.url_of(data)
+        try:
+            server_settings.test_connection(url, data["password"] or None)
+            if data["remember"]:
+                server_settings.remember_password(url, data["password"])
+            server_settings.save(data)
+        except (UserError, OSError) as err:
+            messages.show_error(self.window, err)
+            return
+        if messages.confirm(self.window, "Đã ghi nhớ máy chủ dữ liệu; từ nay chương trình mở "
+                            "dữ liệu trên máy chủ. Mở ngay bây giờ (cửa sổ này đóng lại)?"):
+            self.switch_to(url)
 
     def choose_file(self):
         path, _ = files.open_name(self.window, "Mở tệp dữ liệu", paths.data_dir(), DATA_FILTER)

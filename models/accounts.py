@@ -273,7 +273,10 @@ def authenticate(username, password, *, now=None):
         if locked:
             track.locked_until = now + datetime.timedelta(minutes=LOCK_MINUTES)
         SignInFailure.insert(username=name, failures=track.failures, last_at=track.last_at,
-                             locked_until=track.locked_until).on_conflict_replace().execute()
+                             locked_until=track.locked_until).on_conflict(
+            conflict_target=[SignInFailure.username],
+            preserve=[SignInFailure.failures, SignInFailure.last_at, SignInFailure.locked_until]
+        ).execute()
         audit_log.append(username=name or "?", action="sign_in_locked" if locked
                          else "sign_in_failed", entity="user",
                          entity_id=user.id if user else None,

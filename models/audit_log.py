@@ -114,6 +114,12 @@ def append_many(*, username, entries):
         db.cursor().executemany(insert_sql(AuditLog, columns), rows)
 
 
+def _stored(values):
+    """Column values as the hash saw them: a server returns the time as a datetime, SQLite
+    as the text str(datetime) wrote."""
+    return [str(v) if isinstance(v, datetime.datetime) else v for v in values]
+
+
 def backfill(database):
     """Chain rows written before the chain existed (migration 2); returns how many."""
     table = AuditLog._meta.table_name
@@ -123,12 +129,13 @@ def backfill(database):
     for row in rows:
         digest = row[-1]
         if digest is None:
-            digest = row_digest(prev, row[:-1])
+            digest = row_digest(prev, _stored(row[:-1]))
             updates.append((prev, digest, row[0]))
         prev = digest
     if updates:
-        database.connection().executemany(
-            f"UPDATE {table} SET prev_hash = ?, row_hash = ? WHERE id = ?", updates)
+        p = database.param
+        database.cursor().executemany(
+            f"UPDATE {table} SET prev_hash = {p}, row_hash = {p} WHERE id = {p}", updates)
     return len(updates)
 
 
@@ -164,7 +171,7 @@ def verify_chain():
         f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM {table} ORDER BY id")
     prev, count = GENESIS, 0
     for row in cursor:
-        values, prev_hash, digest = row[:-2], row[-2], row[-1]
+        values, prev_hash, digest = _stored(row[:-2]), row[-2], row[-1]
         if prev_hash != prev:
             problem = ("dòng trước nó đã bị xóa hoặc sửa" if prev_hash else
                        "dòng không có mã kiểm tra (được chèn ngoài chương trình)")

@@ -186,8 +186,8 @@ def refresh_warnings(*, movement, year):
         if text != cand.warnings:
             changed.append((text, cand.id))
     if changed:
-        from .db import db
-        db.connection().executemany(
+        from .db import execute_many
+        execute_many(
             f"UPDATE {Candidate._meta.table_name} SET warnings = ? WHERE id = ?", changed)
     return len(cands)
 

@@ -8,7 +8,7 @@ import tempfile
 
 import peewee
 
-from . import fileops, schema_check
+from . import db_pg, fileops, schema_check
 from .errors import ConflictError, DamagedDatabase, DatabaseError
 from .fileops import fsync_dir, os_error_message, remove_quietly
 
@@ -25,9 +25,15 @@ BUSY_MESSAGE = ("Dữ liệu đang được dùng ở nơi khác, thử lại sa
 GUARD_PREFIX = "tdkt: "          # the start of every message our own triggers RAISE
 
 
+READ_ONLY_MESSAGE = ("Đang xem bản sao chỉ để xem (máy chủ dữ liệu không kết nối được): "
+                     "thay đổi không lưu được. Hãy mở lại chương trình khi có mạng.")
+
+
 def _translate(exc):
     """Our UserError for a busy database or a refusal by one of our triggers, else None."""
     text = str(exc)
+    if "readonly database" in text.lower() or "read-only" in text.lower():
+        return DatabaseError(READ_ONLY_MESSAGE)
     if isinstance(exc, (sqlite3.OperationalError, peewee.OperationalError)) and (
             "locked" in text.lower() or "busy" in text.lower()):
         return DatabaseError(BUSY_MESSAGE)
@@ -45,6 +51,8 @@ class Database(peewee.SqliteDatabase):
     gets BUSY_MESSAGE (a DatabaseError), not a crash. Refusals raised by our triggers
     (issued decisions, audit rows) become ConflictErrors with their Vietnamese text.
     """
+
+    engine = "sqlite"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lock_type", "IMMEDIATE")
@@ -165,13 +173,29 @@ def read_file_identity(path):
     return app_id, user_version
 
 
-def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_TIMEOUT_MS):
+def is_server_url(target):
+    return db_pg.is_server_url(target)
+
+
+def is_server(database=None):
+    """True when ``database`` (default: the open one) is the PostgreSQL engine."""
+    database = database if database is not None else db.obj
+    return getattr(database, "engine", "sqlite") == "postgresql"
+
+
+def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_TIMEOUT_MS,
+                  password=None, read_only=False):
     """Open (or create) the database at ``path``, check it and bring its schema up to date.
 
+    ``path`` is an SQLite file, or a ``postgresql://user@host/dbname`` URL of an office
+    server (models/db_pg.py; ``password`` when the URL and libpq's own sources lack it).
+    ``read_only``: an SQLite copy only looked at (PRAGMA query_only: every save refused).
     Raises DatabaseError with a Vietnamese message for every file we must not use; a file
     refused is never changed. A new file is built under a temporary name and renamed, so a
     process killed while creating it never leaves an empty file with the real name.
     """
+    if db_pg.is_server_url(path):
+        return _open_server(path, migrate=migrate, quick_check=quick_check, password=password)
     path = os.path.abspath(str(path))
     if os.path.isdir(path):
         raise DatabaseError(f"{path} là một thư mục, không phải tệp dữ liệu. Hãy chọn tệp "
@@ -196,10 +220,10 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
     if network:
         log.warning("database on a network drive, WAL off: %s", path)
     journal = "delete" if network else "wal"
-    database = Database(path, pragmas={
-        "foreign_keys": 1,
-        "busy_timeout": busy_timeout_ms,
-    }, timeout=busy_timeout_ms / 1000)
+    pragmas = {"foreign_keys": 1, "busy_timeout": busy_timeout_ms}
+    if read_only:
+        pragmas["query_only"] = 1
+    database = Database(path, pragmas=pragmas, timeout=busy_timeout_ms / 1000)
     try:
         database.connect()
         conn = database.connection()
@@ -214,13 +238,15 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         # `check` and the GUI's background start-up check; values here with quick_check.
         schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check,
                             links=False)
-        mode = conn.execute(f"PRAGMA journal_mode={journal}").fetchone()[0]
+        mode = journal if read_only else conn.execute(
+            f"PRAGMA journal_mode={journal}").fetchone()[0]
         if mode.lower() != journal:
             log.warning("journal_mode %s refused, using %s", journal, mode)
         conn.execute("PRAGMA synchronous=1")
         # Prove we can write before anything else: read-only media and locks show here.
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
+        if not read_only:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
     except DatabaseError:
         database.close()
         raise
@@ -228,7 +254,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         database.close()
         raise explain_error(exc, path) from exc
     db.initialize(database)
-    if migrate and version < SCHEMA_VERSION:
+    if migrate and version < SCHEMA_VERSION and not read_only:
         try:
             run_migrations(database, path, version)
             schema_check.verify(database.connection(), path, values=False)
@@ -362,7 +388,93 @@ def close_database():
 
 
 def current_path():
-    return db.obj.database if db.obj is not None else None
+    """The open SQLite file, or the server's URL (without password)."""
+    if db.obj is None:
+        return None
+    return db.obj.url if is_server(db.obj) else db.obj.database
+
+
+def execute_many(sql, rows):
+    """One statement (``?`` placeholders) for many rows, in the caller's transaction, on
+    either engine: sqlite3's executemany, or psycopg2's execute_batch on a server."""
+    database = db.obj
+    if is_server(database):
+        db_pg.execute_many(database, sql.replace("?", "%s"), rows)
+    else:
+        try:
+            database.connection().executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise _translate(exc) or exc
+
+
+def insert_ids(model, rows):
+    """insert_many(rows) returning the new ids in order, on either engine (SQLite: the
+    last rowid of one statement in our write transaction; a server: RETURNING)."""
+    if not rows:
+        return []
+    query = model.insert_many(rows)
+    if is_server():
+        return [r[0] for r in query.returning(model._meta.primary_key).tuples().execute()]
+    last = query.execute()
+    return list(range(last - len(rows) + 1, last + 1))
+
+
+def change_counter():
+    """A number that changes when any PC commits a change (pages poll it to refresh):
+    PRAGMA data_version on SQLite (changes by other connections), a counter on a server."""
+    if is_server():
+        return db_pg.change_counter(db.obj)
+    return db.obj.connection().execute("PRAGMA data_version").fetchone()[0]
+
+
+def _open_server(url, *, migrate, quick_check, password):
+    """Open a PostgreSQL database: identity, version, migrations (one PC at a time)."""
+    password = password or db_pg.remembered_password(url)
+    database = db_pg.open_connection(url, password=password)
+    try:
+        db_pg.check_collation(database)
+        db_pg.migrate_lock(database)
+        try:
+            identity = db_pg.read_identity(database)
+            if identity is None:
+                version = 0
+            else:
+                app_id, version = identity
+                if app_id != APPLICATION_ID:
+                    raise DatabaseError(
+                        f"Cơ sở dữ liệu {db_pg.describe_url(url)} không phải của phần mềm "
+                        "Thi đua - Khen thưởng.")
+                if version > SCHEMA_VERSION:
+                    raise DatabaseError(
+                        f"Cơ sở dữ liệu {db_pg.describe_url(url)} do phiên bản mới hơn của "
+                        f"phần mềm tạo (cấu trúc {version}, phiên bản này hiểu đến "
+                        f"{SCHEMA_VERSION}). Hãy cài phiên bản mới nhất trên máy này; dữ "
+                        "liệu trên máy chủ không bị thay đổi.")
+                database.has_schema_table = True
+                schema_check.verify_server(database, partial=version < SCHEMA_VERSION,
+                                           values=quick_check)
+            db.initialize(database)
+            if version < SCHEMA_VERSION:
+                if not migrate:
+                    raise DatabaseError(
+                        f"Cơ sở dữ liệu {db_pg.describe_url(url)} có cấu trúc cũ ({version}); "
+                        "hãy mở bằng phiên bản này để nâng cấp.")
+                run_migrations(database, url, version)
+                schema_check.verify_server(database, values=False)
+        finally:
+            if not database._closed():
+                db_pg.migrate_lock(database, take=False)
+        from . import db_copy
+        db_copy.empty_file_bytes()   # built now, on this thread: backups later need no swap
+    except BaseException:
+        if db.obj is database:
+            db.initialize(None)
+        try:
+            database.close()
+        except peewee.PeeweeException:
+            pass
+        raise
+    return database
 
 
 # --------------------------------------------------------------------------- backups
@@ -399,6 +511,9 @@ def backup_database(dest, *, progress=None, source=None, verify=None):
     the copy back anyway checks it once, not twice.
     """
     source = source or db.obj
+    if is_server(source):
+        from . import db_copy
+        return db_copy.export_snapshot(source, dest, progress=progress, verify=verify)
     dest = os.path.abspath(str(dest))
     folder = os.path.dirname(dest)
     os.makedirs(folder, exist_ok=True)
@@ -443,14 +558,23 @@ def backup_database(dest, *, progress=None, source=None, verify=None):
 def run_migrations(database, path, version):
     from . import migrations
     if version > 0:
-        folder = os.path.join(os.path.dirname(path), "backups")
-        dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
+        if is_server(database):
+            from . import paths
+            folder = paths.backup_dir()
+            name = "".join(c if c.isalnum() else "-" for c in db_pg.describe_url(path))
+            dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{name}.sqlite3")
+        else:
+            folder = os.path.join(os.path.dirname(path), "backups")
+            dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
         backup_database(dest, source=database)
         log.info("pre-migration backup at %s", dest)
     for number in sorted(n for n in migrations.STEPS if version < n <= SCHEMA_VERSION):
         step = migrations.STEPS[number]
         with database.atomic():
             step(database)
-            database.execute_sql(f"PRAGMA application_id={APPLICATION_ID}")
-            database.execute_sql(f"PRAGMA user_version={number}")
+            if is_server(database):
+                db_pg.record_version(database, APPLICATION_ID, number)
+            else:
+                database.execute_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                database.execute_sql(f"PRAGMA user_version={number}")
         log.info("database migrated to schema %s", number)

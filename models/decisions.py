@@ -15,7 +15,7 @@ from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force, 
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
 from .bulk import insert_rows
-from .db import db
+from .db import db, execute_many
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
 from .entities import SUBJECT_KINDS, UNIT, Award, Candidate, Decision, Title
@@ -410,10 +410,10 @@ def _recompute(decision):
     for award, amount, is_paid in zip(awards, amounts, paid):
         amount = amount if is_paid else 0
         if award[2] != amount or award[3] != is_paid:
-            changed.append((amount, int(is_paid), award[0]))
+            changed.append((amount, bool(is_paid), award[0]))
         total += amount
     if changed:
-        db.connection().executemany(
+        execute_many(
             f"UPDATE {Award._meta.table_name} SET amount = ?, paid = ? WHERE id = ?", changed)
     Decision.update(total=total).where(Decision.id == decision.id).execute()
     decision.total = total
@@ -478,7 +478,7 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
         fallback = achievement or default_achievement(movement, period,
                                                       titles[awards_title[ident]])
         numbered.append((decision.year, top, name, fallback, ident))
-    db.connection().executemany(
+    execute_many(
         f"UPDATE {Award._meta.table_name} SET register_year = ?, register_no = ?, "
         "display_name = ?, achievement = ? WHERE id = ?", numbered)
     decision.state = IN_FORCE

@@ -12,15 +12,18 @@ Conventions
 import datetime
 
 import peewee
-from peewee import (BooleanField, Check, DateField, DateTimeField, ForeignKeyField,
+from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
+from . import versioning
 from .db import db
-from .fields import (DecimalTextField, NfcCharField, NfcTextField, PointsField,
+from .fields import (DecimalTextField, EngineSQL, NfcCharField, NfcTextField, PointsField,
                      UUIDTextField)
 
-SUBJECT_CHECK = Check(
-    "((unit_id IS NOT NULL) + (person_id IS NOT NULL) + (household_id IS NOT NULL)) = 1")
+SUBJECT_CHECK = EngineSQL(
+    sqlite="CHECK (((unit_id IS NOT NULL) + (person_id IS NOT NULL) + (household_id IS NOT "
+           "NULL)) = 1)",
+    postgresql="CHECK (num_nonnulls(unit_id, person_id, household_id) = 1)")
 
 # Subject kinds, as stored in Title.subject_kind and used across the program.
 PERSON, UNIT, HOUSEHOLD = "person", "unit", "household"
@@ -35,6 +38,14 @@ class BaseModel(peewee.Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+
+class VersionedModel(BaseModel):
+    """Edited in dialogs on several PCs: save() writes only over the version it loaded
+    (issue 20, models/versioning.py); ``version`` added to old files by migration 11."""
+    version = IntegerField(default=1, constraints=[peewee.SQL("DEFAULT 1")])
+    _pk_expr = versioning.pk_expr
+    save = versioning.checked_save
 
 
 # --------------------------------------------------------------------------- core
@@ -112,7 +123,7 @@ class BaseSalary(BaseModel):
 
 # --------------------------------------------------------------------------- organisation
 
-class Unit(BaseModel):
+class Unit(VersionedModel):
     """A collective in the tree: commune → blocs/clusters → units → sub-units."""
     uuid = UUIDTextField()
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
@@ -128,7 +139,7 @@ class Unit(BaseModel):
     created_at = DateTimeField(default=now)
 
 
-class Person(BaseModel):
+class Person(VersionedModel):
     uuid = UUIDTextField()
     full_name = NfcCharField(max_length=200)
     name_key = NfcCharField(max_length=200, index=True)
@@ -147,7 +158,7 @@ class Person(BaseModel):
                      "position", "active"), False),)
 
 
-class Household(BaseModel):
+class Household(VersionedModel):
     uuid = UUIDTextField()
     head_name = NfcCharField(max_length=200)
     name_key = NfcCharField(max_length=200, index=True)
@@ -168,7 +179,7 @@ class Household(BaseModel):
 
 # --------------------------------------------------------------------------- movements
 
-class Movement(BaseModel):
+class Movement(VersionedModel):
     """Phong trào thi đua: regular (yearly / multi-year) or themed, possibly under another."""
     uuid = UUIDTextField()
     name = NfcCharField(max_length=300)

@@ -67,6 +67,18 @@ class DecimalTextField(peewee.TextField):
         return None if value is None else Decimal(value)
 
 
+class EngineSQL(peewee.Node):
+    """A piece of DDL with one spelling per engine (SQLite / PostgreSQL), chosen when the
+    statement is built for a database: the same model class serves both."""
+
+    def __init__(self, *, sqlite, postgresql):
+        super().__init__()
+        self.sqlite, self.postgresql = sqlite, postgresql
+
+    def __sql__(self, ctx):
+        return ctx.literal(self.postgresql if ctx.state.param == "%s" else self.sqlite)
+
+
 def new_uuid():
     return str(uuid.uuid4())
 

@@ -5,6 +5,9 @@ from .entities import ALL_MODELS
 
 def full_check():
     """A list of Vietnamese problem descriptions; empty when all is well."""
+    from .db import is_server
+    if is_server():
+        return _server_check()
     problems = []
     conn = db.connection()
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
@@ -28,6 +31,11 @@ def full_check():
         lacking = [f.column_name for f in model._meta.sorted_fields if f.column_name not in columns]
         if lacking:
             problems.append(f"bảng {model._meta.table_name} thiếu cột: {', '.join(lacking)}")
+    return problems + _guards_and_chain(missing)
+
+
+def _guards_and_chain(missing):
+    problems = []
     if not missing:
         from . import audit_log, guards
         absent = guards.missing_triggers(db)
@@ -37,6 +45,20 @@ def full_check():
         if not chain.ok:
             problems.append(chain.describe())
     return problems
+
+
+def _server_check():
+    """full_check on a PostgreSQL server: identity, version, schema by name, guards and
+    chain (the server checks its own pages and links)."""
+    from . import db_pg, schema_check
+    problems = []
+    identity = db_pg.read_identity(db.obj)
+    if identity is None or identity[0] != APPLICATION_ID:
+        return ["không phải cơ sở dữ liệu của phần mềm"]
+    if identity[1] != SCHEMA_VERSION:
+        problems.append("phiên bản cấu trúc không khớp")
+    problems += schema_check.server_problems(db.obj)
+    return problems + _guards_and_chain([])
 
 
 def quick_check_file(path):

@@ -42,7 +42,7 @@ def step_2(database):
         if name not in have:
             database.execute_sql(f"ALTER TABLE {table} ADD COLUMN {name} VARCHAR(64)")
     for name in ("tdkt_audit_update", "tdkt_audit_delete"):   # a re-run may find them
-        database.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        guards.drop_trigger(database, name)
     audit_log.backfill(database)
     guards.create_triggers(database)
 
@@ -136,7 +136,7 @@ def step_5(database):
                              "DEFAULT 'printed'")
         # old rows whose target is a file were PDF saves, not sheets out of a printer
         database.execute_sql("UPDATE print_log SET state = 'pdf' WHERE lower(target) LIKE "
-                             "'%.pdf'")
+                             + database.param, ("%.pdf",))
     if "job" not in columns:
         database.execute_sql("ALTER TABLE print_log ADD COLUMN job VARCHAR(60) NOT NULL "
                              "DEFAULT ''")
@@ -178,6 +178,18 @@ def step_10(database):
 
 
 STEPS[10] = step_10
+
+
+def step_11(database):
+    """Optimistic version check (issue 20): ``version`` on the records clerks edit in
+    dialogs, so a second PC's save over an older copy is refused, not silently lost."""
+    for table in ("unit", "person", "household", "movement"):
+        if "version" not in {c.name for c in database.get_columns(table)}:
+            database.execute_sql(
+                f"ALTER TABLE {table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
+STEPS[11] = step_11
 
 
 def step_12(database):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
+from .db import insert_ids
 from .catalogue import title_allows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Household, Movement, Person, Registration,
                        RegistrationTitle, Target, Title, Unit, UnitKind)
@@ -361,12 +362,11 @@ def bulk_register(*, actor, movement, year=None, villages=(), units=(), titles=(
             rows = [{"uuid": new_uuid(), "movement": movement.id, "year": year, kind: sid,
                      "state": DRAFT, "reg_date": reg_date, "signer": signer, "created_at": now}
                     for sid in chunk]
-            last = Registration.insert_many(rows).execute()
-            first = last - len(chunk) + 1
+            new_ids = insert_ids(Registration, rows)
             if title_ids:
                 RegistrationTitle.insert_many(
                     [{"registration": rid, "title": tid}
-                     for rid in range(first, last + 1) for tid in title_ids]).execute()
+                     for rid in new_ids for tid in title_ids]).execute()
             done += len(chunk)
             if progress is not None and progress(done, total) is False:
                 raise Cancelled()

@@ -206,3 +206,68 @@ def verify(conn, path, *, partial=False, values=True, links=True):
             f"Tệp {path} không đúng cấu trúc hoặc dữ liệu của phiên bản này: "
             f"{'; '.join(problems[:3])}{more}. Tệp có thể đã bị sửa bằng chương trình "
             "khác; phần mềm không dùng tệp này (tệp không bị thay đổi).")
+
+
+# ------------------------------------------------------------------ PostgreSQL server
+# On a server the comparison is by name: tables, columns, views, triggers (and the
+# guards' function bodies). Column types, indexes and CHECKs are not compared there: the
+# server enforces types itself, the same peewee DDL made them, and a second reference in
+# PostgreSQL's own spelling would be a second schema to keep in step.
+
+def _pg_condition(condition):
+    """The rule without SQLite's typeof() (a server column's type is enforced), or None."""
+    cond = re.sub(r"typeof\(\w+\) != 'integer'( OR )?", "", condition).strip()
+    return cond or None
+
+
+def server_problems(database, *, partial=False, values=True):
+    from . import db_pg, guards
+    want = {name: set(detail["columns"]) for name, (kind, detail) in reference().items()
+            if kind == "table"}
+    have = {}
+    for table, column in database.execute_sql(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema()").fetchall():
+        have.setdefault(table, set()).add(column)
+    have.pop(db_pg.SCHEMA_TABLE, None)
+    views = {r[0] for r in database.execute_sql(
+        "SELECT table_name FROM information_schema.views "
+        "WHERE table_schema = current_schema()").fetchall()}
+    problems = [f"có view lạ «{name}» không do phần mềm tạo" for name in sorted(views)]
+    for name in sorted(set(have) - set(want) - views):
+        if not partial:
+            problems.append(f"có bảng lạ «{name}» không do phần mềm tạo")
+    problems += [f"có trigger lạ «{name}» không do phần mềm tạo"
+                 for name in guards.foreign_pg_triggers(database)]
+    if partial:
+        return problems
+    for name, columns in sorted(want.items()):
+        if name not in have:
+            problems.append(f"thiếu bảng «{name}»")
+            continue
+        problems += [f"bảng «{name}» thiếu cột «{c}»" for c in sorted(columns - have[name])]
+        problems += [f"bảng «{name}» có cột lạ «{c}»" for c in sorted(have[name] - columns)]
+    problems += [f"trigger «{name}» bị thiếu hoặc đã bị sửa"
+                 for name in guards.missing_triggers(database)]
+    if values and not problems:
+        for table, condition, label in VALUE_RULES:
+            cond = _pg_condition(condition)
+            if cond is None:
+                continue
+            count = database.execute_sql(
+                f'SELECT count(*) FROM "{table}" WHERE {cond}').fetchone()[0]
+            if count:
+                problems.append(f"{count} dòng có {label} không hợp lệ (bảng {table})")
+    return problems
+
+
+def verify_server(database, *, partial=False, values=True):
+    """verify() for a PostgreSQL database (by name; see above)."""
+    from .db_pg import describe_url
+    problems = server_problems(database, partial=partial, values=values)
+    if problems:
+        more = f" (và {len(problems) - 3} điểm khác)" if len(problems) > 3 else ""
+        raise DamagedDatabase(
+            f"Cơ sở dữ liệu {describe_url(database.url)} không đúng cấu trúc hoặc dữ liệu "
+            f"của phiên bản này: {'; '.join(problems[:3])}{more}. Có thể đã bị sửa bằng "
+            "chương trình khác; phần mềm không dùng cơ sở dữ liệu này.")

@@ -158,7 +158,7 @@ def load_grid(cs, spec=None):
     blocs = bloc_map()
     sheets = db.execute_sql(
         "SELECT s.id, s.unit_id, u.name, s.state FROM score_sheet s "
-        "JOIN unit u ON u.id = s.unit_id WHERE s.criteria_set_id = ?", (cs.id,)).fetchall()
+        "JOIN unit u ON u.id = s.unit_id WHERE s.criteria_set_id = " + db.param, (cs.id,)).fetchall()
     rows = [SheetRow(sid, uid, name, *blocs.get(uid, (None, "")), state)
             for sid, uid, name, state in sheets]
     rows.sort(key=lambda r: (_sort_key(r.bloc_name), _sort_key(r.name)))
@@ -172,7 +172,7 @@ def load_grid(cs, spec=None):
     for sid, cid, sp, cp, ev, rs in db.execute_sql(
             "SELECT sc.sheet_id, sc.criterion_id, sc.self_points, sc.checked_points, "
             "sc.evidence, sc.reason FROM score sc JOIN score_sheet s ON s.id = sc.sheet_id "
-            "WHERE s.criteria_set_id = ?", (cs.id,)):
+            "WHERE s.criteria_set_id = " + db.param, (cs.id,)):
         r, c = pos.get(sid), col.get(cid)
         if r is None or c is None:
             continue

@@ -72,7 +72,7 @@ def snapshot(instance, fields=None):
     for name, field in instance._meta.fields.items():
         if fields is not None and name not in fields:
             continue
-        if isinstance(field, peewee.BlobField):
+        if isinstance(field, peewee.BlobField) or name == "version":   # bookkeeping
             continue
         if isinstance(field, peewee.ForeignKeyField):
             out[name] = instance.__data__.get(name)

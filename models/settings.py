@@ -62,7 +62,8 @@ def get_all():
 
 
 def _store(key, value):
-    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict(
+        conflict_target=[Setting.key], preserve=[Setting.value]).execute()
 
 
 def _clean(key, value):

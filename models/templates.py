@@ -535,7 +535,8 @@ def set_printer_offset(*, actor, printer, dx_mm, dy_mm, confirmed=False):
     dx, dy = check_offset(dx_mm, dy_mm, confirmed=confirmed)
     old = printer_offset(printer)
     PrinterOffset.insert(printer=printer, dx_mm=Decimal(str(dx)), dy_mm=Decimal(str(dy))
-                         ).on_conflict_replace().execute()
+                         ).on_conflict(conflict_target=[PrinterOffset.printer],
+                                       preserve=[PrinterOffset.dx_mm, PrinterOffset.dy_mm]).execute()
     audit(actor, "set_printer_offset", "printer_offset", old={"printer": printer, "dx": old[0],
           "dy": old[1]}, new={"printer": printer, "dx": dx, "dy": dy})
     return (dx, dy)

@@ -180,6 +180,8 @@ def default_file_name(when=None):
 
 
 def _needed_bytes(source):
+    if dbmod.is_server(source):          # the SQLite copy is smaller than the server's files
+        return source.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0]
     conn = source.connection()
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     size = conn.execute("PRAGMA page_size").fetchone()[0]
@@ -355,6 +357,8 @@ def restore_from(src, db_path, *, actor):
     ``actor`` must be a leader of the current file (models.accounts.require_leader_of_file);
     the restored database gets an audit row and the log a line naming them.
     """
+    if dbmod.is_server_url(db_path):
+        return _restore_to_server(src, db_path, actor=actor)
     src = os.path.abspath(str(src))
     db_path = os.path.abspath(str(db_path))
     accounts.require_leader_of_file(actor, db_path)
@@ -391,6 +395,30 @@ def restore_from(src, db_path, *, actor):
     if dbmod.read_file_identity(db_path)[0] != dbmod.APPLICATION_ID:
         raise DatabaseError(f"Khôi phục không thành: {db_path} không phải tệp vừa kiểm tra.")
     _record_restore(db_path, src, actor, kept)
+    return kept
+
+
+def _restore_to_server(src, url, *, actor):
+    """Restore onto a server: the current data is first saved as a backup file on this PC,
+    then every table is replaced by the backup's rows in one transaction (a leader only)."""
+    from models import db_copy, paths
+    from models.service import require
+    src = os.path.abspath(str(src))
+    backup_info(src)
+    if dbmod.current_path() != url:
+        dbmod.open_database(url)
+    require(actor, "leader")
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = os.path.join(paths.backup_dir(), f"may-chu-truoc-khoi-phuc-{stamp}.sqlite3")
+    dbmod.backup_database(kept)
+    db_copy.move_file_to_server(src, replace=True)
+    message = f"khôi phục từ {src}, bởi {actor.username}"
+    log.info("%s (dữ liệu cũ giữ ở %s)", message, kept)
+    try:
+        audit_log.append(username=actor.username, action="restore", entity="database",
+                         new={"từ tệp": src, "dữ liệu cũ giữ ở": kept}, reason=message)
+    finally:
+        dbmod.close_database()
     return kept
 
 

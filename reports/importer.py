@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from models import vntext
-from models.db import db
+from models.db import db, execute_many
 from models.entities import Household, Person, Unit, UnitKind
 from models.errors import Cancelled, ValidationError
 from models.fields import new_uuid
@@ -471,11 +471,10 @@ def _store(*, actor, preview, progress=None):
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         sql = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
                f'VALUES ({", ".join("?" * len(fields))})')
-        cursor = db.connection().cursor()
         for start in range(0, total, BATCH):
             chunk = rows[start:start + BATCH]
-            cursor.executemany(sql, [tuple(f.db_value(v) for f, v in zip(fields, r))
-                                     for r in chunk])
+            execute_many(sql, [tuple(f.db_value(v) for f, v in zip(fields, r))
+                               for r in chunk])
             if progress is not None and progress(min(total, start + BATCH), total) is False:
                 raise Cancelled()
         count = total

@@ -3,7 +3,7 @@ VENV="${VENV:-.venv}"
 RUNTIME_PKGS="fonts-liberation2 libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
 libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libx11-xcb1"
-TEST_PKGS="$RUNTIME_PKGS poppler-utils xvfb xauth x11-utils binutils libreoffice-calc-nogui libreoffice-writer-nogui cups cups-bsd cups-client ghostscript zbar-tools"
+TEST_PKGS="$RUNTIME_PKGS poppler-utils xvfb xauth x11-utils binutils libreoffice-calc-nogui libreoffice-writer-nogui cups cups-bsd cups-client ghostscript zbar-tools postgresql"
 
 install_system_packages() {
     command -v apt-get >/dev/null 2>&1 || return 0

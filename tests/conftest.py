@@ -30,11 +30,47 @@ def fast_password_hashing(monkeypatch):
 
 
 @pytest.fixture
-def database(tmp_path):
+def engine(request):
+    """'sqlite', or 'postgresql' for service tests (tests/pg_server.py BOTH_ENGINES)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database(tmp_path, engine, request):
+    if engine == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        from tests.pg_server import TEMPLATE
+        name = server.new_name()
+        database = dbmod.open_database(server.create_database(name, template=TEMPLATE))
+        yield database
+        dbmod.close_database()
+        server.drop_database(name)
+        return
     path = tmp_path / "test.sqlite3"
     database = dbmod.open_database(str(path))
     yield database
     dbmod.close_database()
+
+
+def pytest_generate_tests(metafunc):
+    from tests.pg_server import runs_on_both
+    if "database" in metafunc.fixturenames and runs_on_both(metafunc.module.__name__):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True,
+                             ids=["sqlite", "pg"])
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Our own PostgreSQL cluster (tests/pg_server.py) for the session; in CI it must run."""
+    from tests import pg_server as pg
+    why = pg.available()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {why}")
+        pytest.skip(why)
+    server = pg.start_session_server()
+    yield server
+    server.stop()
 
 
 def _user(username, role):

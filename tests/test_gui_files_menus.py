@@ -60,7 +60,8 @@ def test_menu_bar(leader, qtbot, tmp_path, monkeypatch):
     assert titles == ["&Tệp", "Trợ &giúp"]
     m = window.menus
     assert [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()] == [
-        "Tạo tệp dữ liệu mới…", "Mở tệp dữ liệu…", "Sao lưu…", "Thoát"]
+        "Tạo tệp dữ liệu mới…", "Mở tệp dữ liệu…", "Dùng máy chủ dữ liệu trong cơ quan…",
+        "Sao lưu…", "Thoát"]
     assert m.open_file.shortcut().toString() == "Ctrl+O"
     m.backup.trigger()
     assert window.stack.currentWidget() is window.widgets["backup"]

@@ -35,6 +35,7 @@ BENCHES = [
     "tests.perf.bench_frozen",
     "tests.perf.bench_freeze",
     "tests.perf.bench_decisions_page",
+    "tests.perf.bench_pg_move",
 ]
 
 
