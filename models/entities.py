@@ -12,7 +12,7 @@ Conventions
 import datetime
 
 import peewee
-from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
+from peewee import (BooleanField, Check, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
 from . import versioning
