@@ -12,7 +12,7 @@ Conventions
 import datetime
 
 import peewee
-from peewee import (BooleanField, Check, DateField, DateTimeField, ForeignKeyField,
+from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
 from . import versioning
@@ -625,8 +625,10 @@ class ExemplaryModel(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        constraints = [Check(
-            "((unit_id IS NOT NULL) + (person_id IS NOT NULL) + (household_id IS NOT NULL)) <= 1")]
+        constraints = [EngineSQL(      # one spelling per engine (issue 20)
+            sqlite="CHECK (((unit_id IS NOT NULL) + (person_id IS NOT NULL) + "
+                   "(household_id IS NOT NULL)) <= 1)",
+            postgresql="CHECK (num_nonnulls(unit_id, person_id, household_id) <= 1)")]
 
 
 class ModelStage(BaseModel):
