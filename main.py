@@ -20,7 +20,8 @@ from models.errors import UserError  # noqa: E402
 
 log = logging.getLogger("main")
 
-LIST_KINDS = ("units", "people", "households", "movements", "decisions", "postings")
+LIST_KINDS = ("units", "people", "households", "movements", "decisions", "postings",
+              "initiatives", "disciplines")
 IMPORT_KINDS = ("units", "people", "households", "criteria", "targets", "proposals")
 EXPORT_KINDS = ("registrations", "scores", "awards", "annual", "statistics")
 PASSWORD_ENV = "TDKT_PASSWORD"
@@ -83,6 +84,21 @@ def build_parser():
     dest = dc.add_mutually_exclusive_group(required=True)
     dest.add_argument("--out", help="tệp PDF, hoặc tệp Word khi tên có đuôi .docx")
     dest.add_argument("--printer", help="tên máy in (gửi tệp PDF tới hàng đợi CUPS)")
+    sd = sub.add_parser("sudden", help="khen thưởng đột xuất: lập dự thảo quyết định kèm danh sách")
+    sd.add_argument("--event-date", required=True, metavar="NGÀY", help="ngày xảy ra sự việc")
+    sd.add_argument("--description", required=True, metavar="MÔ_TẢ")
+    sd.add_argument("--place", default="", metavar="ĐỊA_ĐIỂM")
+    sd.add_argument("--recipient", action="append", required=True, metavar="LOẠI:MÃ:DANH_HIỆU",
+                    help="person|unit|household, mã đối tượng, mã danh hiệu (ví dụ "
+                    "person:12:GK_CN); lặp lại cho nhiều người")
+    sd.add_argument("--date", metavar="NGÀY", help="ngày quyết định (mặc định hôm nay)")
+    sd.add_argument("--number", metavar="SỐ")
+    th = sub.add_parser("themed", help="khen thưởng chuyên đề, theo đợt: lập dự thảo quyết định")
+    th.add_argument("--movement", type=int, metavar="MÃ", help="phong trào chuyên đề")
+    th.add_argument("--round", type=int, metavar="MÃ", help="đợt thi đua (sơ kết, tổng kết)")
+    th.add_argument("--recipient", action="append", default=[], metavar="LOẠI:MÃ:DANH_HIỆU")
+    th.add_argument("--date", metavar="NGÀY")
+    th.add_argument("--number", metavar="SỐ")
     c = sub.add_parser("certificates", help="in mọi giấy khen của một quyết định ra PDF "
                                             "hoặc máy in")
     c.add_argument("id", type=int)
@@ -309,6 +325,12 @@ def _list_rows(kind, search):
     if kind == "postings":
         from models import public_list
         return public_list.posting_rows()
+    if kind == "initiatives":
+        from models import initiatives
+        return initiatives.initiative_rows(search=search)
+    if kind == "disciplines":
+        from models import discipline
+        return discipline.discipline_rows(search=search)
     raise UsageError(kind)
 
 
@@ -459,12 +481,67 @@ def cmd_move_to_file(args, db_path):
     print(f"Đã chép toàn bộ dữ liệu về tệp {args.dest} (đã kiểm tra, số dòng khớp).")
 
 
+def _recipients(items):
+    """[(subject, title)] from "person:12:GK_CN" items (batch commands)."""
+    from models import catalogue
+    from models.entities import Household, Person, Unit
+    from models.errors import NotFound
+    models = {"person": Person, "unit": Unit, "household": Household}
+    out = []
+    for item in items:
+        parts = item.split(":")
+        if len(parts) != 3 or parts[0] not in models or not parts[1].isdigit():
+            raise UsageError(f"--recipient '{item}': hãy viết LOẠI:MÃ:DANH_HIỆU, ví dụ "
+                             "person:12:GK_CN (LOẠI là person, unit hoặc household).")
+        subject = models[parts[0]].get_or_none(models[parts[0]].id == int(parts[1]))
+        if subject is None:
+            raise NotFound(f"Không có đối tượng {parts[0]} mã {parts[1]}.")
+        out.append((subject, catalogue.title_by_code(parts[2])))
+    return out
+
+
+def cmd_sudden(args, db_path):
+    from models import special_awards
+    open_db(db_path)
+    actor = acting_user(args)
+    decision = special_awards.create_sudden_award(
+        actor=actor, event_date=args.event_date, description=args.description, place=args.place,
+        recipients=_recipients(args.recipient), date=args.date, number=args.number)
+    print(f"Đã lập dự thảo quyết định khen thưởng đột xuất #{decision.id} "
+          f"({decision.awards.count()} đối tượng, {decision.total} đồng).")
+
+
+def cmd_themed(args, db_path):
+    from models import special_awards
+    from models.entities import Movement, Round
+    from models.errors import NotFound
+    open_db(db_path)
+    actor = acting_user(args)
+    if (args.movement is None) == (args.round is None):
+        raise UsageError("hãy cho --movement MÃ (phong trào chuyên đề) hoặc --round MÃ (đợt).")
+    movement = rnd = None
+    if args.round is not None:
+        rnd = Round.get_or_none(Round.id == args.round)
+        if rnd is None:
+            raise NotFound(f"Không có đợt thi đua mã {args.round}.")
+    else:
+        movement = Movement.get_or_none(Movement.id == args.movement)
+        if movement is None:
+            raise NotFound(f"Không có phong trào mã {args.movement}.")
+    decision = special_awards.create_themed_award(
+        actor=actor, movement=movement, round=rnd, date=args.date, number=args.number,
+        recipients=_recipients(args.recipient))
+    print(f"Đã lập dự thảo quyết định khen thưởng chuyên đề #{decision.id} "
+          f"({decision.awards.count()} đối tượng).")
+
+
 COMMANDS = {
     "models": cmd_models, "review": cmd_review, "deadlines": cmd_deadlines,
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
     "certificates": cmd_certificates, "upward": cmd_upward,
     "move-to-server": cmd_move_to_server, "move-to-file": cmd_move_to_file,
+    "sudden": cmd_sudden, "themed": cmd_themed,
 }
 COMMANDS["public-list"] = cmd_public_list
 

@@ -281,6 +281,21 @@ class DecisionSettingsDialog(QDialog):
         form.addRow("Tỷ lệ phiếu tính trên:", self.basis)
         form.addRow("Đạt khi từ:", self.threshold)
         form.addRow("Tỷ lệ Lao động tiên tiến của tập thể:", self.share)
+        # issue 18: the rules the candidate warnings read (models/candidate_records.py)
+        from models import discipline
+        self.cstdcs_rule = QComboBox()
+        self.cstdcs_rule.addItem("Hoàn thành xuất sắc nhiệm vụ VÀ có sáng kiến", "and")
+        self.cstdcs_rule.addItem("Hoàn thành xuất sắc nhiệm vụ HOẶC có sáng kiến", "or")
+        self.cstdcs_rule.setCurrentIndex(max(0, self.cstdcs_rule.findData(v["cstdcs_rule"])))
+        self.person_min, self.member_min = QComboBox(), QComboBox()
+        for box, key in ((self.person_min, "discipline_person_min"),
+                         (self.member_min, "discipline_member_min")):
+            for code, (name, _) in discipline.FORMS.items():
+                box.addItem(f"Từ {name.lower()} trở lên", code)
+            box.setCurrentIndex(max(0, box.findData(v[key])))
+        form.addRow("Chiến sĩ thi đua cơ sở cần:", self.cstdcs_rule)
+        form.addRow("Cá nhân bị kỷ luật không xét:", self.person_min)
+        form.addRow("Tập thể không xét khi thành viên bị kỷ luật:", self.member_min)
         form.addRow("Số năm liên tục để đề nghị cấp trên:", self.years)
         form.addRow("", self.on_behalf)
         form.addRow("Căn cứ mặc định (mỗi dòng một căn cứ):", self.bases)
@@ -295,6 +310,9 @@ class DecisionSettingsDialog(QDialog):
                 "vote_basis": self.basis.currentData(),
                 "vote_threshold_pct": self.threshold.value(),
                 "collective_ldtt_share": self.share.value(),
+                "cstdcs_rule": self.cstdcs_rule.currentData(),
+                "discipline_person_min": self.person_min.currentData(),
+                "discipline_member_min": self.member_min.currentData(),
                 "upward_years": self.years.value(),
                 "signer_on_behalf": self.on_behalf.isChecked(),
                 "decision_bases": lines(self.bases), "decision_proposer": self.proposer.text(),

@@ -24,21 +24,26 @@ def money(value):
 
 
 class DecisionListModel(FilterTableModel):
-    """(id, number, date, state label, recipients, total, about, state)"""
+    """(id, number, date, state label, recipients, total, about, state, method label)"""
     COLUMNS = [Col("Số", 1, 95), Col("Ngày", 2, 80, "center", fmt=vntext.format_date),
-               Col("Tình trạng", 3, 110), Col("Số đối tượng", 4, 80, "right"),
+               Col("Tình trạng", 3, 110), Col("Khen thưởng", 8, 100),
+               Col("Số đối tượng", 4, 80, "right"),
                Col("Tổng tiền", 5, 100, "right", fmt=money), Col("Trích yếu", 6, 300)]
 
     def load(self):
+        from models import award_method
+        rows = decisions.decision_rows()
+        methods = award_method.methods_by_decision([r["id"] for r in rows])
         out = []
-        for r in decisions.decision_rows():
+        for r in rows:
             out.append((r["id"], r["number"] or "(dự thảo)",
                         vntext.parse_date(r["date"]), STATE_NAMES.get(r["state"], r["state"]),
-                        r["recipient_count"], r["total_amount"], r["about"], r["state"]))
+                        r["recipient_count"], r["total_amount"], r["about"], r["state"],
+                        award_method.METHOD_NAMES[methods[r["id"]]]))
         return out
 
     def key(self, row):
-        return f"{row[1]} {row[6]}"
+        return f"{row[1]} {row[6]} {row[8]}"
 
 
 class RecipientModel(FilterTableModel):
@@ -91,7 +96,19 @@ class DecisionEditor(QWidget):
         self.new_button = QPushButton("Quyết định mới…")
         self.new_button.clicked.connect(self.new_decision)
         row.addWidget(self.list_search, 1)
+        lv.addLayout(row)
+        row = QHBoxLayout()
         row.addWidget(self.new_button)
+        # issue 18: sudden awards and themed awards (sơ kết / tổng kết) in one step
+        self.sudden_button = QPushButton("Đột xuất…")
+        self.sudden_button.setToolTip("Khen thưởng đột xuất: từ sự việc đến dự thảo quyết định")
+        self.sudden_button.clicked.connect(self.new_sudden)
+        self.themed_button = QPushButton("Chuyên đề…")
+        self.themed_button.setToolTip("Khen thưởng chuyên đề, theo đợt (sơ kết, tổng kết)")
+        self.themed_button.clicked.connect(self.new_themed)
+        row.addWidget(self.sudden_button)
+        row.addWidget(self.themed_button)
+        row.addStretch(1)
         lv.addLayout(row)
         lv.addWidget(self.list_view, 1)
 
@@ -239,6 +256,8 @@ class DecisionEditor(QWidget):
         self.buttons["docx"].setEnabled(decision is not None)
         self.buttons["xlsx"].setEnabled(decision is not None)
         self.new_button.setEnabled(self.ctx.can_edit)
+        self.sudden_button.setEnabled(self.ctx.can_edit)
+        self.themed_button.setEnabled(self.ctx.can_edit)
         if decision is None:
             self.state.setText("Chưa chọn quyết định")
             self.rec_model.groups = ()
@@ -354,6 +373,22 @@ class DecisionEditor(QWidget):
                        actor=actor, date=values["date"], number=values["number"],
                        meeting=meeting, movement=meeting.movement if meeting else None),
                    on_done=lambda created: self._after(created.id))
+
+    def new_sudden(self):
+        from models import special_awards
+        from .record_dialogs import SuddenAwardDialog
+        made = SuddenAwardDialog.ask(self, lambda v: special_awards.create_sudden_award(
+            actor=self.ctx.actor, **v))
+        if made is not None:
+            self._after(made.id)
+
+    def new_themed(self):
+        from models import special_awards
+        from .record_dialogs import ThemedAwardDialog
+        made = ThemedAwardDialog.ask(self, lambda v: special_awards.create_themed_award(
+            actor=self.ctx.actor, **v))
+        if made is not None:
+            self._after(made.id)
 
     def add_from_vote(self):
         if self.decision is None:

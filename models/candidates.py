@@ -9,6 +9,7 @@ from . import catalogue, exemplary, settings, vntext
 from .award_history import (consecutive_run, format_run, join_place, title_years,
                             unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
+from .candidate_records import record_checks
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
                        Decision, Household, Movement, Person, Registration, RegistrationTitle,
                        ScoreSheet, Title, Vote)
@@ -58,6 +59,7 @@ def build_candidates(*, actor, movement, year):
                                       Registration.household, RegistrationTitle.title)
              .join(Registration)
              .where(Registration.movement == movement, Registration.year == year,
+                    Registration.round.is_null(),
                     Registration.state.in_(CANDIDATE_STATES)))
     for unit, person, household, title_id in query.tuples():
         kind, ident = _key(unit, person, household)
@@ -206,7 +208,8 @@ def compute_warnings(cands, *, movement, year):
     for unit, person, household, state in (
             Registration.select(Registration.unit, Registration.person, Registration.household,
                                 Registration.state)
-            .where(Registration.movement == movement, Registration.year == year).tuples()):
+            .where(Registration.movement == movement, Registration.year == year,
+                   Registration.round.is_null()).tuples()):
         regs[_key(unit, person, household)] = state
     members = defaultdict(int)
     members_ldtt = defaultdict(int)
@@ -225,6 +228,7 @@ def compute_warnings(cands, *, movement, year):
     from .public_list import candidate_warning, open_counts_for
     commented = open_counts_for(movement=movement, year=year)
     model_notes = exemplary.notes_for({c.key for c in cands}, year=year)  # positive notes
+    extra = record_checks(year, [c.key for c in cands])
     out = {}
     for c in cands:
         w = []
@@ -260,6 +264,9 @@ def compute_warnings(cands, *, movement, year):
         if code == CSTDCS and kind == PERSON and ident not in ldtt_people:
             w.append(f"Chưa có danh hiệu Lao động tiên tiến năm {year} (điều kiện của Chiến sĩ "
                      "thi đua cơ sở).")
+        w[:0] = extra.discipline(c.key, code)          # issue 18: most serious first
+        if kind == PERSON and code == CSTDCS:
+            w += extra.cstdcs(ident)
         cap = caps.get(code) if code else None
         if cap and not c.removed:
             base = counts.get(cap.get("of"), 0)

@@ -18,7 +18,7 @@ from .bulk import insert_rows
 from .db import db, execute_many
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
-from .entities import SUBJECT_KINDS, UNIT, Award, Candidate, Decision, Title
+from .entities import SUBJECT_KINDS, UNIT, Award, AwardOccasion, Candidate, Decision, Title
 from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
 from .service import audit, diff, service, snapshot
@@ -205,12 +205,21 @@ def delete_draft(*, actor, decision):
 # --------------------------------------------------------------------------- recipients
 
 def _in_force_clash(subject, title, period_year, exclude=()):
+    if exclude and _has_occasion(exclude[0]):
+        return None            # a sudden or themed award commends its own achievement
     query = (awards_in_force().where(Award.title == title)
              .where(getattr(Award, subject_kind(subject)) == subject)
-             .where(fn.COALESCE(Decision.period_year, Decision.year) == period_year))
+             .where(fn.COALESCE(Decision.period_year, Decision.year) == period_year)
+             .where(Decision.id.not_in(AwardOccasion.select(AwardOccasion.decision))))
     if exclude:
         query = query.where(Decision.id.not_in(list(exclude)))
     return query.first()
+
+
+def _has_occasion(decision_id):
+    """Sudden and themed decisions (issue 18) commend an achievement of their own: neither
+    the "once per title and period" check nor "only the highest title paid" spans them."""
+    return AwardOccasion.select().where(AwardOccasion.decision == decision_id).exists()
 
 
 def _no_list_on_revoke(decision):
@@ -372,10 +381,13 @@ def _others_in_force(decision, *fields):
     (the decision this one amends excluded), as plain tuples."""
     period = decision.period_year or decision.year
     exclude = [decision.id] + ([decision.amends_id] if decision.amends_id else [])
+    if _has_occasion(decision.id):
+        return []
     query = (Award.select(Award.unit, Award.person, Award.household, *fields)
              .join(Decision).switch(Award).join(Title)
              .where(Decision.state == IN_FORCE, Decision.id.not_in(exclude))
-             .where(fn.COALESCE(Decision.period_year, Decision.year) == period))
+             .where(fn.COALESCE(Decision.period_year, Decision.year) == period)
+             .where(Decision.id.not_in(AwardOccasion.select(AwardOccasion.decision))))
     return [(_key(*row[:3]),) + tuple(row[3:]) for row in query.tuples()]
 
 
@@ -526,6 +538,9 @@ def _follow_up(actor, decision, date, reason, kind):
 def amend_decision(*, actor, decision, date, reason):
     """A draft that corrects an issued decision; starts with a copy of its recipients."""
     new = _follow_up(actor, decision, date, reason, "amend")
+    for occ in AwardOccasion.select().where(AwardOccasion.decision == decision):  # issue 18
+        AwardOccasion.create(decision=new, method=occ.method, event_date=occ.event_date,
+                             place=occ.place, description=occ.description, round=occ.round_id)
     for i, a in enumerate(decision.awards.order_by(Award.order, Award.id)):
         Award.create(decision=new, order=i + 1, unit=a.unit_id, person=a.person_id,
                      household=a.household_id, candidate=a.candidate_id, title=a.title_id,

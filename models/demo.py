@@ -16,6 +16,7 @@ from .service import audit, require
 from . import collation, demo_decisions, demo_movements, demo_scoring, settings, vntext
 from .demo_upward import build_upward
 from . import demo_exemplary
+from . import demo_awards  # issue 18
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Hà"]
@@ -182,8 +183,10 @@ def _bulk(ctx, model, rows, label):
     insert_rows(model, rows, progress=lambda done, total: ctx.report(label, done, total))
 
 
+# demo_awards (issue 18) comes before the decisions: the candidates then read its
+# initiatives and discipline, and this year's draft stays the newest decision
 STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring,
-         demo_decisions.build_decisions]
+         demo_awards.build_awards, demo_decisions.build_decisions]
 STEPS.append(build_upward)          # issue 17: last year's file proposed upward
 STEPS.append(demo_exemplary.build_exemplary)   # issue 19: models, reviews, deadlines
 

@@ -33,10 +33,12 @@ def build_public(ctx):
             public_list.resolve_comment(
                 actor=actor, comment=comment, resolved_on=posting.comments_until,
                 resolution="Đã xác minh với đơn vị: đủ điều kiện; đã trả lời người gửi ý kiến.")
-    draft = (Decision.select().where(Decision.state == "draft", Decision.year == ctx.this_year)
-             .first())
-    award = (Award.select().where(Award.decision == draft, Award.candidate.is_null(False),
-                                  Award.person.is_null(False)).first()) if draft else None
+    # this year's draft made from the candidates (not a sudden or themed draft of issue 18)
+    award = (Award.select().join(Decision)
+             .where(Decision.state == "draft", Decision.year == ctx.this_year,
+                    Award.candidate.is_null(False), Award.person.is_null(False))
+             .order_by(Award.id).first())
+    draft = award.decision if award is not None else None
     if award is not None:
         day = min(datetime.date.today(), draft.date) - datetime.timedelta(days=1)
         public_list.record_comment(

@@ -206,6 +206,9 @@ class Round(BaseModel):
     end = DateField()
     review_name = NfcCharField(max_length=200, default="")
     review_date = DateField(null=True)
+    # issue 18: the round takes its own registrations (đăng ký theo đợt); declared last so a
+    # file migrated by step 7 (ALTER TABLE … ADD COLUMN) has the columns a new file gets
+    own_registrations = BooleanField(default=False)
 
 
 class Target(BaseModel):
@@ -237,19 +240,25 @@ class Registration(BaseModel):
     reg_date = DateField(null=True)
     signer = NfcCharField(max_length=200, default="")
     created_at = DateTimeField(default=now)
+    # issue 18: a registration for one round (đợt) of the movement; None = the movement's year
+    round = ForeignKeyField(Round, null=True, backref="registrations", on_delete="RESTRICT")
 
     class Meta:
         constraints = [SUBJECT_CHECK]
         indexes = ((("movement", "year", "unit", "person", "household"), True),)
 
 
-# One registration per subject, movement and year: NULLs are distinct in a plain unique
-# index, so each kind of subject gets its own partial unique index.
+# One registration per subject, movement and year (and one per subject and round): NULLs are
+# distinct in a plain unique index, so each kind of subject gets its own partial unique
+# indexes — one for the movement's year (no round), one for the rounds.
 for _kind in (UNIT, PERSON, HOUSEHOLD):
     _col = getattr(Registration, _kind)
     Registration.add_index(Registration.index(
         Registration.movement, Registration.year, _col, unique=True,
-        where=_col.is_null(False)).safe(True))
+        where=_col.is_null(False) & Registration.round.is_null()).safe(True))
+    Registration.add_index(Registration.index(
+        Registration.round, _col, unique=True,
+        where=_col.is_null(False) & Registration.round.is_null(False)).safe(True))
 
 
 class RegistrationTitle(BaseModel):
@@ -536,6 +545,68 @@ class UpwardProposal(BaseModel):
 
     class Meta:
         constraints = [SUBJECT_CHECK]
+# --------------------------------------------------------------------------- issue 18
+# sudden and themed awards, initiatives (sáng kiến), discipline (kỷ luật)
+
+class AwardOccasion(BaseModel):
+    """What a sudden (đột xuất) or themed (chuyên đề) decision commends; regular decisions
+    have none. For a sudden award: the day, place and act; for a themed one: the round whose
+    review (sơ kết / tổng kết) it closes, if any."""
+    decision = ForeignKeyField(Decision, unique=True, backref="occasions", on_delete="CASCADE")
+    method = NfcCharField(max_length=10)                  # sudden | themed
+    event_date = DateField(null=True)
+    place = NfcCharField(max_length=300, default="")
+    description = NfcTextField(default="")
+    round = ForeignKeyField(Round, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=now)
+
+
+class Initiative(BaseModel):
+    """Sáng kiến: authors, unit, field, effect and scope; recognised by a council's decision."""
+    uuid = UUIDTextField()
+    title = NfcCharField(max_length=500)
+    title_key = NfcCharField(max_length=500, index=True)
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    date = DateField()                                    # submitted (applied from)
+    area = NfcCharField(max_length=200, default="")       # lĩnh vực
+    effect = NfcTextField(default="")                     # hiệu quả
+    scope = NfcCharField(max_length=10, default="base")   # base | province | nation
+    state = NfcCharField(max_length=10, default="pending")  # pending | recognised | rejected
+    council = NfcCharField(max_length=200, default="")    # who recognised it
+    decision_number = NfcCharField(max_length=60, default="")
+    decision_date = DateField(null=True, index=True)
+    note = NfcTextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class InitiativeAuthor(BaseModel):
+    initiative = ForeignKeyField(Initiative, backref="authors", on_delete="CASCADE")
+    person = ForeignKeyField(Person, on_delete="RESTRICT")
+    order = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("initiative", "person"), True),)
+
+
+class Discipline(BaseModel):
+    """Kỷ luật of a person or a unit: form, decision number and date, period."""
+    uuid = UUIDTextField()
+    unit = ForeignKeyField(Unit, null=True, on_delete="RESTRICT")
+    person = ForeignKeyField(Person, null=True, on_delete="RESTRICT")
+    form = NfcCharField(max_length=20)                    # models/discipline.FORMS
+    number = NfcCharField(max_length=60, default="")
+    date = DateField()
+    start_date = DateField()
+    end_date = DateField(null=True)                       # None: no end (e.g. dismissal)
+    issuer = NfcCharField(max_length=200, default="")
+    reason = NfcTextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            EngineSQL(sqlite="CHECK (((unit_id IS NOT NULL) + (person_id IS NOT NULL)) = 1)",
+                      postgresql="CHECK (num_nonnulls(unit_id, person_id) = 1)"),
+            peewee.Check("end_date IS NULL OR end_date >= start_date")]
 
 
 ALL_MODELS = [
@@ -547,6 +618,7 @@ ALL_MODELS = [
     Meeting, Candidate, Vote, Decision, Award,
     CertTemplate, PrinterOffset, PrintLog,
     UpwardFile, UpwardProposal,
+    AwardOccasion, Initiative, InitiativeAuthor, Discipline,
 ]
 
 

@@ -225,3 +225,33 @@ def step_9(database):
 
 
 STEPS[9] = step_9
+
+
+def step_7(database):
+    """Issue 18: sudden/themed award occasions, initiatives and their authors, discipline,
+    rounds that take their own registrations (Round.own_registrations, Registration.round)
+    and the registration unique indexes that tell a round's registration from the year's."""
+    import peewee
+    from . import entities as e
+    database.create_tables([e.AwardOccasion, e.Initiative, e.InitiativeAuthor, e.Discipline],
+                           safe=True)
+    sqlite = isinstance(database, peewee.SqliteDatabase)
+    if "own_registrations" not in {c.name for c in database.get_columns("round")}:
+        kind = "INTEGER" if sqlite else "BOOLEAN"
+        false = "0" if sqlite else "FALSE"
+        database.execute_sql(f'ALTER TABLE "round" ADD COLUMN own_registrations {kind} '
+                             f"NOT NULL DEFAULT {false}")
+    if "round_id" not in {c.name for c in database.get_columns("registration")}:
+        database.execute_sql('ALTER TABLE "registration" ADD COLUMN round_id INTEGER '
+                             'REFERENCES "round" ("id") ON DELETE RESTRICT')
+    # the per-subject unique indexes now leave round registrations out: same names, new
+    # condition — drop them and let the model create every missing index
+    wanted = {f"registration_movement_id_year_{kind}_id"
+              for kind in ("unit", "person", "household")}
+    for index in database.get_indexes("registration"):
+        if index.name in wanted and "round_id" not in (index.sql or ""):
+            database.execute_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+    e.Registration._schema.create_indexes(safe=True)
+
+
+STEPS[7] = step_7

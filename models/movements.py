@@ -318,6 +318,9 @@ def update_round(*, actor, round, **changes):
 
 @service("clerk")
 def delete_round(*, actor, round):
+    if Registration.select().where(Registration.round == round).exists():
+        raise ConflictError(f"Đợt '{round.name}' đã có bản đăng ký riêng; hãy xóa các bản đăng "
+                            "ký của đợt trước khi xóa đợt.")
     old = snapshot(round)
     round.delete_instance()
     audit(actor, "delete_round", "round", entity_id=old["id"], old=old)

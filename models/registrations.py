@@ -7,7 +7,7 @@ from peewee import JOIN, fn
 from .db import insert_ids
 from .catalogue import title_allows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Commitment, Household, Movement, Person, Registration,
-                       RegistrationTitle, Target, Title, Unit, UnitKind)
+                       RegistrationTitle, Round, Target, Title, Unit, UnitKind)
 from .errors import Cancelled, ConflictError, NotFound, ValidationError
 from .fields import new_uuid
 from .movements import check_in_period, parse_value, period_text, year_in_period
@@ -112,31 +112,55 @@ def registered_subjects(movement, year, kind):
     col = getattr(Registration, kind)
     query = (Registration.select(col, Registration.state)
              .where((Registration.movement == movement) & (Registration.year == year)
-                    & col.is_null(False)).tuples())
+                    & Registration.round.is_null() & col.is_null(False)).tuples())
     return {sid: STATES.get(state, state) for sid, state in query}
 
 
-def find_registration(movement, subject, year):
+def find_registration(movement, subject, year, round=None):
+    """The subject's registration for the movement's year, or for one of its rounds."""
+    where = getattr(Registration, subject_kind(subject)) == subject
+    if round is not None:
+        return Registration.get_or_none(where & (Registration.round == round))
     return Registration.get_or_none(
         (Registration.movement == movement) & (Registration.year == year)
-        & (getattr(Registration, subject_kind(subject)) == subject))
+        & Registration.round.is_null() & where)
+
+
+def _round_of(movement, round):
+    """A round that takes its own registrations (issue 18), checked against the movement."""
+    if round is None:
+        return None, None
+    round = Round.get_by_id(round.id)       # fresh: its flag may have changed in another window
+    if round.movement_id != movement.id:
+        raise ValidationError(f"Đợt '{round.name}' không thuộc phong trào '{movement.name}'.",
+                              field="round")
+    if not round.own_registrations:
+        raise ValidationError(f"Đợt '{round.name}' không nhận đăng ký riêng; hãy đăng ký theo "
+                              "năm của phong trào, hoặc bật «đăng ký theo đợt» cho đợt này.",
+                              field="round")
+    return round, round.start.year
 
 
 # --------------------------------------------------------------------------- one registration
 
 @service("clerk")
 def register(*, actor, movement, subject, year=None, titles=(), commitments=None,
-             prefill=None, reg_date=None, signer=""):
-    """Create a draft registration; commitments default to the commune's targets for units."""
-    year = year_in_period(movement, year)
-    if find_registration(movement, subject, year) is not None:
-        raise ConflictError(f"{display_name(subject)} đã đăng ký phong trào '{movement.name}' năm "
-                            f"{year}; hãy sửa đăng ký đã có.")
+             prefill=None, reg_date=None, signer="", round=None):
+    """Create a draft registration (for the movement's year, or for a ``round`` that takes
+    its own); commitments default to the commune's targets for units."""
+    round, round_year = _round_of(movement, round)
+    year = year_in_period(movement, round_year or year)
+    if find_registration(movement, subject, year, round) is not None:
+        what = f"đợt '{round.name}' của" if round is not None else ""
+        raise ConflictError(f"{display_name(subject)} đã đăng ký {what} phong trào "
+                            f"'{movement.name}' năm {year}; hãy sửa đăng ký đã có."
+                            .replace("  ", " "))
     titles = _titles(subject, titles)
     if commitments is None and (prefill if prefill is not None else subject_kind(subject) == UNIT):
         commitments = prefill_commitments(movement)
     rows = _commitments(movement, commitments)
-    reg = Registration.create(movement=movement, year=year, reg_date=_reg_date(movement, reg_date),
+    reg = Registration.create(movement=movement, year=year, round=round,
+                              reg_date=_reg_date(movement, reg_date),
                               signer=vntext.validate_name(signer or "", label="Người ký",
                                                           required=False),
                               **subject_fields(subject))
@@ -292,6 +316,7 @@ def _bulk_subjects(movement, year, villages, units):
             column.in_(ids) & (model.active == True)).order_by(model.id).tuples()]  # noqa
         done = {i for (i,) in Registration.select(getattr(Registration, kind))
                 .where((Registration.movement == movement) & (Registration.year == year)
+                       & Registration.round.is_null()
                        & getattr(Registration, kind).is_null(False)).tuples()}
         out[kind] = [i for i in wanted if i not in done]
         already += len(wanted) - len(out[kind])
@@ -399,8 +424,10 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
                      Registration.reg_date, Registration.signer, Registration.return_reason,
                      Registration.unit, Registration.person, Registration.household,
                      Movement.name, Unit.name, Parent.name, Person.full_name, Person.position,
-                     Household.head_name, Village.name, Household.address)
+                     Household.head_name, Village.name, Household.address, Round.name)
              .join(Movement).switch(Registration)
+             .join(Round, JOIN.LEFT_OUTER, on=(Registration.round == Round.id))
+             .switch(Registration)
              .join(Unit, JOIN.LEFT_OUTER).join(Parent, JOIN.LEFT_OUTER,
                                                 on=(Unit.parent == Parent.id))
              .switch(Registration).join(Person, JOIN.LEFT_OUTER)
@@ -426,7 +453,7 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
     person_units = dict(Person.select(Person.id, Unit.name).join(Unit).tuples())
     rows = []
     for (rid, uuid, yr, st, rdate, signer, reason, uid, pid, hid, mname, uname, pname,
-         fullname, position, head, village, address) in query.tuples():
+         fullname, position, head, village, address, round_name) in query.tuples():
         if uid is not None:
             kind_, name, place = UNIT, uname, pname or ""
         elif pid is not None:
@@ -439,7 +466,7 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
                      "titles": ", ".join(titles.get(rid, [])), "state": st,
                      "state_label": STATES.get(st, st),
                      "reg_date": rdate.isoformat() if rdate else None, "signer": signer,
-                     "return_reason": reason})
+                     "return_reason": reason, "round": round_name or ""})
     return rows
 
 

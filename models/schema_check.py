@@ -50,6 +50,12 @@ VALUE_RULES = (
     ("review", "state NOT IN ('drafted','sent')", "trạng thái báo cáo"),
     ("review", "kind NOT IN ('so_ket','tong_ket','giai_doan')", "loại báo cáo"),
     ("plan_deadline", "kind NOT IN ('registration','report','other')", "loại mốc thời gian"),
+    # issue 18
+    ("award_occasion", "method NOT IN ('sudden','themed')", "loại khen thưởng"),
+    ("initiative", "state NOT IN ('pending','recognised','rejected')", "trạng thái sáng kiến"),
+    ("initiative", "scope NOT IN ('base','province','nation')", "phạm vi sáng kiến"),
+    ("discipline", "form NOT IN ('khien_trach','canh_cao','ha_bac_luong','giang_chuc',"
+     "'cach_chuc','bai_nhiem','buoc_thoi_viec','giai_tan')", "hình thức kỷ luật"),
 )
 
 

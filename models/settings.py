@@ -36,7 +36,12 @@ DEFAULTS = {
     "upward_recipient": "",      # "Chủ tịch Ủy ban nhân dân tỉnh …" (Kính gửi of the tờ trình)
     "collective_ldtt_share": 70,  # % of members "Lao động tiên tiến" for collective titles
     "title_caps": {},            # {"CSTDCS": {"of": "LDTT", "max_pct": 15}}: share caps, none by default
-    "qualifying_bands": ["Xuất sắc", "Tốt"],  # unit bands that make a registered unit a candidate
+    "qualifying_bands": ["Xuất sắc", "Tốt"],
+    # issue 18 (models/candidate_records.py): "and" | "or" — Chiến sĩ thi đua cơ sở needs
+    # excellent completion and/or a recognised initiative; discipline levels that bar titles
+    "cstdcs_rule": "and",
+    "discipline_person_min": "khien_trach",
+    "discipline_member_min": "canh_cao",  # unit bands that make a registered unit a candidate
     "decision_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025", "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022", "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều của Luật Thi đua, khen thưởng", "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ hướng dẫn thi hành công tác thi đua, khen thưởng"],
     "decision_proposer": "Xét đề nghị của Hội đồng Thi đua - Khen thưởng xã",
     "decision_recipients": ["Như Điều 3", "TT Đảng ủy, TT HĐND xã (b/c)", "Chủ tịch, các Phó Chủ tịch UBND xã", "Lưu: VT"],

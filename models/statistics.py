@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from peewee import fn
 
-from . import vntext
+from . import award_method, vntext
 from .award_history import IN_FORCE, award_year
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Household,
                        Person, Registration, RegistrationTitle, Title, Unit)
@@ -54,6 +54,9 @@ class YearFigures:
     amount_by_kind: dict = field(default_factory=lambda: {k: 0 for k in KIND_ORDER})
     registrations: int = 0
     registrations_by_kind: dict = field(default_factory=lambda: {k: 0 for k in KIND_ORDER})
+    # issue 18: awards by method (thường xuyên / chuyên đề / đột xuất), count and money
+    by_method: dict = field(default_factory=lambda: {k: 0 for k in award_method.METHODS})
+    amount_by_method: dict = field(default_factory=lambda: {k: 0 for k in award_method.METHODS})
 
 
 @dataclass
@@ -96,14 +99,18 @@ def kind_of(row):
 def _year_figures(year, rows):
     fig = YearFigures(year=year)
     fig.decisions = len({r["decision"] for r in rows})
+    methods = award_method.methods_by_decision({r["decision"] for r in rows})
     for r in rows:
         kind = _kind_of(r)
+        method = methods[r["decision"]]
         fig.awards += 1
         fig.by_kind[kind] += 1
+        fig.by_method[method] += 1
         if r["paid"] and r["amount"]:
             fig.paid_awards += 1
             fig.amount += r["amount"]
             fig.amount_by_kind[kind] += r["amount"]
+            fig.amount_by_method[method] += r["amount"]
     regs = (Registration.select(Registration.unit, Registration.person, Registration.household)
             .where(Registration.year == year, Registration.state != "returned").dicts())
     for r in regs:
@@ -179,7 +186,8 @@ def annual_summary(year):
                   .order_by(Decision.date, Decision.seq)):
             n, total = per_decision[d.id]
             decisions.append({"id": d.id, "number": d.number, "date": d.date, "about": d.about,
-                              "count": n, "total": total})
+                              "count": n, "total": total,
+                              "method": award_method.decision_method(d)})
     return AnnualSummary(year=year, current=current, previous=previous, titles=title_lines,
                          units=unit_lines, decisions=decisions)
 

@@ -1,12 +1,15 @@
 """The annual report workbook (báo cáo tổng kết công tác thi đua, khen thưởng năm)."""
 import datetime
 
-from models import settings, statistics
+from models import award_method, settings, statistics
 from models.entities import SUBJECT_KINDS
 
 from .xlsxdoc import Column, SheetSpec, write_workbook
 
 HEADING = "BÁO CÁO TỔNG KẾT CÔNG TÁC THI ĐUA, KHEN THƯỞNG NĂM {year}"
+METHOD_LABELS = {award_method.REGULAR: "Khen thưởng thường xuyên",
+                 award_method.THEMED: "Khen thưởng theo chuyên đề, theo đợt",
+                 award_method.SUDDEN: "Khen thưởng đột xuất"}
 NOTE = ("Số liệu tính theo các quyết định khen thưởng đang có hiệu lực (không tính quyết định "
         "đã được điều chỉnh hoặc đã bị thu hồi), theo năm của thành tích được khen.")
 
@@ -22,11 +25,16 @@ def _summary_sheet(s):
     add("Tổng số lượt khen thưởng", cur.awards, prev.awards)
     for kind in statistics.KIND_ORDER:
         add(f"   – {SUBJECT_KINDS[kind]}", cur.by_kind[kind], prev.by_kind[kind])
+    for method in award_method.METHODS:
+        add(f"   – {METHOD_LABELS[method]}", cur.by_method[method], prev.by_method[method])
     add("Số lượt được nhận tiền thưởng", cur.paid_awards, prev.paid_awards)
     add("Tổng tiền thưởng (đồng)", cur.amount, prev.amount)
     for kind in statistics.KIND_ORDER:
         add(f"   – {SUBJECT_KINDS[kind]} (đồng)", cur.amount_by_kind[kind],
             prev.amount_by_kind[kind])
+    for method in award_method.METHODS:
+        add(f"   – {METHOD_LABELS[method]} (đồng)", cur.amount_by_method[method],
+            prev.amount_by_method[method])
     add("Số đăng ký thi đua", cur.registrations, prev.registrations)
     for kind in statistics.KIND_ORDER:
         add(f"   – {SUBJECT_KINDS[kind]}", cur.registrations_by_kind[kind],
@@ -84,15 +92,17 @@ def _units_sheet(s):
 
 
 def _decisions_sheet(s):
-    rows = [[i, d["number"], d["date"], d["about"], d["count"], d["total"]]
+    rows = [[i, d["number"], d["date"], d["about"], d["count"], d["total"],
+             award_method.METHOD_NAMES[d["method"]]]
             for i, d in enumerate(s.decisions, start=1)]
     rows.append([None, "Tổng cộng", None, None, sum(d["count"] for d in s.decisions),
-                 sum(d["total"] for d in s.decisions)])
+                 sum(d["total"] for d in s.decisions), None])
     return SheetSpec(
         title="Theo quyết định", heading=f"CÁC QUYẾT ĐỊNH KHEN THƯỞNG NĂM {s.year}",
         columns=[Column("STT", 6, "stt"), Column("Số quyết định", 16),
                  Column("Ngày", 12, "date"), Column("Trích yếu", 60, wrap=True),
-                 Column("Số lượt", 10, "int"), Column("Tổng tiền (đồng)", 18, "money")],
+                 Column("Số lượt", 10, "int"), Column("Tổng tiền (đồng)", 18, "money"),
+                 Column("Khen thưởng", 14)],
         rows=rows)
 
 

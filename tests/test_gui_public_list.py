@@ -74,7 +74,10 @@ def test_decision_editor_warns_about_open_comments(ctx, qtbot, monkeypatch):  # 
     qtbot.addWidget(page)
     editor = page.editor
     page.tabs.setCurrentWidget(editor)
-    draft = Decision.get(Decision.state == "draft")
+    # this year's draft from the candidates (the demo also has sudden and themed drafts)
+    from models.entities import Award
+    draft = (Decision.select().join(Award)
+             .where(Decision.state == "draft", Award.candidate.is_null(False)).first())
     editor._select(draft.id)
     assert editor.comment_warning.isVisibleTo(page)
     assert "chưa giải quyết" in editor.comment_warning.text()

@@ -17,11 +17,33 @@ from ..widgets import SearchBox, debounce, make_table_view
 MODELS = {"unit": Unit, "person": Person, "household": Household}
 
 
-def history_html(name, kind_label, place, history):
+def records_html(found_initiatives=(), found_disciplines=()):
+    """Issue 18: recognised initiatives and discipline of a subject, as HTML blocks."""
+    e = escape
+    out = []
+    if found_initiatives:
+        out.append("<h3>Sáng kiến được công nhận</h3><ul>")
+        for i in found_initiatives:
+            others = f" (cùng {e(', '.join(i['co_authors']))})" if i["co_authors"] else ""
+            out.append(f"<li><b>{e(i['title'])}</b>{others} — Quyết định số {e(i['number'])} "
+                       f"ngày {vntext.format_date(i['date'])}, phạm vi {e(i['scope'].lower())}"
+                       "</li>")
+        out.append("</ul>")
+    if found_disciplines:
+        out.append("<h3>Kỷ luật</h3><ul>")
+        for d in found_disciplines:
+            out.append(f"<li style='color:#b00020'>{e(d['text'][0].upper() + d['text'][1:])}"
+                       "</li>")
+        out.append("</ul>")
+    return "".join(out)
+
+
+def history_html(name, kind_label, place, history, records=""):
     """The history of one subject as simple HTML (one block per year)."""
     e = escape
-    out = [f"<h2>{e(name)}</h2><p>{e(kind_label)}{' — ' + e(place) if place else ''}</p>"]
-    if not history:
+    out = [f"<h2>{e(name)}</h2><p>{e(kind_label)}{' — ' + e(place) if place else ''}</p>",
+           records]
+    if not history and not records:
         out.append("<p><i>Chưa có đăng ký, kết quả chấm điểm hay khen thưởng nào.</i></p>")
     for year in history:
         out.append(f"<h3>Năm {year['year']}</h3><ul>")
@@ -96,12 +118,16 @@ class HistoryTab(QWidget):
         kind, ident, kind_label, place = item.data(Qt.UserRole)
 
         def fetch():
+            from models import discipline, initiatives
             from models.subjects import display_name
             obj = MODELS[kind].get_or_none(MODELS[kind].id == ident)
             if obj is None:
                 return None
+            records = records_html(
+                initiatives.initiatives_of(obj) if kind == "person" else (),
+                discipline.disciplines_of(obj) if kind != "household" else ())
             return history_html(display_name(obj), kind_label, place,
-                                award_history.subject_history(obj))
+                                award_history.subject_history(obj), records)
         self.shower.start(fetch, lambda html: html is not None and self.view.setHtml(html))
 
 

@@ -66,7 +66,8 @@ def _iso(text):
 class RoundModel(FilterTableModel):
     COLUMNS = [Col("Đợt", 1, 140), Col("Từ ngày", 2, 90, "center", fmt=_date),
                Col("Đến ngày", 3, 90, "center", fmt=_date), Col("Sơ kết / tổng kết", 4, 200),
-               Col("Ngày", 5, 90, "center", fmt=_date)]
+               Col("Ngày", 5, 90, "center", fmt=_date),
+               Col("Đăng ký theo đợt", 6, 120, "center", fmt=lambda v: "Có" if v else "")]
 
     def __init__(self):
         super().__init__()
@@ -75,7 +76,8 @@ class RoundModel(FilterTableModel):
     def load(self):
         if self.movement is None:
             return []
-        return [(r.id, r.name, r.start, r.end, r.review_name, r.review_date)
+        return [(r.id, r.name, r.start, r.end, r.review_name, r.review_date,
+                 r.own_registrations)
                 for r in self.movement.rounds.order_by(mv.Round.start)]
 
     def key(self, row):
@@ -178,7 +180,9 @@ class MovementsPage(QWidget):
         rl = QVBoxLayout(rw)
         rbar = QHBoxLayout()
         _buttons(ctx, [("Thêm đợt…", self.add_round, True), ("Sửa đợt…", self.edit_round, True),
-                       ("Xóa đợt", self.delete_round, True)], rbar)
+                       ("Xóa đợt", self.delete_round, True),
+                       ("Bật / tắt đăng ký theo đợt", self.toggle_round_registrations, True)],
+                 rbar)
         rl.addWidget(self.round_view, 1)
         rl.addLayout(rbar)
         self.tabs.addTab(tw, "Chỉ tiêu")
@@ -436,6 +440,18 @@ class MovementsPage(QWidget):
         if save_loop(self, self._round_fields(r), "Sửa đợt thi đua", lambda d: mv.update_round(
                 actor=self.ctx.actor, round=r, **dict(d, review_date=d["review_date"] or None))
                 ) is not None:
+            self.ctx.changed("movements")
+
+    def toggle_round_registrations(self):
+        """Issue 18: the round takes registrations of its own (or no longer does)."""
+        from models import round_registrations
+        r = self._round()
+        if r is None:
+            messages.info(self, "Hãy chọn một đợt thi đua.")
+            return
+        if messages.run_action(self, round_registrations.set_own_registrations,
+                               actor=self.ctx.actor, round=r,
+                               enabled=not r.own_registrations) is not None:
             self.ctx.changed("movements")
 
     def delete_round(self):

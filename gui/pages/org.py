@@ -10,6 +10,7 @@ from .. import messages
 from ..org_dialogs import HouseholdDialog, PersonDialog, UnitDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import FlowLayout, SearchBox, make_table_view
+from .records import add_record_tabs
 
 
 def _year(value):
@@ -430,6 +431,7 @@ class OrgPage(QWidget):
         self.tabs.addTab(self.units, "Đơn vị, cụm/khối")
         self.tabs.addTab(self.people, "Cá nhân")
         self.tabs.addTab(self.households, "Hộ gia đình")
+        add_record_tabs(self, ctx)           # issue 18: Sáng kiến, Kỷ luật
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Đơn vị &amp; cá nhân</h2>")
         layout.addWidget(title)

@@ -136,6 +136,14 @@ class RegistrationDialog(QDialog):
         self.signer = line(registration.signer if registration else "")
         form.addRow("Ngày đăng ký:", self.reg_date)
         form.addRow("Người ký:", self.signer)
+        self.round = None              # issue 18: rounds that take their own registrations
+        if registration is None:
+            from models import round_registrations
+            rounds = round_registrations.rounds_taking_registrations(movement)
+            if rounds:
+                self.round = combo([(None, "Cả năm của phong trào")] + [
+                    (r, f"{r.name} ({_date(r.start)} – {_date(r.end)})") for r in rounds])
+                form.addRow("Đăng ký cho:", self.round)
         layout.addLayout(form)
         self.error = ErrorLabel(self)
         layout.addWidget(self.error)
@@ -218,7 +226,8 @@ class RegistrationDialog(QDialog):
         return dict(subject=self.subject,
                     titles=[c.property("code") for c in self.checks if c.isChecked()],
                     commitments=self.commitments.rows, reg_date=self.reg_date.text() or None,
-                    signer=self.signer.text())
+                    signer=self.signer.text(),
+                    round=self.round.currentData() if self.round is not None else None)
 
 
 class BulkDialog(QDialog):

@@ -63,7 +63,8 @@ class RegistrationModel(FilterTableModel):
         if self.year is None:
             return []
         return [(r["id"], r["name"], r["kind"], r["position"], r["place"], r["titles"],
-                 r["state"], r["reg_date"], r["movement"],
+                 r["state"], r["reg_date"],
+                 f"{r['movement']} — {r['round']}" if r["round"] else r["movement"],
                  vntext.fold(f"{r['name']} {r['place']} {r['titles']} {r['state_label']}"),
                  r["return_reason"])
                 for r in rg.registration_rows(year=self.year, movement=self.movement)]
@@ -328,7 +329,7 @@ class RegistrationsPage(QWidget):
                 rg.register(actor=self.ctx.actor, movement=m, year=self.year.currentData(),
                             subject=v["subject"], titles=v["titles"],
                             commitments=v["commitments"], reg_date=v["reg_date"],
-                            signer=v["signer"])
+                            signer=v["signer"], round=v.get("round"))
             except UserError as err:
                 messages.show_error(self, err)
                 error = err
