@@ -130,6 +130,7 @@ def build_parser():
     ul.add_argument("--year", type=int)
     ul.add_argument("--json", action="store_true")
     _issue_19_parsers(sub)
+    add_ledger_parsers(sub)
     return p
 
 
@@ -152,6 +153,49 @@ def _issue_19_parsers(sub):
     dl = sub.add_parser("deadlines", help="việc đến hạn, quá hạn theo kế hoạch")
     dl.add_argument("--all", action="store_true", help="cả việc đã xong và chưa đến hạn")
     dl.add_argument("--json", action="store_true")
+
+
+def add_ledger_parsers(sub):
+    """Issue 18: the reward-fund ledger and the blank stock (phôi)."""
+    f = sub.add_parser("fund", help="sổ quỹ thi đua, khen thưởng: thu/chi, số dư, báo cáo Excel")
+    fs = f.add_subparsers(dest="action", parser_class=Parser, required=True)
+    fa = fs.add_parser("add", help="ghi một khoản thu hoặc chi")
+    fa.add_argument("--kind", required=True, choices=("budget", "contribution", "other_in",
+                                                      "other_out"))
+    fa.add_argument("--amount", required=True, help="số đồng, ví dụ 50000000 hoặc 50.000.000")
+    fa.add_argument("--date", required=True, help="ngày thu/chi (dd/mm/yyyy)")
+    fa.add_argument("--content", default="")
+    fa.add_argument("--doc-number", default="", help="số chứng từ")
+    fa.add_argument("--doc-date", help="ngày chứng từ")
+    fa.add_argument("--note", default="")
+    fa.add_argument("--over-reason", help="lý do khi khoản chi lớn hơn số dư quỹ")
+    fl = fs.add_parser("list", help="sổ quỹ của một năm")
+    fl.add_argument("--year", type=int, required=True)
+    fl.add_argument("--json", action="store_true")
+    fr = fs.add_parser("report", help="báo cáo quỹ ra Excel")
+    fr.add_argument("--year", type=int, required=True)
+    fr.add_argument("--out", required=True)
+    b = sub.add_parser("blanks", help="phôi giấy khen: loại, nhập, hỏng, tồn kho")
+    bs = b.add_subparsers(dest="action", parser_class=Parser, required=True)
+    bk = bs.add_parser("kind", help="tạo hoặc sửa một loại phôi")
+    bk.add_argument("name")
+    bk.add_argument("--template", action="append", default=[],
+                    help="mẫu giấy khen in trên loại phôi này (lặp lại được)")
+    br = bs.add_parser("receive", help="nhập phôi")
+    br.add_argument("--kind", required=True)
+    br.add_argument("--quantity", type=int)
+    br.add_argument("--serial-from", default="")
+    br.add_argument("--serial-to", default="")
+    br.add_argument("--date")
+    br.add_argument("--doc-number", default="")
+    bp = bs.add_parser("spoil", help="ghi phôi hỏng (kèm lý do)")
+    bp.add_argument("--kind", required=True)
+    bp.add_argument("--quantity", type=int, required=True)
+    bp.add_argument("--reason", required=True)
+    bp.add_argument("--stage", choices=("stock", "print"), default="stock",
+                    help="stock: hỏng trong kho; print: trong số phôi đã dùng khi in")
+    bt = bs.add_parser("stock", help="tồn kho phôi theo loại")
+    bt.add_argument("--json", action="store_true")
 
 
 class TerminalProgress:
@@ -534,9 +578,75 @@ def cmd_themed(args, db_path):
     print(f"Đã lập dự thảo quyết định khen thưởng chuyên đề #{decision.id} "
           f"({decision.awards.count()} đối tượng).")
 
+def cmd_fund(args, db_path):
+    from models import fund, vntext
+    open_db(db_path)
+    if args.action == "add":
+        try:
+            entry = fund.add_entry(
+                actor=acting_user(args), kind=args.kind, date=args.date, amount=args.amount,
+                content=args.content, doc_number=args.doc_number, doc_date=args.doc_date,
+                note=args.note, over_reason=args.over_reason)
+        except fund.FundOverdraft as err:
+            raise UserError(f"{err} (thêm --over-reason \"LÝ DO\" để vẫn ghi)") from None
+        s = fund.year_summary(entry.year)
+        print(f"Đã ghi {fund.DIRECTION_NAMES[entry.direction].lower()} "
+              f"{vntext.format_money(entry.amount)}; số dư quỹ cuối năm {entry.year}: "
+              f"{vntext.format_money(s['closing'])}.")
+    elif args.action == "list":
+        rows = fund.ledger_rows(args.year)
+        s = fund.year_summary(args.year)
+        if args.json:
+            print_json({"summary": s, "entries": rows})
+            return
+        print(f"Số dư đầu năm {args.year}: {vntext.format_money(s['opening'])}")
+        print_table(rows, ("date", "direction_label", "kind_label", "content", "doc_number",
+                           "receipt", "payment", "balance"))
+        print(f"Thu {vntext.format_money(s['receipts'])}, chi "
+              f"{vntext.format_money(s['payments'])}; số dư cuối năm: "
+              f"{vntext.format_money(s['closing'])}")
+    else:
+        from reports import fund_xlsx
+        print(f"Đã xuất {fund_xlsx.export_fund_xlsx(args.out, year=args.year)}")
+
+
+def cmd_blanks(args, db_path):
+    from models import blanks, vntext
+    open_db(db_path)
+    if args.action == "stock":
+        rows = [{k: v for k, v in r.items() if k != "kind"} for r in blanks.stock_rows()]
+        if args.json:
+            print_json(rows)
+        else:
+            print_table(rows, ("name", "received", "used", "reprints", "spoiled_print",
+                               "spoiled_stock", "left"))
+        return
+    actor = acting_user(args)
+    if args.action == "kind":
+        existing = next((k for k in blanks.list_kinds()
+                         if vntext.fold(k.name) == vntext.fold(args.name)), None)
+        kind = blanks.save_kind(actor=actor, name=args.name,
+                                kind_id=existing.id if existing else None,
+                                templates=args.template or (blanks.kind_templates(existing)
+                                                            if existing else []))
+        print(f"Đã lưu loại phôi «{kind.name}» (mẫu: "
+              f"{', '.join(blanks.kind_templates(kind)) or 'chưa gắn mẫu nào'}).")
+        return
+    if args.action == "receive":
+        move = blanks.receive(actor=actor, kind=args.kind, quantity=args.quantity,
+                              date=args.date, serial_from=args.serial_from,
+                              serial_to=args.serial_to, doc_number=args.doc_number)
+    else:
+        move = blanks.spoil(actor=actor, kind=args.kind, quantity=args.quantity,
+                            reason=args.reason, stage=args.stage)
+    left = blanks.stock_of(move.kind_id)["left"]
+    print(f"Đã ghi {'nhận' if move.move == 'receipt' else 'hỏng'} {move.quantity} tờ phôi "
+          f"«{move.kind.name}»; còn lại {vntext.format_int(left)} tờ.")
+
 
 COMMANDS = {
     "models": cmd_models, "review": cmd_review, "deadlines": cmd_deadlines,
+    "fund": cmd_fund, "blanks": cmd_blanks,
     "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": cmd_import, "export": cmd_export, "list": cmd_list, "decision": cmd_decision,
     "certificates": cmd_certificates, "upward": cmd_upward,

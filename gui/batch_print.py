@@ -62,6 +62,12 @@ def templates_for(decision_id, award_ids=None, template_name=None):
     return [t for t in tpl.list_templates() if t.name in names]
 
 
+def blank_needs(decision_id, award_ids=None, template_name=None):
+    """Blanks a run on pre-printed blanks needs, against the stock (models.blanks.needs)."""
+    from models import blanks
+    return blanks.needs_for_rows(tpl.certificate_rows(decision_id), award_ids, template_name)
+
+
 def print_certificates(*, actor, decision_id, printer_name, printer=None, award_ids=None,
                        template_name=None, mode="full", qr=False, offset=None, progress=None,
                        still_there=None, labels=None):
@@ -97,7 +103,7 @@ def print_certificates(*, actor, decision_id, printer_name, printer=None, award_
         for name, ids in by_template.items():
             for award_id, log_id in zip(ids, print_log.log_prints(
                     actor=actor, awards=ids, template=name, target=printer_name,
-                    state="sent", job=outcome.job)):
+                    state="sent", job=outcome.job, on_blanks=mode == "blank")):
                 logged[award_id] = log_id
         run.log_ids = [logged[a] for a in run.award_ids]
         if outcome.job:
@@ -118,6 +124,10 @@ def certificates_command(*, actor, decision_id, printer_name, mode="full", templ
     for line in preflight(printer, templates_for(decision_id, None, template_name), mode=mode,
                           offset=offset):
         warn(f"Cảnh báo: {line}\n")
+    if mode == "blank":
+        from models import blanks
+        for line in blanks.shortage_text(*blank_needs(decision_id, None, template_name)):
+            warn(f"Cảnh báo: {line}\n")
     run = print_certificates(actor=actor, decision_id=decision_id, printer_name=printer_name,
                              printer=printer, template_name=template_name, mode=mode,
                              offset=offset, progress=progress)

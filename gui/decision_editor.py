@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
-from models import council, decisions, public_list, settings, vntext
+from models import council, decisions, fund, public_list, settings, vntext
 from models.award_history import STATE_NAMES
 from models.entities import Decision, Meeting
 from models.errors import UserError
@@ -469,10 +469,11 @@ class DecisionEditor(QWidget):
 
         def save_and_count(progress):
             saved = decisions.update_draft(actor=actor, decision=decision, **values)
-            return saved, decisions.summary(saved), public_list.decision_warnings(saved)
+            return (saved, decisions.summary(saved), public_list.decision_warnings(saved),
+                    fund.issue_check(saved))
 
         def ask(result):
-            saved, s, lines = result
+            saved, s, lines, check = result
             self.decision = saved
             if lines and not messages.confirm(
                     self, f"{len(lines)} người/tập thể/hộ trong quyết định còn ý kiến phản ánh "
@@ -485,11 +486,21 @@ class DecisionEditor(QWidget):
                     self, f"Ban hành quyết định với {sum(s['counts'].values())} đối "
                     f"tượng, tổng tiền {s['total_text']}? Sau khi ban hành, quyết "
                     "định không sửa được nữa (chỉ điều chỉnh hoặc thu hồi bằng "
-                    "quyết định khác).", yes="Ban hành"):
+                    "quyết định khác).\n\n" + fund.issue_text(check), yes="Ban hành",
+                    danger=check["exceeds"]):
                 self._after(saved.id)
                 return
+            reason = None
+            if check["exceeds"]:     # issue 18: beyond the fund's balance, with a reason
+                reason = messages.ask_text(
+                    self, "Tổng tiền thưởng lớn hơn số dư quỹ thi đua, khen thưởng. Lý do vẫn "
+                    "ban hành (ghi vào sổ quỹ và nhật ký):", title="Chi vượt số dư quỹ")
+                if not reason:
+                    self._after(saved.id)
+                    return
             run_action(self.ctx, self, "Đang ban hành quyết định…",
-                       lambda progress: decisions.issue_decision(actor=actor, decision=saved),
+                       lambda progress: decisions.issue_decision(actor=actor, decision=saved,
+                                                                 fund_reason=reason),
                        on_done=issued, on_error=failed)
 
         def issued(result):

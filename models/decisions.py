@@ -10,7 +10,7 @@ import json
 
 from peewee import fn
 
-from . import catalogue, rewards, settings, vntext
+from . import catalogue, fund, rewards, settings, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
@@ -435,8 +435,9 @@ def _recompute(decision):
 # --------------------------------------------------------------------------- issue
 
 @service("leader")
-def issue_decision(*, actor, decision, signer_name=None, on_date=None):
-    """Issue a draft: number, money, register numbers; immutable from then on."""
+def issue_decision(*, actor, decision, signer_name=None, on_date=None, fund_reason=None):
+    """Issue a draft: number, money, register numbers, its reward-fund entry; immutable from
+    then on. Beyond the fund's balance it raises fund.FundOverdraft unless ``fund_reason``."""
     decision = _require_draft(decision)
     old = snapshot(decision)
     if on_date is not None:
@@ -493,6 +494,7 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None):
     execute_many(
         f"UPDATE {Award._meta.table_name} SET register_year = ?, register_no = ?, "
         "display_name = ?, achievement = ? WHERE id = ?", numbered)
+    fund.entry_for_issue(actor, decision, fund_reason)
     decision.state = IN_FORCE
     decision.issued_at = datetime.datetime.now().replace(microsecond=0)
     decision.issued_by = actor.username

@@ -17,6 +17,7 @@ from . import collation, demo_decisions, demo_movements, demo_scoring, settings,
 from .demo_upward import build_upward
 from . import demo_exemplary
 from . import demo_awards  # issue 18
+from .demo_fund import build_fund
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
           "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Hà"]
@@ -189,6 +190,7 @@ STEPS = [build_org, demo_movements.build_movements, demo_scoring.build_scoring,
          demo_awards.build_awards, demo_decisions.build_decisions]
 STEPS.append(build_upward)          # issue 17: last year's file proposed upward
 STEPS.append(demo_exemplary.build_exemplary)   # issue 19: models, reviews, deadlines
+STEPS.append(build_fund)            # issue 18: the fund ledger and the blank stock
 
 
 def load_demo(*, size="small", progress=None, actor=None, seed=2026, this_year=None):

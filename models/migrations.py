@@ -171,6 +171,20 @@ def step_6(database):
 STEPS[6] = step_6
 
 
+def step_8(database):
+    """Issue 18: the reward-fund ledger and the blank stock (phôi). Tables a file lacks are
+    created; issued decisions get their fund entries (total, an amendment's difference, a
+    revocation's recovery) so the ledger starts complete. Idempotent."""
+    from . import entities as e
+    from . import fund
+    database.create_tables([e.FundEntry, e.BlankKind, e.BlankKindTemplate, e.BlankMove,
+                            e.BlankUse], safe=True)
+    fund.backfill_decisions()
+
+
+STEPS[8] = step_8
+
+
 def step_10(database):
     """Issue 17: the public list (danh sách công khai) and the comments received on it."""
     from . import entities as e

@@ -32,10 +32,12 @@ def printed_award_ids(award_ids):
 
 
 @service("clerk")
-def log_prints(*, actor, awards, template, target, reprint=None, state="pdf", job=""):
+def log_prints(*, actor, awards, template, target, reprint=None, state="pdf", job="",
+               on_blanks=False):
     """One PrintLog row per award, all in ``state`` (``pdf`` for a file, ``sent`` for a print
-    queue); ``reprint=None`` decides it per award from the confirmed history. Returns the
-    new rows' ids in the order of ``awards``."""
+    queue); ``reprint=None`` decides it per award from the confirmed history. ``on_blanks``:
+    the sheets went onto pre-printed blanks, one blank of the template's kind each
+    (models/blanks). Returns the new rows' ids in the order of ``awards``."""
     if state not in STATES:
         raise ValidationError(f"Trạng thái sổ in '{state}' không hợp lệ.")
     ids = [a if isinstance(a, int) else a.id for a in awards]
@@ -58,9 +60,14 @@ def log_prints(*, actor, awards, template, target, reprint=None, state="pdf", jo
         PrintLog.insert_many(rows[i:i + 500]).execute()
     new_ids = [r.id for r in PrintLog.select(PrintLog.id).where(PrintLog.id > first)
                .order_by(PrintLog.id)]
+    blank_kind = None
+    if on_blanks and state != "pdf":
+        from .blanks import record_use
+        blank_kind = record_use(new_ids, name)
     audit(actor, "print_certificates", "award", new={
         "count": len(ids), "template": name, "target": target, "state": state, "job": job,
-        "reprints": sum(1 for r in rows if r["reprint"]), "first": ids[0], "last": ids[-1]})
+        "reprints": sum(1 for r in rows if r["reprint"]), "first": ids[0], "last": ids[-1],
+        **({"blank_kind": blank_kind.name} if blank_kind is not None else {})})
     return new_ids
 
 

@@ -56,6 +56,15 @@ VALUE_RULES = (
     ("initiative", "scope NOT IN ('base','province','nation')", "phạm vi sáng kiến"),
     ("discipline", "form NOT IN ('khien_trach','canh_cao','ha_bac_luong','giang_chuc',"
      "'cach_chuc','bai_nhiem','buoc_thoi_viec','giai_tan')", "hình thức kỷ luật"),
+    # issue 18: the reward-fund ledger and the blank stock
+    ("fund_entry", "direction NOT IN ('receipt','payment')", "chiều thu/chi của sổ quỹ"),
+    ("fund_entry", "kind NOT IN ('budget','contribution','recovery','other_in','decision',"
+     "'other_out')", "loại thu/chi của sổ quỹ"),
+    ("fund_entry", "typeof(amount) != 'integer' OR amount <= 0", "số tiền của sổ quỹ"),
+    ("fund_entry", "typeof(year) != 'integer'", "năm của sổ quỹ"),
+    ("blank_move", "move NOT IN ('receipt','spoiled')", "loại nhập/hỏng phôi"),
+    ("blank_move", "stage NOT IN ('','print','stock')", "nơi phôi hỏng"),
+    ("blank_move", "typeof(quantity) != 'integer' OR quantity <= 0", "số tờ phôi"),
 )
 
 

@@ -8,13 +8,14 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QRadioButton, QSplitter, QVBoxLayout, QWidget)
+                               QRadioButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from models import print_log
+from models import blanks, print_log
 from models import templates as tpl
 from models.errors import UserError
 
 from .. import batch_print, messages, printing
+from ..blanks_tab import BlanksTab, blanks_short, needs_text
 from ..pdf_memory import load_pdf_from_memory
 from ..pdf_preview import PdfPreview
 from ..print_dialogs import SheetsDialog
@@ -158,6 +159,9 @@ class CertificatesPage(QWidget):
         form.addRow("Chế độ:", self.mode)
         form.addRow("", self.qr)
         form.addRow("Máy in:", self.printer)
+        self.blank_label = QLabel()                   # issue 18: the blanks this run needs
+        self.blank_label.setWordWrap(True)
+        form.addRow("Phôi:", self.blank_label)
         offs = FlowLayout()      # wraps, so the preview beside it can take half the page
         offs.addWidget(QLabel("X (sang phải):"))
         offs.addWidget(self.dx)
@@ -182,12 +186,19 @@ class CertificatesPage(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
         split.setSizes([600, 600])       # the preview gets half the page, not the leftovers
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, "In giấy khen")
+        self.blanks = BlanksTab(ctx)
+        self.tabs.addTab(self.blanks, "Phôi giấy khen")
         outer = QVBoxLayout(self)
-        outer.addWidget(split)
+        outer.addWidget(self.tabs)
 
         self.decision.currentIndexChanged.connect(self.load_rows)
         self.search.textChanged.connect(self.model.set_filter)
         self.printer.currentIndexChanged.connect(self.load_offset)
+        for w in (self.mode, self.template):
+            w.currentIndexChanged.connect(self._blank_state)
+        self.chosen_rows.toggled.connect(self._blank_state)
         self.table.selectionModel().selectionChanged.connect(self._count)
         ctx.on_change(self, self._changed)
         self.reload()
@@ -249,6 +260,8 @@ class CertificatesPage(QWidget):
         self.spoiled_button.setVisible(bool(spoiled))
         self.spoiled_button.setText(f"In lại {len(spoiled)} phôi hỏng")
         self.spoiled_button.setEnabled(bool(self.printer.currentData()) and self.ctx.can_edit)
+        self._blank_state()
+        self.blanks.reload()
 
     def load_offset(self, *_):
         dx, dy = tpl.printer_offset(self.printer.currentData() or "PDF")
@@ -265,6 +278,12 @@ class CertificatesPage(QWidget):
     def _count(self, *_):
         chosen = len(self.selected_ids())
         self.count_label.setText(f"{self.model.rowCount()} giấy khen; đang chọn {chosen}")
+        self._blank_state()
+
+    def _blank_state(self, *_):
+        ids = self.selected_ids() if self.chosen_rows.isChecked() else None
+        self.blank_label.setText(needs_text(self.mode.currentData(), blanks.needs_for_rows(
+            self.model.rows, ids, self.template.currentData())))
 
     def selected_ids(self):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -452,6 +471,12 @@ class CertificatesPage(QWidget):
                 self, "Một phần mẫu nằm trong lề máy in không in được:\n• "
                 + "\n• ".join(warnings) + "\n\nPhần đó sẽ bị thiếu trên giấy. Vẫn in?",
                 yes="Vẫn in", danger=True):
+            return None
+        short = blanks.needs_for_rows(self.model.rows, kwargs["award_ids"], kwargs["template_name"])
+        short = blanks_short(short) if kwargs["mode"] == "blank" else []
+        if short and not messages.confirm(
+                self, "Không đủ phôi cho lần in này:\n• " + "\n• ".join(short)
+                + "\n\nVẫn in (ví dụ phôi mới nhận chưa ghi sổ)?", yes="Vẫn in", danger=True):
             return None
         names = {row[0]: f"{row[1]}. {row[3]}" for row in self.model.rows}
         actor = self.ctx.actor

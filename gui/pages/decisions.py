@@ -16,6 +16,7 @@ from ..background import Loader, run_action
 from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPicker,
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
+from ..fund_tab import FundTab
 from ..table_model import Col, FilterTableModel, name_sort
 from ..widgets import FlowLayout, SearchBox, make_table_view, selected_rows
 
@@ -505,6 +506,8 @@ class DecisionsPage(QWidget):
         from ..public_list_tab import PublicListTab     # issue 17
         self.public = PublicListTab(ctx)
         self.tabs.addTab(self.public, "Công khai danh sách")
+        self.fund = FundTab(ctx)                      # issue 18: the fund as a ledger
+        self.tabs.addTab(self.fund, "Sổ quỹ")
         self.setup_button = QPushButton("Thiết lập…")
         self.setup_button.setToolTip("Cách tính tiền, tỷ lệ phiếu, căn cứ và nơi nhận mặc định")
         self.setup_button.setEnabled(ctx.is_leader)
@@ -526,7 +529,7 @@ class DecisionsPage(QWidget):
             return
         self.ctx.changed("settings")
 
-    TABS = {"candidates": 0, "decisions": 1, "register": 2, "public": 3}
+    TABS = {"candidates": 0, "decisions": 1, "register": 2, "public": 3, "fund": 4}
 
     def apply_filters(self, *, year=None, tab=None, **_ignored):
         """Open on ``year`` (candidates and register) and the tab named by ``tab``."""
@@ -545,5 +548,6 @@ class DecisionsPage(QWidget):
         if area in ("decisions", "all", "org", "registrations", "scores", "settings",
                     "movements"):
             self.register.stale()
+            self.fund.reload_years()
             if area != "decisions":
                 self.editor.reload()
