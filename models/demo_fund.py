@@ -64,7 +64,7 @@ def _blanks(ctx):
                            serial_to=f"{prefix}-{year}-{start + count - 1:05d}",
                            doc_number=f"PN-{year}-03")
     issued = list(Decision.select().where(Decision.state == "issued", Decision.kind == "award")
-                  .order_by(Decision.date, Decision.id).limit(2))
+                  .order_by(Decision.date.desc(), Decision.id.desc()).limit(2))
     for decision, share in zip(issued, (PRINTED * 2 // 3, PRINTED // 3)):
         _print(actor, tpl.certificate_rows(decision.id)[:share])
     first = next(iter(KINDS))

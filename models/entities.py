@@ -795,7 +795,7 @@ class FundEntry(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        constraints = [Check("amount > 0")]
+        constraints = [peewee.Check("amount > 0")]
 
 
 class BlankKind(BaseModel):
@@ -826,7 +826,7 @@ class BlankMove(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        constraints = [Check("quantity > 0")]
+        constraints = [peewee.Check("quantity > 0")]
 
 
 class BlankUse(BaseModel):
