@@ -1,8 +1,8 @@
 """The clerk's map of the year (DOMAIN.md §2): each step's state computed from the records.
 
 ``year_steps(year)`` returns the steps in the order of the yearly cycle — launch,
-registrations, criteria table, score sheets, scoring, council, decision, certificates,
-backup — each with its state (not started / in progress / done), what has been done, what is
+registrations, criteria table, score sheets, scoring, council, public list, decision,
+certificates, backup — each with its state (not started / in progress / done), what has been done, what is
 still missing, and the page (with a filter) where the clerk continues. Plain aggregate
 queries: the large commune (108,000 registrations, 84,000 awards) answers in milliseconds.
 """
@@ -15,7 +15,8 @@ from peewee import JOIN, fn
 from . import vntext
 from .award_history import IN_FORCE, award_year
 from .entities import (Award, Candidate, CriteriaSet, Criterion, Decision, Meeting, Movement,
-                       PrintLog, Registration, ScoreSheet, Target, Vote)
+                       PrintLog, PublicComment, PublicPosting, Registration, ScoreSheet,
+                       Target, Vote)
 
 TODO, PROGRESS, DONE = "todo", "progress", "done"
 STATE_NAMES = {TODO: "Chưa bắt đầu", PROGRESS: "Đang làm", DONE: "Đã xong"}
@@ -170,6 +171,42 @@ def _council(year):
     return step
 
 
+def _public_list(year, today=None):
+    """Danh sách công khai (Law 06/2022: công khai, minh bạch): every meeting's result posted,
+    the comment period over, every comment settled before the decision."""
+    today = today or datetime.date.today()
+    step = Step("public", "Công khai danh sách, nhận ý kiến", "decisions",
+                filters={"year": year, "tab": "public"},
+                hint="Niêm yết kết quả bình xét tại trụ sở UBND và nhà văn hóa các thôn, "
+                     "ghi nhận ý kiến trong thời gian công khai.")
+    meetings = [m for (m,) in Meeting.select(Meeting.id).where(Meeting.year == year).tuples()]
+    if not meetings:
+        step.missing.append("Chưa có cuộc họp Hội đồng để công khai kết quả.")
+        return step
+    postings = list(PublicPosting.select(PublicPosting.meeting, PublicPosting.comments_until)
+                    .where(PublicPosting.meeting.in_(meetings)).tuples())
+    comments = dict(PublicComment.select(PublicComment.state, fn.COUNT(PublicComment.id))
+                    .join(Candidate).where(Candidate.year == year)
+                    .group_by(PublicComment.state).tuples())
+    open_count = comments.get("open", 0)
+    step.done = (f"{_n(len(postings))} danh sách đã niêm yết, "
+                 f"{_n(sum(comments.values()))} ý kiến ({_n(comments.get('resolved', 0))} "
+                 "đã giải quyết)")
+    unposted = len(set(meetings) - {m for m, _ in postings})
+    if unposted:
+        step.missing.append(f"{_n(unposted)} cuộc họp chưa công khai danh sách.")
+    running = [until for _, until in postings if until and until >= today]
+    if running:
+        step.missing.append("Đang trong thời gian nhận ý kiến đến "
+                            f"{vntext.format_date(max(running))}.")
+    if open_count:
+        step.missing.append(f"{_n(open_count)} ý kiến phản ánh chưa giải quyết.")
+    if not postings:
+        return step
+    step.state = PROGRESS if step.missing else DONE
+    return step
+
+
 def _decisions(year):
     step = Step("decisions", "Quyết định khen thưởng", "decisions",
                 filters={"year": year, "tab": "decisions"},
@@ -242,7 +279,7 @@ def year_steps(year, *, backup_folder=None):
     """The steps of ``year`` in the order of the yearly cycle (see module docstring)."""
     sheets, scoring = _sheets(year)
     return [_launch(year), _registrations(year), _criteria(year), sheets, scoring,
-            _council(year), _decisions(year), _certificates(year),
+            _council(year), _public_list(year), _decisions(year), _certificates(year),
             _backup(year, backup_folder)]
 
 

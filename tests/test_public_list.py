@@ -209,3 +209,34 @@ def test_notice_docx_read_back_and_printed_by_libreoffice(database, clerk, tmp_p
     assert "DANH SÁCH" in text and rows[0]["name"] in text and "TM. ỦY BAN NHÂN DÂN" in text
     with pytest.raises(ValidationError):
         public_list_doc.write_public_list(posting_id=posting.id, path=tmp_path / "ck.odt")
+
+
+def test_the_year_map_has_the_public_list_step(database, clerk, leader):
+    """Tổng quan shows the posting between the council and the decision: not posted,
+    comments still coming in, a comment open, then done."""
+    from models import year_map
+
+    def step(today):
+        keys = [s.key for s in year_map.year_steps(YEAR)]
+        assert keys.index("council") < keys.index("public") < keys.index("decisions")
+        return year_map._public_list(YEAR, today=today)
+    assert step(None).state == year_map.TODO
+    org = voted_year(clerk)
+    s = step(datetime.date(YEAR, 12, 12))
+    assert s.state == year_map.TODO and "1 cuộc họp chưa công khai danh sách." in s.missing
+    assert s.filters == {"year": YEAR, "tab": "public"} and s.page == "decisions"
+    posting = post(clerk, org["meeting"])
+    s = step(datetime.date(YEAR, 12, 12))
+    assert s.state == year_map.PROGRESS
+    assert any("nhận ý kiến đến 18/12/" in m for m in s.missing)
+    comment = public_list.record_comment(actor=clerk, candidate=org["cands"][0],
+                                         received_on=datetime.date(YEAR, 12, 14),
+                                         author="Ông Trần Văn Tư", content="Xem lại.",
+                                         posting=posting)
+    s = step(datetime.date(YEAR, 12, 19))               # the period is over
+    assert s.missing == ["1 ý kiến phản ánh chưa giải quyết."]
+    public_list.resolve_comment(actor=clerk, comment=comment,
+                                resolution="Đã xác minh, ý kiến không có cơ sở.")
+    s = step(datetime.date(YEAR, 12, 19))
+    assert s.state == year_map.DONE
+    assert s.done == "1 danh sách đã niêm yết, 1 ý kiến (1 đã giải quyết)"
