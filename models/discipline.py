@@ -44,18 +44,6 @@ def get_discipline(ident):
     return item
 
 
-def _day(value, label, field, required=True):
-    if value in (None, ""):
-        if required:
-            raise ValidationError(f"Hãy nhập {label}.", field=field)
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return vntext.parse_date(value, field=field)
-
-
 def _clean(subject, values):
     out = {}
     kind = subject_kind(subject)
@@ -70,11 +58,14 @@ def _clean(subject, values):
     out["form"] = form
     out["number"] = vntext.validate_name(values.get("number") or "", label="Số quyết định",
                                          max_len=60, field="number")
-    out["date"] = _day(values.get("date"), "ngày quyết định kỷ luật", "date")
+    out["date"] = vntext.form_date(values.get("date"), label="ngày quyết định kỷ luật",
+                                   field="date")
     if out["date"] > datetime.date.today():
         raise ValidationError("Ngày quyết định kỷ luật chưa tới; hãy sửa ngày.", field="date")
-    out["start_date"] = _day(values.get("start_date") or out["date"], "ngày bắt đầu", "start_date")
-    out["end_date"] = _day(values.get("end_date"), "ngày kết thúc", "end_date", required=False)
+    out["start_date"] = vntext.form_date(values.get("start_date") or out["date"],
+                                         label="ngày bắt đầu", field="start_date")
+    out["end_date"] = vntext.form_date(values.get("end_date"), label="ngày kết thúc",
+                                       field="end_date", required=False)
     if out["end_date"] is not None and out["end_date"] < out["start_date"]:
         raise ValidationError(
             f"Thời hạn kỷ luật kết thúc ({vntext.format_date(out['end_date'])}) trước khi bắt "

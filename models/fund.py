@@ -203,16 +203,6 @@ def entry_for_issue(actor, decision, over_reason=None):
 
 # --------------------------------------------------------------------------- manual entries
 
-def _date(value, field, label):
-    if value in (None, ""):
-        raise ValidationError(f"Hãy nhập {label}.", field=field)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return vntext.parse_date(value, field=field)
-
-
 def _amount(value):
     if isinstance(value, bool):
         value = None
@@ -236,14 +226,15 @@ def _values(kind, date, amount, content, doc_number, doc_date, note):
         raise ValidationError(f"Loại thu/chi '{kind}' không nhập tay được; chọn một trong: "
                               f"{names}. Tiền thưởng của quyết định tự ghi khi ban hành.",
                               field="kind")
-    date = _date(date, "date", "ngày thu/chi")
+    date = vntext.form_date(date, label="ngày thu/chi", field="date")
     if date > datetime.date.today() + datetime.timedelta(days=366):
         raise ValidationError("Ngày thu/chi quá xa trong tương lai.", field="date")
     content = vntext.clean_text(content) or KINDS[kind][1]
     return {"date": date, "year": date.year, "direction": KINDS[kind][0], "kind": kind,
             "amount": _amount(amount), "content": content[:500],
             "doc_number": vntext.clean_text(doc_number)[:100],
-            "doc_date": _date(doc_date, "doc_date", "ngày chứng từ") if doc_date else None,
+            "doc_date": (vntext.form_date(doc_date, label="ngày chứng từ", field="doc_date")
+                         if doc_date else None),
             "note": vntext.clean_text(note)}
 
 

@@ -25,18 +25,6 @@ def get_initiative(ident):
     return item
 
 
-def _day(value, label, field, required=True):
-    if value in (None, ""):
-        if required:
-            raise ValidationError(f"Hãy nhập {label}.", field=field)
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return vntext.parse_date(value, field=field)
-
-
 def _authors(authors):
     people, seen = [], set()
     for p in authors or ():
@@ -59,7 +47,8 @@ def _clean(values):
                                             field="title")
         out["title_key"] = vntext.fold(out["title"])
     if "date" in values:
-        out["date"] = _day(values["date"], "ngày sáng kiến được đưa vào áp dụng", "date")
+        out["date"] = vntext.form_date(values["date"], field="date",
+                                       label="ngày sáng kiến được đưa vào áp dụng")
         if out["date"] > datetime.date.today():
             raise ValidationError("Ngày áp dụng sáng kiến chưa tới; hãy sửa ngày.", field="date")
     for key, label, size in (("area", "Lĩnh vực", 200), ("council", "Hội đồng công nhận", 200),
@@ -135,7 +124,7 @@ def recognise_initiative(*, actor, initiative, recognised=True, council="", numb
     """The council's verdict with its decision (number, date): recognised or not."""
     item = Initiative.get_by_id(initiative.id)
     old = snapshot(item)
-    day = _day(date, "ngày quyết định công nhận", "decision_date")
+    day = vntext.form_date(date, label="ngày quyết định công nhận", field="decision_date")
     if day < item.date:
         raise ValidationError("Ngày công nhận không được trước ngày áp dụng sáng kiến.",
                               field="decision_date")

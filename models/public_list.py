@@ -24,16 +24,6 @@ MAX_TEXT = 4000
 
 # --------------------------------------------------------------------------- helpers
 
-def _day(value, label, field):
-    if value is None or value == "":
-        raise ValidationError(f"Hãy nhập {label}.", field=field)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return vntext.parse_date(value, field=field)
-
-
 def _text(value, label, field, *, required=True, max_len=MAX_TEXT):
     text = vntext.clean_text(value or "")
     if required and not text:
@@ -69,8 +59,10 @@ def _places(values):
 
 def _clean_posting(meeting, values):
     out = {}
-    start = _day(values.get("posted_from"), "ngày bắt đầu niêm yết", "posted_from")
-    end = _day(values.get("posted_to"), "ngày kết thúc niêm yết", "posted_to")
+    start = vntext.form_date(values.get("posted_from"), label="ngày bắt đầu niêm yết",
+                             field="posted_from")
+    end = vntext.form_date(values.get("posted_to"), label="ngày kết thúc niêm yết",
+                           field="posted_to")
     if end < start:
         raise ValidationError(
             f"Ngày kết thúc niêm yết ({vntext.format_date(end)}) trước ngày bắt đầu "
@@ -80,7 +72,8 @@ def _clean_posting(meeting, values):
             f"Danh sách công khai lấy từ kết quả họp ngày {vntext.format_date(meeting.date)}; "
             "ngày niêm yết phải từ ngày họp trở đi.", field="posted_from")
     until = values.get("comments_until")
-    until = end if until in (None, "") else _day(until, "hạn nhận ý kiến", "comments_until")
+    until = end if until in (None, "") else vntext.form_date(
+        until, label="hạn nhận ý kiến", field="comments_until")
     if until < start:
         raise ValidationError(
             f"Hạn nhận ý kiến ({vntext.format_date(until)}) trước ngày bắt đầu niêm yết "
@@ -196,7 +189,7 @@ def record_comment(*, actor, candidate, received_on, author, content, posting=No
     """Record a comment about ``candidate``. A date outside the comment period is allowed
     (``comment_date_warnings`` says so); the candidate is warned about until it is resolved."""
     candidate = Candidate.get_by_id(candidate.id)
-    day = _day(received_on, "ngày nhận ý kiến", "received_on")
+    day = vntext.form_date(received_on, label="ngày nhận ý kiến", field="received_on")
     if day > datetime.date.today():
         raise ValidationError(f"Ngày nhận ý kiến ({vntext.format_date(day)}) chưa tới.",
                               field="received_on")
@@ -221,7 +214,7 @@ def resolve_comment(*, actor, comment, resolution, resolved_on=None):
     note = _text(resolution, "cách giải quyết ý kiến (đã xác minh, trả lời ra sao)",
                  "resolution")
     day = datetime.date.today() if resolved_on in (None, "") else \
-        _day(resolved_on, "ngày giải quyết", "resolved_on")
+        vntext.form_date(resolved_on, label="ngày giải quyết", field="resolved_on")
     if day < comment.received_on:
         raise ValidationError(f"Ngày giải quyết ({vntext.format_date(day)}) trước ngày nhận ý "
                               f"kiến ({vntext.format_date(comment.received_on)}).",

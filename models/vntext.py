@@ -227,6 +227,16 @@ def format_date_long(d, place=None):
     return f"{place}, {text}" if place else text
 
 
+def form_date(value, *, label, field=None, required=True):
+    """A date field of a form: "Hãy nhập {label}." when empty (None when not required),
+    else ``parse_date``."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"Hãy nhập {label}.", field=field)
+        return None
+    return parse_date(value, field=field)
+
+
 def parse_date(text, *, field=None):
     """Read a date from "05/02/1975", "5/2/1975", "05-02-1975", "05.02.1975", "1975-02-05",
     a date or a datetime; anything else raises ValidationError with a Vietnamese message."""
