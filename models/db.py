@@ -1,4 +1,5 @@
 """The one database entry point: opening with the right pragmas, checks, backups, migrations."""
+import json
 import logging
 import os
 import shutil
@@ -228,6 +229,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         database.connect()
         conn = database.connection()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        missing = migration_plan(version, stored_steps_sqlite(conn) if version else None)
         if quick_check:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
@@ -236,7 +238,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
                     "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
         # Links (foreign_key_check, seconds on a large file) are checked by restore, backup,
         # `check` and the GUI's background start-up check; values here with quick_check.
-        schema_check.verify(conn, path, partial=version < SCHEMA_VERSION, values=quick_check,
+        schema_check.verify(conn, path, partial=bool(missing), values=quick_check,
                             links=False)
         mode = journal if read_only else conn.execute(
             f"PRAGMA journal_mode={journal}").fetchone()[0]
@@ -254,9 +256,9 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         database.close()
         raise explain_error(exc, path) from exc
     db.initialize(database)
-    if migrate and version < SCHEMA_VERSION and not read_only:
+    if migrate and missing and not read_only:
         try:
-            run_migrations(database, path, version)
+            run_migrations(database, path, version, missing)
             schema_check.verify(database.connection(), path, values=False)
         except Exception:
             database.close()
@@ -361,7 +363,8 @@ def _try_wal_on_copy(path):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if not 0 < version <= SCHEMA_VERSION:
                 return f"phiên bản cấu trúc {version}"
-            problems = schema_check.schema_problems(conn, partial=version < SCHEMA_VERSION)
+            partial = bool(migration_plan(version, stored_steps_sqlite(conn)))
+            problems = schema_check.schema_problems(conn, partial=partial)
             return problems[0] if problems else None
         finally:
             conn.close()
@@ -438,6 +441,7 @@ def _open_server(url, *, migrate, quick_check, password):
             identity = db_pg.read_identity(database)
             if identity is None:
                 version = 0
+                missing = migration_plan(0, None)
             else:
                 app_id, version = identity
                 if app_id != APPLICATION_ID:
@@ -451,15 +455,16 @@ def _open_server(url, *, migrate, quick_check, password):
                         f"{SCHEMA_VERSION}). Hãy cài phiên bản mới nhất trên máy này; dữ "
                         "liệu trên máy chủ không bị thay đổi.")
                 database.has_schema_table = True
-                schema_check.verify_server(database, partial=version < SCHEMA_VERSION,
+                missing = migration_plan(version, _stored_steps(database))
+                schema_check.verify_server(database, partial=bool(missing),
                                            values=quick_check)
             db.initialize(database)
-            if version < SCHEMA_VERSION:
+            if missing:
                 if not migrate:
                     raise DatabaseError(
                         f"Cơ sở dữ liệu {db_pg.describe_url(url)} có cấu trúc cũ ({version}); "
                         "hãy mở bằng phiên bản này để nâng cấp.")
-                run_migrations(database, url, version)
+                run_migrations(database, url, version, missing)
                 schema_check.verify_server(database, values=False)
         finally:
             if not database._closed():
@@ -491,7 +496,8 @@ def verify_database_file(path):
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             if result == "ok":
-                schema_check.verify(conn, path, partial=version < SCHEMA_VERSION)
+                partial = bool(migration_plan(version, stored_steps_sqlite(conn)))
+                schema_check.verify(conn, path, partial=partial)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -555,8 +561,15 @@ def backup_database(dest, *, progress=None, source=None, verify=None):
 
 # --------------------------------------------------------------------------- migrations
 
-def run_migrations(database, path, version):
+def run_migrations(database, path, version, missing=None):
+    """Run every step this version has and the database has not run, each in its own
+    transaction, after a verified backup of an existing database. ``missing`` as
+    migration_plan() gives it (computed here when not given)."""
     from . import migrations
+    if missing is None:
+        missing = migration_plan(version, _stored_steps(database) if version else None)
+    if not missing:
+        return
     if version > 0:
         if is_server(database):
             from . import paths
@@ -568,13 +581,69 @@ def run_migrations(database, path, version):
             dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
         backup_database(dest, source=database)
         log.info("pre-migration backup at %s", dest)
-    for number in sorted(n for n in migrations.STEPS if version < n <= SCHEMA_VERSION):
+    applied = set(range(1, version + 1)) - set(missing) if version else set()
+    for number in missing:
         step = migrations.STEPS[number]
         with database.atomic():
             step(database)
+            applied.add(number)
+            stamp = max(version, number)
             if is_server(database):
-                db_pg.record_version(database, APPLICATION_ID, number)
+                db_pg.record_version(database, APPLICATION_ID, stamp)
             else:
                 database.execute_sql(f"PRAGMA application_id={APPLICATION_ID}")
-                database.execute_sql(f"PRAGMA user_version={number}")
-        log.info("database migrated to schema %s", number)
+                database.execute_sql(f"PRAGMA user_version={stamp}")
+            _record_steps(database, sorted(applied))
+        version = stamp
+        log.info("database migrated: step %s (schema %s)", number, stamp)
+
+
+# Migration steps land from parallel work, so a step's number says nothing about whether a
+# file has run it: the steps a database has run are recorded in the setting below, and on
+# opening every known step missing from it runs (all steps are idempotent). A file without
+# the record ran 1..its version, except that files stamped above the last released schema
+# come from development builds that may have skipped steps: those re-run the steps above it.
+STEPS_KEY = "schema_steps"
+LAST_RELEASED_SCHEMA = 6
+
+
+def migration_plan(version, stored):
+    """The step numbers to run, in order, on a database at ``version`` whose recorded steps
+    are ``stored`` (a list, or None when it has no record)."""
+    from . import migrations
+    known = sorted(n for n in migrations.STEPS if n <= SCHEMA_VERSION)
+    if version <= 0:
+        return known
+    if stored is not None:      # (a step above the stamp was undone with the stamp)
+        done = {n for n in stored if n <= version}
+    else:
+        done = set(range(1, min(version, LAST_RELEASED_SCHEMA) + 1))
+    return [n for n in known if n not in done]
+
+
+def _stored_steps(database):
+    """The recorded steps of an open database (peewee, either engine), or None."""
+    try:
+        row = database.execute_sql(f"SELECT value FROM setting WHERE key = {database.param}",
+                                   (STEPS_KEY,)).fetchone()
+    except (sqlite3.Error, peewee.PeeweeException):
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def stored_steps_sqlite(conn):
+    """The recorded steps of an SQLite file opened with the sqlite3 module, or None."""
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (STEPS_KEY,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def _record_steps(database, steps):
+    param = database.param
+    value = json.dumps(steps)
+    if database.execute_sql(f"UPDATE setting SET value = {param} WHERE key = {param}",
+                            (value, STEPS_KEY)).rowcount == 0:
+        database.execute_sql(f"INSERT INTO setting (key, value) VALUES ({param}, {param})",
+                             (STEPS_KEY, value))

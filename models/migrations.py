@@ -3,8 +3,9 @@
 Step 1 creates the tables from the current entity definitions, so a later step that
 adds a table, a column or an index must be idempotent (create only what is missing):
 on a new file step 1 has already made it. Never edit a published step: add the next
-number and set db.SCHEMA_VERSION to the highest number. Numbers may be missing (steps
-land from parallel work); run_migrations runs the ones above the file's version in order.
+number and set db.SCHEMA_VERSION to the highest number. Numbers may be missing and may
+land out of order (parallel work): a database records the steps it has run (setting
+"schema_steps") and run_migrations runs every known step it lacks, in number order.
 """
 import datetime
 import json

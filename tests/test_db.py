@@ -243,3 +243,102 @@ def test_step_5_adds_print_log_states_to_an_old_file(tmp_path):
             ("HP LaserJet", "printed", ""), ("/tmp/giay-khen.PDF", "pdf", "")]
     finally:
         dbmod.close_database()
+
+
+# --------------------------------------------------------------- steps landing out of order
+
+def _steps(path):
+    conn = sqlite3.connect(path)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        return version, dbmod.stored_steps_sqlite(conn)
+    finally:
+        conn.close()
+
+
+def test_a_new_file_records_every_step(tmp_path):
+    path = str(tmp_path / "moi.sqlite3")
+    dbmod.open_database(path)
+    dbmod.close_database()
+    known = sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
+    assert _steps(path) == (dbmod.SCHEMA_VERSION, known)
+
+
+def test_a_step_landing_after_a_higher_one_still_runs(tmp_path, monkeypatch):
+    """Two branches add steps N+1 and N+2; N+2 lands first and a file is opened (stamped
+    N+2); then N+1 lands. Opening the file again must run N+1, not skip it."""
+    path = _v1_file(tmp_path)
+    dbmod.open_database(path)           # brings the file to the current schema
+    dbmod.close_database()
+    n = dbmod.SCHEMA_VERSION
+    ran = []
+
+    def note(number, database):          # (the schema check runs every step in memory too)
+        if database.database != ":memory:":
+            ran.append(number)
+
+    def later_number(database):
+        note(n + 2, database)
+        if "motto" not in {c.name for c in database.get_columns("unit")}:
+            database.execute_sql("ALTER TABLE unit ADD COLUMN motto TEXT DEFAULT ''")
+
+    def landed_late(database):
+        note(n + 1, database)
+        if "phone" not in {c.name for c in database.get_columns("unit")}:
+            database.execute_sql("ALTER TABLE unit ADD COLUMN phone TEXT DEFAULT ''")
+
+    monkeypatch.setitem(migrations.STEPS, n + 2, later_number)
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", n + 2)
+    dbmod.open_database(path)
+    dbmod.close_database()
+    assert ran == [n + 2]
+    assert _steps(path)[0] == n + 2
+
+    monkeypatch.setitem(migrations.STEPS, n + 1, landed_late)
+    dbmod.open_database(path)
+    try:
+        assert ran == [n + 2, n + 1]
+        assert {"phone", "motto"} <= {c.name for c in dbmod.db.get_columns("unit")}
+        assert dbmod.db.execute_sql("SELECT name FROM unit").fetchall() == [("Xã Cũ",)]
+    finally:
+        dbmod.close_database()
+    version, steps = _steps(path)
+    assert version == n + 2 and {n + 1, n + 2} <= set(steps)
+    # the late step was backed up before, like any migration
+    assert os.path.exists(os.path.join(os.path.dirname(path), "backups",
+                                       f"truoc-nang-cap-v{n + 2}-cu.sqlite3"))
+    dbmod.open_database(path)           # nothing left to run
+    dbmod.close_database()
+    assert ran == [n + 2, n + 1]
+
+
+def test_a_development_file_without_a_record_reruns_the_steps_after_the_release(tmp_path):
+    """A file stamped above the last released schema by a development build may have
+    skipped steps (the build knew a higher number only): those steps run again, and the
+    released ones (1..6) do not."""
+    path = str(tmp_path / "dev.sqlite3")
+    dbmod.open_database(path)
+    dbmod.close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM setting WHERE key = ?", (dbmod.STEPS_KEY,))
+    conn.execute("DROP TABLE public_comment")         # as if step 10 never ran
+    conn.commit()
+    conn.close()
+    assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, None) == [
+        n for n in sorted(migrations.STEPS)
+        if dbmod.LAST_RELEASED_SCHEMA < n <= dbmod.SCHEMA_VERSION]
+    dbmod.open_database(path)
+    try:
+        assert "public_comment" in dbmod.db.get_tables()
+    finally:
+        dbmod.close_database()
+    assert _steps(path)[1] == sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
+
+
+def test_a_released_file_runs_only_the_steps_above_its_version():
+    assert dbmod.migration_plan(6, None) == [
+        n for n in sorted(migrations.STEPS) if 6 < n <= dbmod.SCHEMA_VERSION]
+    assert dbmod.migration_plan(3, None)[0] == 4
+    everything = sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
+    assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, everything) == []
+    assert dbmod.migration_plan(0, None) == everything
