@@ -130,3 +130,23 @@ def print_queue(cups_server, tmp_path_factory):
     queue = cups_queue.FileQueue(cups_server)
     yield queue
     queue.remove()
+
+
+@pytest.fixture
+def tmpfs():
+    """``mount(folder, options)``: a small real file system (tmpfs) at ``folder`` — a full or
+    read-only USB stick, a nearly full disk — unmounted after the test. Needs root (CI is)."""
+    import subprocess
+    made = []
+
+    def mount(folder, options):
+        folder.mkdir(exist_ok=True)
+        if os.geteuid() != 0 or subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                capture_output=True).returncode != 0:
+            pytest.skip("needs root to mount a small file system")
+        made.append(folder)
+        return folder
+    yield mount
+    for folder in reversed(made):
+        subprocess.run(["umount", str(folder)], capture_output=True)

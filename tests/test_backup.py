@@ -99,51 +99,29 @@ def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, m
     assert not [f for f in os.listdir(os.path.dirname(db_path)) if "truoc-khoi-phuc" in f]
 
 
-def _mount_tmpfs(folder, options):
-    folder.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                            capture_output=True)
-    if result.returncode != 0:
-        pytest.skip("cannot mount a small file system here (needs root)")
-    return folder
+def test_read_only_stick(tmp_path, commune, tmpfs):
+    stick = tmpfs(tmp_path / "ro", "ro,size=1m")
+    with pytest.raises(UserError, match="chỉ đọc"):
+        backup.backup_to(str(stick))
 
 
-def _umount(folder):
-    subprocess.run(["umount", str(folder)], capture_output=True)
+def test_full_stick(tmp_path, commune, tmpfs):
+    stick = tmpfs(tmp_path / "full", "size=64k")
+    with pytest.raises(UserError, match="Không đủ chỗ trống"):
+        backup.backup_to(str(stick))
+    assert os.listdir(stick) == []
 
 
-def test_read_only_stick(tmp_path, commune):
-    stick = _mount_tmpfs(tmp_path / "ro", "ro,size=1m")
-    try:
-        with pytest.raises(UserError, match="chỉ đọc"):
-            backup.backup_to(str(stick))
-    finally:
-        _umount(stick)
-
-
-def test_full_stick(tmp_path, commune):
-    stick = _mount_tmpfs(tmp_path / "full", "size=64k")
-    try:
-        with pytest.raises(UserError, match="Không đủ chỗ trống"):
-            backup.backup_to(str(stick))
-        assert os.listdir(stick) == []
-    finally:
-        _umount(stick)
-
-
-def test_stick_filled_during_the_write(tmp_path, commune):
+def test_stick_filled_during_the_write(tmp_path, commune, tmpfs):
     """Free space passes the first check but runs out while writing: nothing looks complete."""
-    stick = _mount_tmpfs(tmp_path / "tight", "size=300k")
-    try:
-        Household.insert_many(
-            [{"uuid": f"u{i}", "head_name": "Nguyễn Văn " + "A" * 150, "name_key": "x",
-              "gender": "nam", "village": commune["villages"][0].id} for i in range(2000)]
-        ).execute()
-        with pytest.raises(UserError, match="đầy|Không đủ chỗ"):
-            backup.backup_to(str(stick))
-        assert [f for f in os.listdir(stick) if not f.startswith(".tmp-")] == []
-    finally:
-        _umount(stick)
+    stick = tmpfs(tmp_path / "tight", "size=300k")
+    Household.insert_many(
+        [{"uuid": f"u{i}", "head_name": "Nguyễn Văn " + "A" * 150, "name_key": "x",
+          "gender": "nam", "village": commune["villages"][0].id} for i in range(2000)]
+    ).execute()
+    with pytest.raises(UserError, match="đầy|Không đủ chỗ"):
+        backup.backup_to(str(stick))
+    assert [f for f in os.listdir(stick) if not f.startswith(".tmp-")] == []
 
 
 CHILD = textwrap.dedent("""

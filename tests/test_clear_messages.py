@@ -5,7 +5,6 @@ import shutil
 import sqlite3
 import subprocess
 
-import pytest
 
 import main
 from models import db as dbmod
@@ -21,23 +20,6 @@ def run(capsys, *argv):
     assert len(lines) == 1 and lines[0].startswith("Lỗi: "), err
     assert "Traceback" not in err
     return lines[0]
-
-
-def _mount(folder, options):
-    folder.mkdir(exist_ok=True)
-    if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-            capture_output=True).returncode != 0:
-        pytest.skip("needs root to mount a small file system")
-    return folder
-
-
-@pytest.fixture
-def mounts():
-    made = []
-    yield made
-    for folder in reversed(made):
-        subprocess.run(["umount", str(folder)], capture_output=True)
 
 
 def test_zero_byte_database_is_not_initialised(tmp_path, capsys):
@@ -73,13 +55,12 @@ def test_new_database_never_left_as_an_empty_file(tmp_path):
     assert [f for f in os.listdir(tmp_path) if f.startswith(".tmp-")] == []
 
 
-def test_disk_full_during_a_write(tmp_path, capsys, mounts):
+def test_disk_full_during_a_write(tmp_path, capsys, tmpfs):
     fresh = tmp_path / "moi.sqlite3"          # an empty file of this version, made elsewhere
     dbmod.open_database(str(fresh))
     dbmod.close_database()
     # room for the empty file and a little more: the size follows the schema as it grows
-    disk = _mount(tmp_path / "disk", f"size={os.path.getsize(fresh) // 1024 + 96}k")
-    mounts.append(disk)
+    disk = tmpfs(tmp_path / "disk", f"size={os.path.getsize(fresh) // 1024 + 96}k")
     path = disk / "du-lieu.sqlite3"
     shutil.copy(fresh, path)
     line = run(capsys, "--db", str(path), "demo")
@@ -88,10 +69,9 @@ def test_disk_full_during_a_write(tmp_path, capsys, mounts):
     dbmod.close_database()
 
 
-def test_write_protected_nearly_full_stick_is_called_read_only(tmp_path, capsys, mounts,
+def test_write_protected_nearly_full_stick_is_called_read_only(tmp_path, capsys, tmpfs,
                                                                 database):
-    stick = _mount(tmp_path / "stick", "size=64k")
-    mounts.append(stick)
+    stick = tmpfs(tmp_path / "stick", "size=64k")
     (stick / "anh.jpg").write_bytes(b"\xff" * 50_000)         # little room left
     subprocess.run(["mount", "-o", "remount,ro", str(stick)], check=True)
     db_path = dbmod.current_path()
@@ -100,13 +80,12 @@ def test_write_protected_nearly_full_stick_is_called_read_only(tmp_path, capsys,
     assert "chỉ đọc" in line and "chỗ trống" not in line
 
 
-def test_wal_mode_copy_on_a_read_only_stick_restores(tmp_path, capsys, mounts, database):
+def test_wal_mode_copy_on_a_read_only_stick_restores(tmp_path, capsys, tmpfs, database):
     """A copy of a live database (WAL mode in its header) on a write-protected stick is
     readable: restore does not call it damaged."""
     db_path = dbmod.current_path()
     dbmod.db.execute_sql("INSERT INTO setting (key, value) VALUES ('who', '\"USB\"')")
-    stick = _mount(tmp_path / "stick", "size=4m")
-    mounts.append(stick)
+    stick = tmpfs(tmp_path / "stick", "size=4m")
     dbmod.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(db_path, stick / "ban-chep.sqlite3")
     assert (stick / "ban-chep.sqlite3").read_bytes()[18:20] == b"\x02\x02"   # WAL mode

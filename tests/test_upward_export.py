@@ -125,57 +125,35 @@ def test_existing_name_is_kept_unless_replaced(upfile, tmp_path):
     assert again["path"] == first and os.listdir(stick) == [os.path.basename(first)]
 
 
-def _mount_tmpfs(folder, options):
-    folder.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                            capture_output=True)
-    if result.returncode != 0:
-        pytest.skip("cannot mount a small file system here (needs root)")
-    return folder
-
-
-def _umount(folder):
-    subprocess.run(["umount", str(folder)], capture_output=True)
-
-
-def test_read_only_stick(upfile, tmp_path):
-    stick = _mount_tmpfs(tmp_path / "ro", "ro,size=1m")
-    try:
-        with pytest.raises(UserError, match="chỉ đọc"):
-            upward_export.export(upward_file=upfile, dest_dir=str(stick))
-    finally:
-        _umount(stick)
+def test_read_only_stick(upfile, tmp_path, tmpfs):
+    stick = tmpfs(tmp_path / "ro", "ro,size=1m")
+    with pytest.raises(UserError, match="chỉ đọc"):
+        upward_export.export(upward_file=upfile, dest_dir=str(stick))
 
 
 @pytest.mark.parametrize("as_zip", [False, True])
-def test_full_stick_leaves_nothing(upfile, tmp_path, as_zip):
-    stick = _mount_tmpfs(tmp_path / "full", "size=64k")
-    try:
-        with pytest.raises(UserError, match="Không đủ chỗ trống"):
-            upward_export.export(upward_file=upfile, dest_dir=str(stick), as_zip=as_zip)
-        assert os.listdir(stick) == []
-    finally:
-        _umount(stick)
+def test_full_stick_leaves_nothing(upfile, tmp_path, as_zip, tmpfs):
+    stick = tmpfs(tmp_path / "full", "size=64k")
+    with pytest.raises(UserError, match="Không đủ chỗ trống"):
+        upward_export.export(upward_file=upfile, dest_dir=str(stick), as_zip=as_zip)
+    assert os.listdir(stick) == []
     assert UpwardFile.get_by_id(upfile.id).state == "draft"
 
 
-def test_stick_filled_during_the_copy_leaves_nothing(upfile, tmp_path, monkeypatch):
+def test_stick_filled_during_the_copy_leaves_nothing(upfile, tmp_path, monkeypatch, tmpfs):
     """The free-space check passes (another program fills the stick meanwhile): ENOSPC midway
     leaves no folder that looks complete."""
-    stick = _mount_tmpfs(tmp_path / "tight", "size=1m")
-    try:
-        real = upward_export._check_destination
+    stick = tmpfs(tmp_path / "tight", "size=1m")
+    real = upward_export._check_destination
 
-        def then_fill(folder, needed):
-            real(folder, needed)
-            with open(os.path.join(folder, "other.bin"), "wb") as fh:
-                fh.write(b"\0" * 700 * 1024)
-        monkeypatch.setattr(upward_export, "_check_destination", then_fill)
-        with pytest.raises(UserError, match="Ổ đĩa đầy"):
-            upward_export.export(upward_file=upfile, dest_dir=str(stick))
-        assert os.listdir(stick) == ["other.bin"]
-    finally:
-        _umount(stick)
+    def then_fill(folder, needed):
+        real(folder, needed)
+        with open(os.path.join(folder, "other.bin"), "wb") as fh:
+            fh.write(b"\0" * 700 * 1024)
+    monkeypatch.setattr(upward_export, "_check_destination", then_fill)
+    with pytest.raises(UserError, match="Ổ đĩa đầy"):
+        upward_export.export(upward_file=upfile, dest_dir=str(stick))
+    assert os.listdir(stick) == ["other.bin"]
 
 
 def test_batch_commands(upfile, tmp_path, database, clerk):
