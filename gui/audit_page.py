@@ -1,15 +1,14 @@
 """Tab "Nhật ký" of Cài đặt (leaders): who did what, when, old → new, reason; filters, Excel
 export and the result of the hash-chain check."""
-import os
 
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
 from models import audit_log, vntext
 from models.errors import UserError
 
-from . import messages
+from . import files, messages
 from .table_model import Col, FilterTableModel
 from .widgets import ErrorLabel, SearchBox, make_table_view
 
@@ -179,9 +178,8 @@ class AuditTab(QWidget):
                                      text=self.search.text())
 
     def choose_and_export(self):
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Lưu nhật ký ra Excel", os.path.join(os.path.expanduser("~"), "nhat-ky.xlsx"),
-            "Bảng tính Excel (*.xlsx)")
+        path, _ = files.save_name(self, "Lưu nhật ký ra Excel", "nhat-ky.xlsx",
+                                  "Bảng tính Excel (*.xlsx)")
         if path:
             self.export_to(path)
 
@@ -194,6 +192,6 @@ class AuditTab(QWidget):
 
         def done(result):
             self.last_path = result
-            messages.info(self, f"Đã xuất nhật ký ra {result}")
+            messages.saved(self, result, f"Đã xuất nhật ký ra {result}")
 
         return self.ctx.run_task(self, "Đang xuất nhật ký…", work, on_done=done)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen,
                            QPixmap)
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QGraphicsItem, QGraphicsPixmapItem,
+                               QFormLayout, QGraphicsItem, QGraphicsPixmapItem,
                                QGraphicsRectItem, QGraphicsScene, QGraphicsView, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSplitter, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from models import templates as tpl
 from models.errors import UserError, ValidationError
 
-from . import messages
+from . import files, messages
 
 SAMPLE = None   # filled lazily from reports.certificates.SAMPLE_VALUES
 _EMIT_BORROWS = None
@@ -452,8 +452,8 @@ class TemplateEditor(QDialog):
         self.rebuild_scene()
 
     def choose_background(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn ảnh phôi đã quét", "",
-                                              "Ảnh (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)")
+        path, _ = files.open_name(self, "Chọn ảnh phôi đã quét", "",
+                                  "Ảnh (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)")
         if not path:
             return
         try:
@@ -501,8 +501,8 @@ class TemplateEditor(QDialog):
     def open_file(self, path=None):
         from reports import certificates as certs
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Mở tệp mẫu giấy khen", "",
-                                                  "Mẫu giấy khen (*.json)")
+            path, _ = files.open_name(self, "Mở tệp mẫu giấy khen", "",
+                                      "Mẫu giấy khen (*.json)")
             if not path:
                 return
         try:
@@ -520,8 +520,8 @@ class TemplateEditor(QDialog):
             messages.show_error(self, err)
             return
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Lưu mẫu ra tệp", f"{template.name}.json",
-                                                  "Mẫu giấy khen (*.json)")
+            path, _ = files.save_name(self, "Lưu mẫu ra tệp", f"{template.name}.json",
+                                      "Mẫu giấy khen (*.json)")
             if not path:
                 return
         try:

@@ -34,6 +34,24 @@ def test_dialogs_start_in_the_last_folder(tmp_path, monkeypatch, qapp):
     assert starts[2] == str(tmp_path / "x.pdf")
 
 
+def test_every_file_dialog_goes_through_gui_files():
+    """Every "save as" / "open" of the program starts in the last folder used: no widget
+    calls QFileDialog itself (gui/files.py does). The one exception is the start-up prompt
+    for another data file, which starts beside the file that could not be opened."""
+    import ast
+    import pathlib
+    root = pathlib.Path(files.__file__).parent
+    direct = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "files.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "QFileDialog" and node.attr.startswith("get")):
+                direct.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert [d for d in direct if not d.startswith("app.py:")] == []
+
+
 def test_saved_box_offers_open_file_and_folder(tmp_path, qapp):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"x")

@@ -6,7 +6,7 @@ import time
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinterInfo
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QRadioButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -14,7 +14,7 @@ from models import blanks, print_log
 from models import templates as tpl
 from models.errors import UserError
 
-from .. import batch_print, messages, printing
+from .. import batch_print, files, messages, printing
 from ..blanks_tab import BlanksTab, blanks_short, needs_text
 from ..pdf_memory import load_pdf_from_memory
 from ..pdf_preview import PdfPreview
@@ -370,8 +370,7 @@ class CertificatesPage(QWidget):
         if kwargs is None:
             return None
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Lưu giấy khen ra PDF", "giay-khen.pdf",
-                                                  "Tệp PDF (*.pdf)")
+            path = files.document_name(self, "Lưu giấy khen ra PDF", "giay-khen")
             if not path:
                 return None
 
@@ -379,8 +378,9 @@ class CertificatesPage(QWidget):
             self.model.reload()
             if result.count <= PREVIEW_LIMIT:
                 self.show_pdf(path)
-            messages.info(self, f"Đã lưu {result.count} giấy khen vào {path}. Khi in từ trình "
-                                "đọc PDF hãy chọn tỷ lệ 100 % (“Kích thước thực”).")
+            messages.saved(self, path, f"Đã lưu {result.count} giấy khen vào {path}. Khi in "
+                                       "từ trình đọc PDF hãy chọn tỷ lệ 100 % (“Kích thước "
+                                       "thực”).")
         return self._generate(kwargs, path, done, log_target=path)
 
     def show_test_print(self):
