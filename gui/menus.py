@@ -17,21 +17,6 @@ from . import files, icons, messages
 
 DATA_FILTER = "Tệp dữ liệu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)"
 
-GUIDE = """<h3>Công việc thi đua - khen thưởng trong năm</h3>
-<ol>
-<li><b>Phát động</b> (trang Phong trào): tạo phong trào, chủ đề, chỉ tiêu, các đợt.</li>
-<li><b>Đăng ký</b>: đơn vị, cá nhân, hộ gia đình đăng ký danh hiệu; khối ký giao ước.</li>
-<li><b>Chấm điểm</b>: lập bảng tiêu chí, đơn vị tự chấm, Hội đồng thẩm định và chốt.</li>
-<li><b>Bình xét &amp; Quyết định</b>: lập danh sách ứng viên, ghi cuộc họp Hội đồng và
-kết quả biểu quyết, tạo dự thảo quyết định, kiểm tra số tiền, ban hành.</li>
-<li><b>In giấy khen</b>: in trên phôi hoặc giấy trắng; in thử để căn lề máy in.</li>
-<li><b>Báo cáo, Sao lưu</b>: xuất báo cáo năm, sao lưu ra USB.</li>
-</ol>
-<p>Trang <b>Tổng quan</b> cho biết mỗi bước đã làm đến đâu, còn thiếu gì, và có nút mở
-đúng trang cần làm tiếp.</p>
-<p>Phím tắt: Ctrl+1 … Ctrl+9 chuyển trang; Ctrl+O mở tệp dữ liệu; Ctrl+N tạo tệp mới;
-F1 mở hướng dẫn này; Ctrl+Q thoát.</p>"""
-
 
 def program_command(db_path):
     """(program, arguments) that start this program on ``db_path`` (source or frozen)."""
@@ -169,10 +154,19 @@ class MenuBar:
 
     # ------------------------------------------------------------------ Trợ giúp
     def show_guide(self):
-        box = QMessageBox(QMessageBox.Information, "Hướng dẫn", GUIDE, QMessageBox.NoButton,
-                          self.window)
-        box.addButton("Đóng", QMessageBox.RejectRole)
-        box.exec()
+        """The guide beside the window (non-modal); F1 again brings the open one forward."""
+        from .help_window import GuideWindow
+        guide = getattr(self, "_guide", None)
+        try:
+            if guide is not None and guide.isVisible():
+                guide.raise_()
+                guide.activateWindow()
+                return guide
+        except RuntimeError:             # deleted on close
+            pass
+        self._guide = GuideWindow(self.window)
+        self._guide.show()
+        return self._guide
 
     def open_log_folder(self):
         folder = os.path.join(paths.data_dir(), "logs")

@@ -143,3 +143,34 @@ def test_demo_goes_into_its_own_file_and_is_left_with_one_action(leader, tmp_pat
     qtbot.addWidget(own)
     assert not own.windowTitle().startswith("[DỮ LIỆU MẪU]")
     assert own.menus.demo.text().startswith("Xem dữ liệu mẫu")
+
+
+def test_guide_lists_every_step_page_and_key(leader, qtbot, tmp_path):
+    """Trợ giúp → Hướng dẫn (F1) opens beside the window and matches the program: the steps
+    of Tổng quan in order, every page, every page key and the menus' keys."""
+    from gui.help_window import YEAR_STEPS, GuideWindow
+    from gui.main_window import ordered_pages, page_shortcut
+    from models import year_map
+    window = MainWindow(AppContext(leader, str(tmp_path / "test.sqlite3")))
+    qtbot.addWidget(window)
+    window.show()
+    window.menus.guide.trigger()
+    guide = next(w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, GuideWindow) and w.isVisible())
+    assert not guide.isModal()
+    text = guide.browser.toPlainText()
+    # the same steps, in the same order, as the overview computes for a year
+    assert [(s.label, s.page) for s in year_map.year_steps(2026)] == [
+        (t, p) for t, p, _x in YEAR_STEPS]
+    at = [text.index(title) for title, _p, _x in YEAR_STEPS]
+    assert at == sorted(at)
+    assert [p[0] for p in window.pages] == [p[0] for p in ordered_pages()]
+    for i, (_key, label, _f) in enumerate(window.pages):    # the keys the window reacts to
+        assert f"{page_shortcut(i)}\nTrang «{label}»\n" in text
+    for key in ("Ctrl+PgDown", "Ins", "F2", "Ctrl+Shift+P", "F5"):
+        assert key in text
+    assert "Ctrl+Q\nThoát\n" in text and "Ctrl+Shift+S\nSao lưu\n" in text
+    assert "F1" in text
+    # F1 again brings the same window forward instead of a second one
+    assert window.menus.show_guide() is guide
+    guide.close()
