@@ -131,7 +131,32 @@ def build_parser():
     ul.add_argument("--json", action="store_true")
     _issue_19_parsers(sub)
     add_ledger_parsers(sub)
+    _province_parsers(sub)
     return p
+
+
+def _province_parsers(sub):
+    """The province merging its communes' files (issue 20)."""
+    pr = sub.add_parser("province", help="tổng hợp cấp tỉnh: nhận tệp các xã gửi (hồ sơ đề "
+                                         "nghị, bản sao lưu), tra cứu, thống kê")
+    ps = pr.add_subparsers(dest="action", required=True, parser_class=Parser)
+    pi = ps.add_parser("import", help="nhận thư mục/ZIP hồ sơ đề nghị hoặc tệp sao lưu của xã")
+    pi.add_argument("paths", nargs="+", metavar="TỆP")
+    pi.add_argument("--force", action="store_true", help="vẫn nhận tệp cũ hơn tệp đã nhận")
+    pc = ps.add_parser("communes", help="các xã đã nhận tệp")
+    pc.add_argument("--json", action="store_true")
+    pl = ps.add_parser("lookup", help="tra cứu khen thưởng của một người, tập thể, hộ ở mọi xã")
+    pl.add_argument("text")
+    pl.add_argument("--birth-year", type=int)
+    pl.add_argument("--json", action="store_true")
+    pt = ps.add_parser("statistics", help="thống kê khen thưởng toàn tỉnh (biểu 0603.N)")
+    pt.add_argument("--year", type=int, required=True)
+    pt.add_argument("--out", metavar="TỆP.xlsx")
+    pp = ps.add_parser("proposals", help="đề nghị khen thưởng cấp tỉnh nhận được")
+    pp.add_argument("--year", type=int)
+    pp.add_argument("--commune", metavar="MÃ_XÃ")
+    pp.add_argument("--title", metavar="MÃ_HOẶC_TÊN")
+    pp.add_argument("--json", action="store_true")
 
 
 def _issue_19_parsers(sub):
@@ -644,6 +669,65 @@ def cmd_blanks(args, db_path):
           f"«{move.kind.name}»; còn lại {vntext.format_int(left)} tờ.")
 
 
+def cmd_province(args, db_path):
+    from models import province_query, vntext
+    open_db(db_path, must_exist=args.action != "import")
+    if args.action == "import":
+        from reports import province_files
+        results = province_files.import_files(args.paths, actor=acting_user(args),
+                                              force=args.force,
+                                              progress=TerminalProgress("Đang nhận tệp"))
+        for r in results:
+            c, n = r["commune"], r["counts"]
+            print(f"{'Đã thay' if r['replaced'] else 'Đã nhận'} {c.name} ({c.commune_code}) "
+                  f"từ {c.file_name}: {vntext.format_int(n['subjects'])} đối tượng, "
+                  f"{vntext.format_int(n['awards'])} khen thưởng, {n['proposals']} đề nghị.")
+        return
+    if args.action == "communes":
+        rows = province_query.communes()
+        if args.json:
+            print_json(rows)
+            return
+        for r in rows:
+            print(f"{r['commune_code']}\t{r['name']}\t{r['source_name']}\t{r['file_name']}\t"
+                  f"{r['file_time']:%d/%m/%Y %H:%M}\t{r['subjects']} đối tượng\t"
+                  f"{r['awards']} khen thưởng\t{r['proposals']} đề nghị")
+        return
+    if args.action == "lookup":
+        rows = province_query.lookup(args.text, birth_year=args.birth_year)
+        if args.json:
+            print_json(rows)
+            return
+        if not rows:
+            print("Không tìm thấy ai ở các xã đã nhận.")
+        for r in rows:
+            born = f", sinh {r['birth_year']}" if r["birth_year"] else ""
+            print(f"{r['name']} ({r['kind_name']}{born}) — {r['unit_name']}, {r['commune']}")
+            for a in r["awards"]:
+                print(f"\t{a['year']}\t{a['title']}\t{a['decision_number']}")
+            for p in r["proposals"]:
+                print(f"\t{p['year']}\tĐề nghị: {p['title']}")
+        return
+    if args.action == "statistics":
+        data = province_query.statistics(args.year)
+        if args.out:
+            from reports import province_xlsx
+            province_xlsx.write_statistics(args.out, year=args.year)
+        for r in data["by_commune"]:
+            print(f"{r['commune']}\t{r['awards']} lượt\t{vntext.format_int(r['amount'])} đồng")
+        print(f"Toàn tỉnh năm {args.year}: {data['total'].value('01')} lượt khen thưởng"
+              + (f"; đã ghi {os.path.abspath(args.out)}" if args.out else ""))
+        return
+    rows = province_query.proposals(year=args.year, commune=args.commune, title=args.title)
+    if args.json:
+        print_json(rows)
+        return
+    for r in rows:
+        vote = "" if r["passed"] is None else (" (đạt " if r["passed"] else " (không đạt ") \
+            + f"{r['vote_percent']}%)"
+        print(f"{r['commune']}\t{r['year']}\t{r['name']}\t{r['title']}{vote}")
+
+
 COMMANDS = {
     "models": cmd_models, "review": cmd_review, "deadlines": cmd_deadlines,
     "fund": cmd_fund, "blanks": cmd_blanks,
@@ -653,6 +737,7 @@ COMMANDS = {
     "move-to-server": cmd_move_to_server, "move-to-file": cmd_move_to_file,
     "sudden": cmd_sudden, "themed": cmd_themed,
 }
+COMMANDS["province"] = cmd_province
 COMMANDS["public-list"] = cmd_public_list
 
 

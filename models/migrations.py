@@ -270,3 +270,12 @@ def step_7(database):
 
 
 STEPS[7] = step_7
+
+
+def step_14(database):
+    """Issue 20: the province's merge of its communes' files (created only where missing)."""
+    from . import entities as e
+    database.create_tables(e.PROVINCE_MODELS, safe=True)
+
+
+STEPS[14] = step_14

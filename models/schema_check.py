@@ -65,6 +65,10 @@ VALUE_RULES = (
     ("blank_move", "move NOT IN ('receipt','spoiled')", "loại nhập/hỏng phôi"),
     ("blank_move", "stage NOT IN ('','print','stock')", "nơi phôi hỏng"),
     ("blank_move", "typeof(quantity) != 'integer' OR quantity <= 0", "số tờ phôi"),
+    # issue 20: the province's merge (small tables only: the award rows are checked on import)
+    ("prov_commune", "source NOT IN ('upward','backup')", "loại tệp xã gửi"),
+    ("prov_proposal", "subject_kind NOT IN ('person','unit','household')",
+     "loại đối tượng được đề nghị"),
 )
 
 
