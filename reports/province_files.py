@@ -155,7 +155,7 @@ def read_backup(path):
         folder = tempfile.mkdtemp(prefix="tdkt-tinh-")
         try:
             copy = os.path.join(folder, "ban-sao.sqlite3")
-            if version < dbmod.SCHEMA_VERSION:
+            if _missing_steps(local, version):
                 shutil.copyfile(local, copy)
                 _migrate_copy(copy, version, name)
                 source = copy
@@ -173,6 +173,14 @@ def read_backup(path):
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return result
+
+
+def _missing_steps(path, version):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return dbmod.migration_plan(version, dbmod.stored_steps_sqlite(conn))
+    finally:
+        conn.close()
 
 
 def _migrate_copy(copy, version, name):
