@@ -77,6 +77,11 @@ def _exemplary():
     return ExemplaryPage
 
 
+def _province():
+    from gui.pages.province import ProvincePage
+    return ProvincePage
+
+
 # (key, navigation label, loader returning the page class). Only pages that work are listed.
 PAGES = [
     ("org", "Đơn vị & cá nhân", _org),
@@ -92,6 +97,7 @@ PAGES = [
     ("backup", "Sao lưu", _backup),
     ("exemplary", "Điển hình, sơ kết", _exemplary),
 ]
+PAGES.append(("province", "Tổng hợp cấp tỉnh", _province))   # issue 20: last, after Cài đặt
 
 # Navigation order of DESIGN.md; pages registered above appear in this order.
 ORDER = ["overview", "org", "movements", "registrations", "scoring", "decisions", "lookup",

@@ -39,6 +39,10 @@ TABLES = (("subjects", ProvSubject, SUBJECT_FIELDS), ("awards", ProvAward, AWARD
 BATCH = 5000
 
 
+class OlderFile(ConflictError):
+    """The file is older than the one already received from that commune (``force`` takes it)."""
+
+
 def _when(value):
     return value.strftime("%H:%M ngày %d/%m/%Y") if value else "(không rõ)"
 
@@ -86,7 +90,7 @@ def import_commune(*, actor, identity, rows, force=False, progress=None):
             "này cho tỉnh của xã đó.")
     old = ProvCommune.get_or_none(ProvCommune.commune_code == str(identity["commune_code"]))
     if old is not None and old.file_time > identity["file_time"] and not force:
-        raise ConflictError(
+        raise OlderFile(
             f"Tệp {where} của {identity.get('name')} lập lúc {_when(identity['file_time'])}, "
             f"cũ hơn tệp đã nhận ({old.file_name}, lập lúc {_when(old.file_time)}). Không nhận "
             "để khỏi ghi đè số liệu mới bằng số liệu cũ; nếu thật sự muốn thay, chọn 'Vẫn "
