@@ -197,6 +197,7 @@ class ProvincePage(QWidget):
              _when(r["file_time"]), vntext.format_int(r["subjects"]),
              vntext.format_int(r["awards"]), r["proposals"], _when(r["imported_at"]))
             for r in rows])
+        self.communes_view.resizeColumnsToContents()
         self.communes_note.setText(
             f"Đã nhận tệp của {len(rows)} xã." if rows else
             "Chưa nhận tệp nào. Bấm \"Nhận tệp của xã…\" để chọn tệp ZIP hồ sơ đề nghị hoặc "
@@ -239,6 +240,7 @@ class ProvincePage(QWidget):
                 (r["commune"], *(vntext.format_int(r[k]) for k in (
                     "awards", "persons", "units", "households", "amount")))
                 for r in rows + [dict(commune="Toàn tỉnh", **total)]])
+            self.stats_view.resizeColumnsToContents()
             self.stats_note.setText(" ".join(data["total"].notes))
         Loader(self).start(lambda: province_query.statistics(year), show)
 
@@ -252,6 +254,8 @@ class ProvincePage(QWidget):
                  "" if r["passed"] is None else
                  f"{'Đạt' if r['passed'] else 'Không đạt'} ({r['vote_percent']}%)",
                  "; ".join(r["warnings"])) for r in rows])
+            for col in range(6):
+                self.prop_view.resizeColumnToContents(col)
         Loader(self).start(lambda: province_query.proposals(year=year, commune=commune,
                                                             title=title), show)
 
