@@ -203,8 +203,8 @@ def test_a_bad_row_in_the_middle_rolls_everything_back(communes, database, clerk
     again = province_files.read_commune_file(a["backup"])
     again["identity"]["file_time"] += datetime.timedelta(days=1)
     rows = again["rows"]["subjects"]
-    rows[len(rows) // 2] = rows[len(rows) // 2][:2] + (None,) + rows[len(rows) // 2][3:]
-    with pytest.raises(Exception):
+    rows[len(rows) // 2] = (rows[0][0],) + rows[len(rows) // 2][1:]     # the same UUID twice
+    with pytest.raises(UserError, match="hai bản ghi cùng mã"):
         province.import_commune(actor=clerk, identity=again["identity"], rows=again["rows"])
     assert _counts() == before
 
