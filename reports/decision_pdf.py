@@ -237,18 +237,23 @@ def _list_columns(summ):
 
 def _list_flowables(content):
     from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
+    from .pdf_parts import Feed
     out = [para(content["heading"], "title"), para(content["verb"], "center_bold"),
            para(content["attached_to"], "italic_center"), Spacer(1, 4 * MM)]
     out.append(NextPageTemplate("list_continued"))
     money = content["total_row"]
-    tables = list_tables(content["rows"], content["sections"], content["columns"],
-                         total_row=money)
+    make, ranges = list_table_maker(content["rows"], content["sections"], content["columns"],
+                                    total_row=money)
+    # the tables are made as the layout reaches them (pdf_parts.Feed): 40,000 rows of
+    # cells never exist at once
     if money:
         # the last rows, the total and the total in words stay on one page
         words = para(f"<i>{pdfdoc.esc(content['total_words'])}</i>", "left", markup=True)
-        out += tables[:-1] + [KeepTogether([tables[-1], Spacer(1, 3 * MM), words])]
-    else:
-        out += tables
+        if len(ranges) > 1:
+            out.append(Feed(lambda r: [make(*r)], ranges[:-1]))
+        out.append(KeepTogether([make(*ranges[-1]), Spacer(1, 3 * MM), words]))
+    elif ranges:
+        out.append(Feed(lambda r: [make(*r)], ranges))
     return out
 
 
@@ -299,6 +304,14 @@ def list_tables(rows, sections, columns=None, *, total_row=True):
     remaining rows at every page break). Cells that fit on one line are plain strings.
     A section heading is never split from its first row; the last row (the total, when
     ``total_row``) is bold."""
+    make, ranges = list_table_maker(rows, sections, columns, total_row=total_row)
+    return [make(start, end) for start, end in ranges]
+
+
+def list_table_maker(rows, sections, columns=None, *, total_row=True):
+    """(make(start, end) -> the Table of rows[start:end], the row ranges of the stacked
+    tables) — ``list_tables`` one table at a time, so only the cells of the table being
+    laid out exist."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Table, TableStyle
     columns = columns or list_columns()
@@ -308,12 +321,13 @@ def list_tables(rows, sections, columns=None, *, total_row=True):
     align = [c[3] for c in columns]
     last = len(rows) - 1 if total_row else -1
     section_set = set(sections)
-    body = []
-    for i, row in enumerate(rows):
+    amount_col = next((j for j, c in enumerate(columns) if c[0] == "amount"), None)
+
+    def body_row(i):
+        row = rows[i]
         if i in section_set:
-            body.append([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
-                        + [""] * (len(columns) - 1))
-            continue
+            return ([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
+                    + [""] * (len(columns) - 1))
         cells = []
         for j, value in enumerate(row):
             value = pdfdoc.nfc(value or "")
@@ -324,13 +338,12 @@ def list_tables(rows, sections, columns=None, *, total_row=True):
                 cells.append(para(value, style_for[align[j]]))
             else:
                 cells.append(value)
-        body.append(cells)
-    out = []
-    amount_col = next((j for j, c in enumerate(columns) if c[0] == "amount"), None)
-    for start, end in _chunks(len(body), sections, total_row):
+        return cells
+
+    def make(start, end):
         data = [[para(c[1], "table_bold") for c in columns]] if start == 0 else []
         offset = len(data)
-        data += body[start:end]
+        data += [body_row(i) for i in range(start, end)]
         cmds = list(_TABLE_STYLE) + [("ALIGN", (0, offset), (0, -1), "CENTER")]
         if amount_col is not None:
             cmds.append(("ALIGN", (amount_col, offset), (amount_col, -1), "RIGHT"))
@@ -342,8 +355,8 @@ def list_tables(rows, sections, columns=None, *, total_row=True):
             cmds.append(("NOSPLIT", (0, 0), (-1, min(keep, len(data) - 1))))
         table = Table(data, colWidths=[c[2] * MM for c in columns])
         table.setStyle(TableStyle(cmds))
-        out.append(table)
-    return out
+        return table
+    return make, _chunks(len(rows), sections, total_row)
 
 
 def contents(decision):
@@ -379,8 +392,8 @@ def write_decision(*, decision_id, path):
 def build_mixed(path, portrait, landscape, *, title="", columns=None):
     """A Decree-30 document whose first part is portrait and second part landscape."""
     pdfdoc.register_fonts()
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak
-    from reportlab.platypus import PageTemplate
+    from reportlab.platypus import Frame, NextPageTemplate, PageBreak, PageTemplate
+    from .pdf_parts import PartedDocTemplate
     from .safefile import atomic_output
     m = {k: v * MM for k, v in MARGINS_MM.items()}
 
@@ -419,7 +432,8 @@ def build_mixed(path, portrait, landscape, *, title="", columns=None):
     if landscape:
         flow += [NextPageTemplate("landscape"), PageBreak()] + list(landscape)
     with atomic_output(path) as tmp:
-        doc = BaseDocTemplate(tmp, pagesize=pdfdoc.page_size(False), title=pdfdoc.nfc(title),
+        # written in parts joined on disk: memory stays flat however long the list
+        doc = PartedDocTemplate(tmp, pagesize=pdfdoc.page_size(False), title=pdfdoc.nfc(title),
                               creator="Thi đua - Khen thưởng", initialFontName=pdfdoc.FONT,
                               initialFontSize=13)
         doc.addPageTemplates([
