@@ -19,6 +19,26 @@ GRID = [("GRID", (0, 0), (-1, -1), 0.5, "black"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
 
 
+class LazyRows:
+    """Table rows made when a chunk asks for them: ``rows[start:end]`` calls
+    ``make(i)`` for each row (no cache: a chunk is laid out once, or again on a new page)."""
+
+    def __init__(self, count, make):
+        self.count, self.make = count, make
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(i) for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        return self.make(index)
+
+
 class LongTable(Flowable):
     def __init__(self, head, body, widths, sections=(), total_row=False, *, font,
                  align=None, start=0, with_header=True, chunk=TABLE_CHUNK):

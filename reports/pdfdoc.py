@@ -259,10 +259,11 @@ def build(path, flowables, *, landscape=False, title="", author="", page_numbers
     Written through a temporary file, so a failure never leaves a half PDF.
     """
     register_fonts()
-    from reportlab.platypus import SimpleDocTemplate
+    from .pdf_parts import PartedSimpleDocTemplate
     from .safefile import atomic_output
     with atomic_output(path) as tmp:
-        doc = SimpleDocTemplate(
+        # in parts joined on disk (pdf_parts): memory stays flat however long the document
+        doc = PartedSimpleDocTemplate(
             tmp, pagesize=page_size(landscape), title=nfc(title), author=nfc(author),
             creator="Thi đua - Khen thưởng", leftMargin=MARGINS_MM["left"] * MM,
             rightMargin=MARGINS_MM["right"] * MM, topMargin=MARGINS_MM["top"] * MM,
@@ -404,18 +405,19 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
     minutes of 22,000 votes take 95 s; in chunks the cost per row stays flat.
     """
     from reportlab.platypus.flowables import Flowable
+    from .long_table import LazyRows, LongTable, TABLE_CHUNK
     align = align or ["left"] * len(header)
     style_for = {"left": "table", "center": "table_center", "right": "table_right"}
     from reportlab.pdfbase.pdfmetrics import stringWidth
     head = [para(h, "table_bold") for h in header]
     sections = set(section_rows)
     room = [w * MM - 7 for w in col_widths_mm]
-    body = []
-    for i, row in enumerate(rows):
+
+    def cells_of(i):
+        row = rows[i]
         if i in sections:
-            body.append([para(f"<b>{esc(row[0])}</b>", "table", markup=True)]
-                        + [""] * (len(header) - 1))
-            continue
+            return ([para(f"<b>{esc(row[0])}</b>", "table", markup=True)]
+                    + [""] * (len(header) - 1))
         cells = []
         bold = total_row and i == len(rows) - 1
         for j, value in enumerate(row):
@@ -429,8 +431,10 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
                 text = esc(text).replace("\n", "<br/>")
                 cells.append(para(f"<b>{text}</b>" if bold else text, style_for[align[j]],
                                   markup=True))
-        body.append(cells)
-    from .long_table import LongTable, TABLE_CHUNK
+        return cells
+    # the cells of a chunk are made when the layout reaches it: a long list's Paragraphs
+    # never exist all at once
+    body = LazyRows(len(rows), cells_of)
     table = LongTable(head if repeat_header else None, body,
                       [w * MM for w in col_widths_mm], sections, total_row,
                       font=FONT, align=align)
