@@ -51,7 +51,7 @@ class PartsMixin:
     """Written in parts of ``parts_pages`` pages; expands ``Feed``s as the layout reaches
     them. Use it first in the bases: ``class Doc(PartsMixin, BaseDocTemplate)``."""
 
-    parts_pages = PARTS_PAGES
+    parts_pages = None        # None: PARTS_PAGES
 
     def _startBuild(self, filename=None, canvasmaker=None):
         self._calc()
@@ -64,7 +64,8 @@ class PartsMixin:
                 self.seq = seq    # one paragraph numbering for the whole document
             canv._doctemplate = self
             return canv
-        self._parts = Parts(filename or self.filename, make_canvas, self.parts_pages)
+        self._parts = Parts(filename or self.filename, make_canvas,
+                            self.parts_pages or PARTS_PAGES)
         self.canv = self._parts.canvas()
         self.handle_documentBegin()
 
