@@ -5,7 +5,7 @@ from collections import defaultdict
 from peewee import fn
 
 from . import settings, vntext
-from .bulk import read_rows
+from .bulk import read_rows, stream_rows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
                        Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Unit, UnitKind)
@@ -269,11 +269,16 @@ def search_subjects(text, *, limit=200):
 
 def register_rows(*, year=None, search=None, title_id=None, include_superseded=True):
     """The register (sổ vàng): awards of non-draft decisions, in register order."""
-    query = (Award.select(Award.id, Award.register_year, Award.register_no, Award.display_name,
-                          Award.unit, Award.person, Award.household, Award.place,
-                          Award.position, Title.name, Award.achievement, Decision.number,
-                          Decision.date, Award.amount, Award.paid, Decision.id, Decision.state,
-                          award_year())
+    return list(iter_register_rows(year=year, search=search, title_id=title_id,
+                                   include_superseded=include_superseded))
+
+
+def _register_query(*, year=None, title_id=None, include_superseded=True, columns=None):
+    query = (Award.select(*(columns or (
+                Award.id, Award.register_year, Award.register_no, Award.display_name,
+                Award.unit, Award.person, Award.household, Award.place, Award.position,
+                Title.name, Award.achievement, Decision.number, Decision.date, Award.amount,
+                Award.paid, Decision.id, Decision.state, award_year())))
              .join(Decision).switch(Award).join(Title)
              .where(Decision.state != "draft", Award.register_no.is_null(False)))
     if year:        # the year the titles are for (a January decision may be for last year)
@@ -282,11 +287,25 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
         query = query.where(Award.title == title_id)
     if not include_superseded:
         query = query.where(Decision.state == IN_FORCE)
+    return query
+
+
+def register_count(*, year=None, title_id=None, include_superseded=True):
+    """How many rows ``iter_register_rows`` gives without a search (for progress)."""
+    return _register_query(year=year, title_id=title_id,
+                           include_superseded=include_superseded,
+                           columns=(fn.COUNT(Award.id),)).scalar() or 0
+
+
+def iter_register_rows(*, year=None, search=None, title_id=None, include_superseded=True):
+    """``register_rows`` one row at a time, read from the cursor in register order (SQL):
+    an export of the whole register never holds it."""
+    query = _register_query(year=year, title_id=title_id,
+                            include_superseded=include_superseded)
     key = vntext.search_key(search) if search else ""
-    rows = []
     places, dates = {}, {}          # repeated values are worked out once (80,000 rows)
     for (ident, reg_year, reg_no, name, unit, person, household, place, position, title,
-         achievement, number, date, amount, paid, decision_id, state, period) in read_rows(
+         achievement, number, date, amount, paid, decision_id, state, period) in stream_rows(
             query.order_by(Award.register_year, Award.register_no)):
         if key and key not in vntext.fold(f"{name} {place} {number}"):
             continue
@@ -295,15 +314,16 @@ def register_rows(*, year=None, search=None, title_id=None, include_superseded=T
             dates[date] = datetime.date.fromisoformat(date) if isinstance(date, str) else date
         shown = places.get((place, name if kind == UNIT else None))
         if shown is None:
+            if len(places) > 50_000:          # bounded: addresses repeat, names do not
+                places.clear()
             shown = places[(place, name if kind == UNIT else None)] = (
                 place_without(place, name) if kind == UNIT else join_place(place))
-        rows.append({
+        yield {
             "id": ident, "register_year": reg_year, "register_no": reg_no, "name": name,
             "kind": kind, "kind_label": SUBJECT_KINDS[kind], "place": shown,
             "period": period, "position": position, "title": title, "achievement": achievement,
             "number": number, "date": dates[date], "amount": amount, "paid": bool(paid),
-            "decision_id": decision_id, "state": STATE_NAMES.get(state, state)})
-    return rows
+            "decision_id": decision_id, "state": STATE_NAMES.get(state, state)}
 
 
 def award_years():

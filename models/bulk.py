@@ -16,6 +16,20 @@ def read_rows(query):
     return db.execute(query).fetchall()
 
 
+def stream_rows(query, *, batch=2000):
+    """The rows of a peewee ``query`` as plain tuples, ``batch`` at a time from the cursor:
+    a long read (a register of 170,000 awards to Excel) never holds all its rows."""
+    cursor = db.execute(query)
+    try:
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield from rows
+    finally:
+        cursor.close()
+
+
 def _param():
     return getattr(db.obj, "param", "?") if db.obj is not None else "?"
 

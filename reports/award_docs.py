@@ -13,20 +13,23 @@ AWARD_COLUMNS = [
 ]
 
 
-def _award_rows(rows):
-    for i, r in enumerate(rows, 1):
-        yield [i, r["name"], r["position"], r["place"], r["title"], r["number"], r["date"],
-               r["period"], r["register_no"], r["amount"], r["kind_label"], r["state"]]
-
-
 def export_awards_xlsx(path, *, year=None, progress=None, search=None):
-    """The register of awards (every issued decision), optionally of one year."""
-    rows = award_history.register_rows(year=year, search=search)
+    """The register of awards (every issued decision), optionally of one year: read from
+    the cursor in register order and written as it is read, the total summed on the way."""
+    total = [0]
+
+    def rows():
+        for i, r in enumerate(award_history.iter_register_rows(year=year, search=search), 1):
+            total[0] += r["amount"] or 0
+            yield [i, r["name"], r["position"], r["place"], r["title"], r["number"],
+                   r["date"], r["period"], r["register_no"], r["amount"], r["kind_label"],
+                   r["state"]]
     spec = SheetSpec(title="Sổ theo dõi khen thưởng",
                      heading="SỔ THEO DÕI KHEN THƯỞNG",
                      subtitle=f"Năm {year}" if year else "Tất cả các năm",
-                     columns=AWARD_COLUMNS, rows=_award_rows(rows), total_rows=len(rows),
-                     footer=[f"Tổng số tiền: {vntext.format_money(sum(r['amount'] for r in rows))}"])
+                     columns=AWARD_COLUMNS, rows=rows(),
+                     total_rows=award_history.register_count(year=year),
+                     footer=lambda: [f"Tổng số tiền: {vntext.format_money(total[0])}"])
     return write_workbook(path, [spec], progress=progress)
 
 

@@ -51,7 +51,8 @@ class SheetSpec:
     rows: object                   # iterable of lists (may be a generator)
     subtitle: str = ""             # e.g. "Năm 2026"; the date line is added automatically
     total_rows: int = None         # for progress when rows is a generator
-    footer: list = field(default_factory=list)   # lines written after the table
+    footer: list = field(default_factory=list)   # lines written after the table, or a
+    #                              function giving them once the rows are written (totals)
     repeat_columns: int = 2        # columns repeated on each page when a sheet is too wide
 
 
@@ -239,10 +240,11 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
             raise Cancelled()
     rows_attrs.attrs = None
     del ws._values_to_row
-    if spec.footer:
+    footer = spec.footer() if callable(spec.footer) else spec.footer
+    if footer:
         ws.append([])
         row = header_row + (done - done_before) + 1         # the blank row
-        for line in spec.footer:
+        for line in footer:
             row += 1
             _merged_line(ws, rows_attrs, _nfc(line), "tdkt_footer", last, row, table_pt)
     return done
