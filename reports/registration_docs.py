@@ -372,16 +372,26 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
     story.append(Spacer(1, 4 * MM))
     widths = list_widths(width / MM)
     total = content["count"]
-    done = 0
-    for heading, part in content["sections"]:
-        story += pdfdoc.heading(heading)
-        for start in range(0, len(part), LIST_CHUNK):
-            chunk = part[start:start + LIST_CHUNK]
-            story.append(_list_table(LIST_HEADER, chunk, widths, LIST_ALIGN))
-            done += len(chunk)
-            if progress is not None and progress(done, total) is False:
-                from models.errors import Cancelled
-                raise Cancelled()
+    done = [0]
+
+    def pieces(item):
+        """The heading of a section, or the table of one chunk of its rows (made when the
+        layout reaches it: the cells of 40,000 rows never exist at once)."""
+        section, start = item
+        heading, part = content["sections"][section]
+        if start is None:
+            return pdfdoc.heading(heading)
+        chunk = part[start:start + LIST_CHUNK]
+        done[0] += len(chunk)
+        if progress is not None and progress(done[0], total) is False:
+            from models.errors import Cancelled
+            raise Cancelled()
+        return [_list_table(LIST_HEADER, chunk, widths, LIST_ALIGN)]
+    items = [(k, start) for k, (_heading, part) in enumerate(content["sections"])
+             for start in [None] + list(range(0, len(part), LIST_CHUNK))]
+    if items:
+        from .pdf_parts import Feed
+        story.append(Feed(pieces, items))
     if not total:
         story.append(para(content["empty"], "italic_center"))
     story.append(KeepTogether([
