@@ -5,9 +5,9 @@ tests do not depend on the registration and scoring modules.
 """
 import datetime
 
-from models import catalogue
-from models.entities import (CriteriaSet, Movement, Registration, RegistrationTitle,
-                             ScoreSheet)
+from models import catalogue, settings
+from models.entities import (Award, CriteriaSet, Decision, Household, Movement, Registration,
+                             RegistrationTitle, ScoreSheet, Title, Unit, UnitKind)
 from models.fields import new_uuid  # noqa: F401  (handy for callers)
 from models import vntext
 from tests.helpers import make_org
@@ -60,3 +60,36 @@ def make_year(actor):
     score(mv, v2, "Khá", total=75)
     org["movement"] = mv
     return org
+
+
+FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+
+
+def big_household_decision(leader, households, families=FAMILIES, *, same_order=1):
+    """An issued decision (id) giving Giấy khen and money to ``households`` new households,
+    written straight into the tables (420 make about 30 list pages); ``same_order`` awards
+    share each list position (ties broken by id)."""
+    settings.update_settings(actor=leader, values={
+        "commune_name": "Xã Tân Lập", "place_name": "Tân Lập", "chairman": "Trần Văn Bình"})
+    village = Unit.create(name="Thôn Đông Hòa", name_key="thon dong hoa",
+                          kind=UnitKind.get(UnitKind.code == "thon"))
+    decision = Decision.create(year=2026, seq=7, number="7/QĐ-UBND", period_year=2025,
+                               date=datetime.date(2026, 1, 15), state="draft",
+                               signer_name="Trần Văn Bình",
+                               about="Về việc tặng Giấy khen hộ gia đình năm 2025")
+    given = ["Văn An", "Thị Bình", "Đức Cường", "Thị Dung", "Quang Huy", "Thị Hoa"]
+    Household.insert_many([{"head_name": f"{families[i % 8]} {given[i % 7 % 6]}",
+                            "name_key": "x", "gender": "nam", "village": village}
+                           for i in range(households)]).execute()
+    title = Title.get(Title.code == "GK_HGD")
+    rows = [{"decision": decision, "order": i // same_order, "household": h, "title": title,
+             "display_name": h.head_name, "place": f"Số {i % 300 + 1}, Thôn Đông Hòa",
+             "amount": 1_065_000, "register_year": 2026, "register_no": i + 1,
+             # every third achievement wraps onto a second line
+             "achievement": "Đã có thành tích xuất sắc" + (
+                 " trong phong trào thi đua yêu nước năm 2025" if i % 3 == 0 else "")}
+            for i, h in enumerate(Household.select().order_by(Household.id))]
+    Award.insert_many(rows).execute()
+    Decision.update(total=1_065_000 * households, state="issued").where(
+        Decision.id == decision.id).execute()
+    return decision.id

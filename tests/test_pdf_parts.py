@@ -2,7 +2,6 @@
 (reports/pdf_parts.py): the joined file reads exactly as the same document written in one
 piece — pages, text, page numbers, the total and the signature on the last page — with
 every font embedded, and poppler and Ghostscript read it without complaint."""
-import datetime
 import os
 import re
 import subprocess
@@ -10,41 +9,11 @@ from collections import Counter
 
 import pytest
 
-from models import settings
-from models.entities import Award, Decision, Household, Title, Unit, UnitKind
 from reports import decision_pdf, pdf_parts, pdfdoc
+from tests.decision_fixtures import FAMILIES, big_household_decision
 from tests.helpers import pdf_fonts, pdf_pages, pdf_text
 
 HOUSEHOLDS = 420
-FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
-
-
-def _big_decision(leader):
-    """An issued decision for HOUSEHOLDS households with money (about 30 list pages)."""
-    settings.update_settings(actor=leader, values={
-        "commune_name": "Xã Tân Lập", "place_name": "Tân Lập", "chairman": "Trần Văn Bình"})
-    village = Unit.create(name="Thôn Đông Hòa", name_key="thon dong hoa",
-                          kind=UnitKind.get(UnitKind.code == "thon"))
-    decision = Decision.create(year=2026, seq=7, number="7/QĐ-UBND", period_year=2025,
-                               date=datetime.date(2026, 1, 15), state="draft",
-                               signer_name="Trần Văn Bình",
-                               about="Về việc tặng Giấy khen hộ gia đình năm 2025")
-    given = ["Văn An", "Thị Bình", "Đức Cường", "Thị Dung", "Quang Huy", "Thị Hoa"]
-    Household.insert_many([{"head_name": f"{FAMILIES[i % 8]} {given[i % 7 % 6]}",
-                            "name_key": "x", "gender": "nam", "village": village}
-                           for i in range(HOUSEHOLDS)]).execute()
-    title = Title.get(Title.code == "GK_HGD")
-    rows = [{"decision": decision, "order": i, "household": h, "title": title,
-             "display_name": h.head_name, "place": f"Số {i % 300 + 1}, Thôn Đông Hòa",
-             "amount": 1_065_000, "register_year": 2026, "register_no": i + 1,
-             # every third achievement wraps onto a second line
-             "achievement": "Đã có thành tích xuất sắc" + (
-                 " trong phong trào thi đua yêu nước năm 2025" if i % 3 == 0 else "")}
-            for i, h in enumerate(Household.select().order_by(Household.id))]
-    Award.insert_many(rows).execute()
-    Decision.update(total=1_065_000 * HOUSEHOLDS, state="issued").where(
-        Decision.id == decision.id).execute()
-    return decision.id
 
 
 def _pages(path):
@@ -60,7 +29,7 @@ def _checked_by_others(path):
 
 
 def test_decision_in_parts_reads_as_the_whole(leader, tmp_path, monkeypatch):
-    decision_id = _big_decision(leader)
+    decision_id = big_household_decision(leader, HOUSEHOLDS, FAMILIES)
     whole = decision_pdf.write_decision(decision_id=decision_id, path=tmp_path / "whole.pdf")
     out = tmp_path / "parts"
     out.mkdir()
