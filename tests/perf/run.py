@@ -24,6 +24,8 @@ BENCHES = [
     "tests.perf.bench_bulk_register",
     "tests.perf.bench_list",
     "tests.perf.bench_memory",
+    "tests.perf.bench_memory_pages",
+    "tests.perf.bench_memory_docs",
     "tests.perf.bench_certificates",
     "tests.perf.bench_import",
     "tests.perf.bench_excel_export",
