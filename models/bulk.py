@@ -16,13 +16,16 @@ def read_rows(query):
     return db.execute(query).fetchall()
 
 
-def stream_rows(query, *, batch=2000):
+STREAM_BATCH = 2000
+
+
+def stream_rows(query, *, batch=None):
     """The rows of a peewee ``query`` as plain tuples, ``batch`` at a time from the cursor:
     a long read (a register of 170,000 awards to Excel) never holds all its rows."""
     cursor = db.execute(query)
     try:
         while True:
-            rows = cursor.fetchmany(batch)
+            rows = cursor.fetchmany(batch or STREAM_BATCH)
             if not rows:
                 return
             yield from rows

@@ -305,14 +305,14 @@ def _list_table(header, rows, widths_mm, align):
 
 def sorted_rows(*, year=None, movement=None):
     """Registration rows in document order: kind section, place, Vietnamese name order."""
-    rows = rg.registration_rows(year=year, movement=movement)
-    order = {k: i for i, (k, _) in enumerate(SECTIONS)}
+    return list(iter_sorted_rows(year=year, movement=movement))
 
-    def key(r):
-        name = (vntext.text_sort_key(r["name"]) if r["kind"] == UNIT
-                else vntext.name_sort_key(r["name"]))
-        return (order[r["kind"]], -(r["year"] or 0), vntext.text_sort_key(r["place"]), name)
-    return sorted(rows, key=key)
+
+def iter_sorted_rows(*, year=None, movement=None):
+    """``sorted_rows`` one at a time from the cursor (models/registration_list.py)."""
+    from models.registration_list import iter_list_rows
+    return iter_list_rows(kinds=[k for k, _ in SECTIONS], year=year, movement=movement,
+                          statuses=rg.STATES)
 
 
 LIST_ALIGN = ["center", "left", "left", "left", "left", "center", "center"]
@@ -405,7 +405,7 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
 def export_registrations_xlsx(path, *, year=None, progress=None):
     """The registrations (of a year, or all) as an office-looking workbook; returns ``path``."""
     from .xlsxdoc import Column, SheetSpec, write_workbook
-    rows = sorted_rows(year=year)
+    from models.registration_list import count_rows
     # Nine columns print on A4 landscape at ≥ 10 pt; the last three are kept on screen only.
     columns = [Column("STT", 5, "stt"), Column("Năm", 6, "year"), Column("Đối tượng", 9),
                Column("Họ và tên / Tên tập thể / Chủ hộ", 24), Column("Chức vụ", 14),
@@ -413,9 +413,12 @@ def export_registrations_xlsx(path, *, year=None, progress=None):
                Column("Ngày đăng ký", 11, "date"), Column("Trạng thái", 10),
                Column("Phong trào", 36, printed=False), Column("Người ký", 22, printed=False),
                Column("Lý do trả lại", 28, printed=False)]
+    count = [0]
 
     def gen():
-        for i, r in enumerate(rows, 1):
+        # read from the cursor in list order and written as read: never the whole list
+        for i, r in enumerate(iter_sorted_rows(year=year), 1):
+            count[0] = i
             yield [i, r["year"], r["kind_label"], r["name"], r["position"], r["place"],
                    r["titles"],
                    datetime.date.fromisoformat(r["reg_date"]) if r["reg_date"] else None,
@@ -423,6 +426,6 @@ def export_registrations_xlsx(path, *, year=None, progress=None):
     spec = SheetSpec(title="Đăng ký thi đua",
                      heading="DANH SÁCH ĐĂNG KÝ THI ĐUA" + (f" NĂM {year}" if year else ""),
                      subtitle=f"Năm {year}" if year else "Tất cả các năm", columns=columns,
-                     rows=gen(), total_rows=len(rows),
-                     footer=[f"Tổng cộng: {vntext.format_int(len(rows))} đăng ký."])
+                     rows=gen(), total_rows=count_rows(year=year),
+                     footer=lambda: [f"Tổng cộng: {vntext.format_int(count[0])} đăng ký."])
     return write_workbook(path, [spec], progress=progress)
