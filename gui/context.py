@@ -13,6 +13,7 @@ class AppContext(QObject):
     so a view can skip reloads that do not concern it.
     """
     data_changed = Signal(str)
+    server_status = Signal(str)      # "" or why other PCs' saves are not seen at once
 
     def __init__(self, actor, db_path, parent=None):
         super().__init__(parent)
@@ -35,9 +36,10 @@ class AppContext(QObject):
         self._seen_counter = None            # our own save: the next poll just takes note
         self.data_changed.emit(area)
 
-    def watch_other_pcs(self, interval_ms=5000):
-        """On a server database, look every few seconds whether another PC saved something
-        (models.db.change_counter) and then refresh the shown pages like after our own save."""
+    def watch_other_pcs(self, interval_ms=5000, *, listen=True):
+        """On a server database, refresh the shown pages when another PC saves: at once
+        through LISTEN/NOTIFY (gui/server_watch.py), and by looking every few seconds at
+        the change counter (models.db.change_counter) while that connection is down."""
         from PySide6.QtCore import QTimer
         from models import db as dbmod
         if not dbmod.is_server():
@@ -46,7 +48,21 @@ class AppContext(QObject):
         self._poll = QTimer(self)
         self._poll.timeout.connect(self.poll_other_pcs)
         self._poll.start(interval_ms)
+        if listen:
+            from .server_watch import ServerWatch
+            self.server_watch = ServerWatch(self, dbmod.db.obj).start()
         return self._poll
+
+    def listening(self, on):
+        """The LISTEN connection is up (the poll pauses) or down (the poll takes over)."""
+        poll = getattr(self, "_poll", None)
+        if poll is None:
+            return
+        if on:
+            poll.stop()
+        elif not poll.isActive():
+            self._seen_counter = None
+            poll.start()
 
     def poll_other_pcs(self):
         """True when another PC changed data since the last look (pages were told)."""

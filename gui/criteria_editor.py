@@ -398,8 +398,14 @@ class CriteriaEditor(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent, *, criteria_set=None, year=None, read_only=False):
+    def ask(cls, parent, *, criteria_set=None, year=None, read_only=False, save=None):
+        """The table typed, or with ``save`` what save(data) returned; a refused save (e.g.
+        another PC changed the table meanwhile) keeps the editor open with all typed."""
         dialog = cls(parent, criteria_set=criteria_set, year=year, read_only=read_only)
+        if save is not None:
+            from .widgets import save_on_accept
+            dialog.values = lambda: dialog.result_data
+            save_on_accept(dialog, save, dialog.error)
         if dialog.exec() != QDialog.Accepted:
             return None
-        return dialog.result_data
+        return dialog.saved if save is not None else dialog.result_data

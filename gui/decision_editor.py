@@ -165,6 +165,14 @@ class DecisionEditor(QWidget):
         self.rec_view.selectionModel().currentRowChanged.connect(self._rec_picked)
         self.date.dateChanged.connect(self._date_changed)
         self._showing = False
+        # typed but not saved: another PC's save refreshes the list and the preview, never
+        # the header being typed, and the save is checked against the version it rests on
+        self._dirty = False
+        for signal in (self.number.textEdited, self.signer.editTextChanged,
+                       self.signer_title.currentTextChanged, self.on_behalf.toggled,
+                       self.about.textEdited, self.proposer.textEdited,
+                       self.bases.textChanged, self.recipients_text.textChanged):
+            signal.connect(self._typed)
 
         self.buttons = {}
         bar1, bar2 = QHBoxLayout(), QHBoxLayout()
@@ -236,7 +244,18 @@ class DecisionEditor(QWidget):
         if current.isValid():
             self._show(Decision.get_or_none(Decision.id == current.data(ID_ROLE)))
 
+    def _typed(self, *_):
+        if not self._showing:
+            self._dirty = True
+
     def _show(self, decision):
+        if (self._dirty and decision is not None and self.decision is not None
+                and decision.id == self.decision.id):
+            decision.version = self.decision.version   # what the typing rests on
+            self.decision = decision
+            self.refresh_preview()
+            return
+        self._dirty = False
         self.decision = decision
         draft = decision is not None and decision.state == "draft"
         editable = draft and self.ctx.can_edit
@@ -318,6 +337,7 @@ class DecisionEditor(QWidget):
         decision, s, fetched, lines = result
         if self.decision is None or self.decision.id != decision.id:
             return
+        decision.version = self.decision.version   # the version the header was shown at
         self.decision = decision
         self.rec_model.groups = s["groups"]
         self.rec_model.show_rows(fetched)
@@ -357,6 +377,7 @@ class DecisionEditor(QWidget):
             return False
         done = self._run(decisions.update_draft, decision=self.decision, **self.header_values())
         if done is not None:
+            self._dirty = False
             self._after(self.decision.id)
         return done is not None
 
@@ -430,7 +451,8 @@ class DecisionEditor(QWidget):
         if not ids or not messages.confirm(self, f"Bỏ {len(ids)} đối tượng khỏi quyết định?"):
             return
         for award_id in ids:
-            if self._run(decisions.remove_recipient, award=Award.get_by_id(award_id)) is None:
+            if self._run(decisions.remove_recipient, award=Award.get_by_id(award_id),
+                         decision=self.decision) is None:
                 break
         self._after(self.decision.id)
 
@@ -445,7 +467,7 @@ class DecisionEditor(QWidget):
         ids = self._selected_awards()
         for award_id in ids:
             if self._run(decisions.update_recipient, award=Award.get_by_id(award_id),
-                         achievement=self.achievement.text()) is None:
+                         decision=self.decision, achievement=self.achievement.text()) is None:
                 return
         if ids:
             self.refresh_preview()
@@ -474,7 +496,7 @@ class DecisionEditor(QWidget):
 
         def ask(result):
             saved, s, lines, check = result
-            self.decision = saved
+            self.decision, self._dirty = saved, False
             if lines and not messages.confirm(
                     self, f"{len(lines)} người/tập thể/hộ trong quyết định còn ý kiến phản ánh "
                     "chưa giải quyết khi công khai danh sách:\n• " + "\n• ".join(lines[:10])

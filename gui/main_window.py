@@ -159,6 +159,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(
             f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
         self.statusBar().addWidget(QLabel(f"Tệp dữ liệu: {ctx.db_path}"))
+        self.server_state = QLabel()          # issue 20: "mất kết nối máy chủ" while it is
+        self.server_state.setStyleSheet("color: #a00000;")   # down (gui/server_watch.py)
+        self.statusBar().addWidget(self.server_state)
+        ctx.server_status.connect(self.server_state.setText)
         if self.is_demo():
             # the demo is its own file; one action leaves it for the commune's own file
             banner = QLabel("<b>Đang xem DỮ LIỆU MẪU</b> (tệp riêng, không lẫn vào dữ liệu "

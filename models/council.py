@@ -2,7 +2,7 @@
 import datetime
 from decimal import Decimal, ROUND_HALF_UP
 
-from . import settings, vntext
+from . import settings, versioning, vntext
 from .entities import Candidate, Meeting, Vote
 from .errors import ConflictError, ValidationError
 from .service import audit, diff, service, snapshot
@@ -82,8 +82,9 @@ def create_meeting(*, actor, movement, year, **values):
 
 @service("clerk")
 def update_meeting(*, actor, meeting, **values):
-    """Change a meeting; the votes already entered are re-checked and their outcome recomputed."""
-    meeting = Meeting.get_by_id(meeting.id)
+    """Change a meeting; the votes already entered are re-checked and their outcome recomputed.
+    Refused (StaleRecord) when another clerk saved the meeting since ``meeting`` was loaded."""
+    caller, meeting = meeting, versioning.fresh_copy(meeting)
     merged = {k: getattr(meeting, k) for k in ("date", "place", "chair", "secretary",
                                                "members_total", "members_present", "basis",
                                                "threshold_pct", "secret")}
@@ -100,6 +101,7 @@ def update_meeting(*, actor, meeting, **values):
     before, after = diff(old, snapshot(meeting))
     if after:
         audit(actor, "update_meeting", meeting, old=before, new=after)
+    caller.version = meeting.version
     return meeting
 
 

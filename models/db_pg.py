@@ -9,10 +9,16 @@ What differs from SQLite, and only here:
 - the database must sort text by code point (``LC_COLLATE = C``), as SQLite does: the
   Vietnamese sort keys (models/collation.py) rely on it;
 - a lost connection inside a transaction rolls back on the server and reaches the clerk as
-  a DatabaseError saying nothing was saved.
+  a DatabaseError saying nothing was saved;
+- every write transaction NOTIFYs the channel ``tdkt_changes`` as it commits, naming the
+  tables it changed (read from the server's own per-transaction statistics, so every write
+  path counts: the builder, executemany, COPY). Other PCs LISTEN on a separate connection
+  (``ChangeListener``) and refresh the pages showing those tables at once; the change
+  counter stays for polling (the fallback while that connection is down).
 """
 import logging
 import urllib.parse
+import uuid
 
 import peewee
 
@@ -25,6 +31,13 @@ WRITE_LOCK = 0x54444B54          # pg_advisory_xact_lock key: one writer at a ti
 MIGRATE_LOCK = 0x54444B55        # session lock while one PC creates or migrates the schema
 LOCK_TIMEOUT = "15s"
 GUARD_PREFIX = "tdkt: "
+CHANNEL = "tdkt_changes"         # NOTIFY payload: "<origin>|table,table,…"
+ORIGIN = uuid.uuid4().hex[:16]   # this process: its own notifications are not news to it
+NOTIFY_SQL = (
+    "SELECT pg_notify(%s, %s || '|' || string_agg(relname, ',' ORDER BY relname)) "
+    "FROM pg_stat_xact_user_tables WHERE schemaname = current_schema() "
+    f"AND relname <> '{SCHEMA_TABLE}' AND n_tup_ins + n_tup_upd + n_tup_del > 0 "
+    "HAVING count(*) > 0")
 
 BUSY_MESSAGE = ("Máy chủ dữ liệu đang bận ghi việc của máy khác quá lâu; việc vừa làm chưa "
                 "được lưu. Hãy thử lại sau ít phút.")
@@ -162,6 +175,9 @@ class PgDatabase(peewee.PostgresqlDatabase):
                            f"UPDATE {SCHEMA_TABLE} SET changes = changes + 1")
 
     def commit(self):
+        if self.has_schema_table and not self.snapshot:
+            # delivered by the server only if this commit succeeds (NOTIFY is transactional)
+            self._wrap(super().execute_sql, NOTIFY_SQL, (CHANNEL, ORIGIN))
         return self._wrap(super().commit)
 
     def rollback(self):
@@ -280,3 +296,62 @@ def reset_sequences(database, models):
             f"SELECT setval(pg_get_serial_sequence(%s, %s), "
             f"COALESCE((SELECT max({pk.column_name}) FROM \"{table}\"), 0) + 1, false)",
             (f'"{table}"', pk.column_name))
+
+
+# ------------------------------------------------------------------ LISTEN (other PCs' saves)
+
+class ChangeListener:
+    """A separate connection LISTENing on ``CHANNEL``. No Qt here: the GUI watches
+    ``fileno()`` (a socket notifier) and calls ``poll()`` when it is readable; ``poll()``
+    never blocks. A broken connection (server restarted, network gone) raises
+    ConnectionLost from ``poll()``; the caller opens a new listener later."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    @classmethod
+    def open(cls, database):
+        """Connect like ``database`` (same URL, password, keepalives) and LISTEN. Blocks up
+        to the connect timeout: call it off the GUI thread."""
+        import psycopg2
+        params = dict(database.connect_params)
+        params["application_name"] = "thiduakhenthuong-listen"
+        try:
+            conn = psycopg2.connect(dsn=database.url, **params)
+        except Exception as exc:                              # noqa: BLE001
+            raise connect_error(exc, database.url) from exc
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f"LISTEN {CHANNEL}")
+        return cls(conn)
+
+    def fileno(self):
+        return self.conn.fileno()
+
+    def poll(self):
+        """[(origin, {table, …})] of the commits announced since the last call."""
+        import psycopg2
+        if self.conn.closed:
+            raise ConnectionLost(LOST_MESSAGE)
+        try:
+            self.conn.poll()
+        except psycopg2.Error as exc:
+            self.close()
+            raise ConnectionLost(LOST_MESSAGE) from exc
+        out = []
+        while self.conn.notifies:
+            note = self.conn.notifies.pop(0)
+            origin, _, tables = note.payload.partition("|")
+            out.append((origin, set(filter(None, tables.split(",")))))
+        return out
+
+    def close(self):
+        try:
+            self.conn.close()
+        except Exception:                                     # noqa: BLE001
+            pass
+
+
+def tables_changed_by_others(changes):
+    """The tables named by notifications from other processes (other PCs)."""
+    return set().union(*(tables for origin, tables in changes if origin != ORIGIN))

@@ -10,7 +10,7 @@ import json
 
 from peewee import fn
 
-from . import catalogue, fund, rewards, settings, vntext
+from . import catalogue, fund, rewards, settings, versioning, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
@@ -46,8 +46,17 @@ def _require_draft(decision):
         raise ConflictError(
             f"{label(decision)} đã ban hành ({STATE_NAMES.get(state, state).lower()}), không "
             "sửa được. Muốn sửa hay hủy, hãy lập quyết định điều chỉnh hoặc thu hồi.")
-    return Decision.get_by_id(decision.id)   # fresh: a failed earlier call may have left
-    #                                          the caller's object changed in memory
+    # fresh: a failed earlier call may have left the caller's object changed in memory;
+    # it keeps the version the caller loaded, so saving it is refused when another clerk
+    # changed the draft (or its list) meanwhile (issue 20)
+    return versioning.fresh_copy(decision)
+
+
+def _saved(caller, decision):
+    """The caller's object follows the version this action wrote (its next save is ours)."""
+    if caller is not None and caller is not decision:
+        caller.version = decision.version
+    return decision
 
 
 def _date(value):
@@ -151,8 +160,9 @@ EDITABLE = ("date", "number", "about", "signer_name", "signer_title", "on_behalf
 
 @service("clerk")
 def update_draft(*, actor, decision, **changes):
-    """Change a draft's header fields; amounts follow a new date's base salary."""
-    decision = _require_draft(decision)
+    """Change a draft's header fields; amounts follow a new date's base salary. Refused
+    (StaleRecord) when another clerk changed the draft since ``decision`` was loaded."""
+    caller, decision = decision, _require_draft(decision)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Không sửa được trường {', '.join(sorted(unknown))}.")
@@ -190,7 +200,7 @@ def update_draft(*, actor, decision, **changes):
     before, after = diff(old, snapshot(decision))
     if after:
         audit(actor, "update_decision", decision, old=before, new=after)
-    return decision
+    return _saved(caller, decision)
 
 
 @service("clerk")
@@ -264,11 +274,13 @@ def _add(decision, subject, title, *, achievement=None, candidate=None, position
 def add_recipient(*, actor, decision, subject, title, achievement=None, position=None,
                   place=None, note=""):
     """Add one recipient; refused twice for the same title, or when already awarded."""
-    decision = _require_draft(decision)
+    caller, decision = decision, _require_draft(decision)
+    versioning.touch(decision)
     award = _add(decision, subject, title, achievement=achievement, position=position,
                  place=place, note=note)
     _recompute(decision)
     audit(actor, "add_recipient", award, new=snapshot(award))
+    _saved(caller, decision)
     return Award.get_by_id(award.id)
 
 
@@ -278,7 +290,8 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     in the decision and those already awarded the same title for the period. In bulk: a list
     of thousands of households costs a few queries. ``candidates`` may be Candidate rows or
     ``candidates.CandRecord``s. Returns the number added."""
-    decision = _require_draft(decision)
+    caller, decision = decision, _require_draft(decision)
+    versioning.touch(decision)
     _no_list_on_revoke(decision)
     if candidates is None:
         from .council import passed_records
@@ -322,6 +335,7 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
         raise Cancelled()
     _recompute(decision)
     audit(actor, "add_candidates", decision, new={"added": len(rows)})
+    _saved(caller, decision)
     return len(rows)
 
 
@@ -339,9 +353,13 @@ REC_FIELDS = ("display_name", "position", "place", "achievement", "note")
 
 
 @service("clerk")
-def update_recipient(*, actor, award, **changes):
-    """Edit how a recipient is printed (name, position, place, achievement, note)."""
-    _require_draft(award.decision)
+def update_recipient(*, actor, award, decision=None, **changes):
+    """Edit how a recipient is printed (name, position, place, achievement, note).
+    ``decision``: the draft as the clerk loaded it (its version is checked)."""
+    caller = decision
+    decision = _require_draft(decision if decision is not None else award.decision)
+    if caller is not None:        # the list the clerk saw: changed meanwhile → refused
+        versioning.touch(decision)
     award = Award.get_by_id(award.id)
     old = snapshot(award)
     for key, value in changes.items():
@@ -356,16 +374,22 @@ def update_recipient(*, actor, award, **changes):
     before, after = diff(old, snapshot(award))
     if after:
         audit(actor, "update_recipient", award, old=before, new=after)
+    _saved(caller, decision)
     return award
 
 
 @service("clerk")
-def remove_recipient(*, actor, award):
-    decision = _require_draft(award.decision)
+def remove_recipient(*, actor, award, decision=None):
+    """``decision``: the draft as the clerk loaded it (its version is checked)."""
+    caller = decision
+    decision = _require_draft(decision if decision is not None else award.decision)
+    if caller is not None:        # the list the clerk saw: changed meanwhile → refused
+        versioning.touch(decision)
     old = snapshot(award)
     award.delete_instance()
     _recompute(decision)
     audit(actor, "remove_recipient", "award", entity_id=old["id"], old=old)
+    _saved(caller, decision)
 
 
 def _key(unit, person, household):
@@ -437,8 +461,9 @@ def _recompute(decision):
 @service("leader")
 def issue_decision(*, actor, decision, signer_name=None, on_date=None, fund_reason=None):
     """Issue a draft: number, money, register numbers, its reward-fund entry; immutable from
-    then on. Beyond the fund's balance it raises fund.FundOverdraft unless ``fund_reason``."""
-    decision = _require_draft(decision)
+    then on. Beyond the fund's balance it raises fund.FundOverdraft unless ``fund_reason``.
+    Refused (StaleRecord) when the draft changed since ``decision`` was loaded."""
+    caller, decision = decision, _require_draft(decision)
     old = snapshot(decision)
     if on_date is not None:
         decision.date = _date(on_date)
@@ -506,7 +531,7 @@ def issue_decision(*, actor, decision, signer_name=None, on_date=None, fund_reas
               old={"state": IN_FORCE}, new={"state": new_state, "by": decision.id})
     before, after = diff(old, snapshot(decision))
     audit(actor, "issue_decision", decision, old=before, new=after)
-    return decision
+    return _saved(caller, decision)
 
 
 def _follow_up(actor, decision, date, reason, kind):

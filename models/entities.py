@@ -42,10 +42,13 @@ class BaseModel(peewee.Model):
 
 class VersionedModel(BaseModel):
     """Edited in dialogs on several PCs: save() writes only over the version it loaded
-    (issue 20, models/versioning.py); ``version`` added to old files by migration 11."""
+    (issue 20, models/versioning.py); ``version`` added to old files by migration 11 (units,
+    people, households, movements) and 15 (targets, registrations, criteria tables, council
+    meetings, decisions — a decision's version also counts changes of its recipient list)."""
     version = IntegerField(default=1, constraints=[peewee.SQL("DEFAULT 1")])
     _pk_expr = versioning.pk_expr
     save = versioning.checked_save
+    delete_instance = versioning.checked_delete
 
 
 # --------------------------------------------------------------------------- core
@@ -211,7 +214,7 @@ class Round(BaseModel):
     own_registrations = BooleanField(default=False)
 
 
-class Target(BaseModel):
+class Target(VersionedModel):
     """Chỉ tiêu of the commune for a movement (and its actual value during the year)."""
     uuid = UUIDTextField()
     movement = ForeignKeyField(Movement, backref="targets", on_delete="CASCADE")
@@ -227,7 +230,7 @@ class Target(BaseModel):
     year = IntegerField(null=True)
 
 
-class Registration(BaseModel):
+class Registration(VersionedModel):
     """Đăng ký thi đua of one subject for one movement and year."""
     uuid = UUIDTextField()
     movement = ForeignKeyField(Movement, backref="registrations", on_delete="RESTRICT")
@@ -307,7 +310,7 @@ class CovenantMember(BaseModel):
 
 # --------------------------------------------------------------------------- scoring
 
-class CriteriaSet(BaseModel):
+class CriteriaSet(VersionedModel):
     """Bảng tiêu chí: belongs to a movement/year and a kind of unit."""
     uuid = UUIDTextField()
     name = NfcCharField(max_length=300)
@@ -378,7 +381,7 @@ class Score(BaseModel):
 
 # --------------------------------------------------------------------------- vote and decisions
 
-class Meeting(BaseModel):
+class Meeting(VersionedModel):
     """Council meeting (bình xét) for a movement and year."""
     uuid = UUIDTextField()
     movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
@@ -427,7 +430,7 @@ class Vote(BaseModel):
         indexes = ((("meeting", "candidate"), True),)
 
 
-class Decision(BaseModel):
+class Decision(VersionedModel):
     """Quyết định khen thưởng: draft → issued (immutable) → corrected/revoked by a new one."""
     uuid = UUIDTextField()
     year = IntegerField()

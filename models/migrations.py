@@ -279,3 +279,16 @@ def step_14(database):
 
 
 STEPS[14] = step_14
+
+
+def step_15(database):
+    """Issue 20, several clerks at once: ``version`` on the other records two clerks edit at
+    the same time (targets, registrations, criteria tables, council meetings, decisions), so
+    a save or delete over an older copy is refused like for units and people (step 11)."""
+    for table in ("target", "registration", "criteria_set", "meeting", "decision"):
+        if "version" not in {c.name for c in database.get_columns(table)}:
+            database.execute_sql(
+                f'ALTER TABLE "{table}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1')
+
+
+STEPS[15] = step_15

@@ -13,7 +13,7 @@ from .fields import new_uuid
 from .movements import check_in_period, parse_value, period_text, year_in_period
 from .service import audit, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind, subject_of
-from . import vntext
+from . import versioning, vntext
 from .covenants import (  # noqa: F401 - re-exported: callers use models.registrations
     covenant_members, covenant_rows, covenants, delete_covenant, find_covenant, get_covenant,
     save_covenant,
@@ -408,8 +408,9 @@ def bulk_set_state(*, actor, registrations, state, reason=None):
     if state not in action:
         raise ValidationError("Chỉ duyệt hoặc trả lại được hàng loạt.")
     fn_, extra = action[state]
-    for reg in registrations:           # fresh rows: an instance may be stale
-        fn_.__wrapped__(actor=actor, registration=Registration.get_by_id(reg.id), **extra)
+    for reg in registrations:   # fresh rows (an instance may be half-changed) at the
+        #                         version the leader saw: another clerk's change is refused
+        fn_.__wrapped__(actor=actor, registration=versioning.fresh_copy(reg), **extra)
     return len(registrations)
 
 

@@ -22,10 +22,30 @@ LABELS = {
     "slogan": "Khẩu hiệu", "year_from": "Từ năm", "year_to": "Đến năm",
     "doc_number": "Số văn bản", "doc_date": "Ngày văn bản", "doc_signer": "Người ký",
     "description": "Mô tả", "achievement_text": "Thành tích",
+    # issue 20, migration 15: targets, registrations, criteria tables, meetings, decisions
+    "measure": "Đơn vị tính", "value": "Giá trị", "value_text": "Giá trị", "group": "Nhóm",
+    "direction": "Chiều đánh giá", "actual": "Kết quả thực hiện", "state": "Trạng thái",
+    "return_reason": "Lý do trả lại", "reg_date": "Ngày đăng ký", "signer": "Người ký",
+    "titles": "Danh hiệu đăng ký", "commitments": "Chỉ tiêu cam kết",
+    "total_max": "Tổng điểm", "bonus_max": "Điểm thưởng tối đa",
+    "tie_break": "Thứ tự ưu tiên khi bằng điểm", "criteria": "Các tiêu chí",
+    "bands": "Mức xếp loại", "year": "Năm", "date": "Ngày", "place": "Địa điểm",
+    "chair": "Chủ trì", "secretary": "Thư ký", "members_total": "Tổng số thành viên",
+    "members_present": "Số thành viên có mặt", "basis": "Cách tính tỷ lệ",
+    "threshold_pct": "Tỷ lệ đạt", "secret": "Bỏ phiếu kín", "number": "Số quyết định",
+    "about": "Trích yếu", "signer_name": "Người ký", "signer_title": "Chức vụ người ký",
+    "on_behalf": "Ký thay mặt", "bases": "Căn cứ", "proposer": "Xét đề nghị của",
+    "recipients": "Nơi nhận", "reason": "Lý do", "period_year": "Năm thành tích",
+    "display_name": "Tên người được khen", "achievement": "Thành tích", "title": "Hình thức",
 }
 SKIP = {"name_key", "sort_key", "version"}
 NOUNS = {"unit": "đơn vị", "person": "cá nhân", "household": "hộ gia đình",
-         "movement": "phong trào"}
+         "movement": "phong trào", "target": "chỉ tiêu", "registration": "đăng ký thi đua",
+         "criteria_set": "bảng tiêu chí", "meeting": "cuộc họp bình xét",
+         "decision": "quyết định"}
+# Changes of rows that belong to a versioned record and bump its version (a decision's
+# recipient list): {record table: (child table, the child's key to the record in its audit)}
+CHILDREN = {"decision": ("award", "decision")}
 
 
 class StaleRecord(ConflictError):
@@ -64,39 +84,98 @@ def checked_save(self, force_insert=False, only=None):
     return rows
 
 
+def fresh_copy(instance):
+    """The row as stored now, carrying the version ``instance`` was loaded with: services
+    that re-read a record (so a failed earlier call leaves no half-changed object behind)
+    still save only over what the clerk saw. A row deleted meanwhile is a StaleRecord."""
+    model = type(instance)
+    fresh = model.get_or_none(model._meta.primary_key == instance._pk)
+    if fresh is None:
+        raise StaleRecord(stale_message(model, instance._pk, instance.version or 1))
+    if instance.version is not None:
+        fresh.version = instance.version
+    return fresh
+
+
+def touch(instance):
+    """Count a change made through rows that belong to the record (a decision's recipient
+    list) as a change of the record: checked like a save of it."""
+    return instance.save(only=[])
+
+
+def checked_delete(self, recursive=False, delete_nullable=False):
+    """delete_instance() that deletes only the version this instance was loaded with."""
+    self._expected_version = self.version or 1
+    try:
+        rows = peewee.Model.delete_instance(self, recursive=recursive,
+                                            delete_nullable=delete_nullable)
+    finally:
+        self._expected_version = None
+    if rows == 0:
+        raise StaleRecord(stale_message(type(self), self._pk, self.version or 1,
+                                        deleting=True))
+    return rows
+
+
 def _shown(value):
     from .audit_log import _pretty
     return "(trống)" if value in (None, "") else _pretty(json.dumps(value, ensure_ascii=False))
 
 
-def stale_message(model, ident, expected):
+def _load(text):
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _audit_rows(model, ident, count):
+    """The newest ``count`` audit rows of the record and of the rows belonging to it."""
+    from .entities import ALL_MODELS, AuditLog
+    table = model._meta.table_name
+    rows = list(AuditLog.select().where(AuditLog.entity == table, AuditLog.entity_id == ident)
+                .order_by(AuditLog.id.desc()).limit(count))
+    if table in CHILDREN:
+        child_table, key = CHILDREN[table]
+        child = next(m for m in ALL_MODELS if m._meta.table_name == child_table)
+        ids = {i for (i,) in child.select(child._meta.primary_key)
+               .where(getattr(child, key) == ident).tuples()}
+        recent = (AuditLog.select().where(AuditLog.entity == child_table)
+                  .order_by(AuditLog.id.desc()).limit(200))
+        rows += [row for row in recent if row.entity_id in ids
+                 or _load(row.old).get(key) == ident or _load(row.new).get(key) == ident]
+    rows.sort(key=lambda row: row.id, reverse=True)
+    return rows[:count]
+
+
+def stale_message(model, ident, expected, *, deleting=False):
     """'Trong lúc bạn sửa, … đã lưu …: Năm sinh: 1980 → 1981. Thay đổi của bạn chưa lưu…'"""
-    from .entities import AuditLog
+    from .audit_log import action_label
     table = model._meta.table_name
     noun = NOUNS.get(table, "bản ghi")
     current = model.select(model.version).where(model._meta.primary_key == ident).scalar()
     if current is None:
         return (f"Trong lúc bạn sửa, {noun} này đã bị xóa ở máy khác; thay đổi của bạn chưa "
                 "được lưu.")
-    rows = list(AuditLog.select().where(AuditLog.entity == table, AuditLog.entity_id == ident)
-                .order_by(AuditLog.id.desc()).limit(max(1, min(current - expected, 5))))
     changes, who = [], []
-    for row in reversed(rows):
+    for row in reversed(_audit_rows(model, ident, max(1, min(current - expected, 5)))):
         who.append(f"{row.username} lúc {row.at:%H:%M %d/%m/%Y}"
                    if hasattr(row.at, "strftime") else row.username)
-        try:
-            old, new = json.loads(row.old or "{}"), json.loads(row.new or "{}")
-        except ValueError:
-            continue
-        if not isinstance(new, dict):
+        old, new = _load(row.old), _load(row.new)
+        if row.entity != table:          # a row belonging to the record (a recipient)
+            name = new.get("display_name") or old.get("display_name") or ""
+            changes.append(f"{action_label(row.action)}{': ' + name if name else ''}")
             continue
         for key, value in new.items():
-            if key in SKIP:
+            if key in SKIP or (key in old and old[key] == value):
                 continue
-            before = old.get(key) if isinstance(old, dict) else None
-            changes.append(f"{LABELS.get(key, key)}: {_shown(before)} → {_shown(value)}")
+            changes.append(f"{LABELS.get(key, key)}: {_shown(old.get(key))} → {_shown(value)}")
     by = f" ({'; '.join(dict.fromkeys(who))})" if who else ""
     what = (": " + "; ".join(changes)) if changes else ""
+    if deleting:
+        return (f"Trong lúc bạn xem, {noun} này đã được sửa ở máy khác{by}{what}. Chưa xóa "
+                f"{noun} này: hãy xem lại bản mới rồi mới quyết định xóa.")
     return (f"Trong lúc bạn sửa, {noun} này đã được lưu ở máy khác{by}{what}. Thay đổi của "
             "bạn CHƯA được lưu (không ghi đè việc của người khác). Hãy đóng hộp thoại, mở "
             "lại để xem bản mới rồi sửa tiếp.")

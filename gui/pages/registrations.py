@@ -14,7 +14,7 @@ from models.errors import UserError
 from .. import files, messages
 from ..background import Loader
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
-from ..widgets import SearchBox, make_table_view, selected_rows
+from ..widgets import SearchBox, make_table_view, save_on_accept, selected_rows
 from .movement_dialogs import combo
 from .registration_dialogs import (ActualsDialog, BulkDialog, CovenantDialog,
                                    RegistrationDialog)
@@ -347,13 +347,13 @@ class RegistrationsPage(QWidget):
                           "sửa.")
             return
         dialog = RegistrationDialog(self, reg.movement, registration=reg)
-        if dialog.exec() != QDialog.Accepted:
-            return
-        v = dialog.values()
-        if messages.run_action(self, rg.update_registration, actor=self.ctx.actor,
-                               registration=reg, titles=v["titles"],
-                               commitments=v["commitments"], reg_date=v["reg_date"] or "",
-                               signer=v["signer"]) is not None:
+        # saved from the dialog: a refused save (another PC changed this registration since
+        # it was loaded — ``reg`` carries that version) keeps everything typed on screen
+        save_on_accept(dialog, lambda v: rg.update_registration(
+            actor=self.ctx.actor, registration=reg, titles=v["titles"],
+            commitments=v["commitments"], reg_date=v["reg_date"] or "", signer=v["signer"]),
+            dialog.error)
+        if dialog.exec() == QDialog.Accepted:
             self.ctx.changed("registrations")
 
     def enter_actuals(self):

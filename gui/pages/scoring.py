@@ -430,11 +430,14 @@ class ScoringPage(QWidget):
     def edit_table(self):
         if self.cs is None:
             return
-        data = self._editor().ask(self, criteria_set=self.cs,
-                                  read_only=scoring.is_frozen(self.cs) or not self.ctx.can_edit)
-        if data is not None:
-            self._save_table(lambda: scoring.update_criteria_set(
-                actor=self.ctx.actor, criteria_set=self.cs, **data))
+        cs = self.cs        # as loaded: its version is checked when saving (issue 20)
+        saved = self._editor().ask(
+            self, criteria_set=cs,
+            read_only=scoring.is_frozen(cs) or not self.ctx.can_edit,
+            save=lambda data: scoring.update_criteria_set(actor=self.ctx.actor,
+                                                          criteria_set=cs, **data))
+        if saved is not None:
+            self._save_table(lambda: saved)
 
     def _save_table(self, fn):
         try:
