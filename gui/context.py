@@ -14,6 +14,7 @@ class AppContext(QObject):
     """
     data_changed = Signal(str)
     server_status = Signal(str)      # "" or why other PCs' saves are not seen at once
+    from_other_pc = False            # True while data_changed tells of another PC's save
 
     def __init__(self, actor, db_path, parent=None):
         super().__init__(parent)

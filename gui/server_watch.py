@@ -116,8 +116,12 @@ class ServerWatch(QObject):
             self._drop()
             self._lost()
             return
-        for area in areas_for(db_pg.tables_changed_by_others(changes)):
-            self.ctx.data_changed.emit(area)
+        self.ctx.from_other_pc = True
+        try:
+            for area in areas_for(db_pg.tables_changed_by_others(changes)):
+                self.ctx.data_changed.emit(area)
+        finally:
+            self.ctx.from_other_pc = False
 
     # ---- lost: back-off and retry
     def _drop(self):

@@ -249,3 +249,56 @@ def test_two_processes_edit_the_same_draft_target_and_registration(org, clerk, l
     assert len(set(seqs)) == len(seqs) == 2 * per
     assert audit_log.verify_chain().ok
     assert engine in ("sqlite", "postgresql")
+
+
+def test_a_network_drop_in_the_middle_of_a_registration_save_rolls_back(org, clerk, engine,
+                                                                       request):
+    """The save has already rewritten the titles when the connection dies (killed while it
+    waits for a row another session holds): nothing of it stays, the clerk is told."""
+    if engine != "postgresql":
+        pytest.skip("a dropped server connection; SQLite has none (killed process: test_db)")
+    import threading
+    import time
+    import psycopg2
+    from models import db_pg
+    pg_server = request.getfixturevalue("pg_server")
+    reg = Registration.get(Registration.person == org["people"][2].id)     # submitted
+    seen = Registration.get_by_id(reg.id)
+    before = (seen.signer, seen.version)
+    chain_before = audit_log.verify_chain()
+    holder = psycopg2.connect(dbmod.db.obj.url)       # another session holds the row
+    holder.cursor().execute("SELECT id FROM registration WHERE id = %s FOR UPDATE", (reg.id,))
+    outcome = []
+
+    def save():
+        try:
+            registrations.update_registration(actor=clerk, registration=seen,
+                                              titles=["LDTT", "CSTDCS"], signer="Dở dang")
+            outcome.append(None)
+        except Exception as err:                       # noqa: BLE001 - looked at below
+            outcome.append(err)
+        finally:
+            dbmod.db.close()
+    worker = threading.Thread(target=save)
+    worker.start()
+    name = dbmod.db.obj.execute_sql("SELECT current_database()").fetchone()[0]
+    for _ in range(200):                               # the save waits on the row lock...
+        waiting = pg_server.sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = "
+            "'Lock' AND application_name = 'thiduakhenthuong'", (name,))
+        if waiting:
+            break
+        time.sleep(0.05)
+    assert waiting, f"the save never reached the locked row: {outcome}"
+    pg_server.sql("SELECT pg_terminate_backend(%s)", (waiting[0][0],))   # ...and the line drops
+    worker.join(30)
+    holder.rollback()
+    holder.close()
+    assert isinstance(outcome[0], db_pg.ConnectionLost)
+    assert "KHÔNG được lưu" in str(outcome[0]) and "không có gì lưu dở" in str(outcome[0])
+    stored = Registration.get_by_id(reg.id)
+    assert (stored.signer, stored.version) == before
+    assert registrations.title_codes(stored) == ["LDTT"]            # the titles came back
+    assert audit_log.verify_chain().ok and chain_before.ok
+    registrations.update_registration(actor=clerk, registration=seen, signer="Lần hai")
+    assert Registration.get_by_id(reg.id).signer == "Lần hai"

@@ -549,5 +549,5 @@ class DecisionsPage(QWidget):
                     "movements"):
             self.register.stale()
             self.fund.reload_years()
-            if area != "decisions":
+            if area != "decisions" or self.ctx.from_other_pc:   # ours: it reloaded itself
                 self.editor.reload()
