@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(QLabel(f"Tệp dữ liệu: {ctx.db_path}"))
         self.server_state = QLabel()          # issue 20: "mất kết nối máy chủ" while it is
         self.server_state.setStyleSheet("color: #a00000;")   # down (gui/server_watch.py)
+        self.server_state.setToolTip("Chưa thấy ngay việc của máy khác; trang vẫn tự làm mới "
+                                     "5 giây một lần. Việc lưu sẽ báo nếu không được.")
         self.statusBar().addWidget(self.server_state)
         ctx.server_status.connect(self.server_state.setText)
         if self.is_demo():

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from models import db_pg
 
-LOST_TEXT = "Mất kết nối máy chủ dữ liệu — đang thử kết nối lại…"
+LOST_TEXT = "Mất kết nối máy chủ — đang thử lại…"   # short: the status bar is narrow
 FIRST_DELAY_MS, MAX_DELAY_MS = 1000, 30000
 
 # The pages' areas (ctx.data_changed) by table. A table not listed refreshes everything;
