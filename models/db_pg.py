@@ -33,11 +33,15 @@ LOCK_TIMEOUT = "15s"
 GUARD_PREFIX = "tdkt: "
 CHANNEL = "tdkt_changes"         # NOTIFY payload: "<origin>|table,table,…"
 ORIGIN = uuid.uuid4().hex[:16]   # this process: its own notifications are not news to it
+# The tables this transaction wrote, from the server's per-transaction counters (the
+# functions behind pg_stat_xact_user_tables, on our schema's tables only: the view itself
+# costs ~9 ms per commit, this ~2 ms).
 NOTIFY_SQL = (
-    "SELECT pg_notify(%s, %s || '|' || string_agg(relname, ',' ORDER BY relname)) "
-    "FROM pg_stat_xact_user_tables WHERE schemaname = current_schema() "
-    f"AND relname <> '{SCHEMA_TABLE}' AND n_tup_ins + n_tup_upd + n_tup_del > 0 "
-    "HAVING count(*) > 0")
+    "SELECT pg_notify(%s, %s || '|' || string_agg(c.relname, ',' ORDER BY c.relname)) "
+    "FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+    f"AND c.relkind = 'r' AND c.relname <> '{SCHEMA_TABLE}' "
+    "AND pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid) "
+    "+ pg_stat_get_xact_tuples_deleted(c.oid) > 0 HAVING count(*) > 0")
 
 BUSY_MESSAGE = ("Máy chủ dữ liệu đang bận ghi việc của máy khác quá lâu; việc vừa làm chưa "
                 "được lưu. Hãy thử lại sau ít phút.")
