@@ -581,7 +581,9 @@ def run_migrations(database, path, version, missing=None):
             dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
         backup_database(dest, source=database)
         log.info("pre-migration backup at %s", dest)
-    applied = set(range(1, version + 1)) - set(missing) if version else set()
+    # (numbers without a step — one not landed yet — are not recorded as run)
+    applied = (set(range(1, version + 1)) & set(migrations.STEPS)) - set(missing) \
+        if version else set()
     for number in missing:
         step = migrations.STEPS[number]
         with database.atomic():
