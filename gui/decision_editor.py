@@ -221,9 +221,13 @@ class DecisionEditor(QWidget):
 
     def _listed(self, fetched, current):
         self.list_model.show_rows(fetched)
+        typed, self._showing = self.signer.currentText(), True
         self.signer.clear()
         names = [settings.get("chairman")] + list(settings.get("vice_chairmen") or [])
         self.signer.addItems([n for n in names if n])
+        if self._dirty:
+            self.signer.setEditText(typed)       # refilling the names keeps the typing
+        self._showing = False
         self._select(current)
         if self.decision is None:
             self._show(None)
@@ -250,7 +254,7 @@ class DecisionEditor(QWidget):
 
     def _show(self, decision):
         if (self._dirty and decision is not None and self.decision is not None
-                and decision.id == self.decision.id):
+                and decision.id == self.decision.id and decision.state == "draft"):
             decision.version = self.decision.version   # what the typing rests on
             self.decision = decision
             self.refresh_preview()
