@@ -170,7 +170,8 @@ def test_covenant_and_registration_dialogs_through_the_page(world, qtbot, monkey
         def exec(self):
             self.commitments.setData(self.commitments.index(0, 3), "khoảng 90%")
             self.signer.setText("Lê Đức Cường")
-            return QDialog.Accepted
+            self._ok()           # the Lưu button: the dialog saves and closes (issue 20)
+            return self.result()
     monkeypatch.setattr(rpage, "CovenantDialog", AcceptCovenant)
     monkeypatch.setattr(rpage, "RegistrationDialog", EditRegistration)
     page = rpage.RegistrationsPage(world["ctx"])
