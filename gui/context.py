@@ -54,16 +54,21 @@ class AppContext(QObject):
             self.server_watch = ServerWatch(self, dbmod.db.obj).start()
         return self._poll
 
+    LISTENING_POLL_MS = 60_000
+
     def listening(self, on):
-        """The LISTEN connection is up (the poll pauses) or down (the poll takes over)."""
+        """The LISTEN connection is up (the poll slows to once a minute: a safety net for a
+        server that keeps no per-transaction counters) or down (every few seconds again)."""
         poll = getattr(self, "_poll", None)
         if poll is None:
             return
         if on:
-            poll.stop()
-        elif not poll.isActive():
+            self._poll_ms = getattr(self, "_poll_ms", None) or poll.interval()
+            poll.setInterval(max(self.LISTENING_POLL_MS, self._poll_ms))
+        else:
             self._seen_counter = None
-            poll.start()
+            poll.setInterval(getattr(self, "_poll_ms", None) or poll.interval())
+        poll.start()
 
     def poll_other_pcs(self):
         """True when another PC changed data since the last look (pages were told)."""

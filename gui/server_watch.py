@@ -7,7 +7,7 @@ the pages showing them are told through ``ctx.data_changed(area)`` like after ou
 Connecting runs on a plain thread (a server that does not answer costs the GUI nothing);
 a broken connection (server restarted, network gone) is retried with back-off while the
 status bar says so, and the 5-second change-counter poll (``AppContext.watch_other_pcs``)
-takes over meanwhile.
+takes over meanwhile (while listening it only checks once a minute).
 """
 import threading
 
@@ -116,6 +116,8 @@ class ServerWatch(QObject):
             self._drop()
             self._lost()
             return
+        if changes:
+            self.ctx._seen_counter = None     # announced: the slow poll only takes note
         self.ctx.from_other_pc = True
         try:
             for area in areas_for(db_pg.tables_changed_by_others(changes)):

@@ -55,9 +55,9 @@ def _watched_page(qtbot, url):
     page.show()
     areas = []
     ctx.data_changed.connect(areas.append)
-    ctx.watch_other_pcs(interval_ms=600_000)       # the poll would take 10 minutes here
+    ctx.watch_other_pcs(interval_ms=3_000)
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=10_000)
-    assert not ctx._poll.isActive()                 # listening: the poll rests
+    assert ctx._poll.interval() == 60_000           # listening: the poll only checks slowly
     return ctx, page, areas
 
 
@@ -85,12 +85,12 @@ def test_the_listener_survives_a_server_restart(qtbot, server_url, tmp_path, pg_
     try:
         qtbot.waitUntil(lambda: status[-1:] == [LOST_TEXT], timeout=10_000)
         assert not ctx.server_watch.connected
-        assert ctx._poll.isActive()                 # the poll takes over meanwhile
+        assert ctx._poll.isActive() and ctx._poll.interval() == 3_000   # poll takes over
     finally:
         pg_server.restart()
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=20_000)
     assert status[-1] == "" and "all" in areas      # reconnected: pages reloaded once
-    assert not ctx._poll.isActive()
+    assert ctx._poll.interval() == 60_000
     dbmod.open_database(server_url)
     areas.clear()
     _another_pc_adds(tmp_path, server_url, "Phong trào sau khi máy chủ khởi động lại")
