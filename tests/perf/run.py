@@ -38,6 +38,7 @@ BENCHES = [
     "tests.perf.bench_freeze",
     "tests.perf.bench_decisions_page",
     "tests.perf.bench_pg_move",
+    "tests.perf.bench_province",
 ]
 
 
