@@ -21,7 +21,7 @@ import peewee
 
 from . import bulk, settings, vntext
 from .db import db, is_server
-from .entities import ProvAward, ProvCommune, ProvProposal, ProvSubject, now
+from .entities import ProvAward, ProvAwardCount, ProvCommune, ProvProposal, ProvSubject, now
 from .errors import ConflictError, UserError, ValidationError
 from .service import audit, service
 
@@ -147,14 +147,34 @@ def _write(database, identity, rows, counts, actor, step):
     if commune is None:
         commune = ProvCommune.create(commune_code=str(identity["commune_code"]), **values)
     else:
-        for model in (ProvProposal, ProvAward, ProvSubject):
+        for model in (ProvAwardCount, ProvProposal, ProvAward, ProvSubject):
             model.delete().where(model.commune == commune.id).execute()
         ProvCommune.update(**values).where(ProvCommune.id == commune.id).execute()
         commune = ProvCommune.get_by_id(commune.id)
     write = _copy_rows if is_server(database) else _insert_rows
     for key, model, fields in TABLES:
         write(database, model, fields, commune.id, rows.get(key) or (), step)
+    write(database, ProvAwardCount, COUNT_FIELDS, commune.id,
+          award_counts(rows.get("awards") or ()), lambda n: None)
     return commune
+
+
+COUNT_FIELDS = ("year", "stat_group", "method", "title_name", "title_kind", "awards", "amount")
+_AWARD_INDEX = {f: AWARD_FIELDS.index(f) for f in ("year", "stat_group", "method",
+                                                   "title_name", "title_kind", "amount")}
+
+
+def award_counts(awards):
+    """The ``prov_award_count`` rows of a commune's award tuples: (year, group, method,
+    title name, title kind, awards, amount) — what the province statistics read."""
+    i = _AWARD_INDEX
+    out = {}
+    for a in awards:
+        key = (a[i["year"]], a[i["stat_group"]], a[i["method"]], a[i["title_name"]],
+               a[i["title_kind"]])
+        n, money = out.get(key, (0, 0))
+        out[key] = (n + 1, money + (a[i["amount"]] or 0))
+    return [(*key, n, money) for key, (n, money) in out.items()]
 
 
 # --------------------------------------------------------------------------- writers

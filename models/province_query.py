@@ -3,10 +3,9 @@ household's) titles in any commune, the statistics forms across communes, and th
 received for provincial titles. Read-only; plain dicts and ``statistics_forms`` forms."""
 from collections import defaultdict
 
-from peewee import fn
-
 from . import award_method, vntext
-from .entities import SUBJECT_KINDS, ProvAward, ProvCommune, ProvProposal, ProvSubject
+from .entities import (SUBJECT_KINDS, ProvAward, ProvAwardCount, ProvCommune, ProvProposal,
+                       ProvSubject)
 from .province import SOURCES
 from .statistics_forms import CIRCULAR, PERSON_GROUPS, FormRow, StatForm
 
@@ -110,7 +109,8 @@ def proposal_titles():
 
 
 def award_years():
-    return sorted({y for (y,) in ProvAward.select(ProvAward.year).distinct().tuples()},
+    return sorted({y for (y,) in ProvAwardCount.select(ProvAwardCount.year).distinct()
+                   .tuples()},
                   reverse=True)
 
 
@@ -121,14 +121,12 @@ METHOD_CODES = {award_method.REGULAR: "11", award_method.THEMED: "12",
 
 
 def award_counts(year):
-    """The one GROUP BY over the (year, commune) index: (commune id, group, method, title
-    name, title kind, count, money) of ``year``."""
-    return list(ProvAward.select(ProvAward.commune, ProvAward.stat_group, ProvAward.method,
-                                 ProvAward.title_name, ProvAward.title_kind,
-                                 fn.COUNT(ProvAward.id), fn.SUM(ProvAward.amount))
-                .where(ProvAward.year == int(year))
-                .group_by(ProvAward.commune, ProvAward.stat_group, ProvAward.method,
-                          ProvAward.title_name, ProvAward.title_kind).tuples())
+    """(commune id, group, method, title name, title kind, count, money) of ``year``, read
+    from the counts written with each commune's rows (``province.award_counts``): a few
+    hundred rows a year however many awards the communes hold."""
+    c = ProvAwardCount
+    return list(c.select(c.commune, c.stat_group, c.method, c.title_name, c.title_kind,
+                         c.awards, c.amount).where(c.year == int(year)).tuples())
 
 
 def _form(year, counts, columns, name):
