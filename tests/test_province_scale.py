@@ -30,6 +30,18 @@ def test_small_province_benchmark_runs(pg_server, tmp_path, monkeypatch):
                 cur.execute("SELECT count(*) FROM prov_award a LEFT JOIN prov_subject s ON "
                             "s.uuid = a.subject_uuid WHERE s.id IS NULL")
                 orphans = cur.fetchone()[0]
+                counts = ("commune_id, year, stat_group, method, title_name, title_kind")
+                cur.execute(f"(SELECT {counts}, count(*), sum(amount) FROM prov_award GROUP BY "
+                            f"{counts}) EXCEPT SELECT {counts}, awards, amount FROM "
+                            "prov_award_count")
+                uncounted = cur.fetchall()
+                cur.execute(f"SELECT {counts}, awards, amount FROM prov_award_count EXCEPT "
+                            f"(SELECT {counts}, count(*), sum(amount) FROM prov_award GROUP BY "
+                            f"{counts})")
+                overcounted = cur.fetchall()
+                cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                            "'prov_subject_name_trgm'")
+                trigram = cur.fetchall()
         finally:
             conn.close()
     finally:
@@ -44,6 +56,10 @@ def test_small_province_benchmark_runs(pg_server, tmp_path, monkeypatch):
     assert made["prov_commune"] == 3 and made["prov_subject"] == 3 * first[1]
     assert made["prov_award"] == 3 * first[2] > 0
     assert orphans == 0                         # every generated award has its subject
+    # the statistics' counts, written with each commune's rows, match its awards after the
+    # re-imports (replaced with them, never left behind or doubled)
+    assert uncounted == [] and overcounted == []
+    assert trigram and "gin_trgm_ops" in trigram[0][0]     # the look-up's index (migration 14)
     assert distinct > 2 * persons / 3           # names and birth years varied per commune
     assert m["found"] > 0 and m["rows"] == first[1] + first[2] + made["prov_proposal"] // 3
     results = bench_province.results(m)

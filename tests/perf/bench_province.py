@@ -131,7 +131,7 @@ def generate_communes(conn, first_id, count):
     (md5 of the old one and n), codes and names; persons' and households' names and birth
     years varied. Secondary indexes are dropped and rebuilt around the bulk insert."""
     names = [f"Xã {a} {b}" for a in FIRST for b in SECOND]
-    tables = ("prov_subject", "prov_award", "prov_proposal")
+    tables = ("prov_subject", "prov_award", "prov_proposal", "prov_award_count")
     new_uuid = "md5({col} || '/' || n)::uuid::text"
     with conn, conn.cursor() as cur:
         _vary_functions(cur)
@@ -195,6 +195,12 @@ def generate_communes(conn, first_id, count):
                    p.votes_for, p.votes_against, p.vote_percent, p.passed, p.warnings,
                    p.received_at
             FROM prov_proposal p CROSS JOIN gen g WHERE p.commune_id = %s""", (first_id,))
+        cur.execute("""
+            INSERT INTO prov_award_count (commune_id, year, stat_group, method, title_name,
+                                          title_kind, awards, amount)
+            SELECT g.commune_id, c.year, c.stat_group, c.method, c.title_name, c.title_kind,
+                   c.awards, c.amount
+            FROM prov_award_count c CROSS JOIN gen g WHERE c.commune_id = %s""", (first_id,))
         for _name, sql in indexes:
             cur.execute(sql)
     conn.autocommit = True
