@@ -244,15 +244,16 @@ def passed_records(meeting):
 def vote_rows(meeting):
     """Rows for the minutes: every candidate of the meeting's movement/year with its vote."""
     from .candidates import candidate_rows
-    votes = {v.candidate_id: v for v in Vote.select().where(Vote.meeting == meeting)}
-    rows = []
-    for row in candidate_rows(movement=meeting.movement, year=meeting.year,
-                              include_removed=False):
-        vote = votes.get(row["id"])
-        row = dict(row)
-        row.update(votes_for=vote.votes_for if vote else None,
-                   votes_against=vote.votes_against if vote else None,
-                   percent=vote.percent if vote else None,
-                   passed=vote.passed if vote else None)
-        rows.append(row)
+    # read as tuples and the candidates' fresh rows completed in place: 43,000 votes as
+    # model objects and a copy of every row doubled the minutes' memory
+    votes = {cand: (votes_for, votes_against, pct, passed)
+             for cand, votes_for, votes_against, pct, passed in
+             Vote.select(Vote.candidate, Vote.votes_for, Vote.votes_against, Vote.percent,
+                         Vote.passed).where(Vote.meeting == meeting).tuples()}
+    rows = candidate_rows(movement=meeting.movement, year=meeting.year,
+                          include_removed=False)
+    for row in rows:
+        vote = votes.get(row["id"], (None, None, None, None))
+        row.update(votes_for=vote[0], votes_against=vote[1], percent=vote[2],
+                   passed=vote[3])
     return rows
