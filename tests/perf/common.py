@@ -9,12 +9,40 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@functools.lru_cache(maxsize=2)
+PREPARE = (
+    "import sys; sys.path.insert(0, %r)\n"
+    "from models import db\n"
+    "from models.entities import User\n"
+    "db.open_database(%r)\n"          # brings an older schema up to date
+    "if not User.select().where(User.username == 'bench').exists():\n"
+    "    User.create(username='bench', full_name='Bench', role='leader', password_hash='x')\n"
+    "db.close_database()\n")
+
+
+def chosen_db():
+    """``run.py --db small|large|xlarge|FILE`` (env TDKT_BENCH_DB): the database every
+    demo-based benchmark uses instead of the one it would pick, or None."""
+    return os.environ.get("TDKT_BENCH_DB") or None
+
+
+def db_label(path):
+    """'large' for …/large.sqlite3: how results name the database they ran on."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+@functools.lru_cache(maxsize=4)
 def demo_db(size="large"):
     """Path to a fresh demo database of ``size`` with a leader account 'bench'.
 
     ``TDKT_BENCH_DEMO_DIR=FOLDER`` reuses ``FOLDER/<size>.sqlite3`` made before (with the
-    'bench' account): it is copied, so each run starts from the same file."""
+    'bench' account): it is copied, so each run starts from the same file.
+    ``TDKT_BENCH_DB`` (run.py --db) replaces ``size``: a size name, or an existing file
+    (e.g. /work/perfdata/xlarge.sqlite3), which is copied — the original is never opened —
+    then migrated and given the 'bench' account."""
+    choice = chosen_db()
+    if choice and os.path.isfile(choice):
+        return _copy_of(choice)
+    size = choice or size
     folder = tempfile.mkdtemp(prefix="tdkt-bench-")
     os.environ.setdefault("TDKT_DATA_DIR", folder)
     path = os.path.join(folder, f"{size}.sqlite3")
@@ -35,8 +63,24 @@ def demo_db(size="large"):
     return path
 
 
+def _copy_of(source):
+    import shutil
+    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
+    os.environ.setdefault("TDKT_DATA_DIR", folder)
+    path = os.path.join(folder, os.path.basename(source))
+    shutil.copyfile(source, path)
+    subprocess.run([sys.executable, "-c", PREPARE % (ROOT, path)], check=True,
+                   env=child_env(folder))
+    return path
+
+
 def child_env(data_dir=None):
     env = dict(os.environ)
+    # A user's program runs from compiled bytecode: children compile once into a cache of
+    # their own (not into the checkout), instead of from source at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(),
+                                                       f"tdkt-bench-pycache-{getattr(os, 'getuid', int)()}"))
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = ROOT
     if data_dir:

@@ -1,6 +1,6 @@
 """Runs every benchmark and prints one line each: name, value, goal, ok.
 
-    python tests/perf/run.py [--json] [--quick] [--only NAME]
+    python tests/perf/run.py [--json] [--quick] [--only NAME] [--db small|large|xlarge|FILE]
 
 A benchmark module has ``run(quick=False) -> list[Result]``; each Result compares the
 product's path with a bare baseline of the same library measured in the same run (a ratio),
@@ -50,6 +50,7 @@ class Result:
     goal: str          # e.g. "≤ 1.5×", "< 150 ms"
     ok: bool
     detail: str = ""
+    load: str = ""     # the machine's load average (1, 5, 15 min) when the result came
 
 
 def best_of(fn, repeat=3):
@@ -88,13 +89,20 @@ def main(argv=None):
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
     p.add_argument("--only", help="run only benchmarks whose module name contains this")
+    p.add_argument("--db", help="database of the demo-based benchmarks: a demo size (small, "
+                   "large, xlarge) or a file, copied first (e.g. /work/perfdata/xlarge.sqlite3)")
     args = p.parse_args(argv)
+    if args.db:
+        os.environ["TDKT_BENCH_DB"] = os.path.abspath(args.db) if os.path.isfile(args.db) \
+            else args.db
     results = []
     for name in BENCHES:
         if args.only and args.only not in name:
             continue
         module = importlib.import_module(name)
         for r in module.run(quick=args.quick):
+            r.load = " ".join(f"{v:.2f}" for v in os.getloadavg()) \
+                if hasattr(os, "getloadavg") else ""
             results.append(r)
             if not args.json:
                 mark = "ok" if r.ok else "MISSED"
