@@ -191,3 +191,32 @@ def test_wizard_finds_places_without_accents_and_waits_for_the_commune(database,
     # another province empties the commune and the place again
     place.province.setCurrentIndex(place.province.findText("Hà Nội"))
     assert place.commune.currentIndex() == -1 and place.place.text() == ""
+
+
+def test_unit_tree_shows_bloc_officers_without_a_query_per_bloc(ctx, qtbot):
+    """The tree names each bloc's head and deputy from the units it already read: opening
+    the page costs the same few queries however many blocs the commune has."""
+    from models import org
+    from models.db import db
+    bloc = next(u for u, _ in org.unit_tree() if u.kind.is_bloc and
+                Unit.select().where(Unit.parent == u).count() >= 2)
+    head, deputy = list(Unit.select().where(Unit.parent == bloc).limit(2))
+    org.set_bloc_officers(actor=ctx.actor, bloc=bloc, head=head, deputy=deputy)
+    statements = []
+    db.connection().set_trace_callback(statements.append)
+    try:
+        tab = org_page.UnitTab(ctx)
+    finally:
+        db.connection().set_trace_callback(None)
+    qtbot.addWidget(tab)
+    item = next(it for it in _tree_items(tab.tree) if it.data(0, Qt.UserRole) == bloc.id)
+    assert item.text(3) == f"{head.name} / {deputy.name}"
+    assert len([s for s in statements if s.startswith("SELECT")]) <= 2, statements
+
+
+def _tree_items(tree):
+    stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(item.child(i) for i in range(item.childCount()))

@@ -300,11 +300,13 @@ class UnitTab(QWidget):
         self.tree.clear()
         items = {}
         n = 0
-        for unit, depth in org.unit_tree():
+        tree = org.unit_tree()
+        names = {unit.id: unit.name for unit, _ in tree}   # a bloc's officers: no query each
+        for unit, depth in tree:
             officers = ""
             if unit.kind.is_bloc:
-                head = unit.head.name if unit.head_id else "—"
-                deputy = unit.deputy.name if unit.deputy_id else "—"
+                head = names.get(unit.head_id, "—") if unit.head_id else "—"
+                deputy = names.get(unit.deputy_id, "—") if unit.deputy_id else "—"
                 officers = f"{head} / {deputy}"
             item = QTreeWidgetItem([unit.name, unit.kind.name, unit.leader_name, officers,
                                     "" if unit.active else "Ngừng hoạt động"])

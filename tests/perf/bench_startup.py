@@ -10,7 +10,7 @@ the clock stops when the overview has built its year map and sections from the d
 and painted them (not at ``show()``: the page fills itself after the first paint).
 Baseline (a fresh process): PySide6, a QMainWindow shown, then ``sqlite3`` runs the same
 SELECT statements the overview ran (caught from the product with sqlite3's trace callback,
-each distinct statement once) and puts the count in a label, painted.
+each kind of statement once) and puts the count in a label, painted.
 
 A normal day: today's automatic backup exists, only the integrity check runs in the
 background (while the overview fills). The first start of the day: no backup yet; the clock
@@ -37,11 +37,10 @@ ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x.py
     sys.path.insert(0, ROOT_DIR)
 
-from tests.perf.common import ROOT, db_label, demo_db, run_child  # noqa: E402
+from tests.perf.common import ROOT, db_label, demo_db, distinct_selects, run_child  # noqa: E402
 from tests.perf.run import Result  # noqa: E402
 
 GOAL = 2.0
-SKIPPED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 CAPTURE = """
 import json, sys
@@ -119,13 +118,7 @@ os._exit(0)
 
 def overview_statements(path):
     """The distinct SELECTs the overview ran on ``path``, in order (sqlite3's trace)."""
-    seen = run_child(CAPTURE % {"root": ROOT, "db": path})
-    out = []
-    for sql in seen:
-        if sql.lstrip().upper().startswith(SKIPPED) or sql in out:
-            continue
-        out.append(sql)
-    return out
+    return distinct_selects(run_child(CAPTURE % {"root": ROOT, "db": path}))
 
 
 def _data_dir(first_day):

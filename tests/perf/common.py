@@ -93,3 +93,22 @@ def run_child(code, *, data_dir=None):
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, env=child_env(data_dir or tempfile.gettempdir()))
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+SKIPPED_SQL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+
+
+def distinct_selects(statements):
+    """The statements a product path ran (sqlite3's trace callback), as a bare baseline
+    runs them: each kind of SELECT once — the same text with other numbers (one query per
+    row, "N+1") counts once, so a floor never repeats the product's extra queries."""
+    import re
+    out, shapes = [], set()
+    for sql in statements:
+        if sql.lstrip().upper().startswith(SKIPPED_SQL):
+            continue
+        shape = re.sub(r"\b\d+\b", "?", sql)
+        if shape not in shapes:
+            shapes.add(shape)
+            out.append(sql)
+    return out

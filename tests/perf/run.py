@@ -23,6 +23,7 @@ BENCHES = [
     "tests.perf.bench_startup",
     "tests.perf.bench_bulk_register",
     "tests.perf.bench_list",
+    "tests.perf.bench_org_page",
     "tests.perf.bench_memory",
     "tests.perf.bench_memory_pages",
     "tests.perf.bench_memory_docs",
