@@ -201,6 +201,13 @@ def line_count(text, width_pt, bold=False, size=FONT_PT):
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
+def _body_lines(text, width_pt):
+    """``line_count`` of a body cell, remembered: places, titles and states repeat row
+    after row (bounded: a long export keeps no more than 4,096 of them)."""
+    return line_count(text, width_pt)
+
+
 class RowHeights:
     """Height of each body row from its wrapped text cells (None: the default height)."""
 
@@ -216,7 +223,7 @@ class RowHeights:
         for i, usable, one_line in self.cells:
             value = row[i] if i < len(row) else None
             if value.__class__ is str and len(value) > one_line:
-                n = line_count(value, usable)
+                n = _body_lines(value, usable)
                 if n > lines:
                     lines = n
         return None if lines == 1 else lines * LINE_PT

@@ -30,6 +30,7 @@ BENCHES = [
     "tests.perf.bench_certificates",
     "tests.perf.bench_import",
     "tests.perf.bench_excel_export",
+    "tests.perf.bench_registrations_export",
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_decision_docx",
