@@ -25,7 +25,7 @@ if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x
     sys.path.insert(0, ROOT_DIR)
 
 from tests.perf.common import ROOT, db_label, demo_db, distinct_selects, run_child  # noqa: E402
-from tests.perf.run import Result  # noqa: E402
+from tests.perf.run import Result, pairs_for  # noqa: E402
 
 GOAL = 2.0
 
@@ -108,7 +108,7 @@ def run(quick=False):
     statements = distinct_selects(first["sql"])
     assert any("household" in s for s in statements), statements
     ratios, prod, bare = [], [], []
-    for _ in range(2 if quick else 3):
+    for _ in range(pairs_for(quick)):
         p = run_child(PRODUCT % {"root": ROOT, "db": path, "capture": False})
         b = run_child(BARE % {"db": path, "statements": statements})
         ratios.append(p["s"] / b["s"])

@@ -56,7 +56,7 @@ def run(quick=False):
     from models import db as dbmod
     from reports import exports
     from tests.perf.common import db_label, demo_db, distinct_selects
-    from tests.perf.run import Result, interleaved
+    from tests.perf.run import Result, interleaved, pairs_for
     path = demo_db("small" if quick else "large")
     dbmod.open_database(path)
     try:
@@ -76,7 +76,7 @@ def run(quick=False):
         assert regs and len(cells) > regs, (len(cells), regs)
         ratio, prod, base = interleaved(
             lambda: exports.export(kind="registrations", path=out, year=year),
-            lambda: bare(path, statements, cells, base_out), pairs=2 if quick else 5)
+            lambda: bare(path, statements, cells, base_out), pairs=pairs_for(quick, 5))
     finally:
         dbmod.close_database()
     return [Result(f"registrations export ({regs:,} of {year}, {db_label(path)} db)", ratio,

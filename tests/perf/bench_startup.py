@@ -38,7 +38,7 @@ if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x
     sys.path.insert(0, ROOT_DIR)
 
 from tests.perf.common import ROOT, db_label, demo_db, distinct_selects, run_child  # noqa: E402
-from tests.perf.run import Result  # noqa: E402
+from tests.perf.run import Result, pairs_for  # noqa: E402
 
 GOAL = 2.0
 
@@ -161,7 +161,7 @@ def run(quick=False):
     label = db_label(path)
     statements = overview_statements(path)
     assert any("registration" in s.lower() for s in statements), statements
-    pairs = 2 if quick else 3
+    pairs = pairs_for(quick)
     _pairs(path, statements, False, 1)       # warm-up: bytecode compiled, file in the cache
     ratio, prod, bare, _, steps = _pairs(path, statements, False, pairs)
     first, fprod, fbare, ffilled, _ = _pairs(path, statements, True, pairs)

@@ -66,6 +66,14 @@ def best_of(fn, repeat=3):
     return best
 
 
+def pairs_for(quick, full=3):
+    """How many product/baseline pairs to run: ``full``, 2 when quick, or
+    ``TDKT_BENCH_PAIRS`` (the smoke test runs one)."""
+    if os.environ.get("TDKT_BENCH_PAIRS"):
+        return int(os.environ["TDKT_BENCH_PAIRS"])
+    return 2 if quick else full
+
+
 def interleaved(product, baseline, pairs=3):
     """Time ``product()`` and ``baseline()`` alternately (A B A B …, so a busy machine
     slows both alike); returns (median of the per-pair ratios, median product seconds,
