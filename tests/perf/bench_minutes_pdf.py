@@ -8,7 +8,8 @@ each size also with a bare reportlab canvas drawing the same cell strings. Repor
 product's cost per row at the largest size over its cost per row at the smallest (flat =
 1.0; a table re-measured at every page break grows with the size: 95 s at 22k before),
 and, for information, the product over the bare canvas at the largest size (the minutes'
-narrow columns wrap names and places, which a bare canvas does not). Runs are interleaved.
+narrow columns wrap names and places, which a bare canvas does not: goal ≤ 3×).
+Runs are interleaved.
 """
 import datetime
 import os
@@ -16,6 +17,9 @@ import sys
 import tempfile
 import time
 
+# The minutes' narrow columns wrap names and places into paragraphs, which the bare canvas
+# does not: one more than the decision PDF's ≤ 2× (whose list also wraps, in wider columns).
+CANVAS_GOAL = 3.0
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
@@ -114,10 +118,11 @@ def run(quick=False):
     detail = ", ".join(f"{n:,} rows {per_row[n] * 1000:.2f} ms/row" for n in sizes)
     def label(n):
         return f"{n // 1000}k" if n >= 1000 else str(n)
+    canvas = per_row[large] * large / bare[large]
     return [Result(name=f"minutes PDF per-row cost {label(large)} / {label(small)}",
                    value=growth, unit="×", goal="≤ 1.3×", ok=growth <= 1.3, detail=detail),
             Result(name=f"minutes PDF {large:,} votes vs bare canvas",
-                   value=per_row[large] * large / bare[large], unit="×", goal="—", ok=True,
+                   value=canvas, unit="×", goal=f"≤ {CANVAS_GOAL:g}×", ok=canvas <= CANVAS_GOAL,
                    detail=f"{per_row[large] * large:.1f} s vs {bare[large]:.1f} s")]
 
 

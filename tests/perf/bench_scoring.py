@@ -9,7 +9,7 @@
    and painted, against a bare QTableView over a QStandardItemModel of the same strings.
    Goal < 200 ms.
 3. Saving one cell through ``scoring.save_scores`` (one transaction, audit row, stored
-   totals/bands/ranks of the table recomputed): reported for information.
+   totals/bands/ranks of the table recomputed), on the GUI thread. Goal < 100 ms.
 """
 import os
 import random
@@ -26,6 +26,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 UNITS, CRITERIA, BLOCS = 60, 60, 6
 GOAL_CHANGE_MS, GOAL_OPEN_MS = 20.0, 200.0
+# The save runs on the GUI thread when the clerk leaves a note: the window must not
+# stop answering for longer than issue 14's limit.
+GOAL_SAVE_MS = 100
 
 
 def _tree():
@@ -209,7 +212,7 @@ def run(quick=False):
                detail=f"bare QTableView + QStandardItemModel of the same cells "
                       f"{t_bare_open * 1000:.1f} ms (ratio {t_open / t_bare_open:.2f}×)"),
         Result(name="scoring: save one cell to the database", value=t_save * 1000, unit="ms",
-               goal="(info)", ok=True,
+               goal=f"< {GOAL_SAVE_MS:g} ms", ok=t_save * 1000 < GOAL_SAVE_MS,
                detail="one transaction: parse, audit row, stored totals/bands/ranks of "
                       f"all {UNITS} sheets recomputed"),
     ]

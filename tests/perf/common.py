@@ -79,8 +79,9 @@ def child_env(data_dir=None):
     # A user's program runs from compiled bytecode: children compile once into a cache of
     # their own (not into the checkout), instead of from source at every start.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(),
-                                                       f"tdkt-bench-pycache-{getattr(os, 'getuid', int)()}"))
+    uid = getattr(os, "getuid", int)()
+    env.setdefault("PYTHONPYCACHEPREFIX",
+                   os.path.join(tempfile.gettempdir(), f"tdkt-bench-pycache-{uid}"))
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["PYTHONPATH"] = ROOT
     if data_dir:
