@@ -157,12 +157,18 @@ def test_bulk_refuses_wrong_title(clerk, world):
 def test_rows_and_counts(clerk, leader, world):
     m = world["movement"]
     rg.bulk_register(actor=clerk, movement=m, villages=world["villages"], titles=["GDVH"])
-    reg = rg.register(actor=clerk, movement=m, subject=world["villages"][0], titles=["TDPVH"])
+    reg = rg.register(actor=clerk, movement=m, subject=world["villages"][0], titles=["TDPVH"],
+                      reg_date="10/01/2025")
     rg.submit(actor=clerk, registration=reg)
     rows = rg.registration_rows(year=2025)
     assert len(rows) == 3
     unit_row = next(r for r in rows if r["kind"] == "unit")
     assert unit_row["state"] == "submitted" and unit_row["place"] == "Cụm thi đua số 1"
+    # read as plain cursor rows on both engines: the date as ISO text, the titles joined
+    assert unit_row["reg_date"] == "2025-01-10" and unit_row["uuid"] == reg.uuid
+    assert unit_row["titles"] == "Thôn, tổ dân phố văn hóa" and unit_row["id"] == reg.id
+    assert {r["reg_date"] for r in rows if r["kind"] == "household"} == {None}
+    assert {r["titles"] for r in rows if r["kind"] == "household"} == {"Gia đình văn hóa"}
     counts = rg.title_counts(year=2025)
     gdvh = next(c for c in counts if c["title"] == "Gia đình văn hóa")
     assert gdvh["draft"] == 2 and gdvh["kind"] == "household"
