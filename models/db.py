@@ -603,10 +603,10 @@ def run_migrations(database, path, version, missing=None):
 # Migration steps land from parallel work, so a step's number says nothing about whether a
 # file has run it: the steps a database has run are recorded in the setting below, and on
 # opening every known step missing from it runs (all steps are idempotent). A file without
-# the record ran 1..its version, except that files stamped above the last released schema
-# come from development builds that may have skipped steps: those re-run the steps above it.
+# the record (written before it existed) ran 1..its version. (Re-running the steps above the
+# last release on such files was tried and dropped: a crafted file stamped with this
+# version would then be checked only partially and "migrated" instead of refused.)
 STEPS_KEY = "schema_steps"
-LAST_RELEASED_SCHEMA = 6
 
 
 def migration_plan(version, stored):
@@ -619,7 +619,7 @@ def migration_plan(version, stored):
     if stored is not None:      # (a step above the stamp was undone with the stamp)
         done = {n for n in stored if n <= version}
     else:
-        done = set(range(1, min(version, LAST_RELEASED_SCHEMA) + 1))
+        done = set(range(1, version + 1))
     return [n for n in known if n not in done]
 
 

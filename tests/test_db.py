@@ -312,32 +312,29 @@ def test_a_step_landing_after_a_higher_one_still_runs(tmp_path, monkeypatch):
     assert ran == [n + 2, n + 1]
 
 
-def test_a_development_file_without_a_record_reruns_the_steps_after_the_release(tmp_path):
-    """A file stamped above the last released schema by a development build may have
-    skipped steps (the build knew a higher number only): those steps run again, and the
-    released ones (1..6) do not."""
-    path = str(tmp_path / "dev.sqlite3")
+def test_a_file_without_a_record_ran_the_steps_up_to_its_version(tmp_path):
+    """Files written before the record existed: 1..version ran. Such a file stamped with
+    this version is checked in full (a table missing is refused, not "migrated")."""
+    path = str(tmp_path / "cu.sqlite3")
     dbmod.open_database(path)
     dbmod.close_database()
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM setting WHERE key = ?", (dbmod.STEPS_KEY,))
-    conn.execute("DROP TABLE public_comment")         # as if step 10 never ran
+    conn.execute("DROP TABLE public_comment")
     conn.commit()
     conn.close()
-    assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, None) == [
-        n for n in sorted(migrations.STEPS)
-        if dbmod.LAST_RELEASED_SCHEMA < n <= dbmod.SCHEMA_VERSION]
-    dbmod.open_database(path)
-    try:
-        assert "public_comment" in dbmod.db.get_tables()
-    finally:
-        dbmod.close_database()
-    assert _steps(path)[1] == sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
+    assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, None) == []
+    before = open(path, "rb").read()
+    with pytest.raises(DatabaseError, match="thiếu bảng «public_comment»"):
+        dbmod.open_database(path)
+    assert open(path, "rb").read() == before
 
 
 def test_a_released_file_runs_only_the_steps_above_its_version():
     assert dbmod.migration_plan(6, None) == [
         n for n in sorted(migrations.STEPS) if 6 < n <= dbmod.SCHEMA_VERSION]
+    # a recorded step above the stamp (the stamp was lowered) runs again
+    assert dbmod.migration_plan(6, list(range(1, 9))) == dbmod.migration_plan(6, None)
     assert dbmod.migration_plan(3, None)[0] == 4
     everything = sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
     assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, everything) == []
