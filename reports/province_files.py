@@ -60,9 +60,11 @@ def _text(value):
                                                               str(value))
 
 
-def read_commune_file(path):
+def read_commune_file(path, *, progress=None):
     """{"identity", "rows", "kind"} of the commune file at ``path`` (folder, .zip or
-    .sqlite3); raises UserError naming the file when it is not one or does not check."""
+    .sqlite3); raises UserError naming the file when it is not one or does not check.
+    ``progress(fraction)`` (0…1) is told as the reading goes; False cancels."""
+    report = _reporter(progress)
     path = os.path.abspath(str(path))
     if not os.path.exists(path):
         raise UserError(f"Không tìm thấy {path}. Hãy chọn lại thư mục hồ sơ, tệp ZIP hoặc "
@@ -74,21 +76,30 @@ def read_commune_file(path):
         except OSError as exc:
             raise UserError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
         if head == dbmod.SQLITE_MAGIC:
-            return read_backup(path)
+            return read_backup(path, report=report)
         if not head.startswith(b"PK"):
             raise UserError(
                 f"{os.path.basename(path)} không phải hồ sơ đề nghị (thư mục hoặc ZIP có "
                 "manifest-sha256.txt) hay bản sao lưu (.sqlite3) của phần mềm Thi đua - Khen "
                 "thưởng. Hãy chọn đúng tệp xã gửi.")
-    return read_upward(path)
+    return read_upward(path, report=report)
+
+
+def _reporter(progress):
+    def report(fraction):
+        if progress is not None and progress(fraction) is False:
+            from models.errors import Cancelled
+            raise Cancelled()
+    return report
 
 
 # --------------------------------------------------------------------------- upward files
 
-def read_upward(path):
+def read_upward(path, *, report=lambda fraction: None):
     """An upward folder or ZIP: the manifest is checked first (ManifestMismatch names the
     changed, missing or added file), then du-lieu.json becomes rows."""
     checked = upward_export.verify(path)
+    report(0.8)
     data = checked["data"]
     name = os.path.basename(path.rstrip(os.sep))
     digest = (_sha256(path) if os.path.isfile(path)
@@ -142,7 +153,7 @@ def upward_rows(data, *, file_name="", sha256=""):
 
 # --------------------------------------------------------------------------- backups
 
-def read_backup(path):
+def read_backup(path, *, report=lambda fraction: None):
     """A full backup: integrity and schema checked; an older version is migrated on a
     temporary copy (never in place); then every subject, award in force and proposal sent."""
     name = os.path.basename(path)
@@ -152,12 +163,14 @@ def read_backup(path):
         except DatabaseError as err:
             raise type(err)(f"Tệp sao lưu {name}: {err}".replace(local, path)) from None
         digest = _sha256(local)
+        report(0.1)
         folder = tempfile.mkdtemp(prefix="tdkt-tinh-")
         try:
             copy = os.path.join(folder, "ban-sao.sqlite3")
             if _missing_steps(local, version):
                 shutil.copyfile(local, copy)
                 _migrate_copy(copy, version, name)
+                report(0.6)
                 source = copy
             else:
                 source = local
@@ -342,12 +355,15 @@ def import_files(paths, *, actor, force=False, progress=None):
     out = []
     total = len(paths)
     for i, path in enumerate(paths):
-        parsed = read_commune_file(path)
+        def read(fraction, i=i):           # reading: the first half of a file's share
+            return True if progress is None else progress(
+                i * 1000 + int(500 * fraction), total * 1000)
 
-        def step(done, all_rows, i=i):
+        def step(done, all_rows, i=i):      # writing: the second half
             if progress is None:
                 return True
-            return progress(i * 1000 + int(1000 * done / max(all_rows, 1)), total * 1000)
+            return progress(i * 1000 + 500 + int(500 * done / max(all_rows, 1)), total * 1000)
+        parsed = read_commune_file(path, progress=read)
         result = province.import_commune(actor=actor, identity=parsed["identity"],
                                          rows=parsed["rows"], force=force, progress=step)
         out.append({**result, "path": path, "kind": parsed["kind"]})

@@ -265,3 +265,17 @@ def test_batch_commands(communes, tmp_path):
     missing = run("import", str(tmp_path / "khong-co.zip"))
     assert missing.returncode == 1 and "khong-co.zip" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_progress_goes_to_the_end_and_a_cancel_merges_nothing(communes, database, clerk):
+    from models.errors import Cancelled
+    a, b = communes
+    seen = []
+    province_files.import_files([a["backup"]], actor=clerk,
+                                progress=lambda done, total: seen.append((done, total)) or True)
+    assert seen == sorted(seen) and seen[0][0] < 500 and seen[-1] == (1000, 1000)
+    before = _counts()
+    with pytest.raises(Cancelled):         # the clerk cancels while the rows are written
+        province_files.import_files([b["backup"]], actor=clerk,
+                                    progress=lambda done, total: done <= 600)
+    assert _counts() == before and ProvCommune.select().count() == 1

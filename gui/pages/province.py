@@ -301,7 +301,7 @@ class ProvincePage(QWidget):
                 return
             messages.show_error(self, err)
         run_action(self.ctx, self, "Đang nhận tệp của xã", work, on_done=done,
-                   on_error=failed)
+                   on_error=failed, cancellable=True)
 
     def export_stats(self):
         year = self.stats_year.currentData()
