@@ -279,3 +279,40 @@ def test_progress_goes_to_the_end_and_a_cancel_merges_nothing(communes, database
         province_files.import_files([b["backup"]], actor=clerk,
                                     progress=lambda done, total: done <= 600)
     assert _counts() == before and ProvCommune.select().count() == 1
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+os.environ["TDKT_DATA_DIR"] = {data!r}
+from models import db
+from models.entities import User
+from reports import province_files
+db.open_database({target!r})
+
+def progress(done, total):
+    if done > 700:                       # in the middle of writing the awards
+        os.kill(os.getpid(), signal.SIGKILL)
+    return True
+
+province_files.import_files([{path!r}], actor=User.get(User.username == "canbo"),
+                            progress=progress)
+"""
+
+
+def test_a_process_killed_while_writing_leaves_nothing(communes, database, clerk, tmp_path):
+    a, b = communes
+    _import(a["backup"], clerk)
+    before = _counts()
+    script = KILLED_IMPORT.format(root=ROOT, data=str(tmp_path), target=dbmod.current_path(),
+                                  path=b["backup"])
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == -9, done.stderr
+    dbmod.close_database()                 # a fresh look at what the killed process left
+    dbmod.open_database(dbmod_target(database))
+    assert _counts() == before and ProvCommune.select().count() == 1
+
+
+def dbmod_target(database):
+    return database.url if dbmod.is_server(database) else database.database
