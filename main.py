@@ -673,13 +673,14 @@ def cmd_province(args, db_path):
     from models import province_query, vntext
     open_db(db_path, must_exist=args.action != "import")
     if args.action == "import":
+        from models import province
         from reports import province_files
         results = province_files.import_files(args.paths, actor=acting_user(args),
                                               force=args.force,
                                               progress=TerminalProgress("Đang nhận tệp"))
         for r in results:
             c, n = r["commune"], r["counts"]
-            print(f"{'Đã thay' if r['replaced'] else 'Đã nhận'} {c.name} ({c.commune_code}) "
+            print(f"{province.result_verb(r)} {c.name} ({c.commune_code}) "
                   f"từ {c.file_name}: {vntext.format_int(n['subjects'])} đối tượng, "
                   f"{vntext.format_int(n['awards'])} khen thưởng, {n['proposals']} đề nghị.")
         return

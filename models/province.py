@@ -90,7 +90,10 @@ def import_commune(*, actor, identity, rows, force=False, progress=None):
             f"không phải {pname or 'tỉnh mã ' + str(code)} của cơ sở dữ liệu này. Hãy gửi tệp "
             "này cho tỉnh của xã đó.")
     old = ProvCommune.get_or_none(ProvCommune.commune_code == str(identity["commune_code"]))
-    if old is not None and old.file_time > identity["file_time"] and not force:
+    # an upward file adds to a commune whose full backup is here (merge_upward): nothing of
+    # the backup is lost, so its date does not matter
+    adding = old is not None and identity["source"] == "upward" and old.source == "backup"
+    if old is not None and not adding and old.file_time > identity["file_time"] and not force:
         raise OlderFile(
             f"Tệp {where} của {identity.get('name')} lập lúc {_when(identity['file_time'])}, "
             f"cũ hơn tệp đã nhận ({old.file_name}, lập lúc {_when(old.file_time)}). Không nhận "
@@ -99,13 +102,78 @@ def import_commune(*, actor, identity, rows, force=False, progress=None):
     before = None if old is None else {
         "file_name": old.file_name, "file_time": old.file_time, "file_sha256": old.file_sha256,
         "subjects": old.subjects, "awards": old.awards, "proposals": old.proposals}
-    result = merge_rows(db.obj, identity, rows, actor=actor, progress=progress)
+    if adding:
+        result = merge_upward(db.obj, old, rows, progress=progress)
+    else:
+        result = merge_rows(db.obj, identity, rows, actor=actor, progress=progress)
     commune = result["commune"]
     audit(actor, "province_import", commune, old=before, new={
         "file_name": commune.file_name, "source": commune.source,
         "file_time": commune.file_time, "file_sha256": commune.file_sha256,
-        **result["counts"]}, reason="Vẫn nhận tệp cũ hơn" if force and before else None)
-    return {**result, "replaced": old is not None}
+        **result["counts"]}, reason="Vẫn nhận tệp cũ hơn" if force and before else
+        "Thêm hồ sơ đề nghị vào số liệu của bản sao lưu" if adding else None)
+    return {**result, "replaced": old is not None and not adding, "added": adding}
+
+
+def result_verb(result):
+    """How an import's outcome is told (GUI and batch alike)."""
+    if result.get("added"):
+        return "Đã thêm hồ sơ đề nghị vào số liệu của"
+    return "Đã thay số liệu của" if result.get("replaced") else "Đã nhận"
+
+
+def merge_upward(database, commune, rows, *, progress=None):
+    """An upward file of a commune whose full backup is already merged: the backup's rows
+    stay (they are fuller: every award, with its method); the file's proposals replace
+    those of the same file (by file UUID), and subjects or awards the backup lacks (made
+    after it) are added. One transaction. Returns {"commune", "counts"} (the file's)."""
+    counts = {key: len(rows.get(key) or ()) for key, _model, _fields in TABLES}
+    proposals = rows.get("proposals") or ()
+    files = sorted({p[PROPOSAL_FIELDS.index("file_uuid")] for p in proposals})
+    write = _copy_rows if is_server(database) else _insert_rows
+    try:
+        with database.atomic():
+            for start in range(0, len(files), 500):
+                ProvProposal.delete().where(
+                    (ProvProposal.commune == commune.id)
+                    & ProvProposal.file_uuid.in_(files[start:start + 500])).execute()
+            for key, model, fields in TABLES:
+                new = list(rows.get(key) or ())
+                if key != "proposals":
+                    have = set()
+                    for start in range(0, len(new), 500):
+                        have |= {u for (u,) in model.select(model.uuid).where(
+                            (model.commune == commune.id)
+                            & model.uuid.in_([r[0] for r in new[start:start + 500]])).tuples()}
+                    new = [r for r in new if r[0] not in have]
+                write(database, model, fields, commune.id, new, lambda n: None)
+            _recount(commune)
+    except (peewee.IntegrityError, sqlite3.IntegrityError) as exc:
+        raise _conflict(exc, {"name": commune.name, "commune_code": commune.commune_code},
+                        rows) from exc
+    if progress is not None:
+        progress(1, 1)
+    return {"commune": ProvCommune.get_by_id(commune.id), "counts": counts}
+
+
+def _recount(commune):
+    """The commune's row counts and its prov_award_count rows, from what it now holds."""
+    from peewee import fn
+    a = ProvAward
+    ProvAwardCount.delete().where(ProvAwardCount.commune == commune.id).execute()
+    grouped = (a.select(a.commune, a.year, a.stat_group, a.method, a.title_name, a.title_kind,
+                        fn.COUNT(a.id), fn.COALESCE(fn.SUM(a.amount), 0))
+               .where(a.commune == commune.id)
+               .group_by(a.commune, a.year, a.stat_group, a.method, a.title_name, a.title_kind))
+    ProvAwardCount.insert_from(grouped, [
+        ProvAwardCount.commune, ProvAwardCount.year, ProvAwardCount.stat_group,
+        ProvAwardCount.method, ProvAwardCount.title_name, ProvAwardCount.title_kind,
+        ProvAwardCount.awards, ProvAwardCount.amount]).execute()
+    ProvCommune.update(
+        subjects=ProvSubject.select().where(ProvSubject.commune == commune.id).count(),
+        awards=ProvAward.select().where(ProvAward.commune == commune.id).count(),
+        proposals=ProvProposal.select().where(ProvProposal.commune == commune.id).count(),
+    ).where(ProvCommune.id == commune.id).execute()
 
 
 def merge_rows(database, identity, rows, *, actor=None, progress=None):

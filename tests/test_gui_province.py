@@ -1,5 +1,6 @@
 """Page "Tổng hợp cấp tỉnh" driven by qtbot: files of a demo commune received, the four tabs,
 an older file confirmed, a tampered one refused; a screenshot at 1366×768."""
+import datetime
 import os
 import subprocess
 
@@ -80,17 +81,25 @@ def test_older_file_asks_then_replaces_and_tampered_refused(commune, ctx, qtbot,
                                                             tmp_path):
     page = ProvincePage(ctx)
     qtbot.addWidget(page)
-    page.receive([commune["backup"]])
+    page.receive([commune["dir"]])
+    ProvCommune.update(file_time=datetime.datetime(2099, 1, 1)).execute()   # a later file
     asked = []
     monkeypatch.setattr(messages, "confirm", lambda parent, text, **kw: asked.append(text)
                         or False)
-    page.receive([commune["dir"]])
-    assert "cũ hơn" in asked[-1] and ProvCommune.get().source == "backup"
+    page.receive([commune["backup"]])
+    assert "cũ hơn" in asked[-1] and ProvCommune.get().source == "upward"
     monkeypatch.setattr(messages, "confirm", lambda parent, text, **kw: True)
+    page.receive([commune["backup"]])
+    assert ProvCommune.get().source == "backup"
+    assert page.communes_model.rows[0][2] == "Bản sao lưu"
+    # the upward file on top of the backup adds its proposals, asks nothing, loses nothing
+    awards = ProvCommune.get().awards
+    asked.clear()
     monkeypatch.setattr(files, "folder_name", lambda *a, **kw: commune["dir"])
     page.folder_button.click()
-    assert ProvCommune.get().source == "upward"
-    assert page.communes_model.rows[0][2] == "Hồ sơ đề nghị"
+    assert asked == [] and ProvCommune.get().source == "backup"
+    assert ProvCommune.get().awards == awards
+    assert ctx.shown[-1].startswith("Đã thêm hồ sơ đề nghị vào số liệu của")
     work = tmp_path / "unz"
     subprocess.run(["unzip", "-q", commune["zip"], "-d", str(work)], check=True)
     (work / "ho-so" / "01-to-trinh.pdf").write_bytes(b"%PDF-1.4 sua\n")

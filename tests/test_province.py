@@ -119,16 +119,45 @@ def test_reimport_replaces_never_duplicates(communes, database, clerk):
 
 def test_older_file_refused_with_both_dates_unless_forced(communes, database, clerk):
     a = communes[0]
-    _import(a["backup"], clerk)
+    _import(a["zip"], clerk)
+    # the province already holds a file of this commune made later than the backup
+    ProvCommune.update(file_time=datetime.datetime(2099, 1, 1, 8, 0)).execute()
     before = _counts()
     with pytest.raises(ConflictError) as err:
-        _import(a["zip"], clerk)
+        _import(a["backup"], clerk)
     text = str(err.value)
-    assert "cũ hơn" in text and text.count(" ngày ") >= 2 and "sao-luu.sqlite3" in text
+    assert "cũ hơn" in text and text.count(" ngày ") >= 2 and "ho-so" in text
+    assert "01/01/2099" in text
     assert _counts() == before
-    forced = _import(a["zip"], clerk, force=True)
-    assert forced["replaced"] and _counts()[2] == forced["counts"]["proposals"]
-    assert ProvCommune.get().source == "upward"
+    forced = _import(a["backup"], clerk, force=True)
+    assert forced["replaced"] and _counts()[1] == forced["counts"]["awards"]
+    assert ProvCommune.get().source == "backup"
+
+
+def test_upward_file_adds_to_a_backup_never_shrinks_it(communes, database, clerk):
+    """The province holds a commune's full backup; the commune's upward file arriving after
+    it (or made before it) must not replace every award by the few proposed subjects': the
+    backup's rows stay, the file's proposals replace those of the same file, and the
+    statistics do not change."""
+    a = communes[0]
+    full = _import(a["backup"], clerk)
+    before = _counts()
+    stats_before = province_query.statistics(YEAR)["total"]
+    ProvProposal.delete().execute()            # as if the backup predated the export
+    added = _import(a["zip"], clerk)
+    assert added["added"] and not added["replaced"]
+    assert province.result_verb(added).startswith("Đã thêm hồ sơ đề nghị")
+    assert _counts() == before == tuple(full["counts"][k]
+                                        for k in ("subjects", "awards", "proposals"))
+    assert ProvCommune.get().source == "backup"
+    assert ProvCommune.get().proposals == before[2] > 0
+    after = province_query.statistics(YEAR)["total"]
+    for code in ("01", "02", "04", "05", "11", "12", "13"):
+        assert after.value(code) == stats_before.value(code) == a["expected"][code]
+    again = _import(a["dir"], clerk)           # the same file again: nothing doubles
+    assert again["added"] and _counts() == before
+    assert ProvProposal.select(ProvProposal.uuid).distinct().count() == before[2]
+    assert AuditLog.select().where(AuditLog.action == "province_import").count() == 3
 
 
 def test_file_of_another_province_refused(communes, database, leader, clerk):

@@ -287,7 +287,7 @@ class ProvincePage(QWidget):
 
         def done(results):
             self.ctx.data_changed.emit("province")
-            lines = [f"{'Đã thay số liệu của' if r['replaced'] else 'Đã nhận'} "
+            lines = [f"{province.result_verb(r)} "
                      f"{r['commune'].name}: {vntext.format_int(r['counts']['subjects'])} đối "
                      f"tượng, {vntext.format_int(r['counts']['awards'])} khen thưởng, "
                      f"{r['counts']['proposals']} đề nghị." for r in results]
