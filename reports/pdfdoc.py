@@ -411,6 +411,9 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
     from reportlab.pdfbase.pdfmetrics import stringWidth
     head = [para(h, "table_bold") for h in header]
     sections = set(section_rows)
+    col_widths_mm = number_column_fits(header, col_widths_mm, max(
+        (str(rows[i][0]) for i in range(len(rows)) if i not in sections
+         and str(rows[i][0]).isdigit()), key=len, default=""))
     room = [w * MM - 7 for w in col_widths_mm]
 
     def cells_of(i):
@@ -439,6 +442,26 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
                       [w * MM for w in col_widths_mm], sections, total_row,
                       font=FONT, align=align)
     return table.part(0, len(body), with_header=True) if len(body) <= TABLE_CHUNK else table
+
+
+def number_column_fits(header, col_widths_mm, widest, *, size=11, padding=6):
+    """Widths with the "STT" column wide enough for its widest row number ``widest`` (a
+    list of 10,000 rows printed "1999 / 4" in a 10-mm column): what it lacks is taken from
+    the widest column. Other headers, or numbers that fit: the widths unchanged."""
+    if not header or str(header[0]).strip().upper() != "STT" or not widest:
+        return list(col_widths_mm)
+    register_fonts()
+    need = (_text_width(str(widest), FONT, size) + padding) / MM     # cell padding 3 + 3
+    widths = list(col_widths_mm)
+    if need <= widths[0]:
+        return widths
+    donor = max(range(1, len(widths)), key=lambda j: widths[j], default=None)
+    if donor is None:
+        return widths
+    extra = min(need - widths[0], widths[donor] / 4)
+    widths[0] += extra
+    widths[donor] -= extra
+    return widths
 
 
 def header_fits(header, col_widths_mm, *, size=11, padding=6):

@@ -50,3 +50,21 @@ def test_short_table_stays_a_plain_table(tmp_path):
     path = tmp_path / "short.pdf"
     pdfdoc.build(str(path), [table])
     assert "Người số II-0001" in pdf_text(path)
+
+
+def test_five_digit_row_numbers_stay_on_one_line(tmp_path):
+    """The minutes of a 20,000-household commune number rows past 9,999: the STT column
+    widens (from the widest column) instead of printing "1000 / 1" on two lines."""
+    rows = [[str(n), f"Hộ số {n}", "Thôn Đông", "Gia đình văn hóa", "9", "0", "100,00", "Đạt"]
+            for n in range(9_990, 10_030)]
+    widths = pdfdoc.number_column_fits(minutes_pdf.HEADER, minutes_pdf.WIDTHS_MM, "10029")
+    assert widths[0] > minutes_pdf.WIDTHS_MM[0]
+    assert sum(widths) == sum(minutes_pdf.WIDTHS_MM)              # the page width is kept
+    assert pdfdoc.number_column_fits(minutes_pdf.HEADER, minutes_pdf.WIDTHS_MM, "9999") == \
+        minutes_pdf.WIDTHS_MM
+    path = tmp_path / "stt.pdf"
+    pdfdoc.build(str(path), [pdfdoc.data_table(minutes_pdf.HEADER, rows,
+                                               minutes_pdf.WIDTHS_MM, align=minutes_pdf.ALIGN)])
+    text = pdf_text(path, layout=True)
+    for n in range(9_990, 10_030):
+        assert re.search(rf"^\s*{n}\s+Hộ số {n}\b", text, re.M), n
