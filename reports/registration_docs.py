@@ -370,8 +370,9 @@ def write_registrations_list(*, path, year=None, movement=None, progress=None):
     if content["movement"]:
         story.append(para(content["movement"], "italic_center"))
     story.append(Spacer(1, 4 * MM))
-    widths = list_widths(width / MM)
     total = content["count"]
+    longest = max((len(part) for _heading, part in content["sections"]), default=0)
+    widths = pdfdoc.number_column_fits(LIST_HEADER, list_widths(width / MM), str(longest))
     done = [0]
 
     def pieces(item):
