@@ -12,7 +12,7 @@ from models.errors import DamagedDatabase, DatabaseError
 from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
-from . import focus_style, messages
+from . import focus_style, gc_policy, messages
 from .translations import VietnameseTranslator
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ def make_app(argv=None):
     # Pages read in a background thread (gui/background.py): hand Python's GIL back to the
     # GUI thread every millisecond (default 5 ms), so the window answers while they read.
     sys.setswitchinterval(0.001)
+    gc_policy.install(app)      # and no full garbage collection while a thread reads
     QCoreApplication.setOrganizationName("ThiDuaKhenThuong")
     QCoreApplication.setApplicationName("Thi đua - Khen thưởng")
     QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
@@ -250,6 +251,7 @@ def run_gui(db_path=None):
     ctx = AppContext(actor, path)
     window = MainWindow(ctx)
     window.show()
+    gc_policy.after_start()
     ctx.watch_other_pcs()
     if not getattr(database, "read_only_copy", False):
         check_in_background(window, path)

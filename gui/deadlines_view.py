@@ -28,13 +28,19 @@ def reminder_lines(reminders):
     return lines
 
 
-def deadlines_section(year=None):
-    """Reminders for today (the year chosen on the page does not hide what is overdue)."""
+def deadlines_data(year=None):
+    """Reminders for today (the year chosen on the page does not hide what is overdue);
+    any thread."""
+    from models import deadlines as dl
+    return dl.reminders()
+
+
+def deadlines_box(reminders):
+    """One line per reminder; a line longer than the window wraps (1280 px screens)."""
     from models import deadlines as dl
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    reminders = dl.reminders()
     if not reminders:
         layout.addWidget(QLabel("Không có việc quá hạn hay sắp đến hạn (trong "
                                 f"{dl.HORIZON_DAYS} ngày tới)."))
@@ -45,3 +51,7 @@ def deadlines_section(year=None):
     text.setObjectName("deadlines")
     layout.addWidget(text)
     return box
+
+
+def deadlines_section(year=None):
+    return deadlines_box(deadlines_data(year))

@@ -17,7 +17,19 @@ from models import vntext
 ID_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
 INACTIVE = QBrush(QColor("#888888"))
-_ROLES = frozenset({Qt.DisplayRole, Qt.TextAlignmentRole, Qt.ForegroundRole, ID_ROLE, ROW_ROLE})
+# Views ask ``data()`` seven times per cell at each paint (thousands of calls for one
+# screen): roles arrive as plain ints, and reading ``Qt.DisplayRole`` or or-ing two
+# alignment flags goes through Python's enum module each time (20 µs) — so compare with
+# ints and look the alignments up (issue 14: repaints of big tables took 0.1–0.2 s).
+DISPLAY_ROLE = int(Qt.DisplayRole.value)
+TOOLTIP_ROLE = int(Qt.ToolTipRole.value)
+ALIGNMENT_ROLE = int(Qt.TextAlignmentRole.value)
+BACKGROUND_ROLE = int(Qt.BackgroundRole.value)
+FOREGROUND_ROLE = int(Qt.ForegroundRole.value)
+_ID_ROLE, _ROW_ROLE = int(ID_ROLE), int(ROW_ROLE)
+ALIGNMENTS = {"left": Qt.AlignLeft | Qt.AlignVCenter,
+              "right": Qt.AlignRight | Qt.AlignVCenter,
+              "center": Qt.AlignCenter}
 
 
 @dataclass
@@ -126,27 +138,25 @@ class FilterTableModel(QAbstractTableModel):
     def row_at(self, view_row):
         return self.rows[self.visible[view_row]]
 
-    def data(self, index, role=Qt.DisplayRole):
-        if role not in _ROLES or not index.isValid():
-            return None
-        row = self.rows[self.visible[index.row()]]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            value = row[col.index]
+    def data(self, index, role=DISPLAY_ROLE):
+        if role == DISPLAY_ROLE:
+            if not index.isValid():
+                return None
+            col = self.COLUMNS[index.column()]
+            value = self.rows[self.visible[index.row()]][col.index]
             if col.fmt is not None:
                 return col.fmt(value)
             return "" if value is None else str(value)
-        if role == Qt.TextAlignmentRole:
-            return {"left": Qt.AlignLeft | Qt.AlignVCenter,
-                    "right": Qt.AlignRight | Qt.AlignVCenter,
-                    "center": Qt.AlignCenter}[col.align]
-        if role == Qt.ForegroundRole and self.ACTIVE_INDEX is not None \
-                and not row[self.ACTIVE_INDEX]:
-            return INACTIVE
-        if role == ID_ROLE:
-            return row[0]
-        if role == ROW_ROLE:
-            return row
+        if role == ALIGNMENT_ROLE:
+            return ALIGNMENTS[self.COLUMNS[index.column()].align] if index.isValid() else None
+        if role == FOREGROUND_ROLE:
+            if self.ACTIVE_INDEX is not None and index.isValid() \
+                    and not self.rows[self.visible[index.row()]][self.ACTIVE_INDEX]:
+                return INACTIVE
+            return None
+        if (role == _ID_ROLE or role == _ROW_ROLE) and index.isValid():
+            row = self.rows[self.visible[index.row()]]
+            return row[0] if role == _ID_ROLE else row
         return None
 
     def sort(self, column, order=Qt.AscendingOrder):

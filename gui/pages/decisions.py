@@ -17,7 +17,8 @@ from ..decision_dialogs import (DecisionSettingsDialog, MeetingDialog, SubjectPi
                                VoteDialog)
 from ..decision_editor import DecisionEditor, money
 from ..fund_tab import FundTab
-from ..table_model import Col, FilterTableModel, name_sort
+from ..table_model import (DISPLAY_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, Col, FilterTableModel,
+                           name_sort)
 from ..widgets import FlowLayout, SearchBox, make_table_view, selected_rows
 
 WARN = QBrush(QColor("#9a5b00"))
@@ -60,14 +61,14 @@ class CandidateModel(FilterTableModel):
     def key(self, row):
         return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
 
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.ForegroundRole and index.isValid():
+    def data(self, index, role=DISPLAY_ROLE):
+        if role == FOREGROUND_ROLE and index.isValid():
             row = self.row_at(index.row())
             if row[10] and index.column() == 4 and row[5]:
                 return WARN
             if row[10] and index.column() == 8 and row[9] is False:
                 return FAILED
-        if role == Qt.ToolTipRole and index.isValid() and index.column() == 4:
+        if role == TOOLTIP_ROLE and index.isValid() and index.column() == 4:
             return self.row_at(index.row())[5].replace(" • ", "\n")
         return super().data(index, role)
 
@@ -492,22 +493,37 @@ class RegisterTab(QWidget):
             messages.saved(self, path)
 
 
+class _LazyTab(QWidget):
+    """Holds a tab's place until its page is built (the first time it is shown or asked
+    for): opening "Bình xét & Quyết định" builds only the candidate list seen first."""
+
+    def __init__(self, build, label):
+        super().__init__()
+        self.build, self.label, self.page = build, label, None
+
+
+def _public_list_tab(ctx):
+    from ..public_list_tab import PublicListTab     # issue 17
+    return PublicListTab(ctx)
+
+
 class DecisionsPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.tabs = QTabWidget()
         self.candidates = CandidatesTab(ctx)
-        self.editor = DecisionEditor(ctx)
-        self.register = RegisterTab(ctx)
         self.tabs.addTab(self.candidates, "Đề nghị && bình xét")
-        self.tabs.addTab(self.editor, "Quyết định")
-        self.tabs.addTab(self.register, "Sổ khen thưởng && quỹ")
-        from ..public_list_tab import PublicListTab     # issue 17
-        self.public = PublicListTab(ctx)
-        self.tabs.addTab(self.public, "Công khai danh sách")
-        self.fund = FundTab(ctx)                      # issue 18: the fund as a ledger
-        self.tabs.addTab(self.fund, "Sổ quỹ")
+        self.lazy = {}
+        for key, label, build in (
+                ("editor", "Quyết định", lambda: DecisionEditor(ctx)),
+                ("register", "Sổ khen thưởng && quỹ", lambda: RegisterTab(ctx)),
+                ("public", "Công khai danh sách", lambda: _public_list_tab(ctx)),
+                ("fund", "Sổ quỹ", lambda: FundTab(ctx))):       # issue 18: the ledger
+            self.lazy[key] = _LazyTab(build, label)
+            self.tabs.addTab(self.lazy[key], label)
+        self._swapping = False
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.setup_button = QPushButton("Thiết lập…")
         self.setup_button.setToolTip("Cách tính tiền, tỷ lệ phiếu, căn cứ và nơi nhận mặc định")
         self.setup_button.setEnabled(ctx.is_leader)
@@ -516,6 +532,37 @@ class DecisionsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.on_change(self, self._changed)
+
+    def _tab_shown(self, index):
+        holder = self.tabs.widget(index)
+        if isinstance(holder, _LazyTab) and not self._swapping:
+            self._page(holder)
+
+    def _page(self, holder):
+        """Build the page of ``holder`` once and put it in the holder's place."""
+        if holder.page is None:
+            holder.page = holder.build()
+            index = self.tabs.indexOf(holder)
+            shown = self.tabs.currentIndex() == index
+            self._swapping = True
+            try:
+                self.tabs.insertTab(index, holder.page, holder.label)
+                self.tabs.removeTab(index + 1)
+                if shown:
+                    self.tabs.setCurrentIndex(index)
+            finally:
+                self._swapping = False
+            holder.deleteLater()
+        return holder.page
+
+    def _built(self, key):
+        """The tab ``key`` if it was built already (else None: it reads fresh when built)."""
+        return self.lazy[key].page
+
+    editor = property(lambda self: self._page(self.lazy["editor"]))
+    register = property(lambda self: self._page(self.lazy["register"]))
+    public = property(lambda self: self._page(self.lazy["public"]))
+    fund = property(lambda self: self._page(self.lazy["fund"]))
 
     def edit_settings(self):
         from models import settings
@@ -547,7 +594,10 @@ class DecisionsPage(QWidget):
             self.candidates.stale()
         if area in ("decisions", "all", "org", "registrations", "scores", "settings",
                     "movements"):
-            self.register.stale()
-            self.fund.reload_years()
-            if area != "decisions" or self.ctx.from_other_pc:   # ours: it reloaded itself
+            if self._built("register") is not None:
+                self.register.stale()
+            if self._built("fund") is not None:
+                self.fund.reload_years()
+            if (area != "decisions" or self.ctx.from_other_pc) \
+                    and self._built("editor") is not None:   # ours: it reloaded itself
                 self.editor.reload()

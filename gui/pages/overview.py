@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHea
 from models import vntext
 from models.entities import SUBJECT_KINDS
 
-from ..deadlines_view import deadlines_section
+from ..background import Loader
+from ..deadlines_view import deadlines_box, deadlines_data
 from ..table_model import RowsModel
 
 STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
@@ -50,13 +51,21 @@ def _small_table(headers, rows, widths):
     return view
 
 
-def registrations_section(year):
-    """Registrations of ``year``: counts per subject kind and state, then per title."""
+def registrations_data(year):
+    """What the registrations section shows (any thread: no widgets)."""
     from models import registrations as rg     # loaded after the first paint
+    rows = [(t["title"], t["kind_label"], t["total"], t["accepted"], t["submitted"],
+             t["draft"], t["returned"]) for t in rg.title_counts(year=year)]
+    return {"counts": rg.subject_counts(year=year), "rows": rows}
+
+
+def registrations_box(data):
+    """Registrations of the year: counts per subject kind and state, then per title."""
+    from models import registrations as rg
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    counts = rg.subject_counts(year=year)
+    counts = data["counts"]
     cards = QGridLayout()
     for col, (kind, label) in enumerate(SUBJECT_KINDS.items()):
         total = sum(counts[kind].values())
@@ -69,11 +78,12 @@ def registrations_section(year):
                             "</span> đăng ký"))
         states = " · ".join(f"<span style='color:{STATE_COLORS[s]}'>{rg.STATES[s]} "
                             f"{vntext.format_int(n)}</span>" for s, n in counts[kind].items())
-        cl.addWidget(QLabel(states))
+        states_label = QLabel(states)
+        states_label.setWordWrap(True)        # four states side by side: 1280 px is narrow
+        cl.addWidget(states_label)
         cards.addWidget(card, 0, col)
     layout.addLayout(cards)
-    rows = [(t["title"], t["kind_label"], t["total"], t["accepted"], t["submitted"],
-             t["draft"], t["returned"]) for t in rg.title_counts(year=year)]
+    rows = data["rows"]
     if rows:
         layout.addWidget(QLabel("<b>Số đăng ký theo danh hiệu</b>"))
         layout.addWidget(_small_table(
@@ -82,6 +92,10 @@ def registrations_section(year):
     else:
         layout.addWidget(QLabel("Chưa có đăng ký thi đua nào trong năm này."))
     return box
+
+
+def registrations_section(year):
+    return registrations_box(registrations_data(year))
 
 
 STEP_COLORS = {"todo": "#6b6b6b", "progress": "#b26a00", "done": "#1b7a2f"}
@@ -129,9 +143,11 @@ class YearMap(QWidget):
         grid.setColumnStretch(1, 1)
 
 
-# (heading, builder(year) -> QWidget). Other areas (scores, decisions) append theirs.
-SECTIONS = [("Đăng ký thi đua", registrations_section)]
-SECTIONS.insert(0, ("Việc đến hạn theo kế hoạch", deadlines_section))   # issue 19
+# (heading, fetch(year) -> data, build(data) -> QWidget): ``fetch`` reads in the background
+# (no widgets), ``build`` makes the widgets on the GUI thread. An older two-part entry
+# (heading, builder(year) -> QWidget) still works but reads on the GUI thread.
+SECTIONS = [("Đăng ký thi đua", registrations_data, registrations_box)]
+SECTIONS.insert(0, ("Việc đến hạn theo kế hoạch", deadlines_data, deadlines_box))  # issue 19
 
 
 class OverviewPage(QWidget):
@@ -156,17 +172,16 @@ class OverviewPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         self.year_map = None
+        self.loader = Loader(self)
         ctx.on_change(self, lambda area: self.reload())
         # Filled right after the window first paints: this is the first page at start-up.
         self.heading.setText("<span style='font-size:14pt'><b>Tổng quan</b></span> — đang tải…")
         self.year_box.currentIndexChanged.connect(self._year_chosen)
         QTimer.singleShot(30, self.reload)
 
-    def _fill_years(self):
-        from models import year_map
+    def _fill_years(self, years):
         self.year_box.blockSignals(True)
         self.year_box.clear()
-        years = year_map.active_years()
         if self.year not in years:
             years = sorted(set(years) | {self.year}, reverse=True)
         for y in years:
@@ -186,23 +201,35 @@ class OverviewPage(QWidget):
             window.go_to(step.page, **step.filters)
 
     def reload(self):
-        from models import paths, year_map
-        commune = self.ctx.commune()
-        self._fill_years()
-        self.heading.setText(f"<span style='font-size:14pt'><b>Tổng quan năm {self.year}</b>"
-                             + (f" — {escape(commune.name)}" if commune.name else "")
+        """Read the year's steps and sections in the background, then show them."""
+        year = self.year
+
+        def fetch():
+            from models import paths, settings, year_map
+            return {"year": year, "commune": settings.commune().name,
+                    "years": year_map.active_years(),
+                    "steps": year_map.year_steps(year, backup_folder=paths.backup_dir()),
+                    "sections": [part[1](year) if len(part) == 3 else None
+                                 for part in SECTIONS]}
+        self.loader.start(fetch, self._show)
+
+    def _show(self, data):
+        year = data["year"]
+        self._fill_years(data["years"])
+        commune = data["commune"]
+        self.heading.setText(f"<span style='font-size:14pt'><b>Tổng quan năm {year}</b>"
+                             + (f" — {escape(commune)}" if commune else "")
                              + "</span>")
         while self.inner_layout.count():
             item = self.inner_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        steps = year_map.year_steps(self.year, backup_folder=paths.backup_dir())
         self.inner_layout.addWidget(QLabel("<span style='font-size:12pt'><b>Các bước công tác "
                                            "trong năm</b></span>"))
-        self.year_map = YearMap(steps, self.open_step)
+        self.year_map = YearMap(data["steps"], self.open_step)
         self.inner_layout.addWidget(self.year_map)
-        for heading, build in SECTIONS:
-            self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{heading}</b>"
+        for part, fetched in zip(SECTIONS, data["sections"]):
+            self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b>"
                                                "</span>"))
-            self.inner_layout.addWidget(build(self.year))
+            self.inner_layout.addWidget(part[2](fetched) if len(part) == 3 else part[1](year))
         self.inner_layout.addStretch(1)

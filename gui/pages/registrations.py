@@ -13,7 +13,8 @@ from models.errors import UserError
 
 from .. import files, messages
 from ..background import Loader
-from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
+from ..table_model import (BACKGROUND_ROLE, DISPLAY_ROLE, FOREGROUND_ROLE, ID_ROLE, Col,
+                           FilterTableModel, name_sort)
 from ..widgets import SearchBox, make_table_view, save_on_accept, selected_rows
 from .movement_dialogs import combo
 from .registration_dialogs import (ActualsDialog, BulkDialog, CovenantDialog,
@@ -72,11 +73,11 @@ class RegistrationModel(FilterTableModel):
     def key(self, row):
         return row[9]
 
-    def data(self, index, role=Qt.DisplayRole):
-        if index.isValid() and index.column() == 5 and role in (Qt.ForegroundRole,
-                                                                Qt.BackgroundRole):
+    def data(self, index, role=DISPLAY_ROLE):
+        if (role == FOREGROUND_ROLE or role == BACKGROUND_ROLE) and index.isValid() \
+                and index.column() == 5:
             state = self.row_at(index.row())[6]
-            table = STATE_COLORS if role == Qt.ForegroundRole else STATE_BG
+            table = STATE_COLORS if role == FOREGROUND_ROLE else STATE_BG
             return QBrush(QColor(table.get(state, "#000000")))
         return super().data(index, role)
 
@@ -110,8 +111,8 @@ class PlaceCountModel(FilterTableModel):
     def key(self, row):
         return row[1]
 
-    def data(self, index, role=Qt.DisplayRole):
-        if role == Qt.ForegroundRole and index.isValid() and 2 <= index.column() <= 5:
+    def data(self, index, role=DISPLAY_ROLE):
+        if role == FOREGROUND_ROLE and index.isValid() and 2 <= index.column() <= 5:
             state = [rg.DRAFT, rg.SUBMITTED, rg.ACCEPTED, rg.RETURNED][index.column() - 2]
             if self.row_at(index.row())[index.column() + 1]:
                 return QBrush(QColor(STATE_COLORS[state]))

@@ -1,0 +1,53 @@
+"""Python's cyclic garbage collector without long pauses of the window.
+
+A full collection walks every container object the program holds and keeps Python's GIL
+while doing so; a reading thread that builds 80,000 rows set one off every few seconds, and
+each froze the window for 0.1–0.6 s on the large demo (issue 14, measured with
+tests/perf/bench_freeze.py). So:
+
+- the objects of start-up (modules, classes, the main window) are frozen once the window is
+  up: no later collection walks them again;
+- automatic collections stay for the young generations only (they walk a few thousand
+  objects: a millisecond); the oldest generation is collected by ``collect_when_idle`` on a
+  timer of the GUI thread, when no page is reading and no action runs.
+
+Reference counting frees almost everything at once; only rings of objects wait for the
+timer.
+"""
+import gc
+
+YOUNG_THRESHOLDS = (700, 10)
+NEVER = 1 << 30              # the oldest generation's threshold: never automatically
+IDLE_CHECK_MS = 15000
+OLD_AFTER = 10               # young-generation-1 collections since the last full one
+
+_timer = None
+
+
+def install(app):
+    """Young generations automatic, the oldest one on the idle timer (GUI thread)."""
+    global _timer
+    gc.set_threshold(*YOUNG_THRESHOLDS, NEVER)
+    if _timer is None:
+        from PySide6.QtCore import QTimer
+        _timer = QTimer(app)
+        _timer.setInterval(IDLE_CHECK_MS)
+        _timer.timeout.connect(collect_when_idle)
+        _timer.start()
+    return _timer
+
+
+def after_start():
+    """Called once the main window is up: what exists now lives as long as the program."""
+    gc.collect()
+    gc.freeze()
+
+
+def collect_when_idle(*, force=False):
+    """A full collection, only while nothing reads or saves in the background (then nobody
+    waits for the window). True when it ran."""
+    from . import background
+    if not force and (background.busy() or gc.get_count()[2] < OLD_AFTER):
+        return False
+    gc.collect()
+    return True

@@ -1,0 +1,99 @@
+"""Never frozen (issue 14): no full garbage collection while a thread reads, table cells
+answered without Python's enum machinery, "Bình xét & Quyết định" builds only the tab shown,
+"Tổng quan" reads in the background."""
+import gc
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from gui import background, gc_policy
+from gui.context import AppContext
+from gui.pages import overview as opage
+from gui.pages.decisions import DecisionsPage, RegisterTab
+from gui.table_model import Col, FilterTableModel, ID_ROLE, ROW_ROLE
+from models import movements as mv
+
+
+@pytest.fixture
+def old_gc():
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+
+
+def test_gc_policy_keeps_full_collections_for_idle_time(qapp, old_gc, monkeypatch):
+    timer = gc_policy.install(qapp)
+    assert timer.isActive()
+    assert gc.get_threshold()[:2] == gc_policy.YOUNG_THRESHOLDS
+    assert gc.get_threshold()[2] >= gc_policy.NEVER     # never automatic
+    runs = []
+    monkeypatch.setattr(gc, "collect", lambda *a: runs.append(a) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, gc_policy.OLD_AFTER + 1))
+    monkeypatch.setattr(background, "busy", lambda: 1)   # a page is reading
+    assert gc_policy.collect_when_idle() is False and runs == []
+    monkeypatch.setattr(background, "busy", lambda: 0)
+    assert gc_policy.collect_when_idle() is True and len(runs) == 1
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 1))   # little garbage since
+    assert gc_policy.collect_when_idle() is False and len(runs) == 1
+
+
+class _Model(FilterTableModel):
+    COLUMNS = [Col("Tên", 1), Col("Số", 2, align="right", fmt=lambda v: f"{v} đ")]
+    ACTIVE_INDEX = 3
+
+    def load(self):
+        return [(7, "An", 5, True), (8, "Bình", None, False)]
+
+    def key(self, row):
+        return row[1]
+
+
+def test_table_cells_answer_every_role_with_plain_ints_and_enums(qapp):
+    model = _Model()
+    model.reload()
+    first, second = model.index(0, 0), model.index(1, 1)
+    assert model.data(first) == "An" and model.data(first, 0) == "An"
+    assert model.data(second, Qt.DisplayRole) == "None đ"
+    assert model.data(model.index(0, 1), int(Qt.TextAlignmentRole.value)) == \
+        Qt.AlignRight | Qt.AlignVCenter
+    assert model.data(first, Qt.TextAlignmentRole) == Qt.AlignLeft | Qt.AlignVCenter
+    assert model.data(first, Qt.ForegroundRole) is None            # active row
+    assert model.data(second, Qt.ForegroundRole) is not None       # greyed
+    assert model.data(first, ID_ROLE) == 7 and model.data(second, ROW_ROLE)[1] == "Bình"
+    assert model.data(first, Qt.ToolTipRole) is None
+    assert model.data(QModelIndex()) is None
+    assert model.data(QModelIndex(), Qt.TextAlignmentRole) is None
+
+
+def test_decisions_page_builds_other_tabs_when_first_shown(database, leader, qtbot):
+    ctx = AppContext(leader, "test.sqlite3")
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    assert all(holder.page is None for holder in page.lazy.values())
+    ctx.changed("decisions")              # a save elsewhere builds nothing hidden
+    assert page._built("register") is None
+    page.tabs.setCurrentIndex(page.TABS["register"])
+    register = page._built("register")
+    assert isinstance(register, RegisterTab)
+    assert page.tabs.currentWidget() is register and page.register is register
+    assert page.tabs.tabText(page.TABS["register"]) == "Sổ khen thưởng && quỹ"
+    assert page.tabs.count() == 5 and page._built("editor") is None
+    editor = page.editor                  # asked for by code: built in its place
+    assert page.tabs.indexOf(editor) == page.TABS["decisions"]
+    assert page.tabs.currentWidget() is register
+    page.apply_filters(tab="fund")
+    assert page.tabs.currentWidget() is page.fund
+
+
+def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    year = 2026
+    mv.add_movement(actor=leader, name="Phong trào thi đua năm 2026", year_from=year)
+    page = opage.OverviewPage(AppContext(leader, "test.sqlite3"), year=year)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.year_map is not None and background.busy() == 0,
+                    timeout=20000)
+    assert "Tổng quan năm 2026" in page.heading.text()
+    assert page.year_map.buttons["launch"].text() == "Xem…"
+    assert [page.year_box.itemText(i) for i in range(page.year_box.count())][:1] == ["2026"]
