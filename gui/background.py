@@ -67,15 +67,25 @@ class _Job(QRunnable):
 
 class Loader(QObject):
     """Reads a page's data in the background; ``start(fetch, show)`` again discards what an
-    earlier, still pending read would have shown (a year changed twice shows the last)."""
+    earlier, still pending read would have shown (a year changed twice shows the last).
+
+    Requests made in one turn of the event loop (a page built, then its year and movement
+    chosen) are sent to the reading thread once, when the loop comes back: only the last
+    is read."""
     loaded = Signal()          # after ``show`` ran (tests wait on it)
     done = Signal(object)      # internal: a job finished (queued to the GUI thread)
+    posted = Signal()          # internal: send the newest request (queued to itself)
 
     def __init__(self, parent):
         super().__init__(parent)
         self.generation = 0
         self.pending = 0
+        self._next = None
+        self._token = object()          # in ``_running`` while a request waits to be sent
         self.done.connect(self._finished, Qt.QueuedConnection)
+        self.posted.connect(self._send, Qt.QueuedConnection)
+        token = self._token
+        self.destroyed.connect(lambda *_: _running.discard(token))
 
     def start(self, fetch, show, *, on_error=None):
         self.generation += 1
@@ -88,6 +98,20 @@ class Loader(QObject):
             show(result)
             self.loaded.emit()
             return
+        waiting = self._next is not None
+        self._next = (fetch, show, on_error)
+        if not waiting:
+            _running.add(self._token)
+            self.pending += 1
+            self.posted.emit()
+
+    @Slot()
+    def _send(self):
+        _running.discard(self._token)
+        self.pending -= 1
+        if self._next is None:
+            return
+        (fetch, show, on_error), self._next = self._next, None
         job = _Job(self, self.generation, fetch, show, on_error)
         _running.add(job)
         self.pending += 1

@@ -233,19 +233,23 @@ class DecisionEditor(QWidget):
             self._show(None)
 
     def _select(self, decision_id):
-        for r in range(self.list_model.rowCount()):
-            if self.list_model.row_at(r)[0] == decision_id:
-                self.list_view.selectRow(r)
-                self.list_view.setCurrentIndex(self.list_model.index(r, 0))
-                self._show(Decision.get_or_none(Decision.id == decision_id))
+        """Select ``decision_id`` (else the first) and show it once: moving the current
+        row already shows it through ``_picked`` (a second read would only be thrown away)."""
+        row = next((r for r in range(self.list_model.rowCount())
+                    if self.list_model.row_at(r)[0] == decision_id), None)
+        if row is None:
+            if not self.list_model.rowCount():
                 return
-        if self.list_model.rowCount():
-            self.list_view.selectRow(0)
-            self.list_view.setCurrentIndex(self.list_model.index(0, 0))
-            self._show(Decision.get_or_none(Decision.id == self.list_model.row_at(0)[0]))
+            row = 0
+        self._picked_now = False
+        self.list_view.selectRow(row)
+        self.list_view.setCurrentIndex(self.list_model.index(row, 0))
+        if not self._picked_now:          # the current row did not move
+            self._show(Decision.get_or_none(Decision.id == self.list_model.row_at(row)[0]))
 
     def _picked(self, current, _previous):
         if current.isValid():
+            self._picked_now = True
             self._show(Decision.get_or_none(Decision.id == current.data(ID_ROLE)))
 
     def _typed(self, *_):
@@ -313,14 +317,19 @@ class DecisionEditor(QWidget):
         day = date_of(self.date)
         if day == self.decision.date:
             return
-        if self._run(decisions.update_draft, decision=self.decision, date=day) is None:
-            self._showing = True
-            self.date.setDate(date_edit(self.decision.date).date())
-            self._showing = False
-            return
-        self.ctx.changed("decisions")
-        self.list_model.reload()
-        self.refresh_preview()
+        decision, actor = self.decision, self.ctx.actor
+
+        def refused(err):
+            messages.show_error(self, err)
+            if self.decision is not None and self.decision.id == decision.id:
+                self._showing = True
+                self.date.setDate(date_edit(decision.date).date())
+                self._showing = False
+        # every amount of a 20,000-row draft is priced again: in a worker (issue 14)
+        run_action(self.ctx, self, "Đang tính lại tiền thưởng theo ngày quyết định…",
+                   lambda progress: decisions.update_draft(actor=actor, decision=decision,
+                                                           date=day),
+                   on_done=lambda _: self._after(decision.id), on_error=refused)
 
     def refresh_preview(self):
         """The list and totals of the decision shown, read in the background."""

@@ -101,9 +101,15 @@ def fold(text):
     if text.isascii():
         return " ".join(text.lower().split())
     folded = unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
-    if not folded.isascii():        # marks of other scripts the first table does not list
+    if not folded.isascii() and any(unicodedata.combining(ch)
+                                    for ch in set(_NON_ASCII.findall(folded))):
+        # marks of other scripts the first table does not list (a "•" or "–" left in a
+        # key does not send every row through this per-character loop)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(folded.split())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 # -------------------------------------------------------------- collation ---
