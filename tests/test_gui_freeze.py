@@ -10,7 +10,8 @@ from gui import background, gc_policy
 from gui.context import AppContext
 from gui.pages import overview as opage
 from gui.pages.decisions import DecisionsPage, RegisterTab
-from gui.table_model import Col, FilterTableModel, ID_ROLE, ROW_ROLE
+from gui.table_model import Col, FilterTableModel, ID_ROLE, ROW_ROLE, name_sort
+from models import vntext
 from models import movements as mv
 
 
@@ -97,3 +98,48 @@ def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
     assert "Tổng quan năm 2026" in page.heading.text()
     assert page.year_map.buttons["launch"].text() == "Xem…"
     assert [page.year_box.itemText(i) for i in range(page.year_box.count())][:1] == ["2026"]
+
+
+class _Names(FilterTableModel):
+    COLUMNS = [Col("Tên", 1, sort=name_sort)]
+    NAMES = ["Nguyễn Văn Ánh", "Trần Thị Bình", "Lê Văn An", "Đỗ Thị Dung", "Phạm Văn Chí"]
+
+    def load(self):
+        return [(i, f"{self.NAMES[i % 5]} {i % 7}") for i in range(6000)]
+
+    def key(self, row):
+        return row[1]
+
+
+def test_a_long_list_is_sorted_on_the_reading_thread(qapp, qtbot, monkeypatch):
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    model = _Names()
+    model.reload()
+    expected = sorted(model.rows, key=lambda r: name_sort(r[1]))
+    model.sort(0)
+    assert model.rows[0] == (0, "Nguyễn Văn Ánh 0")       # not yet: in the background
+    qtbot.waitUntil(lambda: background.busy() == 0, timeout=20000)
+    qtbot.waitUntil(lambda: model.rows[0] != (0, "Nguyễn Văn Ánh 0"), timeout=5000)
+    assert [name_sort(r[1]) for r in model.rows] == [name_sort(r[1]) for r in expected]
+    assert model.data(model.index(0, 0)) == expected[0][1]
+    assert sorted(model.keys) == sorted(vntext.fold(r[1]) for r in model.rows)
+    # read again before the order arrives: the fresh rows stay as read
+    model.sort(0, Qt.DescendingOrder)
+    model.reload()
+    qtbot.waitUntil(lambda: background.busy() == 0, timeout=20000)
+    qapp.processEvents()
+    assert model.rows[0] == (0, "Nguyễn Văn Ánh 0")
+
+
+def test_overview_fits_a_narrow_window_without_sideways_scrolling(database, leader, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+    mv.add_movement(actor=leader, name="Phong trào thi đua năm 2026", year_from=2026)
+    page = opage.OverviewPage(AppContext(leader, "test.sqlite3"), year=2026)
+    qtbot.addWidget(page)
+    page.resize(640, 600)          # what is left of a 1280 px screen beside a wide panel
+    page.show()
+    qtbot.waitUntil(lambda: page.year_map is not None, timeout=20000)
+    qtbot.wait(50)
+    scroll = page.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert page.inner.minimumSizeHint().width() <= scroll.viewport().width()
