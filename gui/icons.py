@@ -118,6 +118,17 @@ def decorate_buttons(widget):
     """Give every push/tool button under ``widget`` that has text and no icon the icon
     of its action, and the page's main actions their key (``ACTION_KEYS``, shown in the
     tooltip); returns how many buttons got an icon."""
+    widget._decorated = True
+    n, by_kind = _give_icons(widget)
+    for name, key in ACTION_KEYS.items():
+        buttons = [b for b in by_kind.get(name, []) if not b.shortcut().toString()]
+        marked = [b for b in buttons if b.property(MAIN)]
+        if marked or buttons:
+            add_key(widget, marked or buttons, key)
+    return n
+
+
+def _give_icons(widget):
     n, by_kind = 0, {}
     for button in widget.findChildren(QAbstractButton):
         if not button.text() or \
@@ -130,12 +141,42 @@ def decorate_buttons(widget):
         if button.icon().isNull():
             button.setIcon(icon(name))
             n += 1
+    return n, by_kind
+
+
+def decorate_added(page, part):
+    """``part`` was built inside ``page`` after ``decorate_buttons(page)`` (a tab built
+    when first shown): its buttons get their icons, and the page's action keys click them
+    too (one shortcut per key and page: a second one would make the key ambiguous)."""
+    if not getattr(page, "_action_keys", None) and not getattr(page, "_decorated", False):
+        return 0            # the page itself is not decorated (not in the main window)
+    n, by_kind = _give_icons(part)
+    keys = _keys_of(page)
     for name, key in ACTION_KEYS.items():
         buttons = [b for b in by_kind.get(name, []) if not b.shortcut().toString()]
         marked = [b for b in buttons if b.property(MAIN)]
-        if marked or buttons:
-            add_key(widget, marked or buttons, key)
+        if not (marked or buttons):
+            continue
+        if key in keys:
+            keys[key].extend(marked or buttons)
+            _tell_key(marked or buttons, key)
+        else:
+            add_key(page, marked or buttons, key)
     return n
+
+
+def _keys_of(page):
+    keys = getattr(page, "_action_keys", None)
+    if keys is None:
+        keys = page._action_keys = {}
+    return keys
+
+
+def _tell_key(buttons, key):
+    shown = QKeySequence(key).toString(QKeySequence.NativeText)
+    for b in buttons:
+        tip = b.toolTip()
+        b.setToolTip(f"{tip} ({shown})" if tip else f"{b.text().rstrip('…')} ({shown})")
 
 
 def add_key(page, buttons, key):
@@ -143,6 +184,8 @@ def add_key(page, buttons, key):
     is on ``page``; their tooltips say so."""
     shortcut = QShortcut(QKeySequence(key), page)
     shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+    buttons = list(buttons)
+    _keys_of(page)[key] = buttons           # decorate_added extends the list
 
     def click():
         for b in buttons:
@@ -150,8 +193,5 @@ def add_key(page, buttons, key):
                 b.click()
                 return
     shortcut.activated.connect(click)
-    shown = QKeySequence(key).toString(QKeySequence.NativeText)
-    for b in buttons:
-        tip = b.toolTip()
-        b.setToolTip(f"{tip} ({shown})" if tip else f"{b.text().rstrip('…')} ({shown})")
+    _tell_key(buttons, key)
     return shortcut

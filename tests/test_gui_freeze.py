@@ -143,3 +143,23 @@ def test_overview_fits_a_narrow_window_without_sideways_scrolling(database, lead
     scroll = page.findChild(QScrollArea)
     assert scroll.horizontalScrollBar().maximum() == 0
     assert page.inner.minimumSizeHint().width() <= scroll.viewport().width()
+
+
+def test_a_tab_built_later_gets_its_icons_and_the_page_keys(database, leader, qtbot):
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtWidgets import QPushButton
+    from gui.main_window import MainWindow
+    window = MainWindow(AppContext(leader, "test.sqlite3"))
+    qtbot.addWidget(window)
+    page = window.go_to("decisions")
+    page.tabs.setCurrentIndex(page.TABS["decisions"])
+    buttons = {b.text(): b for b in page.editor.findChildren(QPushButton)}
+    assert not buttons["Thêm…"].icon().isNull()
+    assert "(Ins)" in buttons["Thêm…"].toolTip()
+    # one Ins shortcut on the page (a second would make the key ambiguous) that now
+    # also knows the editor's button
+    from PySide6.QtGui import QKeySequence, QShortcut
+    ins = [s for s in page.findChildren(QShortcut) if s.key() == QKeySequence("Ins")]
+    assert len(ins) == 1
+    assert buttons["Thêm…"] in page._action_keys["Ins"]
+    assert _Qt.WidgetWithChildrenShortcut == ins[0].context()

@@ -553,6 +553,8 @@ class DecisionsPage(QWidget):
             finally:
                 self._swapping = False
             holder.deleteLater()
+            from .. import icons
+            icons.decorate_added(self, holder.page)   # icons and keys, as the page had
         return holder.page
 
     def _built(self, key):
