@@ -163,3 +163,15 @@ def test_a_tab_built_later_gets_its_icons_and_the_page_keys(database, leader, qt
     assert len(ins) == 1
     assert buttons["Thêm…"] in page._action_keys["Ins"]
     assert _Qt.WidgetWithChildrenShortcut == ins[0].context()
+
+
+def test_candidate_keys_fold_repeated_parts_once_with_the_same_result():
+    from gui.pages.decisions import CandidateModel
+    rows = [(1, "Cá nhân", "Nguyễn Văn Đức", "Thôn Bắc", "Lao động tiên tiến",
+             "Đã có 2 năm • Kỷ luật – khiển trách", "", None, None, None, True, ""),
+            (2, "Hộ gia đình", "Trần  Thị Ánh", "", "Gia đình văn hóa", "", "", 9, None,
+             True, True, "")]
+    keys = CandidateModel._keys(rows)
+    model = CandidateModel()
+    assert [k.split() for k in keys] == [vntext.fold(model.key(r)).split() for r in rows]
+    assert "nguyen van duc" in keys[0] and "khien trach" in keys[0]
