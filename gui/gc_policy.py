@@ -19,7 +19,8 @@ import gc
 YOUNG_THRESHOLDS = (700, 10)
 NEVER = 1 << 30              # the oldest generation's threshold: never automatically
 IDLE_CHECK_MS = 15000
-OLD_AFTER = 10               # young-generation-1 collections since the last full one
+OLD_AFTER = 50               # generation-1 collections since the last full one (some
+                             # 350,000 container allocations): then a full pass is worth it
 
 _timer = None
 

@@ -120,8 +120,8 @@ def loaded(model, at_least=1):
     return lambda: len(model.rows) >= at_least
 
 overview = w.stack.currentWidget() if hasattr(w, "stack") else None
-measure("start-up: until Tổng quan is filled", lambda: None,
-        lambda: getattr(overview, "year_map", True) is not None)
+measure("start-up: until Tổng quan is filled", lambda: None,     # and painted (settle)
+        lambda: getattr(overview, "year_map", True) is not None, settle=0.5)
 measure("idle: no action (this machine's noise floor)", lambda: None, settle=2.0)
 page = None
 def open_decisions():
