@@ -20,6 +20,10 @@ def old_gc():
     before = gc.get_threshold()
     yield
     gc.set_threshold(*before)
+    if gc_policy._timer is not None:     # no collections on a timer in later tests
+        gc_policy._timer.stop()
+        gc_policy._timer.deleteLater()
+        gc_policy._timer = None
 
 
 def test_gc_policy_keeps_full_collections_for_idle_time(qapp, old_gc, monkeypatch):
