@@ -153,6 +153,10 @@ class _ShowWatcher(QObject):
             self.pending.append(area)
 
     def eventFilter(self, obj, event):
+        if "pending" not in self.__dict__:
+            # a page closed but not yet deleted (deleteLater) whose Python side the garbage
+            # collector already cleared still gets events: nothing to do for it
+            return False
         if obj is self.widget and event.type() == QEvent.Show and self.pending:
             areas, self.pending = self.pending, []
             for area in (["all"] if "all" in areas else areas):
