@@ -115,8 +115,9 @@ def _decision_amount(decision):
     """Signed money a decision moves out of the fund on issue (negative: money back)."""
     if decision.kind == "award":
         return decision.total
-    amended = Decision.get_by_id(decision.amends_id) if decision.amends_id else None
-    before = amended.total if amended is not None else 0
+    # (only the columns used: migration step 8 runs this on files that lack later columns)
+    before = (Decision.select(Decision.total).where(Decision.id == decision.amends_id)
+              .scalar() or 0) if decision.amends_id else 0
     if decision.kind == "revoke":
         return -before
     return decision.total - before
@@ -311,7 +312,11 @@ def backfill_decisions():
     have = {d for (d,) in FundEntry.select(FundEntry.decision)
             .where(FundEntry.decision.is_null(False)).tuples()}
     made = 0
-    for decision in (Decision.select().where(Decision.state != "draft")
+    # only the columns used: migration step 8 runs this on files from before step 15 (which
+    # added decision.version); selecting the whole model read a column not there yet
+    columns = (Decision.id, Decision.kind, Decision.total, Decision.amends, Decision.number,
+               Decision.date, Decision.issued_by)
+    for decision in (Decision.select(*columns).where(Decision.state != "draft")
                      .order_by(Decision.date, Decision.id)):
         if decision.id in have:
             continue

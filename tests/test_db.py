@@ -1,5 +1,6 @@
 """The database entry point: pragmas, schema version, refusals, migrations with backup."""
 import datetime
+import json
 import os
 import shutil
 import sqlite3
@@ -339,3 +340,40 @@ def test_a_released_file_runs_only_the_steps_above_its_version():
     everything = sorted(n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
     assert dbmod.migration_plan(dbmod.SCHEMA_VERSION, everything) == []
     assert dbmod.migration_plan(0, None) == everything
+
+
+def test_steps_missing_from_an_older_file_run_in_order_on_real_data(tmp_path):
+    """A commune's file from before the fund ledger (step 8) and the version columns (steps
+    11 and 15): step 8 fills the ledger from the issued decisions while decision.version does
+    not exist yet — its queries must not read columns a later step adds (every schema-6
+    file failed with "no such column: t1.version")."""
+    from models import accounts, demo
+    from models.entities import Decision, FundEntry
+    path = str(tmp_path / "xa.sqlite3")
+    dbmod.open_database(path)
+    demo.load_demo(size="small", actor=accounts.batch_actor(), seed=7)
+    issued = Decision.select().where(Decision.state != "draft").count()
+    entries = FundEntry.select().where(FundEntry.decision.is_null(False)).count()
+    assert issued and entries
+    dbmod.close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys=OFF")
+    for table in ("blank_use", "blank_move", "blank_kind_template", "blank_kind",
+                  "fund_entry"):
+        conn.execute(f"DROP TABLE {table}")
+    for table in ("decision", "target", "registration", "criteria_set", "meeting", "unit",
+                  "person", "household", "movement"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN version")
+    steps = [n for n in dbmod.stored_steps_sqlite(conn) if n not in (8, 11, 15)]
+    conn.execute("UPDATE setting SET value = ? WHERE key = ?",
+                 (json.dumps(steps), dbmod.STEPS_KEY))
+    conn.commit()
+    conn.close()
+    dbmod.open_database(path)
+    try:
+        assert FundEntry.select().where(FundEntry.decision.is_null(False)).count() == entries
+        assert {c.name for c in dbmod.db.get_columns("decision")} >= {"version"}
+    finally:
+        dbmod.close_database()
+    assert sorted(_steps(path)[1]) == sorted(
+        n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
