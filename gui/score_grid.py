@@ -267,7 +267,12 @@ class ScoreGridModel(QAbstractTableModel):
                     return self._refuse(["Điểm thẩm định khác điểm tự chấm cần ghi lý do; "
                                          "chưa nhận giá trị mới."])
         for r, c, v in parsed:
-            self.pending[(r, c)] = (v, reason)
+            # what the clerk saw before the first edit of this cell since the last save: the
+            # save is refused if another PC stored something else meanwhile
+            was = self.pending[(r, c)][2] if (r, c) in self.pending else (
+                self.grid.checked_values if self.mode == CHECKED else self.grid.self_values
+            )[r][c]
+            self.pending[(r, c)] = (v, reason, was)
             self.changed.add((r, c))
             if self.mode == CHECKED:
                 self.grid.checked_values[r][c] = v
@@ -324,8 +329,8 @@ class ScoreGridModel(QAbstractTableModel):
         """{sheet_id: [change]} for ``scoring.save_grid_changes``; clears the pending set."""
         key = "self_points" if self.mode == SELF else "checked_points"
         out = {}
-        for (r, c), (value, reason) in sorted(self.pending.items()):
-            change = {"criterion": self.spec.leaves[c].id, key: value}
+        for (r, c), (value, reason, was) in sorted(self.pending.items()):
+            change = {"criterion": self.spec.leaves[c].id, key: value, "was": {key: was}}
             if reason:
                 change["reason"] = reason
             out.setdefault(self.grid.rows[r].sheet_id, []).append(change)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .db import db
-from .entities import (Commitment, CriteriaSet, Criterion, Registration, Score, ScoreSheet,
-                       Target, Unit, UnitKind)
+from .entities import (AuditLog, Commitment, CriteriaSet, Criterion, Registration, Score,
+                       ScoreSheet, Target, Unit, UnitKind)
 from .errors import ConflictError, NotFound, ValidationError
 from .scoring_calc import (GROUP, PROPORTIONAL, SCORED, Board, PointsError,
                            compute, deduction_count, effective, fmt_points,
@@ -246,6 +246,7 @@ def _apply(actor, sheet, changes, crits):
         score = existing.get(cid) or Score(sheet=sheet, criterion=cid)
         before = (score.self_points, score.checked_points, score.evidence, score.reason)
         where = f"{_unit_name(sheet)}, tiêu chí {crit.code}"
+        _check_unchanged(sheet, score, change.get("was") or {}, where)
         if "self_points" in change:
             if sheet.state != DRAFT:
                 raise ConflictError(
@@ -273,6 +274,24 @@ def _apply(actor, sheet, changes, crits):
             old_log[crit.code] = {k: v for k, v, w in zip(keys, before, after) if v != w}
             new_log[crit.code] = {k: w for k, v, w in zip(keys, before, after) if v != w}
     return old_log, new_log
+
+
+def _check_unchanged(sheet, score, was, where):
+    """The cell as the clerk saw it must still be what is stored: another PC's score
+    typed meanwhile is never silently overwritten (``was``: {field: value loaded})."""
+    for name, seen in was.items():
+        stored = getattr(score, name)
+        if (None if seen in (None, "") else Decimal(str(seen))) == stored:
+            continue
+        last = (AuditLog.select(AuditLog.username, AuditLog.at)
+                .where((AuditLog.entity == "score_sheet") & (AuditLog.entity_id == sheet.id))
+                .order_by(AuditLog.id.desc()).first())
+        who = f" bởi {last.username} lúc {last.at:%H:%M ngày %d/%m/%Y}" if last else ""
+        raise ConflictError(
+            f"{where}: điểm vừa được sửa trên máy khác{who} (nay là "
+            f"{'trống' if stored is None else fmt_points(stored)}, khi bạn nhập thì là "
+            f"{'trống' if seen in (None, '') else fmt_points(Decimal(str(seen)))}). Chưa lưu "
+            "các ô vừa nhập của lần này; bảng nạp lại điểm mới nhất — hãy xem lại rồi nhập lại.")
 
 
 def _parse(value, crit, where):
@@ -303,7 +322,8 @@ def save_scores(*, actor, sheet, changes):
     """Save changed cells of one sheet in one transaction, then recompute totals and ranks.
 
     ``changes``: [{"criterion": id, "self_points"?, "checked_points"?, "evidence"?,
-    "reason"?}] (points as typed text or Decimal; None or "" clears).
+    "reason"?, "was"?}] (points as typed text or Decimal; None or "" clears; ``was``:
+    {field: value the clerk saw} — refused when the stored value changed meanwhile).
     """
     sheet = _fresh(sheet)
     _refuse_finalised(sheet)

@@ -320,3 +320,24 @@ def test_criteria_editor_works_like_a_spreadsheet(qtbot, setup):
     saved = dlg.result_data["criteria"]
     assert [n["code"] for n in saved] == ["I", "II", "Đ.1"]
     assert saved[0]["max_points"] == "60"
+
+
+def test_a_cell_saved_on_another_pc_meanwhile_is_not_overwritten(qtbot, page, setup, leader,
+                                                                 monkeypatch):
+    """Another PC stores a score while this grid shows the old one: typing over it here is
+    refused with who and both values, and the grid reloads the stored value."""
+    m = page.model
+    c = setup["col"]["II.2"]
+    sheet_id = m.grid.rows[0].sheet_id
+    crit = {x.code: x.id for x in scoring.spec_for(setup["cs"]).leaves}["II.2"]
+    scoring.save_scores(actor=leader, sheet=sheet_id,             # the other PC
+                        changes=[{"criterion": crit, "self_points": "6"}])
+    shown = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    assert m.setData(m.cell_index(0, c), "9")
+    assert not page.save_now()
+    assert shown and "máy khác" in shown[0] and "nay là 6" in shown[0]
+    assert stored(sheet_id, "II.2", setup["cs"]) == D(6)
+    assert page.model.data(page.model.cell_index(0, c)) == "6"    # reloaded
+    assert page.model.setData(page.model.cell_index(0, c), "9") and page.save_now()
+    assert stored(sheet_id, "II.2", setup["cs"]) == D(9)

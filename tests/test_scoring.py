@@ -261,3 +261,33 @@ def test_finalised_rank_never_changes_when_another_sheet_is_reopened(clerk, lead
     scoring.finalise_sheet(actor=leader, sheet=s1)
     assert scoring.sheet_of(table, v2).rank == 2
     assert scoring.unit_results(2025)[v2.id][2] == 2
+
+
+def test_a_score_typed_on_another_pc_is_never_silently_overwritten(clerk, leader, table, org):
+    """Two PCs show the same grid; the first saves a cell, the second then saves the same
+    cell from what it loaded: refused (who, and both values), nothing of its batch saved.
+    The grid sends what each cell held when it was loaded ("was")."""
+    scoring.ensure_sheets(actor=clerk, criteria_set=table)
+    i = ids(table)
+    first, second = scoring.load_grid(table), scoring.load_grid(table)   # two screens
+    col = first.spec.index[i["II.2"]]
+    sheet_id = first.rows[0].sheet_id
+    assert first.self_values[0][col] is None
+    scoring.save_grid_changes(actor=clerk, changes={sheet_id: [
+        {"criterion": i["II.2"], "self_points": "7", "was": {"self_points": None}}]})
+    with pytest.raises(ConflictError) as err:
+        scoring.save_grid_changes(actor=leader, changes={sheet_id: [
+            {"criterion": i["II.1"], "self_points": "5", "was": {"self_points": None}},
+            {"criterion": i["II.2"], "self_points": "9",
+             "was": {"self_points": second.self_values[0][col]}}]})
+    text = str(err.value)
+    assert "máy khác" in text and clerk.username in text and "nay là 7" in text
+    assert "trống" in text and "II.2" in text
+    assert Score.get(Score.criterion == i["II.2"]).self_points == D(7)
+    assert not Score.select().where(Score.criterion == i["II.1"]).exists()   # all or nothing
+    # reloaded, the second PC saves over what it now sees
+    again = scoring.load_grid(table)
+    scoring.save_grid_changes(actor=leader, changes={sheet_id: [
+        {"criterion": i["II.2"], "self_points": "9",
+         "was": {"self_points": again.self_values[0][col]}}]})
+    assert Score.get(Score.criterion == i["II.2"]).self_points == D(9)
