@@ -7,14 +7,13 @@ the names — places are few (every place is a unit's name), so their Vietnamese
 into the query as a CASE — and the rows of one place are sorted by name here. Rows are the
 dicts of ``registrations.registration_rows``.
 """
-import datetime
-
 from peewee import JOIN, Case, fn
 
 from . import vntext
 from .bulk import stream_rows
-from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Household, Movement, Person,
-                       Registration, RegistrationTitle, Round, Title, Unit)
+from .entities import (HOUSEHOLD, PERSON, UNIT, Household, Movement, Person, Registration,
+                       RegistrationTitle, Round, Title, Unit)
+from .registrations import flat_row
 
 TITLE_BATCH = 500      # registrations whose titles are read in one query
 
@@ -104,15 +103,9 @@ def _sorted_group(rows, statuses):
             kind_, name, place = PERSON, fullname, person_unit or ""
         else:
             kind_, name, place = HOUSEHOLD, head, village
-        if isinstance(rdate, str):
-            rdate = datetime.date.fromisoformat(rdate)
-        out.append({"id": rid, "uuid": uuid, "year": yr, "movement": mname,
-                    "kind": kind_, "kind_label": SUBJECT_KINDS[kind_], "name": name,
-                    "position": position or "" if pid else "", "place": place or "",
-                    "titles": ", ".join(titles.get(rid, [])), "state": st,
-                    "state_label": statuses.get(st, st),
-                    "reg_date": rdate.isoformat() if rdate else None, "signer": signer,
-                    "return_reason": reason, "round": round_name or ""})
+        out.append(flat_row(rid, uuid, yr, mname, kind_, name, position if pid else "",
+                            place, titles.get(rid, []), st, statuses.get(st, st), rdate,
+                            signer, reason, round_name))
     sort_key = vntext.text_sort_key if out[0]["kind"] == UNIT else vntext.name_sort_key
     out.sort(key=lambda r: sort_key(r["name"]))
     return out

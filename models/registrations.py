@@ -461,14 +461,22 @@ def registration_rows(*, year=None, movement=None, state=None, kind=None):
             kind_, name, place = PERSON, fullname, person_units.get(pid, "")
         else:
             kind_, name, place = HOUSEHOLD, head, village
-        rows.append({"id": rid, "uuid": uuid, "year": yr, "movement": mname,
-                     "kind": kind_, "kind_label": SUBJECT_KINDS[kind_], "name": name,
-                     "position": position or "" if pid else "", "place": place or "",
-                     "titles": ", ".join(titles.get(rid, [])), "state": st,
-                     "state_label": STATES.get(st, st),
-                     "reg_date": rdate.isoformat() if rdate else None, "signer": signer,
-                     "return_reason": reason, "round": round_name or ""})
+        rows.append(flat_row(rid, uuid, yr, mname, kind_, name, position if pid else "",
+                             place, titles.get(rid, []), st, STATES.get(st, st), rdate,
+                             signer, reason, round_name))
     return rows
+
+
+def flat_row(rid, uuid, year, movement, kind, name, position, place, titles, state,
+             state_label, reg_date, signer, reason, round_name):
+    """One registration as the tables, exports and list documents read it."""
+    if isinstance(reg_date, str):                 # (a raw cursor gives the stored text)
+        reg_date = datetime.date.fromisoformat(reg_date)
+    return {"id": rid, "uuid": uuid, "year": year, "movement": movement, "kind": kind,
+            "kind_label": SUBJECT_KINDS[kind], "name": name, "position": position or "",
+            "place": place or "", "titles": ", ".join(titles), "state": state,
+            "state_label": state_label, "reg_date": reg_date.isoformat() if reg_date else None,
+            "signer": signer, "return_reason": reason, "round": round_name or ""}
 
 
 def state_counts_by_place(*, year, movement=None):
