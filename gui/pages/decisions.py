@@ -92,7 +92,26 @@ class CandidateModel(FilterTableModel):
         return super().data(index, role)
 
 
-class CandidatesTab(QWidget):
+class ReloadWhenShown:
+    """A tab whose data was saved elsewhere: read again now if shown, else when next shown
+    (``reload_stale`` names what reads it)."""
+    is_stale = False
+    reload_stale = "reload"
+
+    def stale(self):
+        if self.isVisible():
+            getattr(self, self.reload_stale)()
+        else:
+            self.is_stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.is_stale:
+            self.is_stale = False
+            getattr(self, self.reload_stale)()
+
+
+class CandidatesTab(ReloadWhenShown, QWidget):
     """Build the candidate list, add/remove with a reason, the meeting and its votes."""
 
     def __init__(self, ctx, parent=None):
@@ -183,19 +202,6 @@ class CandidatesTab(QWidget):
         self._buttons()
         self.count.setText("Đang đọc danh sách…")
         self.loader.start(self.model.fetch, self._loaded)
-
-    def stale(self):
-        """Saved elsewhere: read again now if shown, else when next shown."""
-        if self.isVisible():
-            self.reload()
-        else:
-            self.is_stale = True
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self.is_stale:
-            self.is_stale = False
-            self.reload()
 
     def refresh(self, ids=None):
         """After an action on the rows ``ids``: read those rows again (a few), else all."""
@@ -381,8 +387,9 @@ class RegisterModel(FilterTableModel):
         return f"{row[3]} {row[5]} {row[6]} {row[7]}"
 
 
-class RegisterTab(QWidget):
+class RegisterTab(ReloadWhenShown, QWidget):
     """Sổ theo dõi khen thưởng, filtered by year and text, exported to Excel; fund totals."""
+    reload_stale = "reload_years"
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -438,19 +445,6 @@ class RegisterTab(QWidget):
         self.year.setCurrentIndex(index)
         self.year.blockSignals(False)
         self.reload()
-
-    def stale(self):
-        """Saved elsewhere: read again now if shown, else when next shown."""
-        if self.isVisible():
-            self.reload_years()
-        else:
-            self.is_stale = True
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self.is_stale:
-            self.is_stale = False
-            self.reload_years()
 
     def reload(self):
         """Register and fund read in the background ("Tất cả" is 80,000 rows)."""
