@@ -1,4 +1,5 @@
 """What every page shares: the signed-in user, the 'data changed' signal, background tasks."""
+import peewee
 from PySide6.QtCore import QEvent, QObject, QThread, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog
 
@@ -75,8 +76,10 @@ class AppContext(QObject):
         from models import db as dbmod
         try:
             counter = dbmod.change_counter()
-        except UserError:
-            return False                     # the next action tells the clerk what is wrong
+        except (UserError, peewee.PeeweeException):
+            # (a server database gone or unreachable: peewee wraps our message in its own
+            # DatabaseError) the next action tells the clerk what is wrong
+            return False
         before, self._seen_counter = getattr(self, "_seen_counter", None), counter
         if before is not None and counter != before:
             self.data_changed.emit("all")
