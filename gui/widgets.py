@@ -253,3 +253,21 @@ class FlowLayout(QLayout):
             y += height + space
         return y - rect.y() - (space if lines else 0)
 
+
+class ReloadWhenShown:
+    """A tab whose data was saved elsewhere: read again now if shown, else when next shown
+    (``reload_stale`` names what reads it)."""
+    is_stale = False
+    reload_stale = "reload"
+
+    def stale(self):
+        if self.isVisible():
+            getattr(self, self.reload_stale)()
+        else:
+            self.is_stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.is_stale:
+            self.is_stale = False
+            getattr(self, self.reload_stale)()

@@ -1,0 +1,344 @@
+"""Tab "Đề nghị & bình xét": the candidate list with warnings, meetings and their votes."""
+import datetime
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from models import candidates, council, vntext
+from models.entities import Candidate
+from models.errors import UserError
+
+from .. import files, messages
+from ..background import Loader, run_action
+from ..decision_dialogs import MeetingDialog, SubjectPicker, VoteDialog
+from ..table_model import (DISPLAY_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, Col, FilterTableModel,
+                           name_sort)
+from ..widgets import FlowLayout, ReloadWhenShown, SearchBox, make_table_view, selected_rows
+
+WARN = QBrush(QColor("#9a5b00"))
+FAILED = QBrush(QColor("#b00020"))
+
+
+def _pct(value):
+    return "" if value is None else vntext.format_decimal(value, 2)
+
+
+def _result(value):
+    return "" if value is None else ("Đạt" if value else "Không đạt")
+
+
+class CandidateModel(FilterTableModel):
+    """(id, kind, name, place, title, warnings, years, for, percent, passed, active, reason)"""
+    COLUMNS = [Col("Đối tượng", 1, 80), Col("Tên", 2, 190, sort=name_sort),
+               Col("Đơn vị, địa chỉ", 3, 160), Col("Đề nghị", 4, 180),
+               Col("Cảnh báo", 5, 330), Col("Năm liên tục có danh hiệu", 6, 180),
+               Col("Đồng ý", 7, 60, "center"), Col("Tỷ lệ %", 8, 65, "center", fmt=_pct),
+               Col("Kết quả", 9, 75, "center", fmt=_result), Col("Lý do thêm/bỏ", 11, 160)]
+    ACTIVE_INDEX = 10
+    movement = None
+    year = None
+
+    def load(self, ids=None):
+        if self.movement is None:
+            return []
+        return [(r["id"], r["kind_label"], r["name"], r["place"], r["title"],
+                 " • ".join(r["warnings"]), r["years_text"], r["votes_for"], r["percent"],
+                 r["passed"], not r["removed"], r["reason"])
+                for r in candidates.candidate_rows(movement=self.movement, year=self.year,
+                                                   ids=ids)]
+
+    def fetch(self):
+        rows = self.load()
+        return rows, self._keys(rows)
+
+    def fetch_some(self, ids):
+        """Fresh copies of the rows ``ids`` only (any thread), for ``replace_rows``."""
+        rows = self.load(ids)
+        return rows, self._keys(rows)
+
+    def key(self, row):
+        return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
+
+    @staticmethod
+    def _keys(rows):
+        """Folded search keys; kinds, places, titles and warnings repeat over thousands of
+        rows and are folded once each (20,000 rows: a third of the time)."""
+        folded = {}
+
+        def once(text):
+            value = folded.get(text)
+            if value is None:
+                value = folded[text] = vntext.fold(text)
+            return value
+        fold = vntext.fold
+        return [f"{once(r[1])} {fold(r[2])} {once(r[3])} {once(r[4])} {once(r[5])}"
+                for r in rows]
+
+    def data(self, index, role=DISPLAY_ROLE):
+        if role == FOREGROUND_ROLE and index.isValid():
+            row = self.row_at(index.row())
+            if row[10] and index.column() == 4 and row[5]:
+                return WARN
+            if row[10] and index.column() == 8 and row[9] is False:
+                return FAILED
+        if role == TOOLTIP_ROLE and index.isValid() and index.column() == 4:
+            return self.row_at(index.row())[5].replace(" • ", "\n")
+        return super().data(index, role)
+
+
+class CandidatesTab(ReloadWhenShown, QWidget):
+    """Build the candidate list, add/remove with a reason, the meeting and its votes."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(datetime.date.today().year)
+        self.movement = QComboBox()
+        self.movement.setMinimumWidth(320)
+        self.meeting = QComboBox()
+        self.meeting.setMinimumWidth(220)
+        self.model = CandidateModel(self)
+        self.loader = Loader(self)
+        self.own_change = False      # True while this tab announces its own save
+        self.is_stale = False
+        self.view = make_table_view(self.model, self)
+        self.view.setWordWrap(False)
+        self.search = SearchBox(parent=self)
+        self.search.search.connect(self.model.set_filter)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        for w in (QLabel("Năm:"), self.year, QLabel("Phong trào:"), self.movement,
+                  QLabel("Cuộc họp:"), self.meeting):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.buttons = {}
+        bar = FlowLayout()
+        for key, text, slot in (("build", "Lập danh sách từ hồ sơ", self.build),
+                                ("proposals", "Nhập danh sách đề nghị…", self.import_list),
+                                ("add", "Thêm…", self.add),
+                                ("remove", "Đưa ra khỏi danh sách…", self.remove),
+                                ("meeting", "Cuộc họp mới…", self.new_meeting),
+                                ("edit_meeting", "Sửa cuộc họp…", self.edit_meeting),
+                                ("vote", "Nhập phiếu…", self.vote),
+                                ("minutes", "In biên bản…", self.minutes),
+                                ("minutes_docx", "Biên bản Word…", self.minutes_docx),
+                                ("upward", "Hồ sơ đề nghị cấp trên…", self.upward)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            self.buttons[key] = b
+            bar.addWidget(b)
+        bar.addStretch(1)
+        line = QHBoxLayout()
+        line.addWidget(self.search, 1)
+        line.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addLayout(line)
+        layout.addWidget(self.view, 1)
+        self.year.valueChanged.connect(self._year_changed)
+        self.movement.currentIndexChanged.connect(self._movement_changed)
+        self.view.doubleClicked.connect(lambda _: self.vote())
+        self._year_changed()
+
+    # ---------------------------------------------------------------- loading
+    def _year_changed(self):
+        """Refill the movements of the year (keeping the chosen one), then meetings and rows."""
+        current = self.movement.currentData()
+        current_id = current.id if current is not None else None
+        self.movement.blockSignals(True)
+        self.movement.clear()
+        for m in candidates.movements_for(self.year.value()):
+            self.movement.addItem(m.name, m)
+            if m.id == current_id:
+                self.movement.setCurrentIndex(self.movement.count() - 1)
+        self.movement.blockSignals(False)
+        self._movement_changed()
+
+    def _movement_changed(self):
+        current = self.meeting.currentData()
+        current_id = current.id if current is not None else None
+        self.meeting.clear()
+        movement = self.movement.currentData()
+        if movement is not None:
+            for m in council.meetings(movement=movement, year=self.year.value()):
+                self.meeting.addItem(f"Họp ngày {vntext.format_date(m.date)} "
+                                     f"({m.members_present}/{m.members_total})", m)
+                if m.id == current_id:
+                    self.meeting.setCurrentIndex(self.meeting.count() - 1)
+        self.reload()
+
+    def reload(self):
+        """Read the list in the background; the table shows it when ready."""
+        self.model.movement = self.movement.currentData()
+        self.model.year = self.year.value()
+        self._buttons()
+        self.count.setText("Đang đọc danh sách…")
+        self.loader.start(self.model.fetch, self._loaded)
+
+    def refresh(self, ids=None):
+        """After an action on the rows ``ids``: read those rows again (a few), else all."""
+        if not ids or len(ids) > 500 or not self.model.rows:
+            self.reload()
+            return
+        self.loader.start(lambda: self.model.fetch_some(ids), self._replaced)
+
+    def _loaded(self, fetched):
+        self.model.show_rows(fetched)
+        self._count()
+
+    def _replaced(self, fetched):
+        self.model.replace_rows(fetched)
+        self._count()
+
+    def _count(self):
+        active = [r for r in self.model.rows if r[10]]
+        warned = sum(1 for r in active if r[5])
+        passed = sum(1 for r in active if r[9])
+        self.count.setText(f"{len(active)} đề nghị, {warned} có cảnh báo, {passed} đạt")
+
+    def _buttons(self):
+        can = self.ctx.can_edit and self.model.movement is not None
+        for key in ("build", "add", "remove", "meeting"):
+            self.buttons[key].setEnabled(can)
+        self.buttons["proposals"].setEnabled(self.ctx.can_edit)
+        has_meeting = self.meeting.currentData() is not None
+        self.buttons["edit_meeting"].setEnabled(can and has_meeting)
+        self.buttons["vote"].setEnabled(can and has_meeting)
+        self.buttons["minutes"].setEnabled(has_meeting)
+        self.buttons["minutes_docx"].setEnabled(has_meeting)
+
+    def _selected(self):
+        rows, visible = self.model.rows, self.model.visible
+        return [rows[visible[r]] for r in selected_rows(self.view)]   # Ctrl+A: 14,000 rows
+
+    def _run(self, fn, **kwargs):
+        try:
+            return fn(actor=self.ctx.actor, **kwargs)
+        except UserError as err:
+            messages.show_error(self, err)
+            return None
+
+    def _changed(self, ids=None):
+        """Tell the other pages, then read again only the rows the action changed."""
+        self._announce()
+        self.refresh(ids)
+
+    def _announce(self):
+        """``ctx.changed`` for the other pages; this tab reads what it needs itself."""
+        self.own_change = True
+        try:
+            self.ctx.changed("decisions")
+        finally:
+            self.own_change = False
+
+    # ---------------------------------------------------------------- actions
+    def build(self):
+        movement, year, actor = self.movement.currentData(), self.year.value(), self.ctx.actor
+
+        def done(result):
+            self._changed()
+            messages.info(self, f"Đã thêm {result['added']} đề nghị từ hồ sơ đăng ký và kết quả "
+                                f"chấm điểm; danh sách có {result['total']} đề nghị.")
+        run_action(self.ctx, self, "Đang lập danh sách đề nghị…",
+                   lambda progress: candidates.build_candidates(
+                       actor=actor, movement=movement, year=year),
+                   on_done=done)
+
+    def import_list(self):
+        from ..proposals_dialog import ProposalsDialog
+        if ProposalsDialog.run(self, self.ctx, movement=self.movement.currentData(),
+                               year=self.year.value()):
+            self.reload()
+
+    def add(self):
+        picked = SubjectPicker.ask(self, title="Thêm vào danh sách đề nghị", need_reason=True)
+        if picked and self._run(candidates.add_candidate, movement=self.movement.currentData(),
+                                year=self.year.value(), subject=picked["subject"],
+                                title=picked["title"], reason=picked["reason"]):
+            self._changed()
+
+    def remove(self):
+        rows = [r for r in self._selected() if r[10]]
+        if not rows:
+            return
+        reason = messages.ask_text(self, f"Lý do đưa {len(rows)} đối tượng ra khỏi danh sách:")
+        if not reason:
+            return
+        for row in rows:
+            if self._run(candidates.remove_candidate, candidate=Candidate.get_by_id(row[0]),
+                         reason=reason) is None:
+                break
+        self._changed()     # warnings of others may change (caps): the whole list
+
+    def new_meeting(self):
+        movement, year = self.movement.currentData(), self.year.value()
+        meeting = MeetingDialog.ask(self, save=lambda values: council.create_meeting(
+            actor=self.ctx.actor, movement=movement, year=year, **values))
+        if meeting is not None:
+            self._movement_changed()
+            self.meeting.setCurrentIndex(self.meeting.count() - 1)
+            for i in range(self.meeting.count()):
+                if self.meeting.itemData(i).id == meeting.id:
+                    self.meeting.setCurrentIndex(i)
+            self._announce()
+
+    def edit_meeting(self):
+        meeting = self.meeting.currentData()
+        if MeetingDialog.ask(self, meeting, save=lambda values: council.update_meeting(
+                actor=self.ctx.actor, meeting=meeting, **values)) is not None:
+            self._movement_changed()
+            self._announce()
+
+    def vote(self):
+        meeting = self.meeting.currentData()
+        rows = [r for r in self._selected() if r[10]]
+        if meeting is None:
+            messages.info(self, "Hãy tạo cuộc họp bình xét (nút «Cuộc họp mới…») trước khi "
+                          "nhập phiếu.")
+            return
+        if not rows:
+            messages.info(self, "Hãy chọn trong danh sách những ứng viên cần nhập kết quả bỏ "
+                          "phiếu (bấm một dòng; giữ Ctrl hoặc Shift để chọn nhiều dòng, Ctrl+A "
+                          "để chọn tất cả), rồi bấm «Nhập phiếu…».")
+            return
+        current = (rows[0][7], None) if len(rows) == 1 and rows[0][7] is not None else None
+        counts = VoteDialog.ask(self, meeting, [r[2] for r in rows], current)
+        if counts is None:
+            return
+        ids = [r[0] for r in rows]
+        actor = self.ctx.actor
+        run_action(self.ctx, self, f"Đang ghi kết quả bỏ phiếu của {len(ids)} đối tượng…",
+                   lambda progress: council.record_votes(
+                       actor=actor, meeting=meeting, progress=progress,
+                       votes=[(ident, counts[0], counts[1]) for ident in ids]),
+                   on_done=lambda _: self._changed(ids), cancellable=True)
+
+    def minutes_docx(self):
+        self.minutes(word=True)
+
+    def minutes(self, *, word=False):
+        from reports import minutes_pdf
+        meeting = self.meeting.currentData()
+        if meeting is None:
+            return
+        path = files.document_name(self, "Lưu biên bản", f"BienBan-{meeting.date:%Y-%m-%d}",
+                                   word=word)
+        if path:
+            try:
+                minutes_pdf.write_minutes(meeting_id=meeting.id, path=path)
+            except UserError as err:
+                messages.show_error(self, err)
+                return
+            messages.saved(self, path)
+
+
+    def upward(self):
+        """The file proposed upward (tờ trình, báo cáo thành tích, biên bản, danh sách)."""
+        from ..upward_dialog import UpwardDialog
+        UpwardDialog.open(self.ctx, self, year=self.year.value(),
+                          movement=self.movement.currentData())
+        self.reload()
