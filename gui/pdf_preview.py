@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QStackedWidget, QToolButton, QVBoxLayout, QWidget)
 
 from .widgets import FlowLayout
 
@@ -23,7 +23,8 @@ ZOOM_MIN, ZOOM_MAX = 0.1, 6.0
 class PdfPreview(QWidget):
     """QPdfView with zoom buttons, "Trang n/m", previous/next; one page at a time."""
 
-    def __init__(self, document, parent=None, *, page_word="Trang", allow_window=True):
+    def __init__(self, document, parent=None, *, page_word="Trang", allow_window=True,
+                 placeholder="Chưa có gì để xem trước."):
         super().__init__(parent)
         self.document = document
         self.page_word = page_word
@@ -74,10 +75,19 @@ class PdfPreview(QWidget):
             big.clicked.connect(self.open_window)
             bar.addWidget(big)
             self.window_button = big
+        # until a document is loaded the grey area says what to do instead of staying empty
+        self.placeholder = QLabel(placeholder)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignCenter)
+        self.placeholder.setMargin(24)
+        self.placeholder.setStyleSheet("background: #6b6b6b; color: white; font-size: 11pt;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.stack, 1)
         self.view.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
         # bound slots: Qt drops the connections when this widget goes
@@ -186,6 +196,9 @@ class PdfPreview(QWidget):
         for b in (self.fit_page_button, self.fit_width_button, self.actual_button,
                   self.zoom_in_button, self.zoom_out_button):
             b.setEnabled(n > 0)
+        if getattr(self, "window_button", None) is not None:
+            self.window_button.setEnabled(n > 0)
+        self.stack.setCurrentWidget(self.view if n else self.placeholder)
         self.zoom_label.setText(f"{round(self.shown_zoom() * 100)} %" if n else "")
 
     def resizeEvent(self, event):

@@ -73,6 +73,30 @@ def test_lists_only_issued_decisions_and_previews_in_list_order(page, qtbot, tmp
     page.grab().save("/tmp/certpng/gui_page.png")
 
 
+def test_empty_preview_says_what_to_do_and_a_row_opens_from_that_certificate(page, qtbot):
+    """Before anything is previewed the grey area tells the clerk what to do; a double-click
+    (or Enter) on a row previews from that certificate, and "▶" walks on to the next row."""
+    page.show()
+    pane = page.preview_pane
+    qtbot.wait(50)
+    assert pane.placeholder.isVisible() and "Xem trước" in pane.placeholder.text()
+    assert not pane.view.isVisible() and not pane.window_button.isEnabled()
+    index = page.model.index(3, 2)
+    page.table.setCurrentIndex(index)
+    page.table.doubleClicked.emit(index)
+    worker = page.last_worker
+    wait(qtbot, page, worker)
+    qtbot.waitUntil(lambda: pane.page_count() == 5, timeout=5000)     # rows 4..8 of 8
+    assert pane.view.isVisible() and not pane.placeholder.isVisible()
+    assert pane.window_button.isEnabled()
+    text = pdf_text(page._pdf_path("xem-truoc"))
+    pages = text.split("\f")
+    assert page.model.row_at(3)[3] in pages[0]
+    assert page.model.row_at(4)[3] in pages[1]
+    assert page.model.row_at(0)[3] not in text
+    assert "từ dòng 4" in page.count_label.text()
+
+
 def test_preview_reads_one_certificate_at_a_time_with_zoom(page, qtbot, tmp_path):
     """The preview fills its area with one certificate, "▶" goes to the next, and the
     clerk can see the whole page, the page width or the real size."""

@@ -87,8 +87,9 @@ class CertificatesPage(QWidget):
         self.last_outcome = None
 
         self.decision = QComboBox()
-        self.decision.setMinimumWidth(320)
+        self.decision.setMinimumWidth(260)
         self.search = SearchBox()
+        self.search.setMinimumWidth(170)      # still a box to type in when the preview is wide
         self.model = CertRowsModel(self)
         self.table = make_table_view(self.model, sortable=False)
         self.all_rows = QRadioButton("Tất cả giấy khen của quyết định")
@@ -134,7 +135,10 @@ class CertificatesPage(QWidget):
         self.spoiled_button = QPushButton("In lại phôi hỏng")
         self.spoiled_button.clicked.connect(self.reprint_spoiled)
 
-        self.preview_pane = PdfPreview(self.preview_doc, page_word="Giấy khen")
+        self.preview_pane = PdfPreview(
+            self.preview_doc, page_word="Giấy khen",
+            placeholder="Bấm “Xem trước” để xem các giấy khen sẽ in ở đây, hoặc bấm đúp "
+                        "(Enter) một dòng của bảng để xem từ giấy khen đó.")
         self.view = self.preview_pane.view
 
         top = QHBoxLayout()
@@ -148,8 +152,11 @@ class CertificatesPage(QWidget):
         pick.addWidget(self.all_rows)
         pick.addWidget(self.chosen_rows)
         pick.addStretch(1)
-        pick.addWidget(self.count_label)
         left.addLayout(pick)
+        # on its own line and wrapping: a long "Xem trước … từ dòng …" must not widen the
+        # left half and squeeze the preview beside it
+        self.count_label.setWordWrap(True)
+        left.addWidget(self.count_label)
         options = QGroupBox("Cách in")
         form = QFormLayout(options)
         row = QHBoxLayout()
@@ -200,6 +207,7 @@ class CertificatesPage(QWidget):
             w.currentIndexChanged.connect(self._blank_state)
         self.chosen_rows.toggled.connect(self._blank_state)
         self.table.selectionModel().selectionChanged.connect(self._count)
+        self.table.doubleClicked.connect(lambda index: self.preview(from_row=index.row()))
         ctx.on_change(self, self._changed)
         self.reload()
 
@@ -348,17 +356,32 @@ class CertificatesPage(QWidget):
         load_pdf_from_memory(self.preview_doc, path)      # never holds the file open
         self.preview_pane.reset()
 
-    def preview(self):
-        """The first PREVIEW_LIMIT certificates of the choice, shown beside the table."""
+    def preview(self, *, from_row=None):
+        """The first PREVIEW_LIMIT certificates of the choice, shown beside the table; from a
+        row of the table (double-click or Enter on it): that certificate and the next ones,
+        so "Giấy khen sau" walks on through the list."""
         kwargs = self.options()
         if kwargs is None:
             return None
-        ids = kwargs["award_ids"] or [row[0] for row in self.model.rows]
-        if len(ids) > PREVIEW_LIMIT:
+        if from_row is not None:            # the rows as shown (the search may filter them)
+            total = self.model.rowCount()
+            start = max(0, min(from_row, total - 1))
+            ids = [self.model.row_at(r)[0] for r in range(start, total)]
             kwargs["award_ids"] = ids[:PREVIEW_LIMIT]
+        else:
+            start = 0
+            ids = kwargs["award_ids"] or [row[0] for row in self.model.rows]
+            if len(ids) > PREVIEW_LIMIT:
+                kwargs["award_ids"] = ids[:PREVIEW_LIMIT]
         path = self._pdf_path("xem-truoc")
-        note = (f"Xem trước {PREVIEW_LIMIT}/{len(ids)} giấy khen đầu tiên."
-                if len(ids) > PREVIEW_LIMIT else f"Xem trước {len(ids)} giấy khen.")
+        shown = min(len(ids), PREVIEW_LIMIT)
+        if start:
+            note = (f"Xem trước {shown} giấy khen, từ dòng {start + 1} "
+                    f"(trong {self.model.rowCount()}).")
+        elif len(ids) > PREVIEW_LIMIT:
+            note = f"Xem trước {PREVIEW_LIMIT}/{len(ids)} giấy khen đầu tiên."
+        else:
+            note = f"Xem trước {len(ids)} giấy khen."
 
         def done(result):
             self.show_pdf(path)
