@@ -317,6 +317,15 @@ def _check_identity(path):
     return version
 
 
+def check_file_identity(path):
+    """Our application id and a schema version this program reads, from the file's header
+    (no SQLite, no integrity check); DatabaseError otherwise. Returns the version."""
+    if read_file_identity(path)[0] != APPLICATION_ID:
+        raise DatabaseError(
+            f"Tệp {path} không phải là bản sao lưu của phần mềm Thi đua - Khen thưởng.")
+    return _check_identity(path)
+
+
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 
 
@@ -487,10 +496,7 @@ def _open_server(url, *, migrate, quick_check, password):
 def verify_database_file(path):
     """Raise DatabaseError unless ``path`` is an intact database of this program: identity,
     integrity, exactly our schema (no foreign trigger or view), links and values."""
-    if read_file_identity(path)[0] != APPLICATION_ID:
-        raise DatabaseError(
-            f"Tệp {path} không phải là bản sao lưu của phần mềm Thi đua - Khen thưởng.")
-    version = _check_identity(path)
+    version = check_file_identity(path)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:

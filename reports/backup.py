@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from models import accounts, audit_log, fileops, paths, vntext
 from models import db as dbmod
-from models.errors import DatabaseError, UserError
+from models.errors import DamagedDatabase, DatabaseError, UserError
 
 from .outpaths import check_output_path
 from .safefile import fsync_dir, os_error_message
@@ -281,10 +281,11 @@ IN_USE = ("Tệp dữ liệu {path} đang được mở ở máy/cửa sổ khá
 LOCK_TIMEOUT_S = 2.0
 
 
-def _copy_verified(src, dest_dir):
+def _copy_verified(src, dest_dir, *, shown_as=None):
     """Copy ``src`` to a temp file in ``dest_dir``, fsync, verify; returns the temp path.
 
-    What is verified is the copy that will be installed, not the file it came from.
+    What is verified is the copy that will be installed, not the file it came from; a
+    refusal names ``shown_as`` (the file the user chose), not the temporary copy.
     """
     fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=dest_dir)
     os.close(fd)
@@ -299,7 +300,10 @@ def _copy_verified(src, dest_dir):
             source.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        dbmod.verify_database_file(tmp)
+        try:
+            dbmod.verify_database_file(tmp)
+        except DatabaseError as err:
+            raise type(err)(str(err).replace(tmp, shown_as or src)) from None
     except BaseException:
         fileops.remove_quietly(tmp)
         raise
@@ -364,19 +368,31 @@ def restore_from(src, db_path, *, actor):
     accounts.require_leader_of_file(actor, db_path)
     if os.path.exists(db_path) and os.path.exists(src) and os.path.samefile(src, db_path):
         raise UserError("Tệp sao lưu chính là tệp dữ liệu đang dùng; hãy chọn tệp sao lưu khác.")
-    backup_info(src)                       # refuses anything that is not our intact backup
+    if not os.path.isfile(src):
+        raise DatabaseError(f"Không tìm thấy tệp sao lưu {src}.")
+    # Only the copy that will be installed is verified in full (integrity, schema): the
+    # header is enough to refuse another program's file before copying (issue 15: one
+    # integrity check, not two — half the time of a restore).
+    with readable(src) as local:
+        try:
+            dbmod.check_file_identity(local)
+        except DatabaseError as err:
+            raise type(err)(str(err).replace(local, src)) from None
     folder = os.path.dirname(db_path)
     os.makedirs(folder, exist_ok=True)
     fileops.remove_stale_temps(folder)
-    if dbmod.current_path() and os.path.abspath(dbmod.current_path()) == db_path:
-        dbmod.close_database()
     try:
         with readable(src) as local:
-            tmp = _copy_verified(local, folder)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"Không đọc được tệp sao lưu {src}: {exc}") from exc
+            tmp = _copy_verified(local, folder, shown_as=src)
+    except sqlite3.Error as exc:        # e.g. a truncated or damaged backup
+        raise DamagedDatabase(f"Tệp sao lưu {src} bị hỏng, không dùng được ({exc}); "
+                              "hãy chọn bản sao lưu khác. Dữ liệu hiện tại không bị "
+                              "thay đổi.") from exc
     except OSError as exc:
         raise UserError(os_error_message(exc, db_path)) from exc
+    # Closed only once the backup is known good: a refused restore leaves it untouched.
+    if dbmod.current_path() and os.path.abspath(dbmod.current_path()) == db_path:
+        dbmod.close_database()
     kept = None
     try:
         with exclusive_database(db_path) as held:

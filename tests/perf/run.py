@@ -31,6 +31,8 @@ BENCHES = [
     "tests.perf.bench_import",
     "tests.perf.bench_excel_export",
     "tests.perf.bench_registrations_export",
+    "tests.perf.bench_exports_more",
+    "tests.perf.bench_backup",
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_decision_docx",
