@@ -9,7 +9,7 @@ from .bulk import read_rows, stream_rows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
                        Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Unit, UnitKind)
-from .subjects import display_name, subject_kind
+from .subjects import subject_kind
 
 IN_FORCE = "issued"   # decisions whose awards count (corrected/revoked ones no longer do)
 STATE_NAMES = {"draft": "Dự thảo", "issued": "Đã ban hành", "corrected": "Đã được điều chỉnh",
@@ -254,12 +254,28 @@ def search_subjects(text, *, limit=200):
     key = vntext.fold(text or "")
     if not key:
         return []
-    out = []
-    for model, kind in ((Unit, UNIT), (Person, PERSON), (Household, HOUSEHOLD)):
-        query = model.select().where(model.name_key.contains(key)).limit(limit)
-        for obj in query:
-            out.append({"kind": kind, "kind_label": SUBJECT_KINDS[kind], "id": obj.id,
-                        "name": display_name(obj), "place": place_of(obj), "object": obj})
+    # Run at each keystroke: tuples, and the commune's few dozen units read once for the
+    # places (a query per listed person or household made a keystroke 45× its SELECTs).
+    units = units_by_id()
+    places = unit_places(units)
+    out = [{"kind": UNIT, "kind_label": SUBJECT_KINDS[UNIT], "id": ident, "name": name,
+            "place": places.get(ident, "")}
+           for ident, name in read_rows(Unit.select(Unit.id, Unit.name)
+                                        .where(Unit.name_key.contains(key)).limit(limit))]
+    for ident, name, unit_id in read_rows(
+            Person.select(Person.id, Person.full_name, Person.unit)
+            .where(Person.name_key.contains(key)).limit(limit)):
+        unit = units.get(unit_id)
+        out.append({"kind": PERSON, "kind_label": SUBJECT_KINDS[PERSON], "id": ident,
+                    "name": name, "place": unit.name if unit else ""})
+    for ident, name, address, village_id in read_rows(
+            Household.select(Household.id, Household.head_name, Household.address,
+                             Household.village)
+            .where(Household.name_key.contains(key)).limit(limit)):
+        village = units.get(village_id)
+        out.append({"kind": HOUSEHOLD, "kind_label": SUBJECT_KINDS[HOUSEHOLD], "id": ident,
+                    "name": name, "place": join_place(address, village.name if village
+                                                      else "")})
     out.sort(key=lambda r: (not r["name"].lower().startswith(text.strip().lower()),
                             vntext.name_sort_key(r["name"])))
     return out[:limit]

@@ -40,6 +40,11 @@ def _run_bench(name, db, tmp_path):
     ("bench_startup", ["start-up to 'Tổng quan' filled", "first start of the day"]),
     ("bench_org_page", ["page 'Đơn vị & cá nhân' open"]),
     ("bench_registrations_export", ["registrations export"]),
+    ("bench_exports_more", ["export annual report", "export statistics forms",
+                            "export scores", "export fund report"]),
+    ("bench_backup", ["manual backup", "restore"]),
+    ("bench_lookup", ["'Tra cứu' search per keystroke", "list households --json"]),
+    ("bench_cert_preview", ["certificate preview"]),
 ])
 def test_bench_runs_on_the_small_demo(bench, names, small_demo, tmp_path):
     results = _run_bench(bench, small_demo, tmp_path)

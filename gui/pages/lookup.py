@@ -93,12 +93,7 @@ class HistoryTab(QWidget):
     def _find(self):
         text = self.search.text()
 
-        def fetch():
-            rows = award_history.search_subjects(text, limit=200)
-            for row in rows:
-                row.pop("object", None)
-            return rows
-        self.finder.start(fetch, self._found)
+        self.finder.start(lambda: award_history.search_subjects(text, limit=200), self._found)
 
     def _found(self, found):
         self.results.clear()

@@ -33,6 +33,8 @@ BENCHES = [
     "tests.perf.bench_registrations_export",
     "tests.perf.bench_exports_more",
     "tests.perf.bench_backup",
+    "tests.perf.bench_lookup",
+    "tests.perf.bench_cert_preview",
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_decision_docx",
