@@ -1,4 +1,6 @@
 """What every page shares: the signed-in user, the 'data changed' signal, background tasks."""
+import weakref
+
 import peewee
 from PySide6.QtCore import QEvent, QObject, QThread, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog
@@ -16,12 +18,19 @@ class AppContext(QObject):
     data_changed = Signal(str)
     server_status = Signal(str)      # "" or why other PCs' saves are not seen at once
     from_other_pc = False            # True while data_changed tells of another PC's save
+    _open = weakref.WeakSet()        # every context still alive (open_contexts)
 
     def __init__(self, actor, db_path, parent=None):
         super().__init__(parent)
         self.actor = actor
         self.db_path = db_path
         self._tasks = []
+        AppContext._open.add(self)
+
+    @classmethod
+    def open_contexts(cls):
+        """The contexts still alive (tests stop their timers after each test)."""
+        return list(cls._open)
 
     def commune(self):
         return settings.commune()
@@ -54,6 +63,15 @@ class AppContext(QObject):
             from .server_watch import ServerWatch
             self.server_watch = ServerWatch(self, dbmod.db.obj).start()
         return self._poll
+
+    def stop_watching(self):
+        """Stop the change-counter poll and the LISTEN connection (watch_other_pcs)."""
+        watch = getattr(self, "server_watch", None)
+        if watch is not None:
+            watch.stop()                 # (dropping the connection restarts the poll)
+        poll = getattr(self, "_poll", None)
+        if poll is not None:
+            poll.stop()
 
     LISTENING_POLL_MS = 60_000
 

@@ -150,3 +150,28 @@ def tmpfs():
     yield mount
     for folder in reversed(made):
         subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """After a GUI test, before its fixtures (the database) go: windows closed, the
+    contexts' poll timers stopped (tests/gui_world.close_gui)."""
+    if "qapp" in getattr(item, "fixturenames", ()):
+        from tests import gui_world
+        gui_world.close_gui()
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory):
+    """The small demo for 2026 (tests/gui_world.py), loaded once; tests work on copies."""
+    from tests import gui_world
+    return gui_world.build(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_ctx(demo_world, tmp_path, qapp):
+    """An AppContext of the demo's leader on this test's own copy of the demo world."""
+    from tests import gui_world
+    context = gui_world.open_copy(demo_world, tmp_path)
+    yield context
+    dbmod.close_database()

@@ -1,56 +1,26 @@
 """Pages read and save in background threads: the window keeps answering, the newest read
 wins, and bulk votes are logged row by row in an intact audit chain."""
 import datetime
-import os
-import shutil
 import time
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QTimer
 
-from gui import background, messages
-from gui.context import AppContext
+from gui import background
 from gui.pages.decisions import DecisionsPage
 from models import audit_log, candidates, council
-from models import db as dbmod
-from models import demo
-from models.entities import AuditLog, Candidate, User, Vote
+from models.entities import AuditLog, Candidate, Vote
+from tests import gui_world
 
-pytestmark = pytest.mark.slow   # one small demo load shared by the module
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("TDKT_DATA_DIR")
-    os.environ["TDKT_DATA_DIR"] = str(folder)
-    try:
-        dbmod.open_database(str(folder / "demo.sqlite3"))
-        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
-                             password_hash="x")
-        demo.load_demo(size="small", actor=leader, this_year=2026)
-        dbmod.close_database()
-    finally:
-        if old is None:
-            os.environ.pop("TDKT_DATA_DIR", None)
-        else:
-            os.environ["TDKT_DATA_DIR"] = old
-    return folder / "demo.sqlite3"
+pytestmark = pytest.mark.slow   # the demo world (tests/gui_world.py) loads once a session
 
 
 @pytest.fixture
-def ctx(demo_file, tmp_path, qapp, monkeypatch):
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(demo_file, path)
-    dbmod.open_database(str(path))
+def ctx(demo_ctx, monkeypatch):
+    """The demo world (tests/gui_world.py) with the real threads; messages in ctx.shown."""
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real threads
-    shown = []
-    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
-    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
-    context = AppContext(User.get(User.username == "lanhdao"), str(path))
-    context.shown = shown
-    yield context
-    dbmod.close_database()
+    gui_world.record_messages(monkeypatch, demo_ctx)
+    return demo_ctx
 
 
 def _idle(qtbot, timeout=30000):

@@ -1,56 +1,25 @@
 """Page "Bình xét & Quyết định" and page "Tra cứu", driven by qtbot on the small demo."""
 
 import datetime
-import os
-import shutil
 
 import pytest
 
 from gui import messages
-from gui.context import AppContext
 from gui.pages.decisions import DecisionsPage
 from gui.pages.lookup import LookupPage
-from models import db as dbmod
 from models import vntext
-from models import demo
-from models.entities import Award, Decision, User
+from models.entities import Award, Decision
+from tests import gui_world
 
-pytestmark = pytest.mark.slow   # one demo load (~10 s on a busy machine) shared by the module
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """The small demo, loaded once for this module; each test works on its own copy."""
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("TDKT_DATA_DIR")
-    os.environ["TDKT_DATA_DIR"] = str(folder)
-    try:
-        dbmod.open_database(str(folder / "demo.sqlite3"))
-        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
-                             password_hash="x")
-        demo.load_demo(size="small", actor=leader, this_year=2026)
-        dbmod.close_database()
-    finally:
-        if old is None:
-            os.environ.pop("TDKT_DATA_DIR", None)
-        else:
-            os.environ["TDKT_DATA_DIR"] = old
-    return folder / "demo.sqlite3"
+pytestmark = pytest.mark.slow   # the demo world (tests/gui_world.py) loads once a session
 
 
 @pytest.fixture
-def ctx(demo_file, tmp_path, qapp, monkeypatch):
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(demo_file, path)
-    dbmod.open_database(str(path))
-    shown = []
-    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
-    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+def ctx(demo_ctx, monkeypatch):
+    """The demo world (tests/gui_world.py); messages recorded in ctx.shown, confirms: yes."""
+    gui_world.record_messages(monkeypatch, demo_ctx)
     monkeypatch.setattr(messages, "confirm", lambda parent, text, **kw: True)
-    context = AppContext(User.get(User.username == "lanhdao"), str(path))
-    context.shown = shown
-    yield context
-    dbmod.close_database()
+    return demo_ctx
 
 
 def test_candidates_tab_shows_warnings_and_votes(ctx, qtbot):

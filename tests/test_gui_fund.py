@@ -1,7 +1,6 @@
 """The fund ledger tab, the issue confirmation with the fund's balance, the blanks tab and
 the blank stock shown before printing to a real CUPS queue; screenshots in /tmp/i18-fund."""
 import os
-import shutil
 
 import pytest
 
@@ -12,16 +11,16 @@ from gui.fund_dialogs import BlankMoveDialog, FundEntryDialog
 from gui.fund_tab import FundTab
 from gui.pages import certificates as page_mod
 from gui.pages.decisions import DecisionsPage
-from models import blanks, demo, fund
-from models import db as dbmod
-from models.entities import BlankUse, Decision, FundEntry, User
+from models import blanks, fund
+from models.entities import BlankUse, Decision, FundEntry
+from tests import gui_world
 from tests.helpers import make_org
 from tests.test_certificates import make_decision
 from tests.test_gui_certificates import wait
 from tests.test_gui_print_cups import answer_sheets
 
 SHOTS = "/tmp/i18-fund"
-THIS_YEAR = 2026
+THIS_YEAR = gui_world.THIS_YEAR
 
 
 def shot(widget, name):
@@ -29,25 +28,6 @@ def shot(widget, name):
     widget.resize(1366, 768)
     widget.show()
     widget.grab().save(os.path.join(SHOTS, name))
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("TDKT_DATA_DIR")
-    os.environ["TDKT_DATA_DIR"] = str(folder)
-    try:
-        dbmod.open_database(str(folder / "demo.sqlite3"))
-        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
-                             password_hash="x")
-        demo.load_demo(size="small", actor=leader, this_year=THIS_YEAR)
-        dbmod.close_database()
-    finally:
-        if old is None:
-            os.environ.pop("TDKT_DATA_DIR", None)
-        else:
-            os.environ["TDKT_DATA_DIR"] = old
-    return folder / "demo.sqlite3"
 
 
 @pytest.fixture
@@ -71,12 +51,9 @@ def said(monkeypatch):
 
 
 @pytest.fixture
-def ctx(demo_file, tmp_path, qapp, said):
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(demo_file, path)
-    dbmod.open_database(str(path))
-    yield AppContext(User.get(User.username == "lanhdao"), str(path))
-    dbmod.close_database()
+def ctx(demo_ctx, said):
+    """The demo world (tests/gui_world.py) with the messages of ``said``."""
+    return demo_ctx
 
 
 def fill_and_accept(monkeypatch, cls, fill):

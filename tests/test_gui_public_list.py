@@ -10,7 +10,7 @@ from gui.pages.decisions import DecisionsPage
 from gui.pages.reports import ReportsPage
 from models import public_list
 from models.entities import Decision, PublicComment, PublicPosting
-from tests.test_gui_decisions import ctx, demo_file  # noqa: F401  (shared demo fixtures)
+from tests.test_gui_decisions import ctx  # noqa: F401  (the demo world, tests/gui_world.py)
 
 pytestmark = pytest.mark.slow
 

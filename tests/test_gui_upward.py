@@ -1,53 +1,25 @@
 """Dialog "Hồ sơ đề nghị cấp trên" (from "Bình xét & Quyết định"), driven by qtbot on the demo."""
 import os
-import shutil
 
 import pytest
 
 from gui import messages
-from gui.context import AppContext
 from gui.pages.decisions import DecisionsPage
 from gui.upward_dialog import ExportDialog, TextsDialog, UpwardDialog
-from models import db as dbmod
-from models import demo, upward
-from models.entities import AuditLog, UpwardProposal, User
+from models import upward
+from models.entities import AuditLog, UpwardProposal
 from reports.usb import Drive
+from tests import gui_world
 
-pytestmark = pytest.mark.slow   # one demo load shared by the module
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    old = os.environ.get("TDKT_DATA_DIR")
-    os.environ["TDKT_DATA_DIR"] = str(folder)
-    try:
-        dbmod.open_database(str(folder / "demo.sqlite3"))
-        leader = User.create(username="lanhdao", full_name="Lãnh đạo", role="leader",
-                             password_hash="x")
-        demo.load_demo(size="small", actor=leader, this_year=2026)
-        dbmod.close_database()
-    finally:
-        if old is None:
-            os.environ.pop("TDKT_DATA_DIR", None)
-        else:
-            os.environ["TDKT_DATA_DIR"] = old
-    return folder / "demo.sqlite3"
+pytestmark = pytest.mark.slow   # the demo world (tests/gui_world.py) loads once a session
 
 
 @pytest.fixture
-def ctx(demo_file, tmp_path, qapp, monkeypatch):
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(demo_file, path)
-    dbmod.open_database(str(path))
-    shown = []
-    monkeypatch.setattr(messages, "info", lambda parent, text, **kw: shown.append(text))
-    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+def ctx(demo_ctx, monkeypatch):
+    """The demo world (tests/gui_world.py); messages and saved paths in ctx.shown."""
+    shown = gui_world.record_messages(monkeypatch, demo_ctx)
     monkeypatch.setattr(messages, "saved", lambda parent, path, text=None: shown.append(path))
-    context = AppContext(User.get(User.username == "lanhdao"), str(path))
-    context.shown = shown
-    yield context
-    dbmod.close_database()
+    return demo_ctx
 
 
 def test_reached_from_the_decisions_page(ctx, qtbot, monkeypatch):
