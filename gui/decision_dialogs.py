@@ -4,15 +4,14 @@ Each dialog returns data (``ask(...) -> dict | None``); the page calls the model
 """
 import datetime
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QSpinBox, QVBoxLayout)
+                               QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout)
 
-from models import award_history, decisions, settings
-from models.entities import Household, Person, Unit
+from models import settings
 
-from .widgets import ErrorLabel, SearchBox, save_on_accept
+from .subject_finder import SubjectFinder, fill_titles
+from .widgets import ErrorLabel, save_on_accept
 
 
 def date_edit(day=None):
@@ -142,13 +141,12 @@ class SubjectPicker(QDialog):
         self.setWindowTitle(title)
         self.resize(560, 480)
         layout = QVBoxLayout(self)
-        self.search = SearchBox("Gõ tên đơn vị, cá nhân hoặc chủ hộ…", self)
-        self.results = QListWidget()
+        self.finder = SubjectFinder(placeholder="Gõ tên đơn vị, cá nhân hoặc chủ hộ…")
+        self.search, self.results = self.finder.search, self.finder.results
         self.titles = QComboBox()
         self.reason = QLineEdit()
         self.error = ErrorLabel()
-        layout.addWidget(self.search)
-        layout.addWidget(self.results, 1)
+        layout.addWidget(self.finder, 1)
         form = QFormLayout()
         form.addRow("Danh hiệu / hình thức:", self.titles)
         if need_reason:
@@ -157,35 +155,13 @@ class SubjectPicker(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons(self))
-        self.search.search.connect(self._find)
         self.results.currentItemChanged.connect(self._chosen)
 
-    def _find(self, text):
-        self.results.clear()
-        for row in award_history.search_subjects(text, limit=100):
-            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
-                                   + (f", {row['place']}" if row['place'] else ""))
-            item.setData(Qt.UserRole, (row["kind"], row["id"]))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
     def subject(self):
-        item = self.results.currentItem()
-        if item is None:
-            return None
-        kind, ident = item.data(Qt.UserRole)
-        model = {"unit": Unit, "person": Person, "household": Household}[kind]
-        return model.get_by_id(ident)
+        return self.finder.subject()
 
     def _chosen(self, *_):
-        self.titles.clear()
-        subject = self.subject()
-        if subject is None:
-            return
-        for t in decisions.titles_for(subject):
-            self.titles.addItem(t.name + (" (tập thể)" if t.subject_kind == "unit" else ""),
-                                t.id)
+        fill_titles(self.titles, self.subject())
 
     def accept(self):
         if self.subject() is None or self.titles.currentData() is None:

@@ -10,57 +10,20 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from models import award_history, decisions, discipline, initiatives, org, vntext
+from models import decisions, discipline, initiatives, org, vntext
 from models import special_awards
-from models.entities import Household, Person, Title, Unit
+from models.entities import Title
 
 from .decision_dialogs import buttons, date_edit, date_of
 from .org_dialogs import unit_combo
-from .widgets import ErrorLabel, SearchBox, save_on_accept
-
-MODELS = {"unit": Unit, "person": Person, "household": Household}
-
+from .subject_finder import MODELS, SubjectFinder, fill_titles
+from .widgets import ErrorLabel, save_on_accept
 
 def _text_box(text="", height=70):
     box = QPlainTextEdit(text)
     box.setTabChangesFocus(True)        # Tab goes to the next field
     box.setMaximumHeight(height)
     return box
-
-
-class SubjectFinder(QWidget):
-    """Search box and result list for units / people / households (``kinds`` limits them)."""
-
-    def __init__(self, kinds=("unit", "person", "household"), placeholder=None, parent=None):
-        super().__init__(parent)
-        self.kinds = kinds
-        self.search = SearchBox(placeholder or "Gõ tên để tìm (không dấu cũng được)…", self)
-        self.results = QListWidget()
-        self.results.setMinimumHeight(90)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.search.search.connect(self._find)
-
-    def _find(self, text):
-        self.results.clear()
-        for row in award_history.search_subjects(text, limit=100):
-            if row["kind"] not in self.kinds:
-                continue
-            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
-                                   + (f", {row['place']}" if row["place"] else ""))
-            item.setData(Qt.UserRole, (row["kind"], row["id"]))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def subject(self):
-        item = self.results.currentItem()
-        if item is None:
-            return None
-        kind, ident = item.data(Qt.UserRole)
-        return MODELS[kind].get_by_id(ident)
 
 
 class _Dialog(QDialog):
@@ -259,12 +222,7 @@ class RecipientsBox(QWidget):
         layout.addWidget(self.chosen)
 
     def _titles(self, *_):
-        self.titles.clear()
-        subject = self.finder.subject()
-        if subject is not None:
-            for t in decisions.titles_for(subject):
-                self.titles.addItem(t.name + (" (tập thể)" if t.subject_kind == "unit" else ""),
-                                    t.id)
+        fill_titles(self.titles, self.finder.subject())
 
     def _add(self):
         subject, title_id = self.finder.subject(), self.titles.currentData()

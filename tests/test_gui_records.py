@@ -226,3 +226,22 @@ def test_round_registrations_from_the_movement_and_registration_pages(ctx, qtbot
     plain = RegistrationDialog(None, make_movement(name="Phong trào khác", year=2025))
     qtbot.addWidget(plain)
     assert plain.round is None and plain.values()["round"] is None
+
+
+def test_subject_picker_finds_without_accents_and_offers_the_titles(ctx, qtbot, monkeypatch):
+    """The picker of "Bình xét & Quyết định" and the decision editor: the shared subject
+    search (gui/subject_finder.py), the titles of the chosen one, a reason when asked."""
+    from gui.decision_dialogs import SubjectPicker
+    titles = []
+
+    def pick(d):
+        _pick(d.finder, "nguyen van an")
+        titles.extend(d.titles.itemText(i) for i in range(d.titles.count()))
+    seen = _drive(monkeypatch, SubjectPicker,
+                  [lambda d: None, pick, lambda d: d.reason.setText("Cứu người đuối nước")])
+    picked = SubjectPicker.ask(None, need_reason=True)
+    assert seen == ["Hãy tìm và chọn một đối tượng và một danh hiệu.", "Hãy ghi lý do.", ""]
+    assert picked["subject"].full_name == "Nguyễn Văn An"
+    assert picked["title"].name == titles[0] and "Lao động tiên tiến" in titles
+    assert not any("(tập thể)" in t for t in titles)       # a person: no collective titles
+    assert picked["reason"] == "Cứu người đuối nước"
