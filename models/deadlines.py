@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import vntext
 from .entities import Movement, PlanDeadline, Registration, Review, Round
 from .errors import NotFound, ValidationError
-from .service import audit, diff, service, snapshot
+from .service import audit, audited_update, service, snapshot
 
 KINDS = {"registration": "Hạn đăng ký thi đua", "report": "Hạn báo cáo cấp trên",
          "other": "Mốc khác"}
@@ -91,14 +91,7 @@ def add_deadline(*, actor, movement, kind, label, due):
 
 @service("clerk")
 def update_deadline(*, actor, deadline, **changes):
-    old = snapshot(deadline)
-    for key, value in _clean(changes).items():
-        setattr(deadline, key, value)
-    deadline.save()
-    before, after = diff(old, snapshot(deadline))
-    if after:
-        audit(actor, "update_deadline", deadline, old=before, new=after)
-    return deadline
+    return audited_update(actor, "update_deadline", deadline, _clean(changes))
 
 
 @service("clerk")

@@ -13,7 +13,7 @@ from peewee import JOIN
 from . import settings, vntext
 from .entities import Discipline, Person, Unit
 from .errors import NotFound, ValidationError
-from .service import audit, diff, service, snapshot
+from .service import audit, audited_update, service, snapshot
 from .subjects import display_name, subject_kind
 
 FORMS = {                                  # code: (name, level)
@@ -92,7 +92,6 @@ def record_discipline(*, actor, subject, form, number, date, start_date=None, en
 @service("clerk")
 def update_discipline(*, actor, discipline, **changes):
     item = Discipline.get_by_id(discipline.id)
-    old = snapshot(item)
     current = dict(form=item.form, number=item.number, date=item.date,
                    start_date=item.start_date, end_date=item.end_date, issuer=item.issuer,
                    reason=item.reason)
@@ -101,13 +100,7 @@ def update_discipline(*, actor, discipline, **changes):
         raise ValidationError(f"Không sửa được trường {', '.join(sorted(unknown))}.")
     current.update(changes)
     subject = item.person if item.person_id else item.unit
-    for key, value in _clean(subject, current).items():
-        setattr(item, key, value)
-    item.save()
-    before, after = diff(old, snapshot(item))
-    if after:
-        audit(actor, "update_discipline", item, old=before, new=after)
-    return item
+    return audited_update(actor, "update_discipline", item, _clean(subject, current))
 
 
 @service("clerk")

@@ -17,7 +17,7 @@ from .entities import (HOUSEHOLD, PERSON, UNIT, ExemplaryModel, Household, Model
                        ModelReplication, ModelStage, Movement, Person, Unit)
 from .errors import ConflictError, NotFound, ValidationError
 from .movements import GROUPS
-from .service import audit, diff, service, snapshot
+from .service import audit, audited_update, diff, service, snapshot
 from .subjects import display_name, subject_kind
 
 DISCOVERED, NURTURED, SUMMARISED, REPLICATED = ("discovered", "nurtured", "summarised",
@@ -184,7 +184,6 @@ def discover(*, actor, movement, name="", kind=PRACTICE, originator=None, area="
 @service("clerk")
 def update_model(*, actor, model, reason=None, **changes):
     """Change the name, kind/originator, field, movement or description of a model."""
-    old = snapshot(model)
     current = dict(name=model.name, kind=model.kind, area=model.area,
                    description=model.description,
                    originator=model.unit or model.person or model.household)
@@ -192,13 +191,7 @@ def update_model(*, actor, model, reason=None, **changes):
     values = _clean_model(**current)
     if "movement" in changes:
         values["movement"] = changes["movement"]
-    for key, value in values.items():
-        setattr(model, key, value)
-    model.save()
-    before, after = diff(old, snapshot(model))
-    if after:
-        audit(actor, "update_model", model, old=before, new=after, reason=reason)
-    return model
+    return audited_update(actor, "update_model", model, values, reason=reason)
 
 
 @service("clerk")

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .entities import Movement, Registration, Round, Target
 from .errors import ConflictError, NotFound, ValidationError
-from .service import audit, diff, service, snapshot
+from .service import audit, audited_update, diff, service, snapshot
 from . import vntext
 from .target_text import (  # noqa: F401 - re-exported: callers use models.movements
     guess_direction, guess_group, parse_target_line, parse_target_lines, parse_value,
@@ -396,14 +396,8 @@ def add_targets(*, actor, movement, rows, replace=False):
 
 @service("clerk")
 def update_target(*, actor, target, reason=None, **changes):
-    old = snapshot(target)
-    for key, value in _clean_target(changes).items():
-        setattr(target, key, value)
-    target.save()
-    before, after = diff(old, snapshot(target))
-    if after:
-        audit(actor, "update_target", target, old=before, new=after, reason=reason)
-    return target
+    return audited_update(actor, "update_target", target, _clean_target(changes),
+                          reason=reason)
 
 
 @service("clerk")

@@ -87,6 +87,19 @@ def diff(old, new):
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
 
 
+def audited_update(actor, action, record, values, *, reason=None):
+    """Set ``values`` on ``record``, save it, and audit what changed (no row when nothing
+    did); call inside the action's transaction."""
+    old = snapshot(record)
+    for key, value in values.items():
+        setattr(record, key, value)
+    record.save()
+    before, after = diff(old, snapshot(record))
+    if after:
+        audit(actor, action, record, old=before, new=after, reason=reason)
+    return record
+
+
 def audit_many(actor, action, table, changes, *, reason=None):
     """Like ``audit`` for many rows of one table at once: ``changes`` is
     [(entity_id, old, new)] (old/new dicts or None)."""
