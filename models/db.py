@@ -1,5 +1,4 @@
 """The one database entry point: opening with the right pragmas, checks, backups, migrations."""
-import json
 import logging
 import os
 import shutil
@@ -12,6 +11,8 @@ import peewee
 from . import db_pg, fileops, schema_check
 from .errors import ConflictError, DamagedDatabase, DatabaseError
 from .fileops import fsync_dir, os_error_message, remove_quietly
+from .migration_plan import (STEPS_KEY, migration_plan, run_migrations,  # noqa: F401
+                             stored_steps, stored_steps_sqlite)
 
 log = logging.getLogger(__name__)
 
@@ -464,7 +465,7 @@ def _open_server(url, *, migrate, quick_check, password):
                         f"{SCHEMA_VERSION}). Hãy cài phiên bản mới nhất trên máy này; dữ "
                         "liệu trên máy chủ không bị thay đổi.")
                 database.has_schema_table = True
-                missing = migration_plan(version, _stored_steps(database))
+                missing = migration_plan(version, stored_steps(database))
                 schema_check.verify_server(database, partial=bool(missing),
                                            values=quick_check)
             db.initialize(database)
@@ -563,95 +564,3 @@ def backup_database(dest, *, progress=None, source=None, verify=None):
         remove_quietly(tmp)
         raise
     return dest
-
-
-# --------------------------------------------------------------------------- migrations
-
-def run_migrations(database, path, version, missing=None):
-    """Run every step this version has and the database has not run, each in its own
-    transaction, after a verified backup of an existing database. ``missing`` as
-    migration_plan() gives it (computed here when not given)."""
-    from . import migrations
-    if missing is None:
-        missing = migration_plan(version, _stored_steps(database) if version else None)
-    if not missing:
-        return
-    if version > 0:
-        if is_server(database):
-            from . import paths
-            folder = paths.backup_dir()
-            name = "".join(c if c.isalnum() else "-" for c in db_pg.describe_url(path))
-            dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{name}.sqlite3")
-        else:
-            folder = os.path.join(os.path.dirname(path), "backups")
-            dest = os.path.join(folder, f"truoc-nang-cap-v{version}-{os.path.basename(path)}")
-        backup_database(dest, source=database)
-        log.info("pre-migration backup at %s", dest)
-    # (numbers without a step — one not landed yet — are not recorded as run)
-    applied = (set(range(1, version + 1)) & set(migrations.STEPS)) - set(missing) \
-        if version else set()
-    for number in missing:
-        step = migrations.STEPS[number]
-        with database.atomic():
-            step(database)
-            applied.add(number)
-            stamp = max(version, number)
-            if is_server(database):
-                db_pg.record_version(database, APPLICATION_ID, stamp)
-            else:
-                database.execute_sql(f"PRAGMA application_id={APPLICATION_ID}")
-                database.execute_sql(f"PRAGMA user_version={stamp}")
-            _record_steps(database, sorted(applied))
-        version = stamp
-        log.info("database migrated: step %s (schema %s)", number, stamp)
-
-
-# Migration steps land from parallel work, so a step's number says nothing about whether a
-# file has run it: the steps a database has run are recorded in the setting below, and on
-# opening every known step missing from it runs (all steps are idempotent). A file without
-# the record (written before it existed) ran 1..its version. (Re-running the steps above the
-# last release on such files was tried and dropped: a crafted file stamped with this
-# version would then be checked only partially and "migrated" instead of refused.)
-STEPS_KEY = "schema_steps"
-
-
-def migration_plan(version, stored):
-    """The step numbers to run, in order, on a database at ``version`` whose recorded steps
-    are ``stored`` (a list, or None when it has no record)."""
-    from . import migrations
-    known = sorted(n for n in migrations.STEPS if n <= SCHEMA_VERSION)
-    if version <= 0:
-        return known
-    if stored is not None:      # (a step above the stamp was undone with the stamp)
-        done = {n for n in stored if n <= version}
-    else:
-        done = set(range(1, version + 1))
-    return [n for n in known if n not in done]
-
-
-def _stored_steps(database):
-    """The recorded steps of an open database (peewee, either engine), or None."""
-    try:
-        row = database.execute_sql(f"SELECT value FROM setting WHERE key = {database.param}",
-                                   (STEPS_KEY,)).fetchone()
-    except (sqlite3.Error, peewee.PeeweeException):
-        return None
-    return json.loads(row[0]) if row else None
-
-
-def stored_steps_sqlite(conn):
-    """The recorded steps of an SQLite file opened with the sqlite3 module, or None."""
-    try:
-        row = conn.execute("SELECT value FROM setting WHERE key = ?", (STEPS_KEY,)).fetchone()
-    except sqlite3.Error:
-        return None
-    return json.loads(row[0]) if row else None
-
-
-def _record_steps(database, steps):
-    param = database.param
-    value = json.dumps(steps)
-    if database.execute_sql(f"UPDATE setting SET value = {param} WHERE key = {param}",
-                            (value, STEPS_KEY)).rowcount == 0:
-        database.execute_sql(f"INSERT INTO setting (key, value) VALUES ({param}, {param})",
-                             (STEPS_KEY, value))
