@@ -28,23 +28,34 @@ class SubjectFinder(QWidget):
         self.search.search.connect(self._find)
 
     def _find(self, text):
-        self.results.clear()
-        for row in award_history.search_subjects(text, limit=100):
-            if row["kind"] not in self.kinds:
-                continue
-            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
-                                   + (f", {row['place']}" if row["place"] else ""))
-            item.setData(Qt.UserRole, (row["kind"], row["id"]))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
+        find_into(self.results, text, self.kinds)
 
     def subject(self):
-        item = self.results.currentItem()
-        if item is None:
-            return None
-        kind, ident = item.data(Qt.UserRole)
-        return MODELS[kind].get_by_id(ident)
+        return chosen_subject(self.results)
+
+
+def find_into(results, text, kinds=ALL_KINDS, limit=100):
+    """Fill the list ``results`` with the subjects of ``kinds`` matching ``text``; the first
+    one is chosen."""
+    results.clear()
+    for row in award_history.search_subjects(text, limit=limit):
+        if row["kind"] not in kinds:
+            continue
+        item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
+                               + (f", {row['place']}" if row["place"] else ""))
+        item.setData(Qt.UserRole, (row["kind"], row["id"]))
+        results.addItem(item)
+    if results.count():
+        results.setCurrentRow(0)
+
+
+def chosen_subject(results):
+    """The unit, person or household chosen in a list filled by ``find_into``, or None."""
+    item = results.currentItem()
+    if item is None:
+        return None
+    kind, ident = item.data(Qt.UserRole)
+    return MODELS[kind].get_by_id(ident)
 
 
 def fill_titles(combo, subject):

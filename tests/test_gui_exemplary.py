@@ -161,3 +161,17 @@ def test_overview_shows_overdue_and_due_soon(world, leader, qtbot):
     assert "Sắp đến hạn" in text and "Báo cáo tổng kết gửi tỉnh" in text and "còn 5 ngày" in text
     if TODAY - D(world["year"], 7, 10) <= datetime.timedelta(days=dl.LOOKBACK_DAYS):
         assert "Quá hạn" in text and "Sơ kết 6 tháng (Đợt 1)" in text
+
+
+def test_discover_dialog_finds_the_originator_of_the_chosen_kind(world, qtbot):
+    """The originator search (gui/subject_finder.py) keeps to the kind chosen: a practice
+    may come from anyone, a person's model from a person; no search text, no originator."""
+    dialog = epage.DiscoverDialog(None, [world["movement"]], {"search": "nguyen van an"})
+    qtbot.addWidget(dialog)
+    assert dialog.originator().full_name == "Nguyễn Văn An"
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ex.UNIT))
+    assert dialog.results.count() == 0 and dialog.originator() is None
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ex.PERSON))
+    assert dialog.originator().full_name == "Nguyễn Văn An"
+    dialog.search.setText("")
+    assert dialog.originator() is None

@@ -2,19 +2,14 @@
 found by name), one dialog per later stage, a replication, a public introduction."""
 import datetime
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QFormLayout, QListWidget, QListWidgetItem,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QDialog, QFormLayout, QListWidget, QVBoxLayout
 
-from models import award_history, exemplary as ex, vntext
-from models.entities import Household, Person, Unit
+from models import exemplary as ex, vntext
 
 from ..decision_dialogs import buttons
+from ..subject_finder import ALL_KINDS, chosen_subject, find_into
 from ..widgets import ErrorLabel, SearchBox
 from .movement_dialogs import FormDialog, _text_box, combo, line
-
-SUBJECT_MODELS = {"unit": Unit, "person": Person, "household": Household}
-
 
 def _today():
     return vntext.format_date(datetime.date.today())
@@ -63,24 +58,13 @@ class DiscoverDialog(QDialog):
             self.error.show_message(str(error))
 
     def _find(self, text):
-        self.results.clear()
         kind = self.kind.currentData()
-        for row in award_history.search_subjects(text, limit=60):
-            if kind != ex.PRACTICE and row["kind"] != kind:
-                continue
-            item = QListWidgetItem(f"{row['name']} — {row['kind_label']}"
-                                   + (f", {row['place']}" if row["place"] else ""))
-            item.setData(Qt.UserRole, (row["kind"], row["id"]))
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
+        find_into(self.results, text, ALL_KINDS if kind == ex.PRACTICE else (kind,), limit=60)
 
     def originator(self):
-        item = self.results.currentItem()
-        if item is None or not self.search.text().strip():
+        if not self.search.text().strip():
             return None
-        kind, ident = item.data(Qt.UserRole)
-        return SUBJECT_MODELS[kind].get_by_id(ident)
+        return chosen_subject(self.results)
 
     def data(self):
         return {"movement": self.movement.currentData(), "kind": self.kind.currentData(),
