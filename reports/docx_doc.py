@@ -48,8 +48,13 @@ import os
 from .docx_xml import (  # noqa: F401 (W_NS, table_xml and xml_text are used by callers)
     A4_MM, BODY_PT, FONT_NAME, HEADER_ROW_STYLE, LINE_PT, STYLES, TABLE_PT, TABLE_STYLE, W_NS,
     _NSDECL, _cell_xml, _ppr, _rpr, _table_open, fit_widths, paragraph_xml, rule_xml,
-    space_xml, table_xml, text_width_mm, xml_text)
+    space_xml, table_head_xml, table_rows_xml, table_xml, text_width_mm, xml_text)
 from .pdfdoc import MARGINS_MM, PAGE_NUMBER_PT, RULE_FRACTION, nfc
+
+# A table of this many rows or more is written into the file row by row at save() instead
+# of being parsed into python-docx's tree (about 20 KB of memory a row there).
+STREAM_ROWS = 1000
+
 
 class DocxDocument:
     """One Decree-30 Word document being built; see the module docstring."""
@@ -57,6 +62,7 @@ class DocxDocument:
     def __init__(self, *, title="", author="", landscape=False, page_numbers=True):
         import docx
         self.doc = docx.Document()
+        self._streamed = []          # (marker, rows) of long tables written at save()
         self.landscape = landscape
         self._setup_styles()
         section = self.doc.sections[0]
@@ -308,6 +314,11 @@ class DocxDocument:
         new section of that orientation first when the current one differs."""
         if landscape is not None and landscape != self.landscape:
             self.section(landscape=landscape)
+        if len(rows) >= STREAM_ROWS:
+            return self.element(self._streamed_table(columns, rows, widths_mm, align=align,
+                                                     sections=sections, bold_rows=bold_rows,
+                                                     total_row=total_row,
+                                                     repeat_header=repeat_header))
         return self.element(self.table_element(columns, rows, widths_mm, align=align,
                                                sections=sections, bold_rows=bold_rows,
                                                total_row=total_row,
@@ -321,6 +332,19 @@ class DocxDocument:
         return parse_xml(table_xml(columns, rows, widths, align=align, sections=sections,
                                    bold_rows=bold_rows, total_row=total_row,
                                    repeat_header=repeat_header))
+
+    def _streamed_table(self, columns, rows, widths_mm, *, repeat_header, **options):
+        """A long list: a placeholder table in the tree (opening, header row, one marker
+        row) whose rows are written straight into the file by ``save``
+        (reports/docx_stream.py: 40,000 rows as an lxml tree took 850 MB)."""
+        from docx.oxml import parse_xml
+        from . import docx_stream
+        widths = fit_widths(widths_mm, self.text_width_mm)
+        marker = docx_stream.new_marker()
+        self._streamed.append((marker, lambda: table_rows_xml(len(columns), rows, widths,
+                                                              **options)))
+        return parse_xml(table_head_xml(columns, widths, repeat_header=repeat_header)
+                         + docx_stream.marker_row_xml(marker) + "</w:tbl>")
 
     def section(self, *, landscape):
         """End the current section (its properties go into a 1 pt paragraph, so it never
@@ -348,7 +372,11 @@ class DocxDocument:
         """Write the .docx through a temporary file beside ``path`` (never half a file)."""
         from .safefile import atomic_output
         with atomic_output(path) as tmp:
-            self.doc.save(tmp)
+            if self._streamed:
+                from .docx_stream import save_streamed
+                save_streamed(self.doc, tmp, self._streamed)
+            else:
+                self.doc.save(tmp)
         return path
 
 

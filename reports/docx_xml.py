@@ -178,19 +178,33 @@ def fit_widths(widths_mm, text_width_mm):
 def table_xml(columns, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
               total_row=False, repeat_header=True):
     """The XML text of a bordered list table (see the module docstring)."""
-    n = len(columns)
-    align = [{"left": "left", "center": "center", "right": "right", "both": "both"}[a]
-             for a in (align or ["left"] * n)]
-    sections, bold_rows = set(sections), set(bold_rows)
+    return "".join([table_head_xml(columns, widths_mm, repeat_header=repeat_header),
+                    *table_rows_xml(len(columns), rows, widths_mm, align=align,
+                                    sections=sections, bold_rows=bold_rows,
+                                    total_row=total_row),
+                    "</w:tbl>"])
+
+
+def table_head_xml(columns, widths_mm, *, repeat_header=True):
+    """A list table's opening: table properties, grid and the header row."""
     keep = "<w:keepNext/>"
-    out = [_table_open(widths_mm, margins=(20, 60, 40, 60))]
     trpr_head = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if repeat_header else "") + \
         "</w:trPr>"
     head = "".join(_cell_xml(w, [f'<w:p><w:pPr><w:pStyle w:val="TDKTTieude"/>{keep}'
                                  f'<w:jc w:val="center"/></w:pPr>'
                                  f'{_run_xml(h, bold=True)}</w:p>'], valign="center")
                    for h, w in zip(columns, widths_mm))
-    out.append(f"<w:tr>{trpr_head}{head}</w:tr>")
+    return _table_open(widths_mm, margins=(20, 60, 40, 60)) + f"<w:tr>{trpr_head}{head}</w:tr>"
+
+
+def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
+                   total_row=False):
+    """The XML text of each body row of a list table of ``n`` columns, one at a time (a
+    long list is written into the file as it is made: reports/docx_stream.py)."""
+    align = [{"left": "left", "center": "center", "right": "right", "both": "both"}[a]
+             for a in (align or ["left"] * n)]
+    sections, bold_rows = set(sections), set(bold_rows)
+    keep = "<w:keepNext/>"
     ppr_plain = [f'<w:pPr><w:pStyle w:val="TDKTBang"/><w:jc w:val="{a}"/></w:pPr>'
                  for a in align]
     ppr_keep = [f'<w:pPr><w:pStyle w:val="TDKTBang"/>{keep}<w:jc w:val="{a}"/></w:pPr>'
@@ -202,7 +216,7 @@ def table_xml(columns, rows, widths_mm, *, align=None, sections=(), bold_rows=()
     row_open = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
     for i, row in enumerate(rows):
         if i in sections:
-            out.append(row_open + _cell_xml(
+            yield (row_open + _cell_xml(
                 total_width, [f'<w:p><w:pPr><w:pStyle w:val="TDKTBang"/>{keep}</w:pPr>'
                               f'{_run_xml(row[0], bold=True)}</w:p>'], valign="center",
                 span=n) + "</w:tr>")
@@ -225,6 +239,4 @@ def table_xml(columns, rows, widths_mm, *, align=None, sections=(), bold_rows=()
             else:
                 run = ""
             cells.append(f"{tc_open[j]}{pprs[j]}{run}</w:p></w:tc>")
-        out.append(row_open + "".join(cells) + "</w:tr>")
-    out.append("</w:tbl>")
-    return "".join(out)
+        yield row_open + "".join(cells) + "</w:tr>"

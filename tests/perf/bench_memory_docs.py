@@ -26,6 +26,8 @@ GOAL_MB = 300
 JOBS = {
     "decision PDF": "from reports import decision_pdf as m; "
                     "m.write_decision(decision_id=dec, path=out)",
+    "decision docx": "from reports import decision_pdf as m; "
+                     "m.write_decision(decision_id=dec, path=out)",
     "certificates PDF": "from reports import certificates as m; "
                         "m.write_decision_certificates(decision_id=dec, path=out)",
     "council minutes PDF": "from reports import minutes_pdf as m; "
@@ -80,7 +82,7 @@ def run(quick=False):
     for size in sizes(quick):
         path = demo_db(size)
         for name, job in JOBS.items():
-            ext = ".xlsx" if "xlsx" in name else ".pdf"
+            ext = next((e for e in (".xlsx", ".docx") if e[1:] in name), ".pdf")
             out = os.path.join(folder, f"{size}-{len(results)}{ext}")
             got = run_child(CHILD % {"root": ROOT, "db": path, "out": out, "job": job},
                             data_dir=folder)
