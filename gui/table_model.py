@@ -83,16 +83,37 @@ class FilterTableModel(QAbstractTableModel):
 
     def replace_rows(self, fetched):
         """Put fresh copies of some rows in place (matched by id, row[0]); rows not listed
-        stay as they are: after an action on a few rows, only those are read again."""
+        stay as they are: after an action on a few rows, only those are read again. Unless a
+        filter may now show or hide some of them, the view only repaints (no new layout).
+        A key of None keeps the row's search key (its searched text did not change)."""
         rows, keys = fetched
-        where = {row[0]: i for i, row in enumerate(self.rows)}
-        self.layoutAboutToBeChanged.emit()
-        for row, key in zip(rows, keys):
-            i = where.get(row[0])
-            if i is not None:
-                self.rows[i], self.keys[i] = row, key
-        self._apply()
-        self.layoutChanged.emit()
+        fresh = {row[0]: (row, key) for row, key in zip(rows, keys)}
+        relayout = self.extra_filter is not None or (
+            bool(self.filter_text.strip()) and any(key is not None for key in keys))
+        if relayout:
+            self.layoutAboutToBeChanged.emit()
+        for i, row in enumerate(self.rows):
+            new = fresh.get(row[0])
+            if new is not None:
+                self.rows[i] = new[0]
+                if new[1] is not None:
+                    self.keys[i] = new[1]
+        if relayout:
+            self._apply()
+            self.layoutChanged.emit()
+        else:
+            self._repaint()
+
+    def update_rows(self, rows):
+        """``replace_rows`` for rows whose searched text did not change (e.g. a vote's
+        columns): their keys stay."""
+        self.replace_rows((rows, [None] * len(rows)))
+
+    def _repaint(self):
+        """Every shown cell may have changed (values only: same rows, same order)."""
+        if self.visible:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.visible) - 1, len(self.COLUMNS) - 1))
 
     def _apply(self):
         words = vntext.fold(self.filter_text).split()

@@ -10,7 +10,7 @@ import json
 
 from peewee import fn
 
-from . import catalogue, fund, rewards, settings, versioning, vntext
+from . import catalogue, collation, fund, rewards, settings, versioning, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
@@ -307,8 +307,14 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     titles = {t.id: t for t in Title.select()}
     keyed = [(getattr(c, "key", None) or subject_key(c), c) for c in candidates]
     infos = subject_infos([k for k, _ in keyed])
-    keyed.sort(key=lambda kc: (GROUP_ORDER[kc[0][0]],
-                               vntext.name_sort_key(infos.get(kc[0], {}).get("name", ""))))
+    # by name as plain strings (one C sort of 19,000 tuple keys held the GIL 0.2–0.4 s),
+    # then grouped by kind (stable)
+    no_info = collation.name_sort_string("")
+    keyed.sort(key=lambda kc: infos[kc[0]]["sort"] if kc[0] in infos else no_info)
+    groups = [[] for _ in GROUP_ORDER]
+    for kc in keyed:
+        groups[GROUP_ORDER[kc[0][0]]].append(kc)
+    keyed = [kc for group in groups for kc in group]
     order = (Award.select(fn.MAX(Award.order)).where(Award.decision == decision).scalar() or 0)
     movement = _movement_of(decision)
     own = _own_achievements([cand.id for _, cand in keyed])

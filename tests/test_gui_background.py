@@ -67,6 +67,66 @@ def test_candidates_load_in_background_and_vote_updates_rows(ctx, qtbot, monkeyp
                              ][:50]
 
 
+def test_many_votes_and_a_new_meeting_update_rows_in_place(ctx, qtbot, monkeypatch):
+    """After a vote on many rows only the vote columns are read (no model reset, no full
+    read of the list, selection kept); a new meeting reads no row at all."""
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.candidates
+    tab.year.setValue(2025)
+    _idle(qtbot)
+    n = len(tab.model.rows)
+    assert n > 100
+    resets, full_reads = [], []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    real_rows = candidates.candidate_rows
+    monkeypatch.setattr(candidates, "candidate_rows",
+                        lambda **kw: full_reads.append(kw) or real_rows(**kw))
+    monkeypatch.setattr(candidates, "FEW_IDS", 5)         # "many" votes in a small demo
+    from gui import decision_dialogs
+    monkeypatch.setattr(decision_dialogs.MeetingDialog, "ask", staticmethod(
+        lambda parent, meeting=None, save=None: save(dict(
+            date=datetime.date(2025, 12, 20), place="Hội trường", chair="Chủ tịch",
+            secretary="Thư ký", members_total=10, members_present=10, basis="present",
+            threshold_pct=50, secret=True))))
+    tab.new_meeting()
+    _idle(qtbot)
+    meeting = tab.meeting.currentData()
+    assert meeting.date == datetime.date(2025, 12, 20) and tab.buttons["vote"].isEnabled()
+    assert resets == [] and full_reads == []
+    before = list(tab.model.rows)
+    active = [r for r in before if r[10]]
+    monkeypatch.setattr(decision_dialogs.VoteDialog, "ask",
+                        staticmethod(lambda parent, meeting, names, current=None: (7, 3)))
+    tab.view.selectAll()
+    tab.vote()
+    _idle(qtbot)
+    qtbot.waitUntil(lambda: not tab.loader.loading, timeout=10000)
+    assert resets == [] and full_reads == []             # only the votes were read
+    assert len(tab.view.selectionModel().selectedRows()) == n   # selection kept
+    after = {r[0]: r for r in tab.model.rows}
+    assert [r[0] for r in tab.model.rows] == [r[0] for r in before]   # same order
+    for row in active:
+        fresh = after[row[0]]
+        assert fresh[7] == 7 and fresh[8] == 70 and fresh[9] is True
+        assert fresh[:7] == row[:7] and fresh[10:] == row[10:]
+    assert {c: (f, bool(p)) for c, f, p in Vote.select(Vote.candidate, Vote.votes_for,
+                                                      Vote.passed)
+            .where(Vote.meeting == meeting).tuples()} == {r[0]: (7, True) for r in active}
+    # the meeting changed afterwards (a higher threshold): outcomes follow, still in place
+    monkeypatch.setattr(decision_dialogs.MeetingDialog, "ask", staticmethod(
+        lambda parent, meeting=None, save=None: save(dict(
+            date=datetime.date(2025, 12, 20), place="Hội trường", chair="Chủ tịch",
+            secretary="Thư ký", members_total=10, members_present=10, basis="present",
+            threshold_pct=80, secret=True))))
+    tab.edit_meeting()
+    _idle(qtbot)
+    qtbot.waitUntil(lambda: not tab.loader.loading, timeout=10000)
+    assert resets == [] and full_reads == []
+    assert all(r[9] is False for r in tab.model.rows if r[10])
+    assert "0 đạt" in tab.count.text()
+
+
 def test_window_answers_while_the_list_is_read(ctx, qtbot):
     """A 10 ms heartbeat keeps ticking while the page reads its lists."""
     gaps, last = [], [time.perf_counter()]
