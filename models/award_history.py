@@ -43,7 +43,28 @@ def title_years(*, kinds=("title",), codes=None, year=None, subjects=None):
     ``year``: only awards for that year. ``subjects``: a query of rows (unit, person,
     household) — e.g. the candidates of a movement — whose history alone is read (joined in
     SQL: no list of ids is sent)."""
-    query = (Award.select(Award.unit, Award.person, Award.household, award_year(), Title.name)
+    query = _titles_query(Title.name, kinds=kinds, codes=codes, year=year, subjects=subjects)
+    out = defaultdict(lambda: defaultdict(list))
+    for unit, person, household, period, name in read_rows(query):
+        key = ((UNIT, unit) if unit is not None else (PERSON, person) if person is not None
+               else (HOUSEHOLD, household))
+        out[key][period].append(name)
+    return out
+
+
+def title_year_sets(*, subjects):
+    """{subject_key: {years with a title}} of ``subjects`` (as ``title_years``), one row per
+    subject and year from SQL: a list's "years in a row" needs no title names."""
+    query = _titles_query(kinds=("title",), subjects=subjects).distinct()
+    out = defaultdict(set)
+    for unit, person, household, period in read_rows(query):
+        out[(UNIT, unit) if unit is not None else (PERSON, person) if person is not None
+            else (HOUSEHOLD, household)].add(period)
+    return out
+
+
+def _titles_query(*extra, kinds, codes=None, year=None, subjects=None):
+    query = (Award.select(Award.unit, Award.person, Award.household, award_year(), *extra)
              .join(Decision).switch(Award).join(Title).where(Decision.state == IN_FORCE))
     if kinds:
         query = query.where(Title.kind.in_(list(kinds)))
@@ -58,12 +79,7 @@ def title_years(*, kinds=("title",), codes=None, year=None, subjects=None):
             | Award.person.in_(subjects.select(model.person).where(model.person.is_null(False)))
             | Award.household.in_(subjects.select(model.household)
                                   .where(model.household.is_null(False))))
-    out = defaultdict(lambda: defaultdict(list))
-    for unit, person, household, period, name in read_rows(query):
-        key = ((UNIT, unit) if unit is not None else (PERSON, person) if person is not None
-               else (HOUSEHOLD, household))
-        out[key][period].append(name)
-    return out
+    return query
 
 
 def consecutive_run(years, end):

@@ -6,8 +6,8 @@ from collections import defaultdict, namedtuple
 from peewee import JOIN, fn
 
 from . import catalogue, collation, exemplary, settings, vntext
-from .award_history import (consecutive_run, format_run, join_place, title_years,
-                            unit_places, units_by_id)
+from .award_history import (consecutive_run, format_run, join_place, title_year_sets,
+                            title_years, unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
 from .candidate_records import record_checks
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
@@ -201,7 +201,7 @@ def compute_warnings(cands, *, movement, year):
     sheets = _sheets_by_unit(movement, year)
     share_pct = int(settings.get("collective_ldtt_share") or 70)
     ldtt_people = {c.key[1] for c in active if c.code == LDTT and c.key[0] == PERSON}
-    history = title_years(subjects=_listed(movement, year))
+    history = title_year_sets(subjects=_listed(movement, year))
     ldtt_people |= {ident for (kind, ident) in title_years(codes=[LDTT], year=year)
                     if kind == PERSON}
     regs = {}
@@ -369,7 +369,8 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
                               Candidate.source, Candidate.removed, Candidate.reason,
                               Candidate.warnings, Person.full_name, Person.unit,
                               Household.head_name, Household.address, Household.village,
-                              fn.COALESCE(Person.sort_key, Household.sort_key))
+                              fn.COALESCE(Person.sort_key, Household.sort_key),
+                              fn.COALESCE(Person.name_key, Household.name_key))
              .join(Title).switch(Candidate)
              .join(Person, JOIN.LEFT_OUTER).switch(Candidate)
              .join(Household, JOIN.LEFT_OUTER)
@@ -383,7 +384,7 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
         listed = listed.where(Candidate.id.in_(ids))
     elif ids is not None:
         wanted = set(ids)
-    history = title_years(subjects=listed)
+    history = title_year_sets(subjects=listed)
     votes = vote_results(movement=movement, year=year, ids=ids)
     units = units_by_id()
     places = unit_places(units)
@@ -391,12 +392,14 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     buckets = {PERSON: [], UNIT: [], HOUSEHOLD: []}
     unsorted = set()                    # kinds with a row whose stored sort key is missing
     for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
-         full_name, person_unit, head_name, address, village, sort_key) in read_rows(query):
+         full_name, person_unit, head_name, address, village, sort_key,
+         name_key) in read_rows(query):
         if wanted is not None and ident not in wanted:
             continue
         if unit is not None:
             key = (UNIT, unit)
             name = units[unit].name if unit in units else "?"
+            name_key = units[unit].name_key if unit in units else None
             place = places.get(unit, "")
         elif person is not None:
             key, name = (PERSON, person), full_name or "?"
@@ -415,8 +418,8 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
         run = _run_for(history.get(key, {}), year)
         buckets[key[0]].append({
             "id": ident, "kind": key[0], "kind_label": SUBJECT_KINDS[key[0]],
-            "subject_id": key[1], "name": name, "place": place,
-            "title": title, "title_id": title_id, "source": source,
+            "subject_id": key[1], "name": name, "name_key": name_key or vntext.fold(name),
+            "place": place, "title": title, "title_id": title_id, "source": source,
             "removed": bool(removed), "reason": reason,
             "warnings": list(parsed[warnings]),
             "years": run, "years_text": format_run(run) if run else "",

@@ -40,22 +40,28 @@ class CandidateModel(FilterTableModel):
     year = None
 
     def load(self, ids=None):
+        return self._read(ids)[0]
+
+    def _read(self, ids=None):
+        """Row tuples and the folded names (stored with each person, household and unit)."""
         if self.movement is None:
-            return []
-        return [(r["id"], r["kind_label"], r["name"], r["place"], r["title"],
-                 " • ".join(r["warnings"]), r["years_text"], r["votes_for"], r["percent"],
-                 r["passed"], not r["removed"], r["reason"])
-                for r in candidates.candidate_rows(movement=self.movement, year=self.year,
-                                                   ids=ids)]
+            return [], []
+        rows, names = [], []
+        for r in candidates.candidate_rows(movement=self.movement, year=self.year, ids=ids):
+            rows.append((r["id"], r["kind_label"], r["name"], r["place"], r["title"],
+                         " • ".join(r["warnings"]), r["years_text"], r["votes_for"],
+                         r["percent"], r["passed"], not r["removed"], r["reason"]))
+            names.append(r["name_key"])
+        return rows, names
 
     def fetch(self):
-        rows = self.load()
-        return rows, self._keys(rows)
+        rows, names = self._read()
+        return rows, self._keys(rows, names)
 
     def fetch_some(self, ids):
         """Fresh copies of the rows ``ids`` only (any thread), for ``replace_rows``."""
-        rows = self.load(ids)
-        return rows, self._keys(rows)
+        rows, names = self._read(ids)
+        return rows, self._keys(rows, names)
 
     def fetch_votes(self, ids=None):
         """Rows (of ``ids``; None: all) whose vote columns changed, with the fresh votes
@@ -74,9 +80,10 @@ class CandidateModel(FilterTableModel):
         return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
 
     @staticmethod
-    def _keys(rows):
+    def _keys(rows, names=None):
         """Folded search keys; kinds, places, titles and warnings repeat over thousands of
-        rows and are folded once each (20,000 rows: a third of the time)."""
+        rows and are folded once each (20,000 rows: a third of the time); ``names``: the
+        names already folded."""
         folded = {}
 
         def once(text):
@@ -84,9 +91,10 @@ class CandidateModel(FilterTableModel):
             if value is None:
                 value = folded[text] = vntext.fold(text)
             return value
-        fold = vntext.fold
-        return [f"{once(r[1])} {fold(r[2])} {once(r[3])} {once(r[4])} {once(r[5])}"
-                for r in rows]
+        if names is None:
+            names = [vntext.fold(r[2]) for r in rows]
+        return [f"{once(r[1])} {name} {once(r[3])} {once(r[4])} {once(r[5])}"
+                for r, name in zip(rows, names)]
 
     def data(self, index, role=DISPLAY_ROLE):
         if role == FOREGROUND_ROLE and index.isValid():
