@@ -175,30 +175,38 @@ def load_demo_with_progress(ctx, window):
     ctx.run_task(window, "Đang nạp dữ liệu mẫu…", work, on_done=done, cancellable=False)
 
 
+def _nice_this_thread(step=10):
+    """Linux: Qt's thread priorities do not apply to normal threads, a thread's own nice
+    value does (Windows: ``QThread.LowPriority`` given to ``start``)."""
+    if sys.platform.startswith("linux"):
+        import threading
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + step)
+        except OSError:
+            pass
+
+
 def check_in_background(window, path):
-    """Start-up work off the GUI thread: the integrity check of the whole file, then (if it
-    is intact) the daily automatic backup. On damage say so and point to restore."""
+    """Start-up work off the GUI thread, at low priority: the check of the whole file, or on
+    the first start of the day the automatic backup, checked once (reports/backup.py
+    ``start_of_day``). On damage say so and point to restore."""
     from PySide6.QtCore import QThread, Signal
 
     class StartupChecks(QThread):
         damaged = Signal(str)
 
         def run(self):
-            from models.db import db
-            from models.db import is_server
-            from models.health import quick_check_file
-            problem = None if is_server() else quick_check_file(path)   # a server checks itself
-            if problem:
-                self.damaged.emit(problem)
-                return
+            from models.db import db, is_server
+            from reports import backup
+            _nice_this_thread()
             try:
-                from reports import backup
-                backup.auto_backup()
-            except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
-                log.exception("automatic backup failed")
+                problem = backup.start_of_day(path, server=is_server())
             finally:
                 if not db.is_closed():
                     db.close()     # this thread's own connection
+            if problem:
+                self.damaged.emit(problem)
 
     def warn(problem):
         log.error("quick_check failed: %s", problem)
@@ -209,7 +217,7 @@ def check_in_background(window, path):
 
     checks = StartupChecks(window)
     checks.damaged.connect(warn)
-    checks.start()
+    checks.start(QThread.LowPriority)
     window._startup_checks = checks       # keep it alive
     return checks
 

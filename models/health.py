@@ -61,9 +61,9 @@ def _server_check():
     return problems + _guards_and_chain([])
 
 
-def quick_check_file(path):
-    """PRAGMA quick_check, foreign_key_check and the value rules on its own read-only
-    connection (safe from any thread).
+def quick_check_file(path, *, full=False):
+    """PRAGMA quick_check (``full``: integrity_check), foreign_key_check and the value rules
+    on its own read-only connection (safe from any thread).
 
     Returns None when the file is fine, otherwise SQLite's description of the damage.
     """
@@ -71,7 +71,8 @@ def quick_check_file(path):
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            pragma = "integrity_check" if full else "quick_check"
+            result = conn.execute(f"PRAGMA {pragma}").fetchone()[0]
             if result == "ok":      # then the links and values the start-up open skipped
                 from .schema_check import value_problems
                 result = "; ".join(value_problems(conn)) or "ok"

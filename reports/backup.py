@@ -495,20 +495,72 @@ def auto_backups(folder=None):
     return sorted(glob.glob(os.path.join(folder, f"{AUTO_PREFIX}*{BACKUP_SUFFIX}")))
 
 
+def auto_backup_due(*, today=None, folder=None, conf=None, force=False):
+    """The path of today's automatic backup when it is still to be made, else None (made
+    already, or automatic backups are off)."""
+    conf = conf or auto_settings()
+    if not conf["enabled"] and not force:
+        return None
+    folder = folder or paths.backup_dir()
+    today = today or datetime.date.today()
+    dest = os.path.join(folder, f"{AUTO_PREFIX}{today.strftime('%Y%m%d')}{BACKUP_SUFFIX}")
+    if os.path.exists(dest) and not force:
+        return None
+    return dest
+
+
+def start_of_day(path, *, server=False):
+    """The start-up work in the background: the check of the open file and, on the first
+    start of the day, the automatic backup. Returns None, or what is damaged in ``path``.
+
+    One verification, not two. On a day without a backup, the file is checked where it is
+    (``quick_check_file``: PRAGMA quick_check, links, value rules). On the first start of
+    the day the copy is checked instead, in full (``verify_database_file``: PRAGMA
+    integrity_check, schema, links, value rules), and the file is not checked separately:
+    SQLite's backup copies the file's pages as they are, so whatever damage the file has,
+    its copy has too. That full check of the copy is the day's one full check of the data
+    (indexes against their tables, which quick_check skips). It is kept in full rather than
+    cut to a quick_check because it is the only one that ever runs unasked, and because
+    reading the copy back mostly reads the system's file cache, not the device: what it can
+    really prove is the data's consistency, not the write — so it had better be thorough.
+    When the copy fails its check, the file itself is checked in full to tell "the data is
+    damaged" (reported) from "the copy could not be written" (logged; tomorrow retries).
+    """
+    from models import health
+    if server:                        # a server checks its own pages
+        _auto_backup_quietly()
+        return None
+    if auto_backup_due() is None:
+        return health.quick_check_file(path)
+    try:
+        auto_backup()
+        return None
+    except DamagedDatabase:
+        log.warning("the automatic backup failed its check; checking %s itself", path)
+        return health.quick_check_file(path, full=True)
+    except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
+        log.exception("automatic backup failed")
+        return health.quick_check_file(path)
+
+
+def _auto_backup_quietly():
+    try:
+        auto_backup()
+    except Exception:  # noqa: BLE001 - an automatic backup must never stop the program
+        log.exception("automatic backup failed")
+
+
 def auto_backup(keep=None, *, today=None, folder=None, force=False):
     """Once a day: a verified backup into the data folder's backups, keeping the newest ``keep``.
 
     Returns the new file, or None when today's exists or automatic backups are off.
     """
     conf = auto_settings()
-    if not conf["enabled"] and not force:
+    dest = auto_backup_due(today=today, folder=folder, conf=conf, force=force)
+    if dest is None:
         return None
     keep = keep or conf["keep"]
-    folder = folder or paths.backup_dir()
-    today = today or datetime.date.today()
-    dest = os.path.join(folder, f"{AUTO_PREFIX}{today.strftime('%Y%m%d')}{BACKUP_SUFFIX}")
-    if os.path.exists(dest) and not force:
-        return None
+    folder = os.path.dirname(dest)
     backup_to(dest, replace_backup=True)
     for old in auto_backups(folder)[:-keep]:
         try:

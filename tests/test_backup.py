@@ -233,3 +233,17 @@ def test_batch_backup_and_restore(tmp_path, commune, capsys, leader, clerk, monk
     assert "Dữ liệu cũ được giữ ở" in capsys.readouterr().out
     dbmod.open_database(db_path)
     assert Unit.select().count() == 5
+
+
+def test_start_of_day_backs_up_once_then_checks_the_file(database, data_dir):
+    """The first start of the day makes the automatic backup (checked in full, which also
+    checks the file's pages); a later start the same day checks the file itself."""
+    from models import db as dbmod
+    path = dbmod.current_path()
+    assert backup.auto_backup_due() is not None
+    assert backup.start_of_day(path) is None
+    assert backup.auto_backup_due() is None
+    made = backup.auto_backups()
+    assert len(made) == 1 and backup.backup_info(made[0]).schema == dbmod.SCHEMA_VERSION
+    assert backup.start_of_day(path) is None
+    assert backup.auto_backups() == made

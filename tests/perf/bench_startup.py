@@ -12,17 +12,19 @@ Baseline (a fresh process): PySide6, a QMainWindow shown, then ``sqlite3`` runs 
 SELECT statements the overview ran (caught from the product with sqlite3's trace callback,
 each kind of statement once) and puts the count in a label, painted.
 
-A normal day: today's automatic backup exists, only the integrity check runs in the
-background (while the overview fills). The first start of the day: no backup yet; the clock
-stops when the overview is filled AND the background work (integrity check of the file,
-the backup written, fsynced and verified) is done; the baseline adds ``PRAGMA quick_check``
-and sqlite3's own ``.backup`` of the file (fsynced), one after the other.
+A normal day: today's automatic backup exists, only the quick check of the file runs in
+the background (while the overview fills). The first start of the day: no backup yet; the
+clock stops when the overview is filled AND the background work (the backup written,
+fsynced and verified once) is done; the baseline adds sqlite3's own ``.backup`` of the file
+(fsynced) and one ``PRAGMA integrity_check`` of the copy. That check is the floor: the
+product checks the copy in full once (which also checks the file: the copy holds its pages
+as they are) instead of checking the file and then the copy (reports/backup.py
+``start_of_day`` says why a quick_check of the copy would not be honest enough); the product
+adds the links and value rules and the schema comparison to it.
 
 Goals: ≤ 2× for both. Python's and Qt's start dominate the bare side (~0.3–0.5 s); the
-product also imports peewee and its models and builds the navigation and the year map. For
-the first start the floor is mostly disk work (check + copy), which the product does once
-more only to read its copy back (one verification, issue 15 §5): 2× leaves that room and
-no more. Runs interleaved (product, bare, …), the median of the per-pair ratios.
+product also imports peewee and its models and builds the navigation and the year map.
+Runs interleaved (product, bare, …), the median of the per-pair ratios.
 """
 import datetime
 import json
@@ -43,7 +45,8 @@ from tests.perf.run import Result, pairs_for  # noqa: E402
 GOAL = 2.0
 
 CAPTURE = """
-import json, sys
+import json, os, sys
+os.environ["TDKT_GUI_INLINE"] = "1"     # the overview reads on this thread's connection
 sys.path.insert(0, %(root)r)
 from gui.app import make_app, open_or_recover
 from models.entities import User
@@ -104,12 +107,14 @@ label.setText("Tổng quan: %%d" %% sum(len(r) for r in rows)); app.processEvent
 w.grab()
 filled = time.perf_counter() - t0
 if %(first_day)r:
-    assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     target = sqlite3.connect(%(copy)r)
     conn.backup(target)
     target.close()
     with open(%(copy)r, "rb+") as fh:
         os.fsync(fh.fileno())
+    copy = sqlite3.connect(%(copy)r)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
 done = time.perf_counter() - t0
 print(json.dumps({"filled": filled, "done": done}), flush=True)
 os._exit(0)
@@ -172,7 +177,7 @@ def run(quick=False):
         Result(f"first start of the day, with the daily backup ({label} db)", first, "×",
                f"≤ {GOAL:g}×", first <= GOAL,
                f"overview filled {ffilled * 1000:.0f} ms, background done {fprod * 1000:.0f}"
-               f" ms vs bare + quick_check + sqlite3 .backup {fbare * 1000:.0f} ms"),
+               f" ms vs bare + sqlite3 .backup + integrity_check of the copy {fbare * 1000:.0f} ms"),
     ]
 
 
