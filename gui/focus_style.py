@@ -1,43 +1,26 @@
-"""A clearly visible keyboard focus: the platform's style, with the focus frame drawn as a
-2-pixel blue rectangle instead of the faint dotted line of Windows (issue 14: "a clearly
-visible focus frame" for clerks who work from the keyboard). Everything else is drawn by
-the platform style unchanged."""
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory
+"""A clearly visible keyboard focus (issue 14: for clerks who work from the keyboard): a
+2-pixel blue frame round the focused button, check box or radio button, and round the
+current cell of a table or list, instead of the faint dotted line of Windows.
 
-FOCUS_COLOUR = QColor("#1f5fbf")
+Drawn by Qt's own style-sheet engine (C++), not by a Python style: a ``QProxyStyle``
+subclass put Python into every ``drawControl``/``drawPrimitive`` call of every widget —
+about 15 % of each repaint (issue 14, "never frozen"). Everything else is drawn by the
+platform style unchanged; a focused button is drawn flat with the frame.
+"""
+FOCUS_COLOUR = "#1f5fbf"
 
-
-RINGED = (QStyle.CE_PushButton, QStyle.CE_CheckBox, QStyle.CE_RadioButton)
-
-
-def _ring(painter, rect):
-    painter.save()
-    painter.setPen(QPen(FOCUS_COLOUR, 2))
-    painter.setBrush(Qt.NoBrush)
-    painter.drawRect(rect.adjusted(1, 1, -1, -1))
-    painter.restore()
-
-
-class FocusStyle(QProxyStyle):
-    def drawPrimitive(self, element, option, painter, widget=None):
-        if element == QStyle.PE_FrameFocusRect:      # the current cell of a table, …
-            _ring(painter, option.rect)
-            return
-        super().drawPrimitive(element, option, painter, widget)
-
-    def drawControl(self, element, option, painter, widget=None):
-        super().drawControl(element, option, painter, widget)
-        # buttons and boxes: a ring round the whole control whatever the platform draws
-        if element in RINGED and option.state & QStyle.State_HasFocus:
-            _ring(painter, option.rect)
+# ``outline`` is the style-sheet engine's own PE_FrameFocusRect (the current cell of item
+# views); buttons and boxes get a border while they have the focus.
+FOCUS_RULES = f"""
+QPushButton:focus {{ border: 2px solid {FOCUS_COLOUR}; border-radius: 3px;
+                     padding: 4px 12px; background-color: palette(button); }}
+QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {FOCUS_COLOUR}; border-radius: 3px; }}
+QAbstractItemView {{ outline: 2px solid {FOCUS_COLOUR}; }}
+"""
 
 
 def install(app):
-    """Wrap the application's current style (windowsvista on Windows, fusion elsewhere)."""
-    if isinstance(app.style(), FocusStyle):
-        return app.style()
-    style = FocusStyle(QStyleFactory.create(app.style().name()))
-    app.setStyle(style)
-    return style
+    """Add the focus rules to the application's style sheet (once)."""
+    sheet = app.styleSheet()
+    if FOCUS_RULES not in sheet:
+        app.setStyleSheet(sheet + FOCUS_RULES)

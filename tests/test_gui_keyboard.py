@@ -9,8 +9,8 @@ import pytest
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QPushButton, QStyleFactory,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from gui import focus_style
 from gui.context import AppContext
@@ -84,10 +84,10 @@ def back_to(qtbot, window):
 
 @pytest.fixture
 def focus_ring(qapp):
-    before = qapp.style().name()
+    before = qapp.styleSheet()
     focus_style.install(qapp)
     yield
-    qapp.setStyle(QStyleFactory.create(before))       # other tests draw as before
+    qapp.setStyleSheet(before)                        # other tests draw as before
 
 
 def test_focus_ring_is_drawn_round_the_focused_button(focus_ring, qtbot):
@@ -107,13 +107,44 @@ def test_focus_ring_is_drawn_round_the_focused_button(focus_ring, qtbot):
 
     def ring_pixels():
         image = button.grab().toImage()
-        blue = focus_style.FOCUS_COLOUR.name()
+        blue = focus_style.FOCUS_COLOUR
         return sum(1 for x in range(image.width()) for y in range(image.height())
                    if image.pixelColor(x, y).name() == blue)
     assert ring_pixels() > 2 * button.width()         # a 2-pixel frame all round
     QTest.keyClick(button, Qt.Key_Backtab)
     qtbot.waitUntil(field.hasFocus, timeout=2000)
     assert ring_pixels() == 0
+
+
+def _blue_pixels(widget):
+    image = widget.grab().toImage()
+    return sum(1 for x in range(image.width()) for y in range(image.height())
+               if image.pixelColor(x, y).name() == focus_style.FOCUS_COLOUR)
+
+
+def test_focus_frame_round_the_current_cell_and_a_check_box(focus_ring, qtbot):
+    from PySide6.QtWidgets import QCheckBox, QTableWidget, QTableWidgetItem
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    table, check = QTableWidget(3, 2), QCheckBox("Chọn tất cả")
+    for row in range(3):
+        for col in range(2):
+            table.setItem(row, col, QTableWidgetItem(f"ô {row},{col}"))
+    layout.addWidget(table)
+    layout.addWidget(check)
+    with qtbot.waitActive(host):
+        host.show()
+        host.activateWindow()
+    table.setFocus()
+    table.setCurrentCell(1, 1)
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    cell = table.visualItemRect(table.item(1, 1))
+    assert _blue_pixels(table.viewport()) > 2 * (cell.width() + cell.height())
+    check.setFocus(Qt.TabFocusReason)          # Tab in a table moves to the next cell
+    qtbot.waitUntil(check.hasFocus, timeout=2000)
+    assert _blue_pixels(check) > 2 * check.width()
+    assert _blue_pixels(table.viewport()) == 0        # only where the focus is
 
 
 @pytest.mark.timeout(90)
