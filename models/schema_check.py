@@ -13,6 +13,7 @@ import threading
 
 import peewee
 
+from . import reference_cache
 from .errors import DamagedDatabase
 
 _lock = threading.Lock()
@@ -120,23 +121,32 @@ def _describe_table(conn, name, sql):
 
 
 def reference():
-    """The schema this version creates (built once per process, in memory)."""
+    """The schema this version creates: built in memory by the real migrations once per
+    process — or read from the data folder's cache of the last build by this same code
+    (``reference_cache``), which saves a start-up ~0.3 s of peewee generating DDL."""
     from . import db as dbmod
-    from . import entities, migrations
+    from . import migrations
     steps = tuple(sorted((n, fn) for n, fn in migrations.STEPS.items()
                          if n <= dbmod.SCHEMA_VERSION))
     key = (dbmod.SCHEMA_VERSION, tuple((n, id(fn)) for n, fn in steps))
     with _lock:
         if key not in _cache:
-            mem = peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
-            with mem.bind_ctx(entities.ALL_MODELS):
-                mem.connect()
-                for _, step in steps:
-                    with mem.atomic():
-                        step(mem)
-                _cache[key] = describe(mem.connection())
-                mem.close()
+            _cache[key] = reference_cache.load(steps) or reference_cache.save(
+                steps, _build(steps))
         return _cache[key]
+
+
+def _build(steps):
+    from . import entities
+    mem = peewee.SqliteDatabase(":memory:", pragmas={"foreign_keys": 1})
+    with mem.bind_ctx(entities.ALL_MODELS):
+        mem.connect()
+        for _, step in steps:
+            with mem.atomic():
+                step(mem)
+        built = describe(mem.connection())
+        mem.close()
+    return built
 
 
 _KINDS = {"table": "bảng", "index": "chỉ mục", "trigger": "trigger", "view": "view"}
