@@ -87,7 +87,9 @@ class Loader(QObject):
         token = self._token
         self.destroyed.connect(lambda *_: _running.discard(token))
 
-    def start(self, fetch, show, *, on_error=None):
+    def start(self, fetch, show, *, on_error=None, at_once=False):
+        """``at_once``: hand the read to the reading thread now, not at the next turn of the
+        event loop (a page built at start-up reads while the window is still being built)."""
         self.generation += 1
         if inline():
             try:
@@ -100,7 +102,9 @@ class Loader(QObject):
             return
         waiting = self._next is not None
         self._next = (fetch, show, on_error)
-        if not waiting:
+        if at_once and not waiting:
+            self._dispatch()
+        elif not waiting:
             _running.add(self._token)
             self.pending += 1
             self.posted.emit()
@@ -109,6 +113,9 @@ class Loader(QObject):
     def _send(self):
         _running.discard(self._token)
         self.pending -= 1
+        self._dispatch()
+
+    def _dispatch(self):
         if self._next is None:
             return
         (fetch, show, on_error), self._next = self._next, None

@@ -71,11 +71,10 @@ def icon(name):
         return result
     with open(path, "rb") as fh:
         svg = fh.read()
-    white = _whiten(svg)
-    for size in SIZES:
-        for data, mode in ((svg, QIcon.Normal), (white, QIcon.Selected)):
-            pixmap = QPixmap()
-            if pixmap.loadFromData(data, "SVG"):
+    for data, mode in ((svg, QIcon.Normal), (_whiten(svg), QIcon.Selected)):
+        pixmap = QPixmap()          # rendered once (at the drawing's own size), then scaled
+        if pixmap.loadFromData(data, "SVG"):
+            for size in SIZES:
                 result.addPixmap(pixmap.scaled(size, size, Qt.KeepAspectRatio,
                                                Qt.SmoothTransformation), mode)
     return result

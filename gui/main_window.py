@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.setCurrentRow(0)     # first: the overview starts reading while the rest is built
         self._shortcuts()
         self.statusBar().addPermanentWidget(QLabel(
             f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
@@ -180,7 +181,6 @@ class MainWindow(QMainWindow):
         self.changed_since_open = False
         ctx.data_changed.connect(self._note_change)
         self._restore()
-        self.nav.setCurrentRow(0)
 
     def _title(self):
         commune = self.ctx.commune()

@@ -2,7 +2,7 @@
 import datetime
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
                                QWidget)
@@ -174,10 +174,11 @@ class OverviewPage(QWidget):
         self.year_map = None
         self.loader = Loader(self)
         ctx.on_change(self, lambda area: self.reload())
-        # Filled right after the window first paints: this is the first page at start-up.
+        # The first page at start-up: its data is read at once on the reading thread while
+        # the window is built and first painted, then shown.
         self.heading.setText("<span style='font-size:14pt'><b>Tổng quan</b></span> — đang tải…")
         self.year_box.currentIndexChanged.connect(self._year_chosen)
-        QTimer.singleShot(30, self.reload)
+        self.reload(at_once=True)
 
     def _fill_years(self, years):
         self.year_box.blockSignals(True)
@@ -200,7 +201,7 @@ class OverviewPage(QWidget):
         if hasattr(window, "go_to"):
             window.go_to(step.page, **step.filters)
 
-    def reload(self):
+    def reload(self, *, at_once=False):
         """Read the year's steps and sections in the background, then show them."""
         year = self.year
 
@@ -211,7 +212,7 @@ class OverviewPage(QWidget):
                     "steps": year_map.year_steps(year, backup_folder=paths.backup_dir()),
                     "sections": [part[1](year) if len(part) == 3 else None
                                  for part in SECTIONS]}
-        self.loader.start(fetch, self._show)
+        self.loader.start(fetch, self._show, at_once=at_once)
 
     def _show(self, data):
         year = data["year"]
