@@ -118,12 +118,30 @@ def translate(exc, *, connection_closed=False):
     return None
 
 
+def load_driver():
+    """Give peewee the psycopg2 driver it did not load at start-up (models/__init__.py)
+    — what its own module does when psycopg2 is importable then."""
+    if peewee.psycopg2 is not None:
+        return
+    import psycopg2
+    from psycopg2 import extensions
+    from psycopg2.extras import Json, register_uuid
+    register_uuid()
+    peewee.psycopg2, peewee.pg_extensions, peewee.Json_pg2 = psycopg2, extensions, Json
+    peewee.pg_register_uuid = register_uuid
+    adapter = peewee.Psycopg2Adapter
+    adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+    adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+    adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+
+
 class PgDatabase(peewee.PostgresqlDatabase):
     """PostgreSQL whose write transactions queue on one advisory lock (see module doc)."""
 
     engine = "postgresql"
 
     def __init__(self, url, **kwargs):
+        load_driver()
         kwargs.setdefault("connect_timeout", 5)
         kwargs.setdefault("keepalives", 1)
         kwargs.setdefault("keepalives_idle", 10)

@@ -1,0 +1,54 @@
+"""Start-up imports only what the first page needs: the heavy libraries of documents,
+workbooks, Word files, the office server and the keyring load when first used."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HEAVY = ("psycopg2", "reportlab", "openpyxl", "docx", "keyring", "lxml", "PIL")
+
+
+def _child(code):
+    env = dict(os.environ, PYTHONPATH=ROOT, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, env=env, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_window_with_its_overview_loads_no_heavy_library(tmp_path):
+    loaded = _child(f"""
+import json, os, sys
+os.environ["TDKT_DATA_DIR"] = {str(tmp_path)!r}
+os.environ["TDKT_GUI_INLINE"] = "1"
+from gui.app import make_app, open_or_recover
+from models import accounts
+app = make_app()
+open_or_recover({str(tmp_path / "x.sqlite3")!r}, quick_check=False)
+from models.entities import User
+user = User.create(username="a", full_name="A", role="leader", password_hash="x")
+from gui.context import AppContext
+from gui.main_window import MainWindow
+window = MainWindow(AppContext(user, {str(tmp_path / "x.sqlite3")!r}))
+window.show(); app.processEvents()
+assert window.widgets["overview"].year_map is not None
+print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+""")
+    assert loaded == []
+
+
+def test_server_driver_given_to_peewee_later_is_what_peewee_loads_itself():
+    def state(first):
+        return _child(f"""
+import json
+{first}
+import peewee
+from models import db_pg
+db_pg.load_driver()
+import psycopg2.extras
+a = peewee.Psycopg2Adapter()
+print(json.dumps([peewee.psycopg2 is psycopg2.extras.psycopg2 or peewee.psycopg2.__name__,
+                  a.json_type is psycopg2.extras.Json, a.txn_idle, a.txn_inerror,
+                  a.txn_unknown, peewee.pg_extensions.__name__]))
+""")
+    assert state("import models") == state("import psycopg2")
