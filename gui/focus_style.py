@@ -13,7 +13,7 @@ FOCUS_COLOUR = "#1f5fbf"
 # views); buttons and boxes get a border while they have the focus.
 FOCUS_RULES = f"""
 QPushButton:focus {{ border: 2px solid {FOCUS_COLOUR}; border-radius: 3px;
-                     padding: 4px 12px; background-color: palette(button); }}
+                     padding: 1px 3px; background-color: palette(button); }}
 QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {FOCUS_COLOUR}; border-radius: 3px; }}
 QAbstractItemView {{ outline: 2px solid {FOCUS_COLOUR}; }}
 """
