@@ -249,13 +249,15 @@ def run_gui(db_path=None):
         actor, want_demo = sign_in()
     if actor is None:
         return 0
-    from .context import AppContext
-    from .main_window import MainWindow
     from models import setup
     setup.ensure_commune_unit(actor)
     if want_demo:
         # the commune just set up stays clean: the demo goes into its own file beside it
         path, actor = open_demo_copy(path, actor)
+    from .pages import overview
+    overview.read_early()          # the first page reads while the window is built
+    from .context import AppContext
+    from .main_window import MainWindow
     ctx = AppContext(actor, path)
     window = MainWindow(ctx)
     window.show()

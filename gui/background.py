@@ -28,7 +28,7 @@ def busy():
     return len(_running)
 
 
-def _reader_pool():
+def reader_pool():
     """One reading thread for every page: reads queue up behind each other instead of
     competing for Python's GIL with the GUI thread (which then answers within a few ms)."""
     global _pool
@@ -122,7 +122,7 @@ class Loader(QObject):
         job = _Job(self, self.generation, fetch, show, on_error)
         _running.add(job)
         self.pending += 1
-        _reader_pool().start(job)
+        reader_pool().start(job)
 
     @property
     def loading(self):

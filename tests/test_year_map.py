@@ -110,3 +110,26 @@ def test_overview_and_annual_report_count_registrations_alike(leader):
     assert reported == 2
     assert step.done == "2 đăng ký, 0 đã duyệt (không tính 1 bị trả lại)"
     assert "1 đăng ký bị trả lại, chờ sửa." in step.missing
+
+
+def test_overview_read_before_the_window_is_what_the_page_shows(leader, qtbot, monkeypatch):
+    """At start-up the overview is read on the reading thread before the window exists
+    (gui.app.run_gui); the page built later shows that reading, and a page made after a
+    change reads again."""
+    from gui import background
+    from gui.pages import overview
+    make_org(leader)
+    movements.add_movement(actor=leader, name="Thi đua yêu nước", year_from=YEAR)
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")           # the real reading thread
+    overview.read_early()
+    early = overview._early[YEAR]
+    page = OverviewPage(AppContext(leader, "x"))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.year_map is not None and background.busy() == 0,
+                    timeout=20000)
+    assert early.result is not None and not overview._early     # taken by the page
+    assert [s.state for s in early.result["steps"]] == [s.state for s in _states().values()]
+    assert early.result["steps"][0].state != year_map.TODO       # the movement counts
+    from PySide6.QtWidgets import QLabel
+    texts = " ".join(label.text() for label in page.year_map.findChildren(QLabel))
+    assert "1 phong trào" in texts

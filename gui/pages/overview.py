@@ -2,7 +2,7 @@
 import datetime
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRunnable, Qt
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
                                QWidget)
@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHea
 from models import vntext
 from models.entities import SUBJECT_KINDS
 
+from .. import background
 from ..background import Loader
 from ..deadlines_view import deadlines_box, deadlines_data
 from ..table_model import RowsModel
@@ -150,6 +151,47 @@ SECTIONS = [("Đăng ký thi đua", registrations_data, registrations_box)]
 SECTIONS.insert(0, ("Việc đến hạn theo kế hoạch", deadlines_data, deadlines_box))  # issue 19
 
 
+def read_year(year):
+    """Everything the page shows for ``year`` (any thread: no widgets)."""
+    from models import paths, settings, year_map
+    return {"year": year, "commune": settings.commune().name,
+            "years": year_map.active_years(),
+            "steps": year_map.year_steps(year, backup_folder=paths.backup_dir()),
+            "sections": [part[1](year) if len(part) == 3 else None for part in SECTIONS]}
+
+
+_early = {}         # year → _EarlyRead: started before the window exists
+
+
+class _EarlyRead(QRunnable):
+    def __init__(self, year):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.year, self.result = year, None
+
+    def run(self):
+        from models.db import db
+        try:
+            self.result = read_year(self.year)
+        except Exception:  # noqa: BLE001 - the page reads again and shows the error itself
+            self.result = None
+        finally:
+            if db.obj is not None and not db.is_closed():
+                db.close()       # this thread's own connection
+
+
+def read_early(year=None):
+    """Start reading the overview on the reading thread right after the database opened,
+    while the rest of the program loads and the window is built (gui.app.run_gui): the
+    page, made later, takes this result. The reading thread runs one read after another,
+    so the page's own read, queued behind this one, finds it done."""
+    if background.inline():
+        return
+    job = _EarlyRead(year or datetime.date.today().year)
+    _early[job.year] = job
+    background.reader_pool().start(job)
+
+
 class OverviewPage(QWidget):
     def __init__(self, ctx, parent=None, *, year=None):
         super().__init__(parent)
@@ -204,14 +246,12 @@ class OverviewPage(QWidget):
     def reload(self, *, at_once=False):
         """Read the year's steps and sections in the background, then show them."""
         year = self.year
+        early = _early.pop(year, None)
 
         def fetch():
-            from models import paths, settings, year_map
-            return {"year": year, "commune": settings.commune().name,
-                    "years": year_map.active_years(),
-                    "steps": year_map.year_steps(year, backup_folder=paths.backup_dir()),
-                    "sections": [part[1](year) if len(part) == 3 else None
-                                 for part in SECTIONS]}
+            if early is not None and early.result is not None:
+                return early.result
+            return read_year(year)
         self.loader.start(fetch, self._show, at_once=at_once)
 
     def _show(self, data):

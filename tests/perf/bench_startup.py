@@ -77,6 +77,8 @@ from gui.app import check_in_background, make_app, open_or_recover
 from models.entities import User
 app = make_app()
 open_or_recover(%(db)r, quick_check=False)          # as run_gui does
+from gui.pages import overview
+overview.read_early()
 from gui.context import AppContext
 from gui.main_window import MainWindow
 ctx = AppContext(User.get(User.username == 'bench'), %(db)r)
