@@ -1,4 +1,5 @@
 """What every page shares: the signed-in user, the 'data changed' signal, background tasks."""
+import logging
 import weakref
 
 import peewee
@@ -7,6 +8,8 @@ from PySide6.QtWidgets import QProgressDialog
 
 from models import settings
 from models.errors import Cancelled, UserError
+
+log = logging.getLogger(__name__)
 
 
 class AppContext(QObject):
@@ -25,6 +28,10 @@ class AppContext(QObject):
         self.actor = actor
         self.db_path = db_path
         self._tasks = []
+        # watching other PCs (server databases): watch_other_pcs, poll_other_pcs
+        self._poll = self._poll_loader = self._seen_counter = None
+        self._poll_ms, self._listening, self._counter_epoch = 5000, False, 0
+        self._down = set()               # "listen", "poll": what cannot reach the server
         AppContext._open.add(self)
 
     @classmethod
@@ -44,8 +51,14 @@ class AppContext(QObject):
         return self.actor is not None and self.actor.role == "leader"
 
     def changed(self, area="all"):
-        self._seen_counter = None            # our own save: the next poll just takes note
+        self.forget_counter()                # our own save: the next poll just takes note
         self.data_changed.emit(area)
+
+    def forget_counter(self):
+        """The next look at the change counter only takes note (the change it would see
+        was ours, or was announced already); a look in flight is not compared either."""
+        self._seen_counter = None
+        self._counter_epoch += 1
 
     def watch_other_pcs(self, interval_ms=5000, *, listen=True):
         """On a server database, refresh the shown pages when another PC saves: at once
@@ -55,7 +68,8 @@ class AppContext(QObject):
         from models import db as dbmod
         if not dbmod.is_server():
             return None
-        self._seen_counter = None
+        self.forget_counter()
+        self._poll_ms = interval_ms
         self._poll = QTimer(self)
         self._poll.timeout.connect(self.poll_other_pcs)
         self._poll.start(interval_ms)
@@ -78,31 +92,79 @@ class AppContext(QObject):
     def listening(self, on):
         """The LISTEN connection is up (the poll slows to once a minute: a safety net for a
         server that keeps no per-transaction counters) or down (every few seconds again)."""
-        poll = getattr(self, "_poll", None)
-        if poll is None:
-            return
-        if on:
-            self._poll_ms = getattr(self, "_poll_ms", None) or poll.interval()
-            poll.setInterval(max(self.LISTENING_POLL_MS, self._poll_ms))
+        self._listening = on
+        if not on:
+            self.forget_counter()
+        if self._poll is not None:
+            self._poll.start(self._poll_interval())
+
+    def _poll_interval(self):
+        slow = self._listening and "poll" not in self._down
+        return max(self.LISTENING_POLL_MS, self._poll_ms) if slow else self._poll_ms
+
+    def server_down(self, source, down):
+        """``source`` ("listen" or "poll") could not reach the server, or could again; the
+        status bar says so while either cannot (a listener connected again proves the
+        server answers: it clears both). True when this cleared what was down (what
+        happened meanwhile is not known: the caller reloads every page)."""
+        from .server_watch import LOST_TEXT
+        before = set(self._down)
+        if down:
+            self._down.add(source)
+        elif source == "listen":
+            self._down.clear()
         else:
-            self._seen_counter = None
-            poll.setInterval(getattr(self, "_poll_ms", None) or poll.interval())
-        poll.start()
+            self._down.discard(source)
+        if bool(before) != bool(self._down):
+            self.server_status.emit(LOST_TEXT if self._down else "")
+        return bool(before - self._down)
 
     def poll_other_pcs(self):
-        """True when another PC changed data since the last look (pages were told)."""
-        from models import db as dbmod
-        try:
-            counter = dbmod.change_counter()
-        except (UserError, peewee.PeeweeException):
-            # (a server database gone or unreachable: peewee wraps our message in its own
-            # DatabaseError) the next action tells the clerk what is wrong
-            return False
-        before, self._seen_counter = getattr(self, "_seen_counter", None), counter
-        if before is not None and counter != before:
-            self.data_changed.emit("all")
-            return True
-        return False
+        """Look at the change counter on the reading thread (gui/background.py: a server
+        that stopped answering holds that thread up to the connect timeout, never the
+        window); one look at a time. A counter other than the last look's tells every page
+        (``data_changed("all")``). A look that cannot reach the server shows "Mất kết nối
+        máy chủ" and looks every few seconds; the first look that can reloads every page.
+
+        Returns True when the look saw another PC's change, False when not; None when the
+        answer comes later (reads in a thread) or a look is still running."""
+        from . import background
+        if self._poll_loader is None:
+            self._poll_loader = background.Loader(self)
+        if self._poll_loader.loading:
+            return None
+        epoch = self._counter_epoch
+        self._poll_result = None
+        self._poll_loader.start(_read_counter, lambda counter: self._polled(counter, epoch))
+        return self._poll_result
+
+    def _polled(self, counter, epoch):
+        if isinstance(counter, Exception):
+            self._seen_counter = None
+            self.server_down("poll", True)
+            self._retime_poll()              # every few seconds while it cannot
+            self._poll_result = False
+            return
+        recovered = self.server_down("poll", False)
+        if recovered:
+            self._retime_poll()              # back to once a minute if listening
+            watch = getattr(self, "server_watch", None)
+            if watch is not None and not watch.connected:
+                watch.retry_now()            # the server answers: listen again at once
+        before = self._seen_counter if epoch == self._counter_epoch else None
+        self._seen_counter = counter
+        changed = recovered or (before is not None and counter != before)
+        if changed:      # recovered: what happened meanwhile is not known, so all pages
+            self.from_other_pc = True
+            try:
+                self.data_changed.emit("all")
+            finally:
+                self.from_other_pc = False
+        self._poll_result = changed
+
+    def _retime_poll(self):
+        if self._poll is not None and self._poll.interval() != self._poll_interval():
+            self._poll.start(self._poll_interval())
 
     def on_change(self, widget, slot):
         """Call ``slot(area)`` after each saved action, but only while ``widget`` is shown;
@@ -159,6 +221,17 @@ class AppContext(QObject):
         dialog.canceled.connect(worker.cancel)
         worker.start()
         return worker
+
+
+def _read_counter():
+    """The change counter, or the error that kept us from reading it (a server database
+    gone or unreachable; peewee wraps our DatabaseError in its own)."""
+    from models import db as dbmod
+    try:
+        return dbmod.change_counter()
+    except (UserError, peewee.PeeweeException) as exc:
+        log.info("change counter not read: %s", exc)
+        return exc
 
 
 class _ShowWatcher(QObject):

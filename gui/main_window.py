@@ -177,10 +177,14 @@ class MainWindow(QMainWindow):
             self.statusBar().addWidget(banner)
             self.statusBar().addWidget(leave)
             self.leave_demo_button = leave
-        ctx.data_changed.connect(lambda area: self.setWindowTitle(self._title()))
+        ctx.data_changed.connect(self._retitle)
         self.changed_since_open = False
         ctx.data_changed.connect(self._note_change)
         self._restore()
+
+    def _retitle(self, area):
+        if area in ("settings", "all"):   # the commune's name (a read on this thread)
+            self.setWindowTitle(self._title())
 
     def _title(self):
         commune = self.ctx.commune()

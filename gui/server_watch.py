@@ -61,6 +61,7 @@ class ServerWatch(QObject):
         self.delay = FIRST_DELAY_MS
         self.lost = False
         self.stopped = False
+        self.connecting = False          # a connecting thread is out (never two)
         self._opened.connect(self._on_opened)
 
     def start(self):
@@ -75,10 +76,17 @@ class ServerWatch(QObject):
     def connected(self):
         return self.listener is not None
 
+    def retry_now(self):
+        """The server answers again (the poll reached it): try at once, not after the
+        back-off."""
+        self.delay = FIRST_DELAY_MS
+        self._connect()
+
     # ---- connecting (off the GUI thread)
     def _connect(self):
-        if self.stopped:
+        if self.stopped or self.connecting or self.listener is not None:
             return
+        self.connecting = True
         threading.Thread(target=self._open_listener, name="tdkt-listen", daemon=True).start()
 
     def _open_listener(self):
@@ -89,6 +97,7 @@ class ServerWatch(QObject):
         self._opened.emit(result)
 
     def _on_opened(self, result):
+        self.connecting = False
         if self.stopped:
             if isinstance(result, db_pg.ChangeListener):
                 result.close()
@@ -101,9 +110,8 @@ class ServerWatch(QObject):
         self.notifier.activated.connect(self._readable)
         self.delay = FIRST_DELAY_MS
         self.ctx.listening(True)
-        if self.lost:                    # what happened meanwhile is not known: reload all
-            self.lost = False
-            self.ctx.server_status.emit("")
+        if self.ctx.server_down("listen", False) or self.lost:
+            self.lost = False            # what happened meanwhile is not known: reload all
             self.ctx.data_changed.emit("all")
 
     # ---- notifications (GUI thread, never blocks)
@@ -117,7 +125,7 @@ class ServerWatch(QObject):
             self._lost()
             return
         if changes:
-            self.ctx._seen_counter = None     # announced: the slow poll only takes note
+            self.ctx.forget_counter()         # announced: the slow poll only takes note
         self.ctx.from_other_pc = True
         try:
             for area in areas_for(db_pg.tables_changed_by_others(changes)):
@@ -140,6 +148,6 @@ class ServerWatch(QObject):
         if self.stopped:
             return
         self.lost = True
-        self.ctx.server_status.emit(LOST_TEXT)
+        self.ctx.server_down("listen", True)
         QTimer.singleShot(self.delay, self._connect)
         self.delay = min(self.delay * 2, MAX_DELAY_MS)

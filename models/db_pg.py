@@ -212,7 +212,15 @@ class PgDatabase(peewee.PostgresqlDatabase):
                 raise
 
     def execute_sql(self, sql, params=None):
-        return self._wrap(super().execute_sql, sql, params)
+        try:
+            return self._wrap(super().execute_sql, sql, params)
+        except ConnectionLost:
+            # The connection died while idle (server restarted, network back after a
+            # drop): a read outside a transaction is sent once more on a new connection
+            # (cursor() reconnects), so a page reloading later is not an error.
+            if self.transaction_depth() or not sql.lstrip()[:6].upper() == "SELECT":
+                raise
+            return self._wrap(super().execute_sql, sql, params)
 
     def close(self):
         if self._closed():
