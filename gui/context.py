@@ -170,7 +170,7 @@ class AppContext(QObject):
         """Call ``slot(area)`` after each saved action, but only while ``widget`` is shown;
         a hidden page is brought up to date when it is next shown. So a save on one page
         does not make every other page of a large commune reload behind it."""
-        watcher = _ShowWatcher(widget, slot)
+        watcher = _ShowWatcher(self, widget, slot)
         self.data_changed.connect(watcher.changed)
         return watcher
 
@@ -235,16 +235,20 @@ def _read_counter():
 
 
 class _ShowWatcher(QObject):
-    def __init__(self, widget, slot):
+    """Holds the areas changed while its page was hidden, and whether another PC changed
+    them: when shown, the page hears them as it would have (``ctx.from_other_pc`` set
+    again), so a tab that skips its own saves still reads another PC's."""
+
+    def __init__(self, ctx, widget, slot):
         super().__init__(widget)
-        self.widget, self.slot, self.pending = widget, slot, []
+        self.ctx, self.widget, self.slot, self.pending = ctx, widget, slot, {}
         widget.installEventFilter(self)
 
     def changed(self, area):
         if self.widget.isVisible():
             self.slot(area)
-        elif area not in self.pending:
-            self.pending.append(area)
+        else:
+            self.pending[area] = self.pending.get(area, False) or self.ctx.from_other_pc
 
     def eventFilter(self, obj, event):
         if "pending" not in self.__dict__:
@@ -252,9 +256,15 @@ class _ShowWatcher(QObject):
             # collector already cleared still gets events: nothing to do for it
             return False
         if obj is self.widget and event.type() == QEvent.Show and self.pending:
-            areas, self.pending = self.pending, []
-            for area in (["all"] if "all" in areas else areas):
-                self.slot(area)
+            pending, self.pending = self.pending, {}
+            if "all" in pending:
+                pending = {"all": any(pending.values())}
+            for area, other_pc in pending.items():
+                before, self.ctx.from_other_pc = self.ctx.from_other_pc, other_pc
+                try:
+                    self.slot(area)
+                finally:
+                    self.ctx.from_other_pc = before
         return False
 
 

@@ -41,14 +41,25 @@ class Heartbeat:
 
 
 @pytest.fixture
-def stalling(pg_server, monkeypatch, tmp_path):
+def stalling(pg_server, monkeypatch, qtbot):
+    from gui import background
     name = pg_server.new_name("s")
     pg_server.create_database(name, template=TEMPLATE)
     proxy = StallProxy(os.path.join(pg_server.folder, f".s.PGSQL.{pg_server.port}")).start()
     url = proxy.url(name, "tdkt")
     dbmod.open_database(url)
     monkeypatch.delenv("TDKT_GUI_INLINE", raising=False)    # reads really run in a thread
-    yield proxy, url, pg_server.url(name)
+    contexts = []
+    yield proxy, url, pg_server.url(name), contexts
+    # no thread may outlive its window: stop watching, let hung connects end, wait for them
+    proxy.resume()
+    for ctx in contexts:
+        ctx._poll.stop()
+        watch = getattr(ctx, "server_watch", None)
+        if watch is not None:
+            watch.stop()
+            qtbot.waitUntil(lambda: not watch.connecting, timeout=15_000)
+    qtbot.waitUntil(lambda: background.busy() == 0, timeout=15_000)
     dbmod.close_database()
     proxy.close()
     pg_server.drop_database(name)
@@ -65,11 +76,12 @@ def _another_pc_adds(qtbot, tmp_path, url, name):
     assert proc.returncode == 0, proc.stderr.read()
 
 
-def _page(qtbot, url):
+def _page(qtbot, url, contexts):
     from gui import background
     from gui.context import AppContext
     from gui.pages.movements import MovementsPage
     ctx = AppContext(accounts.batch_actor(), url)
+    contexts.append(ctx)
     page = MovementsPage(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -82,8 +94,8 @@ def _page(qtbot, url):
 def test_a_poll_against_a_server_that_stopped_answering_never_holds_the_window(
         qtbot, stalling, tmp_path):
     from gui.server_watch import LOST_TEXT
-    proxy, url, direct_url = stalling
-    ctx, page, status = _page(qtbot, url)
+    proxy, url, direct_url, contexts = stalling
+    ctx, page, status = _page(qtbot, url, contexts)
     ctx.watch_other_pcs(interval_ms=300, listen=False)
     qtbot.waitUntil(lambda: ctx._seen_counter is not None, timeout=5_000)
     beat = Heartbeat()
@@ -110,8 +122,8 @@ def test_a_poll_against_a_server_that_stopped_answering_never_holds_the_window(
 def test_the_listener_reconnecting_to_a_dead_server_never_holds_the_window(
         qtbot, stalling, tmp_path):
     from gui.server_watch import LOST_TEXT
-    proxy, url, direct_url = stalling
-    ctx, page, status = _page(qtbot, url)
+    proxy, url, direct_url, contexts = stalling
+    ctx, page, status = _page(qtbot, url, contexts)
     ctx.watch_other_pcs(interval_ms=300)
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=10_000)
     beat = Heartbeat()
@@ -127,4 +139,3 @@ def test_the_listener_reconnecting_to_a_dead_server_never_holds_the_window(
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=40_000)
     qtbot.waitUntil(lambda: status[-1] == "", timeout=10_000)
     qtbot.waitUntil(lambda: "Phong trào khi máy chủ im lặng" in _names(page), timeout=5_000)
-    ctx.server_watch.stop()

@@ -110,6 +110,7 @@ class CandidateModel(FilterTableModel):
 
 class CandidatesTab(ReloadWhenShown, QWidget):
     """Build the candidate list, add/remove with a reason, the meeting and its votes."""
+    reload_stale = "_movement_changed"   # the meetings too: another PC may have added one
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
