@@ -128,7 +128,10 @@ class AppContext(QObject):
 
         Returns True when the look saw another PC's change, False when not; None when the
         answer comes later (reads in a thread) or a look is still running."""
+        from models import db as dbmod
         from . import background
+        if not dbmod.is_server():
+            return False         # the window's database was closed or replaced by a file
         if self._poll_loader is None:
             self._poll_loader = background.Loader(self)
         if self._poll_loader.loading:
@@ -139,6 +142,9 @@ class AppContext(QObject):
         return self._poll_result
 
     def _polled(self, counter, epoch):
+        if counter is None:
+            self._poll_result = False
+            return
         if isinstance(counter, Exception):
             self._seen_counter = None
             self.server_down("poll", True)
@@ -228,6 +234,8 @@ def _read_counter():
     gone or unreachable; peewee wraps our DatabaseError in its own)."""
     from models import db as dbmod
     try:
+        if not dbmod.is_server():
+            return None          # closed meanwhile: nothing to compare
         return dbmod.change_counter()
     except (UserError, peewee.PeeweeException) as exc:
         log.info("change counter not read: %s", exc)

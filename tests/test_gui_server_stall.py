@@ -41,11 +41,21 @@ class Heartbeat:
 
 
 @pytest.fixture
-def stalling(pg_server, monkeypatch, qtbot):
-    from gui import background
+def proxied(pg_server):
+    """(proxy, database name): a fresh database reached through a StallProxy."""
     name = pg_server.new_name("s")
     pg_server.create_database(name, template=TEMPLATE)
     proxy = StallProxy(os.path.join(pg_server.folder, f".s.PGSQL.{pg_server.port}")).start()
+    yield proxy, name
+    dbmod.close_database()
+    proxy.close()
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def stalling(pg_server, proxied, monkeypatch, qtbot):
+    from gui import background
+    proxy, name = proxied
     url = proxy.url(name, "tdkt")
     dbmod.open_database(url)
     monkeypatch.delenv("TDKT_GUI_INLINE", raising=False)    # reads really run in a thread
@@ -60,9 +70,6 @@ def stalling(pg_server, monkeypatch, qtbot):
             watch.stop()
             qtbot.waitUntil(lambda: not watch.connecting, timeout=15_000)
     qtbot.waitUntil(lambda: background.busy() == 0, timeout=15_000)
-    dbmod.close_database()
-    proxy.close()
-    pg_server.drop_database(name)
 
 
 def _another_pc_adds(qtbot, tmp_path, url, name):
@@ -139,3 +146,28 @@ def test_the_listener_reconnecting_to_a_dead_server_never_holds_the_window(
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=40_000)
     qtbot.waitUntil(lambda: status[-1] == "", timeout=10_000)
     qtbot.waitUntil(lambda: "Phong trào khi máy chủ im lặng" in _names(page), timeout=5_000)
+
+
+def test_a_server_silent_at_start_offers_retry_and_opens_when_it_answers(
+        qtbot, proxied, monkeypatch):
+    """Start-up against a server that does not answer: after the connect timeout the clerk
+    reads why and chooses; "Thử lại" once the server is back opens it."""
+    from PySide6.QtWidgets import QMessageBox
+    from gui import server_dialog
+    proxy, name = proxied
+    proxy.stall()
+    shown = []
+
+    def answer(box):
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        proxy.resume()                       # meanwhile the server came back
+        return next(b for b in box.buttons() if b.text() == "Thử lại")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", answer)
+    started = time.monotonic()
+    database, where, read_only = server_dialog.open_server(proxy.url(name, "tdkt"))
+    assert database is not None and not read_only and dbmod.is_server()
+    assert time.monotonic() - started < 15          # libpq's 5-s timeout, then the box
+    text, buttons = shown[0]
+    assert len(shown) == 1 and "Không kết nối được máy chủ dữ liệu" in text
+    assert "chế độ chỉ xem" in text and buttons == ["Thử lại", "Thoát"]   # no copy here
