@@ -1,7 +1,8 @@
 """A TCP port in front of the test PostgreSQL server that can stop answering, like a server
 behind a network that went dead (a blackholed route, a hung machine):
 
-    proxy = StallProxy(pg_server.socket_path()).start()   # relays 127.0.0.1:PORT → socket
+    proxy = StallProxy(SOCKET).start()   # relays 127.0.0.1:PORT → the server's unix socket
+    url = proxy.url(dbname, user)       # (SOCKET: FOLDER/.s.PGSQL.PORT of tests/pg_server.py)
     proxy.stall()      # open connections are reset; new ones are accepted, never answered
     proxy.resume()     # relays again (the connections it held are closed)
     proxy.close()
