@@ -121,4 +121,5 @@ def test_pages_refresh_when_another_pc_saves(qtbot, pg_server, server_url):
     assert ctx.poll_other_pcs() is True and areas == ["all"]
     assert ctx.poll_other_pcs() is False
     assert settings.get("chairman") == "Máy B"
+    ctx.stop_watching()
     del psycopg2

@@ -72,7 +72,7 @@ def test_a_page_shows_another_pcs_new_row_within_a_second(qtbot, server_url, tmp
                            year_from=2026)
     qtbot.wait(400)
     assert areas == ["movements"]
-    ctx.server_watch.stop()
+    ctx.stop_watching()          # no thread of this window may outlive the test
 
 
 def test_the_listener_survives_a_server_restart(qtbot, server_url, tmp_path, pg_server):
@@ -96,7 +96,7 @@ def test_the_listener_survives_a_server_restart(qtbot, server_url, tmp_path, pg_
     _another_pc_adds(tmp_path, server_url, "Phong trào sau khi máy chủ khởi động lại")
     qtbot.waitUntil(lambda: "Phong trào sau khi máy chủ khởi động lại" in _names(page),
                     timeout=1000)
-    ctx.server_watch.stop()
+    ctx.stop_watching()          # no thread of this window may outlive the test
 
 
 def test_a_notification_names_the_tables_a_commit_changed(server_url):

@@ -65,8 +65,7 @@ def server_window(pg_server, qtbot, monkeypatch, data_dir):
     ctx.watch_other_pcs(interval_ms=60_000)
     qtbot.waitUntil(lambda: ctx.server_watch.connected, timeout=10_000)
     yield window, url
-    ctx.server_watch.stop()
-    ctx._poll.stop()
+    ctx.stop_watching()
     window.close()
     dbmod.close_database()
     pg_server.drop_database(name)

@@ -64,10 +64,9 @@ def stalling(pg_server, proxied, monkeypatch, qtbot):
     # no thread may outlive its window: stop watching, let hung connects end, wait for them
     proxy.resume()
     for ctx in contexts:
-        ctx._poll.stop()
+        ctx.stop_watching()
         watch = getattr(ctx, "server_watch", None)
         if watch is not None:
-            watch.stop()
             qtbot.waitUntil(lambda: not watch.connecting, timeout=15_000)
     qtbot.waitUntil(lambda: background.busy() == 0, timeout=15_000)
 
