@@ -123,3 +123,20 @@ def test_pages_refresh_when_another_pc_saves(qtbot, pg_server, server_url):
     assert settings.get("chairman") == "Máy B"
     ctx.stop_watching()
     del psycopg2
+
+
+def test_a_server_of_a_newer_version_is_refused_at_start_with_the_reason(
+        qtbot, pg_server, server_url, monkeypatch):
+    """Start-up against a server that a newer program already upgraded: the clerk reads why
+    (in Vietnamese) and the program opens nothing (no write reaches the newer schema)."""
+    from gui import messages, server_dialog
+    import psycopg2
+    conn = psycopg2.connect(pg_server.url(server_url))
+    conn.autocommit = True
+    conn.cursor().execute("UPDATE tdkt_schema SET version = version + 1")
+    conn.close()
+    shown = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, **kw: shown.append(str(err)))
+    database, where, read_only = server_dialog.open_server(pg_server.url(server_url))
+    assert database is None and not read_only
+    assert len(shown) == 1 and "phiên bản mới hơn" in shown[0]
