@@ -1,6 +1,7 @@
 """Pages hidden while another PC saves catch up when shown: the main window on a real
 PostgreSQL server, a second process writing (LISTEN/NOTIFY tells this window), then each
-page shown and read. The decisions page is told only about decisions ("decisions" area):
+page shown and read (decisions; units and people, initiatives; movements; registrations;
+exemplary models). The decisions page is told only about decisions ("decisions" area):
 its meeting list, candidate list and decision list must all follow."""
 import datetime
 import os
@@ -21,7 +22,7 @@ OTHER_PC = textwrap.dedent("""
     import datetime, sys
     sys.path.insert(0, {root!r})
     from models import accounts, candidates, catalogue, council, decisions, movements, org
-    from models import registrations, db as dbmod
+    from models import exemplary, initiatives, registrations, db as dbmod
     from models.entities import Movement, Person, Unit
     dbmod.open_database({url!r})
     actor = accounts.batch_actor()
@@ -43,6 +44,12 @@ OTHER_PC = textwrap.dedent("""
         movements.add_movement(actor=actor, name="Phong trào lập ở máy B", year_from={year})
         registrations.register(actor=actor, movement=mv, subject=person, year={year},
                                titles=[catalogue.title_by_code("LDTT")])
+        initiatives.create_initiative(actor=actor, title="Sáng kiến lập ở máy B",
+                                      authors=[person], date=datetime.date({year}, 3, 1))
+        exemplary.discover(actor=actor, movement=mv, name="Mô hình lập ở máy B",
+                           originator=office, area="Xây dựng chính quyền",
+                           date=datetime.date({year}, 2, 10), by_whom="Máy B",
+                           evidence="Biên bản máy B")
 """)
 
 
@@ -117,12 +124,15 @@ def test_hidden_pages_show_another_pcs_saves_when_shown(qtbot, server_window):
     assert "Máy B thêm" in _reasons(tab)
     assert "Quyết định lập ở máy B" in _texts(editor.list_model)
 
-    for key in ("org", "movements", "registrations"):  # built once, then hidden
+    for key in ("org", "movements", "registrations", "exemplary"):   # built, then hidden
         _go(window, key)
     _go(window, "overview")
     _other_pc(qtbot, url, "others")
     org = _go(window, "org")
     assert "Đỗ Văn Máy Bê" in _texts(org.people.model)
+    assert any("Sáng kiến lập ở máy B" in t for t in _texts(org.initiatives.model))
+    exemplary = _go(window, "exemplary")
+    assert any("Mô hình lập ở máy B" in t for t in _texts(exemplary.models_tab.model))
     movements = _go(window, "movements")
     assert any("Phong trào lập ở máy B" in t for t in _texts(movements.model))
     registrations = _go(window, "registrations")
