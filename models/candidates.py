@@ -141,17 +141,49 @@ def add_candidate(*, actor, movement, year, subject, title, reason):
 @service("clerk")
 def remove_candidate(*, actor, candidate, reason):
     """Take a candidate off the list (kept with its reason, so the record shows why)."""
+    reason = _removal_reason(reason)
+    _take_off(actor, candidate, reason)
+    refresh_warnings(movement=candidate.movement, year=candidate.year)
+    return candidate
+
+
+@service("clerk")
+def remove_candidates(*, actor, ids, reason, progress=None):
+    """Take many candidates (ids) off the list in one transaction; the warnings of the list
+    are recomputed once (each ``remove_candidate`` recomputes the whole list's). Those
+    already removed are skipped. Returns how many were removed; ``progress(done, total)``
+    returning False cancels."""
+    from .errors import Cancelled
+    reason = _removal_reason(reason)
+    ids, lists, done = list(ids), set(), 0
+    for start in range(0, len(ids), FEW_IDS):
+        for cand in Candidate.select().where(Candidate.id.in_(ids[start:start + FEW_IDS])):
+            lists.add((cand.movement_id, cand.year))
+            if not cand.removed:
+                _take_off(actor, cand, reason)
+                done += 1
+        if progress is not None and progress(min(start + FEW_IDS, len(ids)),
+                                             len(ids)) is False:
+            raise Cancelled()
+    for movement, year in lists:
+        refresh_warnings(movement=movement, year=year)
+    return done
+
+
+def _removal_reason(reason):
     reason = vntext.clean_text(reason)
     if not reason:
         raise ValidationError("Hãy ghi lý do đưa ra khỏi danh sách đề nghị.", field="reason")
+    return reason
+
+
+def _take_off(actor, candidate, reason):
     if candidate.removed:
         raise ConflictError("Đối tượng này đã được đưa ra khỏi danh sách.")
     old = snapshot(candidate)
     candidate.removed, candidate.reason = True, reason
     candidate.save()
     audit(actor, "remove_candidate", candidate, old=old, new=snapshot(candidate), reason=reason)
-    refresh_warnings(movement=candidate.movement, year=candidate.year)
-    return candidate
 
 
 # --------------------------------------------------------------------------- warnings

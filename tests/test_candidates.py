@@ -109,3 +109,32 @@ def test_add_and_remove_need_a_reason(database, clerk, viewer):
     candidates.build_candidates(actor=clerk, movement=mv, year=YEAR)
     assert Candidate.get_by_id(cand.id).removed
     assert json.loads(Candidate.get_by_id(cand.id).warnings) is not None
+
+
+def test_many_removed_at_once_with_one_warning_pass(database, clerk, viewer):
+    from models.entities import AuditLog
+    org = make_year(clerk)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    rows = _rows(org)
+    ldtt = [r for r in rows if r["kind"] == "person" and r["title"] == "Lao động tiên tiến"]
+    school = _find(rows, "Trường Tiểu học Tân Lập", "Tập thể lao động tiên tiến")
+    assert any("1/2" in w for w in school["warnings"]) and len(ldtt) >= 2
+    first = Candidate.get_by_id(ldtt[0]["id"])
+    candidates.remove_candidate(actor=clerk, candidate=first, reason="Có đơn thư")
+    ids = [r["id"] for r in ldtt]
+    with pytest.raises(ValidationError):
+        candidates.remove_candidates(actor=clerk, ids=ids, reason="  ")
+    with pytest.raises(PermissionDenied):
+        candidates.remove_candidates(actor=viewer, ids=ids, reason="x")
+    seen = []
+    removed = candidates.remove_candidates(actor=clerk, ids=ids, reason="Chuyển công tác",
+                                           progress=lambda done, total: seen.append(total))
+    assert removed == len(ids) - 1 and seen and seen[-1] == len(ids)
+    after = {r["id"]: r for r in _rows(org)}
+    assert after[first.id]["reason"] == "Có đơn thư"          # already removed: kept as it was
+    assert all(after[i]["removed"] and after[i]["reason"] == "Chuyển công tác" for i in ids[1:])
+    assert (AuditLog.select().where(AuditLog.action == "remove_candidate").count()
+            == len(ids))
+    # the warnings were recomputed: no member of the school is a LĐTT candidate any more
+    school = after[school["id"]]
+    assert any("0/2" in w for w in school["warnings"])

@@ -127,6 +127,41 @@ def test_many_votes_and_a_new_meeting_update_rows_in_place(ctx, qtbot, monkeypat
     assert "0 đạt" in tab.count.text()
 
 
+def test_removed_rows_change_in_place(ctx, qtbot, monkeypatch):
+    """Taking rows off the list runs in a worker; the list read again replaces only the rows
+    that changed (no reset: order and scroll position stay)."""
+    from gui import messages
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    tab = page.candidates
+    tab.year.setValue(2025)
+    _idle(qtbot)
+    order = [r[0] for r in tab.model.rows]
+    active = sum(1 for r in tab.model.rows if r[10])
+    picked = [r for r in tab.model.rows if r[10]][:3]
+    untouched = {r[0]: r for r in tab.model.rows if r not in picked}
+    resets = []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    tab.view.clearSelection()
+    for r in range(tab.model.rowCount()):
+        if tab.model.row_at(r)[0] in {p[0] for p in picked}:
+            tab.view.selectionModel().select(
+                tab.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                | QItemSelectionModel.SelectionFlag.Rows)
+    monkeypatch.setattr(messages, "ask_text", lambda parent, label, **kw: "Chuyển công tác")
+    tab.remove()
+    _idle(qtbot)
+    qtbot.waitUntil(lambda: not tab.loader.loading, timeout=10000)
+    assert resets == [] and [r[0] for r in tab.model.rows] == order
+    rows = {r[0]: r for r in tab.model.rows}
+    for p in picked:
+        assert rows[p[0]][10] is False and rows[p[0]][11] == "Chuyển công tác"
+        assert Candidate.get_by_id(p[0]).removed
+    same = [i for i, r in untouched.items() if rows[i] is r]
+    assert len(same) > len(untouched) // 2       # rows that did not change are not replaced
+    assert tab.count.text().startswith(f"{active - 3} đề nghị")
+
+
 def test_window_answers_while_the_list_is_read(ctx, qtbot):
     """A 10 ms heartbeat keeps ticking while the page reads its lists."""
     gaps, last = [], [time.perf_counter()]

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpi
                                QVBoxLayout, QWidget)
 
 from models import candidates, council, vntext
-from models.entities import Candidate
 from models.errors import UserError
 
 from .. import files, messages
@@ -47,7 +46,10 @@ class CandidateModel(FilterTableModel):
         if self.movement is None:
             return [], []
         rows, names = [], []
-        for r in candidates.candidate_rows(movement=self.movement, year=self.year, ids=ids):
+        read = candidates.candidate_rows(movement=self.movement, year=self.year, ids=ids)
+        read.reverse()
+        while read:       # each dict freed as it is used, not 20,000 at once holding the GIL
+            r = read.pop()
             rows.append((r["id"], r["kind_label"], r["name"], r["place"], r["title"],
                          " • ".join(r["warnings"]), r["years_text"], r["votes_for"],
                          r["percent"], r["passed"], not r["removed"], r["reason"]))
@@ -62,6 +64,25 @@ class CandidateModel(FilterTableModel):
         """Fresh copies of the rows ``ids`` only (any thread), for ``replace_rows``."""
         rows, names = self._read(ids)
         return rows, self._keys(rows, names)
+
+    def fetch_changes(self, shown):
+        """The list read again (any thread): ``(shown, (rows, keys))`` with only the rows that
+        differ from ``shown`` (the rows on screen when asked) if the same candidates are
+        listed — put in place, the table keeps its order, selection and scroll position —
+        else ``(None, (rows, keys))``: the whole new list."""
+        rows, keys = self.fetch()
+        if not shown or len(rows) != len(shown):
+            return None, (rows, keys)
+        before = {row[0]: row for row in shown}
+        changed, changed_keys = [], []
+        for row, key in zip(rows, keys):
+            old = before.get(row[0])
+            if old is None:
+                return None, (rows, keys)
+            if old != row:
+                changed.append(row)
+                changed_keys.append(key)
+        return shown, (changed, changed_keys)
 
     def fetch_votes(self, ids=None):
         """Rows (of ``ids``; None: all) whose vote columns changed, with the fresh votes
@@ -205,7 +226,8 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         self.model.year = self.year.value()
         self._buttons()
         self.count.setText("Đang đọc danh sách…")
-        self.loader.start(self.model.fetch, self._loaded)
+        shown = self.model.rows
+        self.loader.start(lambda: self.model.fetch_changes(shown), self._loaded)
 
     def refresh(self, ids=None):
         """After an action on the rows ``ids``: read those rows again (a few), else all."""
@@ -229,7 +251,11 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         self._count()
 
     def _loaded(self, fetched):
-        self.model.show_rows(fetched)
+        shown, rows = fetched
+        if shown is not None and shown is self.model.rows:
+            self.model.replace_rows(rows)       # the same list: its changed rows in place
+        else:
+            self.model.show_rows(rows)
         self._count()
 
     def _replaced(self, fetched):
@@ -256,13 +282,6 @@ class CandidatesTab(ReloadWhenShown, QWidget):
     def _selected(self):
         rows, visible = self.model.rows, self.model.visible
         return [rows[visible[r]] for r in selected_rows(self.view)]   # Ctrl+A: 14,000 rows
-
-    def _run(self, fn, **kwargs):
-        try:
-            return fn(actor=self.ctx.actor, **kwargs)
-        except UserError as err:
-            messages.show_error(self, err)
-            return None
 
     def _changed(self, ids=None):
         """Tell the other pages, then read again only the rows the action changed."""
@@ -306,11 +325,17 @@ class CandidatesTab(ReloadWhenShown, QWidget):
             self.reload()
 
     def add(self):
+        """Add one subject by hand; the whole list's warnings are recomputed (caps): a
+        worker, not the window (1–2 s on a list of 20,000)."""
         picked = SubjectPicker.ask(self, title="Thêm vào danh sách đề nghị", need_reason=True)
-        if picked and self._run(candidates.add_candidate, movement=self.movement.currentData(),
-                                year=self.year.value(), subject=picked["subject"],
-                                title=picked["title"], reason=picked["reason"]):
-            self._changed()
+        if not picked:
+            return
+        movement, year, actor = self.movement.currentData(), self.year.value(), self.ctx.actor
+        run_action(self.ctx, self, "Đang thêm vào danh sách đề nghị…",
+                   lambda progress: candidates.add_candidate(
+                       actor=actor, movement=movement, year=year, subject=picked["subject"],
+                       title=picked["title"], reason=picked["reason"]),
+                   on_done=lambda _: self._changed())
 
     def remove(self):
         rows = [r for r in self._selected() if r[10]]
@@ -319,11 +344,12 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         reason = messages.ask_text(self, f"Lý do đưa {len(rows)} đối tượng ra khỏi danh sách:")
         if not reason:
             return
-        for row in rows:
-            if self._run(candidates.remove_candidate, candidate=Candidate.get_by_id(row[0]),
-                         reason=reason) is None:
-                break
-        self._changed()     # warnings of others may change (caps): the whole list
+        ids, actor = [r[0] for r in rows], self.ctx.actor
+        run_action(self.ctx, self, f"Đang đưa {len(ids)} đối tượng ra khỏi danh sách…",
+                   lambda progress: candidates.remove_candidates(
+                       actor=actor, ids=ids, reason=reason, progress=progress),
+                   on_done=lambda _: self._changed(),   # warnings of others may change (caps)
+                   cancellable=True)
 
     def new_meeting(self):
         movement, year = self.movement.currentData(), self.year.value()
