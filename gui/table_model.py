@@ -27,6 +27,7 @@ ALIGNMENT_ROLE = int(Qt.TextAlignmentRole.value)
 BACKGROUND_ROLE = int(Qt.BackgroundRole.value)
 FOREGROUND_ROLE = int(Qt.ForegroundRole.value)
 _ID_ROLE, _ROW_ROLE = int(ID_ROLE), int(ROW_ROLE)
+_HORIZONTAL = Qt.Horizontal
 ALIGNMENTS = {"left": Qt.AlignLeft | Qt.AlignVCenter,
               "right": Qt.AlignRight | Qt.AlignVCenter,
               "center": Qt.AlignCenter}
@@ -83,31 +84,51 @@ class FilterTableModel(QAbstractTableModel):
 
     def replace_rows(self, fetched):
         """Put fresh copies of some rows in place (matched by id, row[0]); rows not listed
-        stay as they are: after an action on a few rows, only those are read again. Unless a
-        filter may now show or hide some of them, the view only repaints (no new layout).
-        A key of None keeps the row's search key (its searched text did not change)."""
+        stay as they are: after an action on a few rows, only those are read again. A key of
+        None keeps the row's search key (its searched text did not change)."""
         rows, keys = fetched
-        fresh = {row[0]: (row, key) for row, key in zip(rows, keys)}
-        relayout = self.extra_filter is not None or (
-            bool(self.filter_text.strip()) and any(key is not None for key in keys))
-        if relayout:
-            self.layoutAboutToBeChanged.emit()
-        for i, row in enumerate(self.rows):
-            new = fresh.get(row[0])
-            if new is not None:
-                self.rows[i] = new[0]
-                if new[1] is not None:
-                    self.keys[i] = new[1]
-        if relayout:
-            self._apply()
-            self.layoutChanged.emit()
-        else:
-            self._repaint()
+        self.put_rows(self.changes_from(self.rows, rows, keys))
 
     def update_rows(self, rows):
         """``replace_rows`` for rows whose searched text did not change (e.g. a vote's
         columns): their keys stay."""
         self.replace_rows((rows, [None] * len(rows)))
+
+    @staticmethod
+    def changes_from(shown, rows, keys, *, strict=False):
+        """``[(position in shown, row, key)]`` of the ``rows`` (matched by id) that differ
+        from what ``shown`` holds — any thread, so that the window only assigns them
+        (``put_rows``). Rows not in ``shown`` are left out, or with ``strict`` give None."""
+        where = {row[0]: i for i, row in enumerate(shown)}
+        out = []
+        for row, key in zip(rows, keys):
+            i = where.get(row[0])
+            if i is None:
+                if strict:
+                    return None
+                continue
+            if shown[i] != row:
+                out.append((i, row, key))
+        return out
+
+    def put_rows(self, changes):
+        """Assign ``changes_from(self.rows, …)`` (computed while ``self.rows`` was the list
+        shown). Unless a filter may now show or hide some rows, the view only repaints: no
+        reset and no new layout (selection, scroll position and order stay)."""
+        relayout = self.extra_filter is not None or (
+            bool(self.filter_text.strip()) and any(key is not None for _, _, key in changes))
+        if relayout:
+            self.layoutAboutToBeChanged.emit()
+        rows, keys = self.rows, self.keys
+        for i, row, key in changes:
+            rows[i] = row
+            if key is not None:
+                keys[i] = key
+        if relayout:
+            self._apply()
+            self.layoutChanged.emit()
+        elif changes:
+            self._repaint()
 
     def _repaint(self):
         """Every shown cell may have changed (values only: same rows, same order)."""
@@ -149,12 +170,13 @@ class FilterTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole:
-            if orientation == Qt.Horizontal:
-                return self.COLUMNS[section].title
-            return str(section + 1)
-        return None
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        # int roles first: most calls ask other roles, and Qt's enums cost ~20 µs a compare
+        if role != DISPLAY_ROLE:
+            return None
+        if orientation == _HORIZONTAL:
+            return self.COLUMNS[section].title
+        return str(section + 1)
 
     def row_at(self, view_row):
         return self.rows[self.visible[view_row]]

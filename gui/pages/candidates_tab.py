@@ -66,36 +66,55 @@ class CandidateModel(FilterTableModel):
         return rows, self._keys(rows, names)
 
     def fetch_changes(self, shown):
-        """The list read again (any thread): ``(shown, (rows, keys))`` with only the rows that
-        differ from ``shown`` (the rows on screen when asked) if the same candidates are
-        listed — put in place, the table keeps its order, selection and scroll position —
-        else ``(None, (rows, keys))``: the whole new list."""
+        """The list read again (any thread), as ``(shown, changes, counts)``: only the rows
+        that differ from ``shown`` (the rows on screen when asked) with their positions, if
+        the same candidates are listed — put in place, the table keeps its order, selection
+        and scroll position — else ``(None, (rows, keys), counts)``: the whole new list."""
         rows, keys = self.fetch()
-        if not shown or len(rows) != len(shown):
-            return None, (rows, keys)
-        before = {row[0]: row for row in shown}
-        changed, changed_keys = [], []
-        for row, key in zip(rows, keys):
-            old = before.get(row[0])
-            if old is None:
-                return None, (rows, keys)
-            if old != row:
-                changed.append(row)
-                changed_keys.append(key)
-        return shown, (changed, changed_keys)
+        changes = None
+        if shown and len(rows) == len(shown):
+            changes = self.changes_from(shown, rows, keys, strict=True)
+        if changes is None:
+            return None, (rows, keys), self.counts(rows)
+        return shown, changes, self.counts(rows)
 
-    def fetch_votes(self, ids=None):
-        """Rows (of ``ids``; None: all) whose vote columns changed, with the fresh votes
-        (any thread): after a vote on thousands of rows only one short query is read."""
+    def fetch_votes(self, shown, ids=None):
+        """``(shown, changes, counts)`` after votes on ``ids`` (None: every row): the rows of
+        ``shown`` whose vote columns changed, with the fresh votes (any thread) — one short
+        query, whatever the number of votes."""
         votes = candidates.vote_results(movement=self.movement, year=self.year, ids=ids)
         wanted = None if ids is None else set(ids)
-        fresh, no_vote = [], (None, None, None)
-        for row in list(self.rows):
+        changes, no_vote, merged = [], (None, None, None), list(shown)
+        for i, row in enumerate(merged):
             if wanted is None or row[0] in wanted:
                 vote = votes.get(row[0], no_vote)
                 if row[7:10] != vote:
-                    fresh.append(row[:7] + vote + row[10:])
-        return fresh
+                    merged[i] = row[:7] + vote + row[10:]
+                    changes.append((i, merged[i], None))
+        return shown, changes, self.counts(merged)
+
+    def some_changes(self, shown, fetched):
+        """``(shown, changes, counts)`` for fresh copies of some rows (``fetch_some``)."""
+        rows, keys = fetched
+        changes = self.changes_from(shown, rows, keys)
+        merged = list(shown)
+        for i, row, _ in changes:
+            merged[i] = row
+        return shown, changes, self.counts(merged)
+
+    @staticmethod
+    def counts(rows):
+        """(listed, with warnings, passed) of the active rows — any thread: three passes over
+        20,000 rows on the GUI thread were a visible part of each refresh."""
+        active = warned = passed = 0
+        for row in rows:
+            if row[10]:
+                active += 1
+                if row[5]:
+                    warned += 1
+                if row[9]:
+                    passed += 1
+        return active, warned, passed
 
     def key(self, row):
         return f"{row[1]} {row[2]} {row[3]} {row[4]} {row[5]}"
@@ -221,13 +240,14 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         self._buttons()
 
     def reload(self):
-        """Read the list in the background; the table shows it when ready."""
+        """Read the list in the background; the table shows it when ready (the same list read
+        again: only its changed rows are put in place)."""
         self.model.movement = self.movement.currentData()
         self.model.year = self.year.value()
         self._buttons()
         self.count.setText("Đang đọc danh sách…")
         shown = self.model.rows
-        self.loader.start(lambda: self.model.fetch_changes(shown), self._loaded)
+        self.loader.start(lambda: self.model.fetch_changes(shown), self._show)
 
     def refresh(self, ids=None):
         """After an action on the rows ``ids``: read those rows again (a few), else all."""
@@ -235,7 +255,9 @@ class CandidatesTab(ReloadWhenShown, QWidget):
                 or self.loader.loading:     # a pending read of every row must not be lost
             self.reload()
             return
-        self.loader.start(lambda: self.model.fetch_some(ids), self._replaced)
+        shown = self.model.rows
+        self.loader.start(lambda: self.model.some_changes(shown, self.model.fetch_some(ids)),
+                          self._show)
 
     def refresh_votes(self, ids=None):
         """After votes on the rows ``ids`` (None: every row of the meeting's list): read only
@@ -244,29 +266,22 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         if not self.model.rows or self.loader.loading:
             self.reload()
             return
-        self.loader.start(lambda: self.model.fetch_votes(ids), self._votes_read)
+        shown = self.model.rows
+        self.loader.start(lambda: self.model.fetch_votes(shown, ids), self._show)
 
-    def _votes_read(self, fresh):
-        self.model.update_rows(fresh)
-        self._count()
-
-    def _loaded(self, fetched):
-        shown, rows = fetched
-        if shown is not None and shown is self.model.rows:
-            self.model.replace_rows(rows)       # the same list: its changed rows in place
+    def _show(self, fetched):
+        """Show what a read made in the worker: a new list, or changes to the rows shown
+        (positions in that list: if it was reordered meanwhile, read all again)."""
+        shown, payload, counts = fetched
+        if shown is None:
+            self.model.show_rows(payload)
+        elif shown is self.model.rows:
+            self.model.put_rows(payload)
         else:
-            self.model.show_rows(rows)
-        self._count()
-
-    def _replaced(self, fetched):
-        self.model.replace_rows(fetched)
-        self._count()
-
-    def _count(self):
-        active = [r for r in self.model.rows if r[10]]
-        warned = sum(1 for r in active if r[5])
-        passed = sum(1 for r in active if r[9])
-        self.count.setText(f"{len(active)} đề nghị, {warned} có cảnh báo, {passed} đạt")
+            self.reload()
+            return
+        active, warned, passed = counts
+        self.count.setText(f"{active} đề nghị, {warned} có cảnh báo, {passed} đạt")
 
     def _buttons(self):
         can = self.ctx.can_edit and self.model.movement is not None
