@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from models import vntext
+from models import collation, vntext
 
 ID_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
@@ -216,9 +216,9 @@ class FilterTableModel(QAbstractTableModel):
         rows, keys = self.rows, self.keys
         reverse = order == Qt.DescendingOrder
 
-        def fetch():
-            return sorted(range(len(rows)), key=lambda i: keyfn(rows[i][index]),
-                          reverse=reverse)
+        def fetch():      # in runs: one C sort of 20,000 name keys held the GIL ~0.4 s
+            return collation.sorted_gently(range(len(rows)), lambda i: keyfn(rows[i][index]),
+                                           reverse=reverse)
 
         def show(decorated):
             if self.rows is not rows:       # read again meanwhile: that order is gone

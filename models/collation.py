@@ -4,6 +4,7 @@
 text) exactly like ``vntext.name_sort_key(name)`` compares as tuples.
 """
 import functools
+import heapq
 
 from . import vntext
 
@@ -44,3 +45,22 @@ def name_sort_string(full_name):
 def text_sort_string(text):
     words, lower, cleaned = vntext.text_sort_key(text or "")
     return "".join(_word(w) for w in words) + _END_LIST + lower + _END + cleaned
+
+
+def sorted_gently(items, key, *, reverse=False, run=2000):
+    """``sorted(items, key=key, reverse=reverse)`` (stable) sorted in runs of ``run`` items
+    merged in Python. One C sort of tens of thousands of items holds Python's GIL for its
+    whole length — a window waiting for the GIL froze 0.2–0.5 s while a reading thread
+    sorted 20,000 names; between runs and merge steps other threads get their turn."""
+    sign = -1 if reverse else 1
+    keyed = [(key(item), sign * i, item) for i, item in enumerate(items)]
+    if len(keyed) <= run:
+        keyed.sort(key=_first_two, reverse=reverse)
+        return [item for _, _, item in keyed]
+    runs = [sorted(keyed[start:start + run], key=_first_two, reverse=reverse)
+            for start in range(0, len(keyed), run)]
+    return [item for _, _, item in heapq.merge(*runs, key=_first_two, reverse=reverse)]
+
+
+def _first_two(entry):
+    return entry[0], entry[1]

@@ -500,20 +500,25 @@ def notes_for(keys, *, year):
         by_kind.setdefault(kind, set()).add(ident)
     for kind, ids in by_kind.items():
         col = getattr(ExemplaryModel, kind)
+        # models are few, candidates thousands: every originator's models are read and
+        # matched here (an IN list of 20,000 households is no query to send)
         query = (ExemplaryModel.select(col, ExemplaryModel.name, ExemplaryModel.stage)
-                 .join(ModelStage).where(col.in_(sorted(ids)), ModelStage.stage == DISCOVERED,
+                 .join(ModelStage).where(col.is_null(False), ModelStage.stage == DISCOVERED,
                                          ModelStage.date <= end))
         for ident, name, stage in query.tuples():
+            if ident not in ids:
+                continue
             who = "Người" if kind == PERSON else "Đơn vị" if kind == UNIT else "Hộ"
             out.setdefault((kind, ident), []).append(
                 f"Ghi nhận: {who} khởi xướng mô hình «{name}» "
                 f"(khâu {STAGE_NAMES[stage].lower()}).")
-    unit_ids = sorted(by_kind.get(UNIT, ()))
+    unit_ids = by_kind.get(UNIT, set())
     if unit_ids:
         query = (ModelReplication.select(ModelReplication.unit, ExemplaryModel.name)
-                 .join(ExemplaryModel)
-                 .where(ModelReplication.unit.in_(unit_ids), ModelReplication.date <= end))
+                 .join(ExemplaryModel).where(ModelReplication.date <= end))
         for ident, name in query.tuples():
+            if ident not in unit_ids:
+                continue
             out.setdefault((UNIT, ident), []).append(
                 f"Ghi nhận: Đơn vị đã nhân rộng mô hình «{name}».")
     return out

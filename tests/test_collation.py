@@ -1,4 +1,5 @@
 """The stored sort strings order names exactly as the Vietnamese sort keys do."""
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,3 +74,16 @@ def test_migration_6_rekeys_stored_names(tmp_path):
         assert dbmod.db.execute_sql("PRAGMA user_version").fetchone()[0] == dbmod.SCHEMA_VERSION
     finally:
         dbmod.close_database()
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_sorted_gently_is_sorted_in_runs(reverse):
+    names = ["Nguyễn Văn An", "Trần Thị Ánh", "Lê Anh", "Phạm Bình", "Nguyễn An", "lê anh",
+             "Hà-Khoa", "Đỗ Đức", "Thôn 10", "Thôn 2", ""] * 37
+    items = list(enumerate(names))            # equal names: the first listed stays first
+
+    def key(item):
+        return vntext.name_sort_key(item[1])
+    expected = sorted(items, key=key, reverse=reverse)
+    for run in (5, 64, 10000):
+        assert collation.sorted_gently(items, key, reverse=reverse, run=run) == expected
