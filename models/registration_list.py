@@ -15,9 +15,6 @@ from .entities import (HOUSEHOLD, PERSON, UNIT, Household, Movement, Person, Reg
                        RegistrationTitle, Round, Title, Unit)
 from .registrations import flat_row
 
-TITLE_BATCH = 500      # registrations whose titles are read in one query
-
-
 def _place_rank(place_id):
     """CASE giving the Vietnamese rank of the place (a unit's name; none ranks as '')."""
     units = list(Unit.select(Unit.id, Unit.name).tuples())
@@ -28,17 +25,6 @@ def _place_rank(place_id):
     empty = rank[vntext.text_sort_key("")]
     return Case(place_id, whens, empty) if whens else Case(None, [(place_id.is_null(), empty)],
                                                            empty)
-
-
-def _titles(ids):
-    titles = {}
-    for start in range(0, len(ids), TITLE_BATCH):
-        for rid, name in (RegistrationTitle.select(RegistrationTitle.registration, Title.name)
-                          .join(Title).where(RegistrationTitle.registration.in_(
-                              ids[start:start + TITLE_BATCH]))
-                          .order_by(Title.rank.desc()).tuples()):
-            titles.setdefault(rid, []).append(name)
-    return titles
 
 
 def count_rows(*, year=None, movement=None):
@@ -64,8 +50,14 @@ def iter_list_rows(*, kinds, year=None, movement=None, statuses=None):
                      Registration.unit, Registration.person, Registration.household,
                      Movement.name, Unit.name, Parent.name, Person.full_name, Person.position,
                      PersonUnit.name, Household.head_name, Village.name, Round.name,
-                     kind_rank, place_rank)
+                     Title.name, kind_rank, place_rank)
              .join(Movement).switch(Registration)
+             # a row per title (a registration's rows are consecutive, its best title
+             # first): no query per batch of registrations with hundreds of parameters
+             .join(RegistrationTitle, JOIN.LEFT_OUTER,
+                   on=(RegistrationTitle.registration == Registration.id))
+             .join(Title, JOIN.LEFT_OUTER, on=(RegistrationTitle.title == Title.id))
+             .switch(Registration)
              .join(Round, JOIN.LEFT_OUTER, on=(Registration.round == Round.id))
              .switch(Registration)
              .join(Unit, JOIN.LEFT_OUTER).join(Parent, JOIN.LEFT_OUTER,
@@ -74,29 +66,34 @@ def iter_list_rows(*, kinds, year=None, movement=None, statuses=None):
              .join(PersonUnit, JOIN.LEFT_OUTER, on=(Person.unit == PersonUnit.id))
              .switch(Registration).join(Household, JOIN.LEFT_OUTER)
              .join(Village, JOIN.LEFT_OUTER, on=(Household.village == Village.id))
-             .order_by(kind_rank, Registration.year.desc(), place_rank, Registration.id))
+             .order_by(kind_rank, Registration.year.desc(), place_rank, Registration.id,
+                       Title.rank.desc()))
     if year is not None:
         query = query.where(Registration.year == year)
     if movement is not None:
         query = query.where(Registration.movement == movement)
-    group, group_key = [], None
+    group, group_key, titles = [], None, {}
     for row in stream_rows(query):
         key = (row[2], row[-2], row[-1])            # year, kind, place
         if key != group_key and group:
-            yield from _sorted_group(group, statuses)
-            group = []
+            yield from _sorted_group(group, titles, statuses)
+            group, titles = [], {}
         group_key = key
+        rid, title = row[0], row[-3]
+        if rid in titles:                           # the same registration's next title
+            titles[rid].append(title)
+            continue
+        titles[rid] = [title] if title is not None else []
         group.append(row)
     if group:
-        yield from _sorted_group(group, statuses)
+        yield from _sorted_group(group, titles, statuses)
 
 
-def _sorted_group(rows, statuses):
+def _sorted_group(rows, titles, statuses):
     """One place's rows of one kind and year as dicts, in Vietnamese name order."""
-    titles = _titles([r[0] for r in rows])
     out = []
     for (rid, uuid, yr, st, rdate, signer, reason, uid, pid, hid, mname, uname, pname,
-         fullname, position, person_unit, head, village, round_name, _k, _p) in rows:
+         fullname, position, person_unit, head, village, round_name, _t, _k, _p) in rows:
         if uid is not None:
             kind_, name, place = UNIT, uname, pname or ""
         elif pid is not None:

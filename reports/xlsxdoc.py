@@ -109,6 +109,9 @@ def _nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+_NFC_KINDS = ("text", "int", "money", "year", "stt")     # a str there: cell_value → NFC
+
+
 def cell_value(value, kind):
     """Python value for a cell of ``kind``: numbers stay numbers, Decimals exact enough."""
     if value is None or value == "":
@@ -184,8 +187,6 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     widths += [float(c.width) for c in spec.columns[len(printed):]]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[_letter(i)].width = width
-    if len(printed) < ncols:
-        ws.print_area = f"A1:{_letter(len(printed))}1048576"
     header_row = HEADER_ROWS + 1
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
@@ -226,8 +227,12 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
         reuse.append(c)
     ws._values_to_row = _cells_to_row
     row_attrs = xlsx_print.row_attrs
+    # a non-empty text in a text or whole-number column only needs its NFC form
+    nfc_kinds = [k in _NFC_KINDS for k in kinds]
+    normalize = unicodedata.normalize
     for row in spec.rows:
-        values = [cell_value(v, k) for v, k in zip(row, kinds)]
+        values = [normalize("NFC", v) if v.__class__ is str and v and n else cell_value(v, k)
+                  for v, k, n in zip(row, kinds, nfc_kinds)]
         for c, v in zip(reuse, values):
             c.value = v
             if v.__class__ is str and v[:1] == "=":
@@ -241,12 +246,17 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     rows_attrs.attrs = None
     del ws._values_to_row
     footer = spec.footer() if callable(spec.footer) else spec.footer
+    row = header_row + (done - done_before)                 # the last row written
     if footer:
         ws.append([])
-        row = header_row + (done - done_before) + 1         # the blank row
+        row += 1                                            # the blank row
         for line in footer:
             row += 1
             _merged_line(ws, rows_attrs, _nfc(line), "tdkt_footer", last, row, table_pt)
+    if len(printed) < ncols:
+        # The printed columns of the rows written, not whole columns: LibreOffice saves
+        # A1:J1048576 back as $A:$J, a print area openpyxl cannot read (it warns).
+        ws.print_area = f"A1:{_letter(len(printed))}{row}"
     return done
 
 

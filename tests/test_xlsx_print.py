@@ -203,3 +203,25 @@ def test_overprint_check_catches_rows_without_heights(tmp_path):
     with pdfplumber.open(pdf) as doc:
         words = doc.pages[0].extract_words()
         assert _overprinted(words)
+
+
+@needs_libreoffice()
+def test_print_area_is_the_written_rows_and_survives_libreoffice(demo_exports, tmp_path):
+    """The registrations export keeps its last columns on screen only: its print area is the
+    printed columns of the rows written (A1:I<last>). A whole-column area (A1:I1048576)
+    came back from LibreOffice as $A:$I, which openpyxl refuses with a warning."""
+    import warnings
+    from tests.office import saved_by_libreoffice
+    path = demo_exports["registrations"]
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.print_area == f"'{ws.title}'!$A$1:$I${ws.max_row}"
+    assert ws.cell(ws.max_row, 1).value.startswith("Tổng cộng:")
+    resaved = saved_by_libreoffice(path, tmp_path / "lo")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")              # "Print area cannot be set …" fails
+        ws = openpyxl.load_workbook(resaved).worksheets[0]
+    assert ws.print_area.endswith(f"$A$1:$I${ws.max_row}")
+    pdf = convert([resaved], "pdf", tmp_path / "pdf")[0]
+    with pdfplumber.open(pdf) as doc:
+        text = " ".join(p.extract_text() for p in doc.pages)
+    assert "Tổng cộng:" in text and "Phong trào" not in text      # screen-only columns
