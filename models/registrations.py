@@ -529,12 +529,14 @@ def title_counts(*, year, movement=None):
 def subject_counts(*, year):
     """{kind: {state: n}} of registrations in a year."""
     out = {k: {s: 0 for s in STATES} for k in SUBJECT_KINDS}
-    for kind in SUBJECT_KINDS:
-        col = getattr(Registration, kind)
-        for state, n in (Registration.select(Registration.state, fn.COUNT(Registration.id))
-                         .where((Registration.year == year) & col.is_null(False))
-                         .group_by(Registration.state).tuples()):
-            out[kind][state] = n
+    # one pass over the year's rows (not one per kind): a row has exactly one subject
+    is_unit, is_person = Registration.unit.is_null(False), Registration.person.is_null(False)
+    for state, unit, person, n in (
+            Registration.select(Registration.state, is_unit, is_person,
+                                fn.COUNT(Registration.id))
+            .where(Registration.year == year)
+            .group_by(Registration.state, is_unit, is_person).tuples()):
+        out[UNIT if unit else PERSON if person else HOUSEHOLD][state] = n
     return out
 
 
