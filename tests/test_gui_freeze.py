@@ -102,6 +102,10 @@ def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
     assert "Tổng quan năm 2026" in page.heading.text()
     assert page.year_map.buttons["launch"].text() == "Xem…"
     assert [page.year_box.itemText(i) for i in range(page.year_box.count())][:1] == ["2026"]
+    # its sections are shown one per turn of the event loop: all there once it is filled
+    from PySide6.QtWidgets import QLabel
+    headings = [label.text() for label in page.inner.findChildren(QLabel)]
+    assert all(any(part[0] in h for h in headings) for part in opage.SECTIONS)
 
 
 class _Names(FilterTableModel):

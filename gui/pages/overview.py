@@ -2,7 +2,7 @@
 import datetime
 from html import escape
 
-from PySide6.QtCore import QRunnable, Qt
+from PySide6.QtCore import QRunnable, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
                                QWidget)
@@ -13,7 +13,9 @@ from models.entities import SUBJECT_KINDS
 from .. import background
 from ..background import Loader
 from ..deadlines_view import deadlines_box, deadlines_data
-from ..table_model import RowsModel
+from ..table_model import ALIGNMENT_ROLE, ALIGNMENTS, DISPLAY_ROLE, RowsModel
+
+RIGHT = ALIGNMENTS["right"]
 
 STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
                 "returned": "#b00020"}
@@ -26,15 +28,14 @@ class SummaryModel(RowsModel):
         super().__init__(rows, parent)
         self.HEADERS = headers
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY_ROLE):
+        # ints, not Qt's enums: a paint asks every cell for every role (gui/table_model.py)
+        if role != DISPLAY_ROLE and role != ALIGNMENT_ROLE or not index.isValid():
             return None
         value = self.rows[index.row()][index.column()]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             return value if isinstance(value, str) else vntext.format_int(value)
-        if role == Qt.TextAlignmentRole and not isinstance(value, str):
-            return Qt.AlignRight | Qt.AlignVCenter
-        return None
+        return None if isinstance(value, str) else RIGHT
 
 
 def _small_table(headers, rows, widths):
@@ -261,16 +262,33 @@ class OverviewPage(QWidget):
         self.heading.setText(f"<span style='font-size:14pt'><b>Tổng quan năm {year}</b>"
                              + (f" — {escape(commune)}" if commune else "")
                              + "</span>")
+        self.year_map = None                 # set again once every part is shown
         while self.inner_layout.count():
             item = self.inner_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.inner_layout.addWidget(QLabel("<span style='font-size:12pt'><b>Các bước công tác "
                                            "trong năm</b></span>"))
-        self.year_map = YearMap(data["steps"], self.open_step)
-        self.inner_layout.addWidget(self.year_map)
-        for part, fetched in zip(SECTIONS, data["sections"]):
+        year_map = YearMap(data["steps"], self.open_step)
+        self.inner_layout.addWidget(year_map)
+        parts = list(zip(SECTIONS, data["sections"]))
+        self._building = token = object()
+
+        def next_part():
+            # one section per turn of the event loop, each laid out and painted on its own:
+            # the window never waits for the whole page at once (issue 14: < 100 ms)
+            if self._building is not token:
+                return                       # a newer reading is being shown
+            if not parts:
+                self.inner_layout.addStretch(1)
+                self.year_map = year_map     # the page is filled
+                return
+            part, fetched = parts.pop(0)
             self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b>"
                                                "</span>"))
             self.inner_layout.addWidget(part[2](fetched) if len(part) == 3 else part[1](year))
-        self.inner_layout.addStretch(1)
+            if background.inline():
+                next_part()
+            else:
+                QTimer.singleShot(0, next_part)
+        next_part()
