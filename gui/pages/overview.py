@@ -287,8 +287,11 @@ class OverviewPage(QWidget):
             self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b>"
                                                "</span>"))
             self.inner_layout.addWidget(part[2](fetched) if len(part) == 3 else part[1](year))
+            later(next_part)
+
+        def later(fn):
             if background.inline():
-                next_part()
+                fn()
             else:
-                QTimer.singleShot(0, next_part)
-        next_part()
+                QTimer.singleShot(0, fn)
+        later(next_part)
