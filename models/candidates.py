@@ -5,7 +5,7 @@ from collections import defaultdict, namedtuple
 
 from peewee import JOIN, fn
 
-from . import catalogue, collation, exemplary, settings, vntext
+from . import catalogue, collation, exemplary, settings, versioning, vntext
 from .award_history import (consecutive_run, format_run, join_place, title_year_sets,
                             title_years, unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
@@ -142,19 +142,27 @@ def add_candidate(*, actor, movement, year, subject, title, reason):
 def remove_candidate(*, actor, candidate, reason):
     """Take a candidate off the list (kept with its reason, so the record shows why)."""
     reason = _removal_reason(reason)
+    # the row as stored, saved only over the version the clerk's list showed (StaleRecord)
+    caller, candidate = candidate, versioning.fresh_copy(candidate)
     _take_off(actor, candidate, reason)
     refresh_warnings(movement=candidate.movement, year=candidate.year)
+    caller.version = candidate.version
     return candidate
 
 
 @service("clerk")
-def remove_candidates(*, actor, ids, reason, progress=None):
+def remove_candidates(*, actor, ids, reason, progress=None, versions=None):
     """Take many candidates (ids) off the list in one transaction; the warnings of the list
     are recomputed once (each ``remove_candidate`` recomputes the whole list's). Those
     already removed are skipped. Returns how many were removed; ``progress(done, total)``
-    returning False cancels."""
+    returning False cancels. ``versions`` ({id: version} as the clerk's list showed them):
+    a candidate another PC changed meanwhile refuses the whole batch (one query per 500)."""
+    from .council import _candidate_name
     from .errors import Cancelled
     reason = _removal_reason(reason)
+    if versions is not None:
+        versioning.check_versions(Candidate, {i: versions[i] for i in ids if i in versions},
+                                  name_of=_candidate_name)
     ids, lists, done = list(ids), set(), 0
     for start in range(0, len(ids), FEW_IDS):
         for cand in Candidate.select().where(Candidate.id.in_(ids[start:start + FEW_IDS])):
@@ -384,6 +392,13 @@ def vote_results(*, movement, year, ids=None):
     return out
 
 
+def candidate_versions(*, movement, year):
+    """{candidate id: version} of ``movement``/``year`` (a list refreshed after votes keeps
+    saving only over what it shows: issue 20)."""
+    return dict(read_rows(Candidate.select(Candidate.id, Candidate.version)
+                          .where(Candidate.movement == movement, Candidate.year == year)))
+
+
 def candidate_rows(*, movement, year, include_removed=True, ids=None):
     """Rows for the candidates table: name, place, title, warnings, years, vote result.
 
@@ -399,7 +414,8 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     query = (Candidate.select(Candidate.id, Candidate.unit, Candidate.person,
                               Candidate.household, Candidate.title, Title.name,
                               Candidate.source, Candidate.removed, Candidate.reason,
-                              Candidate.warnings, Person.full_name, Person.unit,
+                              Candidate.warnings, Candidate.version, Person.full_name,
+                              Person.unit,
                               Household.head_name, Household.address, Household.village,
                               fn.COALESCE(Person.sort_key, Household.sort_key),
                               fn.COALESCE(Person.name_key, Household.name_key))
@@ -424,7 +440,7 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     buckets = {PERSON: [], UNIT: [], HOUSEHOLD: []}
     unsorted = set()                    # kinds with a row whose stored sort key is missing
     for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
-         full_name, person_unit, head_name, address, village, sort_key,
+         version, full_name, person_unit, head_name, address, village, sort_key,
          name_key) in read_rows(query):
         if wanted is not None and ident not in wanted:
             continue
@@ -457,7 +473,7 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
             "years": run, "years_text": format_run(run) if run else "",
             "votes_for": vote[0] if vote else None,
             "percent": vote[1] if vote else None,
-            "passed": vote[2] if vote else None,
+            "passed": vote[2] if vote else None, "version": version,
         })
     for kind in unsorted | {UNIT}:     # units (dozens) have no stored key; old rows neither
         keys = {name: collation.name_sort_string(name)

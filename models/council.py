@@ -147,19 +147,29 @@ def _record(actor, meeting, candidate, votes_for, votes_against):
 
 @service("clerk")
 def record_vote(*, actor, meeting, candidate, votes_for, votes_against=0):
-    """Votes for one candidate; percentage and outcome follow the meeting's basis/threshold."""
+    """Votes for one candidate; percentage and outcome follow the meeting's basis/threshold.
+    Refused (StaleRecord) when another PC changed the candidate or its votes since
+    ``candidate`` was read."""
+    versioning.touch(candidate)         # checked first: the message shows only others' work
     return _record(actor, meeting, candidate, votes_for, votes_against)
 
 
 @service("clerk")
-def record_votes(*, actor, meeting, votes, progress=None):
+def record_votes(*, actor, meeting, votes, progress=None, versions=None):
     """Many votes in one transaction: ``votes`` is [(candidate or its id, votes_for,
     votes_against)]. In bulk: the meeting's list is read once and the votes are written
     with one prepared statement (13,000 candidates in a few seconds). Returns how many
-    votes were recorded; ``progress(done, total)`` returning False cancels."""
+    votes were recorded; ``progress(done, total)`` returning False cancels.
+    ``versions`` ({candidate id: version} as the clerk's list showed them; a Candidate
+    given in ``votes`` carries its own): a candidate or vote another PC changed since
+    refuses the whole batch, naming the first such rows — one query per 500 rows."""
     from .bulk import insert_rows, read_rows, update_rows
     from .errors import Cancelled
     from .service import audit_many
+    seen = dict(versions or {})
+    seen.update({c.id: c.version for c, _f, _a in votes if isinstance(c, Candidate)})
+    if seen:
+        versioning.check_versions(Candidate, seen, name_of=_candidate_name)
     listed = {ident: bool(removed) for ident, removed in read_rows(
         Candidate.select(Candidate.id, Candidate.removed)
         .where(Candidate.movement == meeting.movement_id, Candidate.year == meeting.year))}
@@ -202,7 +212,20 @@ def record_votes(*, actor, meeting, votes, progress=None):
         changed += [(made[r["candidate"]], None, snapshot(Vote(id=made[r["candidate"]], **r)))
                     for r in new_rows]
     audit_many(actor, "record_vote", Vote._meta.table_name, changed)
+    updated = {u[-1] for u in updates}
+    touched = {r["candidate"] for r in new_rows} | {
+        cand for cand, old in existing.items() if old[0] in updated}
+    versioning.bump(Candidate, touched)     # an open copy of these candidates is now stale
+    for c, _f, _a in votes:            # the caller's copies follow their own save
+        if isinstance(c, Candidate) and c.id in touched:
+            c.version = (c.version or 1) + 1
     return len(new_rows) + len(updates)
+
+
+def _candidate_name(ident):
+    from .subjects import display_name, subject_of
+    cand = Candidate.get_or_none(Candidate.id == ident)
+    return display_name(subject_of(cand)) if cand is not None else "(đã bị xóa)"
 
 
 @service("clerk")

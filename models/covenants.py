@@ -7,13 +7,18 @@ from .entities import Covenant, CovenantMember, Unit
 from .errors import ValidationError
 from .movements import check_in_period, year_in_period
 from .service import audit, service, snapshot
-from . import vntext
+from . import versioning, vntext
+
+
+ANY = object()
 
 
 @service("clerk")
 def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, deputy=None,
-                  content="", signed_date=None, place="", signers=None):
-    """Create or update the covenant (giao ước) of a bloc for a year."""
+                  content="", signed_date=None, place="", signers=None, seen=ANY):
+    """Create or update the covenant (giao ước) of a bloc for a year. ``seen``: the covenant
+    as the clerk's dialog loaded it (None: there was none) — saved only over that version,
+    so another PC's covenant saved meanwhile is never silently overwritten (StaleRecord)."""
     if not bloc.kind.is_bloc:
         raise ValidationError(f"{bloc.name} không phải là cụm/khối thi đua.", field="bloc")
     year = int(year)
@@ -42,6 +47,8 @@ def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, 
     cov = Covenant.get_or_none((Covenant.bloc == bloc) & (Covenant.year == year)
                                & (Covenant.movement == movement if movement is not None
                                   else Covenant.movement.is_null()))
+    if seen is not ANY:
+        _check_seen(cov, seen)
     old = snapshot(cov) if cov else None
     if cov is None:
         cov = Covenant(bloc=bloc, year=year, movement=movement)
@@ -59,7 +66,21 @@ def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, 
          "signer": vntext.clean_text(signers.get(m.id, m.leader_name))} for m in members
     ]).execute()
     audit(actor, "save_covenant", cov, old=old, new=dict(snapshot(cov), members=member_ids))
+    if seen is not ANY and seen is not None:
+        seen.version = cov.version
     return cov
+
+
+def _check_seen(cov, seen):
+    """The stored covenant must be the one the dialog showed, at the version it showed."""
+    if seen is None and cov is None:
+        return
+    if seen is None:              # made on another PC while this one typed a new one
+        raise versioning.StaleRecord(versioning.stale_message(Covenant, cov.id, 0))
+    if cov is None or cov.id != seen.id:
+        raise versioning.StaleRecord(versioning.stale_message(Covenant, seen.id,
+                                                              seen.version or 1))
+    cov.version = seen.version    # cov.save() then writes only over that version
 
 
 @service("clerk")

@@ -44,7 +44,10 @@ class VersionedModel(BaseModel):
     """Edited in dialogs on several PCs: save() writes only over the version it loaded
     (issue 20, models/versioning.py); ``version`` added to old files by migration 11 (units,
     people, households, movements) and 15 (targets, registrations, criteria tables, council
-    meetings, decisions — a decision's version also counts changes of its recipient list)."""
+    meetings, decisions — a decision's version also counts changes of its recipient list);
+    by migration 16 to commitments, candidates, rounds, covenants, upward files, public
+    postings and comments, reviews and exemplary models (a candidate's version also counts
+    its votes, a registration's the actuals of its commitments, a model's its stages)."""
     version = IntegerField(default=1, constraints=[peewee.SQL("DEFAULT 1")])
     _pk_expr = versioning.pk_expr
     save = versioning.checked_save
@@ -201,7 +204,7 @@ class Movement(VersionedModel):
     created_at = DateTimeField(default=now)
 
 
-class Round(BaseModel):
+class Round(VersionedModel):
     """Đợt thi đua with its own dates and closing review (sơ kết / tổng kết)."""
     movement = ForeignKeyField(Movement, backref="rounds", on_delete="CASCADE")
     name = NfcCharField(max_length=200)
@@ -272,7 +275,7 @@ class RegistrationTitle(BaseModel):
         indexes = ((("registration", "title"), True),)
 
 
-class Commitment(BaseModel):
+class Commitment(VersionedModel):
     """A target the subject commits to, pre-filled from the commune's."""
     registration = ForeignKeyField(Registration, backref="commitments", on_delete="CASCADE")
     target = ForeignKeyField(Target, null=True, on_delete="SET NULL")
@@ -283,7 +286,7 @@ class Commitment(BaseModel):
     actual = DecimalTextField(null=True)
 
 
-class Covenant(BaseModel):
+class Covenant(VersionedModel):
     """A bloc's year: head, deputy, covenant (giao ước) content and signing date."""
     uuid = UUIDTextField()
     bloc = ForeignKeyField(Unit, backref="covenants", on_delete="RESTRICT")
@@ -397,7 +400,7 @@ class Meeting(VersionedModel):
     secret = BooleanField(default=True)
 
 
-class Candidate(BaseModel):
+class Candidate(VersionedModel):
     uuid = UUIDTextField()
     movement = ForeignKeyField(Movement, null=True, on_delete="RESTRICT")
     year = IntegerField(index=True)
@@ -516,7 +519,7 @@ class PrintLog(BaseModel):
 
 # --------------------------------------------------------------------------- issue 17: proposals upward
 
-class UpwardFile(BaseModel):
+class UpwardFile(VersionedModel):
     """Hồ sơ đề nghị cấp trên khen thưởng: the chairman's tờ trình with its proposals."""
     uuid = UUIDTextField()
     year = IntegerField()                      # the year the achievements are for
@@ -627,7 +630,7 @@ ALL_MODELS = [
 
 # --------------------------------------------------------------------------- issue 17: public list
 
-class PublicPosting(BaseModel):
+class PublicPosting(VersionedModel):
     """Danh sách công khai: the council's result posted for comment (where, from, to)."""
     uuid = UUIDTextField()
     meeting = ForeignKeyField(Meeting, backref="postings", on_delete="RESTRICT")
@@ -641,7 +644,7 @@ class PublicPosting(BaseModel):
     created_at = DateTimeField(default=now)
 
 
-class PublicComment(BaseModel):
+class PublicComment(VersionedModel):
     """Ý kiến phản ánh received about one candidate during (or after) the posting."""
     uuid = UUIDTextField()
     candidate = ForeignKeyField(Candidate, backref="comments", on_delete="RESTRICT")
@@ -679,7 +682,7 @@ ALL_MODELS.append(DocTemplate)
 # --------------------------------------------------------------------------- issue 19:
 # exemplary models (điển hình tiên tiến), periodic reviews (sơ kết / tổng kết), plan deadlines
 
-class ExemplaryModel(BaseModel):
+class ExemplaryModel(VersionedModel):
     """Điển hình tiên tiến: a person, collective, household or a named practice ("mô hình")
     moving through discovered → nurtured → summarised → replicated (models/exemplary.py).
     ``stage``/``stage_date`` repeat the latest stage row so lists and "stuck" need no join."""
@@ -737,7 +740,7 @@ class ModelPublicity(BaseModel):
     detail = NfcTextField(default="")
 
 
-class Review(BaseModel):
+class Review(VersionedModel):
     """Báo cáo sơ kết / tổng kết of a movement: figures come from the records when it is
     shown or exported; the clerk's own text is kept here; ``snapshot`` freezes the figures
     (JSON) when the report is sent."""

@@ -310,3 +310,17 @@ def step_15(database):
 
 
 STEPS[15] = step_15
+
+
+def step_16(database):
+    """Issue 20, several clerks at once (second part): ``version`` on commitments (their
+    actuals), council candidates (removal, reasons, votes), rounds, covenants, upward files,
+    public postings and comments, reviews and exemplary models."""
+    for table in ("commitment", "candidate", "round", "covenant", "upward_file",
+                  "public_posting", "public_comment", "review", "exemplary_model"):
+        if "version" not in {c.name for c in database.get_columns(table)}:
+            database.execute_sql(
+                f'ALTER TABLE "{table}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1')
+
+
+STEPS[16] = step_16

@@ -210,16 +210,26 @@ def set_commitment_actual(*, actor, commitment, actual):
     """Actual value of a commitment during the year (follow-up; allowed in every state)."""
     old = snapshot(commitment, ["actual"])
     commitment.actual = parse_value(actual, label="Kết quả thực hiện", field="actual")
-    commitment.save()
+    commitment.save()              # refused when another PC saved it since it was read
+    versioning.bump(Registration, [commitment.registration_id])
     audit(actor, "set_commitment_actual", commitment, old=old,
           new=snapshot(commitment, ["actual"]))
     return commitment
 
 
 @service("clerk")
-def set_commitment_actuals(*, actor, registration, actuals):
-    """Several actual values at once ({commitment id: text or None}), all or nothing."""
+def set_commitment_actuals(*, actor, registration, actuals, versions=None):
+    """Several actual values at once ({commitment id: text or None}), all or nothing.
+    ``versions`` ({commitment id: version} as the clerk's table read them): a value another
+    PC saved meanwhile refuses the whole entry (StaleRecord), checked in one query."""
+    if versions is not None:
+        if any(cid not in versions for cid in actuals):
+            raise NotFound("Có chỉ tiêu cam kết không thuộc đăng ký này.")
+        versioning.check_versions(Commitment, {cid: versions[cid] for cid in actuals},
+                                  name_of=lambda cid: Commitment.select(Commitment.name)
+                                  .where(Commitment.id == cid).scalar() or "(đã bị xóa)")
     by_id = {c.id: c for c in registration.commitments}
+    changed = False
     for cid, value in actuals.items():
         c = by_id.get(cid)
         if c is None:
@@ -229,7 +239,10 @@ def set_commitment_actuals(*, actor, registration, actuals):
             old = snapshot(c, ["actual"])
             c.actual = new
             c.save()
+            changed = True
             audit(actor, "set_commitment_actual", c, old=old, new=snapshot(c, ["actual"]))
+    if changed:          # an open registration dialog (which rewrites commitments) is stale
+        versioning.bump(Registration, [registration.id])
     return registration
 
 
@@ -239,7 +252,7 @@ def commitment_rows(registration):
     out = []
     for c in registration.commitments.order_by(Commitment.id):
         t = c.target if c.target_id else None
-        out.append({"id": c.id, "name": c.name, "measure": c.measure,
+        out.append({"id": c.id, "version": c.version, "name": c.name, "measure": c.measure,
                     "commune_value": t.value if t is not None else None, "value": c.value,
                     "actual": c.actual, "completion": completion(c.value, c.actual,
                                                                  c.direction)})

@@ -1,6 +1,6 @@
 """Rounds (đợt thi đua) that take their own registrations (issue 18); the movement's yearly
 registrations stay as they are. Registering itself is ``registrations.register(round=…)``."""
-from . import vntext
+from . import versioning, vntext
 from .entities import Registration, Round
 from .errors import ConflictError
 from .service import audit, service, snapshot
@@ -10,7 +10,7 @@ from .subjects import display_name, subject_of
 @service("clerk")
 def set_own_registrations(*, actor, round, enabled):
     """Open (or close) a round to registrations of its own."""
-    rnd = Round.get_by_id(round.id)
+    rnd = versioning.fresh_copy(round)      # refused if changed since ``round`` was read
     enabled = bool(enabled)
     if not enabled and Registration.select().where(Registration.round == rnd).exists():
         raise ConflictError(f"Đợt '{rnd.name}' đã có bản đăng ký riêng; không tắt được "
@@ -20,6 +20,7 @@ def set_own_registrations(*, actor, round, enabled):
         rnd.own_registrations = enabled
         rnd.save()
         audit(actor, "round_registrations", rnd, old=old, new=snapshot(rnd))
+        round.version = rnd.version
     return rnd
 
 

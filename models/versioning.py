@@ -37,15 +37,38 @@ LABELS = {
     "on_behalf": "Ký thay mặt", "bases": "Căn cứ", "proposer": "Xét đề nghị của",
     "recipients": "Nơi nhận", "reason": "Lý do", "period_year": "Năm thành tích",
     "display_name": "Tên người được khen", "achievement": "Thành tích", "title": "Hình thức",
+    # issue 20, migration 16: commitments, candidates and votes, rounds, covenants, upward
+    # files, public postings and comments, reviews, exemplary models
+    "removed": "Đã bỏ khỏi danh sách", "votes_for": "Số phiếu đồng ý",
+    "votes_against": "Số phiếu không đồng ý", "percent": "Tỷ lệ", "passed": "Kết quả",
+    "start": "Từ ngày", "end": "Đến ngày", "review_name": "Tên hội nghị sơ/tổng kết",
+    "review_date": "Ngày sơ/tổng kết", "own_registrations": "Đăng ký theo đợt",
+    "head": "Cụm trưởng", "deputy": "Cụm phó", "content": "Nội dung",
+    "signed_date": "Ngày ký", "members": "Thành viên", "texts": "Nội dung văn bản",
+    "posted_from": "Niêm yết từ ngày", "posted_to": "Niêm yết đến ngày",
+    "comments_until": "Nhận ý kiến đến ngày", "places": "Nơi niêm yết",
+    "author": "Người phản ánh", "received_on": "Ngày nhận", "resolution": "Cách giải quyết",
+    "resolved_on": "Ngày giải quyết", "report_date": "Ngày báo cáo",
+    "assessment": "Đánh giá chung", "shortcomings": "Tồn tại, hạn chế",
+    "lessons": "Bài học kinh nghiệm", "next_tasks": "Phương hướng, nhiệm vụ",
+    "sent_date": "Ngày gửi", "sent_to": "Nơi nhận", "area": "Lĩnh vực", "stage": "Giai đoạn",
+    "stage_date": "Ngày của giai đoạn", "by_whom": "Người thực hiện",
 }
 SKIP = {"name_key", "sort_key", "version"}
 NOUNS = {"unit": "đơn vị", "person": "cá nhân", "household": "hộ gia đình",
          "movement": "phong trào", "target": "chỉ tiêu", "registration": "đăng ký thi đua",
          "criteria_set": "bảng tiêu chí", "meeting": "cuộc họp bình xét",
-         "decision": "quyết định"}
+         "decision": "quyết định", "commitment": "chỉ tiêu cam kết",
+         "candidate": "người được đề nghị", "round": "đợt thi đua", "covenant": "giao ước",
+         "upward_file": "hồ sơ đề nghị cấp trên", "public_posting": "thông báo niêm yết",
+         "public_comment": "ý kiến phản ánh", "review": "báo cáo sơ kết/tổng kết",
+         "exemplary_model": "mô hình điển hình"}
 # Changes of rows that belong to a versioned record and bump its version (a decision's
-# recipient list): {record table: (child table, the child's key to the record in its audit)}
-CHILDREN = {"decision": ("award", "decision")}
+# recipient list, a candidate's votes, a registration's commitment actuals, a model's
+# stages): {record table: ((child table, the child's key to the record in its audit), …)}
+CHILDREN = {"decision": (("award", "decision"),), "candidate": (("vote", "candidate"),),
+            "registration": (("commitment", "registration"),),
+            "exemplary_model": (("model_stage", "model"),)}
 
 
 class StaleRecord(ConflictError):
@@ -103,6 +126,41 @@ def touch(instance):
     return instance.save(only=[])
 
 
+def bump(model, ids):
+    """Count a change made through rows that belong to these records (votes of candidates,
+    actuals of a registration's commitments) as a change of each record, in one statement
+    whatever their number: an editor holding an older copy of one of them is refused."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), 500):
+        (model.update(version=model.version + 1)
+         .where(model._meta.primary_key.in_(ids[start:start + 500])).execute())
+
+
+def check_versions(model, seen, name_of=None):
+    """A batch saved from one list (votes for many candidates, actuals of several
+    commitments): every row must still be at the version the list was read with
+    (``seen``: {id: version}). One query per 500 rows, not one per row; the first
+    conflicting rows are named and nothing of the batch is written."""
+    ids = sorted(seen)
+    stale = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        stored = dict(model.select(model._meta.primary_key, model.version)
+                      .where(model._meta.primary_key.in_(part)).tuples())
+        stale += [i for i in part if stored.get(i) != (seen[i] or 1)]
+    if not stale:
+        return
+    first = stale[0]
+    names = [name_of(i) for i in stale[:3]] if name_of else []
+    text = stale_message(model, first, seen[first] or 1)
+    if names:
+        more = f" và {len(stale) - len(names)} dòng khác" if len(stale) > len(names) else ""
+        text = (f"{len(stale)} dòng đã được sửa ở máy khác trong lúc bạn nhập "
+                f"({'; '.join(names)}{more}); cả lần nhập này CHƯA được lưu. Dòng đầu tiên — "
+                + text)
+    raise StaleRecord(text)
+
+
 def checked_delete(self, recursive=False, delete_nullable=False):
     """delete_instance() that deletes only the version this instance was loaded with."""
     self._expected_version = self.version or 1
@@ -136,8 +194,7 @@ def _audit_rows(model, ident, count):
     table = model._meta.table_name
     rows = list(AuditLog.select().where(AuditLog.entity == table, AuditLog.entity_id == ident)
                 .order_by(AuditLog.id.desc()).limit(count))
-    if table in CHILDREN:
-        child_table, key = CHILDREN[table]
+    for child_table, key in CHILDREN.get(table, ()):
         child = next(m for m in ALL_MODELS if m._meta.table_name == child_table)
         ids = {i for (i,) in child.select(child._meta.primary_key)
                .where(getattr(child, key) == ident).tuples()}
@@ -163,8 +220,11 @@ def stale_message(model, ident, expected, *, deleting=False):
         who.append(f"{row.username} lúc {row.at:%H:%M %d/%m/%Y}"
                    if hasattr(row.at, "strftime") else row.username)
         old, new = _load(row.old), _load(row.new)
-        if row.entity != table:          # a row belonging to the record (a recipient)
+        if row.entity != table:          # a row belonging to the record (a recipient, a vote)
             name = new.get("display_name") or old.get("display_name") or ""
+            if not name:                 # a vote, an actual: what it became
+                name = ", ".join(f"{LABELS.get(k, k)} {_shown(v)}" for k, v in new.items()
+                                 if k in LABELS and k not in SKIP and old.get(k) != v)
             changes.append(f"{action_label(row.action)}{': ' + name if name else ''}")
             continue
         for key, value in new.items():

@@ -177,6 +177,7 @@ BOTH_ENGINES = {
     "test_law_money", "test_movements", "test_org", "test_proposals", "test_registrations",
     "test_rewards", "test_scoring", "test_signin", "test_year_map", "test_importer",
     "test_collation", "test_pg", "test_province", "test_concurrent_edits",
+    "test_concurrent_lists",
 }
 
 

@@ -362,9 +362,11 @@ def test_steps_missing_from_an_older_file_run_in_order_on_real_data(tmp_path):
                   "fund_entry"):
         conn.execute(f"DROP TABLE {table}")
     for table in ("decision", "target", "registration", "criteria_set", "meeting", "unit",
-                  "person", "household", "movement"):
+                  "person", "household", "movement", "commitment", "candidate", "round",
+                  "covenant", "upward_file", "public_posting", "public_comment", "review",
+                  "exemplary_model"):
         conn.execute(f"ALTER TABLE {table} DROP COLUMN version")
-    steps = [n for n in dbmod.stored_steps_sqlite(conn) if n not in (8, 11, 15)]
+    steps = [n for n in dbmod.stored_steps_sqlite(conn) if n not in (8, 11, 15, 16)]
     conn.execute("UPDATE setting SET value = ? WHERE key = ?",
                  (json.dumps(steps), dbmod.STEPS_KEY))
     conn.commit()
@@ -373,6 +375,7 @@ def test_steps_missing_from_an_older_file_run_in_order_on_real_data(tmp_path):
     try:
         assert FundEntry.select().where(FundEntry.decision.is_null(False)).count() == entries
         assert {c.name for c in dbmod.db.get_columns("decision")} >= {"version"}
+        assert {c.name for c in dbmod.db.get_columns("candidate")} >= {"version"}
     finally:
         dbmod.close_database()
     assert sorted(_steps(path)[1]) == sorted(

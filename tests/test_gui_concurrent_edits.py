@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from gui import messages
 from gui.context import AppContext
 from models import decisions, movements, registrations, scoring
-from models.entities import CriteriaSet, Decision, Registration, Target
+from models.entities import (Commitment, Covenant, CriteriaSet, Decision, Registration, Target,
+                             Vote)
 from tests.decision_fixtures import DECISION_DAY, make_year
 
 
@@ -162,3 +163,111 @@ def test_criteria_editor_refused_stays_open(clerk, qtbot):
     assert visible and name == "Bảng điểm của máy A"
     assert "bảng tiêu chí này đã được lưu ở máy khác" in error
     assert CriteriaSet.get_by_id(cs.id).name == "Bảng điểm của máy B"
+
+
+# ------------------------------------------------------------ migration 16: lists and notes
+
+def test_covenant_dialog_refused_keeps_what_was_typed(clerk, qtbot):
+    from gui.pages.registrations import RegistrationsPage
+    org = make_year(clerk)
+    bloc, (v1, _v2) = org["bloc"], org["villages"]
+    cov = registrations.save_covenant(actor=clerk, bloc=bloc, year=2025,
+                                      movement=org["movement"], content="Bản đầu")
+    page = RegistrationsPage(AppContext(clerk, "x.sqlite3"))
+    qtbot.addWidget(page)
+    page.show()
+    page.bloc.setCurrentIndex(page.bloc.findData(bloc.id))
+    page.year.setCurrentIndex(page.year.findData(2025))
+    seen = []
+
+    def type_then_other_pc_saves(dialog):
+        dialog.content.setPlainText("Nội dung máy A gõ")
+        dialog.place.setText("Nhà văn hóa thôn")
+        registrations.save_covenant(actor=clerk, bloc=bloc, year=2025, head=v1,
+                                    movement=org["movement"], content="Nội dung máy B")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+        seen.append((dialog.isVisible(), dialog.content.toPlainText(), dialog.place.text(),
+                     dialog.error.text()))
+        dialog.reject()
+    _on_modal(type_then_other_pc_saves, [])
+    page.edit_covenant()
+    visible, content, place, error = seen[0]
+    assert visible and (content, place) == ("Nội dung máy A gõ", "Nhà văn hóa thôn")
+    assert "giao ước này đã được lưu ở máy khác (canbo lúc" in error
+    assert "Nội dung: Bản đầu → Nội dung máy B" in error
+    assert Covenant.get_by_id(cov.id).content == "Nội dung máy B"
+
+
+def test_actuals_dialog_refused_reopens_with_the_typed_values(clerk, qtbot, monkeypatch):
+    from gui.pages.registrations import RegistrationsPage
+    org = make_year(clerk)
+    reg = registrations.register(actor=clerk, movement=org["movement"], subject=org["bloc"],
+                                 year=2025, commitments=[{"name": "Thu gom rác",
+                                                          "value": "90"},
+                                                         {"name": "Đường bê tông",
+                                                          "value": "2"}])
+    first, second = [c.id for c in reg.commitments.order_by(Commitment.id)]
+    page = RegistrationsPage(AppContext(clerk, "x.sqlite3"))
+    qtbot.addWidget(page)
+    monkeypatch.setattr(page, "selected", lambda: [Registration.get_by_id(reg.id)])
+    seen = []
+
+    def type_then_other_pc_saves(dialog):
+        dialog.model.setData(dialog.model.index(0, 3), "80")
+        dialog.model.setData(dialog.model.index(1, 3), "3")
+        registrations.set_commitment_actual(actor=clerk, commitment=Commitment.get_by_id(first),
+                                            actual="95")
+        _on_modal(look_again, seen)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).click()
+
+    def look_again(dialog):
+        text = (dict(dialog.model.edited), dialog.error.text())
+        dialog.reject()
+        return text
+    _on_modal(type_then_other_pc_saves, [])
+    page.enter_actuals()
+    typed, error = seen[-1]
+    assert typed == {first: "80", second: "3"}                    # still on screen
+    assert "chỉ tiêu cam kết này đã được lưu ở máy khác" in error and "→ 95" in error
+    assert {c.id: str(c.actual) for c in Commitment.select()} == {first: "95",
+                                                                  second: "None"}
+
+
+def test_votes_for_rows_another_pc_voted_are_refused_and_the_rows_reread(clerk, qtbot,
+                                                                        monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+    from gui.pages import decisions as page_module
+    from gui.pages.decisions import DecisionsPage
+    from models import candidates, council
+    import datetime
+    org = make_year(clerk)
+    mv = org["movement"]
+    candidates.build_candidates(actor=clerk, movement=mv, year=2025)
+    meeting = council.create_meeting(actor=clerk, movement=mv, year=2025,
+                                     date=datetime.date(2025, 12, 10), chair="Nguyễn Văn Hùng",
+                                     secretary="Lê Thị Thư", members_total=9,
+                                     members_present=9)
+    shown = _errors(monkeypatch)
+    page = DecisionsPage(AppContext(clerk, "x.sqlite3"))
+    qtbot.addWidget(page)
+    page.show()
+    tab = page.candidates
+    tab.movement.setCurrentIndex(tab.movement.findData(mv))
+    tab.year.setValue(2025)
+    tab.reload()
+    qtbot.waitUntil(lambda: tab.model.rowCount() >= 2 and tab.meeting.currentData()
+                    is not None, timeout=10000)
+    rows = [tab.model.row_at(r) for r in range(2)]
+    council.record_votes(actor=clerk, meeting=meeting, votes=[(rows[1][0], 8, 0)])  # PC B
+    monkeypatch.setattr(page_module.VoteDialog, "ask",
+                        staticmethod(lambda parent, meeting, names, current=None: (2, 6)))
+    for r in range(2):
+        tab.view.selectionModel().select(tab.model.index(r, 0),
+                                         QItemSelectionModel.SelectionFlag.Select
+                                         | QItemSelectionModel.SelectionFlag.Rows)
+    tab.vote()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "1 dòng đã được sửa ở máy khác" in shown[0] and rows[1][2] in shown[0]
+    assert {v.candidate_id: v.votes_for for v in Vote.select()} == {rows[1][0]: 8}
+    qtbot.waitUntil(lambda: any(tab.model.row_at(r)[7] == 8
+                                for r in range(tab.model.rowCount())), timeout=10000)

@@ -28,7 +28,8 @@ def _result(value):
 
 
 class CandidateModel(FilterTableModel):
-    """(id, kind, name, place, title, warnings, years, for, percent, passed, active, reason)"""
+    """(id, kind, name, place, title, warnings, years, for, percent, passed, active, reason,
+    version)"""
     COLUMNS = [Col("Đối tượng", 1, 80), Col("Tên", 2, 190, sort=name_sort),
                Col("Đơn vị, địa chỉ", 3, 160), Col("Đề nghị", 4, 180),
                Col("Cảnh báo", 5, 330), Col("Năm liên tục có danh hiệu", 6, 180),
@@ -52,7 +53,8 @@ class CandidateModel(FilterTableModel):
             r = read.pop()
             rows.append((r["id"], r["kind_label"], r["name"], r["place"], r["title"],
                          " • ".join(r["warnings"]), r["years_text"], r["votes_for"],
-                         r["percent"], r["passed"], not r["removed"], r["reason"]))
+                         r["percent"], r["passed"], not r["removed"], r["reason"],
+                         r["version"]))
             names.append(r["name_key"])
         return rows, names
 
@@ -83,13 +85,16 @@ class CandidateModel(FilterTableModel):
         ``shown`` whose vote columns changed, with the fresh votes (any thread) — one short
         query, whatever the number of votes."""
         votes = candidates.vote_results(movement=self.movement, year=self.year, ids=ids)
+        # a vote moves the candidate's version: the row keeps the one now stored
+        versions = candidates.candidate_versions(movement=self.movement, year=self.year)
         wanted = None if ids is None else set(ids)
         changes, no_vote, merged = [], (None, None, None), list(shown)
         for i, row in enumerate(merged):
             if wanted is None or row[0] in wanted:
                 vote = votes.get(row[0], no_vote)
-                if row[7:10] != vote:
-                    merged[i] = row[:7] + vote + row[10:]
+                version = versions.get(row[0], row[12])
+                if row[7:10] != vote or row[12] != version:
+                    merged[i] = row[:7] + vote + row[10:12] + (version,)
                     changes.append((i, merged[i], None))
         return shown, changes, self.counts(merged)
 
@@ -360,11 +365,17 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         if not reason:
             return
         ids, actor = [r[0] for r in rows], self.ctx.actor
+        versions = {r[0]: r[12] for r in rows}      # each only over the version listed
+
+        def refused(err):
+            messages.show_error(self, err)
+            self.refresh(ids)                       # show what the other PC saved
         run_action(self.ctx, self, f"Đang đưa {len(ids)} đối tượng ra khỏi danh sách…",
                    lambda progress: candidates.remove_candidates(
-                       actor=actor, ids=ids, reason=reason, progress=progress),
+                       actor=actor, ids=ids, reason=reason, progress=progress,
+                       versions=versions),
                    on_done=lambda _: self._changed(),   # warnings of others may change (caps)
-                   cancellable=True)
+                   on_error=refused, cancellable=True)
 
     def new_meeting(self):
         movement, year = self.movement.currentData(), self.year.value()
@@ -399,12 +410,17 @@ class CandidatesTab(ReloadWhenShown, QWidget):
         if counts is None:
             return
         ids = [r[0] for r in rows]
+        versions = {r[0]: r[12] for r in rows}      # another PC's votes are not overwritten
         actor = self.ctx.actor
+
+        def refused(err):
+            messages.show_error(self, err)
+            self.refresh(ids)                       # show what the other PC saved
         run_action(self.ctx, self, f"Đang ghi kết quả bỏ phiếu của {len(ids)} đối tượng…",
                    lambda progress: council.record_votes(
-                       actor=actor, meeting=meeting, progress=progress,
+                       actor=actor, meeting=meeting, progress=progress, versions=versions,
                        votes=[(ident, counts[0], counts[1]) for ident in ids]),
-                   on_done=lambda _: self._voted(ids), cancellable=True)
+                   on_done=lambda _: self._voted(ids), on_error=refused, cancellable=True)
 
     def minutes_docx(self):
         self.minutes(word=True)

@@ -404,8 +404,11 @@ class ActualsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Kết quả thực hiện chỉ tiêu cam kết")
         self.resize(860, 520)
-        self.model = ActualsModel(rg.commitment_rows(registration))
+        rows = rg.commitment_rows(registration)
+        self.model = ActualsModel(rows)
         self.model.edited = dict(edited or {})
+        # the versions read now: a value another PC saves meanwhile refuses the save
+        self.versions = {r["id"]: r["version"] for r in rows}
         view = QTableView()
         view.setModel(self.model)
         view.verticalHeader().hide()

@@ -374,7 +374,7 @@ class RegistrationsPage(QWidget):
             edited = dialog.values()
             try:
                 rg.set_commitment_actuals(actor=self.ctx.actor, registration=reg,
-                                          actuals=edited)
+                                          actuals=edited, versions=dialog.versions)
             except UserError as err:
                 error = err
                 continue
@@ -500,20 +500,14 @@ class RegistrationsPage(QWidget):
         year, movement = self.year.currentData(), self.current_movement()
         if covenant is None:
             covenant = rg.find_covenant(bloc, year)
-        error = None
-        while True:
-            dialog = CovenantDialog(self, bloc, year, covenant, error)
-            if dialog.exec() != QDialog.Accepted:
-                return
-            try:
-                rg.save_covenant(actor=self.ctx.actor, bloc=bloc, year=year,
-                                 movement=covenant.movement if covenant else movement,
-                                 **dialog.values())
-            except UserError as err:
-                error = err
-                continue
+        dialog = CovenantDialog(self, bloc, year, covenant)
+        # saved from the dialog, only over the covenant it loaded (None: a new one): a
+        # refused save keeps everything typed on screen with the message
+        save_on_accept(dialog, lambda v: rg.save_covenant(
+            actor=self.ctx.actor, bloc=bloc, year=year, seen=covenant,
+            movement=covenant.movement if covenant else movement, **v), dialog.error)
+        if dialog.exec() == QDialog.Accepted:
             self.ctx.changed("registrations")
-            return
 
     def print_covenant(self, *, word=False):
         index = self.cov_view.currentIndex()
