@@ -18,7 +18,8 @@ from .widgets import SearchBox, make_table_view
 
 
 class CommentModel(FilterTableModel):
-    """(id, received, author, name, title, content, state label, resolution, resolved, state)"""
+    """(id, received, author, name, title, content, state label, resolution, resolved, state,
+    version)"""
     COLUMNS = [Col("Ngày nhận", 1, 85, "center", fmt=vntext.format_date),
                Col("Người gửi ý kiến", 2, 170), Col("Đối tượng", 3, 170),
                Col("Đề nghị", 4, 150), Col("Nội dung", 5, 260), Col("Tình trạng", 6, 190),
@@ -32,7 +33,7 @@ class CommentModel(FilterTableModel):
             return []
         return [(r["id"], r["received_on"], r["author"], r["name"], r["title"], r["content"],
                  r["state_label"] + (" (ngoài thời hạn)" if r["warnings"] else ""),
-                 r["resolution"], r["resolved_on"], r["state"])
+                 r["resolution"], r["resolved_on"], r["state"], r["version"])
                 for r in public_list.comment_rows(movement=self.movement, year=self.year)]
 
     def key(self, row):
@@ -76,6 +77,8 @@ class CommentDialog(QDialog):
 
 
 class PublicListTab(QWidget):
+    shown_posting = None         # the posting the fields were filled from
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -188,7 +191,7 @@ class PublicListTab(QWidget):
 
     def _show_posting(self):
         meeting = self.meeting.currentData()
-        posting = self.posting()
+        posting = self.shown_posting = self.posting()
         if posting is not None:
             days = (posting.posted_from, posting.posted_to, posting.comments_until)
             places = public_list.places_of(posting)
@@ -236,8 +239,8 @@ class PublicListTab(QWidget):
         values = dict(posted_from=date_of(self.posted_from), posted_to=date_of(self.posted_to),
                       comments_until=date_of(self.until),
                       places=self.places.toPlainText().splitlines())
-        posting = self.posting()
-        if posting is None:
+        posting = self.shown_posting      # as the fields show it: another PC's save is
+        if posting is None:               # refused, not overwritten (typed dates stay)
             done = self._run(public_list.create_posting, meeting=self.meeting.currentData(),
                              **values)
         else:
@@ -301,7 +304,8 @@ class PublicListTab(QWidget):
         if not note:
             return
         for row in rows:
-            if self._run(public_list.resolve_comment, comment=PublicComment.get_by_id(row[0]),
+            if self._run(public_list.resolve_comment,          # only over the version listed
+                         comment=PublicComment(id=row[0], version=row[10]),
                          resolution=note) is None:
                 break
         self._changed()
@@ -314,7 +318,8 @@ class PublicListTab(QWidget):
         if not reason:
             return
         for row in rows:
-            if self._run(public_list.reopen_comment, comment=PublicComment.get_by_id(row[0]),
+            if self._run(public_list.reopen_comment,          # only over the version listed
+                         comment=PublicComment(id=row[0], version=row[10]),
                          reason=reason) is None:
                 break
         self._changed()

@@ -17,18 +17,10 @@ from reports import upward_export, usb
 from . import files, messages
 from .decision_dialogs import SubjectPicker, buttons
 from .table_model import Col, FilterTableModel, name_sort
-from .widgets import ErrorLabel, FlowLayout, make_table_view
+from .widgets import ErrorLabel, FlowLayout, make_table_view, save_on_accept
 
 WARN = QBrush(QColor("#9a5b00"))
-FILE_LABELS = {"recipient": "Kính gửi", "about": "Trích yếu (Về việc …)",
-               "bases": "Căn cứ (mỗi dòng một căn cứ)", "body": "Nội dung đề nghị",
-               "closing": "Hồ sơ kèm theo và lời kết", "recipients": "Nơi nhận (mỗi dòng một nơi)"}
-SUBJECT_LABELS = {"characteristics": "Đặc điểm, tình hình", "tasks": "Chức năng, nhiệm vụ",
-                  "achievements": "Thành tích đạt được (theo năm)",
-                  "measures": "Biện pháp, nguyên nhân đạt thành tích", "birth": "Năm sinh",
-                  "hometown": "Quê quán", "residence": "Trú quán / địa chỉ",
-                  "qualification": "Trình độ chuyên môn, nghiệp vụ",
-                  "duties": "Quyền hạn, nhiệm vụ được giao"}
+FILE_LABELS, SUBJECT_LABELS = upward.FILE_LABELS, upward.SUBJECT_LABELS
 
 
 class ProposalModel(FilterTableModel):
@@ -78,6 +70,7 @@ class TextsDialog(QDialog):
         self.setWindowTitle(title)
         self.resize(760, 640)
         self.original = dict(texts)
+        self.shown = dict(texts)             # what a save is checked against
         self.edits = {}
         inner = QWidget()
         form = QVBoxLayout(inner)
@@ -96,15 +89,34 @@ class TextsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Để trống một mục để dùng lại nội dung lấy từ hồ sơ."))
         layout.addWidget(scroll, 1)
+        self.error = ErrorLabel(self)
+        layout.addWidget(self.error)
         layout.addWidget(buttons(self, ok="Lưu"))
 
     def values(self):
         return {k: e.toPlainText() for k, e in self.edits.items()
-                if e.toPlainText() != self.original[k]}
+                if e.toPlainText() != self.shown[k]}
+
+    def was(self):
+        """The sections being saved as they were shown (another PC's change is refused)."""
+        return {k: self.shown[k] for k in self.values()}
 
     @classmethod
-    def ask(cls, parent, title, labels, texts):
+    def ask(cls, parent, title, labels, texts, save=None, reread=None):
+        """{section: text} changed, or None. With ``save(values, was)``: saved from the
+        dialog — a refusal (a section another PC changed meanwhile) is shown in the dialog,
+        everything typed stays, and ``reread()`` gives the texts now stored, so saving
+        again is a choice made having seen them."""
         dialog = cls(parent, title, labels, texts)
+        if save is not None:
+            def store(values):
+                try:
+                    return save(values, dialog.was())
+                except UserError:
+                    if reread is not None:
+                        dialog.shown = dict(reread())
+                    raise
+            save_on_accept(dialog, store, dialog.error)
         return dialog.values() if dialog.exec() == QDialog.Accepted else None
 
 
@@ -358,9 +370,13 @@ class UpwardDialog(QDialog):
 
     def edit_letter(self):
         f = self.current()
-        values = TextsDialog.ask(self, "Nội dung tờ trình", FILE_LABELS, upward.file_texts(f))
+        values = TextsDialog.ask(
+            self, "Nội dung tờ trình", FILE_LABELS, upward.file_texts(f),
+            save=lambda values, was: upward.update_texts(actor=self.ctx.actor, target=f,
+                                                         texts=values, was=was),
+            reread=lambda: upward.file_texts(upward.get_file(f.id)))
         if values:
-            self._run(upward.update_texts, target=f, texts=values)
+            self.ctx.changed("decisions")
 
     def edit_report(self):
         rows = self._selected()
@@ -368,10 +384,13 @@ class UpwardDialog(QDialog):
             messages.info(self, "Hãy chọn một dòng trong danh sách đề nghị.")
             return
         p = UpwardProposal.get_by_id(rows[0][0])
-        values = TextsDialog.ask(self, f"Báo cáo thành tích: {rows[0][2]}", SUBJECT_LABELS,
-                                 upward.subject_texts(p))
+        values = TextsDialog.ask(
+            self, f"Báo cáo thành tích: {rows[0][2]}", SUBJECT_LABELS, upward.subject_texts(p),
+            save=lambda values, was: upward.update_texts(actor=self.ctx.actor, target=p,
+                                                         texts=values, was=was),
+            reread=lambda: upward.subject_texts(UpwardProposal.get_by_id(p.id)))
         if values:
-            self._run(upward.update_texts, target=p, texts=values)
+            self.ctx.changed("decisions")
 
     def export(self, *, drives=None):
         f = self.current()

@@ -150,8 +150,13 @@ def record_vote(*, actor, meeting, candidate, votes_for, votes_against=0):
     """Votes for one candidate; percentage and outcome follow the meeting's basis/threshold.
     Refused (StaleRecord) when another PC changed the candidate or its votes since
     ``candidate`` was read."""
-    versioning.touch(candidate)         # checked first: the message shows only others' work
-    return _record(actor, meeting, candidate, votes_for, votes_against)
+    # checked before writing (the message shows only others' work), bumped after: a
+    # refused vote leaves the caller's copy as it was
+    versioning.check_versions(Candidate, {candidate.id: candidate.version})
+    vote = _record(actor, meeting, candidate, votes_for, votes_against)
+    versioning.bump(Candidate, [candidate.id])
+    candidate.version = (candidate.version or 1) + 1
+    return vote
 
 
 @service("clerk")

@@ -12,7 +12,7 @@ import datetime
 
 from peewee import JOIN, fn
 
-from . import settings, vntext
+from . import settings, versioning, vntext
 from .entities import (HOUSEHOLD, PERSON, UNIT, ExemplaryModel, Household, ModelPublicity,
                        ModelReplication, ModelStage, Movement, Person, Unit)
 from .errors import ConflictError, NotFound, ValidationError
@@ -116,6 +116,12 @@ def _check_order(model, stage, day, stages=None):
                 f"«{model.name}». Hãy sửa lại ngày.", field="date")
 
 
+def _still_current(model):
+    """Refuse (StaleRecord, before anything is written) a stage recorded from a copy of the
+    model read before another PC changed it or its stages (issue 20)."""
+    versioning.check_versions(ExemplaryModel, {model.id: model.version})
+
+
 def _refresh_stage(model):
     """Store the latest stage reached and its date on the model row."""
     stages = _stage_rows(model)
@@ -213,6 +219,7 @@ def record_stage(*, actor, model, stage, date, by_whom="", content="", reason=No
     if stage not in (DISCOVERED, NURTURED, SUMMARISED):
         raise ValidationError("Khâu nhân rộng được ghi theo từng đơn vị nhân rộng.",
                               field="stage")
+    _still_current(model)
     day = _date(date, f"Ngày {STAGE_NAMES[stage].lower()}", "date")
     _not_future(day, f"Ngày {STAGE_NAMES[stage].lower()}", "date")
     stages = _stage_rows(model)
@@ -249,6 +256,7 @@ def remove_stage(*, actor, model, stage, reason):
     if stage == DISCOVERED:
         raise ValidationError("Không bỏ được khâu phát hiện; hãy xóa cả mô hình nếu ghi nhầm.",
                               field="stage")
+    _still_current(model)
     stages = _stage_rows(model)
     later = [s for s in STAGES[STAGES.index(stage) + 1:] if s in stages]
     if later or (ModelReplication.select().where(ModelReplication.model == model).exists()):
@@ -265,6 +273,7 @@ def remove_stage(*, actor, model, stage, reason):
 @service("clerk")
 def record_replication(*, actor, model, unit, date, result=""):
     """A unit takes the model up (khâu nhân rộng): from ``date``, with its results there."""
+    _still_current(model)
     stages = _stage_rows(model)
     if SUMMARISED not in stages:
         raise ValidationError(f"Mô hình «{model.name}» chưa được tổng kết; hãy ghi khâu tổng "

@@ -11,7 +11,7 @@ import json
 
 from peewee import fn
 
-from . import settings, vntext
+from . import settings, versioning, vntext
 from .entities import (Award, Candidate, Meeting, PublicComment, PublicPosting, Title, Unit,
                        UnitKind)
 from .errors import ConflictError, ValidationError
@@ -103,7 +103,8 @@ def create_posting(*, actor, meeting, **values):
 
 @service("clerk")
 def update_posting(*, actor, posting, **values):
-    posting = PublicPosting.get_by_id(posting.id)
+    """Saved only over the version ``posting`` was read with (StaleRecord otherwise)."""
+    caller, posting = posting, versioning.fresh_copy(posting)
     merged = {k: getattr(posting, k) for k in ("posted_from", "posted_to", "comments_until",
                                                "number", "signer_name", "signer_title")}
     merged["places"] = places_of(posting)
@@ -115,6 +116,7 @@ def update_posting(*, actor, posting, **values):
     before, after = diff(old, snapshot(posting))
     if after:
         audit(actor, "update_posting", posting, old=before, new=after)
+    caller.version = posting.version
     return posting
 
 
@@ -207,8 +209,8 @@ def record_comment(*, actor, candidate, received_on, author, content, posting=No
 @service("clerk")
 def resolve_comment(*, actor, comment, resolution, resolved_on=None):
     """Settle a comment; the note saying how (checked, answered, candidate removed …) is
-    required."""
-    comment = PublicComment.get_by_id(comment.id)
+    required. Refused (StaleRecord) when another PC changed it since ``comment`` was read."""
+    caller, comment = comment, versioning.fresh_copy(comment)
     if comment.state == RESOLVED:
         raise ConflictError("Ý kiến này đã được giải quyết.")
     note = _text(resolution, "cách giải quyết ý kiến (đã xác minh, trả lời ra sao)",
@@ -226,13 +228,14 @@ def resolve_comment(*, actor, comment, resolution, resolved_on=None):
     before, after = diff(old, snapshot(comment))
     audit(actor, "resolve_comment", comment, old=before, new=after)
     _refresh(comment.candidate)
+    caller.version = comment.version
     return comment
 
 
 @service("clerk")
 def reopen_comment(*, actor, comment, reason):
     """A settled comment comes back (new facts): the reason is required and audited."""
-    comment = PublicComment.get_by_id(comment.id)
+    caller, comment = comment, versioning.fresh_copy(comment)
     reason = _text(reason, "lý do mở lại ý kiến", "reason")
     if comment.state != RESOLVED:
         raise ConflictError("Ý kiến này chưa được giải quyết.")
@@ -242,6 +245,7 @@ def reopen_comment(*, actor, comment, reason):
     comment.save()
     audit(actor, "reopen_comment", comment, old=old, new=snapshot(comment), reason=reason)
     _refresh(comment.candidate)
+    caller.version = comment.version
     return comment
 
 
@@ -259,7 +263,7 @@ def comment_rows(*, movement, year):
     infos = subject_infos(keys)
     rows = []
     for c, key in zip(comments, keys):
-        rows.append({"id": c.id, "candidate_id": c.candidate_id,
+        rows.append({"id": c.id, "version": c.version, "candidate_id": c.candidate_id,
                      "name": infos.get(key, {}).get("name", "?"),
                      "title": c.candidate.title.name, "received_on": c.received_on,
                      "author": c.author, "content": c.content, "state": c.state,

@@ -14,7 +14,7 @@ refused.
 import datetime
 import json
 
-from . import review_figures, vntext
+from . import review_figures, versioning, vntext
 from .entities import Review, Round, now
 from .errors import ConflictError, NotFound, ValidationError
 from .movements import period_text
@@ -190,7 +190,9 @@ def find_or_none(*, movement, kind, round=None, year=None):
 
 @service("clerk")
 def update_review(*, actor, review, reason=None, **changes):
-    """Edit the clerk's text, number or date of a review not sent yet."""
+    """Edit the clerk's text, number or date of a review not sent yet; saved only over the
+    version ``review`` was read with (StaleRecord names who changed what meanwhile)."""
+    caller, review = review, versioning.fresh_copy(review)
     if review.state == SENT:
         raise ConflictError("Báo cáo đã gửi, không sửa được; lãnh đạo có thể mở lại để sửa.")
     old = snapshot(review)
@@ -203,12 +205,14 @@ def update_review(*, actor, review, reason=None, **changes):
     before.pop("updated_at", None)
     if after:
         audit(actor, "update_review", review, old=before, new=after, reason=reason)
+    caller.version = review.version
     return review
 
 
 @service("clerk")
 def mark_sent(*, actor, review, sent_date, sent_to=""):
     """The report left for the upper level: its figures are frozen with it."""
+    caller, review = review, versioning.fresh_copy(review)
     if review.state == SENT:
         raise ConflictError(f"Báo cáo đã gửi ngày {vntext.format_date(review.sent_date)}.")
     if isinstance(sent_date, str):
@@ -231,6 +235,7 @@ def mark_sent(*, actor, review, sent_date, sent_to=""):
     review.save()
     audit(actor, "send_review", review, old=old,
           new=snapshot(review, ["state", "sent_date", "sent_to"]))
+    caller.version = review.version
     return review
 
 

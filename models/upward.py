@@ -7,7 +7,7 @@ UUID of every record, is the ``du-lieu.json`` of the exported file.
 import datetime
 import json
 
-from . import catalogue, settings, vntext
+from . import catalogue, settings, versioning, vntext
 from .award_history import consecutive_run, subject_infos, subject_key, title_years
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Candidate, Household, Meeting,
                        Person, Title, UpwardFile, UpwardProposal, Vote)
@@ -23,6 +23,16 @@ SUBJECT_TEXTS = {
     PERSON: ("birth", "hometown", "residence", "qualification", "duties", "achievements"),
     HOUSEHOLD: ("residence", "characteristics", "achievements"),
 }
+# the sections' names as the clerk sees them (dialogs, and a refused save names them)
+FILE_LABELS = {"recipient": "Kính gửi", "about": "Trích yếu (Về việc …)",
+               "bases": "Căn cứ (mỗi dòng một căn cứ)", "body": "Nội dung đề nghị",
+               "closing": "Hồ sơ kèm theo và lời kết", "recipients": "Nơi nhận (mỗi dòng một nơi)"}
+SUBJECT_LABELS = {"characteristics": "Đặc điểm, tình hình", "tasks": "Chức năng, nhiệm vụ",
+                  "achievements": "Thành tích đạt được (theo năm)",
+                  "measures": "Biện pháp, nguyên nhân đạt thành tích", "birth": "Năm sinh",
+                  "hometown": "Quê quán", "residence": "Trú quán / địa chỉ",
+                  "qualification": "Trình độ chuyên môn, nghiệp vụ",
+                  "duties": "Quyền hạn, nhiệm vụ được giao"}
 TASKS_BY_KIND = {
     "thon": "Tổ chức thực hiện chủ trương của Đảng, chính sách, pháp luật của Nhà nước và các "
             "nhiệm vụ Ủy ban nhân dân xã giao trên địa bàn thôn; vận động nhân dân tham gia các "
@@ -302,12 +312,25 @@ def _clean_section(value, key):
 
 
 @service("clerk")
-def update_texts(*, actor, target, texts):
+def update_texts(*, actor, target, texts, was=None):
     """Store the clerk's wording of sections of the tờ trình (``target`` an UpwardFile) or
     of a báo cáo thành tích (an UpwardProposal). A section set back to its default, or
-    emptied, returns to the text the records give."""
+    emptied, returns to the text the records give.
+
+    Several clerks at once (issue 20): the sections are merged onto what is stored now, so
+    another PC's edit of another section is kept; ``was`` ({section: text as the dialog
+    showed it}) refuses the save (StaleRecord, nothing written) when one of the sections
+    being saved was changed meanwhile. Without ``was`` a file's save is checked against the
+    version ``target`` was loaded with."""
+    caller = target
+    target = type(caller).get_or_none(type(caller).id == caller.id)
+    if target is None:
+        raise versioning.StaleRecord("Trong lúc bạn sửa, hồ sơ/đề nghị này đã bị xóa ở máy "
+                                     "khác; nội dung vừa sửa chưa được lưu.")
     if isinstance(target, UpwardFile):
         allowed, defaults = FILE_TEXTS, default_file_texts(target)
+        if was is None:
+            target.version = caller.version
     else:
         allowed, defaults = SUBJECT_TEXTS[subject_kind(subject_of(target))], \
             default_subject_texts(target)
@@ -315,6 +338,8 @@ def update_texts(*, actor, target, texts):
     if unknown:
         raise ValidationError(f"Không có mục: {', '.join(sorted(unknown))}.")
     stored = json.loads(target.texts or "{}")
+    if was is not None:
+        _check_sections(target, dict(defaults, **stored), texts, was)
     old = dict(stored)
     for key, value in texts.items():
         value = _clean_section(value, key)
@@ -326,7 +351,36 @@ def update_texts(*, actor, target, texts):
         target.texts = json.dumps(stored, ensure_ascii=False, sort_keys=True)
         target.save()
         audit(actor, "update_upward_texts", target, old=old, new=stored)
+    caller.texts = target.texts
+    if isinstance(target, UpwardFile):
+        caller.version = target.version
     return target
+
+
+def _check_sections(target, current, texts, was):
+    """Every section being saved still reads as the dialog showed it."""
+    changed = [k for k in texts if k in was and (was[k] or "") != (current.get(k) or "")]
+    if not changed:
+        return
+    from .entities import AuditLog
+    last = (AuditLog.select(AuditLog.username, AuditLog.at)
+            .where((AuditLog.entity == target._meta.table_name)
+                   & (AuditLog.entity_id == target.id)
+                   & (AuditLog.action == "update_upward_texts"))
+            .order_by(AuditLog.id.desc()).first())
+    who = f" ({last.username} lúc {last.at:%H:%M %d/%m/%Y})" if last else ""
+    labels = dict(FILE_LABELS, **SUBJECT_LABELS)
+    names = "; ".join(f"«{labels.get(k, k)}» nay là: {_short(current.get(k))}"
+                      for k in changed)
+    raise versioning.StaleRecord(
+        f"Trong lúc bạn sửa, {len(changed)} mục đã được sửa ở máy khác{who}: {names}. Các "
+        "mục bạn vừa sửa CHƯA được lưu (không ghi đè việc của người khác); chữ bạn gõ vẫn "
+        "còn trên màn hình — hãy đối chiếu rồi lưu lại.")
+
+
+def _short(text, limit=160):
+    text = " ".join((text or "").split())
+    return "(trống)" if not text else (text if len(text) <= limit else text[:limit] + "…")
 
 
 @service("clerk")

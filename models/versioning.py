@@ -54,7 +54,7 @@ LABELS = {
     "sent_date": "Ngày gửi", "sent_to": "Nơi nhận", "area": "Lĩnh vực", "stage": "Giai đoạn",
     "stage_date": "Ngày của giai đoạn", "by_whom": "Người thực hiện",
 }
-SKIP = {"name_key", "sort_key", "version"}
+SKIP = {"name_key", "sort_key", "version", "id", "model"}
 NOUNS = {"unit": "đơn vị", "person": "cá nhân", "household": "hộ gia đình",
          "movement": "phong trào", "target": "chỉ tiêu", "registration": "đăng ký thi đua",
          "criteria_set": "bảng tiêu chí", "meeting": "cuộc họp bình xét",
@@ -64,11 +64,11 @@ NOUNS = {"unit": "đơn vị", "person": "cá nhân", "household": "hộ gia đ�
          "public_comment": "ý kiến phản ánh", "review": "báo cáo sơ kết/tổng kết",
          "exemplary_model": "mô hình điển hình"}
 # Changes of rows that belong to a versioned record and bump its version (a decision's
-# recipient list, a candidate's votes, a registration's commitment actuals, a model's
-# stages): {record table: ((child table, the child's key to the record in its audit), …)}
+# recipient list, a candidate's votes, a registration's commitment actuals; a model's
+# stages are audited as changes of the model itself):
+# {record table: ((child table, the child's key to the record in its audit), …)}
 CHILDREN = {"decision": (("award", "decision"),), "candidate": (("vote", "candidate"),),
-            "registration": (("commitment", "registration"),),
-            "exemplary_model": (("model_stage", "model"),)}
+            "registration": (("commitment", "registration"),)}
 
 
 class StaleRecord(ConflictError):

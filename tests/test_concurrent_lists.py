@@ -98,7 +98,8 @@ def test_removing_a_candidate_whose_votes_changed_elsewhere_is_refused(org, cler
     candidates.remove_candidate(actor=clerk, candidate=Candidate.get_by_id(row["id"]),
                                 reason="Bị kỷ luật")
     # a vote entered from a copy read before the removal is refused, and not written
-    with pytest.raises(StaleRecord, match="Đã bỏ khỏi danh sách: không → có; Lý do: .* → Bị kỷ luật"):
+    with pytest.raises(StaleRecord,
+                       match="Đã bỏ khỏi danh sách: không → có; Lý do: .* → Bị kỷ luật"):
         council.record_vote(actor=clerk, meeting=meeting, candidate=older, votes_for=3)
     assert Vote.get(Vote.candidate == row["id"]).votes_for == 9
 

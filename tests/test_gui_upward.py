@@ -45,8 +45,12 @@ def test_proposals_texts_export_and_check(ctx, qtbot, tmp_path, monkeypatch):
     assert "• Chưa đủ điều kiện" in dialog.detail.text()
     os.makedirs("/tmp/i17-upward", exist_ok=True)
     dialog.grab().save("/tmp/i17-upward/gui-upward-dialog.png")
-    monkeypatch.setattr(TextsDialog, "ask", classmethod(
-        lambda cls, parent, title, labels, texts: {"achievements": "Năm 2025: dẫn đầu cụm."}))
+    typed = {"achievements": "Năm 2025: dẫn đầu cụm."}
+
+    def ask(cls, parent, title, labels, texts, save=None, reread=None):
+        save(typed, {k: texts[k] for k in typed})        # as the dialog's OK does
+        return typed
+    monkeypatch.setattr(TextsDialog, "ask", classmethod(ask))
     dialog.edit_report()
     p = UpwardProposal.get_by_id(rows[0][0])
     assert upward.subject_texts(p)["achievements"] == "Năm 2025: dẫn đầu cụm."

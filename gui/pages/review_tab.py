@@ -207,11 +207,27 @@ class ReviewsTab(QWidget):
             return
         self.buttons["sent"].setEnabled(editable)
         self.buttons["reopen"].setEnabled(review.state == reviews.SENT and self.ctx.is_leader)
+        self.figures.setHtml(self._figures_html(review))
+        if self._typing(review):
+            # another PC saved this review (its refresh reaches here) while the clerk types:
+            # what was typed stays, and so does the version it was typed over — saving it is
+            # refused with what the other PC changed, never a silent overwrite
+            return
+        self.shown_review = review
         self.number.setText(review.number)
         self.report_date.setText(_date(review.report_date))
         for key, edit in self.texts.items():
             edit.setPlainText(getattr(review, key))
-        self.figures.setHtml(self._figures_html(review))
+
+    shown_review = None          # the review the fields were filled from (with its version)
+
+    def _typing(self, review):
+        shown = self.shown_review
+        if shown is None or shown.id != review.id or shown.version == review.version:
+            return False
+        return (self.number.text() != shown.number
+                or self.report_date.text() != _date(shown.report_date)
+                or any(e.toPlainText() != getattr(shown, k) for k, e in self.texts.items()))
 
     @staticmethod
     def _figures_html(review):
@@ -266,10 +282,13 @@ class ReviewsTab(QWidget):
         review = self.current()
         if review is None:
             return
+        if self.shown_review is not None and self.shown_review.id == review.id:
+            review = self.shown_review          # saved only over the version typed over
         values = {key: edit.toPlainText() for key, edit in self.texts.items()}
         values.update(number=self.number.text(), report_date=self.report_date.text() or None)
         if messages.run_action(self, reviews.update_review, actor=self.ctx.actor, review=review,
                                **values) is not None:
+            self.shown_review = None
             self._saved()
 
     def export(self, ext):
