@@ -146,7 +146,7 @@ def remove_candidate(*, actor, candidate, reason):
     caller, candidate = candidate, versioning.fresh_copy(candidate)
     _take_off(actor, candidate, reason)
     refresh_warnings(movement=candidate.movement, year=candidate.year)
-    caller.version = candidate.version
+    versioning.follow(caller, candidate)
     return candidate
 
 

@@ -210,6 +210,7 @@ def record_comment(*, actor, candidate, received_on, author, content, posting=No
 def resolve_comment(*, actor, comment, resolution, resolved_on=None):
     """Settle a comment; the note saying how (checked, answered, candidate removed …) is
     required. Refused (StaleRecord) when another PC changed it since ``comment`` was read."""
+    versioning.check_versions(PublicComment, {comment.id: comment.version})
     caller, comment = comment, versioning.fresh_copy(comment)
     if comment.state == RESOLVED:
         raise ConflictError("Ý kiến này đã được giải quyết.")
@@ -235,6 +236,7 @@ def resolve_comment(*, actor, comment, resolution, resolved_on=None):
 @service("clerk")
 def reopen_comment(*, actor, comment, reason):
     """A settled comment comes back (new facts): the reason is required and audited."""
+    versioning.check_versions(PublicComment, {comment.id: comment.version})
     caller, comment = comment, versioning.fresh_copy(comment)
     reason = _text(reason, "lý do mở lại ý kiến", "reason")
     if comment.state != RESOLVED:

@@ -205,7 +205,7 @@ def update_review(*, actor, review, reason=None, **changes):
     before.pop("updated_at", None)
     if after:
         audit(actor, "update_review", review, old=before, new=after, reason=reason)
-    caller.version = review.version
+    versioning.follow(caller, review)
     return review
 
 
@@ -235,7 +235,7 @@ def mark_sent(*, actor, review, sent_date, sent_to=""):
     review.save()
     audit(actor, "send_review", review, old=old,
           new=snapshot(review, ["state", "sent_date", "sent_to"]))
-    caller.version = review.version
+    versioning.follow(caller, review)
     return review
 
 

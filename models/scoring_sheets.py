@@ -278,20 +278,36 @@ def _apply(actor, sheet, changes, crits):
 
 def _check_unchanged(sheet, score, was, where):
     """The cell as the clerk saw it must still be what is stored: another PC's score
-    typed meanwhile is never silently overwritten (``was``: {field: value loaded})."""
+    typed meanwhile is never silently overwritten (``was``: {field: value loaded}; the
+    evidence and reason notes as text)."""
     for name, seen in was.items():
         stored = getattr(score, name)
+        if name in NOTES:
+            if _text(seen, NOTES[name]) == (stored or ""):
+                continue
+            raise ConflictError(
+                f"{where}: {NOTES[name].lower()} vừa được sửa trên máy khác{_who(sheet)} (nay "
+                f"là «{stored or 'trống'}», khi bạn mở thì là «{_text(seen, '') or 'trống'}»)."
+                " Ghi chú của bạn CHƯA được lưu và vẫn còn trong ô nhập — hãy xem lại rồi "
+                "lưu lại.")
         if (None if seen in (None, "") else Decimal(str(seen))) == stored:
             continue
-        last = (AuditLog.select(AuditLog.username, AuditLog.at)
-                .where((AuditLog.entity == "score_sheet") & (AuditLog.entity_id == sheet.id))
-                .order_by(AuditLog.id.desc()).first())
-        who = f" bởi {last.username} lúc {last.at:%H:%M ngày %d/%m/%Y}" if last else ""
+        who = _who(sheet)
         raise ConflictError(
             f"{where}: điểm vừa được sửa trên máy khác{who} (nay là "
             f"{'trống' if stored is None else fmt_points(stored)}, khi bạn nhập thì là "
             f"{'trống' if seen in (None, '') else fmt_points(Decimal(str(seen)))}). Chưa lưu "
             "các ô vừa nhập của lần này; bảng nạp lại điểm mới nhất — hãy xem lại rồi nhập lại.")
+
+
+NOTES = {"evidence": "Minh chứng", "reason": "Lý do"}
+
+
+def _who(sheet):
+    last = (AuditLog.select(AuditLog.username, AuditLog.at)
+            .where((AuditLog.entity == "score_sheet") & (AuditLog.entity_id == sheet.id))
+            .order_by(AuditLog.id.desc()).first())
+    return f" bởi {last.username} lúc {last.at:%H:%M ngày %d/%m/%Y}" if last else ""
 
 
 def _parse(value, crit, where):

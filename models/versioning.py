@@ -120,6 +120,14 @@ def fresh_copy(instance):
     return fresh
 
 
+def follow(caller, saved):
+    """The caller's object now holds what its own save wrote (fields and version), as if it
+    had been saved itself — for services that save a ``fresh_copy``."""
+    if caller is not saved:
+        caller.__data__.update(saved.__data__)
+        caller._dirty.clear()
+
+
 def touch(instance):
     """Count a change made through rows that belong to the record (a decision's recipient
     list) as a change of the record: checked like a save of it."""

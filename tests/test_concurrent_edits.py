@@ -11,10 +11,11 @@ import textwrap
 
 import pytest
 
-from models import (audit_log, catalogue, council, decisions, movements, registrations,
-                    scoring)
+from models import (audit_log, candidates, catalogue, council, decisions, movements,
+                    registrations, scoring)
 from models import db as dbmod
-from models.entities import (Award, CriteriaSet, Decision, Meeting, Registration, Target)
+from models.entities import (Award, CriteriaSet, Decision, Meeting, Registration, Target,
+                             Vote)
 from models.versioning import StaleRecord
 from tests.decision_fixtures import DECISION_DAY, YEAR, make_year
 
@@ -158,16 +159,19 @@ def test_bulk_accept_refuses_a_registration_changed_since_the_list_was_read(org,
 CLERK = textwrap.dedent("""
     import datetime, json, os, sys, time
     sys.path.insert(0, {root!r})
-    from models import catalogue, decisions, movements, registrations
+    from models import candidates, catalogue, council, decisions, movements, registrations
     from models import db as dbmod
     from models.versioning import StaleRecord
-    from models.entities import Decision, Household, Registration, Target, User
+    from models.entities import Decision, Household, Meeting, Registration, Target, User
     dbmod.open_database({target!r})
     actor = User.get(User.username == "lanhdao")
     me, barrier = int(sys.argv[1]), sys.argv[2]
     draft = Decision.get_by_id({draft})             # both load the same three records...
     target = Target.get_by_id({target_id})
     reg = Registration.get_by_id({reg})
+    meeting = Meeting.get_by_id({meeting})          # ...and the same candidates list
+    listed = {{r["id"]: r["version"] for r in candidates.candidate_rows(
+        movement=meeting.movement_id, year=meeting.year, include_removed=False)}}
     open(barrier + str(me), "w").close()
     while not all(os.path.exists(barrier + str(i)) for i in (0, 1)):
         time.sleep(0.01)
@@ -179,6 +183,9 @@ CLERK = textwrap.dedent("""
                                                   name=f"Chỉ tiêu của máy {{me}}"),
         "registration": lambda: registrations.update_registration(
             actor=actor, registration=reg, signer=f"Người ký máy {{me}}"),
+        "votes": lambda: council.record_votes(     # one batch for the whole list
+            actor=actor, meeting=meeting, versions=listed,
+            votes=[(i, 5 + me, 0) for i in listed]),
     }}
     for name, edit in edits.items():                # ...and both save their own change
         try:
@@ -202,12 +209,18 @@ CLERK = textwrap.dedent("""
 def test_two_processes_edit_the_same_draft_target_and_registration(org, clerk, leader,
                                                                    tmp_path, engine):
     """One save of each record lands, the other process is told who changed what; no lost
-    update, and the decisions both issue meanwhile never share a number."""
+    update (nor a mixed batch of council votes entered over the same list), and the
+    decisions both issue meanwhile never share a number."""
     from models import org as orgs
     target_row = movements.add_target(actor=clerk, movement=org["movement"],
                                       name="Tỷ lệ gia đình văn hóa", value="90%", measure="%")
     draft = _draft(clerk, org)
     reg = Registration.get(Registration.person == org["people"][2].id)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    meeting = council.create_meeting(actor=clerk, movement=org["movement"], year=YEAR,
+                                     date=datetime.date(YEAR, 12, 10), chair="Nguyễn Văn Hùng",
+                                     secretary="Lê Thị Thư", members_total=9,
+                                     members_present=9)
     per = 4
     ids = [orgs.add_household(actor=clerk, head_name=f"Hộ Thứ {i}", gender="nam",
                               village=org["villages"][i % 2], birth_year=1950 + i).id
@@ -216,7 +229,8 @@ def test_two_processes_edit_the_same_draft_target_and_registration(org, clerk, l
     dbmod.close_database()
     script = tmp_path / "clerk.py"
     script.write_text(CLERK.format(root=ROOT, target=target, draft=draft.id,
-                                   target_id=target_row.id, reg=reg.id), encoding="utf-8")
+                                   target_id=target_row.id, reg=reg.id,
+                                   meeting=meeting.id), encoding="utf-8")
     barrier = str(tmp_path / "ready-")
     procs = [subprocess.Popen([sys.executable, str(script), str(me), barrier,
                                json.dumps(ids[me * per:(me + 1) * per])],
@@ -241,6 +255,15 @@ def test_two_processes_edit_the_same_draft_target_and_registration(org, clerk, l
         message = results[1 - winner]["messages"][name]
         assert "đã được lưu ở máy khác" in message and "CHƯA được lưu" in message
         assert wording[name].format(winner) in message           # what changed
+    # the two vote batches over the same list: one lands whole, the other is refused whole
+    landed = [r["saved"]["votes"] for r in results]
+    assert sorted(landed) == [False, True]
+    winner = landed.index(True)
+    counts = {v.votes_for for v in Vote.select().where(Vote.meeting == meeting.id)}
+    assert counts == {5 + winner}                                  # no mixed batch
+    assert Vote.select().where(Vote.meeting == meeting.id).count() == len(
+        candidates.candidate_rows(movement=org["movement"], year=YEAR, include_removed=False))
+    assert "dòng đã được sửa ở máy khác" in results[1 - winner]["messages"]["votes"]
     numbers = results[0]["numbers"] + results[1]["numbers"]
     assert len(set(numbers)) == 2 * per
     registers = results[0]["registers"] + results[1]["registers"]

@@ -180,3 +180,112 @@ def test_rounds_and_covenants_refuse_stale_saves_and_deletes(org, clerk):
                                 content="Lần hai của A", seen=a)          # a followed
     registrations.delete_covenant(actor=clerk, covenant=a)
     assert Covenant.get_or_none(Covenant.id == cov.id) is None
+
+
+# ------------------------------------------------------------ upward texts, public list,
+#                                                              reviews, exemplary models
+
+def test_upward_texts_keep_another_pcs_section_and_refuse_the_same_section(clerk, leader):
+    from models import upward
+    from models.entities import UpwardFile, UpwardProposal
+    from tests.upward_fixtures import make_file, make_history
+    f = make_file(clerk, make_history(clerk, leader))
+    shown_a = upward.file_texts(UpwardFile.get_by_id(f.id))     # PC A opens the tờ trình
+    mine = UpwardFile.get_by_id(f.id)
+    upward.update_texts(actor=clerk, target=UpwardFile.get_by_id(f.id),     # PC B
+                        texts={"about": "Về việc đề nghị tặng Bằng khen (máy B)"},
+                        was={"about": shown_a["about"]})
+    # A's edit of another section lands and keeps B's
+    upward.update_texts(actor=clerk, target=mine, texts={"closing": "Lời kết của máy A"},
+                        was={"closing": shown_a["closing"]})
+    texts = upward.file_texts(UpwardFile.get_by_id(f.id))
+    assert texts["about"] == "Về việc đề nghị tặng Bằng khen (máy B)"
+    assert texts["closing"] == "Lời kết của máy A"
+    # A's edit of the section B changed is refused, naming it and what it now reads
+    with pytest.raises(StaleRecord) as err:
+        upward.update_texts(actor=clerk, target=mine,
+                            texts={"about": "Về việc của máy A", "body": "Nội dung A"},
+                            was={"about": shown_a["about"], "body": shown_a["body"]})
+    text = str(err.value)
+    assert "1 mục đã được sửa ở máy khác (canbo lúc" in text
+    assert "«Trích yếu (Về việc …)» nay là: Về việc đề nghị tặng Bằng khen (máy B)" in text
+    after = upward.file_texts(UpwardFile.get_by_id(f.id))
+    assert after["about"] == texts["about"] and after["body"] == shown_a["body"]
+    # a proposal's báo cáo thành tích, the same way
+    p = UpwardProposal.select().where(UpwardProposal.file == f.id).first()
+    shown = upward.subject_texts(p)
+    key = next(iter(shown))
+    upward.update_texts(actor=clerk, target=UpwardProposal.get_by_id(p.id),
+                        texts={key: "Máy B viết"}, was={key: shown[key]})
+    with pytest.raises(StaleRecord, match="nay là: Máy B viết"):
+        upward.update_texts(actor=clerk, target=p, texts={key: "Máy A viết"},
+                            was={key: shown[key]})
+    # without ``was`` a file's save is checked against the version it was read with
+    with pytest.raises(StaleRecord, match="hồ sơ đề nghị cấp trên này"):
+        upward.update_texts(actor=clerk, target=f, texts={"body": "Bản cũ"})
+
+
+def test_public_postings_and_comments_refuse_older_copies(clerk):
+    from models import public_list
+    from models.entities import PublicComment, PublicPosting
+    from tests.test_public_list import post, voted_year
+    org = voted_year(clerk)
+    posting = post(clerk, org["meeting"])
+    a, b = PublicPosting.get_by_id(posting.id), PublicPosting.get_by_id(posting.id)
+    public_list.update_posting(actor=clerk, posting=b, posted_to=datetime.date(YEAR, 12, 16))
+    with pytest.raises(StaleRecord, match="thông báo niêm yết này.*Niêm yết đến ngày"):
+        public_list.update_posting(actor=clerk, posting=a,
+                                   comments_until=datetime.date(YEAR, 12, 20))
+    assert PublicPosting.get_by_id(posting.id).comments_until == datetime.date(YEAR, 12, 18)
+    public_list.update_posting(actor=clerk, posting=b,                # b follows its save
+                               comments_until=datetime.date(YEAR, 12, 19))
+    comment = public_list.record_comment(actor=clerk, candidate=org["cands"][0],
+                                         received_on=datetime.date(YEAR, 12, 12),
+                                         author="Ông Trần Văn Tư, thôn Đông Hòa",
+                                         content="Đề nghị xem lại thành tích.")
+    a = PublicComment(id=comment.id, version=comment.version)       # as the list shows it
+    public_list.resolve_comment(actor=clerk, comment=PublicComment.get_by_id(comment.id),
+                                resolution="Đã xác minh, thành tích đúng.",
+                                resolved_on=datetime.date(YEAR, 12, 14))
+    with pytest.raises(StaleRecord, match="ý kiến phản ánh này.*Cách giải quyết"):
+        public_list.resolve_comment(actor=clerk, comment=a, resolution="Trả lời khác")
+    with pytest.raises(StaleRecord):
+        public_list.reopen_comment(actor=clerk, comment=a, reason="Có tình tiết mới")
+    assert PublicComment.get_by_id(comment.id).resolution == "Đã xác minh, thành tích đúng."
+
+
+def test_reviews_and_exemplary_models_refuse_older_copies(clerk):
+    from models import exemplary as ex, reviews
+    from models.entities import ExemplaryModel, Review
+    org = make_year(clerk)
+    mv = org["movement"]
+    rnd = movements.add_round(actor=clerk, movement=mv, name="Đợt 1",
+                              start=datetime.date(YEAR, 1, 1), end=datetime.date(YEAR, 6, 30))
+    review = reviews.create_review(actor=clerk, movement=mv, kind="so_ket", round=rnd,
+                                   on=datetime.date(YEAR, 7, 5))
+    a, b = Review.get_by_id(review.id), Review.get_by_id(review.id)
+    reviews.update_review(actor=clerk, review=b, assessment="Đánh giá của máy B")
+    with pytest.raises(StaleRecord, match="báo cáo sơ kết/tổng kết này.*Đánh giá chung: "
+                                          ".* → Đánh giá của máy B"):
+        reviews.update_review(actor=clerk, review=a, lessons="Bài học của máy A")
+    with pytest.raises(StaleRecord):
+        reviews.mark_sent(actor=clerk, review=a, sent_date=datetime.date(YEAR, 7, 6))
+    with pytest.raises(StaleRecord, match="Chưa xóa"):
+        reviews.delete_review(actor=clerk, review=a)
+    stored = Review.get_by_id(review.id)
+    assert (stored.assessment, stored.lessons, stored.state) == ("Đánh giá của máy B", "",
+                                                                 "drafted")
+    reviews.update_review(actor=clerk, review=b, lessons="Bài học của máy B")   # b follows
+
+    m = ex.discover(actor=clerk, movement=mv, name="Mô hình dân vận khéo",
+                    originator=org["villages"][0], date=datetime.date(YEAR, 2, 10))
+    a, b = ExemplaryModel.get_by_id(m.id), ExemplaryModel.get_by_id(m.id)
+    ex.record_stage(actor=clerk, model=b, stage=ex.NURTURED, date=datetime.date(YEAR, 3, 1),
+                    by_whom="Hội Nông dân xã", content="Tập huấn của máy B")
+    with pytest.raises(StaleRecord, match="mô hình điển hình này.*Tập huấn của máy B"):
+        ex.record_stage(actor=clerk, model=a, stage=ex.NURTURED,
+                        date=datetime.date(YEAR, 3, 2), content="Tập huấn của máy A")
+    with pytest.raises(StaleRecord):
+        ex.update_model(actor=clerk, model=a, description="Mô tả của máy A")
+    assert ex.model_detail(ExemplaryModel.get_by_id(m.id))["stages"][1]["content"] \
+        == "Tập huấn của máy B"

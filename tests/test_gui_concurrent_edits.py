@@ -271,3 +271,72 @@ def test_votes_for_rows_another_pc_voted_are_refused_and_the_rows_reread(clerk, 
     assert {v.candidate_id: v.votes_for for v in Vote.select()} == {rows[1][0]: 8}
     qtbot.waitUntil(lambda: any(tab.model.row_at(r)[7] == 8
                                 for r in range(tab.model.rowCount())), timeout=10000)
+
+
+def test_upward_texts_dialog_refused_keeps_the_typed_section(clerk, leader, qtbot):
+    from gui.upward_dialog import FILE_LABELS, TextsDialog
+    from models import upward
+    from models.entities import UpwardFile
+    from tests.upward_fixtures import make_file, make_history
+    f = make_file(clerk, make_history(clerk, leader))
+    seen = []
+
+    def type_then_other_pc_saves(dialog):
+        dialog.edits["about"].setPlainText("Về việc của máy A")
+        shown = upward.file_texts(UpwardFile.get_by_id(f.id))
+        upward.update_texts(actor=clerk, target=UpwardFile.get_by_id(f.id),
+                            texts={"about": "Về việc của máy B"}, was={"about": shown["about"]})
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
+        ok.click()
+        seen.append((dialog.isVisible(), dialog.edits["about"].toPlainText(),
+                     dialog.error.text()))
+        ok.click()                      # saving again, having seen B's text, is a choice
+        seen.append(dialog.isVisible())
+    _on_modal(type_then_other_pc_saves, [])
+    values = TextsDialog.ask(
+        None, "Nội dung tờ trình", FILE_LABELS, upward.file_texts(f),
+        save=lambda values, was: upward.update_texts(actor=clerk, target=f, texts=values,
+                                                     was=was),
+        reread=lambda: upward.file_texts(UpwardFile.get_by_id(f.id)))
+    (visible, typed, error), closed = seen[0], not seen[1]
+    assert visible and typed == "Về việc của máy A"
+    assert "«Trích yếu (Về việc …)» nay là: Về việc của máy B" in error
+    assert closed and values == {"about": "Về việc của máy A"}
+    assert upward.file_texts(UpwardFile.get_by_id(f.id))["about"] == "Về việc của máy A"
+
+
+def test_review_text_typed_survives_another_pcs_save_and_is_refused(clerk, qtbot,
+                                                                   monkeypatch):
+    import datetime
+    from gui.pages.review_tab import ReviewsTab
+    from models import movements as mv, reviews
+    from models.entities import Review
+    org = make_year(clerk)
+    rnd = mv.add_round(actor=clerk, movement=org["movement"], name="Đợt 1",
+                       start=datetime.date(2025, 1, 1), end=datetime.date(2025, 6, 30))
+    review = reviews.create_review(actor=clerk, movement=org["movement"], kind="so_ket",
+                                   round=rnd, on=datetime.date(2025, 7, 5))
+    shown = _errors(monkeypatch)
+    tab = ReviewsTab(AppContext(clerk, "x.sqlite3"))
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.movement_box.setCurrentIndex(tab.movement_box.findData(org["movement"].id))
+    tab.reload()
+    assert tab.current_id() == review.id
+    tab.texts["assessment"].setPlainText("Đánh giá máy A đang gõ")
+    reviews.update_review(actor=clerk, review=Review.get_by_id(review.id),
+                          lessons="Bài học của máy B")
+    tab.reload()                                  # the other PC's change reaches this tab
+    assert tab.texts["assessment"].toPlainText() == "Đánh giá máy A đang gõ"
+    tab.save_texts()
+    assert shown and "báo cáo sơ kết/tổng kết này đã được lưu ở máy khác" in shown[-1]
+    assert "Bài học kinh nghiệm: (trống) → Bài học của máy B" in shown[-1]
+    stored = Review.get_by_id(review.id)
+    assert (stored.assessment, stored.lessons) == ("", "Bài học của máy B")
+    assert tab.texts["assessment"].toPlainText() == "Đánh giá máy A đang gõ"
+    # the untouched field now shows B's text; saving again keeps both
+    assert tab.texts["lessons"].toPlainText() == "Bài học của máy B"
+    tab.save_texts()
+    assert len(shown) == 1
+    stored = Review.get_by_id(review.id)
+    assert (stored.assessment, stored.lessons) == ("Đánh giá máy A đang gõ", "Bài học của máy B")

@@ -164,7 +164,8 @@ def test_covenant_and_registration_dialogs_through_the_page(world, qtbot, monkey
             self.head.setCurrentIndex(self.head.findData(world["villages"][1].id))
             self.content.setPlainText("1. Hoàn thành chỉ tiêu")
             self.signed.setText(f"20/01/{YEAR}")
-            return QDialog.Accepted
+            self.accept()        # Lưu: the dialog saves and closes (issue 20)
+            return self.result()
 
     class EditRegistration(rdlg.RegistrationDialog):
         def exec(self):

@@ -239,6 +239,27 @@ def test_criteria_editor_round_trip_and_frozen(qtbot, setup, clerk):
     assert made.warnings == []
 
 
+def test_a_note_typed_while_another_pc_saved_one_is_refused_and_kept(qtbot, page, setup,
+                                                                    clerk, monkeypatch):
+    """Issue 20: the notes carry what the clerk saw, like the points."""
+    errors = []
+    monkeypatch.setattr(messages, "show_error", lambda parent, err, *a, **k:
+                        errors.append(str(err)))
+    m, view = page.model, page.view
+    c = setup["col"]["II.2"]
+    view.setCurrentIndex(m.cell_index(1, c))
+    sheet = m.grid.rows[1].sheet_id
+    page.evidence_edit.setText("Biên bản của máy A")
+    criterion = scoring.spec_for(setup["cs"]).leaves[c].id
+    scoring.save_scores(actor=clerk, sheet=sheet, changes=[     # the other PC, meanwhile
+        {"criterion": criterion, "evidence": "Báo cáo của máy B", "was": {"evidence": ""}}])
+    assert not page.save_note()
+    assert errors and "minh chứng vừa được sửa trên máy khác" in errors[0]
+    assert "nay là «Báo cáo của máy B»" in errors[0]
+    assert page.evidence_edit.text() == "Biên bản của máy A"          # still typed there
+    assert stored(sheet, "II.2", setup["cs"], "evidence") == "Báo cáo của máy B"
+
+
 def test_evidence_and_reason_notes(qtbot, page, setup):
     m, view = page.model, page.view
     c = setup["col"]["II.2"]

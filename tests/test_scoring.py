@@ -291,3 +291,25 @@ def test_a_score_typed_on_another_pc_is_never_silently_overwritten(clerk, leader
         {"criterion": i["II.2"], "self_points": "9",
          "was": {"self_points": again.self_values[0][col]}}]})
     assert Score.get(Score.criterion == i["II.2"]).self_points == D(9)
+
+
+def test_a_cells_evidence_note_typed_on_another_pc_is_not_overwritten(clerk, leader, table):
+    """Issue 20: the evidence and reason notes carry what the clerk saw, like the points."""
+    scoring.ensure_sheets(actor=clerk, criteria_set=table)
+    i = ids(table)
+    sheet_id = scoring.load_grid(table).rows[0].sheet_id
+    scoring.save_scores(actor=clerk, sheet=sheet_id, changes=[
+        {"criterion": i["II.2"], "evidence": "Báo cáo số 12/BC-TDH", "was": {"evidence": ""}}])
+    with pytest.raises(ConflictError) as err:          # the other PC still showed it empty
+        scoring.save_scores(actor=leader, sheet=sheet_id, changes=[
+            {"criterion": i["II.2"], "evidence": "Biên bản kiểm tra", "reason": "",
+             "was": {"evidence": "", "reason": ""}}])
+    text = str(err.value)
+    assert "II.2" in text and "minh chứng vừa được sửa trên máy khác bởi canbo" in text
+    assert "nay là «Báo cáo số 12/BC-TDH»" in text and "CHƯA được lưu" in text
+    assert Score.get(Score.criterion == i["II.2"]).evidence == "Báo cáo số 12/BC-TDH"
+    # saved over what it now shows (spaces as typed do not count as a change)
+    scoring.save_scores(actor=leader, sheet=sheet_id, changes=[
+        {"criterion": i["II.2"], "evidence": "Biên bản kiểm tra",
+         "was": {"evidence": " Báo cáo số  12/BC-TDH "}}])
+    assert Score.get(Score.criterion == i["II.2"]).evidence == "Biên bản kiểm tra"

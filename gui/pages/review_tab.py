@@ -290,6 +290,24 @@ class ReviewsTab(QWidget):
                                **values) is not None:
             self.shown_review = None
             self._saved()
+        else:
+            self._take_theirs()
+
+    def _take_theirs(self):
+        """After a refused save: the fields the clerk did not touch show the other PC's
+        text, the typed ones stay, and the next save is over the version now shown."""
+        shown = self.shown_review
+        fresh = reviews.get_review(shown.id) if shown is not None else None
+        if fresh is None or fresh.version == shown.version:
+            return
+        for key, edit in self.texts.items():
+            if edit.toPlainText() == getattr(shown, key):
+                edit.setPlainText(getattr(fresh, key))
+        if self.number.text() == shown.number:
+            self.number.setText(fresh.number)
+        if self.report_date.text() == _date(shown.report_date):
+            self.report_date.setText(_date(fresh.report_date))
+        self.shown_review = fresh
 
     def export(self, ext):
         review = self.current()

@@ -319,6 +319,8 @@ class ScoringPage(QWidget):
         self.cell_label.setText(f"{g.rows[r].name} — {g.spec.leaves[c].code}:")
         self.evidence_edit.setText(g.evidence[r].get(c, ""))
         self.reason_edit.setText(g.reasons[r].get(c, ""))
+        # the notes as shown: another PC's note saved meanwhile refuses this one (issue 20)
+        self._note_was = (cell, self.evidence_edit.text(), self.reason_edit.text())
 
     def save_note(self):
         cell = self._current_cell()
@@ -328,6 +330,9 @@ class ScoringPage(QWidget):
         g = self.model.grid
         change = {"criterion": g.spec.leaves[c].id, "evidence": self.evidence_edit.text(),
                   "reason": self.reason_edit.text()}
+        shown = getattr(self, "_note_was", None)
+        if shown is not None and shown[0] == cell:
+            change["was"] = {"evidence": shown[1], "reason": shown[2]}
         try:
             self._own_change = True
             scoring.save_scores(actor=self.ctx.actor, sheet=g.rows[r].sheet_id,
@@ -340,6 +345,7 @@ class ScoringPage(QWidget):
             self._own_change = False
         g.evidence[r][c] = " ".join(change["evidence"].split())
         g.reasons[r][c] = " ".join(change["reason"].split())
+        self._note_was = (cell, g.evidence[r][c], g.reasons[r][c])
         self.status.setStyleSheet("color: #2e7d32;")
         self.status.setText(f"Đã lưu ghi chú của {g.rows[r].name}, {g.spec.leaves[c].code}.")
         return True
