@@ -49,7 +49,8 @@ def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, 
                                   else Covenant.movement.is_null()))
     if seen is not ANY:
         _check_seen(cov, seen)
-    old = snapshot(cov) if cov else None
+    old = dict(snapshot(cov), members=sorted(m.unit_id for m in covenant_members(cov))) \
+        if cov else None
     if cov is None:
         cov = Covenant(bloc=bloc, year=year, movement=movement)
     cov.head, cov.deputy = head, deputy
@@ -65,7 +66,8 @@ def save_covenant(*, actor, bloc, year, movement=None, members=None, head=None, 
         {"covenant": cov.id, "unit": m.id,
          "signer": vntext.clean_text(signers.get(m.id, m.leader_name))} for m in members
     ]).execute()
-    audit(actor, "save_covenant", cov, old=old, new=dict(snapshot(cov), members=member_ids))
+    audit(actor, "save_covenant", cov, old=old, new=dict(snapshot(cov),
+                                                         members=sorted(member_ids)))
     if seen is not ANY and seen is not None:
         seen.version = cov.version
     return cov

@@ -188,6 +188,20 @@ def _shown(value):
     return "(trống)" if value in (None, "") else _pretty(json.dumps(value, ensure_ascii=False))
 
 
+def _named(model, key, value):
+    """A link shown by the name of what it points to (Cụm trưởng: Thôn Đông Hòa, not 3)."""
+    field = model._meta.fields.get(key)
+    if isinstance(field, peewee.ForeignKeyField) and isinstance(value, int):
+        rel = field.rel_model
+        for name in ("name", "full_name", "head_name"):
+            if name in rel._meta.fields:
+                found = (rel.select(getattr(rel, name))
+                         .where(rel._meta.primary_key == value).scalar())
+                if found:
+                    return _shown(found)
+    return _shown(value)
+
+
 def _load(text):
     try:
         value = json.loads(text or "{}")
@@ -238,7 +252,8 @@ def stale_message(model, ident, expected, *, deleting=False):
         for key, value in new.items():
             if key in SKIP or (key in old and old[key] == value):
                 continue
-            changes.append(f"{LABELS.get(key, key)}: {_shown(old.get(key))} → {_shown(value)}")
+            changes.append(f"{LABELS.get(key, key)}: {_named(model, key, old.get(key))} → "
+                           f"{_named(model, key, value)}")
     by = f" ({'; '.join(dict.fromkeys(who))})" if who else ""
     what = (": " + "; ".join(changes)) if changes else ""
     if deleting:

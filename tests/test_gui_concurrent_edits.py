@@ -340,3 +340,15 @@ def test_review_text_typed_survives_another_pcs_save_and_is_refused(clerk, qtbot
     assert len(shown) == 1
     stored = Review.get_by_id(review.id)
     assert (stored.assessment, stored.lessons) == ("Đánh giá máy A đang gõ", "Bài học của máy B")
+
+
+def test_another_pcs_change_of_these_records_refreshes_the_pages_showing_them():
+    """LISTEN/NOTIFY names the tables a transaction wrote; each maps to its page's area."""
+    from gui.server_watch import areas_for
+    assert areas_for(["candidate", "vote", "upward_file", "upward_proposal",
+                      "public_posting", "public_comment"]) == ["decisions"]
+    assert areas_for(["commitment", "registration"]) == ["registrations"]
+    assert areas_for(["round", "covenant", "covenant_member"]) == ["movements"]
+    assert areas_for(["review"]) == ["reviews"]
+    assert areas_for(["exemplary_model", "model_stage"]) == ["exemplary"]
+    assert areas_for(["score"]) == ["scores"]
