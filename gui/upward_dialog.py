@@ -282,7 +282,7 @@ class UpwardDialog(QDialog):
         self.show_file()
 
     def show_file(self, *_):
-        f = self.current()
+        f = self.shown_file = self.current()    # its version: the fields save over it only
         has = f is not None
         if has:
             self.number.setText(f.number)
@@ -332,8 +332,12 @@ class UpwardDialog(QDialog):
             self._run(upward.delete_file, upward_file=f)
             self.reload_files()
 
+    shown_file = None
+
     def save_fields(self):
         f = self.current()
+        if f is not None and self.shown_file is not None and self.shown_file.id == f.id:
+            f = self.shown_file             # another PC's save meanwhile is refused
         d = self.date.date()
         meeting_id = self.meeting.currentData()
         if f and self._run(upward.update_file, upward_file=f, number=self.number.text(),

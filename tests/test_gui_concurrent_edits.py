@@ -352,3 +352,26 @@ def test_another_pcs_change_of_these_records_refreshes_the_pages_showing_them():
     assert areas_for(["review"]) == ["reviews"]
     assert areas_for(["exemplary_model", "model_stage"]) == ["exemplary"]
     assert areas_for(["score"]) == ["scores"]
+
+
+def test_upward_file_fields_saved_over_another_pcs_save_are_refused(clerk, leader, qtbot,
+                                                                    monkeypatch):
+    from gui.upward_dialog import UpwardDialog
+    from models import upward
+    from models.entities import UpwardFile
+    from tests.upward_fixtures import make_file, make_history
+    f = make_file(clerk, make_history(clerk, leader))
+    shown = _errors(monkeypatch)
+    dialog = UpwardDialog(AppContext(clerk, "x.sqlite3"), None, year=2025)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.shown_file.id == f.id
+    dialog.number.setText("16/TTr-UBND")
+    upward.update_file(actor=leader, upward_file=UpwardFile.get_by_id(f.id),
+                       signer_name="Trần Văn Bảy")
+    dialog.save_fields()
+    assert shown and "hồ sơ đề nghị cấp trên này đã được lưu ở máy khác (lanhdao" in shown[0]
+    assert "Người ký: Nguyễn Văn Hùng → Trần Văn Bảy" in shown[0]
+    assert dialog.number.text() == "16/TTr-UBND"
+    stored = UpwardFile.get_by_id(f.id)
+    assert (stored.number, stored.signer_name) == ("15/TTr-UBND", "Trần Văn Bảy")
