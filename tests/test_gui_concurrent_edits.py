@@ -271,6 +271,17 @@ def test_votes_for_rows_another_pc_voted_are_refused_and_the_rows_reread(clerk, 
     assert {v.candidate_id: v.votes_for for v in Vote.select()} == {rows[1][0]: 8}
     qtbot.waitUntil(lambda: any(tab.model.row_at(r)[7] == 8
                                 for r in range(tab.model.rowCount())), timeout=10000)
+    # entered again over what is now shown: lands; and again (the list follows each
+    # vote's new versions, also when only the vote columns are read back)
+    monkeypatch.setattr(candidates, "FEW_IDS", 1)
+    for counts in ((2, 6), (3, 5)):
+        monkeypatch.setattr(page_module.VoteDialog, "ask", staticmethod(
+            lambda parent, meeting, names, current=None, counts=counts: counts))
+        tab.vote()
+        qtbot.waitUntil(lambda: {v.votes_for for v in Vote.select()} == {counts[0]},
+                        timeout=10000)
+        qtbot.waitUntil(lambda: not tab.loader.loading, timeout=10000)
+    assert len(shown) == 1
 
 
 def test_upward_texts_dialog_refused_keeps_the_typed_section(clerk, leader, qtbot):
