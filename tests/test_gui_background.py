@@ -109,7 +109,8 @@ def test_many_votes_and_a_new_meeting_update_rows_in_place(ctx, qtbot, monkeypat
     for row in active:
         fresh = after[row[0]]
         assert fresh[7] == 7 and fresh[8] == 70 and fresh[9] is True
-        assert fresh[:7] == row[:7] and fresh[10:] == row[10:]
+        assert fresh[:7] == row[:7] and fresh[10:12] == row[10:12]
+        assert fresh[12] == row[12] + 1       # the vote moved its version (issue 20)
     assert {c: (f, bool(p)) for c, f, p in Vote.select(Vote.candidate, Vote.votes_for,
                                                       Vote.passed)
             .where(Vote.meeting == meeting).tuples()} == {r[0]: (7, True) for r in active}
