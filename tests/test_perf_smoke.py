@@ -45,6 +45,7 @@ def _run_bench(name, db, tmp_path):
     ("bench_backup", ["manual backup", "restore"]),
     ("bench_lookup", ["'Tra cứu' search per keystroke", "list households --json"]),
     ("bench_cert_preview", ["certificate preview"]),
+    ("bench_documents", ["public list PDF", "upward file export"]),
 ])
 def test_bench_runs_on_the_small_demo(bench, names, small_demo, tmp_path):
     results = _run_bench(bench, small_demo, tmp_path)

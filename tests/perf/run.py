@@ -35,6 +35,7 @@ BENCHES = [
     "tests.perf.bench_backup",
     "tests.perf.bench_lookup",
     "tests.perf.bench_cert_preview",
+    "tests.perf.bench_documents",
     "tests.perf.bench_scoring",
     "tests.perf.bench_decision_pdf",
     "tests.perf.bench_decision_docx",
