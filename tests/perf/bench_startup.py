@@ -29,6 +29,7 @@ product also imports peewee and its models and builds the navigation and the yea
 Runs interleaved (product, bare, …), the median of the per-pair ratios.
 """
 import datetime
+import functools
 import json
 import os
 import shutil
@@ -132,10 +133,25 @@ def overview_statements(path):
     return distinct_selects(run_child(CAPTURE % {"root": ROOT, "db": path}))
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_cache():
+    """The schema reference a user's data folder holds after any earlier start
+    (models/reference_cache.py), made once by the product in a child process; None when
+    the checked-out code keeps none."""
+    folder = tempfile.mkdtemp(prefix="tdkt-startup-ref-")
+    run_child("from models import schema_check; schema_check.reference(); print('{}')",
+              data_dir=folder)
+    path = os.path.join(folder, "schema-reference.json")
+    return path if os.path.exists(path) else None
+
+
 def _data_dir(first_day):
-    """A data folder for one run: on a normal day it holds today's automatic backup (an
-    empty stand-in: auto_backup only looks for the name), on the first start it has none."""
+    """A data folder for one run, as a user's is after earlier days: the schema reference
+    kept by an earlier start; on a normal day also today's automatic backup (an empty
+    stand-in: auto_backup only looks for the name), on the first start of the day none."""
     folder = tempfile.mkdtemp(prefix="tdkt-startup-")
+    if _reference_cache():
+        shutil.copy(_reference_cache(), folder)
     if not first_day:
         from reports.backup import AUTO_PREFIX, BACKUP_SUFFIX
         os.makedirs(os.path.join(folder, "backups"))
