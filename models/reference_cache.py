@@ -25,14 +25,13 @@ log = logging.getLogger(__name__)
 FILE_NAME = "schema-reference.json"
 
 
-def _models_code_digest():
-    folder = os.path.dirname(os.path.abspath(__file__))
+def _models_code_digest(folder=None):
+    """(the package's modules and those of its sub-packages: the tables are in tables/)"""
+    folder = folder or os.path.dirname(os.path.abspath(__file__))
     digest = hashlib.sha256()
-    try:
-        names = [] if getattr(sys, "frozen", False) else sorted(
-            n for n in os.listdir(folder) if n.endswith(".py"))
-    except OSError:
-        names = []
+    names = [] if getattr(sys, "frozen", False) else sorted(
+        os.path.relpath(os.path.join(root, n), folder)
+        for root, _, files in os.walk(folder) for n in files if n.endswith(".py"))
     if not names:                          # frozen: the bytecode is inside the executable
         st = os.stat(sys.executable)
         digest.update(f"{sys.executable}|{st.st_size}|{st.st_mtime_ns}".encode())

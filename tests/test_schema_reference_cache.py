@@ -51,3 +51,16 @@ def test_a_planted_object_is_refused_with_the_cached_reference(database, data_di
     assert schema_check.schema_problems(conn) == []
     conn.execute("CREATE TRIGGER planted AFTER INSERT ON unit BEGIN SELECT 1; END")
     assert any("planted" in p for p in schema_check.schema_problems(conn))
+
+
+def test_a_changed_table_module_changes_the_key(tmp_path):
+    """The tables live in models/tables/: a column changed there must not reuse the cache."""
+    import shutil
+    copy = tmp_path / "models"
+    shutil.copytree(os.path.dirname(reference_cache.__file__), copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    before = reference_cache._models_code_digest(str(copy))
+    assert before == reference_cache._models_code_digest(str(copy))
+    with open(copy / "tables" / "org.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a changed table\n")
+    assert reference_cache._models_code_digest(str(copy)) != before
