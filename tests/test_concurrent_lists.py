@@ -104,6 +104,24 @@ def test_removing_a_candidate_whose_votes_changed_elsewhere_is_refused(org, cler
     assert Vote.get(Vote.candidate == row["id"]).votes_for == 9
 
 
+def test_removing_many_candidates_refuses_the_batch_when_one_changed_elsewhere(org, clerk):
+    mv = org["movement"]
+    candidates.build_candidates(actor=clerk, movement=mv, year=YEAR)
+    meeting = _meeting(clerk, mv)
+    rows = _listed(mv)                                  # the clerk's list
+    ids = sorted(rows)[:3]
+    council.record_vote(actor=clerk, meeting=meeting,   # another PC votes on one of them
+                        candidate=Candidate.get_by_id(ids[2]), votes_for=9)
+    with pytest.raises(StaleRecord, match=f"1 dòng .*{rows[ids[2]]['name']}"):
+        candidates.remove_candidates(actor=clerk, ids=ids, reason="Trùng danh sách",
+                                     versions={i: rows[i]["version"] for i in ids})
+    assert not any(Candidate.get_by_id(i).removed for i in ids)      # nothing of the batch
+    fresh = _listed(mv)
+    assert candidates.remove_candidates(actor=clerk, ids=ids, reason="Trùng danh sách",
+                                        versions={i: fresh[i]["version"] for i in ids}) == 3
+    assert all(Candidate.get_by_id(i).removed for i in ids)
+
+
 def test_actuals_entered_on_two_pcs_refuse_the_older_and_stale_the_registration_dialog(
         org, clerk):
     mv = org["movement"]
