@@ -52,14 +52,21 @@ def title_years(*, kinds=("title",), codes=None, year=None, subjects=None):
     return out
 
 
-def title_year_sets(*, subjects):
-    """{subject_key: {years with a title}} of ``subjects`` (as ``title_years``), one row per
-    subject and year from SQL: a list's "years in a row" needs no title names."""
-    query = _titles_query(kinds=("title",), subjects=subjects).distinct()
+def title_year_sets(*, subjects=None, keys=None):
+    """{subject_key: {years with a title}} (awards in force, as ``title_years``): a list's
+    "years in a row" need no title names. ``subjects``: a query of rows (unit, person,
+    household) whose history alone is read — for a short list; ``keys``: a set of subject
+    keys for a long one — every title award is read in one scan and those kept (an IN filter
+    over thousands of subjects probes an index per subject: 20,000 candidates took 1.5–2 s
+    in SQLite against 0.2 s for the scan). Years repeat per subject: the sets drop them
+    (DISTINCT in SQL cost a temporary B-tree)."""
+    query = _titles_query(kinds=("title",), subjects=subjects)
     out = defaultdict(set)
     for unit, person, household, period in read_rows(query):
-        out[(UNIT, unit) if unit is not None else (PERSON, person) if person is not None
-            else (HOUSEHOLD, household)].add(period)
+        key = ((UNIT, unit) if unit is not None else (PERSON, person) if person is not None
+               else (HOUSEHOLD, household))
+        if keys is None or key in keys:
+            out[key].add(period)
     return out
 
 

@@ -241,7 +241,8 @@ def compute_warnings(cands, *, movement, year):
     sheets = _sheets_by_unit(movement, year)
     share_pct = int(settings.get("collective_ldtt_share") or 70)
     ldtt_people = {c.key[1] for c in active if c.code == LDTT and c.key[0] == PERSON}
-    history = title_year_sets(subjects=_listed(movement, year))
+    history = (title_year_sets(keys={c.key for c in cands}) if len(cands) > FEW_IDS
+               else title_year_sets(subjects=_listed(movement, year)))
     ldtt_people |= {ident for (kind, ident) in title_years(codes=[LDTT], year=year)
                     if kind == PERSON}
     regs = {}
@@ -369,6 +370,14 @@ def _listed(movement, year):
 FEW_IDS = 500          # up to this many ids go to SQL as an IN list; more are filtered here
 
 
+def _histories(found, listed):
+    """``title_year_sets`` of the subjects of the candidate rows ``found`` (the query
+    ``listed``): a long list reads every title award in one scan, a short one its own."""
+    if len(found) <= FEW_IDS:
+        return title_year_sets(subjects=listed)
+    return title_year_sets(keys={_key(row[1], row[2], row[3]) for row in found})
+
+
 def vote_results(*, movement, year, ids=None):
     """{candidate id: (votes for, percent, passed)} of each candidate's latest vote at a
     meeting of ``movement``/``year``; ``ids``: only these candidates (after a vote on them)."""
@@ -432,7 +441,8 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
         listed = listed.where(Candidate.id.in_(ids))
     elif ids is not None:
         wanted = set(ids)
-    history = title_year_sets(subjects=listed)
+    found = read_rows(query)
+    history = _histories(found, listed)
     votes = vote_results(movement=movement, year=year, ids=ids)
     units = units_by_id()
     places = unit_places(units)
@@ -441,7 +451,7 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     unsorted = set()                    # kinds with a row whose stored sort key is missing
     for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
          version, full_name, person_unit, head_name, address, village, sort_key,
-         name_key) in read_rows(query):
+         name_key) in found:
         if wanted is not None and ident not in wanted:
             continue
         if unit is not None:

@@ -138,3 +138,26 @@ def test_many_removed_at_once_with_one_warning_pass(database, clerk, viewer):
     # the warnings were recomputed: no member of the school is a LĐTT candidate any more
     school = after[school["id"]]
     assert any("0/2" in w for w in school["warnings"])
+
+
+def test_long_lists_read_the_same_history_in_one_scan(database, clerk, monkeypatch):
+    """Lists longer than FEW_IDS read every title award once and keep their subjects'; the
+    rows and warnings are those a short list's own history gives."""
+    from models.entities import Award, Decision, Person, Title
+    org = make_year(clerk)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    an = Person.get(Person.full_name == "Nguyễn Văn An")
+    ldtt = Title.get(Title.code == "LDTT")
+    for year in (YEAR - 2, YEAR - 1):        # An's titles of the two years before
+        decision = Decision.create(number=f"{year}/QĐ", date=f"{year}-12-20", year=year,
+                                   period_year=year, state="draft", signer_name="X")
+        Award.create(decision=decision, person=an, title=ldtt, display_name=an.full_name,
+                     order=1)
+        Decision.update(state="issued").where(Decision.id == decision.id).execute()
+    short = _rows(org)
+    warnings = {c.id: c.warnings for c in Candidate.select()}
+    assert any(r["years"] == [YEAR - 2, YEAR - 1] for r in short if r["subject_id"] == an.id)
+    monkeypatch.setattr(candidates, "FEW_IDS", 0)
+    assert _rows(org) == short
+    candidates.refresh_warnings(movement=org["movement"], year=YEAR)
+    assert {c.id: c.warnings for c in Candidate.select()} == warnings
