@@ -242,7 +242,7 @@ class PublicListTab(QWidget):
         posting = self.shown_posting      # as the fields show it: another PC's save is
         if posting is None:               # refused, not overwritten (typed dates stay)
             done = self._run(public_list.create_posting, meeting=self.meeting.currentData(),
-                             **values)
+                             first=True, **values)
         else:
             done = self._run(public_list.update_posting, posting=posting, **values)
         if done is not None:

@@ -93,9 +93,15 @@ def _clean_posting(meeting, values):
 # --------------------------------------------------------------------------- postings
 
 @service("clerk")
-def create_posting(*, actor, meeting, **values):
-    """Post the result of ``meeting``: dates (from, to), comment period, places, signer."""
+def create_posting(*, actor, meeting, first=False, **values):
+    """Post the result of ``meeting``: dates (from, to), comment period, places, signer.
+    ``first``: the clerk's screen showed no posting for it — one another PC made meanwhile
+    refuses this one (StaleRecord naming it), never a second posting of the same list."""
     meeting = Meeting.get_by_id(meeting.id)
+    made = (PublicPosting.select(PublicPosting.id).where(PublicPosting.meeting == meeting)
+            .order_by(PublicPosting.id).scalar()) if first else None
+    if made is not None:
+        raise versioning.StaleRecord(versioning.stale_message(PublicPosting, made, 0))
     posting = PublicPosting.create(meeting=meeting, **_clean_posting(meeting, values))
     audit(actor, "create_posting", posting, new=snapshot(posting))
     return posting

@@ -248,7 +248,12 @@ def test_public_postings_and_comments_refuse_older_copies(clerk):
     from models.entities import PublicComment, PublicPosting
     from tests.test_public_list import post, voted_year
     org = voted_year(clerk)
-    posting = post(clerk, org["meeting"])
+    posting = post(clerk, org["meeting"], first=True)
+    # another PC's screen still showed no posting: its own is refused, not a second one
+    with pytest.raises(StaleRecord, match="thông báo niêm yết này đã được lưu ở máy khác "
+                                          r"\(canbo lúc.*Niêm yết từ ngày"):
+        post(clerk, org["meeting"], first=True, posted_to=datetime.date(YEAR, 12, 20))
+    assert PublicPosting.select().count() == 1
     a, b = PublicPosting.get_by_id(posting.id), PublicPosting.get_by_id(posting.id)
     public_list.update_posting(actor=clerk, posting=b, posted_to=datetime.date(YEAR, 12, 16))
     with pytest.raises(StaleRecord, match="thông báo niêm yết này.*Niêm yết đến ngày"):
