@@ -39,8 +39,9 @@ def install(app):
 
 
 def after_start():
-    """Called once the main window is up: what exists now lives as long as the program."""
-    gc.collect()
+    """Called once the main window is up: what exists now lives as long as the program.
+    Frozen without a collection first: on the large demo that collection found 5 objects
+    to free and took 0.05–0.19 s of the GUI thread while the first page was filling."""
     gc.freeze()
 
 

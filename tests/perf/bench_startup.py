@@ -85,13 +85,16 @@ overview.read_early()
 from gui.context import AppContext
 from gui.main_window import MainWindow
 ctx = AppContext(User.get(User.username == 'bench'), %(db)r)
-w = MainWindow(ctx); w.show(); checks = check_in_background(w, %(db)r)
+w = MainWindow(ctx); w.show()
+from gui import gc_policy
+gc_policy.after_start()
+checks = check_in_background(w, %(db)r)
 page = w.widgets['overview']
-while page.year_map is None:          # filled by a timer right after the first paint
+while page.year_map is None:          # read since the database opened, shown in parts
     app.processEvents()
 page.grab()
 filled = time.perf_counter() - t0
-while checks.isRunning():             # the integrity check (and the daily backup)
+while checks.isRunning():             # the quick check, or the daily backup checked once
     app.processEvents(); checks.wait(5)
 done = time.perf_counter() - t0
 steps = len(page.year_map.buttons)
