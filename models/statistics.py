@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from . import award_method, vntext
+from .bulk import read_rows
 from .award_history import IN_FORCE, award_year
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Decision, Household,
                        Person, Registration, RegistrationTitle, Title, Unit)
@@ -77,12 +78,17 @@ def _kind_of(row):
     return HOUSEHOLD
 
 
+AWARD_KEYS = ("id", "unit", "person", "household", "title", "amount", "paid", "decision")
+
+
 def _award_rows(year):
     query = (Award.select(Award.id, Award.unit, Award.person, Award.household, Award.title,
                           Award.amount, Award.paid, Award.decision)
              .join(Decision)
              .where(Decision.state == IN_FORCE, award_year() == year))
-    return list(query.dicts())
+    # read as tuples: peewee's dicts of a large commune's year (about 40,000 awards, read
+    # for two years) took most of the annual and statistics exports
+    return [dict(zip(AWARD_KEYS, row)) for row in read_rows(query)]
 
 
 def award_rows(year):
@@ -111,20 +117,20 @@ def _year_figures(year, rows):
             fig.amount += r["amount"]
             fig.amount_by_kind[kind] += r["amount"]
             fig.amount_by_method[method] += r["amount"]
-    regs = (Registration.select(Registration.unit, Registration.person, Registration.household)
-            .where(Registration.year == year, Registration.state != "returned").dicts())
-    for r in regs:
+    regs = (Registration.select(Registration.unit, Registration.person)
+            .where(Registration.year == year, Registration.state != "returned"))
+    for unit, person in read_rows(regs):
         fig.registrations += 1
-        fig.registrations_by_kind[_kind_of(r)] += 1
+        fig.registrations_by_kind[UNIT if unit is not None else
+                                  PERSON if person is not None else HOUSEHOLD] += 1
     return fig
 
 
 def _unit_of_subject():
     """(kind, id) → (unit id, unit name) used for the 'by unit' table."""
-    units = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
-    people = {p["id"]: p["unit"] for p in Person.select(Person.id, Person.unit).dicts()}
-    homes = {h["id"]: h["village"]
-             for h in Household.select(Household.id, Household.village).dicts()}
+    units = dict(read_rows(Unit.select(Unit.id, Unit.name)))
+    people = dict(read_rows(Person.select(Person.id, Person.unit)))
+    homes = dict(read_rows(Household.select(Household.id, Household.village)))
 
     def lookup(row):
         kind = _kind_of(row)
