@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 db = peewee.DatabaseProxy()
 
 APPLICATION_ID = 0x54444B54          # "TDKT": marks a file as this program's database
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 BUSY_MESSAGE = ("Dữ liệu đang được dùng ở nơi khác, thử lại sau (một máy hoặc cửa sổ khác "

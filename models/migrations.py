@@ -324,3 +324,15 @@ def step_16(database):
 
 
 STEPS[16] = step_16
+
+
+def step_17(database):
+    """Issue 20, province look-up by name and birth year: an index on the birth year. The
+    name's trigram index matches every "Thị Hoa" of the province (about 5 % of 2 million
+    subjects); without this index each match's table page was read only to test the year
+    (272 ms against 71 ms without a year); with it the server combines both (74 ms)."""
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "prov_subject_birth_year" ON '
+                         '"prov_subject" ("birth_year")')
+
+
+STEPS[17] = step_17

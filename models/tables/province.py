@@ -42,7 +42,7 @@ class ProvSubject(BaseModel):
     name_key = NfcCharField(max_length=300, index=True)
     position = NfcCharField(max_length=200, default="")
     gender = NfcCharField(max_length=10, default="")
-    birth_year = IntegerField(null=True)
+    birth_year = IntegerField(null=True, index=True)        # look-up by name and birth year
     unit_name = NfcCharField(max_length=300, default="")    # person: unit; household: village
 
 
