@@ -6,7 +6,7 @@ import os
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QPushButton, QRadioButton, QScrollArea,
-                               QSplitter, QToolButton, QVBoxLayout, QWidget)
+                               QSplitter, QVBoxLayout, QWidget)
 
 from models import scoring
 from models.errors import UserError
@@ -37,9 +37,9 @@ class ScoringPage(QWidget):
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.self_radio)
         self.mode_group.addButton(self.check_radio)
-        self.table_button = QToolButton()
-        self.table_button.setText("Bảng tiêu chí")
-        self.table_button.setPopupMode(QToolButton.InstantPopup)
+        # a push button with a menu: its arrow gets its own room (a tool button's popup arrow
+        # was drawn over the last letter, "chí")
+        self.table_button = QPushButton("Bảng tiêu chí")
         menu = QMenu(self.table_button)
         self.table_actions = {}
         for key, label, slot in (
