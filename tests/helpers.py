@@ -69,3 +69,28 @@ def small_png(width=40, height=30):
     buf = io.BytesIO()
     Image.new("RGB", (width, height), "white").save(buf, "PNG")
     return buf.getvalue()
+
+
+def sql_statements(run):
+    """(run(), the SQL statements it sent) on either engine: SQLite's trace callback, or on
+    a server every statement peewee sends through the database's execute_sql."""
+    from models import db as dbmod
+    seen = []
+    if dbmod.is_server():
+        database = dbmod.db.obj
+        original = database.execute_sql
+
+        def traced(sql, params=None, *args, **kwargs):
+            seen.append(sql)
+            return original(sql, params, *args, **kwargs)
+        database.execute_sql = traced
+        try:
+            return run(), seen
+        finally:
+            del database.execute_sql
+    connection = dbmod.db.connection()
+    connection.set_trace_callback(seen.append)
+    try:
+        return run(), seen
+    finally:
+        connection.set_trace_callback(None)

@@ -178,6 +178,15 @@ BOTH_ENGINES = {
     "test_rewards", "test_scoring", "test_signin", "test_year_map", "test_importer",
     "test_collation", "test_pg", "test_province", "test_concurrent_edits",
     "test_concurrent_lists",
+    # the services of issues 17-19 (fund, blanks, special awards, initiatives and discipline,
+    # exemplary models, reviews, public list, upward file, deadlines, round registrations)
+    "test_blanks", "test_deadlines", "test_exemplary", "test_fund",
+    "test_initiatives_discipline", "test_public_list", "test_reviews",
+    "test_round_registrations", "test_special_awards", "test_upward", "test_lookup_search",
+    # what the documents and exports read
+    "test_statistics_report", "test_exports", "test_export_stream", "test_cert_awards",
+    "test_templates", "test_certificates", "test_registration_docs", "test_score_docs",
+    "test_upward_export", "test_upward_docx", "test_docx_documents", "test_decision_pdf",
 }
 
 

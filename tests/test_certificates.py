@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from models import db as dbmod
 from models import settings, templates as tpl
 from models.entities import Award, Decision, Title
 from models.errors import Cancelled, NotFound, ValidationError
@@ -328,7 +329,7 @@ def test_batch_command(leader, tmp_path):
     decision, _ = make_decision(leader, org)
     draft, _ = make_decision(leader, org, state="draft", seq=14, reg_base=300)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    db_path = str(tmp_path / "test.sqlite3")
+    db_path = dbmod.current_path()        # the file, or the server's URL
     out = tmp_path / "cli.pdf"
 
     def run(*args):

@@ -169,7 +169,10 @@ def test_models_give_positive_notes_to_candidates(clerk, world):
 
 def test_a_forged_stage_is_reported(clerk, world, database):
     from models import schema_check
-    from models.db import db
+    from models.db import db, is_server
+    if is_server():
+        pytest.skip("value rules check an SQLite file another tool may have written; a "
+                    "server's rows are written through the program and its guards")
     m = _practice(clerk, world)
     assert schema_check.value_problems(db.connection()) == []
     ExemplaryModel.update(stage="famous").where(ExemplaryModel.id == m.id).execute()

@@ -1,19 +1,13 @@
 """The subject search of "Tra cứu" and the pickers (award_history.search_subjects): the same
 names and places as each subject's own record gives, in a fixed number of queries."""
 from models import award_history, vntext
-from models import db as dbmod
 from models.entities import Household, Person, Unit, UnitKind
 from tests.decision_fixtures import make_year
+from tests.helpers import sql_statements
 
 
 def _count_selects(fn):
-    seen = []
-    conn = dbmod.db.connection()
-    conn.set_trace_callback(seen.append)
-    try:
-        result = fn()
-    finally:
-        conn.set_trace_callback(None)
+    result, seen = sql_statements(fn)
     return result, [s for s in seen if s.lstrip().upper().startswith("SELECT")]
 
 
