@@ -5,15 +5,19 @@ but its TĐKT forms could not be confirmed here; the forms follow Circular 02/20
 (23/3/2023): biểu 0601.N/BNV-TĐKT "Số phong trào thi đua" and, for the awards, the rows and
 codes of biểu 0603.N/BNV-TĐKT (by subject: tập thể — of which enterprises —, hộ gia đình,
 cá nhân by group; by method: thường xuyên, chuyên đề, đột xuất) with the commune's own
-titles and forms as columns. The awards are those of ``statistics.award_rows`` — the same
-rows the annual report counts — so the totals always agree with it.
+titles and forms as columns. The awards are those the annual report counts (decisions in
+force, by the year of the results) — the totals must agree with it.
 """
 import datetime
 from dataclasses import dataclass, field
 
+from peewee import JOIN, fn
+
 from . import award_method, statistics, vntext
-from .entities import (HOUSEHOLD, PERSON, UNIT, Decision, Movement, Person, Round, Title, Unit,
-                       UnitKind)
+from .award_history import IN_FORCE, award_year
+from .bulk import read_rows
+from .entities import (HOUSEHOLD, PERSON, UNIT, Award, Decision, Movement, Person, Round, Title,
+                       Unit, UnitKind)
 
 CIRCULAR = "Thông tư số 02/2023/TT-BNV ngày 23/3/2023 của Bộ trưởng Bộ Nội vụ"
 DUE = "Ngày 15 tháng 12 năm báo cáo"
@@ -156,11 +160,10 @@ def movement_form(year):
                "không có thì theo năm bắt đầu), tính ở cột 4 \"Cơ quan, tổ chức, đơn vị\"."])
 
 
-def _columns(rows):
+def _columns(used):
     """Titles as columns: one per name (Giấy khen for people, units and households is one
     form), forms first, then titles by rank; every active commune title, and any other
-    title awarded in the year."""
-    used = {r["title"] for r in rows}
+    title awarded in the year (``used``: their ids)."""
     titles = [t for t in Title.select() if t.id in used or
               (t.active and t.conferred_by == "commune")]
     order = {k: i for i, k in enumerate(statistics.KIND_ORDER)}
@@ -176,37 +179,44 @@ def _columns(rows):
     return names, index
 
 
-def award_form(year, rows=None):
+def _form_groups(year):
+    """(decision, title, kind, unit, position, person's unit, count) of the awards of
+    ``year`` — the rows ``statistics`` counts — grouped in SQL: a unit by itself, a person by
+    position and work unit (what decides the person's row), households together."""
+    keys = (Award.decision, Award.title, Award.unit, Award.unit.is_null(),
+            Award.person.is_null(), Person.position, Person.unit)
+    query = (Award.select(*keys, fn.COUNT(Award.id))
+             .join(Decision)
+             .switch(Award).join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
+             .where(Decision.state == IN_FORCE, award_year() == year)
+             .group_by(*keys))
+    return [(d, t, statistics.subject_kind(un, pn), u, pos, pu, int(n))
+            for d, t, u, un, pn, pos, pu, n in read_rows(query)]
+
+
+def award_form(year):
     """Biểu 0603.N as the commune uses it: its awards of ``year`` by subject and method."""
-    rows = statistics.award_rows(year) if rows is None else rows
-    names, col_of = _columns(rows)
-    people = {p["id"]: p for p in Person.select(Person.id, Person.position, Person.unit).dicts()}
+    groups = _form_groups(year)
+    names, col_of = _columns({g[1] for g in groups})
     unit_kind = dict(Unit.select(Unit.id, UnitKind.code).join(UnitKind).tuples())
-    methods = {}
-    ids = sorted({r["decision"] for r in rows})
-    for start in range(0, len(ids), 500):
-        for d in Decision.select().where(Decision.id.in_(ids[start:start + 500])):
-            methods[d.id] = award_method.decision_method(d)
+    methods = award_method.methods_by_decision(sorted({g[0] for g in groups}))
+    method_code = {award_method.REGULAR: "11", award_method.THEMED: "12",
+                   award_method.SUDDEN: "13"}
     codes = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13")
     table = {code: [0] * len(names) for code in codes}
-    for r in rows:
-        col = col_of[r["title"]]
-        kind = statistics.kind_of(r)
-        table["01"][col] += 1
+    for decision, title, kind, unit, position, person_unit, n in groups:
+        col = col_of[title]
+        table["01"][col] += n
         if kind == UNIT:
-            table["02"][col] += 1
-            if unit_kind.get(r["unit"]) in ENTERPRISE_KINDS:
-                table["03"][col] += 1
+            table["02"][col] += n
+            if unit_kind.get(unit) in ENTERPRISE_KINDS:
+                table["03"][col] += n
         elif kind == HOUSEHOLD:
-            table["04"][col] += 1
+            table["04"][col] += n
         else:
-            table["05"][col] += 1
-            person = people.get(r["person"], {})
-            table[person_group(person.get("position"),
-                               unit_kind.get(person.get("unit")))][col] += 1
-        method = methods[r["decision"]]
-        table[{award_method.REGULAR: "11", award_method.THEMED: "12",
-               award_method.SUDDEN: "13"}[method]][col] += 1
+            table["05"][col] += n
+            table[person_group(position, unit_kind.get(person_unit))][col] += n
+        table[method_code[methods[decision]]][col] += n
 
     def line(label, code, unit="", bold=False):
         return FormRow(label, code, unit, [sum(table[code])] + table[code], bold)
@@ -240,9 +250,8 @@ def award_form(year, rows=None):
 
 def statistics_report(year):
     """Both forms for ``year`` with the annual report's totals they must agree with."""
-    rows = statistics.award_rows(year)
-    figures = statistics.annual_summary(year).current
-    return StatReport(year=year, forms=[movement_form(year), award_form(year, rows)],
+    figures = statistics.year_figures(year)
+    return StatReport(year=year, forms=[movement_form(year), award_form(year)],
                       awards=figures.awards, by_kind=dict(figures.by_kind))
 
 
