@@ -12,10 +12,12 @@ from models.errors import DamagedDatabase, DatabaseError
 from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
-from . import focus_style, gc_policy, messages
+from . import background, focus_style, gc_policy, messages
 from .translations import VietnameseTranslator
 
 log = logging.getLogger(__name__)
+
+FIRST_PAGE_WAIT = 10    # seconds the start-up checks wait at most for the first page
 
 
 def make_app(argv=None):
@@ -200,6 +202,9 @@ def check_in_background(window, path):
             from models.db import db, is_server
             from reports import backup
             _nice_this_thread()
+            # not while the first page reads and paints (the clerk waits for that; this
+            # work for nobody yet): it would take the disk and the other core from it
+            background.wait_first_page(FIRST_PAGE_WAIT)
             try:
                 problem = backup.start_of_day(path, server=is_server())
             finally:

@@ -10,6 +10,7 @@ the calling thread, so a test reads a page right after an action; tests that pro
 window stays responsive unset it (tests/test_gui_background.py, tests/perf/bench_freeze.py).
 """
 import os
+import threading
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
 
@@ -21,6 +22,28 @@ _pool = None
 
 def inline():
     return os.environ.get("TDKT_GUI_INLINE") == "1"
+
+
+# Set while no first page is being read and painted; start-up work that can wait (the check
+# of the file, the daily backup: gui.app.check_in_background) waits for it, so that it does
+# not take the disk and the second core from the read the clerk is waiting for.
+_first_page = threading.Event()
+_first_page.set()
+
+
+def first_page_reading():
+    """The window's first page has started reading (gui/pages/overview.py ``read_early``)."""
+    _first_page.clear()
+
+
+def first_page_done():
+    """The first page is filled and painted (or failed): the waiting work may start."""
+    _first_page.set()
+
+
+def wait_first_page(timeout):
+    """Wait (any thread) until the first page is filled, at most ``timeout`` seconds."""
+    return _first_page.wait(timeout)
 
 
 def busy():

@@ -50,3 +50,36 @@ def test_damaged_file_is_reported_without_blocking(tmp_path, qtbot, monkeypatch,
     assert not os.path.exists(os.path.join(str(tmp_path), "data", "backups")) or not [
         f for f in os.listdir(os.path.join(str(tmp_path), "data", "backups"))
         if f.endswith(".sqlite3")]
+
+
+def test_daily_work_waits_until_the_first_page_is_shown(leader, qtbot, data_dir, monkeypatch):
+    """The check and the daily backup do not compete with the overview's first read and
+    paint (the clerk waits for that); once the overview is filled they run."""
+    from gui import background
+    from gui.pages import overview
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    path = dbmod.current_path()
+    overview.read_early()
+    assert not background.wait_first_page(0)
+    window = _window(qtbot, leader, path)
+    checks = gui_app.check_in_background(window, path)
+    assert checks.isRunning() and not checks.wait(300)
+    assert not os.path.exists(data_dir / "backups") or not os.listdir(data_dir / "backups")
+    page = window.widgets["overview"]
+    qtbot.waitUntil(lambda: page.year_map is not None, timeout=30000)
+    assert background.wait_first_page(0)
+    assert checks.wait(30000)
+    assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))
+
+
+def test_daily_work_starts_when_the_window_closes_before_its_first_page(
+        leader, qtbot, data_dir, monkeypatch):
+    from gui import background
+    path = dbmod.current_path()
+    window = _window(qtbot, leader, path)
+    background.first_page_reading()          # a first page that never finishes
+    checks = gui_app.check_in_background(window, path)
+    assert not checks.wait(300)
+    window.close()                           # waits for the work, which starts at once
+    assert not checks.isRunning()
+    assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))

@@ -188,6 +188,7 @@ def read_early(year=None):
     so the page's own read, queued behind this one, finds it done."""
     if background.inline():
         return
+    background.first_page_reading()       # the start-up checks wait until it is shown
     job = _EarlyRead(year or datetime.date.today().year)
     _early[job.year] = job
     background.reader_pool().start(job)
@@ -253,7 +254,12 @@ class OverviewPage(QWidget):
             if early is not None and early.result is not None:
                 return early.result
             return read_year(year)
-        self.loader.start(fetch, self._show, at_once=at_once)
+        self.loader.start(fetch, self._show, on_error=self._failed, at_once=at_once)
+
+    def _failed(self, err):
+        from .. import messages
+        background.first_page_done()         # nothing more to wait for
+        messages.show_error(self, err)
 
     def _show(self, data):
         year = data["year"]
@@ -282,6 +288,7 @@ class OverviewPage(QWidget):
             if not parts:
                 self.inner_layout.addStretch(1)
                 self.year_map = year_map     # the page is filled
+                background.first_page_done()
                 return
             part, fetched = parts.pop(0)
             self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b>"
