@@ -1,8 +1,9 @@
 """What the records say happened: awards in force, a subject's history, register, reward fund."""
 import datetime
+import functools
 from collections import defaultdict
 
-from peewee import fn
+from peewee import Cast, Expression, Value, fn
 
 from . import collation, settings, vntext
 from .bulk import read_rows, stream_rows
@@ -70,7 +71,62 @@ def title_year_sets(*, subjects=None, keys=None):
     return out
 
 
-def _titles_query(*extra, kinds, codes=None, year=None, subjects=None):
+RUN_YEARS = 62        # years one SQL sum carries as bits (an SQLite integer has 63)
+
+
+def title_runs(*, year, subjects=None):
+    """{subject_key: (first, last)}: the consecutive years with a title (awards in force, as
+    ``title_years``) ending at ``year`` — or at the year before when ``year`` has none yet
+    (its council has not decided) — of every subject that has such a run.
+
+    SQL sums each subject's distinct title years as bits (bit n: ``year`` - n): one row per
+    subject instead of one per award, and no per-award Python (84,000 awards held the GIL
+    ~0.5 s as year sets). A run as long as the bits is finished from the years themselves.
+    ``subjects``: a query of rows (unit, person, household) whose history alone is read —
+    for a short list; a long one reads every subject in one scan (an IN filter over
+    thousands of subjects probes an index per subject)."""
+    bit = Expression(Cast(Value(1), "BIGINT"), "<<", Value(year) - award_year())
+    query = (_titles_query(kinds=("title",), subjects=subjects, since=year - RUN_YEARS + 1,
+                           until=year)
+             .select(Award.unit, Award.person, Award.household, fn.SUM(fn.DISTINCT(bit)))
+             .group_by(Award.unit, Award.person, Award.household))
+    out, spans, longer = {}, {}, []
+    for unit, person, household, mask in read_rows(query):
+        span = spans.get(mask)
+        if span is None:             # a few patterns over thousands of subjects
+            span = spans[mask] = _run_span(int(mask), year)
+        if span is not None:
+            key = ((UNIT, unit) if unit is not None else (PERSON, person)
+                   if person is not None else (HOUSEHOLD, household))
+            out[key] = span
+            if span[1] - span[0] + 1 >= RUN_YEARS - 1:    # may reach below the bits
+                longer.append(key)
+    if longer:
+        keys = set(longer)
+        for key, years in title_year_sets(keys=keys).items():
+            run = consecutive_run(years, year if year in years else year - 1)
+            out[key] = (run[0], run[-1])
+    return out
+
+
+def _run_span(mask, year):
+    """(first, last) year of the run in ``mask`` (bit n: a title in ``year`` - n), else None."""
+    end = year
+    if not mask & 1:
+        mask, end = mask >> 1, year - 1
+        if not mask & 1:
+            return None
+    length = (mask ^ (mask + 1)).bit_length() - 1          # trailing ones
+    return (end - length + 1, end)
+
+
+def run_years(span):
+    """The years of a ``title_runs`` span, oldest first ([] for None)."""
+    return list(range(span[0], span[1] + 1)) if span else []
+
+
+def _titles_query(*extra, kinds, codes=None, year=None, subjects=None, since=None,
+                  until=None):
     query = (Award.select(Award.unit, Award.person, Award.household, award_year(), *extra)
              .join(Decision).switch(Award).join(Title).where(Decision.state == IN_FORCE))
     if kinds:
@@ -79,6 +135,8 @@ def _titles_query(*extra, kinds, codes=None, year=None, subjects=None):
         query = query.where(Title.code.in_(list(codes)))
     if year is not None:
         query = query.where(award_year() == year)
+    if since is not None:
+        query = query.where(award_year().between(since, until))
     if subjects is not None:
         model = subjects.model
         query = query.where(
@@ -134,6 +192,10 @@ def upward_qualifiers(*, year, years=None, subject_kind=None):
     return out
 
 
+# pieces repeat ("Số 12", "Thôn Bắc Trung"): 8,000 households' places fold a few hundred
+_fold_piece = functools.lru_cache(maxsize=4096)(vntext.fold)
+
+
 def join_place(*parts):
     """Parts of an address joined with ', ', each printed once: a household's address that
     already names its village ("Số 131, Thôn Bắc Trung") does not get the village again."""
@@ -141,7 +203,7 @@ def join_place(*parts):
     for part in parts:
         for piece in (part or "").split(","):
             piece = piece.strip()
-            key = vntext.fold(piece)
+            key = _fold_piece(piece)
             if piece and key not in seen:
                 seen.add(key)
                 out.append(piece)

@@ -6,8 +6,8 @@ from collections import defaultdict, namedtuple
 from peewee import JOIN, fn
 
 from . import catalogue, collation, exemplary, settings, versioning, vntext
-from .award_history import (consecutive_run, format_run, join_place, title_year_sets,
-                            title_years, unit_places, units_by_id)
+from .award_history import (consecutive_run, format_run, join_place, run_years, title_runs,
+                            title_year_sets, title_years, unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
 from .candidate_records import record_checks
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
@@ -377,14 +377,6 @@ def _listed(movement, year):
 FEW_IDS = 500          # up to this many ids go to SQL as an IN list; more are filtered here
 
 
-def _histories(found, listed):
-    """``title_year_sets`` of the subjects of the candidate rows ``found`` (the query
-    ``listed``): a long list reads every title award in one scan, a short one its own."""
-    if len(found) <= FEW_IDS:
-        return title_year_sets(subjects=listed)
-    return title_year_sets(keys={_key(row[1], row[2], row[3]) for row in found})
-
-
 def vote_results(*, movement, year, ids=None):
     """{candidate id: (votes for, percent, passed)} of each candidate's latest vote at a
     meeting of ``movement``/``year``; ``ids``: only these candidates (after a vote on them)."""
@@ -415,15 +407,36 @@ def candidate_versions(*, movement, year):
                           .where(Candidate.movement == movement, Candidate.year == year)))
 
 
+ROW_FIELDS = ("id", "kind", "kind_label", "subject_id", "name", "name_key", "place", "title",
+              "title_id", "source", "removed", "reason", "warnings", "years", "years_text",
+              "votes_for", "percent", "passed", "version")
+ROW = {name: i for i, name in enumerate(ROW_FIELDS)}   # positions in ``candidate_tuples``
+
+
 def candidate_rows(*, movement, year, include_removed=True, ids=None):
-    """Rows for the candidates table: name, place, title, warnings, years, vote result.
+    """Rows for the candidates table as dicts (keys ``ROW_FIELDS``): name, place, title,
+    warnings (a list), years, vote result — ``candidate_tuples`` made dicts."""
+    warnings = ROW["warnings"]
+    out = []
+    for row in candidate_tuples(movement=movement, year=year, include_removed=include_removed,
+                                ids=ids):
+        r = dict(zip(ROW_FIELDS, row))
+        r["warnings"] = list(row[warnings])
+        r["years"] = list(row[ROW["years"]])
+        out.append(r)
+    return out
+
+
+def candidate_tuples(*, movement, year, include_removed=True, ids=None):
+    """Rows for the candidates table as tuples of ``ROW_FIELDS`` (warnings and years as
+    tuples, shared by rows that have the same).
 
     One joined query read as plain tuples (names and places from the joined person or
-    household, history only of the listed subjects), in list order: people, units, then
-    households, each kept before removed, by name. SQLite orders people and households by
-    their stored collation strings (``collation.name_sort_string``): sorting 20,000 Python
-    name keys held the GIL — and so the window — for 0.2–0.5 s. ``ids``: only these
-    candidates (the rows an action changed)."""
+    household), the years in a row from ``title_runs`` (one row per subject), in list order:
+    people, units, then households, each kept before removed, by name. SQLite orders people
+    and households by their stored collation strings (``collation.name_sort_string``):
+    sorting 20,000 Python name keys held the GIL — and so the window — for 0.2–0.5 s.
+    ``ids``: only these candidates (the rows an action changed)."""
     listed = _listed(movement, year)
     ids = None if ids is None else list(ids)
     wanted = None
@@ -449,11 +462,13 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     elif ids is not None:
         wanted = set(ids)
     found = read_rows(query)
-    history = _histories(found, listed)
+    runs = title_runs(year=year, subjects=listed if len(found) <= FEW_IDS else None)
     votes = vote_results(movement=movement, year=year, ids=ids)
     units = units_by_id()
     places = unit_places(units)
-    village_places, parsed = {}, {}     # repeated values: work once each
+    village_places, parsed, years_of = {}, {}, {}     # repeated values: work once each
+    labels = {kind: SUBJECT_KINDS[kind] for kind in (PERSON, UNIT, HOUSEHOLD)}
+    no_vote = (None, None, None)
     buckets = {PERSON: [], UNIT: [], HOUSEHOLD: []}
     unsorted = set()                    # kinds with a row whose stored sort key is missing
     for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
@@ -462,40 +477,38 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
         if wanted is not None and ident not in wanted:
             continue
         if unit is not None:
-            key = (UNIT, unit)
+            kind, subject = UNIT, unit
             name = units[unit].name if unit in units else "?"
             name_key = units[unit].name_key if unit in units else None
             place = places.get(unit, "")
         elif person is not None:
-            key, name = (PERSON, person), full_name or "?"
+            kind, subject, name = PERSON, person, full_name or "?"
             place = units[person_unit].name if person_unit in units else ""
         else:
-            key, name = (HOUSEHOLD, household), head_name or "?"
+            kind, subject, name = HOUSEHOLD, household, head_name or "?"
             place = village_places.get((address, village))
             if place is None:
                 place = village_places[(address, village)] = join_place(
                     address, units[village].name if village in units else "")
         if unit is None and not sort_key:
-            unsorted.add(key[0])
+            unsorted.add(kind)
         if warnings not in parsed:
-            parsed[warnings] = json.loads(warnings or "[]")
-        vote = votes.get(ident)
-        run = _run_for(history.get(key, {}), year)
-        buckets[key[0]].append({
-            "id": ident, "kind": key[0], "kind_label": SUBJECT_KINDS[key[0]],
-            "subject_id": key[1], "name": name, "name_key": name_key or vntext.fold(name),
-            "place": place, "title": title, "title_id": title_id, "source": source,
-            "removed": bool(removed), "reason": reason,
-            "warnings": list(parsed[warnings]),
-            "years": run, "years_text": format_run(run) if run else "",
-            "votes_for": vote[0] if vote else None,
-            "percent": vote[1] if vote else None,
-            "passed": vote[2] if vote else None, "version": version,
-        })
+            parsed[warnings] = tuple(json.loads(warnings or "[]"))
+        span = runs.get((kind, subject))
+        run = years_of.get(span)
+        if run is None:
+            years = tuple(run_years(span))
+            run = years_of[span] = (years, format_run(years) if years else "")
+        vote = votes.get(ident, no_vote)
+        buckets[kind].append((
+            ident, kind, labels[kind], subject, name, name_key or vntext.fold(name), place,
+            title, title_id, source, bool(removed), reason, parsed[warnings]) + run + vote
+            + (version,))
+    name_at, removed_at = ROW["name"], ROW["removed"]
     for kind in unsorted | {UNIT}:     # units (dozens) have no stored key; old rows neither
         keys = {name: collation.name_sort_string(name)
-                for name in {r["name"] for r in buckets[kind]}}
-        buckets[kind].sort(key=lambda r: (r["removed"], keys[r["name"]]))
+                for name in {r[name_at] for r in buckets[kind]}}
+        buckets[kind].sort(key=lambda r: (r[removed_at], keys[r[name_at]]))
     return buckets[PERSON] + buckets[UNIT] + buckets[HOUSEHOLD]
 
 

@@ -79,8 +79,8 @@ def test_many_votes_and_a_new_meeting_update_rows_in_place(ctx, qtbot, monkeypat
     assert n > 100
     resets, full_reads = [], []
     tab.model.modelReset.connect(lambda: resets.append(1))
-    real_rows = candidates.candidate_rows
-    monkeypatch.setattr(candidates, "candidate_rows",
+    real_rows = candidates.candidate_tuples
+    monkeypatch.setattr(candidates, "candidate_tuples",
                         lambda **kw: full_reads.append(kw) or real_rows(**kw))
     monkeypatch.setattr(candidates, "FEW_IDS", 5)         # "many" votes in a small demo
     from gui import decision_dialogs

@@ -1,5 +1,6 @@
 """Tab "Đề nghị & bình xét": the candidate list with warnings, meetings and their votes."""
 import datetime
+from operator import itemgetter
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
@@ -46,16 +47,22 @@ class CandidateModel(FilterTableModel):
         """Row tuples and the folded names (stored with each person, household and unit)."""
         if self.movement is None:
             return [], []
-        rows, names = [], []
-        read = candidates.candidate_rows(movement=self.movement, year=self.year, ids=ids)
-        read.reverse()
-        while read:       # each dict freed as it is used, not 20,000 at once holding the GIL
-            r = read.pop()
-            rows.append((r["id"], r["kind_label"], r["name"], r["place"], r["title"],
-                         " • ".join(r["warnings"]), r["years_text"], r["votes_for"],
-                         r["percent"], r["passed"], not r["removed"], r["reason"],
-                         r["version"]))
-            names.append(r["name_key"])
+        f = candidates.ROW
+        at = (f["id"], f["kind_label"], f["name"], f["place"], f["title"], f["warnings"],
+              f["years_text"], f["votes_for"], f["percent"], f["passed"], f["removed"],
+              f["reason"], f["version"], f["name_key"])
+        rows, names, joined = [], [], {}
+        append, append_name = rows.append, names.append
+        for (ident, label, name, place, title, warnings, years, votes_for, percent, passed,
+             removed, reason, version, name_key) in map(
+                itemgetter(*at), candidates.candidate_tuples(
+                    movement=self.movement, year=self.year, ids=ids)):
+            text = joined.get(warnings)
+            if text is None:              # rows share their warnings: joined once each
+                text = joined[warnings] = " • ".join(warnings)
+            append((ident, label, name, place, title, text, years, votes_for, percent,
+                    passed, not removed, reason, version))
+            append_name(name_key)
         return rows, names
 
     def fetch(self):
@@ -127,9 +134,9 @@ class CandidateModel(FilterTableModel):
     @staticmethod
     def _keys(rows, names=None):
         """Folded search keys; kinds, places, titles and warnings repeat over thousands of
-        rows and are folded once each (20,000 rows: a third of the time); ``names``: the
-        names already folded."""
-        folded = {}
+        rows: each combination of them is folded once (20,000 rows: a third of the time);
+        ``names``: the names already folded."""
+        folded, tails = {}, {}
 
         def once(text):
             value = folded.get(text)
@@ -138,8 +145,14 @@ class CandidateModel(FilterTableModel):
             return value
         if names is None:
             names = [vntext.fold(r[2]) for r in rows]
-        return [f"{once(r[1])} {name} {once(r[3])} {once(r[4])} {once(r[5])}"
-                for r, name in zip(rows, names)]
+        keys = []
+        for r, name in zip(rows, names):
+            parts = tails.get((r[1], r[3], r[4], r[5]))
+            if parts is None:
+                parts = tails[(r[1], r[3], r[4], r[5])] = (
+                    once(r[1]) + " ", f" {once(r[3])} {once(r[4])} {once(r[5])}")
+            keys.append(parts[0] + name + parts[1])
+        return keys
 
     def data(self, index, role=DISPLAY_ROLE):
         if role == FOREGROUND_ROLE and index.isValid():
