@@ -161,3 +161,63 @@ def test_long_lists_read_the_same_history_in_one_scan(database, clerk, monkeypat
     assert _rows(org) == short
     candidates.refresh_warnings(movement=org["movement"], year=YEAR)
     assert {c.id: c.warnings for c in Candidate.select()} == warnings
+
+
+def _issue(year, awards, *, state="issued"):
+    """A decision for ``year`` with ``awards`` [(subject field, subject, title code)]."""
+    from models.entities import Award, Decision, Title
+    decision = Decision.create(number=f"{year}-{state}-{len(awards)}/QĐ",
+                               date=f"{min(year, 2099)}-12-20", year=year, period_year=year,
+                               state="draft", signer_name="X")
+    for order, (field, subject, code) in enumerate(awards, 1):
+        Award.create(decision=decision, title=Title.get(Title.code == code), order=order,
+                     display_name=str(subject.id), **{field: subject})
+    Decision.update(state=state).where(Decision.id == decision.id).execute()
+
+
+def test_years_in_a_row_are_those_of_the_title_years(database, clerk, monkeypatch):
+    """The years in a row of the list (one SQL sum of title-year bits per subject) are those
+    the subject's own title years give: a gap ends a run, a year not decided yet leaves the
+    run ending the year before, two titles in one year count once, later years, drafts and
+    forms (not titles) do not count; long lists, and runs longer than the bits, the same."""
+    from models import award_history
+    org = make_year(clerk)
+    candidates.build_candidates(actor=clerk, movement=org["movement"], year=YEAR)
+    an, binh, cuong = org["people"]
+    village = org["villages"][0]
+    house = org["households"][0]
+    _issue(YEAR - 4, [("person", binh, "LDTT"), ("unit", village, "TDPVH")])
+    _issue(YEAR - 3, [("person", an, "LDTT"), ("unit", village, "TDPVH")])
+    _issue(YEAR - 2, [("person", an, "LDTT"), ("person", binh, "LDTT"),
+                      ("household", house, "GDVH"), ("unit", village, "TDPVH")])
+    _issue(YEAR - 1, [("person", an, "LDTT"), ("person", an, "CSTDCS"),
+                      ("person", binh, "LDTT"), ("unit", village, "TDPVH")])
+    _issue(YEAR, [("person", binh, "LDTT"), ("unit", village, "TDPVH")])
+    _issue(YEAR + 1, [("person", cuong, "LDTT")])                 # a later year
+    _issue(YEAR, [("person", cuong, "LDTT")], state="draft")      # not in force
+    _issue(YEAR - 1, [("person", cuong, "GK_CN")])                # a form, not a title
+    rows = _rows(org)
+    years = {(r["kind"], r["subject_id"]): (r["years"], r["years_text"]) for r in rows}
+    assert years[("person", an.id)] == ([YEAR - 3, YEAR - 2, YEAR - 1],
+                                        f"{YEAR - 3}–{YEAR - 1} (3 năm liên tục)")
+    assert years[("person", binh.id)] == ([YEAR - 2, YEAR - 1, YEAR],
+                                          f"{YEAR - 2}–{YEAR} (3 năm liên tục)")
+    assert years[("unit", village.id)][0] == list(range(YEAR - 4, YEAR + 1))
+    assert years[("person", cuong.id)] == ([], "")
+    assert years[("household", house.id)] == ([], "")        # YEAR - 1 missing
+    # the same as the years the awards give, row by row (what the list showed before)
+    history = award_history.title_year_sets(keys=set(years))
+    for key, (run, text) in years.items():
+        by_year = history.get(key, set())
+        expected = award_history.consecutive_run(
+            by_year, YEAR if YEAR in by_year else YEAR - 1)
+        assert run == expected and text == (award_history.format_run(run) if run else "")
+    monkeypatch.setattr(candidates, "FEW_IDS", 0)                 # a long list: one scan
+    assert _rows(org) == rows
+    monkeypatch.setattr(award_history, "RUN_YEARS", 3)            # runs longer than the bits
+    assert _rows(org) == rows
+    monkeypatch.setattr(candidates, "FEW_IDS", 500)
+    assert _rows(org) == rows
+    tuples = candidates.candidate_tuples(movement=org["movement"], year=YEAR)
+    assert [dict(zip(candidates.ROW_FIELDS, t), warnings=list(t[12]), years=list(t[13]))
+            for t in tuples] == rows

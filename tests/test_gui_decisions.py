@@ -7,7 +7,7 @@ import pytest
 from gui import messages
 from gui.pages.decisions import DecisionsPage
 from gui.pages.lookup import LookupPage
-from models import vntext
+from models import candidates, vntext
 from models.entities import Award, Decision
 from tests import gui_world
 
@@ -30,6 +30,17 @@ def test_candidates_tab_shows_warnings_and_votes(ctx, qtbot):
     assert tab.model.rowCount() > 100
     assert "có cảnh báo" in tab.count.text() and "đạt" in tab.count.text()
     assert tab.meeting.count() == 1
+    # the rows are the list's rows (candidate_rows, as dicts), the warnings joined, and
+    # the search keys each part folded
+    listed = candidates.candidate_rows(movement=tab.model.movement, year=2025)
+    assert tab.model.rows == [
+        (r["id"], r["kind_label"], r["name"], r["place"], r["title"],
+         " • ".join(r["warnings"]), r["years_text"], r["votes_for"], r["percent"],
+         r["passed"], not r["removed"], r["reason"], r["version"]) for r in listed]
+    assert any(r["warnings"] for r in listed) and any(r["years"] for r in listed)
+    assert tab.model.keys == [
+        " ".join([vntext.fold(r[1]), vntext.fold(r[2]), vntext.fold(r[3]),
+                  vntext.fold(r[4]), vntext.fold(r[5])]) for r in tab.model.rows]
     # filter accent-insensitively
     tab.search.setText("lao dong tien tien")
     assert 0 < tab.model.rowCount() < len(tab.model.rows)
