@@ -83,36 +83,45 @@ def subject_kind(unit_is_null, person_is_null):
     return HOUSEHOLD
 
 
-def _award_groups(years):
+def _award_groups(years, *, by_unit=True):
     """The awards counted for ``years`` summed in SQL: one row per (year, decision, title,
     subject kind, unit of the subject) with its count, its paid count (paid with money) and
-    its paid money. People count for their work unit, households for their village. A large
-    commune's year is about 40,000 awards: read one by one they took most of the annual
-    report; grouped, a few hundred rows come back."""
+    its paid money. People count for their work unit, households for their village
+    (``by_unit=False``: "unit_of" is None and no person or household is read — looking up
+    every household awarded is most of this query). A large commune's year is about 40,000
+    awards: read one by one they took most of the annual report; grouped, a few hundred rows
+    come back."""
     year = award_year()
-    unit_of = Case(None, [(Award.unit.is_null(False), Award.unit),
-                          (Award.person.is_null(False), Person.unit)], Household.village)
-    keys = (year, Award.decision, Award.title, Award.unit.is_null(), Award.person.is_null(),
-            unit_of)
+    keys = (year, Award.decision, Award.title, Award.unit.is_null(), Award.person.is_null())
+    if by_unit:
+        keys += (Case(None, [(Award.unit.is_null(False), Award.unit),
+                             (Award.person.is_null(False), Person.unit)], Household.village),)
+    paid = Award.paid == True  # noqa: E712
     query = (Award.select(*keys, fn.COUNT(Award.id),
-                          fn.SUM(Case(None, [((Award.paid == True) & (Award.amount != 0), 1)],  # noqa: E712
-                                      0)),
-                          fn.SUM(Case(None, [(Award.paid == True, Award.amount)], 0)))  # noqa: E712
-             .join(Decision)
-             .switch(Award).join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
-             .switch(Award).join(Household, JOIN.LEFT_OUTER, on=(Award.household == Household.id))
-             .where(Decision.state == IN_FORCE, year.in_(list(years)))
-             .group_by(*keys))
-    return [dict(zip(AWARD_GROUP_KEYS, (y, d, t, subject_kind(un, pn), u, int(n), int(p or 0),
-                                        int(a or 0))))
-            for y, d, t, un, pn, u, n, p, a in read_rows(query)]
+                          fn.SUM(Case(None, [(paid & (Award.amount != 0), 1)], 0)),
+                          fn.SUM(Case(None, [(paid, Award.amount)], 0)))
+             .join(Decision))
+    if by_unit:
+        query = (query.switch(Award).join(Person, JOIN.LEFT_OUTER,
+                                          on=(Award.person == Person.id))
+                 .switch(Award).join(Household, JOIN.LEFT_OUTER,
+                                     on=(Award.household == Household.id)))
+    query = query.where(Decision.state == IN_FORCE, year.in_(list(years))).group_by(*keys)
+    out = []
+    for row in read_rows(query):
+        y, d, t, unit_is_null, person_is_null = row[:5]
+        n, p, a = row[-3:]
+        out.append(dict(zip(AWARD_GROUP_KEYS, (
+            y, d, t, subject_kind(unit_is_null, person_is_null), row[5] if by_unit else None,
+            int(n), int(p or 0), int(a or 0)))))
+    return out
 
 
 def year_figures(year, groups=None):
     """The year's totals (decisions, awards by kind and method, money, registrations) from
     ``_award_groups`` rows of ``year`` (read when not given)."""
     if groups is None:
-        groups = _award_groups([year])
+        groups = _award_groups([year], by_unit=False)
     groups = [g for g in groups if g["year"] == year]
     fig = YearFigures(year=year)
     decisions = {g["decision"] for g in groups}

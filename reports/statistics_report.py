@@ -86,9 +86,34 @@ def _lines(text, width_units, bold=False, size=12):
     return max(1, xlsx_print.line_count(text, xlsx_print.usable_pt(width_units), bold, size))
 
 
+class _CellStyle:
+    """Sets a cell's font, alignment, border and number format, once per combination: the
+    next cell with the same ones gets a copy of the first one's style ids (openpyxl looks
+    every Font, Alignment and Border it is given up by hashing it, which was a fifth of
+    writing a form)."""
+
+    def __init__(self):
+        self.done = {}
+
+    def __call__(self, c, font, alignment, border=None, number_format=None):
+        from copy import copy
+        key = (id(font), id(alignment), id(border), number_format)
+        ids = self.done.get(key)
+        if ids is not None:
+            c._style = copy(ids)
+            return
+        c.font, c.alignment = font, alignment
+        if border is not None:
+            c.border = border
+        if number_format is not None:
+            c.number_format = number_format
+        self.done[key] = copy(c._style)
+
+
 def _sheet(wb, form, page, st):
     from openpyxl.utils import get_column_letter as letter
     ws = wb.create_sheet(title=form.sheet)
+    style = _CellStyle()
     fixed = len(page["head_fixed"])
     ncols = fixed + len(page["columns"])
     widths = [LABEL_WIDTH, CODE_WIDTH] + ([UNIT_WIDTH] if page["has_unit_column"] else []) \
@@ -106,13 +131,13 @@ def _sheet(wb, form, page, st):
         if i < len(page["corner_left"]):
             text, bold = page["corner_left"][i]
             c = ws.cell(row=row, column=1, value=text)
-            c.font, c.alignment = st["bold"] if bold else st["font"], st["top_left"]
+            style(c, st["bold"] if bold else st["font"], st["top_left"])
             ws.merge_cells(f"A{row}:{letter(split)}{row}")
             height = max(height, _lines(text, left_w, bold))
         if i < len(page["corner_right"]):
             text, bold = page["corner_right"][i]
             c = ws.cell(row=row, column=split + 1, value=text)
-            c.font, c.alignment = st["bold"] if bold else st["font"], st["top_center"]
+            style(c, st["bold"] if bold else st["font"], st["top_center"])
             ws.merge_cells(f"{right_from}{row}:{last}{row}")
             height = max(height, _lines(text, right_w, bold))
         ws.row_dimensions[row].height = height * xlsx_print.LINE_PT
@@ -120,13 +145,13 @@ def _sheet(wb, form, page, st):
     row += 1
     for text, font in ((page["title"], st["title"]), (page["subtitle"], st["italic"])):
         c = ws.cell(row=row, column=1, value=text)
-        c.font, c.alignment = font, st["wrap_center"]
+        style(c, font, st["wrap_center"])
         ws.merge_cells(f"A{row}:{last}{row}")
         ws.row_dimensions[row].height = _lines(text, sum(widths), True, 14) * 18.75
         row += 1
     if page["unit_note"]:
         c = ws.cell(row=row, column=1, value=page["unit_note"])
-        c.font, c.alignment = st["italic"], st["right"]
+        style(c, st["italic"], st["right"])
         ws.merge_cells(f"A{row}:{last}{row}")
         row += 1
     # the two-level header, then the column letters
@@ -144,8 +169,7 @@ def _sheet(wb, form, page, st):
         ws.cell(row=head + 2, column=j, value=text)
     for r in range(head, head + 3):
         for j in range(1, ncols + 1):
-            c = ws.cell(row=r, column=j)
-            c.font, c.alignment, c.border = st["bold"], st["wrap_center"], st["border"]
+            style(ws.cell(row=r, column=j), st["bold"], st["wrap_center"], st["border"])
     group_lines = _lines(page["column_group"], sum(widths[fixed:]), True)
     ws.row_dimensions[head].height = group_lines * xlsx_print.LINE_PT + 2
     col_lines = max([_lines(t, widths[fixed + i], True)
@@ -160,28 +184,26 @@ def _sheet(wb, form, page, st):
         values += [None] * (ncols - len(values))
         for j, value in enumerate(values, 1):
             c = ws.cell(row=row, column=j, value=value)
-            c.border = st["border"]
-            c.font = st["bold"] if line["bold"] else st["font"]
+            font = st["bold"] if line["bold"] else st["font"]
             if j == 1:
-                c.alignment = st["wrap_left"]
+                style(c, font, st["wrap_left"], st["border"])
             elif j <= fixed - 1:
-                c.alignment = st["wrap_center"]
+                style(c, font, st["wrap_center"], st["border"])
             else:
-                c.number_format = "#,##0"
-                c.alignment = st["right"]
+                style(c, font, st["right"], st["border"], "#,##0")
         ws.row_dimensions[row].height = _lines(line["label"], LABEL_WIDTH, line["bold"]) \
             * xlsx_print.LINE_PT
         row += 1
     row += 1
     for note in page["notes"]:
         c = ws.cell(row=row, column=1, value=note)
-        c.font, c.alignment = st["italic"], st["top_left"]
+        style(c, st["italic"], st["top_left"])
         ws.merge_cells(f"A{row}:{last}{row}")
         ws.row_dimensions[row].height = _lines(note, sum(widths)) * xlsx_print.LINE_PT
         row += 1
     row += 1
     c = ws.cell(row=row, column=split + 1, value=page["date_line"])
-    c.font, c.alignment = st["italic"], st["wrap_center"]
+    style(c, st["italic"], st["wrap_center"])
     ws.merge_cells(f"{right_from}{row}:{last}{row}")
     row += 1
     for k, (title, hint, name) in enumerate(page["signers"]):
@@ -190,8 +212,7 @@ def _sheet(wb, form, page, st):
         for offset, (text, font) in enumerate(((title, st["bold"]), (hint, st["italic"]),
                                                (name, st["bold"]))):
             r = row + (offset if offset < 2 else 6)
-            c = ws.cell(row=r, column=col, value=text)
-            c.font, c.alignment = font, st["wrap_center"]
+            style(ws.cell(row=r, column=col, value=text), font, st["wrap_center"])
             ws.merge_cells(f"{start}{r}:{end}{r}")
     xlsx_print.page_setup(ws, one_page=True)
     ws.page_setup.fitToHeight = 1          # a form is one sheet of paper

@@ -57,36 +57,55 @@ class SheetSpec:
 
 
 class _Styles:
-    """Named styles shared by every cell (cheap in write-only mode)."""
+    """Named styles shared by every cell (cheap in write-only mode). ``styles(name)``
+    registers a style with the workbook the first time a sheet uses it and returns its name:
+    a form of a few dozen cells paid more for the 22 styles it did not use (each added to
+    the workbook, then written to styles.xml) than for its cells."""
 
     def __init__(self, wb):
-        from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
-        thin = Side(style="thin", color="000000")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.wb = wb
         self.names = {}
 
-        def add(name, **kw):
-            st = NamedStyle(name=name, **kw)
-            wb.add_named_style(st)
-            self.names[name] = name
+    @staticmethod
+    def _spec(name):
+        from openpyxl.styles import Alignment, Border, Font, Side
+        thin = Side(style="thin", color="000000")
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if name == "tdkt_issuer":
+            return {"font": Font(name=FONT_NAME, size=12, bold=True)}
+        if name == "tdkt_title":
+            return {"font": Font(name=FONT_NAME, size=14, bold=True),
+                    "alignment": Alignment(horizontal="center", vertical="center",
+                                           wrap_text=True)}
+        if name == "tdkt_subtitle":
+            return {"font": Font(name=FONT_NAME, size=12, italic=True),
+                    "alignment": Alignment(horizontal="center", vertical="center",
+                                           wrap_text=True)}
+        if name == "tdkt_header":
+            return {"font": Font(name=FONT_NAME, size=12, bold=True), "border": border,
+                    "alignment": Alignment(horizontal="center", vertical="center",
+                                           wrap_text=True)}
+        if name == "tdkt_footer":
+            return {"font": Font(name=FONT_NAME, size=12),
+                    "alignment": Alignment(vertical="top", wrap_text=True)}
+        kind = name[len("tdkt_"):]
+        if kind.endswith("_wrap"):
+            kind = kind[:-len("_wrap")]
+            alignment = Alignment(vertical="center", wrap_text=True)
+        else:
+            alignment = Alignment(vertical="center", horizontal="left" if kind == "text"
+                                  else ("center" if kind in ("date", "year", "stt")
+                                        else "right"))
+        fmt = "General" if kind == "text" else NUMBER_FORMATS[kind]
+        return {"font": Font(name=FONT_NAME, size=12), "border": border, "number_format": fmt,
+                "alignment": alignment}
 
-        add("tdkt_issuer", font=Font(name=FONT_NAME, size=12, bold=True))
-        add("tdkt_title", font=Font(name=FONT_NAME, size=14, bold=True),
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        add("tdkt_subtitle", font=Font(name=FONT_NAME, size=12, italic=True),
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        add("tdkt_header", font=Font(name=FONT_NAME, size=12, bold=True), border=border,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        for kind, fmt in [("text", "General")] + list(NUMBER_FORMATS.items()):
-            add(f"tdkt_{kind}", font=Font(name=FONT_NAME, size=12), border=border,
-                number_format=fmt,
-                alignment=Alignment(vertical="center", horizontal="left" if kind == "text"
-                                    else ("center" if kind in ("date", "year", "stt")
-                                          else "right")))
-            add(f"tdkt_{kind}_wrap", font=Font(name=FONT_NAME, size=12), border=border,
-                number_format=fmt, alignment=Alignment(vertical="center", wrap_text=True))
-        add("tdkt_footer", font=Font(name=FONT_NAME, size=12),
-            alignment=Alignment(vertical="top", wrap_text=True))
+    def __call__(self, name):
+        if name not in self.names:
+            from openpyxl.styles import NamedStyle
+            self.wb.add_named_style(NamedStyle(name=name, **self._spec(name)))
+            self.names[name] = name
+        return name
 
 
 class _RowAttrs:
@@ -196,20 +215,21 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     table_pt = sum(w * xlsx_print.UNIT_PT for w in widths[:titled])   # LibreOffice's
     last = _letter(titled)
     issuer = commune.issuer if commune is not None else ""
-    _append(ws, rows_attrs, [_cell(ws, _nfc(issuer), "tdkt_issuer")])
-    _merged_line(ws, rows_attrs, _nfc(spec.heading), "tdkt_title", last, 2, table_pt,
+    _append(ws, rows_attrs, [_cell(ws, _nfc(issuer), styles("tdkt_issuer"))])
+    _merged_line(ws, rows_attrs, _nfc(spec.heading), styles("tdkt_title"), last, 2, table_pt,
                  bold=True, size=14)
-    _merged_line(ws, rows_attrs, _nfc(_subtitle(spec, commune)), "tdkt_subtitle", last, 3,
-                 table_pt)
+    _merged_line(ws, rows_attrs, _nfc(_subtitle(spec, commune)), styles("tdkt_subtitle"), last,
+                 3, table_pt)
     ws.append([])
     header_lines = max(xlsx_print.line_count(_nfc(c.header), xlsx_print.usable_pt(w),
                                              bold=True)
                        for c, w in zip(printed, widths))
-    _append(ws, rows_attrs, [_cell(ws, _nfc(c.header), "tdkt_header") for c in spec.columns],
+    header = styles("tdkt_header")
+    _append(ws, rows_attrs, [_cell(ws, _nfc(c.header), header) for c in spec.columns],
             header_lines * xlsx_print.LINE_PT if header_lines > 1 else None)
     # Printed text columns wrap (a clipped cell loses words on paper); numbers never do.
     wrapped = [i for i, c in enumerate(spec.columns) if c.kind == "text" and c.printed]
-    style_names = [f"tdkt_{c.kind}{'_wrap' if i in wrapped else ''}"
+    style_names = [styles(f"tdkt_{c.kind}{'_wrap' if i in wrapped else ''}")
                    for i, c in enumerate(spec.columns)]
     kinds = [c.kind for c in spec.columns]
     heights = xlsx_print.RowHeights(widths, wrapped)
@@ -252,7 +272,7 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
         row += 1                                            # the blank row
         for line in footer:
             row += 1
-            _merged_line(ws, rows_attrs, _nfc(line), "tdkt_footer", last, row, table_pt)
+            _merged_line(ws, rows_attrs, _nfc(line), styles("tdkt_footer"), last, row, table_pt)
     if len(printed) < ncols:
         # The printed columns of the rows written, not whole columns: LibreOffice saves
         # A1:J1048576 back as $A:$J, a print area openpyxl cannot read (it warns).
