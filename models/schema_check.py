@@ -214,14 +214,37 @@ def value_problems(conn, *, links=True):
         tables = sorted({r[0] for r in fk})
         problems.append(f"{len(fk)} liên kết trỏ tới bản ghi không còn (bảng "
                         f"{', '.join(tables[:5])})")
-    for table, condition, label in VALUE_RULES:
-        try:
-            count = conn.execute(f'SELECT count(*) FROM "{table}" WHERE {condition}').fetchone()[0]
-        except sqlite3.Error:
-            continue                                  # the schema check reports the table
-        if count:
-            problems.append(f"{count} dòng có {label} không hợp lệ (bảng {table})")
+    counts = _rule_counts(conn)
+    for rule in VALUE_RULES:
+        table, _, label = rule
+        if counts.get(rule):
+            problems.append(f"{counts[rule]} dòng có {label} không hợp lệ (bảng {table})")
     return problems
+
+
+def _rule_counts(conn):
+    """{rule: rows breaking it} of VALUE_RULES, one scan per table (the registrations' two
+    rules were two scans of 108,000 rows at every open); a rule whose table or column is
+    missing is left out (the schema check reports it)."""
+    by_table = {}
+    for rule in VALUE_RULES:
+        by_table.setdefault(rule[0], []).append(rule)
+    counts = {}
+    for table, rules in by_table.items():
+        sums = ", ".join(f"COALESCE(SUM(CASE WHEN ({condition}) THEN 1 ELSE 0 END), 0)"
+                         for _, condition, _ in rules)
+        try:
+            counts.update(zip(rules, conn.execute(f'SELECT {sums} FROM "{table}"').fetchone()))
+            continue
+        except sqlite3.Error:
+            pass                                      # one rule at a time: skip what fails
+        for rule in rules:
+            try:
+                counts[rule] = conn.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE {rule[1]}').fetchone()[0]
+            except sqlite3.Error:
+                continue
+    return counts
 
 
 def verify(conn, path, *, partial=False, values=True, links=True):

@@ -230,3 +230,26 @@ def test_no_output_into_the_backups_folder(issued, tmp_path, capsys):
                              str(link)]) == 1
     assert "tệp dữ liệu đang dùng" in capsys.readouterr().err
     dbmod.open_database(db_path)
+
+
+def test_every_broken_value_rule_is_counted_in_rule_order(genuine, tmp_path, monkeypatch):
+    """The value rules are counted one scan per table: several rules broken in one table are
+    each counted and named in VALUE_RULES order, and a rule whose column the file lacks
+    (an older file) does not hide the others of its table."""
+    bad = crafted(genuine, tmp_path, "values",
+                  "UPDATE award SET amount = -1 WHERE display_name = 'Trần Thị Bình';"
+                  "UPDATE decision SET state = 'hacked', kind = 'bogus', year = '2025x';")
+    import sqlite3
+    conn = sqlite3.connect(bad)
+    want = ["1 dòng có trạng thái quyết định không hợp lệ (bảng decision)",
+            "1 dòng có loại quyết định không hợp lệ (bảng decision)",
+            "1 dòng có năm quyết định không hợp lệ (bảng decision)",
+            "1 dòng có số tiền khen thưởng không hợp lệ (bảng award)"]
+    assert schema_check.value_problems(conn, links=False) == want
+    monkeypatch.setattr(schema_check, "VALUE_RULES", (
+        ("decision", "no_such_column = 1", "cột chưa có"),) + schema_check.VALUE_RULES)
+    assert schema_check.value_problems(conn, links=False) == want
+    conn.close()
+    with pytest.raises(DatabaseError) as err:
+        dbmod.open_database(bad)
+    assert "trạng thái quyết định không hợp lệ" in str(err.value)
