@@ -238,13 +238,13 @@ class TerminalProgress:
         return True
 
 
-def open_db(path, *, must_exist=True):
+def open_db(path, *, must_exist=True, **options):
     from models.db import open_database
     from models.db_pg import is_server_url
     if must_exist and not is_server_url(path) and not os.path.exists(path):
         raise UserError(f"Không có tệp dữ liệu {path}. Hãy chạy chương trình một lần "
                         "hoặc dùng lệnh demo để tạo.")
-    return open_database(path)
+    return open_database(path, **options)
 
 
 def acting_user(args):
@@ -404,8 +404,11 @@ def _list_rows(kind, search):
 
 
 def cmd_list(args, db_path):
-    open_db(db_path)
-    rows = _list_rows(args.kind, args.search)
+    from models.db import READS
+    from models.read_check import checked_reads
+    # only reads: the tables it read are checked before printing, not the whole file
+    with checked_reads(open_db(db_path, quick_check=READS), db_path):
+        rows = _list_rows(args.kind, args.search)
     if args.json:
         print_json(rows)
     else:

@@ -22,6 +22,7 @@ APPLICATION_ID = 0x54444B54          # "TDKT": marks a file as this program's da
 SCHEMA_VERSION = 17
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+READS = "reads"             # open_database(quick_check=READS): see models/read_check.py
 BUSY_MESSAGE = ("Dữ liệu đang được dùng ở nơi khác, thử lại sau (một máy hoặc cửa sổ khác "
                 "đang ghi). Việc vừa làm chưa được lưu.")
 GUARD_PREFIX = "tdkt: "          # the start of every message our own triggers RAISE
@@ -192,6 +193,8 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
     ``path`` is an SQLite file, or a ``postgresql://user@host/dbname`` URL of an office
     server (models/db_pg.py; ``password`` when the URL and libpq's own sources lack it).
     ``read_only``: an SQLite copy only looked at (PRAGMA query_only: every save refused).
+    ``quick_check``: check every page and the value rules (False: the GUI checks them in
+    the background; READS: the tables a command reads, ``read_check.checked_reads``).
     Raises DatabaseError with a Vietnamese message for every file we must not use; a file
     refused is never changed. A new file is built under a temporary name and renamed, so a
     process killed while creating it never leaves an empty file with the real name.
@@ -231,16 +234,15 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
         conn = database.connection()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         missing = migration_plan(version, stored_steps_sqlite(conn) if version else None)
-        if quick_check:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                raise DamagedDatabase(
-                    f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
-                    "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
+        # READS (a command that only reads, models/read_check.py): its tables are checked
+        # after it read them; a file to migrate is checked whole first all the same.
+        reads = quick_check == READS and not missing
+        whole = bool(quick_check) and not reads
+        if whole:
+            check_pages(conn, path)
         # Links (foreign_key_check, seconds on a large file) are checked by restore, backup,
         # `check` and the GUI's background start-up check; values here with quick_check.
-        schema_check.verify(conn, path, partial=bool(missing), values=quick_check,
-                            links=False)
+        schema_check.verify(conn, path, partial=bool(missing), values=whole, links=False)
         mode = journal if read_only else conn.execute(
             f"PRAGMA journal_mode={journal}").fetchone()[0]
         if mode.lower() != journal:
@@ -256,6 +258,7 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
     except (sqlite3.Error, peewee.PeeweeException) as exc:
         database.close()
         raise explain_error(exc, path) from exc
+    database.check_reads = reads
     db.initialize(database)
     if migrate and missing and not read_only:
         try:
@@ -265,6 +268,19 @@ def open_database(path, *, migrate=True, quick_check=True, busy_timeout_ms=BUSY_
             database.close()
             raise
     return database
+
+
+def check_pages(conn, path, table=None):
+    """PRAGMA quick_check of the whole file, or of ``table`` and its indexes only;
+    DamagedDatabase when it finds damage."""
+    pragma = "PRAGMA quick_check" if table is None else \
+        "PRAGMA quick_check('" + table.replace("'", "''") + "')"
+    result = conn.execute(pragma).fetchone()[0]
+    if result != "ok":
+        result = " ".join(result.split())        # one line ("*** in database main ***\n…")
+        raise DamagedDatabase(
+            f"Tệp dữ liệu {path} bị hỏng ({result}). Hãy khôi phục từ bản sao "
+            "lưu gần nhất (trang Sao lưu hoặc lệnh: main.py restore TỆP_SAO_LƯU).")
 
 
 def _create_new(path, busy_timeout_ms):

@@ -205,16 +205,17 @@ def _table_differences(name, want, have):
     return out
 
 
-def value_problems(conn, *, links=True):
-    """Rows breaking the value rules, and (``links``) dangling links: foreign_key_check
-    reads every row of every child table (about 2 s on the large demo commune)."""
+def value_problems(conn, *, links=True, tables=None):
+    """Rows breaking the value rules (``tables``: of those tables only), and (``links``)
+    dangling links: foreign_key_check reads every row of every child table (about 2 s on
+    the large demo commune)."""
     problems = []
     fk = conn.execute("PRAGMA foreign_key_check").fetchall() if links else []
     if fk:
         tables = sorted({r[0] for r in fk})
         problems.append(f"{len(fk)} liên kết trỏ tới bản ghi không còn (bảng "
                         f"{', '.join(tables[:5])})")
-    counts = _rule_counts(conn)
+    counts = _rule_counts(conn, tables)
     for rule in VALUE_RULES:
         table, _, label = rule
         if counts.get(rule):
@@ -222,13 +223,14 @@ def value_problems(conn, *, links=True):
     return problems
 
 
-def _rule_counts(conn):
+def _rule_counts(conn, tables=None):
     """{rule: rows breaking it} of VALUE_RULES, one scan per table (the registrations' two
     rules were two scans of 108,000 rows at every open); a rule whose table or column is
     missing is left out (the schema check reports it)."""
     by_table = {}
     for rule in VALUE_RULES:
-        by_table.setdefault(rule[0], []).append(rule)
+        if tables is None or rule[0] in tables:
+            by_table.setdefault(rule[0], []).append(rule)
     counts = {}
     for table, rules in by_table.items():
         sums = ", ".join(f"COALESCE(SUM(CASE WHEN ({condition}) THEN 1 ELSE 0 END), 0)"
@@ -252,6 +254,11 @@ def verify(conn, path, *, partial=False, values=True, links=True):
     problems = schema_problems(conn, partial=partial)
     if values and not problems:
         problems = value_problems(conn, links=links)
+    refuse(path, problems)
+
+
+def refuse(path, problems):
+    """DamagedDatabase naming the first ``problems`` (schema or values), if any."""
     if problems:
         more = f" (và {len(problems) - 3} điểm khác)" if len(problems) > 3 else ""
         raise DamagedDatabase(
