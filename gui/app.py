@@ -1,19 +1,29 @@
 """Starting the GUI: application, Vietnamese texts, database, first-run wizard or sign-in."""
+import gc
 import logging
 import os
 import sys
 
-# The data layer is imported before PySide6: once PySide6 is loaded, its import hook
-# wraps every later import, which makes start-up measurably slower.
-from models import crash, paths, settings
-from models.db import open_database
-from models.errors import DamagedDatabase, DatabaseError
+# No collection passes while the program loads (as gui/gc_policy.py ``pause_for_start``):
+# its modules, classes and Qt types live as long as it, and passing over them frees nothing.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    # The data layer is imported before PySide6: once PySide6 is loaded, its import hook
+    # wraps every later import, which makes start-up measurably slower.
+    from models import crash, paths, settings
+    from models.db import open_database
+    from models.errors import DamagedDatabase, DatabaseError
 
-from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
+    from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
-from . import background, focus_style, gc_policy, messages
-from .translations import VietnameseTranslator
+    from . import background, focus_style, gc_policy, messages
+    from .translations import VietnameseTranslator
+finally:
+    gc.freeze()             # and none later over these either
+    if _collecting:
+        gc.enable()
 
 log = logging.getLogger(__name__)
 

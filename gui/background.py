@@ -38,6 +38,8 @@ def first_page_reading():
 
 def first_page_done():
     """The first page is filled and painted (or failed): the waiting work may start."""
+    from . import gc_policy
+    gc_policy.resume()
     _first_page.set()
 
 

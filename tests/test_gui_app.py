@@ -59,15 +59,18 @@ def test_daily_work_waits_until_the_first_page_is_shown(leader, qtbot, data_dir,
     from gui.pages import overview
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
     path = dbmod.current_path()
+    import gc
+    assert gc.isenabled()                   # importing the program turned it back on
     overview.read_early()
     assert not background.wait_first_page(0)
+    assert not gc.isenabled()               # no collection passes while the window is built
     window = _window(qtbot, leader, path)
     checks = gui_app.check_in_background(window, path)
     assert checks.isRunning() and not checks.wait(300)
     assert not os.path.exists(data_dir / "backups") or not os.listdir(data_dir / "backups")
     page = window.widgets["overview"]
     qtbot.waitUntil(lambda: page.year_map is not None, timeout=30000)
-    assert background.wait_first_page(0)
+    assert background.wait_first_page(0) and gc.isenabled()
     assert checks.wait(30000)
     assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))
 

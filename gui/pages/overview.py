@@ -189,6 +189,8 @@ def read_early(year=None):
     if background.inline():
         return
     background.first_page_reading()       # the start-up checks wait until it is shown
+    from .. import gc_policy
+    gc_policy.pause_for_start()           # the window is built now
     job = _EarlyRead(year or datetime.date.today().year)
     _early[job.year] = job
     background.reader_pool().start(job)
