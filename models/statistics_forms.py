@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from . import award_method, statistics, vntext
-from .award_history import IN_FORCE, award_year
 from .bulk import read_rows
-from .entities import (HOUSEHOLD, PERSON, UNIT, Award, Decision, Movement, Person, Round, Title,
+from .entities import (HOUSEHOLD, PERSON, UNIT, Award, Movement, Person, Round, Title,
                        Unit, UnitKind)
 
 CIRCULAR = "Thông tư số 02/2023/TT-BNV ngày 23/3/2023 của Bộ trưởng Bộ Nội vụ"
@@ -186,9 +185,8 @@ def _form_groups(year):
     keys = (Award.decision, Award.title, Award.unit, Award.unit.is_null(),
             Award.person.is_null(), Person.position, Person.unit)
     query = (Award.select(*keys, fn.COUNT(Award.id))
-             .join(Decision)
-             .switch(Award).join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
-             .where(Decision.state == IN_FORCE, award_year() == year)
+             .join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
+             .where(Award.decision.in_(statistics.decisions_in_force([year])))
              .group_by(*keys))
     return [(d, t, statistics.subject_kind(un, pn), u, pos, pu, int(n))
             for d, t, u, un, pn, pos, pu, n in read_rows(query)]
