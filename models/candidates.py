@@ -413,13 +413,14 @@ ROW_FIELDS = ("id", "kind", "kind_label", "subject_id", "name", "name_key", "pla
 ROW = {name: i for i, name in enumerate(ROW_FIELDS)}   # positions in ``candidate_tuples``
 
 
-def candidate_rows(*, movement, year, include_removed=True, ids=None):
+def candidate_rows(*, movement, year, include_removed=True, ids=None, history=True,
+                   votes=True):
     """Rows for the candidates table as dicts (keys ``ROW_FIELDS``): name, place, title,
     warnings (a list), years, vote result — ``candidate_tuples`` made dicts."""
     warnings = ROW["warnings"]
     out = []
     for row in candidate_tuples(movement=movement, year=year, include_removed=include_removed,
-                                ids=ids):
+                                ids=ids, history=history, votes=votes):
         r = dict(zip(ROW_FIELDS, row))
         r["warnings"] = list(row[warnings])
         r["years"] = list(row[ROW["years"]])
@@ -427,7 +428,8 @@ def candidate_rows(*, movement, year, include_removed=True, ids=None):
     return out
 
 
-def candidate_tuples(*, movement, year, include_removed=True, ids=None):
+def candidate_tuples(*, movement, year, include_removed=True, ids=None, history=True,
+                     votes=True):
     """Rows for the candidates table as tuples of ``ROW_FIELDS`` (warnings and years as
     tuples, shared by rows that have the same).
 
@@ -436,7 +438,9 @@ def candidate_tuples(*, movement, year, include_removed=True, ids=None):
     people, units, then households, each kept before removed, by name. SQLite orders people
     and households by their stored collation strings (``collation.name_sort_string``):
     sorting 20,000 Python name keys held the GIL — and so the window — for 0.2–0.5 s.
-    ``ids``: only these candidates (the rows an action changed)."""
+    ``ids``: only these candidates (the rows an action changed). ``history=False``: no
+    award history read (no years) and ``votes=False``: no latest vote read (``vote_rows``
+    puts its meeting's own votes in place) — the minutes and the public list print neither."""
     listed = _listed(movement, year)
     ids = None if ids is None else list(ids)
     wanted = None
@@ -462,8 +466,9 @@ def candidate_tuples(*, movement, year, include_removed=True, ids=None):
     elif ids is not None:
         wanted = set(ids)
     found = read_rows(query)
-    runs = title_runs(year=year, subjects=listed if len(found) <= FEW_IDS else None)
-    votes = vote_results(movement=movement, year=year, ids=ids)
+    runs = (title_runs(year=year, subjects=listed if len(found) <= FEW_IDS else None)
+            if history else {})
+    votes = vote_results(movement=movement, year=year, ids=ids) if votes else {}
     units = units_by_id()
     places = unit_places(units)
     village_places, parsed, years_of = {}, {}, {}     # repeated values: work once each

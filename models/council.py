@@ -279,7 +279,7 @@ def vote_rows(meeting):
              Vote.select(Vote.candidate, Vote.votes_for, Vote.votes_against, Vote.percent,
                          Vote.passed).where(Vote.meeting == meeting).tuples()}
     rows = candidate_rows(movement=meeting.movement, year=meeting.year,
-                          include_removed=False)
+                          include_removed=False, history=False, votes=False)
     for row in rows:
         vote = votes.get(row["id"], (None, None, None, None))
         row.update(votes_for=vote[0], votes_against=vote[1], percent=vote[2],

@@ -1,9 +1,13 @@
-"""Long tables in every document are laid out a chunk at a time (linear in their rows):
-the printed result must read exactly like one table — every row once and in order, the
-column header on top of every page, no section heading alone at a page foot."""
+"""Long tables in every document are laid out linearly in their rows (GridTable for text,
+reportlab's Table a chunk at a time when a cell holds a flowable): the printed result must
+read exactly like one table — every row once and in order, the column header on top of
+every page, no section heading alone at a page foot."""
 import re
 
+import pytest
+
 from reports import minutes_pdf, pdfdoc
+from reports.grid_table import GridTable
 from reports.long_table import TABLE_CHUNK, LongTable
 
 from .helpers import pdf_pages, pdf_text
@@ -20,11 +24,13 @@ def _rows(n_people, n_units):
     return rows, sections
 
 
-def test_long_table_prints_every_row_once_with_headers_on_each_page(tmp_path):
+@pytest.mark.parametrize("platypus", [False, True])
+def test_long_table_prints_every_row_once_with_headers_on_each_page(tmp_path, platypus):
     rows, sections = _rows(7 * TABLE_CHUNK + 13, 2 * TABLE_CHUNK + 1)
     table = pdfdoc.data_table(minutes_pdf.HEADER, rows, minutes_pdf.WIDTHS_MM,
-                              align=minutes_pdf.ALIGN, section_rows=sections)
-    assert isinstance(table, LongTable)
+                              align=minutes_pdf.ALIGN, section_rows=sections,
+                              platypus=platypus)
+    assert isinstance(table, LongTable if platypus else GridTable)
     path = tmp_path / "long.pdf"
     pdfdoc.build(str(path), [pdfdoc.para("Danh sách", "title"), table])
     text = pdf_text(path)
@@ -46,7 +52,7 @@ def test_short_table_stays_a_plain_table(tmp_path):
     rows, sections = _rows(5, 2)
     table = pdfdoc.data_table(minutes_pdf.HEADER, rows, minutes_pdf.WIDTHS_MM,
                               section_rows=sections)
-    assert not isinstance(table, LongTable)
+    assert not isinstance(table, (LongTable, GridTable))
     path = tmp_path / "short.pdf"
     pdfdoc.build(str(path), [table])
     assert "Người số II-0001" in pdf_text(path)
@@ -68,3 +74,15 @@ def test_five_digit_row_numbers_stay_on_one_line(tmp_path):
     text = pdf_text(path, layout=True)
     for n in range(9_990, 10_030):
         assert re.search(rf"^\s*{n}\s+Hộ số {n}\b", text, re.M), n
+
+
+def test_a_long_table_with_a_flowable_cell_goes_through_reportlab(tmp_path):
+    rows, sections = _rows(TABLE_CHUNK + 5, 0)
+    rows[3][1] = pdfdoc.para("<i>Người số I-0002</i>", "table", markup=True)
+    table = pdfdoc.data_table(minutes_pdf.HEADER, rows, minutes_pdf.WIDTHS_MM,
+                              section_rows=sections)
+    assert isinstance(table, LongTable)
+    path = tmp_path / "flow.pdf"
+    pdfdoc.build(str(path), [table])
+    assert re.findall(r"Người số I-000[0-3]", pdf_text(path)) == [
+        f"Người số I-000{i}" for i in range(4)]
