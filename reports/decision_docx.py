@@ -89,9 +89,10 @@ def render_minutes(doc, content):
     doc.signatures([{"titles": [t], "name": n} for t, n in content["signatures"]])
 
 
-def write_minutes_docx(*, meeting_id, path, template=...):
-    """The council's minutes as .docx (or through the commune's own minutes template)."""
-    content = minutes_pdf.minutes_content(minutes_pdf.get_meeting(meeting_id))
+def write_minutes_docx(*, meeting_id, path, template=..., content=None):
+    """The council's minutes as .docx (or through the commune's own minutes template);
+    ``content``: its ``minutes_pdf.minutes_content`` when the caller read it already."""
+    content = content or minutes_pdf.minutes_content(minutes_pdf.get_meeting(meeting_id))
     from . import docx_template
     own = docx_template.stored_template("minutes") if template is ... else template
     if own is not None:

@@ -214,6 +214,7 @@ def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
     total_width = sum(widths_mm)
     last = len(rows) - 1
     row_open = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+    made = {}       # a cell's XML by its text: places, titles and results repeat
     for i, row in enumerate(rows):
         if i in sections:
             yield (row_open + _cell_xml(
@@ -228,15 +229,23 @@ def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
         cells = []
         for j in range(n):
             value = row[j] if j < len(row) else ""
-            text = "" if value is None else str(value)
-            if text:
-                if bold:
-                    run = _run_xml(text, bold=True)
-                elif "\n" in text:
-                    run = _run_xml(text)
+            key = (j, value, kept, bold)
+            cell = made.get(key) if type(value) is str else None
+            if cell is None:
+                text = "" if value is None else str(value)
+                if text:
+                    if bold:
+                        run = _run_xml(text, bold=True)
+                    elif "\n" in text:
+                        run = _run_xml(text)
+                    else:
+                        run = f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
                 else:
-                    run = f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
-            else:
-                run = ""
-            cells.append(f"{tc_open[j]}{pprs[j]}{run}</w:p></w:tc>")
+                    run = ""
+                cell = f"{tc_open[j]}{pprs[j]}{run}</w:p></w:tc>"
+                if type(value) is str:
+                    if len(made) > 50_000:
+                        made.clear()
+                    made[key] = cell
+            cells.append(cell)
         yield row_open + "".join(cells) + "</w:tr>"

@@ -176,9 +176,10 @@ class Layout:
     # ------------------------------------------------------------------ drawing
 
     def _encode(self, canv, metrics, text):
-        """[(font resource name, escaped bytes), …] of ``text`` on this canvas's document,
-        as reportlab's text object writes it (TTFont.splitString, one character at a time
-        through the font's assignments, cached)."""
+        """(first subset, last subset, operators, operators after the first font) of
+        ``text`` on this canvas's document, as reportlab's text object writes it: runs of
+        one font subset (TTFont.splitString, one character at a time through the font's
+        assignments), each after its font when the subset changes. Cached."""
         doc = canv._doc
         if doc is not self._doc:
             self._doc, self._encoded, self._chars = doc, {}, {}
@@ -190,7 +191,7 @@ class Layout:
         if chars is None:
             chars = self._chars[metrics.font] = {}
         font = getFont(metrics.font)
-        got, name, run = [], None, []
+        runs, name, run = [], None, []
         for c in text:
             code = chars.get(c)
             if code is None:
@@ -199,11 +200,15 @@ class Layout:
                                    canv._escape(data))
             if code[0] != name:
                 if run:
-                    got.append((name, "".join(run)))
+                    runs.append((name, "".join(run)))
                 name, run = code[0], []
             run.append(code[1])
         if run:
-            got.append((name, "".join(run)))
+            runs.append((name, "".join(run)))
+        tf = f" {SIZE} Tf {LEADING} TL "
+        ops = [f"({runs[0][1]}) Tj"] + [f"{n}{tf}({data}) Tj" for n, data in runs[1:]]
+        body = " ".join(ops)
+        got = (runs[0][0], runs[-1][0], " " + body, f" {runs[0][0]}{tf}{body}")
         if len(self._encoded) > 100_000:
             self._encoded.clear()
         self._encoded[key] = got
@@ -216,7 +221,6 @@ class Layout:
         add = code.append
         encode = self._encode
         current = None
-        tf = f" {SIZE} Tf {LEADING} TL"
         y = height
         tops = []
         for row_height, parts, spans in rows:
@@ -227,12 +231,10 @@ class Layout:
                 for count, placed in cells:
                     top = middle + count * LEADING / 2.0
                     for k, (x, text) in enumerate(placed):
-                        add(f"1 0 0 1 {x:.4f} {top - k * LEADING:.4f} Tm")
-                        for name, data in encode(canv, metrics, text):
-                            if name != current:
-                                add(name + tf)
-                                current = name
-                            add(f"({data}) Tj")
+                        first, last, body, body_tf = encode(canv, metrics, text)
+                        add(f"1 0 0 1 {x:.4f} {top - k * LEADING:.4f} Tm"
+                            f"{body if first == current else body_tf}")
+                        current = last
             y = bottom
         add("ET")
         # the grid: every row's top and the table's bottom across; the column lines down,

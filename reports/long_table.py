@@ -6,6 +6,9 @@ rows, not with rows²: reportlab's Table re-measures every remaining row at each
 split, it builds a Table of the next TABLE_CHUNK rows only, lets reportlab split that, and
 continues after what fitted — with the column header again at the top of each new page,
 section headings kept with their first row and the total kept with the row above.
+
+Lists of text are drawn by ``grid_table.GridTable`` (faster, same pages); this path stays
+for tables with a flowable in a cell, and as the reference GridTable is tested against.
 """
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable

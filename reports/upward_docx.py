@@ -111,8 +111,9 @@ def write(blocks_doc, path):
     The tờ trình follows the commune's own Word template when it has stored one."""
     if [kind for kind, _ in blocks_doc["blocks"]] == ["minutes"]:
         writer = minutes_writer()
-        return None if writer is None else writer(meeting_id=blocks_doc["blocks"][0][1],
-                                                  path=path)
+        return None if writer is None else writer(
+            meeting_id=blocks_doc["blocks"][0][1], path=path,
+            content=blocks_doc.get("minutes_content"))
     if blocks_doc.get("name") == "01-to-trinh":
         from . import docx_template
         template = docx_template.stored_template("proposal")

@@ -70,6 +70,11 @@ def build_files(upward_file, folder, *, progress=None):
     names, listing = [], []
     steps = len(docs) * (2 if docx else 1) + 1
     for i, doc in enumerate(docs):
+        meeting_id = upward_pdf.minutes_of(doc)
+        if meeting_id is not None:      # 21,858 votes read once for the PDF and the Word file
+            from . import minutes_pdf
+            doc = dict(doc, minutes_content=minutes_pdf.minutes_content(
+                minutes_pdf.get_meeting(meeting_id)))
         files = {"pdf": doc["name"] + ".pdf"}
         upward_pdf.write(doc, os.path.join(folder, files["pdf"]))
         if docx is not None and docx(doc, os.path.join(folder, doc["name"] + ".docx")):

@@ -90,9 +90,16 @@ def flowables(doc):
     return out
 
 
+def minutes_of(doc):
+    """The meeting id of a document that is the council's minutes, else None."""
+    return doc["blocks"][0][1] if [kind for kind, _ in doc["blocks"]] == ["minutes"] else None
+
+
 def write(doc, path):
-    """Write ``doc`` as a Decree-30 PDF (through a temporary file) and return ``path``."""
-    if [kind for kind, _ in doc["blocks"]] == ["minutes"]:
-        return minutes_pdf.write_minutes(meeting_id=doc["blocks"][0][1], path=path)
+    """Write ``doc`` as a Decree-30 PDF (through a temporary file) and return ``path``.
+    The minutes use ``doc["minutes_content"]`` when given (read once for PDF and Word)."""
+    if minutes_of(doc) is not None:
+        return minutes_pdf.write_minutes(meeting_id=minutes_of(doc), path=path,
+                                         content=doc.get("minutes_content"))
     return pdfdoc.build(path, flowables(doc), landscape=doc.get("landscape", False),
                         title=doc["title"])

@@ -69,6 +69,30 @@ def test_folder_has_documents_data_and_a_manifest_sha256sum_accepts(upfile, cler
     assert upward_export.verify(folder)["data"]["file"]["number"] == "15/TTr-UBND"
 
 
+def test_the_minutes_are_read_once_for_their_pdf_and_word_file(upfile, tmp_path,
+                                                                monkeypatch):
+    """The minutes carry every vote of the meeting (21,858 on the large demo): the export
+    reads them once and writes the same rows as PDF and as Word."""
+    from docx import Document
+    from reports import minutes_pdf
+    reads = []
+    real = minutes_pdf.minutes_content
+
+    def counted(meeting):
+        reads.append(meeting.id)
+        return real(meeting)
+    monkeypatch.setattr(minutes_pdf, "minutes_content", counted)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    folder = upward_export.export(upward_file=upfile, dest_dir=str(stick))["path"]
+    assert reads == [upfile.meeting_id]
+    pdf = " ".join(pdf_text(os.path.join(folder, "02-bien-ban-hop-hoi-dong.pdf")).split())
+    word = Document(os.path.join(folder, "02-bien-ban-hop-hoi-dong.docx"))
+    names = [row.cells[1].text for table in word.tables for row in table.rows[1:]
+             if row.cells[0].text.strip().isdigit()]
+    assert names and all(name in pdf for name in names)
+
+
 def test_a_file_changed_by_another_program_is_named(upfile, tmp_path):
     folder = upward_export.export(upward_file=upfile, dest_dir=str(tmp_path))["path"]
     target = os.path.join(folder, "03-danh-sach.pdf")
