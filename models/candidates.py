@@ -6,8 +6,8 @@ from collections import defaultdict, namedtuple
 from peewee import JOIN, fn
 
 from . import catalogue, collation, exemplary, settings, versioning, vntext
-from .award_history import (consecutive_run, format_run, join_place, run_years, title_runs,
-                            title_year_sets, title_years, unit_places, units_by_id)
+from .award_history import (format_run, join_place, run_years, title_runs, title_years,
+                            unit_places, units_by_id)
 from .bulk import insert_rows, read_rows
 from .candidate_records import record_checks
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate, CriteriaSet,
@@ -241,8 +241,8 @@ def compute_warnings(cands, *, movement, year):
     sheets = _sheets_by_unit(movement, year)
     share_pct = int(settings.get("collective_ldtt_share") or 70)
     ldtt_people = {c.key[1] for c in active if c.code == LDTT and c.key[0] == PERSON}
-    history = (title_year_sets(keys={c.key for c in cands}) if len(cands) > FEW_IDS
-               else title_year_sets(subjects=_listed(movement, year)))
+    runs = title_runs(year=year, subjects=_listed(movement, year) if len(cands) <= FEW_IDS
+                      else None)
     ldtt_people |= {ident for (kind, ident) in title_years(codes=[LDTT], year=year)
                     if kind == PERSON}
     regs = {}        # plain tuples (read_rows): 20,000 rows through peewee's converters ~1 s
@@ -323,7 +323,7 @@ def compute_warnings(cands, *, movement, year):
                 w.append(f"Số đề nghị '{c.title_name}' ({counts[code]}) vượt giới hạn "
                          f"{cap.get('max_pct')} % của {base} (tối đa {limit}).")
         if c.conferred_by != "commune":
-            run = _run_for(history.get(c.key, {}), year)
+            run = run_years(runs.get(c.key))
             if len(run) < needed_years:
                 w.append(f"Đề nghị cấp trên: mới có danh hiệu {format_run(run).lower()}; "
                          f"thường cần {needed_years} năm liên tục.")
@@ -351,12 +351,6 @@ def _subject_units(movement, year):
 
 def _pct(part, whole):
     return vntext.format_decimal(round(100 * part / whole, 1))
-
-
-def _run_for(by_year, year):
-    """Consecutive title years up to ``year`` (or up to the year before when not yet decided)."""
-    years = set(by_year)
-    return consecutive_run(years, year if year in years else year - 1)
 
 
 # --------------------------------------------------------------------------- look-ups

@@ -212,12 +212,29 @@ def test_years_in_a_row_are_those_of_the_title_years(database, clerk, monkeypatc
         expected = award_history.consecutive_run(
             by_year, YEAR if YEAR in by_year else YEAR - 1)
         assert run == expected and text == (award_history.format_run(run) if run else "")
+    # proposed upward: the warning names the run (stored with the candidate)
+    settings.update_settings(actor=_leader(), values={"upward_years": 4})
+    tinh = catalogue.title_by_code("CSTD_TINH")
+    for person in (an, cuong):
+        candidates.add_candidate(actor=clerk, movement=org["movement"], year=YEAR,
+                                 subject=person, title=tinh, reason="Đề nghị tỉnh")
+    rows = _rows(org)
+    upward = {r["subject_id"]: r["warnings"] for r in rows if r["title"] == tinh.name}
+    assert (f"Đề nghị cấp trên: mới có danh hiệu {YEAR - 3}–{YEAR - 1} (3 năm liên tục); "
+            "thường cần 4 năm liên tục.") in upward[an.id]
+    assert ("Đề nghị cấp trên: mới có danh hiệu chưa có năm nào; thường cần 4 năm liên "
+            "tục.") in upward[cuong.id]
+    stored = {c.id: c.warnings for c in Candidate.select()}
     monkeypatch.setattr(candidates, "FEW_IDS", 0)                 # a long list: one scan
     assert _rows(org) == rows
     monkeypatch.setattr(award_history, "RUN_YEARS", 3)            # runs longer than the bits
     assert _rows(org) == rows
+    candidates.refresh_warnings(movement=org["movement"], year=YEAR)
+    assert {c.id: c.warnings for c in Candidate.select()} == stored
     monkeypatch.setattr(candidates, "FEW_IDS", 500)
     assert _rows(org) == rows
+    candidates.refresh_warnings(movement=org["movement"], year=YEAR)
+    assert {c.id: c.warnings for c in Candidate.select()} == stored
     tuples = candidates.candidate_tuples(movement=org["movement"], year=YEAR)
     assert [dict(zip(candidates.ROW_FIELDS, t), warnings=list(t[12]), years=list(t[13]))
             for t in tuples] == rows
