@@ -73,6 +73,11 @@ def stream_rows(query, *, batch=None):
         cursor.close()
 
 
+def param():
+    """The open database's parameter mark: ``?`` on SQLite, ``%s`` on a server."""
+    return _param()
+
+
 def _param():
     return getattr(db.obj, "param", "?") if db.obj is not None else "?"
 

@@ -9,8 +9,7 @@ from .entities import (Award, Candidate, Covenant, CovenantMember, Household, Pe
 from .errors import ConflictError, ValidationError
 from .service import audit, diff, service, snapshot
 from . import collation, vntext
-
-GENDERS = {"nam": "Nam", "nu": "Nữ"}
+from .org_rows import GENDERS, household_records  # noqa: F401  (main.py list households)
 MIN_BIRTH_YEAR = 1900
 
 
@@ -409,19 +408,6 @@ def list_households(*, search=None, village=None, include_inactive=True):
     if not include_inactive:
         query = query.where(Household.active == True)  # noqa: E712
     return list(query.order_by(Household.sort_key))
-
-
-def household_records(*, search=None):
-    """Households as dicts for ``main.py list households`` (read as tuples: 20,000 in a
-    blink), in name order of the head."""
-    from .bulk import read_rows
-    query = (Household.select(Household.id, Household.uuid, Household.head_name,
-                              Household.gender, Household.birth_year, Unit.name,
-                              Household.address, Household.active).join(Unit))
-    query = _matches(query, Household, search).order_by(Household.sort_key)
-    return [{"id": i, "uuid": u, "head_name": n, "gender": GENDERS[g], "birth_year": y,
-             "village": v, "address": a, "active": bool(act)}
-            for i, u, n, g, y, v, a, act in read_rows(query)]
 
 
 def list_units(*, search=None):

@@ -136,3 +136,24 @@ def test_subject_check_constraint_is_real(database, tree):
     with pytest.raises(peewee.IntegrityError):
         Registration.create(movement=movement, year=2026, person=tree["people"][0],
                             household=tree["households"][0])
+
+
+def test_household_records_are_the_households_list_as_plain_rows(leader, tree):
+    """``main.py list households`` reads with SQL text (models/org_rows.py): the same
+    households, order and fields as the model-object list, searches with marks, several
+    words and LIKE's wildcards included."""
+    from models import org_rows
+    v1, v2 = tree["villages"]
+    for i, name in enumerate(["Nguyễn Văn An", "Nguyễn văn Ân", "Lê Thị 100%", "Lê Thị_Hoa",
+                              "Đỗ Văn An", "Trần Thị An"]):
+        org.add_household(actor=leader, head_name=name, gender="nu" if i % 2 else "nam",
+                          village=v1 if i % 2 else v2, birth_year=1950 + i if i % 4 else None,
+                          address=f"Số {i}" if i % 3 else "")
+    for search in (None, "", "an", "Nguyễn Văn", "van an", "100%", "%", "_", "thi_h",
+                   "ĐỖ", "x"):
+        want = [{"id": h.id, "uuid": h.uuid, "head_name": h.head_name,
+                 "gender": org.GENDERS[h.gender], "birth_year": h.birth_year,
+                 "village": h.village.name, "address": h.address, "active": h.active}
+                for h in org.list_households(search=search)]
+        assert org_rows.household_records(search=search) == want, search
+    assert [r["head_name"] for r in org_rows.household_records(search="ĐỖ văn")] == ["Đỗ Văn An"]
