@@ -271,32 +271,38 @@ class OverviewPage(QWidget):
                              + (f" — {escape(commune)}" if commune else "")
                              + "</span>")
         self.year_map = None                 # set again once every part is shown
-        while self.inner_layout.count():
-            item = self.inner_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.inner_layout.addWidget(QLabel("<span style='font-size:12pt'><b>Các bước công tác "
-                                           "trong năm</b></span>"))
         year_map = YearMap(data["steps"], self.open_step)
-        self.inner_layout.addWidget(year_map)
+        shown = [QLabel("<span style='font-size:12pt'><b>Các bước công tác trong năm</b></span>"),
+                 year_map]
         parts = list(zip(SECTIONS, data["sections"]))
         self._building = token = object()
 
         def next_part():
-            # one section per turn of the event loop, each laid out and painted on its own:
-            # the window never waits for the whole page at once (issue 14: < 100 ms)
+            # one section built per turn of the event loop (the window never waits for the
+            # whole page at once, issue 14: < 100 ms), then all of them put in the page, laid
+            # out and painted once: the page shown part by part was laid out and painted
+            # whole after each part (three times the paint of the filled page)
             if self._building is not token:
                 return                       # a newer reading is being shown
-            if not parts:
-                self.inner_layout.addStretch(1)
+            if parts:
+                part, fetched = parts.pop(0)
+                shown.append(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b></span>"))
+                shown.append(part[2](fetched) if len(part) == 3 else part[1](year))
+                later(next_part)
+                return
+            while self.inner_layout.count():          # what the page showed until now
+                item = self.inner_layout.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+            for widget in shown:
+                self.inner_layout.addWidget(widget)
+            self.inner_layout.addStretch(1)
+            later(filled)        # after Qt has shown them (queued) and laid them out
+
+        def filled():
+            if self._building is token:
                 self.year_map = year_map     # the page is filled
                 background.first_page_done()
-                return
-            part, fetched = parts.pop(0)
-            self.inner_layout.addWidget(QLabel(f"<span style='font-size:12pt'><b>{part[0]}</b>"
-                                               "</span>"))
-            self.inner_layout.addWidget(part[2](fetched) if len(part) == 3 else part[1](year))
-            later(next_part)
 
         def later(fn):
             if background.inline():
