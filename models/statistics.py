@@ -71,7 +71,7 @@ class AnnualSummary:
     decisions: list         # dicts: number, date, about, count, total
 
 
-AWARD_GROUP_KEYS = ("year", "decision", "title", "kind", "unit_of", "count", "paid", "amount")
+AWARD_GROUP_KEYS = ("year", "decision", "title", "kind", "count", "paid", "amount")
 
 
 def subject_kind(unit_is_null, person_is_null):
@@ -89,54 +89,55 @@ def decisions_in_force(years):
                                                award_year().in_(list(years)))
 
 
-def _award_groups(years, *, by_unit=True):
-    """The awards counted for ``years`` summed in SQL: one row per (year, decision, title,
-    subject kind, unit of the subject) with its count, its paid count (paid with money) and
-    its paid money. People count for their work unit, households for their village
-    (``by_unit=False``: "unit_of" is None and no person or household is read). A large
-    commune's year is about 40,000 awards: read one by one they took most of the annual
-    report; grouped, a few hundred rows come back.
+def _paid_sums():
+    """COUNT, paid count (paid with money) and paid money of a group of awards."""
+    paid = Award.paid == True  # noqa: E712
+    return (fn.COUNT(Award.id), fn.SUM(Case(None, [(paid & (Award.amount != 0), 1)], 0)),
+            fn.SUM(Case(None, [(paid, Award.amount)], 0)))
 
-    The awards are found through their decisions (``decision IN (…)``: only the years'
-    awards are read, by the decision index). Households are read as a DISTINCT derived
-    table: SQLite then scans the small (village, id) index once and joins through an
-    index it builds on the fly, instead of reading a whole household row for each of
-    ~20,000 awards (the server hashes either way)."""
+
+def _award_groups(years):
+    """The awards counted for ``years`` summed in SQL: one row per (year, decision, title,
+    subject kind) with its count, its paid count and its paid money. A large commune's year
+    is about 40,000 awards: read one by one they took most of the annual report; grouped,
+    a few dozen rows come back. The awards are found through their decisions
+    (``decision IN (…)``: the decision index reads only those years' awards)."""
     year_of = dict(read_rows(Decision.select(Decision.id, award_year()).where(
         Decision.id.in_(decisions_in_force(years)))))
     if not year_of:
         return []
     keys = (Award.decision, Award.title, Award.unit.is_null(), Award.person.is_null())
-    paid = Award.paid == True  # noqa: E712
-    if by_unit:
-        villages = (Household.select(Household.id, Household.village).distinct()
-                    .alias("villages"))
-        keys += (Case(None, [(Award.unit.is_null(False), Award.unit),
-                             (Award.person.is_null(False), Person.unit)],
-                      villages.c.village_id),)
-    query = Award.select(*keys, fn.COUNT(Award.id),
-                         fn.SUM(Case(None, [(paid & (Award.amount != 0), 1)], 0)),
-                         fn.SUM(Case(None, [(paid, Award.amount)], 0)))
-    if by_unit:
-        query = (query.join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
-                 .switch(Award).join(villages, JOIN.LEFT_OUTER,
-                                     on=(Award.household == villages.c.id)))
-    query = query.where(Award.decision.in_(decisions_in_force(years))).group_by(*keys)
-    out = []
-    for row in read_rows(query):
-        d, t, unit_is_null, person_is_null = row[:4]
-        n, p, a = row[-3:]
-        out.append(dict(zip(AWARD_GROUP_KEYS, (
-            year_of[d], d, t, subject_kind(unit_is_null, person_is_null),
-            row[4] if by_unit else None, int(n), int(p or 0), int(a or 0)))))
-    return out
+    query = (Award.select(*keys, *_paid_sums())
+             .where(Award.decision.in_(decisions_in_force(years))).group_by(*keys))
+    return [dict(zip(AWARD_GROUP_KEYS, (year_of[d], d, t, subject_kind(un, pn), int(n),
+                                        int(p or 0), int(a or 0))))
+            for d, t, un, pn, n, p, a in read_rows(query)]
+
+
+def _unit_groups(year):
+    """[(kind, unit id, count, paid money)] of the awards of ``year`` by the unit of their
+    subject: a unit itself, a person's work unit, a household's village. Households are
+    read as a DISTINCT derived table: SQLite then scans the small (village, id) index once
+    and joins through an index it builds on the fly, instead of reading a whole household
+    row for each of ~20,000 awards (the server hashes either way)."""
+    villages = Household.select(Household.id, Household.village).distinct().alias("villages")
+    keys = (Award.unit.is_null(), Award.person.is_null(),
+            Case(None, [(Award.unit.is_null(False), Award.unit),
+                        (Award.person.is_null(False), Person.unit)], villages.c.village_id))
+    count, _paid, amount = _paid_sums()
+    query = (Award.select(*keys, count, amount)
+             .join(Person, JOIN.LEFT_OUTER, on=(Award.person == Person.id))
+             .switch(Award).join(villages, JOIN.LEFT_OUTER, on=(Award.household == villages.c.id))
+             .where(Award.decision.in_(decisions_in_force([year]))).group_by(*keys))
+    return [(subject_kind(un, pn), uid, int(n), int(a or 0))
+            for un, pn, uid, n, a in read_rows(query)]
 
 
 def year_figures(year, groups=None):
     """The year's totals (decisions, awards by kind and method, money, registrations) from
     ``_award_groups`` rows of ``year`` (read when not given)."""
     if groups is None:
-        groups = _award_groups([year], by_unit=False)
+        groups = _award_groups([year])
     groups = [g for g in groups if g["year"] == year]
     fig = YearFigures(year=year)
     decisions = {g["decision"] for g in groups}
@@ -191,18 +192,17 @@ def annual_summary(year):
 
     unit_names = dict(read_rows(Unit.select(Unit.id, Unit.name)))
     by_unit = {}
-    per_decision = defaultdict(lambda: [0, 0])
-    for g in groups:
-        if g["year"] != year:
-            continue
-        uid = g["unit_of"]
+    for kind, uid, n, amount in _unit_groups(year):
         line = by_unit.get(uid)
         if line is None:
             line = by_unit[uid] = UnitLine(uid, unit_names.get(uid, NO_UNIT))
-        line.counts[g["kind"]] += g["count"]
-        line.amount += g["amount"]
-        per_decision[g["decision"]][0] += g["count"]
-        per_decision[g["decision"]][1] += g["amount"]
+        line.counts[kind] += n
+        line.amount += amount
+    per_decision = defaultdict(lambda: [0, 0])
+    for g in groups:
+        if g["year"] == year:
+            per_decision[g["decision"]][0] += g["count"]
+            per_decision[g["decision"]][1] += g["amount"]
     unit_lines = sorted(by_unit.values(), key=lambda u: (vntext.text_sort_key(u.name),
                                                          u.unit_id is not None, u.unit_id or 0))
 
