@@ -220,6 +220,9 @@ class Layout:
         code = ["q", "0 0 0 rg", "BT"]
         add = code.append
         encode = self._encode
+        if canv._doc is not self._doc:
+            self._doc, self._encoded, self._chars = canv._doc, {}, {}
+        encoded = self._encoded
         current = None
         y = height
         tops = []
@@ -231,7 +234,8 @@ class Layout:
                 for count, placed in cells:
                     top = middle + count * LEADING / 2.0
                     for k, (x, text) in enumerate(placed):
-                        first, last, body, body_tf = encode(canv, metrics, text)
+                        first, last, body, body_tf = (encoded.get((metrics.font, text))
+                                                      or encode(canv, metrics, text))
                         add(f"1 0 0 1 {x:.4f} {top - k * LEADING:.4f} Tm"
                             f"{body if first == current else body_tf}")
                         current = last

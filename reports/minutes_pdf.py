@@ -17,6 +17,7 @@ def _rows(meeting):
     rows, sections = [], []
     current = None
     number = 0
+    percents = {}         # a council of 9 gives a few dozen distinct percentages
     for r in council.vote_rows(meeting):
         if r["kind_label"] != current:
             current = r["kind_label"]
@@ -28,7 +29,9 @@ def _rows(meeting):
         rows.append([str(number), r["name"], r["place"], r["title"],
                      "" if r["votes_for"] is None else str(r["votes_for"]),
                      "" if r["votes_against"] is None else str(r["votes_against"]),
-                     "" if r["percent"] is None else vntext.format_decimal(r["percent"], 2),
+                     percents.get(r["percent"]) or percents.setdefault(
+                         r["percent"], "" if r["percent"] is None
+                         else vntext.format_decimal(r["percent"], 2)),
                      outcome])
     return rows, sections
 

@@ -421,7 +421,8 @@ def data_table(header, rows, col_widths_mm, *, align=None, repeat_header=True,
         from .grid_table import GridTable, Layout
 
         def texts(i):
-            return [nfc(str(v)) if v is not None else "" for v in rows[i]]
+            return [unicodedata.normalize("NFC", v if type(v) is str else str(v))
+                    if v is not None else "" for v in rows[i]]
         return GridTable(Layout([nfc(str(h)) for h in header] if repeat_header else None,
                                 len(rows), texts, [w * MM for w in col_widths_mm],
                                 font=FONT, bold_font=FONT_BOLD, align=align,

@@ -17,7 +17,7 @@ import zipfile
 from models import fileops, upward, upward_data
 from models.errors import UserError, ValidationError
 from models.fileops import fsync_dir, os_error_message
-from . import upward_docs, upward_pdf
+from . import safefile, upward_docs, upward_pdf
 from .backup import _check_destination, _size_text
 
 MANIFEST = "manifest-sha256.txt"
@@ -122,7 +122,8 @@ def export(*, upward_file, dest_dir, as_zip=False, name=None, replace=False, act
         raise UserError(f"Đã có {final}. Hãy chọn tên khác, hoặc đồng ý ghi đè.")
     staging = tempfile.mkdtemp(prefix="tdkt-ho-so-")
     try:
-        names = build_files(upward_file, staging, progress=progress)
+        with safefile.staging():         # scratch files: the copies on the stick are synced
+            names = build_files(upward_file, staging, progress=progress)
         size = sum(os.path.getsize(os.path.join(staging, n)) for n in names)
         _check_destination(dest_dir, size * 2 if as_zip else size)
         tmp = os.path.join(os.path.abspath(dest_dir), fileops.temp_prefix() + name

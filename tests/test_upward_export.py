@@ -93,6 +93,24 @@ def test_the_minutes_are_read_once_for_their_pdf_and_word_file(upfile, tmp_path,
     assert names and all(name in pdf for name in names)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
+def test_only_the_files_on_the_stick_are_synced(upfile, tmp_path, monkeypatch):
+    """The documents are made in a scratch folder, then copied to the stick: the copies are
+    synced (and read back), the scratch files need not be."""
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    result = upward_export.export(upward_file=upfile, dest_dir=str(stick))
+    assert len(synced) > len(result["files"])          # every copy, and its folder
+    assert all(p.startswith(str(stick)) for p in synced), synced
+
+
 def test_a_file_changed_by_another_program_is_named(upfile, tmp_path):
     folder = upward_export.export(upward_file=upfile, dest_dir=str(tmp_path))["path"]
     target = os.path.join(folder, "03-danh-sach.pdf")
