@@ -27,7 +27,7 @@ finally:
 
 log = logging.getLogger(__name__)
 
-FIRST_PAGE_WAIT = 10    # seconds the start-up checks wait at most for the first page
+FIRST_PAGE_WAIT = 10    # seconds the start-up checks wait at most for the first page's read
 
 
 def make_app(argv=None):
@@ -212,8 +212,8 @@ def check_in_background(window, path):
             from models.db import db, is_server
             from reports import backup
             _nice_this_thread()
-            # not while the first page reads and paints (the clerk waits for that; this
-            # work for nobody yet): it would take the disk and the other core from it
+            # not while the first page reads (the clerk waits for that; this work for
+            # nobody yet): it would take the disk and the other core from the read
             background.wait_first_page(FIRST_PAGE_WAIT)
             try:
                 problem = backup.start_of_day(path, server=is_server())

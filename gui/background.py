@@ -24,9 +24,9 @@ def inline():
     return os.environ.get("TDKT_GUI_INLINE") == "1"
 
 
-# Set while no first page is being read and painted; start-up work that can wait (the check
-# of the file, the daily backup: gui.app.check_in_background) waits for it, so that it does
-# not take the disk and the second core from the read the clerk is waiting for.
+# Set while no first page is being read; start-up work that can wait (the check of the
+# file, the daily backup: gui.app.check_in_background) waits for it, so that it does not
+# take the disk and the second core from the read the clerk is waiting for.
 _first_page = threading.Event()
 _first_page.set()
 
@@ -37,14 +37,14 @@ def first_page_reading():
 
 
 def first_page_done():
-    """The first page is filled and painted (or failed): the waiting work may start."""
+    """The first page has its data (or failed): the waiting work may start."""
     from . import gc_policy
     gc_policy.resume()
     _first_page.set()
 
 
 def wait_first_page(timeout):
-    """Wait (any thread) until the first page is filled, at most ``timeout`` seconds."""
+    """Wait (any thread) until the first page has read its data, at most ``timeout`` s."""
     return _first_page.wait(timeout)
 
 

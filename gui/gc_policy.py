@@ -45,7 +45,7 @@ def pause_for_start():
     """No collection while the main window is built (gui/pages/overview.py ``read_early``
     calls this): what is made now lives as long as the program, and passes over it free
     nothing (on the large demo 7 middle-generation passes of start-up took 80-120 ms, load
-    7). Collections resume at ``after_start`` or once the first page is shown."""
+    7). Collections resume at ``after_start`` or once the first page has its data."""
     global _paused
     if gc.isenabled():
         gc.disable()

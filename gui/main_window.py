@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
         checks = getattr(self, "_startup_checks", None)
         if checks is not None and checks.isRunning():
             from .background import first_page_done
-            first_page_done()          # closed before the first page was shown
+            first_page_done()          # closed before the first page had read
             self.statusBar().showMessage("Đang hoàn tất kiểm tra và sao lưu tự động…")
             checks.wait()
         store = settings_store()

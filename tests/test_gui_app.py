@@ -52,9 +52,9 @@ def test_damaged_file_is_reported_without_blocking(tmp_path, qtbot, monkeypatch,
         if f.endswith(".sqlite3")]
 
 
-def test_daily_work_waits_until_the_first_page_is_shown(leader, qtbot, data_dir, monkeypatch):
-    """The check and the daily backup do not compete with the overview's first read and
-    paint (the clerk waits for that); once the overview is filled they run."""
+def test_daily_work_waits_until_the_first_page_has_read(leader, qtbot, data_dir, monkeypatch):
+    """The check and the daily backup do not compete with the overview's first read (the
+    clerk waits for that); once the overview has its data they run."""
     from gui import background
     from gui.pages import overview
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread

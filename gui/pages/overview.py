@@ -188,7 +188,7 @@ def read_early(year=None):
     so the page's own read, queued behind this one, finds it done."""
     if background.inline():
         return
-    background.first_page_reading()       # the start-up checks wait until it is shown
+    background.first_page_reading()       # the start-up checks wait until it is read
     from .. import gc_policy
     gc_policy.pause_for_start()           # the window is built now
     job = _EarlyRead(year or datetime.date.today().year)
@@ -264,6 +264,9 @@ class OverviewPage(QWidget):
         messages.show_error(self, err)
 
     def _show(self, data):
+        # read: the start-up checks may have the disk and the other core (what is left is
+        # this thread's work)
+        background.first_page_done()
         year = data["year"]
         self._fill_years(data["years"])
         commune = data["commune"]
@@ -302,7 +305,6 @@ class OverviewPage(QWidget):
         def filled():
             if self._building is token:
                 self.year_map = year_map     # the page is filled
-                background.first_page_done()
 
         def later(fn):
             if background.inline():
