@@ -1,6 +1,7 @@
 """Runs every benchmark and prints one line each: name, value, goal, ok.
 
-    python tests/perf/run.py [--json] [--quick] [--only NAME] [--db small|large|xlarge|FILE]
+    python tests/perf/run.py [--json] [--quick] [--only NAME] [--skip NAME,…]
+                             [--db small|large|xlarge|FILE]
 
 A benchmark module has ``run(quick=False) -> list[Result]``; each Result compares the
 product's path with a bare baseline of the same library measured in the same run (a ratio),
@@ -104,6 +105,8 @@ def main(argv=None):
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true", help="smaller data, for a smoke run")
     p.add_argument("--only", help="run only benchmarks whose module name contains this")
+    p.add_argument("--skip", default="", help="comma-separated: skip benchmarks whose "
+                   "module name contains one of these")
     p.add_argument("--db", help="database of the demo-based benchmarks: a demo size (small, "
                    "large, xlarge) or a file, copied first (e.g. /work/perfdata/xlarge.sqlite3)")
     args = p.parse_args(argv)
@@ -114,15 +117,19 @@ def main(argv=None):
     for name in BENCHES:
         if args.only and args.only not in name:
             continue
+        if any(part and part in name for part in args.skip.split(",")):
+            continue
         module = importlib.import_module(name)
         for r in module.run(quick=args.quick):
             r.load = " ".join(f"{v:.2f}" for v in os.getloadavg()) \
                 if hasattr(os, "getloadavg") else ""
             results.append(r)
-            if not args.json:
-                mark = "ok" if r.ok else "MISSED"
-                print(f"{r.name:<40} {r.value:>10.2f} {r.unit:<3} goal {r.goal:<10} {mark}"
-                      + (f"  ({r.detail})" if r.detail else ""), flush=True)
+            mark = "ok" if r.ok else "MISSED"
+            line = (f"{r.name:<40} {r.value:>10.2f} {r.unit:<3} goal {r.goal:<10} {mark}"
+                    + (f"  ({r.detail})" if r.detail else ""))
+            # with --json the lines go to stderr as they come: a long run shows its
+            # progress, and what ran before a crash is not lost
+            print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
     if args.json:
         print(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
     return 0
