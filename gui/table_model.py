@@ -55,6 +55,7 @@ class FilterTableModel(QAbstractTableModel):
         self.visible = []
         self.filter_text = ""
         self.extra_filter = None   # callable(row) -> bool
+        self._shown_for = None     # (rows, keys, len(rows), words) of ``visible``
 
     # ---- loading and filtering
     def load(self):
@@ -136,25 +137,39 @@ class FilterTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self.visible) - 1, len(self.COLUMNS) - 1))
 
-    def _apply(self):
+    def _apply(self, narrow=False):
+        """``self.visible`` for the filter text and the extra filter. With ``narrow`` (a new
+        filter text), when every word of the text shown is part of a word of the new one —
+        typing on: "ngu" → "nguy", "nguyen" → "nguyen v" — only the rows shown can match,
+        so only they are searched (a keystroke searched all 20,000 keys). Each word narrows
+        the list of the one before, in order, so the rows and their order are those of a
+        search over all rows."""
         words = vntext.fold(self.filter_text).split()
         keys, rows, extra = self.keys, self.rows, self.extra_filter
-        if not words and extra is None:
-            self.visible = list(range(len(rows)))
-        elif extra is None:
-            if len(words) == 1:
-                w = words[0]
-                self.visible = [i for i, k in enumerate(keys) if w in k]
-            else:
-                self.visible = [i for i, k in enumerate(keys) if all(w in k for w in words)]
+        last = self._shown_for
+        within = None
+        if narrow and last is not None and last[0] is rows and last[1] is keys \
+                and last[2] == len(rows) and all(any(old in w for w in words) for old in last[3]):
+            within = self.visible
+        if not words:
+            visible = list(range(len(rows))) if within is None else list(within)
         else:
-            self.visible = [i for i, k in enumerate(keys)
-                            if all(w in k for w in words) and extra(rows[i])]
+            w = words[0]
+            if within is None:
+                visible = [i for i, k in enumerate(keys) if w in k]
+            else:
+                visible = [i for i in within if w in keys[i]]
+            for w in words[1:]:
+                visible = [i for i in visible if w in keys[i]]
+        if extra is not None:
+            visible = [i for i in visible if extra(rows[i])]
+        self.visible = visible
+        self._shown_for = (rows, keys, len(rows), words)
 
     def set_filter(self, text):
         self.beginResetModel()
         self.filter_text = text or ""
-        self._apply()
+        self._apply(narrow=True)
         self.endResetModel()
 
     def set_extra_filter(self, fn):
