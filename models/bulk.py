@@ -7,9 +7,13 @@ thousands of rows these two helpers skip that work. SQL comes from peewee's quer
 names taken from the model, and the parameter mark from the database (``?`` on SQLite,
 ``%s`` on PostgreSQL), so both engines run the same code.
 """
+import unicodedata
+
+import peewee
 from peewee import OP, SQL, Expression, NodeList, Value
 
 from .db import db
+from .fields import NfcCharField, NfcTextField
 
 
 def read_rows(query):
@@ -135,3 +139,41 @@ def update_rows(model, columns, rows):
     sql = (f"UPDATE {_quote(model._meta.table_name)} SET {sets} "
            f"WHERE {_quote(model._meta.primary_key.column_name)} = {p}")
     db.cursor().executemany(sql, list(rows))
+
+
+def column_db_values(field, values):
+    """``[field.db_value(v) for v in values]``, the same values, without a Python call per
+    value that is already in its stored form: text already NFC without look-alike letters
+    (``vntext.nfc`` would return it unchanged), ints for integer and foreign-key columns.
+    An import of 20,000 rows spent a second normalising text it had just normalised."""
+    kind = _stored_form(field)
+    if kind == "nfc":
+        is_nfc = unicodedata.is_normalized
+        return [v if type(v) is str and (v.isascii() or (
+            is_nfc("NFC", v) and "\u00d0" not in v and "\u00f0" not in v))
+            else field.db_value(v) for v in values]
+    if kind == "str":
+        return [v if type(v) is str else field.db_value(v) for v in values]
+    if kind == "int":
+        return [v if type(v) is int or v is None else field.db_value(v) for v in values]
+    db_value = field.db_value
+    return [db_value(v) for v in values]
+
+
+def _stored_form(field):
+    """"nfc", "str" or "int" when ``field.db_value`` returns such a value unchanged."""
+    if isinstance(field, peewee.ForeignKeyField):
+        if type(field).db_value is not peewee.ForeignKeyField.db_value:
+            return None
+        field = field.rel_field
+    kind = type(field)
+    if kind in (NfcCharField, NfcTextField):
+        return "nfc"
+    if kind.db_value is not peewee.Field.db_value:
+        return None
+    if isinstance(field, peewee._StringField) and kind.adapt is peewee._StringField.adapt:
+        return "str"
+    if kind in (peewee.IntegerField, peewee.BigIntegerField, peewee.AutoField,
+                peewee.BigAutoField):
+        return "int"
+    return None

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from models import vntext
+from models.bulk import column_db_values
 from models.db import db, execute_many
 from models.entities import Household, Person, Unit, UnitKind
 from models.errors import Cancelled, ValidationError
-from models.fields import new_uuid
+from models.fields import new_uuid, new_uuids
 from models.service import audit, require, service
 
 from .xlsx_read import ColumnSpec, Problem, read_table
@@ -452,29 +453,27 @@ def _store(*, actor, preview, progress=None):
     else:
         model = Household if preview.kind == "households" else Person
         if model is Household:
-            fields = [Household.uuid, Household.head_name, Household.name_key, Household.gender,
-                      Household.birth_year, Household.village, Household.address,
-                      Household.note, Household.created_at]
-            rows = [(new_uuid(), r["head_name"], r["name_key"], r["gender"], r["birth_year"],
-                     r["village"], r["address"], r["note"], now) for r in records]
+            names = ("head_name", "name_key", "gender", "birth_year", "village", "address",
+                     "note")
         else:
-            fields = [Person.uuid, Person.full_name, Person.name_key, Person.gender,
-                      Person.birth_year, Person.position, Person.unit, Person.note,
-                      Person.created_at]
-            rows = [(new_uuid(), r["full_name"], r["name_key"], r["gender"], r["birth_year"],
-                     r["position"], r["unit"], r["note"], now) for r in records]
-        fields, rows = _with_defaults(model, fields, rows, records)
+            names = ("full_name", "name_key", "gender", "birth_year", "position", "unit",
+                     "note")
+        fields = [model.uuid] + [model._meta.fields[n] for n in names] + [model.created_at]
+        # Column by column: one list per field, each value converted as its field would
+        # (bulk.column_db_values: already-clean NFC text and ints pass through as they are).
+        columns = [new_uuids(len(records))] + [[r[n] for r in records] for n in names] \
+            + [[now] * len(records)]
+        fields, columns = _with_defaults(model, fields, columns, records)
+        columns = [column_db_values(f, c) for f, c in zip(fields, columns)]
+        rows = list(zip(*columns))
         total = len(rows)
         # Batches of plain parameter rows through the connection: the same INSERT that
         # insert_many() writes, without building 100,000 SQL value nodes (3× faster).
-        # Values are already clean NFC text, ints and datetimes.
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         sql = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
                f'VALUES ({", ".join("?" * len(fields))})')
         for start in range(0, total, BATCH):
-            chunk = rows[start:start + BATCH]
-            execute_many(sql, [tuple(f.db_value(v) for f, v in zip(fields, r))
-                               for r in chunk])
+            execute_many(sql, rows[start:start + BATCH])
             if progress is not None and progress(min(total, start + BATCH), total) is False:
                 raise Cancelled()
         count = total
@@ -497,7 +496,7 @@ def _sort_string(kind, text):
             else collation.text_sort_string(text))
 
 
-def _with_defaults(model, fields, rows, records):
+def _with_defaults(model, fields, columns, records):
     """Add the columns the raw insert would otherwise leave out: ``sort_key`` computed from
     the name, every other column with a default (as insert_many would fill it)."""
     given = {f.name for f in fields}
@@ -510,16 +509,12 @@ def _with_defaults(model, fields, rows, records):
             extra_fields.append(f)
             extra_values.append([_sort_string("name", r[key]) for r in records])
         elif f.default is not None:
-            value = f.default() if callable(f.default) else f.default
             if callable(f.default):
                 extra_values.append([f.default() for _ in records])
             else:
-                extra_values.append([value] * len(records))
+                extra_values.append([f.default] * len(records))
             extra_fields.append(f)
-    if not extra_fields:
-        return fields, rows
-    columns = list(zip(*extra_values))
-    return fields + extra_fields, [tuple(r) + c for r, c in zip(rows, columns)]
+    return fields + extra_fields, columns + extra_values
 
 
 def _store_units(numbered, now):

@@ -81,7 +81,12 @@ def is_repeated_header(values, header_raw, header_texts):
     ``header_raw``: column → the header cell's text as stored; a repeated header is a copy,
     so a row is compared (folded) only when one of its cells equals a header cell exactly.
     """
-    if not any(values.get(col, (None,))[0] == raw for col, raw in header_raw.items()):
+    get = values.get
+    for col, raw in header_raw.items():        # a plain loop: this runs on every data row
+        cell = get(col)
+        if (cell[0] if cell is not None else None) == raw:
+            break
+    else:
         return False
     same = 0
     for col, text in header_texts.items():

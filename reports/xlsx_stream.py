@@ -104,6 +104,14 @@ def _runs_text(node, ns):
     return text
 
 
+class _StyleIds(dict):
+    """Style attribute text → int (a sheet uses a few dozen styles on 100,000 cells)."""
+
+    def __missing__(self, text):
+        value = self[text] = int(text)
+        return value
+
+
 def iter_rows(book, sheet, *, formula_no_value, formula_error):
     """Yield (row number, hidden, {column: (value, style id)}) for rows with content."""
     ns = book.ns
@@ -114,6 +122,7 @@ def iter_rows(book, sheet, *, formula_no_value, formula_error):
     date1904 = book.date1904
     counter = 0
     yielded = 0
+    styles = _StyleIds()
     with book.zip.open(sheet.path) as src:
         # huge_tree off: libxml2's own limits (10 MB per text node, nesting depth) stay on;
         # a real cell holds at most 32,767 characters.
@@ -126,15 +135,15 @@ def iter_rows(book, sheet, *, formula_no_value, formula_error):
             for c in el:
                 if c.tag != CELL:
                     continue
-                at = c.attrib
-                ref = at.get("r")
+                get = c.get
+                ref = get("r")
                 if ref:
                     col = column_index(ref.rstrip(_DIGITS))
                 else:
                     col += 1
-                t = at.get("t", "n")
-                s = at.get("s")
-                style = int(s) if s else 0
+                t = get("t", "n")
+                s = get("s")
+                style = styles[s] if s else 0
                 if t == "inlineStr":
                     node = c.find(INLINE)
                     v = _runs_text(node, ns) if node is not None else None
