@@ -199,6 +199,7 @@ class LayoutBuilder:
         self.fitter = TextFitter()
         self._fonts = {}
         self._designs = {}
+        self._runs = {}
 
     def fonts(self, template):
         key = template.font_family or ""
@@ -209,11 +210,20 @@ class LayoutBuilder:
     def field_group(self, template, f, text, *, color=None):
         fonts = self.fonts(template)
         font = fonts.name(f.bold, f.italic)
-        fitted = self.fitter.fit(text, font, f.size, f.min_size, f.w * MM, f.h * MM, f.fit,
-                                 fonts.metrics[font])
-        runs = field_runs(fitted, f, font, fonts.metrics[font], color or hex_rgb(f.color)) \
-            if fitted.lines else []
-        return Group(runs, self.dx, self.dy, label=f"Ô «{f.label}»"), fitted
+        # the same text in the same box lays out the same (a decision's date line, signer,
+        # title... on every certificate): fitted once; runs are frozen, so shared
+        key = (text, font, f.size, f.min_size, f.w, f.h, f.fit, f.x, f.y, f.align,
+               color or f.color)
+        hit = self._runs.get(key)
+        if hit is None:
+            fitted = self.fitter.fit(text, font, f.size, f.min_size, f.w * MM, f.h * MM, f.fit,
+                                     fonts.metrics[font])
+            runs = field_runs(fitted, f, font, fonts.metrics[font],
+                              color or hex_rgb(f.color)) if fitted.lines else []
+            if len(self._runs) > 4096:
+                self._runs.clear()
+            hit = self._runs[key] = (runs, fitted)
+        return Group(hit[0], self.dx, self.dy, label=f"Ô «{f.label}»"), hit[1]
 
     def certificate(self, template, values, *, qr_text=None):
         """The page of one certificate: design (full mode) and fields, shifted by the offset."""

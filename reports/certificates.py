@@ -52,8 +52,11 @@ class PdfDrawer:
             self._size = size
         H = page.height_mm
         for g in page.groups:
-            c.saveState()
-            if g.dx or g.dy:
+            # every item sets the state it draws with (font, colours, width, dash) and a
+            # form cannot change its caller's state: q/Q only around a shifted group
+            moved = bool(g.dx or g.dy)
+            if moved:
+                c.saveState()
                 c.translate(g.dx * MM, -g.dy * MM)
             if g.key:
                 name = self._forms.get((g.key, H))
@@ -65,12 +68,14 @@ class PdfDrawer:
                 c.doForm(name)
             else:
                 self.items(g.items, H)
-            c.restoreState()
+            if moved:
+                c.restoreState()
         c.showPage()
 
     def items(self, items, H):
         c = self.c
         path, path_fill = None, None
+        fill = font = dashed = None         # text fill and font already set by this call
         for it in items:
             kind = type(it)
             if path is not None and not (kind in (L.Rect, L.Poly) and not getattr(it, "stroke", ())
@@ -78,17 +83,25 @@ class PdfDrawer:
                 c.drawPath(path, stroke=0, fill=1)
                 path = None
             if kind is L.Text:
-                c.setFont(it.font, it.size)
-                c.setFillColorRGB(*it.color)
+                if font != (it.font, it.size):
+                    font = (it.font, it.size)
+                    c.setFont(it.font, it.size)
+                if fill != it.color:
+                    fill = it.color
+                    c.setFillColorRGB(*it.color)
                 c.drawString(it.x * MM, (H - it.y) * MM, it.text)
-            elif kind is L.Line:
+                continue
+            fill = None
+            if kind is L.Line:
                 c.setLineWidth(it.width)
                 c.setStrokeColorRGB(*it.color)
+                dashed = dashed or bool(it.dash)
                 c.setDash(list(it.dash) or [])
                 c.line(it.x1 * MM, (H - it.y1) * MM, it.x2 * MM, (H - it.y2) * MM)
             elif kind is L.Rect and it.stroke:
                 c.setLineWidth(it.width)
                 c.setStrokeColorRGB(*it.stroke)
+                dashed = dashed or bool(it.dash)
                 c.setDash(list(it.dash) or [])
                 if it.fill:
                     c.setFillColorRGB(*it.fill)
@@ -108,7 +121,8 @@ class PdfDrawer:
                     path.close()
         if path is not None:
             c.drawPath(path, stroke=0, fill=1)
-        c.setDash([])
+        if dashed:
+            c.setDash([])
 
 
 class _Values(dict):
