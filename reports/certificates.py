@@ -225,7 +225,8 @@ AWARD_PAGE = 500      # awards read per query when printing a decision's certifi
 
 class DecisionAwards:
     """The awards of a decision (or its chosen ``award_ids``) in list order, read a page at a
-    time (keyset on order, id) with subject and title joined: printing 40,000 certificates
+    time (keyset on order, id) with subject and title joined (only the columns a certificate
+    prints: not for saving back): printing 40,000 certificates
     never holds 40,000 awards, and a preview of 40 reads 40. ``len()`` is a COUNT query;
     ``awards[:n]`` reads the first n."""
 
@@ -237,7 +238,14 @@ class DecisionAwards:
     def _query(self):
         from peewee import JOIN
         from models.entities import Award, Household, Person, Title, Unit
-        q = (Award.select(Award, Title, Person, Household, Unit)
+        # only what a certificate prints: the subjects' and titles' other columns (dates,
+        # decimals, uuids) cost more to convert than the rest of the row
+        q = (Award.select(Award.id, Award.order, Award.unit, Award.person, Award.household,
+                          Award.title, Award.display_name, Award.position, Award.place,
+                          Award.achievement, Award.register_year, Award.register_no,
+                          Title.id, Title.name, Title.kind, Person.id, Person.full_name,
+                          Person.gender, Household.id, Household.head_name, Household.gender,
+                          Unit.id, Unit.name)
              .join_from(Award, Title)
              .join_from(Award, Person, JOIN.LEFT_OUTER)
              .join_from(Award, Household, JOIN.LEFT_OUTER)
