@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.perf.common import demo_db, run_child  # noqa: E402
+from tests.perf.common import db_label, demo_db, run_child  # noqa: E402
 from tests.perf.run import Result  # noqa: E402
 
 GOAL_MB = 300
@@ -87,7 +87,7 @@ def run(quick=False):
             got = run_child(CHILD % {"root": ROOT, "db": path, "out": out, "job": job},
                             data_dir=folder)
             os.remove(out)
-            results.append(Result(f"peak memory: {name} ({size})", got["mb"], "MB",
+            results.append(Result(f"peak memory: {name} ({db_label(path)} db)", got["mb"], "MB",
                                   f"< {GOAL_MB} MB", got["mb"] < GOAL_MB,
                                   f"{got['bytes'] / 1e6:.1f} MB file"))
     return results
