@@ -462,9 +462,10 @@ def _store(*, actor, preview, progress=None):
         # Column by column: one list per field, each value converted as its field would
         # (bulk.column_db_values: already-clean NFC text and ints pass through as they are).
         columns = [new_uuids(len(records))] + [[r[n] for r in records] for n in names] \
-            + [[now] * len(records)]
+            + [_Same([now] * len(records))]
         fields, columns = _with_defaults(model, fields, columns, records)
-        columns = [column_db_values(f, c) for f, c in zip(fields, columns)]
+        columns = [[f.db_value(c[0])] * len(c) if isinstance(c, _Same) and c
+                   else column_db_values(f, c) for f, c in zip(fields, columns)]
         rows = list(zip(*columns))
         total = len(rows)
         # Batches of plain parameter rows through the connection: the same INSERT that
@@ -488,12 +489,20 @@ def _store(*, actor, preview, progress=None):
 
 def _sort_string(kind, text):
     """The stored Vietnamese sort key of a name, when the schema has such a column."""
+    return _sort_function(kind)(text)
+
+
+def _sort_function(kind):
+    """``_sort_string(kind, ·)`` looked up once (20,000 rows: one import, not one per row)."""
     try:
         from models import collation
     except ImportError:
-        return ""
-    return (collation.name_sort_string(text) if kind == "name"
-            else collation.text_sort_string(text))
+        return lambda text: ""
+    return collation.name_sort_string if kind == "name" else collation.text_sort_string
+
+
+class _Same(list):
+    """A column holding one value on every row: converted once."""
 
 
 def _with_defaults(model, fields, columns, records):
@@ -507,12 +516,13 @@ def _with_defaults(model, fields, columns, records):
         if name == "sort_key":
             key = "head_name" if model is Household else "full_name"
             extra_fields.append(f)
-            extra_values.append([_sort_string("name", r[key]) for r in records])
+            sort_string = _sort_function("name")
+            extra_values.append([sort_string(r[key]) for r in records])
         elif f.default is not None:
             if callable(f.default):
                 extra_values.append([f.default() for _ in records])
             else:
-                extra_values.append([f.default] * len(records))
+                extra_values.append(_Same([f.default] * len(records)))
             extra_fields.append(f)
     return fields + extra_fields, columns + extra_values
 

@@ -50,6 +50,7 @@ def read_rows(table, rows, fonts, merged, header, progress=None, total=None):
     required = [table.columns[s.field] for s in specs if s.required]
     if pair:
         required = [c for c in required if c not in pair[:2]]
+    required_set = set(required)
     head = list(islice(rows, SAMPLE_ROWS))
     text_cols = [c for s, c, _l in cols if s.kind in ("text", "name", "gender")]
     sheet_font = sheet_content_font(head, text_cols, fonts)
@@ -65,10 +66,10 @@ def read_rows(table, rows, fonts, merged, header, progress=None, total=None):
             raise Cancelled()
         if fill.starts or fill.active:
             fill.apply(idx, values)
-        if not wanted.intersection(values):
+        if wanted.isdisjoint(values):
             _footer(state, idx, values, required)      # noted if it is one; never data
             continue
-        if not all(c in values for c in required) and _footer(state, idx, values, required):
+        if not values.keys() >= required_set and _footer(state, idx, values, required):
             continue
         if pair:
             values = _pair_values(values, pair, table.columns)
