@@ -3,6 +3,7 @@
 reportlab is imported inside functions (start-up speed). Coordinates in templates are mm
 from the paper's top-left; a printer offset (dx, dy) in mm moves everything right / down.
 """
+import itertools
 import os
 import re
 import unicodedata
@@ -51,14 +52,22 @@ class PdfDrawer:
             c.setPageSize(size)
             self._size = size
         H = page.height_mm
-        for g in page.groups:
-            # every item sets the state it draws with (font, colours, width, dash) and a
-            # form cannot change its caller's state: q/Q only around a shifted group
-            moved = bool(g.dx or g.dy)
+        # every item sets the state it draws with (font, colours, width, dash) and a form
+        # cannot change its caller's: q/Q only around groups shifted by an offset, and the
+        # items of neighbouring groups drawn in one go (one text object for their lines)
+        for (dx, dy), same in itertools.groupby(page.groups, key=lambda g: (g.dx, g.dy)):
+            moved = bool(dx or dy)
             if moved:
                 c.saveState()
-                c.translate(g.dx * MM, -g.dy * MM)
-            if g.key:
+                c.translate(dx * MM, -dy * MM)
+            pending = []
+            for g in same:
+                if not g.key:
+                    pending.extend(g.items)
+                    continue
+                if pending:
+                    self.items(pending, H)
+                    pending = []
                 name = self._forms.get((g.key, H))
                 if name is None:
                     name = self._forms[(g.key, H)] = f"form{len(self._forms)}"
@@ -66,8 +75,8 @@ class PdfDrawer:
                     self.items(g.items, H)
                     c.endForm()
                 c.doForm(name)
-            else:
-                self.items(g.items, H)
+            if pending:
+                self.items(pending, H)
             if moved:
                 c.restoreState()
         c.showPage()
@@ -75,7 +84,7 @@ class PdfDrawer:
     def items(self, items, H):
         c = self.c
         path, path_fill = None, None
-        fill = font = dashed = None         # text fill and font already set by this call
+        text = fill = font = dashed = None
         for it in items:
             kind = type(it)
             if path is not None and not (kind in (L.Rect, L.Poly) and not getattr(it, "stroke", ())
@@ -83,15 +92,24 @@ class PdfDrawer:
                 c.drawPath(path, stroke=0, fill=1)
                 path = None
             if kind is L.Text:
+                # consecutive runs share one text object, each placed absolutely (Tm): what
+                # drawString draws, without a text object per line
+                x, y = it.x * MM, (H - it.y) * MM
+                if text is None:
+                    text, fill, font = c.beginText(x, y), None, None
+                else:
+                    text.setTextOrigin(x, y)
                 if font != (it.font, it.size):
                     font = (it.font, it.size)
-                    c.setFont(it.font, it.size)
+                    text.setFont(it.font, it.size)
                 if fill != it.color:
                     fill = it.color
-                    c.setFillColorRGB(*it.color)
-                c.drawString(it.x * MM, (H - it.y) * MM, it.text)
+                    text.setFillColorRGB(*it.color)
+                text.textOut(it.text)
                 continue
-            fill = None
+            if text is not None:
+                c.drawText(text)
+                text = None
             if kind is L.Line:
                 c.setLineWidth(it.width)
                 c.setStrokeColorRGB(*it.color)
@@ -121,6 +139,8 @@ class PdfDrawer:
                     path.close()
         if path is not None:
             c.drawPath(path, stroke=0, fill=1)
+        if text is not None:
+            c.drawText(text)
         if dashed:
             c.setDash([])
 
@@ -305,7 +325,6 @@ class DecisionAwards:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("DecisionAwards: only slices (awards[:n])")
-        import itertools
         return list(itertools.islice(iter(self), index.start, index.stop, index.step))
 
     def __bool__(self):
