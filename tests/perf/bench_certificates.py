@@ -156,6 +156,8 @@ def run(quick=False):
               f"bare canvas with the design as a form {t_bare:.2f} s; "
               f"{os.path.getsize(product_pdf) // n} B/page")
     dbmod.close_database()
+    import shutil
+    shutil.rmtree(folder, ignore_errors=True)       # 1,000 certificates: tens of MB each run
     return [Result(name=f"certificates ({n} full design)", value=ratio, unit="×",
                    goal=f"≤ {GOAL}×", ok=ratio <= GOAL, detail=detail)]
 
