@@ -7,11 +7,10 @@ thousands of rows these two helpers skip that work. SQL comes from peewee's quer
 names taken from the model, and the parameter mark from the database (``?`` on SQLite,
 ``%s`` on PostgreSQL), so both engines run the same code.
 """
-import unicodedata
-
 import peewee
 from peewee import OP, SQL, Expression, NodeList, Value
 
+from . import vntext
 from .db import db
 from .fields import NfcCharField, NfcTextField
 
@@ -148,10 +147,8 @@ def column_db_values(field, values):
     An import of 20,000 rows spent a second normalising text it had just normalised."""
     kind = _stored_form(field)
     if kind == "nfc":
-        is_nfc = unicodedata.is_normalized
-        return [v if type(v) is str and (v.isascii() or (
-            is_nfc("NFC", v) and "\u00d0" not in v and "\u00f0" not in v))
-            else field.db_value(v) for v in values]
+        stored = vntext.is_stored_form
+        return [v if type(v) is str and stored(v) else field.db_value(v) for v in values]
     if kind == "str":
         return [v if type(v) is str else field.db_value(v) for v in values]
     if kind == "int":

@@ -49,6 +49,13 @@ def is_nfc(text):
     return unicodedata.is_normalized("NFC", text)
 
 
+def is_stored_form(text):
+    """True when ``nfc(text)`` would return ``text`` unchanged (NFC, no look-alike letters):
+    cheaper than normalising and comparing (models/bulk.py ``column_db_values``)."""
+    return text.isascii() or (unicodedata.is_normalized("NFC", text)
+                              and "\u00d0" not in text and "\u00f0" not in text)
+
+
 def clean_text(text):
     """NFC, look-alike letters replaced ("Ð" -> "Đ"), stripped, every run of whitespace
     collapsed to one space; None gives ""."""
