@@ -9,6 +9,7 @@ import json
 from models import decisions as dec
 from models import rewards, settings, vntext
 from models.entities import Decision
+from models.errors import UserError
 from . import pdfdoc
 from .pdfdoc import MARGINS_MM, MM, para
 
@@ -198,6 +199,7 @@ def list_content(decision, summ, commune):
     if money:
         total = {"name": "Tổng cộng", "amount": vntext.format_int(summ["total"])}
         rows.append([total.get(k, "") for k in keys])
+    columns = fit_number_columns(columns, rows, sections)
     return {
         "heading": "DANH SÁCH", "verb": verb,
         "attached_to": (f"(Kèm theo Quyết định số {_number(decision)} ngày "
@@ -230,133 +232,74 @@ def _decision_flowables(content):
     return out
 
 
+def fit_number_columns(columns, rows, sections):
+    """Columns with "STT" and "Số tiền" wide enough for their widest value on one line (a
+    list of 40,000 households numbers to "40000"; a total of billions, in bold, printed
+    "5.325.000.0 / 00" in 22 mm): what they lack is taken from "Thành tích"."""
+    try:
+        pdfdoc.register_fonts()
+    except UserError:         # no Times/Liberation: the PDF says so itself; Word keeps widths
+        return columns
+    section_set = set(sections)
+    widths = [c[2] for c in columns]
+    donor = next((j for j, c in enumerate(columns) if c[0] == "achievement"), None)
+    for j, c in enumerate(columns):
+        if c[0] not in ("no", "amount") or donor is None:
+            continue
+        values = [r[j] for i, r in enumerate(rows) if i not in section_set and r[j]]
+        if not values:
+            continue
+        # the longest text is the widest (digits and dots); the last row may be the bold total
+        need = max(pdfdoc._text_width(v, pdfdoc.FONT_BOLD, 11)
+                   for v in {max(values, key=len), values[-1]}) + 7
+        lack = need / MM - widths[j]
+        if lack > 0:
+            lack = min(lack, widths[donor] / 4)
+            widths[j] += lack
+            widths[donor] -= lack
+    return [(k, h, w, a) for (k, h, _, a), w in zip(columns, widths)]
+
+
 def _list_columns(summ):
     rows = [r for _, group in summ["groups"] for r in group]
     return list_columns(money=bool(summ["total"]), position=any(r["position"] for r in rows))
 
 
-def _list_flowables(content):
-    from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
-    from .pdf_parts import Feed
+def list_flowables(content):
+    """The landscape flowables of an attached list (``list_content``'s dict): headings,
+    then the table (``list_grid``), the total in words kept on the page of the total."""
+    from reportlab.platypus import Spacer
     out = [para(content["heading"], "title"), para(content["verb"], "center_bold"),
            para(content["attached_to"], "italic_center"), Spacer(1, 4 * MM)]
-    out.append(NextPageTemplate("list_continued"))
-    money = content["total_row"]
-    make, ranges = list_table_maker(content["rows"], content["sections"], content["columns"],
-                                    total_row=money)
-    # the tables are made as the layout reaches them (pdf_parts.Feed): 40,000 rows of
-    # cells never exist at once
-    if money:
-        # the last rows, the total and the total in words stay on one page
-        words = para(f"<i>{pdfdoc.esc(content['total_words'])}</i>", "left", markup=True)
-        if len(ranges) > 1:
-            out.append(Feed(lambda r: [make(*r)], ranges[:-1]))
-        out.append(KeepTogether([make(*ranges[-1]), Spacer(1, 3 * MM), words]))
-    elif ranges:
-        out.append(Feed(lambda r: [make(*r)], ranges))
+    tail = []
+    if content["total_row"]:
+        tail = [Spacer(1, 3 * MM),
+                para(f"<i>{pdfdoc.esc(content['total_words'])}</i>", "left", markup=True)]
+    if content["rows"]:
+        out.append(list_grid(content["rows"], content["sections"], content["columns"],
+                             total_row=content["total_row"], tail=tail))
     return out
 
 
-CHUNK_ROWS = 60     # rows per table: page breaks inside a table cost time ∝ its rows left
-
-
-def header_table(columns):
-    """The list's column header as a table of its own (drawn again on every later page)."""
-    from reportlab.platypus import Table, TableStyle
-    t = Table([[para(c[1], "table_bold") for c in columns]],
-              colWidths=[c[2] * MM for c in columns])
-    t.setStyle(TableStyle(_TABLE_STYLE))
-    return t
-
-
-_TABLE_STYLE = [("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                ("FONTNAME", (0, 0), (-1, -1), pdfdoc.FONT), ("FONTSIZE", (0, 0), (-1, -1), 11),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
-
-
-def _chunks(count, sections, total_row):
-    """Row ranges of the stacked tables: a section starts a table, a table holds at most
-    CHUNK_ROWS rows, the last KEEP_LAST rows with the total form the last table (so they
-    can be kept with the total in words), and no table is a section heading alone."""
-    tail = count - (KEEP_LAST + 1) if total_row and count > KEEP_LAST + 1 else count
-    if tail - 1 in sections:
-        tail -= 1
-    cuts = sorted({0, tail, *sections} - {count})
-    ranges = []
-    for start, end in zip(cuts, cuts[1:] + [count]):
-        for s in range(start, end, CHUNK_ROWS):
-            ranges.append([s, min(s + CHUNK_ROWS, end)])
-    merged = []
-    for r in ranges:
-        if merged and merged[-1][1] - merged[-1][0] == 1 and merged[-1][0] in sections:
-            merged[-1][1] = r[1]
-        else:
-            merged.append(r)
-    return [tuple(r) for r in merged]
-
-
-def list_tables(rows, sections, columns=None, *, total_row=True):
-    """The attached list as a stack of short tables that read as one: the first carries the
-    column header, later pages get it from the page template (``continued_page``). A list
-    of 20,000 households then lays out in linear time (one long table re-measures all its
-    remaining rows at every page break). Cells that fit on one line are plain strings.
-    A section heading is never split from its first row; the last row (the total, when
-    ``total_row``) is bold."""
-    make, ranges = list_table_maker(rows, sections, columns, total_row=total_row)
-    return [make(start, end) for start, end in ranges]
-
-
-def list_table_maker(rows, sections, columns=None, *, total_row=True):
-    """(make(start, end) -> the Table of rows[start:end], the row ranges of the stacked
-    tables) — ``list_tables`` one table at a time, so only the cells of the table being
-    laid out exist."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Table, TableStyle
+def list_grid(rows, sections, columns=None, *, total_row=True, tail=()):
+    """The attached list as one ``grid_table.GridTable``: laid out and drawn row by row, in
+    time and memory linear in its rows (reportlab's Table took 5.8× a bare canvas for 5,000
+    households; tests/decision_list_reference.py keeps that layout, which the pages must
+    read the same as). The column header on top of every page; a section heading spans
+    its row in bold and never ends a page; the last ``KEEP_LAST`` rows, the bold total and
+    ``tail`` (the total in words) stay on one page. STT and amounts never wrap."""
+    from .grid_table import GridTable, Layout
     columns = columns or list_columns()
-    style_for = {"left": "table", "center": "table_center", "right": "table_right"}
-    wrap = [c[0] not in ("no", "amount") for c in columns]
-    room = [c[2] * MM - 7 for c in columns]
-    align = [c[3] for c in columns]
-    last = len(rows) - 1 if total_row else -1
-    section_set = set(sections)
-    amount_col = next((j for j, c in enumerate(columns) if c[0] == "amount"), None)
+    nfc = pdfdoc.nfc
 
-    def body_row(i):
-        row = rows[i]
-        if i in section_set:
-            return ([para(f"<b>{pdfdoc.esc(row[0])}</b>", "table", markup=True)]
-                    + [""] * (len(columns) - 1))
-        cells = []
-        for j, value in enumerate(row):
-            value = pdfdoc.nfc(value or "")
-            if i == last and value:
-                cells.append(para(f"<b>{pdfdoc.esc(value)}</b>", style_for[align[j]],
-                                  markup=True))
-            elif wrap[j] and value and stringWidth(value, pdfdoc.FONT, 11) > room[j]:
-                cells.append(para(value, style_for[align[j]]))
-            else:
-                cells.append(value)
-        return cells
-
-    def make(start, end):
-        data = [[para(c[1], "table_bold") for c in columns]] if start == 0 else []
-        offset = len(data)
-        data += [body_row(i) for i in range(start, end)]
-        cmds = list(_TABLE_STYLE) + [("ALIGN", (0, offset), (0, -1), "CENTER")]
-        if amount_col is not None:
-            cmds.append(("ALIGN", (amount_col, offset), (amount_col, -1), "RIGHT"))
-        cmds += [("SPAN", (0, offset + k - start), (-1, offset + k - start))
-                 for k in range(start, end) if k in section_set]
-        # the column header and a section heading stay with the first row under them
-        keep = offset + (1 if start in section_set else 0)
-        if keep > 0:
-            cmds.append(("NOSPLIT", (0, 0), (-1, min(keep, len(data) - 1))))
-        table = Table(data, colWidths=[c[2] * MM for c in columns])
-        table.setStyle(TableStyle(cmds))
-        return table
-    return make, _chunks(len(rows), sections, total_row)
+    def texts(i):
+        return [nfc(v) if v else "" for v in rows[i]]
+    layout = Layout([nfc(c[1]) for c in columns], len(rows), texts,
+                    [c[2] * MM for c in columns], font=pdfdoc.FONT, bold_font=pdfdoc.FONT_BOLD,
+                    align=[c[3] for c in columns], sections=sections, total_row=total_row,
+                    keep_last=KEEP_LAST,
+                    nowrap=[j for j, c in enumerate(columns) if c[0] in ("no", "amount")])
+    return GridTable(layout, tail=tail)
 
 
 def contents(decision):
@@ -372,8 +315,8 @@ def build_flowables(decision):
     """(portrait flowables of the decision, landscape flowables of the list or [])."""
     content, listed = contents(decision)
     first = _decision_flowables(content)
-    second = _list_flowables(listed) if listed else []
-    return first, second, listed["columns"] if listed else list_columns()
+    second = list_flowables(listed) if listed else []
+    return first, second
 
 
 def write_decision(*, decision_id, path):
@@ -384,12 +327,11 @@ def write_decision(*, decision_id, path):
         from .decision_docx import write_decision_docx
         return write_decision_docx(decision_id=decision_id, path=path)
     decision = dec.get_decision(decision_id)
-    first, second, columns = build_flowables(decision)
-    return build_mixed(path, first, second, title=f"{dec.label(decision)} - {decision.about}",
-                       columns=columns)
+    first, second = build_flowables(decision)
+    return build_mixed(path, first, second, title=f"{dec.label(decision)} - {decision.about}")
 
 
-def build_mixed(path, portrait, landscape, *, title="", columns=None):
+def build_mixed(path, portrait, landscape, *, title=""):
     """A Decree-30 document whose first part is portrait and second part landscape."""
     pdfdoc.register_fonts()
     from reportlab.platypus import Frame, NextPageTemplate, PageBreak, PageTemplate
@@ -419,15 +361,6 @@ def build_mixed(path, portrait, landscape, *, title="", columns=None):
         canvas.setPageSize(pdfdoc.page_size(True))
         number(canvas, doc)
 
-    header = header_table(columns or list_columns())
-    lw, lh = pdfdoc.page_size(True)
-    _, header_h = header.wrap(lw - m["left"] - m["right"], lh)
-
-    def continued_page(canvas, doc):
-        """A later page of the list: the column header drawn above the frame."""
-        landscape_page(canvas, doc)
-        header.drawOn(canvas, m["left"], lh - m["top"] - header_h)
-
     flow = list(portrait)
     if landscape:
         flow += [NextPageTemplate("landscape"), PageBreak()] + list(landscape)
@@ -441,11 +374,6 @@ def build_mixed(path, portrait, landscape, *, title="", columns=None):
                          onPage=portrait_page, pagesize=pdfdoc.page_size(False)),
             PageTemplate("landscape", frames=[frame(pdfdoc.page_size(True))],
                          onPage=landscape_page, pagesize=pdfdoc.page_size(True)),
-            PageTemplate("list_continued", frames=[Frame(
-                m["left"], m["bottom"], lw - m["left"] - m["right"],
-                lh - m["top"] - m["bottom"] - header_h, leftPadding=0, rightPadding=0,
-                topPadding=0, bottomPadding=0)],
-                onPage=continued_page, pagesize=pdfdoc.page_size(True)),
         ])
         doc.build(flow, canvasmaker=pdfdoc._canvas_maker())
     return path

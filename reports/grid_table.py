@@ -107,10 +107,13 @@ class Layout:
     A row is (height, cells, spans): ``cells`` [(line count, [(x, line), …]) per cell]."""
 
     def __init__(self, head, count, cell_text, widths, *, font, bold_font, align,
-                 sections=(), total_row=False):
+                 sections=(), total_row=False, keep_last=1, nowrap=()):
         self.count, self.cell_text, self.widths = count, cell_text, list(widths)
         self.align = [a.lower() for a in align]
         self.sections, self.total_row = set(sections), total_row
+        # body rows that stay on the page of the total (a page never ends among them)
+        self.keep_last = keep_last if total_row else 0
+        self.nowrap = set(nowrap)        # columns whose plain cells never wrap (numbers)
         self.regular, self.bold = Metrics(font), Metrics(bold_font)
         self.x = [0.0]
         for w in self.widths:
@@ -134,7 +137,9 @@ class Layout:
         """(line count, [(x, line), …]) of one cell: where reportlab's Table puts it."""
         room = self.widths[j] - PAD_LEFT - PAD_RIGHT
         # data_table's rule: one line that fits 1 pt inside the padding is a plain cell
-        if not paragraph and "\n" not in text and self.regular.width(text) <= room - 1:
+        if not paragraph and j in self.nowrap:
+            lines = text.split("\n")
+        elif not paragraph and "\n" not in text and self.regular.width(text) <= room - 1:
             lines = [text]
         else:
             lines = metrics.lines(text, room, split_long)
@@ -289,12 +294,15 @@ class GridPage(Flowable):
 
 class GridTable(Flowable):
     """The remaining rows of a table from ``start``; always split by the frame into the
-    rows that fit there (a GridPage) and the rest."""
+    rows that fit there (a GridPage) and the rest. ``tail``: flowables that stay on the
+    page of the last row (the total in words); when they would not fit under it, the last
+    rows move on to the next page with them."""
 
-    def __init__(self, layout, start=0, with_header=True, pending=None):
+    def __init__(self, layout, start=0, with_header=True, pending=None, tail=()):
         super().__init__()
         self.layout, self.start, self.with_header = layout, start, with_header
         self.pending = pending or []       # rows after ``start`` laid out already
+        self.tail = list(tail)
         self.hAlign = "CENTER"
 
     def wrap(self, avail_width, avail_height):
@@ -306,6 +314,13 @@ class GridTable(Flowable):
             self.pending.append(self.layout.row(self.start + len(self.pending)))
         return self.pending[k]
 
+    def _tail_height(self, avail_width):
+        height = 0
+        for flowable in self.tail:
+            _, h = flowable.wrap(avail_width, 1e6)
+            height += flowable.getSpaceBefore() + h + flowable.getSpaceAfter()
+        return height
+
     def split(self, avail_width, avail_height):
         layout = self.layout
         head = layout.head if self.with_header else None
@@ -314,7 +329,9 @@ class GridTable(Flowable):
         if head is not None:
             used = head[0]
         total = layout.count - self.start
-        cut = None                    # rows that may end this page
+        # the last row a page may end on before the total's kept rows
+        last_end = layout.count - 2 - layout.keep_last if layout.total_row else layout.count
+        cut = early = None            # rows that may end this page (before the last one)
         k = 0
         while k < total:
             row = self._row(k)
@@ -325,16 +342,17 @@ class GridTable(Flowable):
             i = self.start + k - 1
             if k == total:
                 cut = k
-            elif not (i in layout.sections
-                      or (layout.total_row and i + 1 == layout.count - 1)):
-                cut = k
+            elif i not in layout.sections and i <= last_end:
+                cut = early = k
         if k == total and cut == total:
-            return [GridPage(layout, placed + self.pending[:total])]
+            if not self.tail or used + self._tail_height(avail_width) <= avail_height:
+                return [GridPage(layout, placed + self.pending[:total])] + self.tail
+            cut = early               # the last rows go on with what follows them
         if not cut:
             self.with_header = True   # tried again at the top of the next page
             return []
         page = GridPage(layout, placed + self.pending[:cut])
-        rest = GridTable(layout, self.start + cut, True, self.pending[cut:])
+        rest = GridTable(layout, self.start + cut, True, self.pending[cut:], self.tail)
         self.pending = []
         return [page, rest]
 

@@ -120,17 +120,12 @@ def _synthetic_list(tmp_path, people, units, households, money=True):
         rows += [[r[k] if k != "amount" else "710.000" for k in keys] for r in group]
     if money:
         rows.append(["", "Tổng cộng"] + [""] * (len(keys) - 2))
-    from reportlab.platypus import KeepTogether, NextPageTemplate, Spacer
-    tables = decision_pdf.list_tables(rows, sections, columns, total_row=money)
-    flow = [pdfdoc.para("DANH SÁCH", "title"), NextPageTemplate("list_continued")]
-    if money:
-        words = pdfdoc.para("Tổng số tiền bằng chữ: Bảy trăm mười nghìn đồng.", "left")
-        flow += tables[:-1] + [KeepTogether([tables[-1], Spacer(1, 3 * MM), words])]
-    else:
-        flow += tables
+    flow = decision_pdf.list_flowables({
+        "heading": "DANH SÁCH", "verb": "Khen thưởng", "attached_to": "(Kèm theo)",
+        "columns": columns, "rows": rows, "sections": sections, "total_row": money,
+        "total_words": "Tổng số tiền bằng chữ: Bảy trăm mười nghìn đồng."})
     path = tmp_path / f"list-{people}-{units}-{households}.pdf"
-    decision_pdf.build_mixed(path, [pdfdoc.para("QUYẾT ĐỊNH", "title")], flow,
-                             columns=columns)
+    decision_pdf.build_mixed(path, [pdfdoc.para("QUYẾT ĐỊNH", "title")], flow)
     return path
 
 
