@@ -210,11 +210,13 @@ def check_in_background(window, path):
 
         def run(self):
             from models.db import db, is_server
-            from reports import backup
             _nice_this_thread()
             # not while the first page reads (the clerk waits for that; this work for
-            # nobody yet): it would take the disk and the other core from the read
+            # nobody yet): it would take the disk and the other core from the read, and
+            # importing its modules (reports.backup and what it needs: ~40 ms of Python)
+            # would take Python's GIL from the reading thread and the window being built
             background.wait_first_page(FIRST_PAGE_WAIT)
+            from reports import backup
             try:
                 problem = backup.start_of_day(path, server=is_server())
             finally:
