@@ -44,8 +44,14 @@ def _new_font(name, size_pt):
     return font
 
 
+_colors = {}            # rgb -> QColor: one object per colour (never changed once made)
+
+
 def _color(rgb):
-    return QColor.fromRgbF(*rgb)
+    color = _colors.get(rgb)
+    if color is None:
+        color = _colors[rgb] = QColor.fromRgbF(*rgb)
+    return color
 
 
 class QtPageDrawer:

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ class PrintOutcome:
     error: str = ""
     cancelled: bool = False
     job: str = ""           # the spooler's job id when known ("HP-12")
+    queue_said: object = None   # lpstat's output when the job was found (after_job reads it)
     warnings: list = field(default_factory=list)
 
 
@@ -69,6 +71,19 @@ def queue_problem(name, info=None):
         return (f"Không tìm thấy máy in «{name}» (đã bị gỡ hoặc mất kết nối). Hãy kiểm tra máy "
                 "in rồi chọn lại, hoặc lưu PDF để in sau.")
     out = _lpstat("-p", name, "-a", name)          # one call: enabled? accepting?
+    problem = _lpstat_problem(name, out)
+    if problem:
+        return problem
+    state = info.state()
+    if state == QPrinter.PrinterState.Error:
+        return f"Máy in «{name}» đang báo lỗi. Hãy kiểm tra máy in (giấy, mực, kẹt giấy)."
+    if state == QPrinter.PrinterState.Aborted:
+        return f"Máy in «{name}» đang tạm dừng. Hãy bật lại máy in rồi in lại."
+    return ""
+
+
+def _lpstat_problem(name, out):
+    """What ``lpstat -p NAME -a NAME`` (``out``, among other lines) says is wrong, or ''."""
     if out is not None:
         lines = out.splitlines()
         printer_lines = [ln for ln in lines if ln.startswith(f"printer {name} ")]
@@ -82,20 +97,19 @@ def queue_problem(name, info=None):
         if any(ln.startswith(f"{name} not accepting") for ln in lines):
             return (f"Máy in «{name}» đang không nhận lệnh in. Hãy bật “nhận lệnh in” trong "
                     "cài đặt máy in (hoặc lệnh cupsaccept) rồi in lại.")
-    state = info.state()
-    if state == QPrinter.PrinterState.Error:
-        return f"Máy in «{name}» đang báo lỗi. Hãy kiểm tra máy in (giấy, mực, kẹt giấy)."
-    if state == QPrinter.PrinterState.Aborted:
-        return f"Máy in «{name}» đang tạm dừng. Hãy bật lại máy in rồi in lại."
     return ""
 
 
 def cups_jobs(name):
     """Job ids the spooler holds (or held) for ``name``; None when not CUPS."""
     out = _lpstat("-W", "all", "-o", name)
-    if out is None:
-        return None
-    return {m.group(1) for m in re.finditer(r"^(\S+-\d+)\s", out, re.M)}
+    return None if out is None else _jobs_in(name, out)
+
+
+def _jobs_in(name, out):
+    """The job ids (``NAME-12``) among lpstat's lines: only lines naming a job of ``name``
+    (``-p``/``-a`` lines in the same output start with ``printer NAME`` or ``NAME ``)."""
+    return {m.group(1) for m in re.finditer(rf"^({re.escape(name)}-\d+)\s", out, re.M)}
 
 
 def job_state(name, job):
@@ -180,7 +194,9 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
     name = printer.printerName()
     native = printer.outputFormat() == QPrinter.NativeFormat
     printer.setDocName(title or "Giấy khen")
-    before = cups_jobs(name) if native and name else None
+    # the spooler's jobs before ours, asked while the pages are drawn (lpstat is another
+    # process: ~20 ms a call); known before QPainter.end() hands the job over
+    before = ask_later(cups_jobs, name) if native and name else None
     painter = QPainter()
     outcome = PrintOutcome(0, total)
     size = None
@@ -215,6 +231,8 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
     except PrinterProblem as err:
         outcome.error = str(err)
     finally:
+        if before is not None:
+            before = before.result()
         if painter.isActive():
             if outcome.error or outcome.cancelled:
                 printer.abort()         # the partial job is thrown away, never half-printed
@@ -225,13 +243,35 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
         return outcome
     outcome.printed = drawn
     if before is not None:
-        outcome.job = _find_job(name, before)
+        outcome.job, outcome.queue_said = _find_job(name, before)
         if not outcome.job:
             outcome.printed = 0
             problem = queue_problem(name)
             outcome.error = ((problem or f"Hàng đợi của máy in «{name}» không nhận lệnh in.")
                              + " Không có giấy khen nào được gửi đi; sổ in không ghi gì.")
     return outcome
+
+
+def ask_later(fn, *args):
+    """``fn(*args)`` (a question to the spooler: lpstat runs ~20 ms) on a thread of its own
+    while this one goes on; ``.result()`` waits for its answer."""
+    return _Ask(fn, *args)
+
+
+class _Ask(threading.Thread):
+
+    def __init__(self, fn, *args):
+        super().__init__(daemon=True)
+        self._call, self._value = (fn, args), None
+        self.start()
+
+    def run(self):
+        fn, args = self._call
+        self._value = fn(*args)
+
+    def result(self):
+        self.join()
+        return self._value
 
 
 def _not_printed(labels, drawn, total):
@@ -241,20 +281,28 @@ def _not_printed(labels, drawn, total):
 
 
 def _find_job(name, before, timeout=5.0):
+    """(our job's id or '', lpstat's output of the call that found it). The same call asks
+    whether the queue is enabled and accepting (``-p``, ``-a``): ``after_job`` reads it."""
     deadline = time.monotonic() + timeout
     while True:
-        new = (cups_jobs(name) or set()) - before
+        out = _lpstat("-W", "all", "-o", name, "-p", name, "-a", name)
+        new = (_jobs_in(name, out) if out is not None else set()) - before
         if new:
-            return max(new, key=lambda j: int(j.rsplit("-", 1)[1]))
+            return max(new, key=lambda j: int(j.rsplit("-", 1)[1])), out
         if time.monotonic() > deadline:
-            return ""
+            return "", None
         time.sleep(0.1)
 
 
-def after_job(name, job):
+def after_job(name, job, queue_said=None):
     """What the clerk should know once a job is in the queue: '' or a warning (paused queue,
-    printer error) — the sheets may still come out later, so the clerk counts them."""
+    printer error) — the sheets may still come out later, so the clerk counts them.
+    ``queue_said``: lpstat's ``-p``/``-a`` lines read when the job was found (PrintOutcome);
+    without them the queue is asked."""
     if not name:
         return ""
-    problem = queue_problem(name)
+    if queue_said is not None and f"printer {name} " in queue_said:
+        problem = _lpstat_problem(name, queue_said)
+    else:
+        problem = queue_problem(name)
     return f"Lệnh in {job} đang nằm trong hàng đợi nhưng: {problem}" if problem else ""

@@ -7,6 +7,7 @@ counted from confirmed rows only (pdf, printed).
 """
 import unicodedata
 
+from .bulk import insert_rows
 from .entities import Award, PrintLog
 from .errors import NotFound, ValidationError
 from .service import audit, service
@@ -56,8 +57,8 @@ def log_prints(*, actor, awards, template, target, reprint=None, state="pdf", jo
              "reprint": bool(reprint) if reprint is not None else i in before,
              "state": state, "job": _nfc(job)[:60]} for i in ids]
     first = PrintLog.select(PrintLog.id).order_by(PrintLog.id.desc()).limit(1).scalar() or 0
-    for i in range(0, len(rows), 500):
-        PrintLog.insert_many(rows[i:i + 500]).execute()
+    insert_rows(PrintLog, rows)     # one prepared statement (peewee's INSERT text for 200
+    #                                 rows was 0.1 s of a 0.8 s print run)
     new_ids = [r.id for r in PrintLog.select(PrintLog.id).where(PrintLog.id > first)
                .order_by(PrintLog.id)]
     blank_kind = None

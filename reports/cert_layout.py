@@ -128,8 +128,10 @@ def parts_in_margin(page, margins, *, tolerance=0.05):
     left, top, right, bottom = margins
     out = []
     for g in page.groups:
+        if not g.label:             # unlabelled parts are never named: skip their bounds
+            continue
         box = group_bounds(g)
-        if box is None or not g.label:
+        if box is None:
             continue
         sides = []
         for name, over in (("trái", left - box[0]), ("trên", top - box[1]),

@@ -177,6 +177,31 @@ def test_paused_queue_and_removed_printer(issued, leader, print_queue, cups_serv
     assert "Không tìm thấy máy in" in printing.queue_problem(print_queue.name)
 
 
+def test_queue_paused_while_printing_is_told_after_the_job(issued, leader, print_queue,
+                                                           cups_server):
+    """The queue is stopped after the printer was opened: the job still lands in the
+    spooler (a stopped queue keeps jobs) and the clerk is told, from the same lpstat call
+    that found the job, that it waits — named by the job id CUPS gave it."""
+    decision, _ = issued
+    printer = printing.make_printer(print_queue.name)
+    run = batch_print.print_certificates(actor=leader, decision_id=decision.id,
+                                         printer_name=print_queue.name, printer=printer)
+    assert run.outcome.printed == 8 and run.outcome.warnings == []
+    first = run.outcome.job
+    print_queue.received()
+    cups_server.run("cupsdisable", print_queue.name)
+    run = batch_print.print_certificates(actor=leader, decision_id=decision.id,
+                                         printer_name=print_queue.name, printer=printer)
+    job = run.outcome.job
+    assert run.outcome.printed == 8 and job != first
+    assert printing.job_state(print_queue.name, job) == "waiting"      # CUPS holds it
+    assert job in printing.cups_jobs(print_queue.name)
+    assert [w for w in run.outcome.warnings if w.startswith(f"Lệnh in {job} ")
+            and "tạm dừng" in w], run.outcome.warnings
+    assert {r.job for r in PrintLog.select().where(PrintLog.job == job)} == {job}
+    cups_server.run("cupsenable", print_queue.name)
+
+
 def test_decision_goes_to_the_spooler(issued, print_queue):
     decision, _ = issued
     job, path = batch_print.print_decision(decision_id=decision.id,
