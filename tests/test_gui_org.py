@@ -88,6 +88,39 @@ def test_households_filter_as_you_type_accent_insensitively(ctx, qtbot):
     assert "Đang hiện" in tab.count.text()
 
 
+def test_a_filter_keystroke_paints_the_table_once(ctx, qtbot, qapp):
+    """Typing narrows 800 households to a few: the new rows and the scroll bar's new range
+    come in one paint of the table (the view used to lay out on its zero timer after the
+    first paint, then paint the whole table again)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        n = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.n += 1
+            return False
+
+    tab = org_page.HouseholdTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    qtbot.waitExposed(tab)
+    paints = Paints()
+    tab.view.viewport().installEventFilter(paints)
+    bar = tab.view.verticalScrollBar()
+    for text in ("thon", "thon dong", "nguyen"):
+        before, top = paints.n, bar.maximum()
+        tab.search.setText(text)
+        for _ in range(3):
+            qapp.processEvents()
+        qtbot.wait(20)               # the view's zero timer, had one been left running
+        qapp.processEvents()
+        assert paints.n - before == 1, text
+        assert bar.maximum() != top or text == "nguyen"
+
+
 def test_add_person_dialog_error_shown_by_the_field_then_saved(ctx, qtbot, monkeypatch):
     page = org_page.OrgPage(ctx)
     qtbot.addWidget(page)

@@ -100,10 +100,14 @@ class ListTab(QWidget):
     def reload(self):
         self.model.reload()
         self._update_count()
+        self.view.doItemsLayout()       # one paint (see _filter)
 
     def _filter(self, text):
         self.model.set_filter(text)
         self._update_count()
+        # the view lays its rows out now, not on its zero timer after the next paint: the
+        # new rows and the scroll bar's new range come in one paint (it painted twice)
+        self.view.doItemsLayout()
 
     def _update_count(self):
         total, shown = len(self.model.rows), len(self.model.visible)

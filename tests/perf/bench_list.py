@@ -1,4 +1,11 @@
-"""Households page: first paint of 20,000 rows, and one filter keystroke."""
+"""Households page: first paint of 20,000 rows, and one filter keystroke.
+
+The clock stops when the event loop has painted the table once (a paint event on its
+viewport has been handled): that frame is what the clerk sees. Until stop 25 each step also
+called ``viewport().grab()`` after ``processEvents()``, which renders the table a second
+time into a pixmap — a paint no user waits for (the program paints once per keystroke:
+counted below), ~30 ms of the 78 ms measured at load 2–3.
+"""
 from tests.perf.common import ROOT, demo_db, run_child
 from tests.perf.run import Result
 
@@ -12,31 +19,64 @@ app = make_app()
 open_database(%r)
 from gui.context import AppContext
 from gui.pages.org import HouseholdTab
+from PySide6.QtCore import QEvent, QObject
 ctx = AppContext(User.get(User.username == 'bench'), 'x')
+PAINT = QEvent.Type.Paint
+
+
+class Paints(QObject):
+    n = 0
+
+    def eventFilter(self, obj, event):
+        if event.type() == PAINT:
+            Paints.n += 1
+        return False
+
+
+def painted(since, limit=30.0):
+    # the event loop runs until the table's viewport handled a paint event after ``since``
+    # paints (processEvents returns once that paint is done)
+    end = time.perf_counter() + limit
+    while Paints.n == since:
+        app.processEvents()
+        if time.perf_counter() > end:
+            raise SystemExit("the table was never painted")
+    return Paints.n - since
+
+
+paints = Paints()
 t0 = time.perf_counter()
-tab = HouseholdTab(ctx); tab.resize(1100, 700); tab.show(); app.processEvents()
-tab.view.viewport().grab()
+tab = HouseholdTab(ctx); tab.view.viewport().installEventFilter(paints)
+tab.resize(1100, 700); tab.show()
+painted(0)
 first = time.perf_counter() - t0
 rows = len(tab.model.rows)
-keys = []
+keys, per_key = [], []
 for text in ("n", "ng", "ngu", "nguy", "nguye", "nguyen", "nguyen v", "nguyen va", "nguyen van"):
+    n0 = Paints.n
     t = time.perf_counter()
-    tab.search.setText(text); app.processEvents(); tab.view.viewport().grab()
+    tab.search.setText(text)
+    painted(n0)
     keys.append(time.perf_counter() - t)
-print(json.dumps({"first": first, "key": max(keys), "rows": rows}))
+    app.processEvents()                 # anything the program would paint again
+    per_key.append(Paints.n - n0)
+assert tab.model.visible and len(tab.model.visible) < rows, "the filter did not narrow"
+print(json.dumps({"first": first, "key": max(keys), "rows": rows,
+                  "paints_per_key": max(per_key)}))
 """
 
 
 def run(quick=False):
     path = demo_db("small" if quick else "large")
-    best = None
+    best, paints = None, 0
     for _ in range(2 if quick else 3):
         r = run_child(CODE % (ROOT, path))
+        paints = max(paints, r["paints_per_key"])
         best = r if best is None else {k: min(best[k], r[k]) for k in r}
     first_ms, key_ms = best["first"] * 1000, best["key"] * 1000
     return [
         Result(f"list: first paint ({best['rows']} households)", first_ms, "ms", "< 150 ms",
                first_ms < 150),
         Result("list: one filter keystroke (slowest of 9)", key_ms, "ms", "< 50 ms",
-               key_ms < 50),
+               key_ms < 50, detail=f"table painted {paints}× per keystroke"),
     ]
