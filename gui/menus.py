@@ -36,6 +36,7 @@ class MenuBar:
 
     def __init__(self, window):
         self.window = window
+        self._icons = []            # (action, icon name): drawn when a menu is first shown
         bar = window.menuBar()
         file_menu = bar.addMenu("&Tệp")
         self.new_file = self._action(file_menu, "Tạo tệp dữ liệu mới…", self.create_file,
@@ -71,11 +72,21 @@ class MenuBar:
         help_menu.addSeparator()
         self.about = self._action(help_menu, "Giới thiệu", self.show_about,
                                   icon="help-about")
+        for menu in (file_menu, help_menu):
+            menu.aboutToShow.connect(self.give_icons)
+
+    def give_icons(self):
+        """The menus' icons, rendered when a menu is first opened: at start-up they are
+        hidden, and rendering them (two SVG drawings and six scaled copies each) would delay
+        the first page."""
+        for action, name in self._icons:
+            action.setIcon(icons.icon(name))
+        self._icons = []
 
     def _action(self, menu, text, slot, shortcut=None, icon=None):
         action = QAction(text, self.window)
         if icon:
-            action.setIcon(icons.icon(icon))
+            self._icons.append((action, icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
