@@ -62,12 +62,26 @@ class _Styles:
     a form of a few dozen cells paid more for the 22 styles it did not use (each added to
     the workbook, then written to styles.xml) than for its cells."""
 
+    _specs = {}                    # name → the style's parts, made once per process
+
     def __init__(self, wb):
         self.wb = wb
         self.names = {}
+        self.order = []            # as added: decides styles.xml (reports/xlsx_stylesheet)
+        from .xlsx_stylesheet import mark
+        mark(wb, self.order)
+
+    @classmethod
+    def _spec(cls, name):
+        """The parts of the named style ``name``: built once (openpyxl's style objects are
+        values, never changed once made; each workbook adds them to its own tables)."""
+        spec = cls._specs.get(name)
+        if spec is None:
+            spec = cls._specs[name] = cls._make_spec(name)
+        return spec
 
     @staticmethod
-    def _spec(name):
+    def _make_spec(name):
         from openpyxl.styles import Alignment, Border, Font, Side
         thin = Side(style="thin", color="000000")
         border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -105,6 +119,7 @@ class _Styles:
             from openpyxl.styles import NamedStyle
             self.wb.add_named_style(NamedStyle(name=name, **self._spec(name)))
             self.names[name] = name
+            self.order.append(name)
         return name
 
 
