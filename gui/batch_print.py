@@ -94,9 +94,6 @@ def print_certificates(*, actor, decision_id, printer_name, printer=None, award_
                                    title=f"Giấy khen theo QĐ {decision.number}",
                                    still_there=still_there, labels=labels)
     run = CertificateRun(outcome, printer_name)
-    # the queue's state after the job, as lpstat said when it found the job
-    after = printing.after_job(printer_name, outcome.job, outcome.queue_said) \
-        if outcome.printed and outcome.job else ""
     if outcome.printed:
         run.award_ids = order[:outcome.printed]
         by_template = {}
@@ -109,8 +106,10 @@ def print_certificates(*, actor, decision_id, printer_name, printer=None, award_
                     state="sent", job=outcome.job, on_blanks=mode == "blank")):
                 logged[award_id] = log_id
         run.log_ids = [logged[a] for a in run.award_ids]
-    if after:
-        outcome.warnings.append(after)
+        if outcome.job:
+            warning = printing.after_job(printer_name, outcome.job)
+            if warning:
+                outcome.warnings.append(warning)
     return run
 
 

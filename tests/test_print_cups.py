@@ -202,6 +202,40 @@ def test_queue_paused_while_printing_is_told_after_the_job(issued, leader, print
     cups_server.run("cupsenable", print_queue.name)
 
 
+def test_libcups_answers_as_lpstat_does(issued, leader, print_queue, cups_server):
+    """gui/cups_api asks libcups in-process what lpstat (another program) prints: the same
+    job ids, before and after a job; a queue stopped, refusing or removed is not fine."""
+    import re
+    import subprocess
+
+    from gui import cups_api
+
+    def lpstat_jobs():
+        out = subprocess.run(["lpstat", "-W", "all", "-o", print_queue.name],
+                             capture_output=True, text=True).stdout
+        return {m.group(1) for m in re.finditer(r"^(\S+-\d+)\s", out, re.M)}
+
+    assert cups_api.jobs(print_queue.name) == lpstat_jobs()
+    assert cups_api.queue_fine(print_queue.name) is True
+    decision, _ = issued
+    run = batch_print.print_certificates(actor=leader, decision_id=decision.id,
+                                         printer_name=print_queue.name)
+    print_queue.received()
+    found = cups_api.jobs(print_queue.name)
+    assert run.outcome.job in found and found == lpstat_jobs() and len(found) >= 1
+    cups_server.run("cupsdisable", print_queue.name)
+    assert cups_api.queue_fine(print_queue.name) is False
+    cups_server.run("cupsenable", print_queue.name)
+    cups_server.run("cupsreject", print_queue.name)
+    assert cups_api.queue_fine(print_queue.name) is False
+    assert "không nhận lệnh in" in printing.after_job(print_queue.name, run.outcome.job)
+    cups_server.run("cupsaccept", print_queue.name)
+    assert cups_api.queue_fine(print_queue.name) is True
+    assert printing.after_job(print_queue.name, run.outcome.job) == ""
+    assert cups_api.queue_fine("TDKT-no-such-queue") is False
+    assert cups_api.jobs("TDKT-no-such-queue") in (None, set())
+
+
 def test_decision_goes_to_the_spooler(issued, print_queue):
     decision, _ = issued
     job, path = batch_print.print_decision(decision_id=decision.id,
