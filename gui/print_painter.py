@@ -68,6 +68,7 @@ class QtPageDrawer:
         self.pt = dpi / 72.0                     # device pixels per point
         self.mono = monochrome
         self._compiled = {}
+        self._fields = {}
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
 
@@ -80,7 +81,15 @@ class QtPageDrawer:
                     cached = self._compiled[g.key] = (g.items, self.compile(g.items))
                 ops = cached[1]
             else:
-                ops = self.compile(g.items)
+                # a field's runs are shared by every page with the same text (reports/
+                # cert_layout.field_group: date line, signer, title…): compiled once while
+                # the same list comes back; the list is kept, so its id is never reused
+                cached = self._fields.get(id(g.items))
+                if cached is None or cached[0] is not g.items:
+                    if len(self._fields) > 512:
+                        self._fields.clear()
+                    cached = self._fields[id(g.items)] = (g.items, self.compile(g.items))
+                ops = cached[1]
             p.save()
             if g.dx or g.dy:
                 p.translate(g.dx * self.k, g.dy * self.k)

@@ -103,11 +103,15 @@ def item_bounds(item):
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-_keyed_bounds = {}          # a keyed group's items are the same on every page
+# a keyed group's items are the same on every page; so are a field's runs on every page with
+# the same text (LayoutBuilder.field_group shares them): known by the list's identity, which
+# the cache keeps alive (its id cannot be reused while cached)
+_keyed_bounds = {}
 
 
 def group_bounds(group):
-    cached = _keyed_bounds.get(group.key) if group.key else None
+    key = group.key or id(group.items)
+    cached = _keyed_bounds.get(key)
     box = cached[1] if cached is not None and cached[0] is group.items else None
     if box is None:
         boxes = [item_bounds(i) for i in group.items]
@@ -115,10 +119,9 @@ def group_bounds(group):
             return None
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                max(b[2] for b in boxes), max(b[3] for b in boxes))
-        if group.key:
-            if len(_keyed_bounds) > 1000:
-                _keyed_bounds.clear()
-            _keyed_bounds[group.key] = (group.items, box)
+        if len(_keyed_bounds) > 1000:
+            _keyed_bounds.clear()
+        _keyed_bounds[key] = (group.items, box)
     return (box[0] + group.dx, box[1] + group.dy, box[2] + group.dx, box[3] + group.dy)
 
 
