@@ -284,7 +284,10 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
-        return None
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        # as FilterTableModel.headerData: a header's paint asks every role of every section
+        # (374 calls for the overview's table at start-up), and ``role == Qt.DisplayRole``
+        # costs ~9 µs through the enum module against ~0.05 µs for ints
+        if role != DISPLAY_ROLE or orientation != _HORIZONTAL:
+            return None
+        return self.HEADERS[section]
