@@ -43,12 +43,17 @@ def _models_code_digest(folder=None):
     return digest.hexdigest()
 
 
+_code_digest = []       # this process's _models_code_digest() (its files do not change)
+
+
 def key_for(steps):
     """What the reference built by ``steps`` [(number, function)] depends on."""
     from .db import SCHEMA_VERSION
+    if not _code_digest:
+        _code_digest.append(_models_code_digest())
     digest = hashlib.sha256()
     digest.update(f"{SCHEMA_VERSION}|{peewee.__version__}|{sqlite3.sqlite_version}|"
-                  f"{_models_code_digest()}".encode())
+                  f"{_code_digest[0]}".encode())
     for number, fn in steps:
         digest.update(f"|{number}|{fn.__module__}.{fn.__qualname__}|".encode())
         digest.update(marshal.dumps(fn.__code__))
@@ -74,18 +79,59 @@ def load(steps):
 
 def save(steps, reference):
     """Store ``reference`` (best effort) and return it."""
+    _write({"key": key_for(steps), "reference": reference})
+    return reference
+
+
+def _write(stored):
     from .fileops import remove_quietly, temp_prefix
     path = _path()
     tmp = os.path.join(os.path.dirname(path), f"{temp_prefix()}{FILE_NAME}")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"key": key_for(steps), "reference": reference}, fh,
-                      ensure_ascii=False)
+            json.dump(stored, fh, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError as exc:
         log.info("schema reference not cached: %s", exc)
         remove_quietly(tmp)
-    return reference
+
+
+# Files found equal to the reference, by the digest of their schema as SQLite stores it
+# (``schema_check.schema_mark``): a file opened again with the same schema is not described
+# again (~0.1 s of PRAGMAs and parsing per start of a large commune's file, before the first
+# page can read). Kept with the reference, so another key forgets them too.
+MATCHED_KEPT = 16
+
+
+def load_matched(steps):
+    """The schema marks stored with the reference for ``steps`` (empty when none)."""
+    try:
+        with open(_path(), encoding="utf-8") as fh:
+            stored = json.load(fh)
+        return _marks(stored) if stored.get("key") == key_for(steps) else []
+    except (OSError, ValueError, TypeError, AttributeError):
+        return []
+
+
+def _marks(stored):
+    marks = stored.get("matched", [])
+    return [m for m in marks if isinstance(m, str)] if isinstance(marks, list) else []
+
+
+def add_matched(steps, mark):
+    """Store ``mark`` with the cached reference for ``steps`` (best effort: only beside a
+    reference of the same key; the newest MATCHED_KEPT)."""
+    try:
+        with open(_path(), encoding="utf-8") as fh:
+            stored = json.load(fh)
+        if stored.get("key") != key_for(steps) or not isinstance(stored.get("reference"),
+                                                                   dict):
+            return
+        matched = [m for m in _marks(stored) if m != mark]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return
+    stored["matched"] = (matched + [mark])[-MATCHED_KEPT:]
+    _write(stored)
 
 
 def from_json(data):

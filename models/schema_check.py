@@ -7,6 +7,7 @@ type, NOT NULL and primary key; foreign keys; CHECK constraints), every index, e
 trigger and view (by its SQL). Then ``PRAGMA foreign_key_check`` and value rules (states in
 their allowed sets, money a non-negative whole number of đồng).
 """
+import hashlib
 import re
 import sqlite3
 import threading
@@ -120,20 +121,44 @@ def _describe_table(conn, name, sql):
     return {"columns": columns, "fks": fks, "indexes": sorted(indexes), "checks": _checks(sql)}
 
 
-def reference():
-    """The schema this version creates: built in memory by the real migrations once per
-    process — or read from the data folder's cache of the last build by this same code
-    (``reference_cache``), which saves a start-up ~0.3 s of peewee generating DDL."""
+def _steps():
     from . import db as dbmod
     from . import migrations
     steps = tuple(sorted((n, fn) for n, fn in migrations.STEPS.items()
                          if n <= dbmod.SCHEMA_VERSION))
-    key = (dbmod.SCHEMA_VERSION, tuple((n, id(fn)) for n, fn in steps))
+    return steps, (dbmod.SCHEMA_VERSION, tuple((n, id(fn)) for n, fn in steps))
+
+
+def reference():
+    """The schema this version creates: built in memory by the real migrations once per
+    process — or read from the data folder's cache of the last build by this same code
+    (``reference_cache``), which saves a start-up ~0.3 s of peewee generating DDL."""
+    steps, key = _steps()
     with _lock:
         if key not in _cache:
             _cache[key] = reference_cache.load(steps) or reference_cache.save(
                 steps, _build(steps))
         return _cache[key]
+
+
+_matched = {}       # reference key → schema marks found equal to it (reference_cache)
+
+
+def schema_mark(conn, partial=False):
+    """A digest of the schema as SQLite stores it: ``describe`` reads nothing but
+    sqlite_master and the PRAGMAs SQLite derives from its SQL, so two files with the same
+    mark have the same description (any object added, dropped or edited changes it)."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    text = repr((bool(partial), sqlite3.sqlite_version, sorted(rows, key=repr)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _matched_marks():
+    steps, key = _steps()
+    with _lock:
+        if key not in _matched:
+            _matched[key] = set(reference_cache.load_matched(steps))
+        return steps, _matched[key]
 
 
 def _build(steps):
@@ -160,7 +185,18 @@ def schema_problems(conn, *, partial=False):
     migration adds.
     """
     ref = reference()
-    found = describe(conn)
+    mark = schema_mark(conn, partial)
+    steps, matched = _matched_marks()
+    if mark in matched:
+        return []                     # this schema was found equal to the reference before
+    problems = _differences(ref, describe(conn), partial)
+    if not problems:
+        matched.add(mark)
+        reference_cache.add_matched(steps, mark)
+    return problems
+
+
+def _differences(ref, found, partial):
     problems = []
     for name, (kind, detail) in sorted(found.items()):
         mine = ref.get(name)

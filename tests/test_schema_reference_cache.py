@@ -64,3 +64,72 @@ def test_a_changed_table_module_changes_the_key(tmp_path):
     with open(copy / "tables" / "org.py", "a", encoding="utf-8") as fh:
         fh.write("\n# a changed table\n")
     assert reference_cache._models_code_digest(str(copy)) != before
+
+
+def _fresh_process_state(monkeypatch):
+    """As a new start of the program: nothing built, read or found equal yet."""
+    monkeypatch.setattr(schema_check, "_cache", {})
+    monkeypatch.setattr(schema_check, "_matched", {})
+
+
+def test_a_file_found_equal_is_not_described_again_until_its_schema_changes(
+        tmp_path, data_dir, monkeypatch):
+    import sqlite3
+    import subprocess
+    path = str(tmp_path / "xa.sqlite3")
+    _fresh_process_state(monkeypatch)
+    dbmod.open_database(path)                    # checked whole once: its mark is kept
+    dbmod.close_database()
+    with open(_cache_file(), encoding="utf-8") as fh:
+        assert len(json.load(fh)["matched"]) == 1
+    _fresh_process_state(monkeypatch)
+    described = []
+    real_describe = schema_check.describe
+    monkeypatch.setattr(schema_check, "describe",
+                        lambda conn: described.append(1) or real_describe(conn))
+    dbmod.open_database(path)                    # the same schema: not described again
+    dbmod.close_database()
+    assert described == []
+    # another program adds a column and a trigger: the schema's mark changes, the file
+    # is described and refused
+    subprocess.run(["sqlite3", path, "ALTER TABLE unit ADD COLUMN planted TEXT; "
+                    "CREATE TRIGGER planted AFTER INSERT ON unit BEGIN SELECT 1; END;"],
+                   check=True)
+    _fresh_process_state(monkeypatch)
+    conn = sqlite3.connect(path)
+    problems = schema_check.schema_problems(conn)
+    conn.close()
+    assert described == [1]
+    assert any("planted" in p and "trigger" in p for p in problems)
+    assert any("unit" in p and "planted" in p and "cột" in p for p in problems)
+    with open(_cache_file(), encoding="utf-8") as fh:
+        assert len(json.load(fh)["matched"]) == 1     # a file with problems is not kept
+
+
+def test_marks_of_another_reference_or_a_damaged_list_are_not_used(tmp_path, data_dir,
+                                                                  monkeypatch):
+    import sqlite3
+    path = str(tmp_path / "xb.sqlite3")
+    _fresh_process_state(monkeypatch)
+    dbmod.open_database(path)
+    dbmod.close_database()
+    conn = sqlite3.connect(path)
+    mark = schema_check.schema_mark(conn)
+    assert schema_check.schema_mark(conn, partial=True) != mark
+    with open(_cache_file(), encoding="utf-8") as fh:
+        stored = json.load(fh)
+    assert stored["matched"] == [mark]
+    steps = _steps()
+    with open(_cache_file(), "w", encoding="utf-8") as fh:
+        json.dump(dict(stored, key="another"), fh)        # another program version's
+    assert reference_cache.load_matched(steps) == []
+    with open(_cache_file(), "w", encoding="utf-8") as fh:
+        json.dump(dict(stored, matched={"x": 1}), fh)      # not a list of marks
+    assert reference_cache.load_matched(steps) == []
+    reference_cache.add_matched(steps, mark)               # a usable list again
+    assert reference_cache.load_matched(steps) == [mark]
+    for i in range(reference_cache.MATCHED_KEPT + 3):
+        reference_cache.add_matched(steps, f"m{i}")
+    kept = reference_cache.load_matched(steps)
+    assert len(kept) == reference_cache.MATCHED_KEPT and kept[-1] == f"m{i}"
+    conn.close()
