@@ -141,25 +141,26 @@ def overview_statements(path):
     return distinct_selects(run_child(CAPTURE % {"root": ROOT, "db": path}))
 
 
-@functools.lru_cache(maxsize=1)
-def _reference_cache():
-    """The schema reference a user's data folder holds after any earlier start
-    (models/reference_cache.py), made once by the product in a child process; None when
-    the checked-out code keeps none."""
+@functools.lru_cache(maxsize=None)
+def _reference_cache(path):
+    """The schema reference a user's data folder holds after any earlier start on ``path``
+    (models/reference_cache.py: with the mark of the file's schema, found equal to it then),
+    made once by the product opening ``path`` in a child process; None when the checked-out
+    code keeps none."""
     folder = tempfile.mkdtemp(prefix="tdkt-startup-ref-")
-    run_child("from models import schema_check; schema_check.reference(); print('{}')",
-              data_dir=folder)
+    run_child("from models import db; db.open_database(%r, quick_check=False); "
+              "db.close_database(); print('{}')" % path, data_dir=folder)
     path = os.path.join(folder, "schema-reference.json")
     return path if os.path.exists(path) else None
 
 
-def _data_dir(first_day):
+def _data_dir(path, first_day):
     """A data folder for one run, as a user's is after earlier days: the schema reference
     kept by an earlier start; on a normal day also today's automatic backup (an empty
     stand-in: auto_backup only looks for the name), on the first start of the day none."""
     folder = tempfile.mkdtemp(prefix="tdkt-startup-")
-    if _reference_cache():
-        shutil.copy(_reference_cache(), folder)
+    if _reference_cache(path):
+        shutil.copy(_reference_cache(path), folder)
     if not first_day:
         from reports.backup import AUTO_PREFIX, BACKUP_SUFFIX
         os.makedirs(os.path.join(folder, "backups"))
@@ -172,7 +173,7 @@ def _pairs(path, statements, first_day, pairs):
     ratios, prod, bare, prod_filled = [], [], [], []
     key = "done" if first_day else "filled"
     for _ in range(pairs):
-        folder = _data_dir(first_day)
+        folder = _data_dir(path, first_day)
         try:
             p = run_child(PRODUCT % {"root": ROOT, "db": path}, data_dir=folder)
             assert not first_day or os.listdir(os.path.join(folder, "backups")), \
