@@ -14,6 +14,7 @@ import re
 from peewee import fn
 
 from . import vntext
+from .bulk import Prepared
 from .entities import BlankKind, BlankKindTemplate, BlankMove, BlankUse, CertTemplate, PrintLog
 from .errors import ConflictError, NotFound, ValidationError
 from .service import audit, service, snapshot
@@ -25,11 +26,26 @@ _SERIAL = re.compile(r"^(.*?)(\d+)$")
 
 # --------------------------------------------------------------------------- kinds
 
+# The stock report's SELECTs, rendered to SQL once (bulk.Prepared).
+_KINDS = Prepared(lambda: BlankKind.select().order_by(BlankKind.name))
+_KIND_TEMPLATES = Prepared(lambda kind_id: CertTemplate.select(CertTemplate.name)
+                           .join(BlankKindTemplate).where(BlankKindTemplate.kind == kind_id)
+                           .order_by(CertTemplate.id).tuples())
+_MOVES = Prepared(lambda: BlankMove.select(BlankMove.kind, BlankMove.move, BlankMove.stage,
+                                           fn.SUM(BlankMove.quantity))
+                  .group_by(BlankMove.kind, BlankMove.move, BlankMove.stage).tuples())
+_USES = Prepared(lambda: BlankUse.select(BlankUse.kind, PrintLog.state, fn.COUNT(BlankUse.id))
+                 .join(PrintLog).group_by(BlankUse.kind, PrintLog.state).tuples())
+_USED_AWARDS = Prepared(lambda: BlankUse.select(BlankUse.kind,
+                                                fn.COUNT(PrintLog.award.distinct()))
+                        .join(PrintLog).group_by(BlankUse.kind).tuples())
+
+
 def list_kinds(*, active_only=False):
-    query = BlankKind.select().order_by(BlankKind.name)
-    if active_only:
-        query = query.where(BlankKind.active == True)  # noqa: E712
-    return list(query)
+    if not active_only:
+        return _KINDS.objects()
+    return list(BlankKind.select().where(BlankKind.active == True)  # noqa: E712
+                .order_by(BlankKind.name))
 
 
 def get_kind(kind):
@@ -51,8 +67,7 @@ def get_kind(kind):
 
 def kind_templates(kind):
     """Names of the templates printed on ``kind``."""
-    return [name for (name,) in CertTemplate.select(CertTemplate.name).join(BlankKindTemplate)
-            .where(BlankKindTemplate.kind == kind).order_by(CertTemplate.id).tuples()]
+    return [name for (name,) in _KIND_TEMPLATES.objects(getattr(kind, "id", kind))]
 
 
 @service("clerk")
@@ -225,10 +240,7 @@ def record_use(log_ids, template_name):
 
 def _moves_by_kind():
     out = {}
-    for kind_id, move, stage, total in (
-            BlankMove.select(BlankMove.kind, BlankMove.move, BlankMove.stage,
-                             fn.SUM(BlankMove.quantity))
-            .group_by(BlankMove.kind, BlankMove.move, BlankMove.stage).tuples()):
+    for kind_id, move, stage, total in _MOVES.objects():
         out[(kind_id, move, stage)] = int(total or 0)
     return out
 
@@ -237,14 +249,11 @@ def _uses_by_kind():
     """{kind id: used, reprints (sheets beyond the first of a certificate), spoiled (the
     print log's sheets that did not come out right)}."""
     out = {}
-    for kind_id, state, n in (
-            BlankUse.select(BlankUse.kind, PrintLog.state, fn.COUNT(BlankUse.id))
-            .join(PrintLog).group_by(BlankUse.kind, PrintLog.state).tuples()):
+    for kind_id, state, n in _USES.objects():
         d = out.setdefault(kind_id, {"used": 0, "reprints": 0, "spoiled": 0})
         d["used"] += n
         d["spoiled"] += n if state == "spoiled" else 0
-    for kind_id, awards in (BlankUse.select(BlankUse.kind, fn.COUNT(PrintLog.award.distinct()))
-                            .join(PrintLog).group_by(BlankUse.kind).tuples()):
+    for kind_id, awards in _USED_AWARDS.objects():
         out[kind_id]["reprints"] = out[kind_id]["used"] - awards
     return out
 

@@ -44,6 +44,21 @@ class Prepared:
             self.texts[type(database)] = sql
         return database.execute_sql(sql, values).fetchall()
 
+    def objects(self, *values):
+        """``list(build(*values))``: what iterating the query gives (model instances with
+        their joined models, or tuples/dicts when the query asks for them), its SQL text
+        rendered once. Building a query costs little; rendering it (peewee's aliases and
+        quoting) cost 1-2 ms per SELECT, most of a small report's reading."""
+        query = self.build(*values)
+        database = db.obj
+        sql = self.texts.get(type(database))
+        if sql is None:
+            sql, params = database.get_sql_context().sql(query).query()
+            if list(params) != list(values):
+                return list(query)
+            self.texts[type(database)] = sql
+        return list(query._get_cursor_wrapper(database.execute_sql(sql, values)))
+
 
 def like_pattern(text):
     """The LIKE pattern of ``field.contains(text)`` with every wildcard and the escape

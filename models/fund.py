@@ -13,6 +13,7 @@ import datetime
 from peewee import JOIN, Case, fn
 
 from . import vntext
+from .bulk import Prepared
 from .entities import Decision, FundEntry
 from .errors import ConflictError, NotFound, ValidationError
 from .service import audit, service, snapshot
@@ -44,26 +45,34 @@ class FundOverdraft(NeedsConfirmation):
 
 # --------------------------------------------------------------------------- reading
 
-def _signed():
-    return Case(FundEntry.direction, ((RECEIPT, FundEntry.amount),), 0 - FundEntry.amount)
-
-
 def is_kept():
     """True once the clerk has entered any entry by hand (the ledger is being kept)."""
     return FundEntry.select().where(FundEntry.decision.is_null()).exists()
 
 
+# The reports' SELECTs, rendered to SQL once (bulk.Prepared): the parameters in the order
+# the SQL takes them, constants included.
+_BALANCE = Prepared(lambda receipt, zero, zero_again, year: FundEntry.select(fn.COALESCE(
+    fn.SUM(Case(FundEntry.direction, ((receipt, FundEntry.amount),), zero - FundEntry.amount)),
+    zero_again)).where(FundEntry.year <= year))
+_YEAR_SUMS = Prepared(lambda year: FundEntry.select(FundEntry.direction, fn.SUM(
+    FundEntry.amount)).where(FundEntry.year == year).group_by(FundEntry.direction).tuples())
+_LEDGER = Prepared(lambda year: FundEntry.select(FundEntry, Decision)
+                   .join(Decision, JOIN.LEFT_OUTER, on=(FundEntry.decision == Decision.id))
+                   .where(FundEntry.year == year).order_by(FundEntry.date, FundEntry.id))
+_BY_DECISION = Prepared(lambda year: FundEntry.select(FundEntry, Decision).join(Decision)
+                        .where(FundEntry.year == year).order_by(Decision.date, Decision.seq))
+
+
 def balance_through(year):
     """Receipts − payments of every entry up to and including ``year`` (đồng)."""
-    return int(FundEntry.select(fn.COALESCE(fn.SUM(_signed()), 0))
-               .where(FundEntry.year <= year).scalar() or 0)
+    return int(_BALANCE.rows(RECEIPT, 0, 0, year)[0][0] or 0)
 
 
 def year_summary(year):
     """{"year", "opening", "receipts", "payments", "closing"} — carry-over from earlier years."""
     opening = balance_through(year - 1)
-    sums = dict(FundEntry.select(FundEntry.direction, fn.SUM(FundEntry.amount))
-                .where(FundEntry.year == year).group_by(FundEntry.direction).tuples())
+    sums = dict(_YEAR_SUMS.objects(year))
     receipts, payments = int(sums.get(RECEIPT) or 0), int(sums.get(PAYMENT) or 0)
     return {"year": year, "opening": opening, "receipts": receipts, "payments": payments,
             "closing": opening + receipts - payments}
@@ -78,12 +87,8 @@ def years():
 def ledger_rows(year):
     """The year's entries in date order with the running balance (opening included)."""
     balance = balance_through(year - 1)
-    query = (FundEntry.select(FundEntry, Decision)
-             .join(Decision, JOIN.LEFT_OUTER, on=(FundEntry.decision == Decision.id))
-             .where(FundEntry.year == year)
-             .order_by(FundEntry.date, FundEntry.id))
     rows = []
-    for e in query:
+    for e in _LEDGER.objects(year):
         signed = e.amount if e.direction == RECEIPT else -e.amount
         balance += signed
         dec = e.decision_id and e.decision
@@ -102,11 +107,10 @@ def ledger_rows(year):
 
 def payments_by_decision(year):
     """Payments (and recoveries) of decisions in ``year``: [{number, date, about, amount}]."""
-    query = (FundEntry.select(FundEntry, Decision).join(Decision)
-             .where(FundEntry.year == year).order_by(Decision.date, Decision.seq))
     return [{"number": e.decision.number, "date": e.decision.date, "about": e.decision.about,
              "direction": e.direction,
-             "amount": e.amount if e.direction == PAYMENT else -e.amount} for e in query]
+             "amount": e.amount if e.direction == PAYMENT else -e.amount}
+            for e in _BY_DECISION.objects(year)]
 
 
 # --------------------------------------------------------------------------- decisions

@@ -2,6 +2,7 @@
 import json
 from dataclasses import dataclass, field
 
+from .bulk import Prepared
 from .entities import Setting
 from .service import audit, service
 from . import vntext
@@ -59,10 +60,13 @@ def get(key, default=None):
     return json.loads(row.value)
 
 
+_ALL = Prepared(lambda: Setting.select(Setting.key, Setting.value).tuples())   # once
+
+
 def get_all():
     values = dict(DEFAULTS)
-    for row in Setting.select():
-        values[row.key] = json.loads(row.value)
+    for key, value in _ALL.objects():
+        values[key] = json.loads(value)
     return values
 
 

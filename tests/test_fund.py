@@ -207,3 +207,41 @@ def test_fund_report_read_by_openpyxl_and_libreoffice(org, clerk, leader, tmp_pa
         pytest.skip("LibreOffice không có")
     check(load_workbook(office.saved_by_libreoffice(path, str(tmp_path / "lo"))))
 
+
+
+def test_report_reads_equal_the_plain_queries_and_render_once(org, clerk, leader):
+    """The fund report's SELECTs are rendered once (bulk.Prepared): the same rows and model
+    objects as iterating the peewee queries, on both engines; a value the field would
+    convert (a year as text) falls back to peewee's own rendering."""
+    from peewee import JOIN
+
+    from models import blanks, settings
+    from models.bulk import Prepared
+    fund.add_entry(actor=clerk, kind="budget", date="15/01/2024", amount=3_000_000)
+    fund.add_entry(actor=clerk, kind="budget", date="15/01/2025", amount=10_000_000,
+                   doc_number="03/QĐ-UBND", doc_date="10/01/2025")
+    d = decisions.issue_decision(actor=leader, decision=_issued_draft(clerk, org))
+    plain = list(FundEntry.select(FundEntry, Decision)
+                 .join(Decision, JOIN.LEFT_OUTER, on=(FundEntry.decision == Decision.id))
+                 .where(FundEntry.year == 2025).order_by(FundEntry.date, FundEntry.id))
+
+    def seen(entries):
+        return [(e.id, e.date, e.doc_date, e.amount, e.direction, e.decision_id,
+                 e.decision.number if e.decision_id else None,
+                 e.decision.date if e.decision_id else None) for e in entries]
+
+    for _ in range(2):                          # rendered at the first call, then reused
+        got = fund._LEDGER.objects(2025)
+        assert seen(got) == seen(plain) and len(got) == 2
+        assert isinstance(got[0].date, datetime.date) and got[1].decision.number == d.number
+    assert fund.balance_through(2024) == 3_000_000
+    assert fund.year_summary(2025)["closing"] == 3_000_000 + 10_000_000 - 4_220_000
+    assert [r["number"] for r in fund.payments_by_decision(2025)] == [d.number]
+    assert blanks.stock_rows() == [] and settings.get_all()["commune_name"] is not None
+    for prepared in (fund._BALANCE, fund._YEAR_SUMS, fund._LEDGER, fund._BY_DECISION,
+                     blanks._KINDS, blanks._MOVES, blanks._USES, blanks._USED_AWARDS,
+                     settings._ALL):
+        assert prepared.texts, prepared.build      # parameters in the SQL's order
+    by_text = Prepared(lambda year: FundEntry.select().where(FundEntry.year == year))
+    assert [e.id for e in by_text.objects("2025")] == [e.id for e in plain]
+    assert not by_text.texts
