@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .entities import (Band, CriteriaSet, Criterion, Movement, ScoreSheet, Target,
                        UnitKind)
+from .bulk import Prepared
 from .errors import ConflictError, NotFound, ValidationError
 from .scoring_calc import (BONUS, DEDUCTION, GROUP, METHODS, PROPORTIONAL, SCORED, BandRule, Crit,
                            PointsError, TableSpec, fmt_points, to_decimal)
@@ -55,9 +56,23 @@ def criteria_set(set_id):
     return cs
 
 
+# Read at every grid, sheet and export: rendered to SQL once (bulk.Prepared).
+_YEARS = Prepared(lambda: CriteriaSet.select(CriteriaSet.year).tuples())
+_SETS_OF_YEAR = Prepared(lambda year: CriteriaSet.select().where(CriteriaSet.year == year)
+                         .order_by(CriteriaSet.id))
+_CRITERIA = Prepared(lambda cs_id: Criterion.select().where(Criterion.criteria_set == cs_id)
+                     .order_by(Criterion.order, Criterion.id))
+_BANDS = Prepared(lambda cs_id: Band.select().where(Band.criteria_set == cs_id))   # cs.bands
+
+
 def years():
     """Years that have a criteria table, newest first."""
-    return sorted({cs.year for cs in CriteriaSet.select(CriteriaSet.year)}, reverse=True)
+    return sorted({year for (year,) in _YEARS.objects()}, reverse=True)
+
+
+def sets_of_year(year):
+    """The criteria tables of ``year`` in the order they were made."""
+    return _SETS_OF_YEAR.objects(year)
 
 
 def is_frozen(cs):
@@ -67,8 +82,7 @@ def is_frozen(cs):
 
 def ordered_criteria(cs):
     """[(criterion, depth)] in tree order."""
-    rows = list(Criterion.select().where(Criterion.criteria_set == cs)
-                .order_by(Criterion.order, Criterion.id))
+    rows = _CRITERIA.objects(getattr(cs, "id", cs))
     children = {}
     for c in rows:
         children.setdefault(c.parent_id, []).append(c)
@@ -106,7 +120,7 @@ def spec_for(cs):
         if c.method == DEDUCTION and depth == 0:
             group = "-"
         leaves.append(crit_info(c, group, depth))
-    bands = [BandRule(b.name, b.min_total, b.floor_pct) for b in cs.bands]
+    bands = [BandRule(b.name, b.min_total, b.floor_pct) for b in _BANDS.objects(cs.id)]
     return TableSpec(leaves=leaves, bands=bands, total_max=cs.total_max,
                      bonus_max=cs.bonus_max or Decimal(0), tie_break=tie_break_of(cs),
                      groups=groups)

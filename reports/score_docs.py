@@ -6,7 +6,7 @@ import os
 from peewee import fn
 
 from models import scoring, settings, vntext
-from models.entities import CriteriaSet, ScoreSheet
+from models.entities import ScoreSheet
 from models.errors import NotFound, UserError
 from models.scoring_calc import BONUS, DEDUCTION, GROUP, compute, fmt_points
 
@@ -251,7 +251,7 @@ def export_scores_xlsx(path, *, year=None, progress=None):
     if not years:
         raise UserError("Chưa có bảng tiêu chí nào nên chưa có điểm để xuất.")
     year = year or years[0]
-    sets = list(CriteriaSet.select().where(CriteriaSet.year == year).order_by(CriteriaSet.id))
+    sets = scoring.sets_of_year(year)
     if not sets:
         raise UserError(f"Năm {year} chưa có bảng tiêu chí; các năm có: "
                         + ", ".join(str(y) for y in years) + ".")

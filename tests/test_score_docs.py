@@ -118,3 +118,23 @@ def test_batch_commands(tmp_path, scored, capsys, clerk, monkeypatch):
     err = capsys.readouterr().err
     assert "dòng 2, cột C (Điểm tối đa)" in err
     dbmod.open_database(db_path)      # run_command closed it; the fixture closes it again
+
+
+def test_criteria_reads_equal_the_plain_queries_and_render_once(tmp_path, scored):
+    """The criteria, bands and tables read at every grid and export are rendered to SQL once
+    (bulk.Prepared) and give what the plain peewee queries give."""
+    from models.entities import Band, CriteriaSet, Criterion
+    cs = scored["cs"]
+    score_docs.export_scores_xlsx(tmp_path / "a.xlsx", year=2025)
+    for prepared in (scoring._YEARS, scoring._SETS_OF_YEAR, scoring._CRITERIA, scoring._BANDS):
+        assert prepared.texts, prepared.build          # parameters in the SQL's order
+    plain = list(Criterion.select().where(Criterion.criteria_set == cs)
+                 .order_by(Criterion.order, Criterion.id))
+    got = [c for c, _depth in scoring.ordered_criteria(cs)]
+    assert sorted(c.__data__.items() for c in got) == \
+        sorted(c.__data__.items() for c in plain) and len(got) > 10
+    assert [b.__data__ for b in scoring._BANDS.objects(cs.id)] == \
+        [b.__data__ for b in cs.bands] and len(list(cs.bands)) >= 4
+    assert [s.id for s in scoring.sets_of_year(2025)] == \
+        [s.id for s in CriteriaSet.select().where(CriteriaSet.year == 2025)]
+    assert scoring.years() == [2025] and Band.select().count() >= 4
