@@ -13,9 +13,11 @@ Bands are dicts ``{"name", "min_total", "floor_pct"}``; tie-break is a list of r
 import json
 from decimal import Decimal
 
+from peewee import JOIN
+
+from .bulk import Prepared
 from .entities import (Band, CriteriaSet, Criterion, Movement, ScoreSheet, Target,
                        UnitKind)
-from .bulk import Prepared
 from .errors import ConflictError, NotFound, ValidationError
 from .scoring_calc import (BONUS, DEDUCTION, GROUP, METHODS, PROPORTIONAL, SCORED, BandRule, Crit,
                            PointsError, TableSpec, fmt_points, to_decimal)
@@ -58,7 +60,8 @@ def criteria_set(set_id):
 
 # Read at every grid, sheet and export: rendered to SQL once (bulk.Prepared).
 _YEARS = Prepared(lambda: CriteriaSet.select(CriteriaSet.year).tuples())
-_SETS_OF_YEAR = Prepared(lambda year: CriteriaSet.select().where(CriteriaSet.year == year)
+_SETS_OF_YEAR = Prepared(lambda year: CriteriaSet.select(CriteriaSet, UnitKind)
+                         .join(UnitKind, JOIN.LEFT_OUTER).where(CriteriaSet.year == year)
                          .order_by(CriteriaSet.id))
 _CRITERIA = Prepared(lambda cs_id: Criterion.select().where(Criterion.criteria_set == cs_id)
                      .order_by(Criterion.order, Criterion.id))
@@ -71,7 +74,8 @@ def years():
 
 
 def sets_of_year(year):
-    """The criteria tables of ``year`` in the order they were made."""
+    """The criteria tables of ``year`` in the order they were made (their unit kind read
+    with them)."""
     return _SETS_OF_YEAR.objects(year)
 
 

@@ -120,12 +120,17 @@ def test_batch_commands(tmp_path, scored, capsys, clerk, monkeypatch):
     dbmod.open_database(db_path)      # run_command closed it; the fixture closes it again
 
 
-def test_criteria_reads_equal_the_plain_queries_and_render_once(tmp_path, scored):
+def test_criteria_reads_equal_the_plain_queries_and_render_once(tmp_path, scored, clerk):
     """The criteria, bands and tables read at every grid and export are rendered to SQL once
-    (bulk.Prepared) and give what the plain peewee queries give."""
+    (bulk.Prepared) and give what the plain peewee queries give; a table without a unit
+    kind is named by its own name."""
     from models.entities import Band, CriteriaSet, Criterion
     cs = scored["cs"]
-    score_docs.export_scores_xlsx(tmp_path / "a.xlsx", year=2025)
+    scoring.create_criteria_set(actor=clerk, name="Bảng phụ không theo loại", year=2025,
+                                criteria=village_table())
+    path = score_docs.export_scores_xlsx(tmp_path / "a.xlsx", year=2025)
+    assert openpyxl.load_workbook(path).sheetnames == ["Thôn",
+                                                       "Bảng phụ không theo loại"]
     for prepared in (scoring._YEARS, scoring._SETS_OF_YEAR, scoring._CRITERIA, scoring._BANDS):
         assert prepared.texts, prepared.build          # parameters in the SQL's order
     plain = list(Criterion.select().where(Criterion.criteria_set == cs)
