@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetIte
 from models.service import ROLE_NAMES
 
 from . import icons
-from .widgets import SearchBox
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +215,7 @@ class MainWindow(QMainWindow):
     def key_to_page(self, row):
         """A page chosen from the keyboard: shown, with the focus in it (its search box
         or first field), so the page's own keys (Ins, F2, Ctrl+P …) work at once."""
+        from .widgets import SearchBox       # with the pages that have one, not at start-up
         self.nav.setCurrentRow(row)
         page = self.stack.widget(row)
         target = page.findChild(SearchBox) or next(

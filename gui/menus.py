@@ -7,13 +7,15 @@ so sign-in, checks and pages always start from a clean state for that file.
 import os
 import sys
 
-from PySide6.QtCore import QProcess
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from models import paths
 
-from . import files, icons, messages
+from . import icons, messages
+
+# gui.files (file dialogs, QDesktopServices) and QProcess load when a menu item needs them:
+# importing their Qt classes builds ~90 enum members in Python, before the first page.
 
 DATA_FILTER = "Tệp dữ liệu (*.sqlite3 *.tdkt *.db);;Mọi tệp (*)"
 
@@ -27,6 +29,7 @@ def program_command(db_path):
 
 
 def start_instance(db_path):
+    from PySide6.QtCore import QProcess
     program, args = program_command(db_path)
     return QProcess.startDetached(program, args)[0]
 
@@ -65,7 +68,7 @@ class MenuBar:
                                   QKeySequence.HelpContents, icon="help-contents")
         help_menu.addSeparator()
         self.data_folder = self._action(help_menu, "Mở thư mục dữ liệu",
-                                        lambda: files.open_path(paths.data_dir()),
+                                        self.open_data_folder,
                                         icon="folder")
         self.error_log = self._action(help_menu, "Mở nhật ký lỗi", self.open_log_folder,
                                       icon="text-x-generic")
@@ -143,11 +146,13 @@ class MenuBar:
             self.switch_to(url)
 
     def choose_file(self):
+        from . import files
         path, _ = files.open_name(self.window, "Mở tệp dữ liệu", paths.data_dir(), DATA_FILTER)
         if path:
             self.switch_to(path)
 
     def create_file(self):
+        from . import files
         path, _ = files.save_name(self.window, "Tạo tệp dữ liệu mới",
                                   os.path.join(paths.data_dir(), "du-lieu-moi.sqlite3"),
                                   "Tệp dữ liệu (*.sqlite3)")
@@ -179,7 +184,12 @@ class MenuBar:
         self._guide.show()
         return self._guide
 
+    def open_data_folder(self):
+        from . import files
+        files.open_path(paths.data_dir())
+
     def open_log_folder(self):
+        from . import files
         folder = os.path.join(paths.data_dir(), "logs")
         os.makedirs(folder, exist_ok=True)
         files.open_path(folder)
