@@ -17,6 +17,7 @@ runs (the print side counts its child processes too; cupsd's own work is not cou
 """
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -89,6 +90,7 @@ def _run(server, quick):
     spooled = server.spooled_size(job)
     received = os.path.getsize(queue.out)
     dbmod.close_database()
+    shutil.rmtree(folder, ignore_errors=True)       # its database and PDF (every run left one)
     return [
         Result(name=f"print {n} certificates: time to spooler", value=ratio, unit="×",
                goal=f"≤ {TIME_GOAL}×", ok=ratio <= TIME_GOAL,
