@@ -121,6 +121,7 @@ class Layout:
         self.width = self.x[-1]
         self._cells = {}
         self._encoded, self._chars, self._doc = {}, {}, None
+        self._xs, self._ys = {}, {}
         self.head = (self._row([str(h) for h in head], self.bold, ["center"] * len(head),
                                paragraph=True, split_long=False)
                      if head is not None else None)
@@ -228,6 +229,10 @@ class Layout:
         if canv._doc is not self._doc:
             self._doc, self._encoded, self._chars = canv._doc, {}, {}
         encoded = self._encoded
+        xs, ys = self._xs, self._ys    # positions as text: rows repeat them page after page
+        if len(ys) > 20_000 or len(xs) > 20_000:
+            xs.clear()
+            ys.clear()
         current = None
         y = height
         tops = []
@@ -236,14 +241,21 @@ class Layout:
             bottom = y - row_height
             middle = bottom + (PAD_BOTTOM + row_height - PAD_TOP) / 2.0 - SIZE
             for metrics, cells in parts:
+                font = metrics.font
                 for count, placed in cells:
                     top = middle + count * LEADING / 2.0
-                    for k, (x, text) in enumerate(placed):
-                        first, last, body, body_tf = (encoded.get((metrics.font, text))
+                    for x, text in placed:
+                        first, last, body, body_tf = (encoded.get((font, text))
                                                       or encode(canv, metrics, text))
-                        add(f"1 0 0 1 {x:.4f} {top - k * LEADING:.4f} Tm"
-                            f"{body if first == current else body_tf}")
+                        fx = xs.get(x)
+                        if fx is None:
+                            fx = xs[x] = f"1 0 0 1 {x:.4f} "
+                        fy = ys.get(top)
+                        if fy is None:
+                            fy = ys[top] = f"{top:.4f} Tm"
+                        add(fx + fy + (body if first == current else body_tf))
                         current = last
+                        top -= LEADING
             y = bottom
         add("ET")
         # the grid: every row's top and the table's bottom across; the column lines down,
