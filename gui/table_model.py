@@ -16,7 +16,7 @@ from models import collation, vntext
 
 ID_ROLE = Qt.UserRole + 1
 ROW_ROLE = Qt.UserRole + 2
-INACTIVE = QBrush(QColor("#888888"))
+_INACTIVE = []      # the grey of inactive rows (inactive_brush)
 # Views ask ``data()`` seven times per cell at each paint (thousands of calls for one
 # screen): roles arrive as plain ints, and reading ``Qt.DisplayRole`` or or-ing two
 # alignment flags goes through Python's enum module each time (20 µs) — so compare with
@@ -31,6 +31,14 @@ _HORIZONTAL = Qt.Horizontal
 ALIGNMENTS = {"left": Qt.AlignLeft | Qt.AlignVCenter,
               "right": Qt.AlignRight | Qt.AlignVCenter,
               "center": Qt.AlignCenter}
+
+
+def inactive_brush():
+    """Made when a list first greys a row, not at import: a QBrush made from Python first
+    builds QGradient's and QImage's enums in Python (~220 members) before the first page."""
+    if not _INACTIVE:
+        _INACTIVE.append(QBrush(QColor("#888888")))
+    return _INACTIVE[0]
 
 
 @dataclass
@@ -210,7 +218,7 @@ class FilterTableModel(QAbstractTableModel):
         if role == FOREGROUND_ROLE:
             if self.ACTIVE_INDEX is not None and index.isValid() \
                     and not self.rows[self.visible[index.row()]][self.ACTIVE_INDEX]:
-                return INACTIVE
+                return inactive_brush()
             return None
         if (role == _ID_ROLE or role == _ROW_ROLE) and index.isValid():
             row = self.rows[self.visible[index.row()]]

@@ -10,7 +10,7 @@ from gui import background, gc_policy
 from gui.context import AppContext
 from gui.pages import overview as opage
 from gui.pages.decisions import DecisionsPage, RegisterTab
-from gui.table_model import Col, FilterTableModel, ID_ROLE, ROW_ROLE, name_sort
+from gui.table_model import Col, FilterTableModel, ID_ROLE, ROW_ROLE, RowsModel, name_sort
 from models import vntext
 from models import movements as mv
 
@@ -63,11 +63,18 @@ def test_table_cells_answer_every_role_with_plain_ints_and_enums(qapp):
         Qt.AlignRight | Qt.AlignVCenter
     assert model.data(first, Qt.TextAlignmentRole) == Qt.AlignLeft | Qt.AlignVCenter
     assert model.data(first, Qt.ForegroundRole) is None            # active row
-    assert model.data(second, Qt.ForegroundRole) is not None       # greyed
+    grey = model.data(second, Qt.ForegroundRole)                    # greyed, one brush
+    assert grey.color().name() == "#888888" and model.data(second, 9) is grey
     assert model.data(first, ID_ROLE) == 7 and model.data(second, ROW_ROLE)[1] == "Bình"
     assert model.data(first, Qt.ToolTipRole) is None
     assert model.data(QModelIndex()) is None
     assert model.data(QModelIndex(), Qt.TextAlignmentRole) is None
+    small = RowsModel([("a", 1)])                 # the overview's tables: headers the same way
+    small.HEADERS = ("Tên", "Số")
+    assert small.headerData(1, Qt.Horizontal) == "Số" == small.headerData(1, Qt.Horizontal, 0)
+    assert small.headerData(1, Qt.Horizontal, Qt.DisplayRole) == "Số"
+    assert small.headerData(0, Qt.Vertical, 0) is None
+    assert small.headerData(0, Qt.Horizontal, Qt.ToolTipRole) is None
 
 
 def test_decisions_page_builds_other_tabs_when_first_shown(database, leader, qtbot):
