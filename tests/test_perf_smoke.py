@@ -5,6 +5,7 @@ by tests/perf/run.py on the large demo, by ratio), only that each bench ran its 
 and its baseline and reported a complete result."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -20,8 +21,10 @@ def small_demo(tmp_path_factory):
     code = ("import os, sys; sys.path.insert(0, %r); os.environ['TDKT_DATA_DIR'] = %r\n"
             "from tests.perf.common import demo_db; print(demo_db('small'))" % (ROOT, str(folder)))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True, cwd=ROOT)
-    return out.stdout.strip().splitlines()[-1]
+                         text=True, cwd=ROOT, env=dict(os.environ, TDKT_BENCH_KEEP="1"))
+    path = out.stdout.strip().splitlines()[-1]
+    yield path
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 def _run_bench(name, db, tmp_path):

@@ -30,6 +30,23 @@ def db_label(path):
     return os.path.splitext(os.path.basename(path))[0]
 
 
+_made_here = []      # folders of the copies this process made: removed when it ends
+
+
+def _bench_folder():
+    """A folder for a demo copy, removed when this process ends (each run left 200–400 MB
+    in /tmp) unless TDKT_BENCH_KEEP is set (a caller that hands the file on)."""
+    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
+    if os.environ.get("TDKT_BENCH_KEEP"):
+        return folder
+    if not _made_here:
+        import atexit
+        import shutil
+        atexit.register(lambda: [shutil.rmtree(f, ignore_errors=True) for f in _made_here])
+    _made_here.append(folder)
+    return folder
+
+
 @functools.lru_cache(maxsize=4)
 def demo_db(size="large"):
     """Path to a fresh demo database of ``size`` with a leader account 'bench'.
@@ -43,7 +60,7 @@ def demo_db(size="large"):
     if choice and os.path.isfile(choice):
         return _copy_of(choice)
     size = choice or size
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
+    folder = _bench_folder()
     os.environ.setdefault("TDKT_DATA_DIR", folder)
     path = os.path.join(folder, f"{size}.sqlite3")
     made = os.path.join(os.environ.get("TDKT_BENCH_DEMO_DIR", ""), f"{size}.sqlite3")
@@ -65,7 +82,7 @@ def demo_db(size="large"):
 
 def _copy_of(source):
     import shutil
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
+    folder = _bench_folder()
     os.environ.setdefault("TDKT_DATA_DIR", folder)
     path = os.path.join(folder, os.path.basename(source))
     shutil.copyfile(source, path)
