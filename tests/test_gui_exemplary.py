@@ -102,8 +102,11 @@ def test_discover_and_next_stage_dialogs(world, qtbot, monkeypatch):
     assert errors[0] is None and "Ngày phát hiện" in str(errors[1])   # form came back
     made = ExemplaryModel.get(ExemplaryModel.name == "Con đường hoa")
     assert made.stage == ex.DISCOVERED and made.area == "Môi trường"
-    row = next(i for i in range(tab.model.rowCount()) if tab.model.row_at(i)[0] == made.id)
-    tab.view.selectRow(row)
+    # the list reloads in the background after the save (under load it can come later)
+    def listed():
+        return [i for i in range(tab.model.rowCount()) if tab.model.row_at(i)[0] == made.id]
+    qtbot.waitUntil(lambda: bool(listed()), timeout=15000)
+    tab.view.selectRow(listed()[0])
     assert tab.buttons["next"].text() == "Ghi khâu bồi dưỡng…"
     forms = []
 
