@@ -149,6 +149,11 @@ def test_a_commune_moves_from_its_file_to_a_server_and_back(tmp_path, pg_server)
     path = str(tmp_path / "xa.sqlite3")
     dbmod.open_database(path)
     demo.load_demo(size="small", actor=accounts.batch_actor())
+    # what COPY's text format must escape, an empty text beside a NULL, a literal \N
+    ids = [h.id for h in Household.select(Household.id).order_by(Household.id).limit(4)]
+    for hid, note, year in zip(ids, ["Ngõ 5\tnhà \"A\"\nSố 2\\3\r", "\\N", "", "\\x41 ạ"],
+                               [None, 1950, None, 0]):
+        Household.update(note=note, birth_year=year).where(Household.id == hid).execute()
     dbmod.close_database()
     name = pg_server.new_name("m")
     url = pg_server.create_database(name)          # a new empty database: no template
@@ -165,6 +170,9 @@ def test_a_commune_moves_from_its_file_to_a_server_and_back(tmp_path, pg_server)
                     for conn in (src, dst)]
             assert rows[0] == rows[1], table          # every row, every value, the same ids
         assert src.execute("SELECT count(*) FROM household").fetchone()[0] > 100
+        assert [r[0] for r in dst.execute(
+            f"SELECT note FROM household WHERE id IN ({', '.join(map(str, ids))}) "
+            "ORDER BY id")] == ["Ngõ 5\tnhà \"A\"\nSố 2\\3\r", "\\N", "", "\\x41 ạ"]
         src.close()
         dst.close()
         dbmod.open_database(back)
