@@ -136,9 +136,6 @@ def open_server(url, *, quick_check=False):
 
     Returns (database, where, read_only): ``where`` is the URL, or the copy's path.
     """
-    import os
-    import shutil
-    import tempfile
     from PySide6.QtWidgets import QMessageBox
     from models import db as dbmod
     from models import db_pg
@@ -165,9 +162,7 @@ def open_server(url, *, quick_check=False):
             if box.clickedButton() is retry:
                 continue
             if look is not None and box.clickedButton() is look:
-                folder = tempfile.mkdtemp(prefix="tdkt-ban-sao-")
-                path = os.path.join(folder, os.path.basename(copy))
-                shutil.copyfile(copy, path)
+                path = _viewing_copy(copy)
                 try:
                     return dbmod.open_database(path, read_only=True), path, True
                 except DatabaseError as exc:
@@ -177,6 +172,52 @@ def open_server(url, *, quick_check=False):
         except DatabaseError as err:
             messages.show_error(None, err)
             return None, url, False
+
+
+COPY_PREFIX = "tdkt-ban-sao-"
+COPY_KEPT_S = 24 * 3600
+_copies = []
+
+
+def _viewing_copy(copy):
+    """A copy of the backup ``copy`` to open read-only, in a temporary folder of its own
+    that goes when the program ends (``remove_copies``). Folders an earlier run could not
+    remove (a crash; Windows keeps an open file) go at the next look once a day old."""
+    import os
+    import shutil
+    import tempfile
+    import time
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        old = os.path.join(base, name)
+        try:
+            stale = name.startswith(COPY_PREFIX) and time.time() - os.path.getmtime(old) > \
+                COPY_KEPT_S
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=COPY_PREFIX)
+    if not _copies:
+        import atexit
+        atexit.register(remove_copies)
+    _copies.append(folder)
+    path = os.path.join(folder, os.path.basename(copy))
+    shutil.copyfile(copy, path)
+    return path
+
+
+def remove_copies():
+    """Remove the read-only copies this run made (at exit; the database is closed first
+    when it is one of them)."""
+    import shutil
+    from models import db as dbmod
+    while _copies:
+        folder = _copies.pop()
+        where = dbmod.db.obj.database if dbmod.db.obj is not None else ""
+        if folder in str(where):
+            dbmod.close_database()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def newest_local_copy():

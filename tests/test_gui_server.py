@@ -94,12 +94,22 @@ def test_unreachable_server_offers_the_local_copy_read_only(qtbot, pg_server, se
     monkeypatch.setattr(QMessageBox, "exec", lambda box: box.setProperty("x", 1))
     monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: click_copy(box))
     down = f"postgresql://tdkt@127.0.0.1:1/{server_url}"
+    import os
+    import tempfile
+    import time
+    stale = tempfile.mkdtemp(prefix=server_dialog.COPY_PREFIX)    # left by a crashed run
+    os.utime(stale, (time.time() - 2 * 86400,) * 2)
+    recent = tempfile.mkdtemp(prefix=server_dialog.COPY_PREFIX)   # another instance's
     database, where, read_only = server_dialog.open_server(down)
     assert read_only and where.endswith(".sqlite3") and "Không kết nối được" in shown[0]
     assert settings.get("chairman") == "Trên máy chủ"
     from models.errors import DatabaseError
     with pytest.raises(DatabaseError, match="chỉ để xem"):
         settings.update_settings(actor=accounts.batch_actor(), values={"chairman": "X"})
+    assert not os.path.exists(stale) and os.path.isdir(recent)
+    server_dialog.remove_copies()                 # what the program does when it ends
+    assert not os.path.exists(os.path.dirname(where)) and dbmod.db.obj.is_closed()
+    os.rmdir(recent)
 
 
 def test_pages_refresh_when_another_pc_saves(qtbot, pg_server, server_url):
