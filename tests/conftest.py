@@ -111,6 +111,12 @@ def pytest_configure(config):
     cups_queue.reserve()
 
 
+def pytest_unconfigure(config):
+    """The private CUPS folder goes with the run (each run left one in /tmp)."""
+    from tests import cups_queue
+    cups_queue.release()
+
+
 @pytest.fixture(scope="session")
 def cups_server():
     """Our own cupsd on a private socket (tests/cups_queue.py), shared by the session."""

@@ -190,6 +190,15 @@ def reserved_server():
     return reserve()
 
 
+def release():
+    """At the end of the run: the reserved server stopped and its folder removed."""
+    server = _reserved.pop("server", None)
+    _reserved.pop("folder", None)
+    if server is not None:
+        server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
 class FileQueue:
     """One queue of ``server`` printing into its own file; ``out`` is the job received."""
     count = 0

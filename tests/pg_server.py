@@ -58,6 +58,7 @@ class PgServer:
         self.bin = bin_dir()
         self._as_user = []
         self._counter = 0
+        self.temporary = False      # True: stop() removes the folder
 
     def _run(self, *args, check=True):
         cmd = self._as_user + [os.path.join(self.bin, args[0]), *args[1:]]
@@ -109,6 +110,9 @@ class PgServer:
     def stop(self):
         if self.port is not None and os.path.isdir(self.data):
             self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+        if self.temporary:          # a session's cluster (~230 MB) is not left in /tmp
+            import shutil
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def restart(self):
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start")
@@ -201,7 +205,9 @@ def start_session_server():
     """Start the shared server and build the template database (the real migrations)."""
     import tempfile
     from models import db as dbmod
-    server = PgServer(tempfile.mkdtemp(prefix="tdkt-pg-")).start()
+    server = PgServer(tempfile.mkdtemp(prefix="tdkt-pg-"))
+    server.temporary = True
+    server.start()
     server.create_database(TEMPLATE)
     dbmod.open_database(server.url(TEMPLATE))
     dbmod.close_database()

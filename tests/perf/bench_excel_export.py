@@ -13,7 +13,6 @@ True)`` and nothing else. Goal ≤ 1.3×.
 import datetime
 import os
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
@@ -75,9 +74,10 @@ def baseline(path, rows):
 
 
 def run(quick=False):
+    from tests.perf.common import temp_folder
     from tests.perf.run import Result, best_of
     n = 5000 if quick else 50000
-    folder = tempfile.mkdtemp(prefix="tdkt-exportbench-")
+    folder = temp_folder("tdkt-exportbench-")
     _setup(folder, n)
     rows = _rows()
     out = os.path.join(folder, "out.xlsx")

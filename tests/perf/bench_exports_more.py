@@ -17,7 +17,6 @@ of the per-pair ratios.
 import os
 import sqlite3
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
@@ -111,11 +110,11 @@ def jobs(folder):
 
 def run(quick=False):
     from models import db as dbmod
-    from tests.perf.common import demo_db
+    from tests.perf.common import demo_db, temp_folder
     from tests.perf.run import pairs_for
     path = demo_db("small" if quick else "large")
     dbmod.open_database(path)
-    folder = tempfile.mkdtemp(prefix="tdkt-exports-")
+    folder = temp_folder("tdkt-exports-")
     results = []
     try:
         for name, product, out in jobs(folder):

@@ -6,6 +6,7 @@ Builds the app from packaging/thiduakhenthuong.spec (about a minute) unless TDKT
 names a folder built before.
 """
 import os
+import shutil
 import sys
 import tempfile
 
@@ -18,10 +19,17 @@ SIZE_GOAL_MB = 250
 
 def run(quick=False):
     folder = os.environ.get("TDKT_FROZEN_DIR")
-    build_note = "reused"
     if not folder:
-        folder, seconds = frozen.build(tempfile.mkdtemp(prefix="tdkt-frozen-"))
-        build_note = f"built in {seconds:.0f} s"
+        made = tempfile.mkdtemp(prefix="tdkt-frozen-")
+        try:
+            return _run(quick, *frozen.build(made))
+        finally:
+            shutil.rmtree(made, ignore_errors=True)      # ~280 MB a build
+    return _run(quick, folder, None)
+
+
+def _run(quick, folder, seconds):
+    build_note = "reused" if seconds is None else f"built in {seconds:.0f} s"
     size_mb = frozen.folder_size(folder) / 1024 ** 2
     path = demo_db("small")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

@@ -27,7 +27,6 @@ fresh process" was that wait, not extra work: 4.5 s wall = 2.2 s on a core + 2.3
 """
 import os
 import sys
-import tempfile
 import time
 import zipfile
 
@@ -128,8 +127,8 @@ print(json.dumps({"heap": heap, "rss": resource.getrusage(resource.RUSAGE_SELF).
 def peak_memory(path, product):
     """(peak RSS MB of the whole process, peak MB the work itself allocated — Python heap,
     tracemalloc) in a fresh process."""
-    from tests.perf.common import ROOT, run_child
-    folder = tempfile.mkdtemp(prefix="tdkt-importmem-")
+    from tests.perf.common import ROOT, run_child, temp_folder
+    folder = temp_folder("tdkt-importmem-")
     out = run_child(MEMORY_CHILD % {"root": ROOT, "folder": folder, "path": path,
                                     "product": product}, data_dir=folder)
     return out["rss"] / 1024, out["heap"] / 1024 / 1024
@@ -179,9 +178,10 @@ def _clear():
 
 
 def run(quick=False):
+    from tests.perf.common import temp_folder
     from tests.perf.run import Result, pairs_for
     n = 2000 if quick else 20000
-    folder = tempfile.mkdtemp(prefix="tdkt-importbench-")
+    folder = temp_folder("tdkt-importbench-")
     actor, villages = _setup(folder)
     path, producer = office_file(folder, n, villages)
 

@@ -19,7 +19,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
@@ -87,7 +86,7 @@ def _python(code_or_args, env):
 def run(quick=False):
     from models import award_history, vntext
     from models import db as dbmod
-    from tests.perf.common import child_env, db_label, demo_db
+    from tests.perf.common import child_env, db_label, demo_db, temp_folder
     from tests.perf.run import Result, interleaved, pairs_for
     path = demo_db("small" if quick else "large")
     conn = sqlite3.connect(path)
@@ -111,7 +110,7 @@ def run(quick=False):
                           f"{len(texts)} names), bare SELECTs {base / len(prefixes) * 1000:.0f}"
                           " ms"))
 
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-list-")
+    folder = temp_folder("tdkt-bench-list-")
     env = child_env(folder)
     main_args = [os.path.join(ROOT, "main.py"), "--db", path, "list", "households", "--json"]
     product_bytes = _python(main_args, env)             # warm-up (bytecode cache)

@@ -17,7 +17,6 @@ before). Interleaved runs, the median of the per-pair ratios.
 import os
 import sqlite3
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 if ROOT not in sys.path:
@@ -55,13 +54,13 @@ def bare(db_path, statements, cells, out):
 def run(quick=False):
     from models import db as dbmod
     from reports import exports
-    from tests.perf.common import db_label, demo_db, distinct_selects
+    from tests.perf.common import db_label, demo_db, distinct_selects, temp_folder
     from tests.perf.run import Result, interleaved, pairs_for
     path = demo_db("small" if quick else "large")
     dbmod.open_database(path)
     try:
         year = busiest_year(dbmod.db.connection())
-        folder = tempfile.mkdtemp(prefix="tdkt-regexport-")
+        folder = temp_folder("tdkt-regexport-")
         out, base_out = os.path.join(folder, "dang-ky.xlsx"), os.path.join(folder, "bare.xlsx")
         seen = []
         dbmod.db.connection().set_trace_callback(seen.append)

@@ -49,7 +49,8 @@ ROOT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x.py
     sys.path.insert(0, ROOT_DIR)
 
-from tests.perf.common import ROOT, db_label, demo_db, distinct_selects, run_child  # noqa: E402
+from tests.perf.common import (ROOT, db_label, demo_db, distinct_selects,  # noqa: E402
+                               run_child, temp_folder)
 from tests.perf.run import Result, pairs_for  # noqa: E402
 
 GOAL = 2.0
@@ -152,7 +153,7 @@ def _reference_cache(path):
     (models/reference_cache.py: with the mark of the file's schema, found equal to it then),
     made once by the product opening ``path`` in a child process; None when the checked-out
     code keeps none."""
-    folder = tempfile.mkdtemp(prefix="tdkt-startup-ref-")
+    folder = temp_folder("tdkt-startup-ref-")
     run_child("from models import db; db.open_database(%r, quick_check=False); "
               "db.close_database(); print('{}')" % path, data_dir=folder)
     path = os.path.join(folder, "schema-reference.json")

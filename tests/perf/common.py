@@ -30,21 +30,27 @@ def db_label(path):
     return os.path.splitext(os.path.basename(path))[0]
 
 
-_made_here = []      # folders of the copies this process made: removed when it ends
+_made_here = []      # folders this process made: removed when it ends
 
 
-def _bench_folder():
-    """A folder for a demo copy, removed when this process ends (each run left 200–400 MB
-    in /tmp) unless TDKT_BENCH_KEEP is set (a caller that hands the file on)."""
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
-    if os.environ.get("TDKT_BENCH_KEEP"):
-        return folder
+def temp_folder(prefix="tdkt-bench-"):
+    """A scratch folder removed when this process ends (each run used to leave its
+    folders in /tmp: demo copies of 200–400 MB, workbooks, imports)."""
+    folder = tempfile.mkdtemp(prefix=prefix)
     if not _made_here:
         import atexit
         import shutil
         atexit.register(lambda: [shutil.rmtree(f, ignore_errors=True) for f in _made_here])
     _made_here.append(folder)
     return folder
+
+
+def _bench_folder():
+    """A folder for a demo copy, removed when this process ends unless TDKT_BENCH_KEEP is
+    set (a caller that hands the file on)."""
+    if os.environ.get("TDKT_BENCH_KEEP"):
+        return tempfile.mkdtemp(prefix="tdkt-bench-")
+    return temp_folder()
 
 
 @functools.lru_cache(maxsize=4)
