@@ -345,13 +345,7 @@ def build_mixed(path, portrait, landscape, *, title=""):
                      h - m["top"] - m["bottom"], leftPadding=0, rightPadding=0, topPadding=0,
                      bottomPadding=0)
 
-    def number(canvas, doc):
-        if doc.page > 1:
-            canvas.saveState()
-            canvas.setFont(pdfdoc.FONT, pdfdoc.PAGE_NUMBER_PT)
-            w, h = canvas._pagesize
-            canvas.drawCentredString(w / 2, h - 12 * MM, str(doc.page))
-            canvas.restoreState()
+    number = pdfdoc._number_pages
 
     def portrait_page(canvas, doc):
         canvas.setPageSize(pdfdoc.page_size(False))

@@ -121,12 +121,7 @@ def build(path, portrait, landscape, columns):
 
     def number(canvas, doc, landscape):
         canvas.setPageSize(pdfdoc.page_size(landscape))
-        if doc.page > 1:
-            canvas.saveState()
-            canvas.setFont(pdfdoc.FONT, pdfdoc.PAGE_NUMBER_PT)
-            w, h = canvas._pagesize
-            canvas.drawCentredString(w / 2, h - 12 * MM, str(doc.page))
-            canvas.restoreState()
+        pdfdoc._number_pages(canvas, doc)
 
     def continued(canvas, doc):
         number(canvas, doc, True)

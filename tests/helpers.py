@@ -94,3 +94,13 @@ def sql_statements(run):
         return run(), seen
     finally:
         connection.set_trace_callback(None)
+
+
+def gs_pages(pdf, folder):
+    """Every page of ``pdf`` as Ghostscript renders it (grey, 50 dpi), as raw bytes."""
+    import subprocess
+    from PIL import Image
+    folder.mkdir()
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray",
+                    "-r50", f"-sOutputFile={folder}/p-%03d.png", str(pdf)], check=True)
+    return [Image.open(p).tobytes() for p in sorted(folder.iterdir())]

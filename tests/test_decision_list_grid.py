@@ -6,14 +6,13 @@ them — with section headings, wrapped names and titles, a word longer than its
 the position column or not, money or not, and the last rows kept with the total in words
 wherever the list ends on its page."""
 import re
-import subprocess
 
 import pytest
 
 from reports import decision_pdf, pdfdoc
 
 from . import decision_list_reference as reference
-from .helpers import pdf_pages, pdf_text
+from .helpers import gs_pages, pdf_pages, pdf_text
 
 TITLES = ["Lao động tiên tiến", "Giấy khen của Chủ tịch Ủy ban nhân dân xã",
           "Gia đình văn hóa", "Chiến sĩ thi đua cơ sở"]
@@ -119,17 +118,9 @@ def test_big_numbers_stay_on_one_line(tmp_path):
     assert _pages(grid) == _pages(ref)
 
 
-def _gs_pages(pdf, folder):
-    from PIL import Image
-    folder.mkdir()
-    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray",
-                    "-r50", f"-sOutputFile={folder}/p-%03d.png", str(pdf)], check=True)
-    return [Image.open(p).tobytes() for p in sorted(folder.iterdir())]
-
-
 def test_ghostscript_draws_the_same_pages(tmp_path):
     grid, ref = _both(tmp_path, _content(30, 4, 40), "gs")
-    mine, theirs = _gs_pages(grid, tmp_path / "g"), _gs_pages(ref, tmp_path / "r")
+    mine, theirs = gs_pages(grid, tmp_path / "g"), gs_pages(ref, tmp_path / "r")
     assert len(mine) == len(theirs) > 2
     for a, b in zip(mine, theirs):
         assert len(a) == len(b)

@@ -3,7 +3,6 @@ the pages must read exactly as reportlab's Table lays them out — same page cou
 same text on every page as poppler's pdftotext -layout reads it (positions of every line of
 every cell) — for wrapped names and places, words longer than their column, line breaks in
 a cell, section headings, a bold total, centred and right-aligned columns."""
-import subprocess
 
 from reportlab.platypus import Spacer
 
@@ -11,7 +10,7 @@ from reports import minutes_pdf, pdfdoc
 from reports.grid_table import GridTable
 from reports.pdfdoc import MM
 
-from .helpers import pdf_pages, pdf_text
+from .helpers import gs_pages, pdf_pages, pdf_text
 
 PLACES = ["Thôn Đông", "Hợp tác xã Nông nghiệp Thượng Thịnh 2", "Ủy ban Mặt trận Tổ quốc xã",
           "Trường Tiểu học Phú Tây", "Xóm\u00a0Bãi Bồi (ven sông)", ""]
@@ -87,15 +86,6 @@ def test_total_row_and_right_alignment_read_as_reportlabs_table(tmp_path):
         assert "Tổng cộng" in last[-1] and "179" in last[-2]   # total kept with its row
 
 
-def _gs_pages(pdf, folder):
-    """Every page as Ghostscript renders it (grey, 50 dpi)."""
-    from PIL import Image
-    folder.mkdir()
-    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray",
-                    "-r50", f"-sOutputFile={folder}/p-%03d.png", str(pdf)], check=True)
-    return [Image.open(p).tobytes() for p in sorted(folder.iterdir())]
-
-
 def test_ghostscript_draws_the_same_pages(tmp_path):
     """Ghostscript renders the grid pages like reportlab's: lines, text, positions."""
     rows, sections = _minutes_rows(60)
@@ -105,7 +95,7 @@ def test_ghostscript_draws_the_same_pages(tmp_path):
             minutes_pdf.HEADER, rows, minutes_pdf.WIDTHS_MM, align=minutes_pdf.ALIGN,
             section_rows=sections, platypus=platypus)]
     grid, reference = _both(tmp_path, story)
-    mine, theirs = _gs_pages(grid, tmp_path / "g"), _gs_pages(reference, tmp_path / "r")
+    mine, theirs = gs_pages(grid, tmp_path / "g"), gs_pages(reference, tmp_path / "r")
     assert len(mine) == len(theirs) > 2
     for a, b in zip(mine, theirs):
         assert len(a) == len(b)
