@@ -336,3 +336,15 @@ def step_17(database):
 
 
 STEPS[17] = step_17
+
+
+def step_18(database):
+    """Issue 15, the province look-up: the name order (name, id) with the kind and birth
+    year, so the look-up's first step reads the first rows of the name order from this index
+    alone (8 ms for 20,000 rows at 100 communes, 45 ms through the table)."""
+    database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "prov_subject_name_key_id_kind_birth_year" ON '
+        '"prov_subject" ("name_key", "id", "kind", "birth_year")')
+
+
+STEPS[18] = step_18

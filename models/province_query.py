@@ -37,15 +37,10 @@ def lookup(text, *, birth_year=None, kind=None, limit=LOOKUP_LIMIT):
     key = vntext.fold(text or "").strip()
     if not key:
         return []
-    query = (ProvSubject.select(ProvSubject, ProvCommune.name.alias("commune_name"))
-             .join(ProvCommune)
-             .where(ProvSubject.name_key.contains(key))
-             .order_by(ProvSubject.name_key, ProvSubject.id).limit(limit))
-    if birth_year:
-        query = query.where(ProvSubject.birth_year == int(birth_year))
-    if kind:
-        query = query.where(ProvSubject.kind == kind)
-    subjects = list(query.dicts())
+    ids = _first_matches(key, birth_year=birth_year, kind=kind, limit=limit)
+    subjects = list(ProvSubject.select(ProvSubject, ProvCommune.name.alias("commune_name"))
+                    .join(ProvCommune).where(ProvSubject.id.in_(ids))
+                    .order_by(ProvSubject.name_key, ProvSubject.id).dicts()) if ids else []
     uuids = [s["uuid"] for s in subjects]
     awards, proposals = defaultdict(list), defaultdict(list)
     for start in range(0, len(uuids), 500):
@@ -71,6 +66,41 @@ def lookup(text, *, birth_year=None, kind=None, limit=LOOKUP_LIMIT):
     out.sort(key=lambda r: (vntext.name_sort_key(r["name"]) if r["kind"] != "unit"
                             else vntext.text_sort_key(r["name"]), r["commune"]))
     return out
+
+
+# Rows of the name order read before asking the trigram index (about 30 ms on a server).
+WALK = 20_000
+
+
+def _first_matches(key, *, birth_year, kind, limit):
+    """Ids of the first ``limit`` subjects in (name_key, id) order whose key contains
+    ``key`` (and of ``birth_year``, ``kind``), in two steps that find the same rows.
+
+    Left to itself the server walked the name index in order testing each row, betting the
+    matches spread evenly; but a name's words cluster in that order (every "Vũ Văn …"
+    after 2 million others), so "vu van" read 2.2 million rows (3.2 s at 100 communes) and
+    "van hung" 256,000 (0.35-0.8 s). So: (1) the first ``WALK`` rows of the name order are
+    tested — enough when matches are dense, as for a two-letter text the trigram index
+    cannot serve; (2) otherwise the matches are taken from the trigram index and only they
+    are sorted (ordering by ``name_key || ''``, an expression no index provides, keeps the
+    server from walking; it orders exactly like the column)."""
+    s = ProvSubject
+
+    def matching(cols):
+        cond = cols.name_key.contains(key)
+        if birth_year:
+            cond &= cols.birth_year == int(birth_year)
+        if kind:
+            cond &= cols.kind == kind
+        return cond
+    walk = (s.select(s.id, s.name_key, s.birth_year, s.kind).order_by(s.name_key, s.id)
+            .limit(WALK).alias("walk"))
+    ids = [i for (i,) in s.select(walk.c.id).from_(walk).where(matching(walk.c))
+           .order_by(walk.c.name_key, walk.c.id).limit(limit).tuples()]
+    if len(ids) < limit:
+        ids = [i for (i,) in s.select(s.id).where(matching(s))
+               .order_by(s.name_key.concat(""), s.id).limit(limit).tuples()]
+    return ids
 
 
 def proposals(*, year=None, commune=None, title=None):

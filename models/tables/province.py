@@ -45,6 +45,11 @@ class ProvSubject(BaseModel):
     birth_year = IntegerField(null=True, index=True)        # look-up by name and birth year
     unit_name = NfcCharField(max_length=300, default="")    # person: unit; household: village
 
+    class Meta:
+        # The look-up's name order with what it filters by: its first rows are read from
+        # the index alone (province_query._first_matches; migration 18 on older files).
+        indexes = ((("name_key", "id", "kind", "birth_year"), False),)
+
 
 class ProvAward(BaseModel):
     """An award in force in a commune, with what the statistics forms count it by."""
