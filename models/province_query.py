@@ -63,8 +63,12 @@ def lookup(text, *, birth_year=None, kind=None, limit=LOOKUP_LIMIT):
                     "position": s["position"], "unit_name": s["unit_name"],
                     "commune": s["commune_name"], "awards": awards.get(s["uuid"], []),
                     "proposals": proposals.get(s["uuid"], [])})
-    out.sort(key=lambda r: (vntext.name_sort_key(r["name"]) if r["kind"] != "unit"
-                            else vntext.text_sort_key(r["name"]), r["commune"]))
+    # People and households in name order (given name first), then collectives in text
+    # order: the two keys do not compare with each other (a text found in both kinds, such
+    # as "an", raised TypeError here).
+    out.sort(key=lambda r: (True, vntext.text_sort_key(r["name"]), r["commune"])
+             if r["kind"] == "unit" else
+             (False, vntext.name_sort_key(r["name"]), r["commune"]))
     return out
 
 

@@ -7,11 +7,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
 from models import db as dbmod
-from models import province, province_query, settings
+from models import province, province_query, settings, vntext
 from models.entities import AuditLog, ProvAward, ProvCommune, ProvProposal, ProvSubject
 from models.errors import ConflictError, UserError
 from reports import province_files
@@ -100,6 +101,57 @@ def test_two_communes_merged_by_uuid_with_lookups_and_statistics(communes, datab
     assert province_query.proposals(commune="18073") == [r for r in received
                                                           if r["commune"] == "Xã Kỳ Sơn"]
     assert AuditLog.select().where(AuditLog.action == "province_import").count() == 2
+
+
+def _first_by_name(text, limit, *, birth_year=None, kind=None):
+    """What the look-up must find, worked out from every row in Python: the first ``limit``
+    subjects in (folded name, id) order whose folded name contains ``text``."""
+    key = vntext.fold(text)
+    rows = sorted((s.name_key, s.id, s.uuid) for s in ProvSubject.select()
+                  if key in s.name_key and birth_year in (None, s.birth_year)
+                  and kind in (None, s.kind))
+    return {uuid for _key, _id, uuid in rows[:limit]}
+
+
+def test_lookup_shows_the_same_people_in_order_whichever_way_the_server_reads(
+        communes, database, clerk, monkeypatch):
+    """The look-up first tests the first rows of the name order (``WALK`` of them), else
+    takes the trigram index's matches and sorts only them (province_query._first_matches).
+    Either way the clerk sees the first ``limit`` names containing the text, people and
+    households in Vietnamese name order, then collectives in theirs."""
+    for c in communes:
+        _import(c["backup"], clerk)
+    people = [s for s in ProvSubject.select() if s.kind != "unit"]
+    common = Counter(w for s in people for w in s.name_key.split()).most_common(1)[0][0]
+    names = Counter(s.name_key for s in people)
+    rare = next(s for s in people if names[s.name_key] == 1 and s.birth_year)
+    born = next(s.birth_year for s in people if common in s.name_key and s.birth_year)
+    shared = next(w for u in ProvSubject.select().where(ProvSubject.kind == "unit")
+                  for w in u.name_key.split() if len(w) > 1
+                  and any(w in s.name_key for s in people))      # in a unit's and a name
+    limit = 7
+    cases = [(common, {}), (rare.name.upper(), {}), (common, {"birth_year": born}),
+             ("zzqx", {}), (common[:2], {}), (shared, {}), (common, {"kind": "household"}),
+             (shared, {"kind": "unit"})]
+    for text, kw in cases:
+        seen = {}
+        for walk in (3, 20_000):           # matches from the index / from the walk
+            monkeypatch.setattr(province_query, "WALK", walk)
+            found = province_query.lookup(text, limit=limit, **kw)
+            seen[walk] = [(r["name"], r["kind"], r["commune"], r["uuid"]) for r in found]
+        assert seen[3] == seen[20_000], (text, kw)
+        assert {r[3] for r in seen[3]} == _first_by_name(text, limit, **kw), (text, kw)
+        kinds = [r[1] == "unit" for r in seen[3]]
+        assert kinds == sorted(kinds), (text, kw)          # people first, then collectives
+        keys = [(is_unit, vntext.text_sort_key(name) if is_unit
+                 else vntext.name_sort_key(name), commune)
+                for (name, _k, commune, _u), is_unit in zip(seen[3], kinds)]
+        assert keys == sorted(keys), (text, kw)
+    assert len(province_query.lookup(common)) == province_query.LOOKUP_LIMIT
+    assert [r["uuid"] for r in province_query.lookup(rare.name_key, birth_year=rare.birth_year)
+            ] == [rare.uuid]
+    mixed = {r["kind"] for r in province_query.lookup(shared)}
+    assert "unit" in mixed and mixed - {"unit"}
 
 
 def test_reimport_replaces_never_duplicates(communes, database, clerk):
