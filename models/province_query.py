@@ -72,7 +72,8 @@ def lookup(text, *, birth_year=None, kind=None, limit=LOOKUP_LIMIT):
     return out
 
 
-# Rows of the name order read before asking the trigram index (about 30 ms on a server).
+# Rows of the name order tested before asking the trigram index: read from the index
+# (name_key, id, kind, birth_year) alone, 6-9 ms at 100 communes (45 ms through the table).
 WALK = 20_000
 
 
@@ -84,10 +85,11 @@ def _first_matches(key, *, birth_year, kind, limit):
     matches spread evenly; but a name's words cluster in that order (every "Vũ Văn …"
     after 2 million others), so "vu van" read 2.2 million rows (3.2 s at 100 communes) and
     "van hung" 256,000 (0.35-0.8 s). So: (1) the first ``WALK`` rows of the name order are
-    tested — enough when matches are dense, as for a two-letter text the trigram index
-    cannot serve; (2) otherwise the matches are taken from the trigram index and only they
-    are sorted (ordering by ``name_key || ''``, an expression no index provides, keeps the
-    server from walking; it orders exactly like the column)."""
+    tested, enough when matches are dense (as for a two-letter text the trigram index
+    cannot serve): their first ``limit`` matches are the first of all; (2) otherwise the
+    trigram index gives the matches and only they are sorted (ordering by
+    ``name_key || ''``, an expression no index provides, keeps the server from walking;
+    under the C collation the server requires it orders exactly like the column)."""
     s = ProvSubject
 
     def matching(cols):
