@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self.changed_since_open = False
         ctx.data_changed.connect(self._note_change)
         self._restore()
+        from . import preload
+        self.preload = preload.start(self)     # the other pages' code, once idle
 
     def _retitle(self, area):
         if area in ("settings", "all"):   # the commune's name (a read on this thread)

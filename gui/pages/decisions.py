@@ -13,6 +13,7 @@ from ..background import Loader
 from ..decision_dialogs import DecisionSettingsDialog, VoteDialog  # noqa: F401 (tests patch it)
 from ..decision_editor import DecisionEditor, money
 from ..fund_tab import FundTab
+from ..lazy_tabs import LazyTabs
 from ..table_model import Col, FilterTableModel, name_sort
 from ..widgets import ReloadWhenShown, SearchBox, make_table_view
 from .candidates_tab import CandidateModel, CandidatesTab  # noqa: F401 (CandidateModel: tests)
@@ -156,15 +157,6 @@ class RegisterTab(ReloadWhenShown, QWidget):
             messages.saved(self, path)
 
 
-class _LazyTab(QWidget):
-    """Holds a tab's place until its page is built (the first time it is shown or asked
-    for): opening "Bình xét & Quyết định" builds only the candidate list seen first."""
-
-    def __init__(self, build, label):
-        super().__init__()
-        self.build, self.label, self.page = build, label, None
-
-
 def _public_list_tab(ctx):
     from ..public_list_tab import PublicListTab     # issue 17
     return PublicListTab(ctx)
@@ -177,16 +169,15 @@ class DecisionsPage(QWidget):
         self.tabs = QTabWidget()
         self.candidates = CandidatesTab(ctx)
         self.tabs.addTab(self.candidates, "Đề nghị && bình xét")
-        self.lazy = {}
+        # the other tabs are built when first shown or asked for: opening the page builds
+        # only the candidate list seen first
+        self.lazy = LazyTabs(self, self.tabs)
         for key, label, build in (
                 ("editor", "Quyết định", lambda: DecisionEditor(ctx)),
                 ("register", "Sổ khen thưởng && quỹ", lambda: RegisterTab(ctx)),
                 ("public", "Công khai danh sách", lambda: _public_list_tab(ctx)),
                 ("fund", "Sổ quỹ", lambda: FundTab(ctx))):       # issue 18: the ledger
-            self.lazy[key] = _LazyTab(build, label)
-            self.tabs.addTab(self.lazy[key], label)
-        self._swapping = False
-        self.tabs.currentChanged.connect(self._tab_shown)
+            self.lazy.add(key, label, build)
         self.setup_button = QPushButton("Thiết lập…")
         self.setup_button.setToolTip("Cách tính tiền, tỷ lệ phiếu, căn cứ và nơi nhận mặc định")
         self.setup_button.setEnabled(ctx.is_leader)
@@ -196,38 +187,14 @@ class DecisionsPage(QWidget):
         layout.addWidget(self.tabs)
         ctx.on_change(self, self._changed)
 
-    def _tab_shown(self, index):
-        holder = self.tabs.widget(index)
-        if isinstance(holder, _LazyTab) and not self._swapping:
-            self._page(holder)
-
-    def _page(self, holder):
-        """Build the page of ``holder`` once and put it in the holder's place."""
-        if holder.page is None:
-            holder.page = holder.build()
-            index = self.tabs.indexOf(holder)
-            shown = self.tabs.currentIndex() == index
-            self._swapping = True
-            try:
-                self.tabs.insertTab(index, holder.page, holder.label)
-                self.tabs.removeTab(index + 1)
-                if shown:
-                    self.tabs.setCurrentIndex(index)
-            finally:
-                self._swapping = False
-            holder.deleteLater()
-            from .. import icons
-            icons.decorate_added(self, holder.page)   # icons and keys, as the page had
-        return holder.page
-
     def _built(self, key):
         """The tab ``key`` if it was built already (else None: it reads fresh when built)."""
-        return self.lazy[key].page
+        return self.lazy.built(key)
 
-    editor = property(lambda self: self._page(self.lazy["editor"]))
-    register = property(lambda self: self._page(self.lazy["register"]))
-    public = property(lambda self: self._page(self.lazy["public"]))
-    fund = property(lambda self: self._page(self.lazy["fund"]))
+    editor = property(lambda self: self.lazy.get("editor"))
+    register = property(lambda self: self.lazy.get("register"))
+    public = property(lambda self: self.lazy.get("public"))
+    fund = property(lambda self: self.lazy.get("fund"))
 
     def edit_settings(self):
         from models import settings

@@ -226,6 +226,10 @@ class OverviewPage(QWidget):
         self.year_box.currentIndexChanged.connect(self._year_chosen)
         self.reload(at_once=True)
 
+    def is_filled(self):
+        """The page shows its data (gui/preload.py waits for it)."""
+        return self.year_map is not None
+
     def _fill_years(self, years):
         self.year_box.blockSignals(True)
         self.year_box.clear()

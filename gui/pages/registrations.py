@@ -13,6 +13,7 @@ from models.errors import UserError
 
 from .. import files, messages
 from ..background import Loader
+from ..lazy_tabs import LazyTabs
 from ..table_model import (BACKGROUND_ROLE, DISPLAY_ROLE, FOREGROUND_ROLE, ID_ROLE, Col,
                            FilterTableModel, name_sort)
 from ..widgets import SearchBox, make_table_view, save_on_accept, selected_rows
@@ -160,11 +161,8 @@ class RegistrationsPage(QWidget):
         self.model = RegistrationModel()
         self.view = make_table_view(self.model, self)
         self.view.doubleClicked.connect(lambda _: self.edit())
-        self.places = PlaceCountModel()
-        self.place_view = make_table_view(self.places, self)
-        self.covenants = CovenantModel()
-        self.cov_view = make_table_view(self.covenants, self)
-        self.cov_view.doubleClicked.connect(lambda _: self.edit_covenant(True))
+        self.places = PlaceCountModel()         # read with the list; their tabs' views
+        self.covenants = CovenantModel()        # are built when first shown
 
         list_tab = QWidget()
         ll = QVBoxLayout(list_tab)
@@ -186,21 +184,11 @@ class RegistrationsPage(QWidget):
         row2.addStretch(1)
         ll.addLayout(row1)
         ll.addLayout(row2)
-        cov_tab = QWidget()
-        cl = QVBoxLayout(cov_tab)
-        cl.addWidget(self.cov_view, 1)
-        crow = QHBoxLayout()
-        self.bloc = combo([(b.id, b.name) for b in rg.blocs()])
-        crow.addWidget(self.bloc)
-        _buttons(ctx, [("Lập / sửa giao ước…", self.edit_covenant, "clerk"),
-                       ("In giao ước…", self.print_covenant, None),
-                       ("Giao ước Word…", lambda: self.print_covenant(word=True), None)], crow)
-        crow.addStretch(1)
-        cl.addLayout(crow)
         self.tabs = QTabWidget()
         self.tabs.addTab(list_tab, "Danh sách đăng ký")
-        self.tabs.addTab(self.place_view, "Theo thôn / đơn vị")
-        self.tabs.addTab(cov_tab, "Giao ước cụm, khối")
+        self.lazy = LazyTabs(self, self.tabs)
+        self.lazy.add("places", "Theo thôn / đơn vị", lambda: make_table_view(self.places, self))
+        self.lazy.add("covenants", "Giao ước cụm, khối", self._covenant_tab)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.counts)
@@ -215,6 +203,28 @@ class RegistrationsPage(QWidget):
         self.search.search.connect(lambda *_: self._apply_filters())
         ctx.on_change(self, self._changed)
         self._year_changed()
+
+    def _covenant_tab(self):
+        cov_tab = QWidget()
+        cl = QVBoxLayout(cov_tab)
+        self._cov_view = make_table_view(self.covenants, self)
+        self._cov_view.doubleClicked.connect(lambda _: self.edit_covenant(True))
+        cl.addWidget(self._cov_view, 1)
+        crow = QHBoxLayout()
+        self._bloc = combo([(b.id, b.name) for b in rg.blocs()])
+        crow.addWidget(self._bloc)
+        _buttons(self.ctx, [("Lập / sửa giao ước…", self.edit_covenant, "clerk"),
+                            ("In giao ước…", self.print_covenant, None),
+                            ("Giao ước Word…", lambda: self.print_covenant(word=True), None)],
+                 crow)
+        crow.addStretch(1)
+        cl.addLayout(crow)
+        return cov_tab
+
+    # the parts of the tabs not yet shown: built when asked for
+    place_view = property(lambda self: self.lazy.get("places"))
+    cov_view = property(lambda self: self.lazy.get("covenants") and self._cov_view)
+    bloc = property(lambda self: self.lazy.get("covenants") and self._bloc)
 
     # ---- loading
     def _fill_years(self):
