@@ -45,6 +45,7 @@ class Preloader(QObject):
         self.steps = list(steps)
         self.ready = ready
         self.done = 0
+        self.failed = []              # steps that raised (logged; the page imports again)
         self.longest = 0.0            # seconds: the longest step (tests, benchmarks)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -64,8 +65,9 @@ class Preloader(QObject):
         t0 = time.perf_counter()
         try:
             step()
-        except Exception:  # noqa: BLE001 - only an early start: the page imports it again
+        except Exception as err:  # noqa: BLE001 - only an early start: the page imports again
             log.exception("preloading %r failed", step)
+            self.failed.append(repr(err))
         self.longest = max(self.longest, time.perf_counter() - t0)
         self.done += 1
         if self.steps:

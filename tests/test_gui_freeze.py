@@ -81,7 +81,7 @@ def test_decisions_page_builds_other_tabs_when_first_shown(database, leader, qtb
     ctx = AppContext(leader, "test.sqlite3")
     page = DecisionsPage(ctx)
     qtbot.addWidget(page)
-    assert all(holder.page is None for holder in page.lazy.values())
+    assert all(page._built(key) is None for key in page.lazy.holders)
     ctx.changed("decisions")              # a save elsewhere builds nothing hidden
     assert page._built("register") is None
     page.tabs.setCurrentIndex(page.TABS["register"])
