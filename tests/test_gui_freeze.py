@@ -97,6 +97,29 @@ def test_decisions_page_builds_other_tabs_when_first_shown(database, leader, qtb
     assert page.tabs.currentWidget() is page.fund
 
 
+def test_registrations_and_settings_build_hidden_tabs_when_first_shown(database, leader,
+                                                                      qtbot):
+    from gui.pages.registrations import RegistrationsPage
+    from gui.pages.settings import SettingsPage
+    ctx = AppContext(leader, "test.sqlite3")
+    page = RegistrationsPage(ctx)
+    qtbot.addWidget(page)
+    assert [page.lazy.built(k) for k in ("places", "covenants")] == [None, None]
+    assert page.tabs.count() == 3 and page.tabs.tabText(2) == "Giao ước cụm, khối"
+    page.tabs.setCurrentIndex(2)                       # shown: built in its place
+    assert page.tabs.currentWidget() is page.lazy.built("covenants")
+    assert page.cov_view.model() is page.covenants and page.bloc.count() >= 0
+    assert page.lazy.built("places") is None
+    assert page.place_view.model() is page.places      # asked for by code: built
+    assert page.tabs.indexOf(page.place_view) == 1 and page.tabs.currentIndex() == 2
+    settings = SettingsPage(ctx)
+    qtbot.addWidget(settings)
+    assert all(settings.lazy.built(k) is None for k in settings.lazy.holders)
+    assert settings.tabs.count() == 6 and settings.tabs.tabText(5) == "Nhật ký"
+    settings.tabs.setCurrentIndex(5)
+    assert settings.tabs.currentWidget() is settings.audit is settings.lazy.built("audit")
+
+
 def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")
     year = 2026

@@ -11,6 +11,7 @@ from models.service import ROLE_NAMES
 
 from .. import messages
 from ..audit_page import AuditTab
+from ..lazy_tabs import LazyTabs
 from ..search_combo import chosen_row, make_searchable
 from ..wizard import searchable_combo
 from ..widgets import ErrorLabel
@@ -346,15 +347,20 @@ class SettingsPage(QWidget):
         tabs = QTabWidget()
         self.commune = CommuneTab(ctx)
         tabs.addTab(self.commune, "Thông tin xã")
-        tabs.addTab(SalaryTab(ctx), "Mức lương cơ sở")
-        tabs.addTab(TitlesTab(ctx), "Danh hiệu, hình thức")
-        tabs.addTab(UsersTab(ctx), "Tài khoản")
-        tabs.addTab(WordTemplatesTab(ctx), "Mẫu văn bản Word")
-        self.audit = None
+        # the other tabs are built when first shown (the log checks its whole chain)
+        self.lazy = LazyTabs(self, tabs)
+        self.lazy.add("salary", "Mức lương cơ sở", lambda: SalaryTab(ctx))
+        self.lazy.add("titles", "Danh hiệu, hình thức", lambda: TitlesTab(ctx))
+        self.lazy.add("users", "Tài khoản", lambda: UsersTab(ctx))
+        self.lazy.add("word", "Mẫu văn bản Word", lambda: WordTemplatesTab(ctx))
         if ctx.is_leader:
-            self.audit = AuditTab(ctx)
-            tabs.addTab(self.audit, "Nhật ký")
+            self.lazy.add("audit", "Nhật ký", lambda: AuditTab(ctx))
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Cài đặt</h2>"))
         layout.addWidget(tabs, 1)
+
+    @property
+    def audit(self):
+        """The log's tab (leaders only, else None), built when first asked for."""
+        return self.lazy.get("audit") if "audit" in self.lazy.holders else None
