@@ -330,3 +330,23 @@ def test_5000_household_certificates_keep_the_window_responsive(leader, qtbot, s
     assert len(gaps) > 20
     assert max(gaps) < 1.0, f"the window froze for {max(gaps):.2f} s"
     assert pdf_pages(tmp_path / "nam.pdf") == 5008
+
+
+def test_rows_print_state_and_templates_are_read_in_the_background(leader, qtbot, said,
+                                                                   monkeypatch):
+    from gui import background
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    org = make_org(leader)
+    make_decision(leader, org)
+    widget = page_mod.CertificatesPage(AppContext(leader, "test.sqlite3"))
+    qtbot.addWidget(widget)
+    assert widget.model.rowCount() == 0 and "Đang đọc" in widget.count_label.text()
+    assert widget.lazy.built("blanks") is None           # the blanks tab: when first shown
+    qtbot.waitUntil(lambda: background.busy() == 0 and widget.model.rowCount() == 8,
+                    timeout=20000)
+    assert widget.count_label.text() == "8 giấy khen; đang chọn 0"
+    names = [widget.template.itemData(i) for i in range(widget.template.count())]
+    assert names[0] is None and set(names[1:]) == {t.name for t in tpl.list_templates()}
+    assert not widget.confirm_button.isVisibleTo(widget)
+    widget.tabs.setCurrentIndex(1)
+    assert widget.tabs.currentWidget() is widget.blanks is widget.lazy.built("blanks")
