@@ -132,7 +132,7 @@ def test_lookup_shows_the_same_people_in_order_whichever_way_the_server_reads(
     limit = 7
     cases = [(common, {}), (rare.name.upper(), {}), (common, {"birth_year": born}),
              ("zzqx", {}), (common[:2], {}), (shared, {}), (common, {"kind": "household"}),
-             (shared, {"kind": "unit"})]
+             (shared, {"kind": "unit"}), (common[:2], {"kind": "unit"}), ("%", {})]
     for text, kw in cases:
         seen = {}
         for walk in (3, 20_000):           # matches from the index / from the walk
