@@ -120,6 +120,19 @@ def test_registrations_and_settings_build_hidden_tabs_when_first_shown(database,
     assert settings.tabs.currentWidget() is settings.audit is settings.lazy.built("audit")
 
 
+def test_reports_page_reads_its_figures_in_the_background(database, leader, qtbot,
+                                                          monkeypatch):
+    from gui.pages.reports import FiguresModel, ReportsPage
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    page = ReportsPage(AppContext(leader, "test.sqlite3"))
+    qtbot.addWidget(page)
+    year = page.year_spin.value()
+    assert page.model.rows == [] and page.model.headerData(1, Qt.Horizontal) == f"Năm {year}"
+    qtbot.waitUntil(lambda: background.busy() == 0 and page.model.rows, timeout=20000)
+    assert page.model.rows == FiguresModel.read(year)
+    assert page.model.rows[0][0] == "Số quyết định khen thưởng"
+
+
 def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")
     year = 2026
