@@ -128,7 +128,7 @@ def test_reports_page_reads_its_figures_in_the_background(database, leader, qtbo
     qtbot.addWidget(page)
     year = page.year_spin.value()
     assert page.model.rows == [] and page.model.headerData(1, Qt.Horizontal) == f"Năm {year}"
-    qtbot.waitUntil(lambda: background.busy() == 0 and page.model.rows, timeout=20000)
+    qtbot.waitUntil(lambda: background.busy() == 0 and bool(page.model.rows), timeout=20000)
     assert page.model.rows == FiguresModel.read(year)
     assert page.model.rows[0][0] == "Số quyết định khen thưởng"
 
