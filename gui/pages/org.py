@@ -7,6 +7,7 @@ from models import org, vntext
 from models.errors import UserError, ValidationError
 
 from .. import messages
+from ..lazy_tabs import LazyTabs
 from ..org_dialogs import HouseholdDialog, PersonDialog, UnitDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
 from ..widgets import FlowLayout, SearchBox, make_table_view
@@ -432,11 +433,12 @@ class OrgPage(QWidget):
         self.ctx = ctx
         self.tabs = QTabWidget()
         self.units = UnitTab(ctx)
-        self.people = PeopleTab(ctx)
-        self.households = HouseholdTab(ctx)
         self.tabs.addTab(self.units, "Đơn vị, cụm/khối")
-        self.tabs.addTab(self.people, "Cá nhân")
-        self.tabs.addTab(self.households, "Hộ gia đình")
+        # the people and the 20,000 households of a large commune: read and built when their
+        # tab is first shown (or asked for), not at every open of the page
+        self.lazy = LazyTabs(self, self.tabs)
+        self.lazy.add("people", "Cá nhân", lambda: PeopleTab(ctx))
+        self.lazy.add("households", "Hộ gia đình", lambda: HouseholdTab(ctx))
         add_record_tabs(self, ctx)           # issue 18: Sáng kiến, Kỷ luật
         layout = QVBoxLayout(self)
         title = QLabel("<h2>Đơn vị &amp; cá nhân</h2>")
@@ -444,7 +446,13 @@ class OrgPage(QWidget):
         layout.addWidget(self.tabs, 1)
         ctx.on_change(self, self._changed)
 
+    people = property(lambda self: self.lazy.get("people"))
+    households = property(lambda self: self.lazy.get("households"))
+    initiatives = property(lambda self: self.lazy.get("initiatives"))     # records.py
+    discipline = property(lambda self: self.lazy.get("discipline"))
+
     def _changed(self, area):
         if area in ("org", "all"):
-            for tab in (self.units, self.people, self.households):
-                tab.reload()
+            for tab in (self.units, self.lazy.built("people"), self.lazy.built("households")):
+                if tab is not None:          # one not built yet reads when it is
+                    tab.reload()

@@ -213,11 +213,15 @@ class DisciplineTab(RecordTab):
 
 
 def add_record_tabs(page, ctx):
-    """Add the two tabs to the page "Đơn vị & cá nhân"."""
-    page.initiatives = InitiativesTab(ctx)
-    page.discipline = DisciplineTab(ctx)
-    page.tabs.addTab(page.initiatives, "Sáng kiến")
-    page.tabs.addTab(page.discipline, "Kỷ luật")
-    ctx.on_change(page, lambda area: [t.reload() for t in (page.initiatives, page.discipline)]
-                  if area in ("org", "all", "records") else None)
+    """Add the two tabs to the page "Đơn vị & cá nhân" (its ``lazy`` tabs: built when first
+    shown or asked for, as ``page.initiatives`` and ``page.discipline``)."""
+    page.lazy.add("initiatives", "Sáng kiến", lambda: InitiativesTab(ctx))
+    page.lazy.add("discipline", "Kỷ luật", lambda: DisciplineTab(ctx))
+
+    def changed(area):
+        if area in ("org", "all", "records"):
+            for key in ("initiatives", "discipline"):
+                if page.lazy.built(key) is not None:     # one not built yet reads when it is
+                    page.lazy.built(key).reload()
+    ctx.on_change(page, changed)
     return page
