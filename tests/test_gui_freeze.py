@@ -133,6 +133,28 @@ def test_reports_page_reads_its_figures_in_the_background(database, leader, qtbo
     assert page.model.rows[0][0] == "Số quyết định khen thưởng"
 
 
+def test_movements_read_in_the_background_and_exemplary_tabs_wait(database, leader, qtbot,
+                                                                  monkeypatch):
+    from gui.pages.exemplary import ExemplaryPage
+    from gui.pages.movements import MovementsPage
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    mv.add_movement(actor=leader, name="Phong trào thi đua năm 2026", year_from=2026)
+    ctx = AppContext(leader, "test.sqlite3")
+    page = MovementsPage(ctx)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0                   # not read on the window's time
+    qtbot.waitUntil(lambda: background.busy() == 0 and page.model.rowCount() == 1,
+                    timeout=20000)
+    assert page.current().name == "Phong trào thi đua năm 2026"
+    assert "Phong trào thi đua năm 2026" in page.detail_title.text()
+    ex = ExemplaryPage(ctx)
+    qtbot.addWidget(ex)
+    assert [ex.lazy.built(k) for k in ("replications", "reviews")] == [None, None]
+    ex.apply_filters(tab="reviews")                     # asked for: built and shown
+    assert ex.tabs.currentWidget() is ex.reviews_tab is ex.lazy.built("reviews")
+    assert ex.tabs.tabText(ex.tabs.indexOf(ex.replication_view)) == "Đơn vị nhân rộng"
+
+
 def test_overview_reads_in_the_background(database, leader, qtbot, monkeypatch):
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")
     year = 2026

@@ -14,6 +14,7 @@ from models.entities import Unit
 from models.errors import UserError
 
 from .. import messages
+from ..lazy_tabs import LazyTabs
 from ..table_model import ID_ROLE, Col, FilterTableModel, RowsModel
 from ..widgets import FlowLayout, SearchBox, make_table_view
 from .exemplary_dialogs import (DiscoverDialog, publicity_fields, replication_fields,
@@ -300,25 +301,32 @@ class ExemplaryPage(QWidget):
         self.ctx = ctx
         self.tabs = QTabWidget()
         self.models_tab = ModelsTab(ctx, self)
-        self.reviews_tab = ReviewsTab(ctx, self)
         self.replications = ReplicationsModel()
         self.replications.load()
-        self.replication_view = make_table_view(self.replications, self, sortable=False)
-        for column, width in enumerate((220, 320, 90)):
-            self.replication_view.setColumnWidth(column, width)
         self.tabs.addTab(self.models_tab, "Điển hình tiên tiến")
-        self.tabs.addTab(self.replication_view, "Đơn vị nhân rộng")
-        self.tabs.addTab(self.reviews_tab, "Báo cáo sơ kết, tổng kết")
+        self.lazy = LazyTabs(self, self.tabs)        # the other two: built when first shown
+        self.lazy.add("replications", "Đơn vị nhân rộng", self._replication_view)
+        self.lazy.add("reviews", "Báo cáo sơ kết, tổng kết", lambda: ReviewsTab(ctx, self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.on_change(self, self._changed)
+
+    def _replication_view(self):
+        view = make_table_view(self.replications, self, sortable=False)
+        for column, width in enumerate((220, 320, 90)):
+            view.setColumnWidth(column, width)
+        return view
+
+    replication_view = property(lambda self: self.lazy.get("replications"))
+    reviews_tab = property(lambda self: self.lazy.get("reviews"))
 
     def _changed(self, area):
         if area in ("exemplary", "movements", "reviews", "all"):
             self.models_tab.fill_movements()
             self.models_tab.reload()
             self.replications.load()
-            self.reviews_tab.reload()
+            if self.lazy.built("reviews") is not None:     # else it reads when built
+                self.reviews_tab.reload()
 
     def apply_filters(self, tab=None, round=None, **_):
         if tab == "reviews" or round is not None:
