@@ -10,7 +10,7 @@ from gui import files, messages
 from gui.context import AppContext
 from gui.pages.province import ProvincePage
 from models import db as dbmod
-from models.entities import ProvCommune, User
+from models.entities import ProvCommune, ProvSubject, User
 from tests.test_province import COMMUNES, YEAR, _make_commune
 
 pytestmark = pytest.mark.slow   # one demo commune made for the module
@@ -69,6 +69,20 @@ def test_receive_look_up_count_and_list(commune, ctx, qtbot, monkeypatch, tmp_pa
     qtbot.keyClicks(page.search, vntext.fold(name))
     qtbot.waitUntil(lambda: name in page.found.toPlainText(), timeout=3000)
     assert "Xã Tân Lập" in page.found.toPlainText()
+    # a word in a collective's name and in people's ("thi": Thị, thi đua) raised TypeError
+    # into the event loop while the clerk typed; now people, then collectives
+    people = [k for (k,) in ProvSubject.select(ProvSubject.name_key)
+              .where(ProvSubject.kind != "unit").tuples()]
+    word = next(w for (k,) in ProvSubject.select(ProvSubject.name_key)
+                .where(ProvSubject.kind == "unit").tuples()
+                for w in k.split() if len(w) > 1 and any(w in p for p in people))
+    page.search.clear()
+    qtbot.keyClicks(page.search, word)
+    qtbot.waitUntil(lambda: "Tập thể" in page.found.toPlainText(), timeout=5000)
+    kinds = [line.split(",")[0].split(" — ")[0] for line in page.found.toPlainText()
+             .splitlines() if line.startswith(("Cá nhân", "Hộ gia đình", "Tập thể"))]
+    units = [k == "Tập thể" for k in kinds]
+    assert False in units and units == sorted(units), kinds
     page.tabs.setCurrentIndex(0)
     page.show()
     shots = os.environ.get("TDKT_SCREENSHOTS") or str(tmp_path)     # to look at the page
