@@ -1,16 +1,14 @@
 """Starting the GUI: application, Vietnamese texts, database, first-run wizard or sign-in."""
-import gc
 import logging
 import os
 import sys
 
-# No collection passes while the program loads (as gui/gc_policy.py ``pause_for_start``):
-# its modules, classes and Qt types live as long as it, and passing over them frees nothing.
-_collecting = gc.isenabled()
-gc.disable()
-try:
-    # The data layer is imported before PySide6: once PySide6 is loaded, its import hook
-    # wraps every later import, which makes start-up measurably slower.
+import models
+
+# The data layer is imported before PySide6: once PySide6 is loaded, its import hook wraps
+# every later import, which makes start-up measurably slower. No collection passes while
+# they load (models.loading_quietly).
+with models.loading_quietly():
     from models import crash, paths, settings
     from models.db import open_database
     from models.errors import DamagedDatabase, DatabaseError
@@ -20,10 +18,6 @@ try:
 
     from . import background, focus_style, gc_policy, messages
     from .translations import VietnameseTranslator
-finally:
-    gc.freeze()             # and none later over these either
-    if _collecting:
-        gc.enable()
 
 log = logging.getLogger(__name__)
 

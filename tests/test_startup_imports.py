@@ -52,3 +52,28 @@ print(json.dumps([peewee.psycopg2 is psycopg2.extras.psycopg2 or peewee.psycopg2
                   a.txn_unknown, peewee.pg_extensions.__name__]))
 """)
     assert state("import models") == state("import psycopg2")
+
+
+def test_loading_quietly_holds_collections_off_and_restores_them():
+    """What a block loads is frozen afterwards (no later pass walks it); the collector is
+    off inside the block, back as it was after it, also when the block fails."""
+    import gc
+    import models
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        frozen = gc.get_freeze_count()
+        with models.loading_quietly():
+            assert not gc.isenabled()
+            made = [[i] for i in range(1000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(made)
+        gc.disable()
+        try:
+            with models.loading_quietly():
+                raise ValueError("a module failed to load")
+        except ValueError:
+            pass
+        assert not gc.isenabled()           # as it was before the block
+    finally:
+        (gc.enable if was else gc.disable)()
