@@ -93,10 +93,6 @@ def stream_rows(query, *, batch=None):
 
 def param():
     """The open database's parameter mark: ``?`` on SQLite, ``%s`` on a server."""
-    return _param()
-
-
-def _param():
     return getattr(db.obj, "param", "?") if db.obj is not None else "?"
 
 
@@ -108,7 +104,7 @@ def _quote(name):
 def insert_sql(model, fields):
     """``INSERT INTO table (columns) VALUES (?, …)`` for ``fields`` of ``model``."""
     columns = ", ".join(_quote(f.column_name) for f in fields)
-    marks = ", ".join([_param()] * len(fields))
+    marks = ", ".join([param()] * len(fields))
     return f"INSERT INTO {_quote(model._meta.table_name)} ({columns}) VALUES ({marks})"
 
 
@@ -148,7 +144,7 @@ def update_rows(model, columns, rows):
     of ``columns`` in order, then the id), one prepared statement."""
     if not rows:
         return
-    p = _param()
+    p = param()
     sets = ", ".join(f"{_quote(model._meta.fields[c].column_name)} = {p}" for c in columns)
     sql = (f"UPDATE {_quote(model._meta.table_name)} SET {sets} "
            f"WHERE {_quote(model._meta.primary_key.column_name)} = {p}")
