@@ -10,6 +10,7 @@ opened before its step came imports what it still lacks itself, as before.
 """
 import importlib
 import logging
+import threading
 import time
 
 from PySide6.QtCore import QObject, QTimer
@@ -46,6 +47,7 @@ class Preloader(QObject):
         self.ready = ready
         self.done = 0
         self.failed = []              # steps that raised (logged; the page imports again)
+        self.threads = []             # steps too long for one turn, running on a thread
         self.longest = 0.0            # seconds: the longest step (tests, benchmarks)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -53,7 +55,7 @@ class Preloader(QObject):
         self.timer.start(WAIT_MS)
 
     def finished(self):
-        return not self.steps
+        return not self.steps and not any(t.is_alive() for t in self.threads)
 
     def _step(self):
         if not self.steps:
@@ -64,7 +66,9 @@ class Preloader(QObject):
         step = self.steps.pop(0)
         t0 = time.perf_counter()
         try:
-            step()
+            started = step()
+            if isinstance(started, threading.Thread):
+                self.threads.append(started)
         except Exception as err:  # noqa: BLE001 - only an early start: the page imports again
             log.exception("preloading %r failed", step)
             self.failed.append(repr(err))
@@ -81,6 +85,23 @@ def _module(name):
     return lambda: importlib.import_module(name)
 
 
+def _provinces():
+    """The official list of provinces for "Cài đặt" (``vietnam_provinces`` builds a
+    3,400-member enum when imported: ~0.15 s of Python in one module, too long for one turn
+    of the window): read on a thread of its own, which Python's switch interval interrupts
+    every few milliseconds for the window."""
+    from models import admin_units
+
+    def run():
+        try:
+            admin_units.provinces()
+        except Exception:  # noqa: BLE001 - only an early start: the page reads it again
+            log.exception("preloading the provinces failed")
+    thread = threading.Thread(target=run, name="preload-provinces", daemon=True)
+    thread.start()
+    return thread
+
+
 def start(window):
     """Preload ``window``'s pages once its first page is filled and nothing else runs."""
     if background.inline():          # tests that read on the GUI thread: nothing idle
@@ -91,5 +112,6 @@ def start(window):
         checks = getattr(window, "_startup_checks", None)
         return (getattr(first, "is_filled", lambda: True)() and background.busy() == 0
                 and not window.ctx._tasks and (checks is None or checks.isFinished()))
-    steps = [_module(name) for name in PARTS] + [load for _, _, load in window.pages]
+    steps = [_provinces] + [_module(name) for name in PARTS] + \
+        [load for _, _, load in window.pages]
     return Preloader(window, steps, ready)

@@ -60,6 +60,7 @@ run_until(pre.finished)
 after = sorted(m for m in sys.modules if m.startswith("gui.pages."))
 print(json.dumps({{"seen": seen, "before": before, "after": after, "done": pre.done,
                   "failed": pre.failed, "steps": len(window.pages),
+                  "provinces": "vietnam_provinces" in sys.modules,
                   "heavy": sorted(m for m in {HEAVY!r} if m in sys.modules)}}))
 """)
     assert out["seen"] == [True]              # not while the first page was being read
@@ -69,6 +70,7 @@ print(json.dumps({{"seen": seen, "before": before, "after": after, "done": pre.d
              "lookup", "certificates", "reports", "backup", "settings", "province"}
     assert {f"gui.pages.{p}" for p in pages} <= set(out["after"])
     assert out["done"] > 2 * out["steps"] and out["failed"] == []
+    assert out["provinces"]                   # "Cài đặt"'s list, read on a thread
     assert out["heavy"] == []                 # reportlab & co. still wait for their first use
 
 
