@@ -55,8 +55,11 @@ def make_table_view(model, parent=None, *, sortable=True):
     for i, col in enumerate(getattr(model, "COLUMNS", [])):
         view.setColumnWidth(i, col.width)
     if sortable:
-        view.setSortingEnabled(True)
+        # no column chosen first: enabling sorting sorts by the indicator's column at once
+        # (the first, descending), which reversed a model that already had its rows (a tab
+        # built when first shown)
         hh.setSortIndicator(-1, Qt.AscendingOrder)
+        view.setSortingEnabled(True)
     view.setTabKeyNavigation(False)          # Tab leaves the table for the next control
     view.installEventFilter(_EnterOpens(view))
     return view

@@ -248,3 +248,14 @@ def test_candidate_keys_fold_repeated_parts_once_with_the_same_result():
     model = CandidateModel()
     assert [k.split() for k in keys] == [vntext.fold(model.key(r)).split() for r in rows]
     assert "nguyen van duc" in keys[0] and "khien trach" in keys[0]
+
+
+def test_a_view_made_over_a_filled_model_keeps_its_order(qapp):
+    from gui.widgets import make_table_view
+    model = _Names()
+    model.reload()
+    shown = list(model.rows)
+    view = make_table_view(model)                 # a tab built when first shown
+    assert model.rows == shown and view.horizontalHeader().sortIndicatorSection() == -1
+    view.sortByColumn(0, Qt.AscendingOrder)       # a click on the header still sorts
+    assert model.rows[0][1] == min((r[1] for r in shown), key=name_sort)
