@@ -181,7 +181,6 @@ class CertificatesPage(QWidget):
         self.decision.setCurrentIndex(max(index, 0))
         self.decision.blockSignals(False)
         self._fill_printers()
-        tpl.ensure_builtin_templates()         # a write, if any, on this thread
         self.load_rows(templates=True)
 
     blanks = property(lambda self: self.lazy.get("blanks"))
