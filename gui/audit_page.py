@@ -9,6 +9,7 @@ from models import audit_log, vntext
 from models.errors import UserError
 
 from . import files, messages
+from .background import Loader
 from .table_model import Col, FilterTableModel
 from .widgets import ErrorLabel, SearchBox, make_table_view
 
@@ -38,10 +39,15 @@ class AuditModel(FilterTableModel):
         self.query = audit_log.AuditFilter()
 
     def load(self):
+        return self.rows_for(self.query)
+
+    @staticmethod
+    def rows_for(query):
+        """The rows of ``query`` (any thread: no Qt)."""
         return [(r["id"], r["at"], r["username"], r["action_name"],
                  f"{r['entity_name']} {r['entity_id']}" if r["entity_id"] is not None
                  else r["entity_name"], r["old"], r["new"], r["reason"], r["key"])
-                for r in audit_log.audit_rows(self.query)]
+                for r in audit_log.audit_rows(query)]
 
     def key(self, row):
         return row[8]
@@ -103,16 +109,17 @@ class AuditTab(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(bottom)
         self.last_path = None
-        self._fill_choices()
+        # the log and its whole hash chain are read on the reading thread (issue 15: 1.4 s
+        # on the window's time after a round of actions on a large commune's log)
+        self.loader = Loader(self)
+        self.chain_loader = Loader(self)
+        self.reload()
         self.check_chain()
-        self.model.reload()
-        self._count()
         self.watcher = ctx.on_change(self, lambda area: self.reload())
 
-    def _fill_choices(self):
-        for combo, values, label in ((self.user, audit_log.usernames(), str),
-                                     (self.action, audit_log.actions(),
-                                      audit_log.action_label)):
+    def _fill_choices(self, usernames, actions):
+        for combo, values, label in ((self.user, usernames, str),
+                                     (self.action, actions, audit_log.action_label)):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -124,8 +131,28 @@ class AuditTab(QWidget):
             combo.blockSignals(False)
 
     def reload(self):
-        self._fill_choices()
-        self.model.reload()
+        """Read the choices of the filters and the rows again (in the background)."""
+        self._read(choices=True)
+
+    def _read(self, *, choices):
+        query = self.model.query
+        # a filter changed before a reload's read was sent: that read's choices still come
+        self._choices_wanted = choices = choices or getattr(self, "_choices_wanted", False)
+        self.count.setText("Đang đọc nhật ký…")
+
+        def fetch():
+            names = (audit_log.usernames(), audit_log.actions()) if choices else None
+            rows = AuditModel.rows_for(query)
+            return names, (rows, [r[8] for r in rows])   # keys: folded by audit_rows
+
+        self.loader.start(fetch, self._show)
+
+    def _show(self, result):
+        names, fetched = result
+        self._choices_wanted = False
+        if names is not None:
+            self._fill_choices(*names)
+        self.model.show_rows(fetched)
         self._count()
 
     def _date(self, box, label):
@@ -145,8 +172,7 @@ class AuditTab(QWidget):
         self.model.query = audit_log.AuditFilter(
             username=self.user.currentData() or "", action=self.action.currentData() or "",
             date_from=date_from, date_to=date_to)
-        self.model.reload()
-        self._count()
+        self._read(choices=False)
 
     def _search(self, text):
         self.model.set_filter(text)
@@ -156,11 +182,17 @@ class AuditTab(QWidget):
         self.count.setText(f"{vntext.format_int(self.model.rowCount())} dòng nhật ký")
 
     def check_chain(self):
-        result = audit_log.verify_chain()
+        """Walk the whole hash chain on the reading thread; the result is shown when ready."""
+        self.chain_result = None
+        self.chain.setText("Đang kiểm tra chuỗi mã của nhật ký…")
+        self.chain.setStyleSheet("color: #555555;")
+        self.chain_loader.start(audit_log.verify_chain, self._show_chain)
+
+    def _show_chain(self, result):
+        self.chain_result = result
         self.chain.setText(("✔ " if result.ok else "✘ ") + result.describe())
         self.chain.setStyleSheet("color: #1b5e20;" if result.ok
                                  else "color: #b00020; font-weight: bold;")
-        return result
 
     def _show_detail(self, current, _previous=None):
         if not current.isValid():

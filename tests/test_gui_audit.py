@@ -113,3 +113,43 @@ def test_a_broken_chain_is_shown_in_red(history, leader, qtbot):
     conn.close()
     page = _tab(qtbot, leader, history)
     assert "✘ Nhật ký bị sửa hoặc xóa từ dòng số 2" in page.audit.chain.text()
+
+
+def test_log_and_chain_are_read_on_the_reading_thread(history, leader, qtbot, monkeypatch):
+    """Issue 15: the whole chain is walked off the window's time ("Đang kiểm tra…" until
+    then); what it shows is what the check says, intact or broken."""
+    from PySide6.QtWidgets import QPushButton
+    from gui import background
+    from models import audit_log
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    page = _tab(qtbot, leader, history)
+    page.tabs.setCurrentWidget(page.audit)
+    tab = page.audit
+    assert tab.chain.text().startswith("Đang kiểm tra") and tab.model.rowCount() == 0
+    assert tab.count.text() == "Đang đọc nhật ký…"
+    qtbot.waitUntil(lambda: background.busy() == 0 and tab.chain_result is not None,
+                    timeout=20000)
+    total = len(audit_log.audit_rows())
+    assert tab.model.rowCount() == total > 10
+    assert tab.count.text() == f"{total} dòng nhật ký"
+    assert tab.user.findData("lanhdao") > 0 and tab.action.findData("add_unit") > 0
+    assert tab.chain.text() == "✔ " + audit_log.verify_chain().describe()
+    assert "Nhật ký nguyên vẹn" in tab.chain.text()
+    tab.user.setCurrentIndex(tab.user.findData("lanhdao"))    # a filter: read again
+    qtbot.waitUntil(lambda: background.busy() == 0 and tab.model.rowCount() == 1,
+                    timeout=20000)
+    conn = sqlite3.connect(dbmod.current_path())
+    conn.execute("DROP TRIGGER tdkt_audit_update")
+    conn.execute("UPDATE audit_log SET reason = 'khác' WHERE id = 2")
+    conn.commit()
+    conn.close()
+    button = next(b for b in tab.findChildren(QPushButton) if b.text() == "Kiểm tra chuỗi mã")
+    button.click()
+    assert tab.chain_result is None and tab.chain.text().startswith("Đang kiểm tra")
+    qtbot.waitUntil(lambda: background.busy() == 0 and tab.chain_result is not None,
+                    timeout=20000)
+    broken = audit_log.verify_chain()
+    assert not broken.ok and broken.broken_id == 2
+    assert tab.chain.text() == "✘ " + broken.describe()
+    assert "✘ Nhật ký bị sửa hoặc xóa từ dòng số 2" in tab.chain.text()
+    assert "font-weight: bold" in tab.chain.styleSheet()
