@@ -88,6 +88,36 @@ def test_households_filter_as_you_type_accent_insensitively(ctx, qtbot):
     assert "Đang hiện" in tab.count.text()
 
 
+def test_households_and_people_are_read_on_the_reading_thread(ctx, qtbot, leader,
+                                                               monkeypatch):
+    """Issue 15: the tab shows at once ("Đang đọc danh sách…"), its rows come from the
+    reading thread: the same rows, searched and reloaded after a save as before."""
+    from gui import background
+    from models import org
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    page = org_page.OrgPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(2)
+    tab = page.households
+    assert page.tabs.currentWidget() is tab and page.tabs.tabText(2) == "Hộ gia đình"
+    assert tab.model.rows == [] and tab.count.text() == "Đang đọc danh sách…"
+    qtbot.waitUntil(lambda: background.busy() == 0 and bool(tab.model.rows), timeout=20000)
+    assert tab.model.rows == org.household_rows() and len(tab.model.visible) == 800
+    assert tab.count.text() == "800 hộ gia đình"
+    tab.search.setText("thon")
+    assert 0 < len(tab.model.visible) < 800 and "Đang hiện" in tab.count.text()
+    people = page.people
+    qtbot.waitUntil(lambda: background.busy() == 0 and bool(people.model.rows), timeout=20000)
+    before = len(people.model.rows)
+    org.add_person(actor=leader, full_name="Lương Thị Mơ", gender="nu")
+    ctx.changed("org")
+    qtbot.waitUntil(lambda: background.busy() == 0 and len(people.model.rows) == before + 1,
+                    timeout=20000)
+    assert people.model.rows == org.person_rows()
+    assert "Lương Thị Mơ" in {r[1] for r in people.model.rows}
+
+
 def test_a_filter_keystroke_paints_the_table_once(ctx, qtbot, qapp):
     """Typing narrows 800 households to a few: the new rows and the scroll bar's new range
     come in one paint of the table (the view used to lay out on its zero timer after the

@@ -7,6 +7,7 @@ from models import org, vntext
 from models.errors import UserError, ValidationError
 
 from .. import messages
+from ..background import Loader
 from ..lazy_tabs import LazyTabs
 from ..org_dialogs import HouseholdDialog, PersonDialog, UnitDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
@@ -96,10 +97,17 @@ class ListTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        # read on the reading thread, like the other lists (issue 15: the 20,000 households
+        # of a large commune held the window ~120 ms when their tab was first shown)
+        self.loader = Loader(self)
+        self.count.setText("Đang đọc danh sách…")
         self.reload()
 
     def reload(self):
-        self.model.reload()
+        self.loader.start(self.model.fetch, self._loaded)
+
+    def _loaded(self, fetched):
+        self.model.show_rows(fetched)
         self._update_count()
         self.view.doItemsLayout()       # one paint (see _filter)
 

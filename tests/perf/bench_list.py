@@ -1,4 +1,5 @@
-"""Households page: first paint of 20,000 rows, and one filter keystroke.
+"""Households page: first paint of 20,000 rows (read on the reading thread: until they are
+shown and painted), and one filter keystroke.
 
 The clock stops when the event loop has painted the table once (a paint event on its
 viewport has been handled): that frame is what the clerk sees. Until stop 25 each step also
@@ -49,8 +50,18 @@ def painted(since, limit=30.0):
 paints = Paints()
 t0 = time.perf_counter()
 tab = HouseholdTab(ctx); tab.view.viewport().installEventFilter(paints)
+# the rows are read on the reading thread: the clock runs until they are shown and painted
+# (an empty table painted first is not what the clerk waits for)
+filled = [0] if tab.model.rows else []
+tab.model.modelReset.connect(lambda: filled.append(Paints.n))
 tab.resize(1100, 700); tab.show()
-painted(0)
+end = time.perf_counter() + 60
+while not filled:
+    app.processEvents()
+    time.sleep(0.001)
+    if time.perf_counter() > end:
+        raise SystemExit("the rows never came")
+painted(filled[0])
 app.processEvents()
 first = time.perf_counter() - t0
 rows = len(tab.model.rows)
