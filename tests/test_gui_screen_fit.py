@@ -47,3 +47,21 @@ def test_flow_layout_wraps_buttons(qtbot):
     assert len({b.y() for b in buttons}) >= 3                # narrow: wrapped
     assert all(b.geometry().right() <= host.width() for b in buttons)
     assert flow.heightForWidth(one_line // 3) > flow.heightForWidth(one_line + 20)
+    # its heights are remembered per width (asked for every page at each layout) but follow
+    # what changes: buttons hidden, shown again, a label made longer
+    narrow = one_line // 3
+    wrapped = flow.heightForWidth(narrow)
+    assert flow.heightForWidth(narrow) == wrapped
+    for b in buttons[1:]:
+        b.hide()
+    QApplication.processEvents()
+    assert flow.heightForWidth(narrow) < wrapped
+    assert len({b.y() for b in buttons if b.isVisible()}) == 1
+    for b in buttons[1:]:
+        b.show()
+    QApplication.processEvents()
+    assert flow.heightForWidth(narrow) == wrapped
+    buttons[0].setText("Một nút có nhãn rất dài " * 3)
+    QApplication.processEvents()
+    assert flow.heightForWidth(narrow) > wrapped
+    assert all(b.geometry().right() <= host.width() or b is buttons[0] for b in buttons)
