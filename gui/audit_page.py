@@ -69,6 +69,7 @@ class AuditTab(QWidget):
             box.editingFinished.connect(self.apply_filters)
         for combo in (self.user, self.action):    # filled when the log is read: sized then
             combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+            combo.addItem(ALL, "")
         self.user.currentIndexChanged.connect(self.apply_filters)
         self.action.currentIndexChanged.connect(self.apply_filters)
         self.search = SearchBox("Tìm trong nhật ký (gõ không dấu cũng được)…", self)
