@@ -11,7 +11,7 @@ from models.errors import UserError
 from . import files, messages
 from .background import Loader
 from .table_model import Col, FilterTableModel
-from .widgets import ErrorLabel, SearchBox, make_table_view
+from .widgets import ErrorLabel, SearchBox, lay_out_now, make_table_view
 
 ALL = "Tất cả"
 
@@ -156,6 +156,7 @@ class AuditTab(QWidget):
         if names is not None:
             self._fill_choices(*names)
         self.model.show_rows(fetched)
+        lay_out_now(self.view)
         self._count()
 
     def _date(self, box, label):

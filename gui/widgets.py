@@ -1,6 +1,6 @@
 """Small reusable widgets: search box, table view set-up, form error labels."""
-from PySide6.QtCore import (SIGNAL, QEvent, QItemSelectionModel, QObject, QRect, QSize, Qt,
-                            QTimer, Signal)
+from PySide6.QtCore import (SIGNAL, QCoreApplication, QEvent, QItemSelectionModel, QObject,
+                            QRect, QSize, Qt, QTimer, Signal)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QComboBox, QDateEdit,
                                QHeaderView, QLabel, QLayout, QLineEdit, QPlainTextEdit,
@@ -29,6 +29,15 @@ class SearchBox(QLineEdit):
             self.clear()
             return
         super().keyPressEvent(event)
+
+
+def lay_out_now(view):
+    """Lay a table's rows and scroll bars out now, so the next paint is its only one: after
+    rows read in the background arrive in a table shown empty, the scroll bar that appears
+    narrowed the viewport in a second layout and a second full paint (~20 ms on 20,000
+    rows)."""
+    view.doItemsLayout()
+    QCoreApplication.sendPostedEvents(view, QEvent.LayoutRequest)
 
 
 def make_table_view(model, parent=None, *, sortable=True):

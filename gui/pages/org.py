@@ -11,7 +11,7 @@ from ..background import Loader
 from ..lazy_tabs import LazyTabs
 from ..org_dialogs import HouseholdDialog, PersonDialog, UnitDialog
 from ..table_model import Col, FilterTableModel, ID_ROLE, name_sort
-from ..widgets import FlowLayout, SearchBox, make_table_view
+from ..widgets import FlowLayout, SearchBox, lay_out_now, make_table_view
 from .records import add_record_tabs
 
 
@@ -109,7 +109,7 @@ class ListTab(QWidget):
     def _loaded(self, fetched):
         self.model.show_rows(fetched)
         self._update_count()
-        self.view.doItemsLayout()       # one paint (see _filter)
+        lay_out_now(self.view)          # one paint (see _filter)
 
     def _filter(self, text):
         self.model.set_filter(text)
