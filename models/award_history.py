@@ -10,6 +10,7 @@ from .bulk import Prepared, contains, like_pattern, read_rows, stream_rows
 from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, CriteriaSet, Decision,
                        Household, Person, Registration, RegistrationTitle, ScoreSheet, Title,
                        Unit, UnitKind)
+from .freeing import free_gradually
 from .subjects import subject_kind
 
 IN_FORCE = "issued"   # decisions whose awards count (corrected/revoked ones no longer do)
@@ -171,7 +172,8 @@ def upward_qualifiers(*, year, years=None, subject_kind=None):
     """
     needed = int(years or settings.get("upward_years") or 2)
     found = []
-    for key, by_year in title_years().items():
+    history = title_years()
+    for key, by_year in history.items():
         if subject_kind and key[0] != subject_kind:
             continue
         run = consecutive_run(set(by_year), year)
@@ -189,6 +191,7 @@ def upward_qualifiers(*, year, years=None, subject_kind=None):
                     "count": len(run), "titles": titles, "run_text": format_run(run),
                     "sort": vntext.name_sort_key(info["name"])})
     out.sort(key=lambda r: (-r["count"], r["kind"], r.pop("sort")))
+    free_gradually(found, history)     # every subject's history: on a reading thread
     return out
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
 
 from models import award_history, settings, vntext
 from models.entities import Household, Person, Unit
+from models.freeing import free_gradually
 
 from ..background import Loader
 from ..table_model import Col, FilterTableModel, name_sort
@@ -138,9 +139,12 @@ class QualifierModel(FilterTableModel):
     def load(self):
         if self.year is None:
             return []
-        return [(r["id"], r["kind_label"], r["name"], r["place"], r["count"], r["titles"])
-                for r in award_history.upward_qualifiers(year=self.year, years=self.years,
-                                                         subject_kind=self.kind)]
+        found = award_history.upward_qualifiers(year=self.year, years=self.years,
+                                                subject_kind=self.kind)
+        rows = [(r["id"], r["kind_label"], r["name"], r["place"], r["count"], r["titles"])
+                for r in found]
+        free_gradually(found)        # tens of thousands of dicts: not in one C call
+        return rows
 
     def key(self, row):
         return f"{row[2]} {row[3]} {row[5]}"
