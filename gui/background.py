@@ -12,7 +12,7 @@ window stays responsive unset it (tests/test_gui_background.py, tests/perf/bench
 import os
 import threading
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Qt, Signal, Slot
 
 from models.errors import Cancelled, UserError
 
@@ -112,9 +112,12 @@ class Loader(QObject):
         token = self._token
         self.destroyed.connect(lambda *_: _running.discard(token))
 
-    def start(self, fetch, show, *, on_error=None, at_once=False):
+    def start(self, fetch, show, *, on_error=None, at_once=False, after_paint=False):
         """``at_once``: hand the read to the reading thread now, not at the next turn of the
-        event loop (a page built at start-up reads while the window is still being built)."""
+        event loop (a page built at start-up reads while the window is still being built).
+        ``after_paint``: only once the widgets shown meanwhile are painted (a read that runs
+        Python for long made a tab's first paint wait for the GIL at each call into Python:
+        0.2-0.5 s for "Nhật ký")."""
         self.generation += 1
         if inline():
             try:
@@ -132,7 +135,10 @@ class Loader(QObject):
         elif not waiting:
             _running.add(self._token)
             self.pending += 1
-            self.posted.emit()
+            if after_paint:      # a zero timer fires after the posted paints are done
+                QTimer.singleShot(0, self, self._send)
+            else:
+                self.posted.emit()
 
     @Slot()
     def _send(self):
