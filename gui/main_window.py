@@ -123,6 +123,38 @@ def settings_store():
     return QSettings(os.path.join(paths.data_dir(), "giaodien.ini"), QSettings.IniFormat)
 
 
+class PageStack(QStackedWidget):
+    """The pages, sized by the page shown. Qt's stacked layout asks every page it holds for
+    its size at each new layout of the window, hidden ones too; with a dozen pages open that
+    was ~7,800 calls into the pages' Python layouts (gui/widgets.FlowLayout) whenever a label
+    changed, each waiting for Python's GIL while a list was read in the background ("Nhật
+    ký" on the 40,000-household demo: 0.34 s of frozen window; perf sched trace)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.currentChanged.connect(self.updateGeometry)    # the shown page's size counts
+
+    def _shown(self):
+        page = self.currentWidget()
+        return page if page is not None and page.layout() is not None else None
+
+    def sizeHint(self):
+        page = self._shown()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self):
+        page = self._shown()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self):
+        page = self._shown()
+        return page.hasHeightForWidth() if page is not None else super().hasHeightForWidth()
+
+    def heightForWidth(self, width):
+        page = self._shown()
+        return page.heightForWidth(width) if page is not None else super().heightForWidth(width)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -136,7 +168,7 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(260)
         self.nav.setStyleSheet(
             "QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 7px 6px; }")
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.nav.setIconSize(QSize(20, 20))
         for i, (key, label, _) in enumerate(self.pages):
             item = QListWidgetItem(icons.page_icon(key), label)
