@@ -225,10 +225,12 @@ class CertificatesPage(QWidget):
     def _rows_read(self, fetched):
         rows, state, choices = fetched
         if choices is not None:
+            self.template.blockSignals(True)       # the blanks needed: once, below
             self._fill_templates(choices)
+            self.template.blockSignals(False)
         self.model.show_rows(rows)
-        self._count()
-        self._print_state(state)
+        self._count(blank=False)
+        self._print_state(state)                   # (and the blanks the rows need)
 
     def _print_state(self, state=None):
         """Show the buttons for an unconfirmed batch and for spoiled blanks of this decision."""
@@ -254,10 +256,11 @@ class CertificatesPage(QWidget):
             self.pdf_button.setToolTip("Tài khoản chỉ xem không được in giấy khen (mỗi lần in "
                                        "đều ghi sổ).")
 
-    def _count(self, *_):
+    def _count(self, *_, blank=True):
         chosen = len(self.selected_ids())
         self.count_label.setText(f"{self.model.rowCount()} giấy khen; đang chọn {chosen}")
-        self._blank_state()
+        if blank:
+            self._blank_state()
 
     def _blank_state(self, *_):
         ids = self.selected_ids() if self.chosen_rows.isChecked() else None
