@@ -151,18 +151,19 @@ def test_reviews_tab_make_write_export_send(world, qtbot, monkeypatch, tmp_path)
 
 
 def test_overview_shows_overdue_and_due_soon(world, leader, qtbot):
-    soon = TODAY + datetime.timedelta(days=5)
-    current = mv.add_movement(actor=leader, name=f"Phong trào năm {TODAY.year}",
-                              year_from=TODAY.year)
+    today = datetime.date.today()     # the page counts days from today, not from collection
+    soon = today + datetime.timedelta(days=5)
+    current = mv.add_movement(actor=leader, name=f"Phong trào năm {today.year}",
+                              year_from=today.year)
     dl.add_deadline(actor=leader, movement=current, kind="report",
                     label="Báo cáo tổng kết gửi tỉnh", due=soon)
-    page = opage.OverviewPage(world["ctx"], year=TODAY.year)
+    page = opage.OverviewPage(world["ctx"], year=today.year)
     qtbot.addWidget(page)
     page.reload()
     label = page.findChild(type(page.heading), "deadlines")
     text = label.text()
     assert "Sắp đến hạn" in text and "Báo cáo tổng kết gửi tỉnh" in text and "còn 5 ngày" in text
-    if TODAY - D(world["year"], 7, 10) <= datetime.timedelta(days=dl.LOOKBACK_DAYS):
+    if today - D(world["year"], 7, 10) <= datetime.timedelta(days=dl.LOOKBACK_DAYS):
         assert "Quá hạn" in text and "Sơ kết 6 tháng (Đợt 1)" in text
 
 
