@@ -11,7 +11,7 @@ takes over meanwhile (while listening it only checks once a minute).
 """
 import threading
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal, Slot
 
 from models import db_pg
 
@@ -96,6 +96,7 @@ class ServerWatch(QObject):
             result = exc
         self._opened.emit(result)
 
+    @Slot(object)       # a decorated slot: the signal comes from a plain Python thread
     def _on_opened(self, result):
         self.connecting = False
         if self.stopped:
