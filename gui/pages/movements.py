@@ -9,7 +9,6 @@ from models import vntext
 from models.errors import UserError
 
 from .. import files, icons, messages
-from ..background import Loader
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import FlowLayout, SearchBox, make_table_view
 from .movement_dialogs import (FormDialog, PasteTargetsDialog, combo, line,  # noqa: F401
@@ -199,7 +198,6 @@ class MovementsPage(QWidget):
         split.setSizes([260, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-        self.loader = Loader(self)
         ctx.on_change(self, self._changed)
         self.reload()
 
@@ -209,10 +207,12 @@ class MovementsPage(QWidget):
             self.reload()
 
     def reload(self):
-        """The movements with their counts of targets and registrations (108,000 of a
-        large commune: counted on the reading thread), then the chosen one's details."""
+        """The movements with their counts of targets and registrations, then the chosen
+        one's details. Read on the window's thread: read on the reading thread (stop 27),
+        the server-stall test segfaulted twice in full CI runs (not found why; see the
+        closing note), so this page reads as it did before."""
         current = self.current_id()
-        self.loader.start(self.model.fetch, lambda fetched: self._show(fetched, current))
+        self._show(self.model.fetch(), current)
 
     def _show(self, fetched, current):
         self.model.show_rows(fetched)
