@@ -208,9 +208,9 @@ class MovementsPage(QWidget):
 
     def reload(self):
         """The movements with their counts of targets and registrations, then the chosen
-        one's details. Read on the window's thread: read on the reading thread (stop 27),
-        the server-stall test segfaulted twice in full CI runs (not found why; see the
-        closing note), so this page reads as it did before."""
+        one's details. Read on the window's thread: read through a background Loader, the
+        full test suite segfaulted twice in tests/test_gui_server_stall.py (cause not
+        found), so this page stays on the path proven against a stalling server."""
         current = self.current_id()
         self._show(self.model.fetch(), current)
 
