@@ -84,10 +84,9 @@ def back_to(qtbot, window):
 
 @pytest.fixture
 def focus_ring(qapp):
-    before = qapp.styleSheet()
     focus_style.install(qapp)
     yield
-    qapp.setStyleSheet(before)                        # other tests draw as before
+    focus_style.uninstall(qapp)                       # other tests draw as before
 
 
 def test_focus_ring_is_drawn_round_the_focused_button(focus_ring, qtbot):
@@ -145,6 +144,44 @@ def test_focus_frame_round_the_current_cell_and_a_check_box(focus_ring, qtbot):
     qtbot.waitUntil(check.hasFocus, timeout=2000)
     assert _blue_pixels(check) > 2 * check.width()
     assert _blue_pixels(table.viewport()) == 0        # only where the focus is
+
+
+def test_focus_frame_leaves_other_widgets_to_the_platform_style(focus_ring, qtbot):
+    """No application-wide style sheet (it wrapped every widget of every page in Qt's
+    style-sheet style: issue 15, opening "In giấy khen" 130 ms instead of 80); a list with
+    a style sheet of its own keeps it and gets the frame of its current row too; a focused
+    button deleted with its frame leaves the next focus drawn."""
+    import shiboken6
+    from PySide6.QtWidgets import QListWidget, QRadioButton
+    assert QApplication.instance().styleSheet() == ""
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    field, doomed, radio = QLineEdit(), QPushButton("Xóa"), QRadioButton("Một")
+    nav = QListWidget()
+    nav.setStyleSheet("QListWidget::item { padding: 7px 6px; }")
+    nav.addItems(["Tổng quan", "Phong trào"])
+    for w in (field, doomed, radio, nav):
+        layout.addWidget(w)
+    with qtbot.waitActive(host):
+        host.show()
+        host.activateWindow()
+    assert field.style().metaObject().className() != "QStyleSheetStyle"
+    doomed.setFocus()
+    qtbot.waitUntil(doomed.hasFocus, timeout=2000)
+    assert _blue_pixels(doomed) > 2 * doomed.width()
+    doomed.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(doomed), timeout=2000)
+    radio.setFocus()
+    qtbot.waitUntil(radio.hasFocus, timeout=2000)
+    assert _blue_pixels(radio) > 2 * radio.width()
+    nav.setFocus()
+    nav.setCurrentRow(1)
+    qtbot.waitUntil(nav.hasFocus, timeout=2000)
+    assert "padding: 7px 6px" in nav.styleSheet()
+    row = nav.visualItemRect(nav.item(1))
+    assert _blue_pixels(nav.viewport()) > 2 * (row.width() + row.height())
+    assert _blue_pixels(radio) == 0
 
 
 @pytest.mark.timeout(90)
