@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from models import blanks, vntext
 from models import templates as tpl
 
-from .fund_dialogs import BlankKindDialog, BlankMoveDialog
 from .table_model import Col, FilterTableModel
 from .widgets import make_table_view
 
@@ -152,6 +151,9 @@ class BlanksTab(QWidget):
         return result
 
     def _kind_dialog(self, kind=None):
+        # the dialogs are imported when first used: gui.fund_dialogs brings the decision
+        # dialogs and models.decisions, ~30 ms of opening "In giấy khen" (issue 15)
+        from .fund_dialogs import BlankKindDialog
         actor = self.ctx.actor
         names = [t.name for t in tpl.list_templates()]
         return self._done(BlankKindDialog.ask(
@@ -166,12 +168,14 @@ class BlanksTab(QWidget):
         return self._kind_dialog(blanks.get_kind(kind_id)) if kind_id else None
 
     def receive(self):
+        from .fund_dialogs import BlankMoveDialog
         actor = self.ctx.actor
         return self._done(BlankMoveDialog.ask(
             self, lambda v: blanks.receive(actor=actor, **v),
             kinds=blanks.list_kinds(active_only=True), kind_id=self._selected_kind()))
 
     def spoil(self):
+        from .fund_dialogs import BlankMoveDialog
         actor = self.ctx.actor
         return self._done(BlankMoveDialog.ask(
             self, lambda v: blanks.spoil(actor=actor, **v), kinds=blanks.list_kinds(),

@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 # it imports is mostly loaded already. Each page's own module follows through its loader in
 # gui.main_window.PAGES (what PyInstaller sees); a name here is only an earlier, smaller step
 # towards it, never needed for a page to work.
+# Modules a page imports only when an action or a tab first needs them (its dialogs) are
+# steps too, so the first action is not slower than before they were made lazy.
 PARTS = (
     "models.templates", "models.fund", "models.decisions", "gui.org_dialogs",
-    "gui.decision_dialogs", "gui.record_dialogs", "gui.pages.records",
+    "gui.decision_dialogs", "gui.fund_dialogs", "gui.record_dialogs", "gui.pages.records",
     "gui.files", "gui.pages.movement_dialogs", "gui.pages.registration_dialogs",
+    "gui.pages.exemplary_dialogs", "gui.pages.review_tab",
     "models.scoring_calc", "models.scoring", "gui.score_chart",
-    "email.parser", "ssl", "http.client", "urllib.request", "xml.sax.saxutils",
     "subprocess", "PySide6.QtPdf", "reports.pdfdoc", "reports.textfit", "reports.cert_layout",
     "gui.print_painter", "gui.printing", "gui.batch_print",
     "models.statistics", "reports.backup", "models.province_query",

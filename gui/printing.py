@@ -20,7 +20,6 @@ from models import templates as tpl
 from models.errors import UserError
 
 from . import cups_api
-from .print_painter import QtPageDrawer
 
 
 class PrinterProblem(UserError):
@@ -190,6 +189,9 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
     Nothing reaches the queue unless every page was drawn: a cancel, a vanished printer or a
     refused page aborts the whole job. Afterwards the spooler is asked for the job (CUPS):
     a job that never arrived is an error, never a success."""
+    # here, not at the top: the painter brings the certificate layout (reports.cert_layout,
+    # textfit, pdfdoc), which opening "In giấy khen" does not need (gui/preload.py loads it)
+    from .print_painter import QtPageDrawer
     name = printer.printerName()
     native = printer.outputFormat() == QPrinter.NativeFormat
     printer.setDocName(title or "Giấy khen")

@@ -4,7 +4,7 @@ Building rows as XML text and parsing them once (``docx.oxml.parse_xml``) keeps 
 5,000 rows well under a second; python-docx's cell-by-cell API takes minutes for it.
 """
 import re
-from xml.sax.saxutils import escape
+from html import escape      # quote=False: xml.sax.saxutils.escape without urllib (pdfdoc)
 
 from .pdfdoc import nfc
 
@@ -42,7 +42,7 @@ STYLES = {
 
 def xml_text(text):
     """User text made safe for WordprocessingML: NFC, no XML-illegal control characters."""
-    return escape(_INVALID_XML.sub("", nfc(text)))
+    return escape(_INVALID_XML.sub("", nfc(text)), quote=False)
 
 
 def twips(mm):

@@ -10,7 +10,10 @@ Liberation Serif (Debian ``fonts-liberation2``) or Tinos; always embedded. Regis
 import os
 import sys
 import unicodedata
-from xml.sax.saxutils import escape
+# html.escape, not xml.sax.saxutils.escape (the same &, <, > with quote=False): saxutils
+# imports urllib.request, http.client, email and ssl — 20-40 ms of the first opening of
+# "In giấy khen" (gui.print_painter → reports.cert_layout → textfit → here), issue 15
+from html import escape
 
 from models.errors import UserError
 
@@ -177,7 +180,7 @@ def nfc(text):
 
 def esc(text):
     """User text made safe for Paragraph markup (NFC, XML-escaped)."""
-    return escape(nfc(text))
+    return escape(nfc(text), quote=False)
 
 
 def styles():

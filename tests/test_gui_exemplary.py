@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from gui import messages
 from gui.context import AppContext
 from gui.pages import exemplary as epage
+from gui.pages import exemplary_dialogs
 from gui.pages import movement_dialogs
 from gui.pages import overview as opage
 from models import deadlines as dl, exemplary as ex, movements as mv, reviews
@@ -97,7 +98,7 @@ def test_discover_and_next_stage_dialogs(world, qtbot, monkeypatch):
         if len(errors) == 1:
             return answers[0]
         return dict(data, date=f"01/03/{world['year']}")
-    monkeypatch.setattr(epage.DiscoverDialog, "ask", classmethod(ask))
+    monkeypatch.setattr(exemplary_dialogs.DiscoverDialog, "ask", classmethod(ask))
     tab.discover()
     assert errors[0] is None and "Ngày phát hiện" in str(errors[1])   # form came back
     made = ExemplaryModel.get(ExemplaryModel.name == "Con đường hoa")
@@ -170,7 +171,7 @@ def test_overview_shows_overdue_and_due_soon(world, leader, qtbot):
 def test_discover_dialog_finds_the_originator_of_the_chosen_kind(world, qtbot):
     """The originator search (gui/subject_finder.py) keeps to the kind chosen: a practice
     may come from anyone, a person's model from a person; no search text, no originator."""
-    dialog = epage.DiscoverDialog(None, [world["movement"]], {"search": "nguyen van an"})
+    dialog = exemplary_dialogs.DiscoverDialog(None, [world["movement"]], {"search": "nguyen van an"})
     qtbot.addWidget(dialog)
     assert dialog.originator().full_name == "Nguyễn Văn An"
     dialog.kind.setCurrentIndex(dialog.kind.findData(ex.UNIT))

@@ -17,9 +17,11 @@ from .. import messages
 from ..lazy_tabs import LazyTabs
 from ..table_model import ID_ROLE, Col, FilterTableModel, RowsModel
 from ..widgets import FlowLayout, SearchBox, make_table_view
-from .exemplary_dialogs import (DiscoverDialog, publicity_fields, replication_fields,
-                                stage_fields)
 from .movement_dialogs import save_loop
+
+# The dialogs (.exemplary_dialogs) and the reviews tab (.review_tab) are imported when first
+# used: with them the page's first opening imported the decision dialogs, the subject finder
+# and models.decisions (~40 ms more of frozen window before gui/preload.py ran; issue 15).
 
 STUCK = QBrush(QColor("#b00020"))
 NEXT_STAGE = {ex.DISCOVERED: ex.NURTURED, ex.NURTURED: ex.SUMMARISED,
@@ -154,9 +156,11 @@ class ModelsTab(QWidget):
                                 if stuck else ""))
         row = next((i for i in range(self.model.rowCount())
                     if self.model.row_at(i)[0] == current), 0 if rows else -1)
+        moves = row >= 0 and self.view.currentIndex().row() != row
         if row >= 0:
             self.view.selectRow(row)
-        self.show_detail()
+        if not moves:                  # else currentRowChanged has just shown it
+            self.show_detail()
 
     def current_id(self):
         index = self.view.currentIndex()
@@ -205,6 +209,7 @@ class ModelsTab(QWidget):
         data, error = None, None
         if self.movement_box.currentData():
             data = {"movement": self.movement_box.currentData()}
+        from .exemplary_dialogs import DiscoverDialog
         while True:
             data = DiscoverDialog.ask(self, movements, data, error)
             if data is None:
@@ -222,6 +227,7 @@ class ModelsTab(QWidget):
         m = self.current()
         if m is None or not self.ctx.can_edit:
             return
+        from .exemplary_dialogs import replication_fields, stage_fields
         nxt = NEXT_STAGE[m.stage]
         if nxt == ex.REPLICATED:
             from models.registrations import registrable_units
@@ -249,6 +255,7 @@ class ModelsTab(QWidget):
         if index is None:
             return
         stage = list(stages)[index]
+        from .exemplary_dialogs import stage_fields
         if save_loop(self, stage_fields(stage, stages[stage]),
                      f"Sửa khâu {ex.STAGE_NAMES[stage].lower()} — {m.name}",
                      lambda d: ex.record_stage(actor=self.ctx.actor, model=m, stage=stage,
@@ -259,6 +266,7 @@ class ModelsTab(QWidget):
         m = self.current()
         if m is None:
             return
+        from .exemplary_dialogs import publicity_fields
         if save_loop(self, publicity_fields(), f"Giới thiệu, tuyên truyền — {m.name}",
                      lambda d: ex.record_publicity(actor=self.ctx.actor, model=m, **d)) \
                 is not None:
@@ -297,7 +305,6 @@ class ExemplaryPage(QWidget):
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        from .review_tab import ReviewsTab
         self.ctx = ctx
         self.tabs = QTabWidget()
         self.models_tab = ModelsTab(ctx, self)
@@ -306,7 +313,7 @@ class ExemplaryPage(QWidget):
         self.tabs.addTab(self.models_tab, "Điển hình tiên tiến")
         self.lazy = LazyTabs(self, self.tabs)        # the other two: built when first shown
         self.lazy.add("replications", "Đơn vị nhân rộng", self._replication_view)
-        self.lazy.add("reviews", "Báo cáo sơ kết, tổng kết", lambda: ReviewsTab(ctx, self))
+        self.lazy.add("reviews", "Báo cáo sơ kết, tổng kết", self._reviews_tab)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         ctx.on_change(self, self._changed)
@@ -316,6 +323,10 @@ class ExemplaryPage(QWidget):
         for column, width in enumerate((220, 320, 90)):
             view.setColumnWidth(column, width)
         return view
+
+    def _reviews_tab(self):
+        from .review_tab import ReviewsTab
+        return ReviewsTab(self.ctx, self)
 
     replication_view = property(lambda self: self.lazy.get("replications"))
     reviews_tab = property(lambda self: self.lazy.get("reviews"))
