@@ -12,7 +12,7 @@ from peewee import OP, SQL, Expression, NodeList, Value
 
 from . import vntext
 from .db import db
-from .fields import NfcCharField, NfcTextField
+from .fields import MoneyField, NfcCharField, NfcTextField
 
 
 def read_rows(query):
@@ -182,6 +182,6 @@ def _stored_form(field):
     if isinstance(field, peewee._StringField) and kind.adapt is peewee._StringField.adapt:
         return "str"
     if kind in (peewee.IntegerField, peewee.BigIntegerField, peewee.AutoField,
-                peewee.BigAutoField):
+                peewee.BigAutoField, MoneyField):
         return "int"
     return None

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 db = peewee.DatabaseProxy()
 
 APPLICATION_ID = 0x54444B54          # "TDKT": marks a file as this program's database
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 READS = "reads"             # open_database(quick_check=READS): see models/read_check.py

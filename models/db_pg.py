@@ -16,9 +16,11 @@ What differs from SQLite, and only here:
   (``ChangeListener``) and refresh the pages showing those tables at once; the change
   counter stays for polling (the fallback while that connection is down).
 """
+import functools
 import logging
 import urllib.parse
 import uuid
+from decimal import Decimal
 
 import peewee
 
@@ -135,10 +137,28 @@ def load_driver():
     adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
 
 
+def _numeric(text, cursor):
+    """A server ``numeric`` as SQLite gives it: an int when whole (a SUM of bigint money
+    columns is numeric on PostgreSQL, an integer in SQLite), else an exact Decimal."""
+    if text is None:
+        return None
+    if "." in text or "e" in text.lower() or "n" in text.lower():     # fraction, NaN
+        return Decimal(text)
+    return int(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _whole_numeric():
+    from psycopg2 import extensions
+    return extensions.new_type((1700,), "TDKT_NUMERIC", _numeric)      # 1700: numeric
+
+
 class PgDatabase(peewee.PostgresqlDatabase):
     """PostgreSQL whose write transactions queue on one advisory lock (see module doc)."""
 
     engine = "postgresql"
+    # money (models/fields.MoneyField): bigint, as SQLite's INTEGER is 64-bit
+    field_types = {**peewee.PostgresqlDatabase.field_types, "MONEY": "BIGINT"}
 
     def __init__(self, url, **kwargs):
         load_driver()
@@ -162,6 +182,8 @@ class PgDatabase(peewee.PostgresqlDatabase):
             raise connect_error(exc, self.url) from exc
 
     def _initialize_connection(self, conn):
+        from psycopg2 import extensions
+        extensions.register_type(_whole_numeric(), conn)
         with conn.cursor() as cur:
             cur.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
             cur.execute("SET client_encoding = 'UTF8'")

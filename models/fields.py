@@ -54,6 +54,19 @@ class PointsField(peewee.IntegerField):
         return (Decimal(int(value)) / 100).quantize(CENT)
 
 
+class MoneyField(peewee.IntegerField):
+    """Whole đồng. 64-bit on every engine: SQLite's INTEGER already is (files made before
+    keep their column type, so the schema check sees no change); on PostgreSQL it is
+    ``bigint``, because ``integer`` stops at 2,147,483,647 đồng — less than the total of one
+    decision of a 40,000-household commune (2,331,000,000 đồng in the 2× demo)."""
+
+    field_type = "MONEY"
+
+    def ddl_datatype(self, ctx):
+        known = ctx.state.field_types if ctx else {}
+        return peewee.SQL(known.get(self.field_type, "INTEGER"))
+
+
 class DecimalTextField(peewee.TextField):
     """Exact decimal of any precision (coefficients, target values) stored as text."""
 

@@ -348,3 +348,28 @@ def step_18(database):
 
 
 STEPS[18] = step_18
+
+
+def step_19(database):
+    """Issue 15, the 2× demo on a server: money is ``bigint`` on PostgreSQL. ``integer``
+    stops at 2,147,483,647 đồng, less than one decision's total for a 40,000-household
+    commune; such a save or move to the server failed. SQLite's INTEGER is 64-bit already:
+    nothing changes in a file (its declared column types stay as they were)."""
+    import peewee
+    from . import entities as e
+    from .fields import MoneyField
+    if isinstance(database, peewee.SqliteDatabase):
+        return
+    money = [(model._meta.table_name, field.column_name) for model in e.ALL_MODELS
+             for field in model._meta.sorted_fields if isinstance(field, MoneyField)]
+    for table, column in money:
+        kind = database.execute_sql(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = %s AND column_name = %s",
+            (table, column)).fetchone()
+        if kind and kind[0] == "integer":
+            database.execute_sql(
+                f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE BIGINT')
+
+
+STEPS[19] = step_19

@@ -62,6 +62,30 @@ def test_money_table_title_subject_date_by_hand(database, clerk, leader):
     assert all(a % 10_000 == 0 for (a,) in Award.select(Award.amount).tuples())
 
 
+def test_money_past_two_billion_dong_is_kept_exactly(database, clerk, leader):
+    """A decision's total (and the fund entry of it) beyond 2,147,483,647 đồng, where a
+    32-bit column stops: one decision of a 40,000-household commune totals ~2.3 billion.
+    On the server engine this was an `integer` column and the save failed."""
+    from models import fund
+    from models.entities import Decision, FundEntry
+    org = make_org(clerk)
+    big = catalogue.title_by_code("XPTB")
+    catalogue.update_title(actor=leader, title=big, coefficient="1000")   # 1000 × 2,530,000
+    d = decisions.create_draft(actor=clerk, date=AFTER, period_year=2026)
+    a = decisions.add_recipient(actor=clerk, decision=d, subject=org["root"], title=big)
+    b = decisions.add_recipient(actor=clerk, decision=d, subject=org["villages"][0],
+                                title=catalogue.title_by_code("TDPVH"))
+    assert Award.get_by_id(a.id).amount == 2_530_000_000
+    expected = 2_530_000_000 + 3_800_000
+    assert Award.get_by_id(b.id).amount == 3_800_000
+    issued = decisions.issue_decision(actor=leader, decision=Decision.get_by_id(d.id),
+                                      signer_name="Nguyễn Văn Hùng", fund_reason="Thử")
+    assert Decision.get_by_id(issued.id).total == expected
+    entry = FundEntry.get(FundEntry.decision == issued.id)
+    assert entry.amount == expected
+    assert fund.year_summary(entry.year)["payments"] == expected     # summed by the engine
+
+
 def test_older_base_salaries_are_in_the_default_table(database, clerk):
     org = make_org(clerk)
     ldtt = catalogue.title_by_code("LDTT")

@@ -388,3 +388,38 @@ def test_a_server_of_an_older_version_is_backed_up_then_migrated(server_db, data
     assert dbmod.verify_database_file(copy) == dbmod.SCHEMA_VERSION
     assert db_pg.read_identity(dbmod.db.obj)[1] == dbmod.SCHEMA_VERSION
     assert "version" in {c.name for c in dbmod.db.get_columns("person")}
+
+
+def test_a_server_made_before_money_was_64_bit_is_migrated_keeping_amounts(issued, data_dir):
+    """Servers set up before schema 19 hold money in `integer` columns (at most
+    2,147,483,647 đồng); opening one turns them into bigint, amounts unchanged."""
+    decision, url = issued
+    dbmod.close_database()
+    money = [("base_salary", "amount"), ("decision", "total"), ("award", "amount"),
+             ("fund_entry", "amount"), ("prov_award", "amount")]
+    conn = raw(url)
+    cur = conn.cursor()
+    cur.execute("SELECT id, total FROM decision ORDER BY id")
+    totals = cur.fetchall()
+    cur.execute("SELECT id, amount FROM award ORDER BY id")
+    amounts = cur.fetchall()
+    for table, column in money:
+        cur.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE integer')
+    cur.execute("UPDATE tdkt_schema SET version = 18")
+    conn.close()
+
+    dbmod.open_database(url)
+    conn = raw(url)
+    cur = conn.cursor()
+    for table, column in money:
+        cur.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                    "current_schema() AND table_name = %s AND column_name = %s",
+                    (table, column))
+        assert cur.fetchone() == ("bigint",), (table, column)
+    cur.execute("SELECT id, total FROM decision ORDER BY id")
+    assert cur.fetchall() == totals
+    cur.execute("SELECT id, amount FROM award ORDER BY id")
+    assert cur.fetchall() == amounts
+    conn.close()
+    assert db_pg.read_identity(dbmod.db.obj)[1] == dbmod.SCHEMA_VERSION
+    assert Decision.get_by_id(decision.id).total == sum(a for _, a in amounts)

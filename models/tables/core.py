@@ -1,7 +1,7 @@
 """Settings, accounts, the audit log and the catalogues (unit kinds, titles, base salaries)."""
 from peewee import BooleanField, DateField, DateTimeField, IntegerField
 
-from ..fields import DecimalTextField, NfcCharField, NfcTextField, UUIDTextField
+from ..fields import DecimalTextField, MoneyField, NfcCharField, NfcTextField, UUIDTextField
 from .base import BaseModel, now
 
 
@@ -72,5 +72,5 @@ class Title(BaseModel):
 class BaseSalary(BaseModel):
     """Mức lương cơ sở in force from a date (dated table, user adds new rows)."""
     effective_from = DateField(unique=True)
-    amount = IntegerField()                                   # đồng
+    amount = MoneyField()                                     # đồng
     legal_basis = NfcCharField(max_length=200, default="")

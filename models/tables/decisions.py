@@ -3,7 +3,7 @@ import peewee
 from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
-from ..fields import NfcCharField, NfcTextField, PointsField, UUIDTextField
+from ..fields import MoneyField, NfcCharField, NfcTextField, PointsField, UUIDTextField
 from .base import BaseModel, SUBJECT_CHECK, VersionedModel, now
 from .core import Title
 from .org import Household, Person, Unit
@@ -80,7 +80,7 @@ class Decision(VersionedModel):
     proposer = NfcTextField(default="")        # "Xét đề nghị của …"
     recipients = NfcTextField(default="")      # JSON list for "Nơi nhận:"
     reason = NfcTextField(default="")          # why an amending/revoking decision is made
-    total = IntegerField(default=0)            # đồng
+    total = MoneyField(default=0)              # đồng
     issued_at = DateTimeField(null=True)
     issued_by = NfcCharField(max_length=60, default="")
     created_at = DateTimeField(default=now)
@@ -103,7 +103,7 @@ class Award(BaseModel):
     position = NfcCharField(max_length=200, default="")
     place = NfcCharField(max_length=300, default="")   # unit or address as printed
     achievement = NfcTextField(default="")
-    amount = IntegerField(default=0)                   # đồng, 0 when not paid
+    amount = MoneyField(default=0)                     # đồng, 0 when not paid
     paid = BooleanField(default=True)                  # False when a higher title is paid
     register_year = IntegerField(null=True)
     register_no = IntegerField(null=True)

@@ -3,7 +3,7 @@ import peewee
 from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
-from ..fields import NfcCharField, NfcTextField, UUIDTextField
+from ..fields import MoneyField, NfcCharField, NfcTextField, UUIDTextField
 from .base import BaseModel, now
 from .decisions import Decision
 from .certificates import CertTemplate, PrintLog
@@ -17,7 +17,7 @@ class FundEntry(BaseModel):
     year = IntegerField(index=True)
     direction = NfcCharField(max_length=8)      # receipt | payment
     kind = NfcCharField(max_length=12)          # budget|contribution|recovery|other_in|decision|other_out
-    amount = IntegerField()                     # đồng, > 0
+    amount = MoneyField()                       # đồng, > 0
     decision = ForeignKeyField(Decision, null=True, unique=True, on_delete="RESTRICT")
     content = NfcTextField(default="")          # "Ngân sách xã cấp năm 2026"
     doc_number = NfcCharField(max_length=100, default="")   # chứng từ: số

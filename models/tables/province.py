@@ -3,7 +3,7 @@ import peewee
 from peewee import (BooleanField, DateField, DateTimeField, ForeignKeyField,
                     IntegerField)
 
-from ..fields import NfcCharField, NfcTextField
+from ..fields import MoneyField, NfcCharField, NfcTextField
 from .base import BaseModel, now
 
 
@@ -68,7 +68,7 @@ class ProvAward(BaseModel):
     decision_number = NfcCharField(max_length=60, default="")
     decision_date = DateField(null=True)
     issuer = NfcCharField(max_length=300, default="")
-    amount = IntegerField(default=0)                        # đồng
+    amount = MoneyField(default=0)                          # đồng
 
     class Meta:
         indexes = ((("year", "commune"), False), (("commune", "year"), False))
