@@ -50,10 +50,32 @@ ACTION_NAMES = {
 }
 
 
+def _canonical_json():
+    """``json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))`` as a function
+    whose encoder is made once: ``json.dumps`` makes a new one at each call, which was half
+    of the chain check's time (33,553 rows: 0.24 s of 0.48 s). Same C encoder, same text."""
+    def dumps(values):
+        return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+    except ImportError:
+        return dumps
+    if c_make_encoder is None:
+        return dumps
+    encode = c_make_encoder(None, json.JSONEncoder().default, encode_basestring, None, ":", ",",
+                            False, False, True)
+    join = "".join                  # the text in chunks (a list in 3.11, a tuple later)
+    if join(encode([0, "ă", None], 0)) != '[0,"ă",null]':
+        return dumps
+    return lambda values: join(encode(values, 0))
+
+
+_canonical = _canonical_json()
+
+
 def row_digest(prev_hash, values):
     """sha256 hex of ``prev_hash`` + the canonical JSON of the stored column values."""
-    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + "\n" + text).encode("utf-8")).hexdigest()
+    return hashlib.sha256((prev_hash + "\n" + _canonical(values)).encode("utf-8")).hexdigest()
 
 
 def _last():
@@ -170,13 +192,18 @@ def verify_chain():
     cursor = db.execute_sql(
         f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM {table} ORDER BY id")
     prev, count = GENESIS, 0
+    canonical, sha256, moment = _canonical, hashlib.sha256, datetime.datetime
     for row in cursor:
-        values, prev_hash, digest = _stored(row[:-2]), row[-2], row[-1]
+        # row_digest inlined (a function call per row is a tenth of the walk); only "at" can
+        # come back as a datetime (a server's timestamp column): _stored for that row only
+        values, prev_hash, digest = row[:-2], row[-2], row[-1]
+        if isinstance(values[1], moment):
+            values = _stored(values)
         if prev_hash != prev:
             problem = ("dòng trước nó đã bị xóa hoặc sửa" if prev_hash else
                        "dòng không có mã kiểm tra (được chèn ngoài chương trình)")
             return ChainResult(count, row[0], row[1], problem)
-        if digest != row_digest(prev, values):
+        if digest != sha256((prev + "\n" + canonical(values)).encode("utf-8")).hexdigest():
             return ChainResult(count, row[0], row[1], "nội dung dòng không khớp mã kiểm tra")
         prev, count = digest, count + 1
     return ChainResult(count)
@@ -215,6 +242,34 @@ def actions():
 
 def audit_rows(flt=None, *, limit=20000):
     """Newest first: dicts with when, who, action, entity, id, old, new, reason."""
+    return [{"id": ident, "at": at, "username": user, "action": action, "action_name": name,
+             "entity": entity, "entity_id": entity_id, "entity_name": noun, "old": old,
+             "new": new, "reason": reason, "key": key}
+            for ident, at, user, action, name, entity, noun, entity_id, old, new, reason, key
+            in _read(flt, limit)]
+
+
+def table_rows(flt=None, *, limit=20000):
+    """The rows of the page's table, newest first, as tuples (no dict per row): (id, at,
+    username, action name, target, old, new, reason, folded search key); ``target`` is the
+    entity's name and id ("đơn vị 12")."""
+    return [(ident, at, user, name, noun if entity_id is None else f"{noun} {entity_id}",
+             old, new, reason, key)
+            for ident, at, user, _action, name, _entity, noun, entity_id, old, new, reason, key
+            in _read(flt, limit)]
+
+
+def _read(flt, limit):
+    """(id, at, username, action, action name, entity, entity name, entity_id, old, new,
+    reason, key) tuples newest first: the values as peewee's fields give them, ``old``/``new``
+    made readable, ``key`` the fold of all but ``at`` for the search.
+
+    Read from the cursor without peewee's per-value conversion, and what repeats over
+    thousands of rows worked out once: the time of a batch (one per append_many), the
+    wording and folded text of a user's action on an entity, the readable and folded text of
+    an old/new/reason (a vote's {"yes": 9, "no": 2}). The key is the same text as folding the
+    whole row at once: fold(a + " " + b) is fold(a) + " " + fold(b) (fold works a character
+    at a time and only collapses whitespace)."""
     flt = flt or AuditFilter()
     query = AuditLog.select(AuditLog.id, AuditLog.at, AuditLog.username, AuditLog.action,
                             AuditLog.entity, AuditLog.entity_id, AuditLog.old, AuditLog.new,
@@ -230,20 +285,33 @@ def audit_rows(flt=None, *, limit=20000):
         query = query.where(AuditLog.at < datetime.datetime.combine(
             flt.date_to + datetime.timedelta(days=1), datetime.time()))
     words = vntext.fold(flt.text or "")[:200].split()
+    query = query.order_by(AuditLog.id.desc())
+    if limit and not words:
+        query = query.limit(limit)
+    fold, as_time, as_id = vntext.fold, AuditLog.at.python_value, AuditLog.entity_id.python_value
+    times, heads, tails = {}, {}, {}
     rows = []
-    for ident, at, user, action, entity, entity_id, old, new, reason in (
-            query.order_by(AuditLog.id.desc()).tuples().iterator()):
-        row = {"id": ident, "at": at, "username": user, "action": action,
-               "action_name": action_label(action), "entity": entity, "entity_id": entity_id,
-               "entity_name": NOUNS.get(entity, entity),
-               "old": _pretty(old), "new": _pretty(new), "reason": reason or ""}
-        row["key"] = vntext.fold(" ".join(str(row[k]) for k in (
-            "username", "action", "action_name", "entity", "entity_name", "entity_id", "old",
-            "new",
-            "reason") if row[k] is not None))
-        if words and not all(w in row["key"] for w in words):
+    for ident, at, user, action, entity, entity_id, old, new, reason in db.execute(query):
+        when = times.get(at)
+        if when is None:
+            when = times[at] = as_time(at)
+        if entity_id is not None and type(entity_id) is not int:
+            entity_id = as_id(entity_id)
+        head = heads.get((user, action, entity))
+        if head is None:
+            name, noun = action_label(action), NOUNS.get(entity, entity)
+            head = heads[(user, action, entity)] = (name, noun, fold(" ".join(
+                str(v) for v in (user, action, name, entity, noun) if v is not None)))
+        tail = tails.get((old, new, reason))
+        if tail is None:
+            shown = (_pretty(old), _pretty(new), reason or "")
+            tail = tails[(old, new, reason)] = shown + (fold(" ".join(shown)),)
+        parts = (head[2], tail[3]) if entity_id is None else (head[2], str(entity_id), tail[3])
+        key = " ".join(p for p in parts if p)
+        if words and not all(w in key for w in words):
             continue
-        rows.append(row)
+        rows.append((ident, when, user, action, head[0], entity, head[1], entity_id)
+                    + tail[:3] + (key,))
         if limit and len(rows) >= limit:
             break
     return rows

@@ -74,6 +74,11 @@ def _build_fold_table():
             table[cp] = base.lower()
     for letter in "đĐðÐ":                   # ð/Ð: look-alikes of đ/Đ (see _LOOKALIKES)
         table[ord(letter)] = "d"
+    # every other character a Vietnamese text holds maps to itself: str.translate raises
+    # and clears a KeyError inside for each character its table lacks, which made the
+    # ASCII letters of a mixed text cost more than the marked ones (2.3x the time)
+    for cp in list(range(0x250)) + list(range(0x1E00, 0x1F00)) + list(range(0x2000, 0x2070)):
+        table.setdefault(cp, cp)
     return table
 
 

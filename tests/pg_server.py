@@ -180,7 +180,7 @@ BOTH_ENGINES = {
     "test_accounts", "test_candidates", "test_council", "test_decisions", "test_guards",
     "test_law_money", "test_movements", "test_org", "test_proposals", "test_registrations",
     "test_rewards", "test_scoring", "test_signin", "test_year_map", "test_importer",
-    "test_collation", "test_pg", "test_province", "test_concurrent_edits",
+    "test_collation", "test_pg", "test_province", "test_concurrent_edits", "test_audit_rows",
     "test_concurrent_lists",
     # the services of issues 17-19 (fund, blanks, special awards, initiatives and discipline,
     # exemplary models, reviews, public list, upward file, deadlines, round registrations)
