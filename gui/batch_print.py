@@ -1,5 +1,6 @@
 """Print runs shared by the certificates page and the batch commands in main.py:
-certificates of a decision, the test print, and the decision PDF, to a named printer.
+certificates of a decision, the test print, and the decision PDF, to a named printer; and
+the ``--printer`` halves of those commands (``PRINTER_COMMANDS``).
 
 Each returns what happened; the caller (page or command) tells the clerk. Certificate rows go
 into the print log as ``sent`` (handed to the queue) with the spooler's job id; they become
@@ -9,10 +10,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 
 from models import print_log
+from models.batch_cli import TerminalProgress, acting_user, open_db
 from models import templates as tpl
 
 from . import printing
@@ -176,3 +179,26 @@ def print_decision(*, decision_id, printer_name):
         raise PrinterProblem(f"Hàng đợi của máy in «{printer_name}» không nhận lệnh in: "
                              f"{(r.stderr or r.stdout).strip()}")
     return m.group(1), path
+
+
+# ------------------------------------------------------------ main.py's --printer commands
+
+def decision_to_printer(args, db_path):
+    """``main.py decision ID --printer NAME``."""
+    open_db(db_path)
+    job, _ = print_decision(decision_id=args.id, printer_name=args.printer)
+    print(f"Đã gửi quyết định tới hàng đợi của máy in {args.printer} (lệnh in {job}).")
+
+
+def certificates_to_printer(args, db_path):
+    """``main.py certificates ID --printer NAME [--mode blank|full] [--template NAME]``."""
+    open_db(db_path)
+    for line in certificates_command(     # the print log is data: a signed-in account
+            actor=acting_user(args), decision_id=args.id, printer_name=args.printer,
+            mode=args.mode, template_name=args.template,
+            progress=TerminalProgress("Đang in giấy khen"), warn=sys.stderr.write):
+        print(line)
+
+
+# the file halves of these commands are reports/batch_files.COMMANDS
+PRINTER_COMMANDS = {"decision": decision_to_printer, "certificates": certificates_to_printer}
