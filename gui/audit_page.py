@@ -114,9 +114,8 @@ class AuditTab(QWidget):
         self.loader = Loader(self)
         self.choices_loader = Loader(self)
         self.chain_loader = Loader(self)
-        # the chain is walked once the rows are shown and painted: a paint while the reading
-        # thread runs Python waits for its GIL at each of Qt's calls into the table model
-        # (at load 1-1.5 that made the tab's first paint 0.15-0.5 s, not 40-60 ms)
+        # the chain is walked once the rows are shown and painted (_check_after_rows): at
+        # load 1-1.5 a paint during the walk made the tab's first paint 0.15-0.5 s, not 40-60 ms
         self._checking()
         self._chain_after_rows = True
         self._read(choices=True, after_paint=True)
@@ -157,17 +156,25 @@ class AuditTab(QWidget):
         self._count()
         if self._choices_wanted:
             # the filters' choices (every name and action of the whole log: two scans, 60 ms
-            # on a 33,553-row log) are read after the rows are shown, before the chain
+            # on a 33,553-row log) are read after the rows are shown, then the chain
             self.choices_loader.start(lambda: (audit_log.usernames(), audit_log.actions()),
                                       self._show_choices)
-        if self._chain_after_rows:
-            self._chain_after_rows = False
-            self.view.viewport().repaint()
-            self.chain_loader.start(audit_log.verify_chain, self._show_chain)
+        else:
+            self._check_after_rows()
 
     def _show_choices(self, names):
         self._choices_wanted = False
         self._fill_choices(*names)
+        self._check_after_rows()
+
+    def _check_after_rows(self):
+        # the chain is walked once what was read is shown and painted: a paint or a new
+        # layout (the filters' boxes sized to their choices) while the reading thread runs
+        # Python waits for its GIL at each of Qt's calls into the page's Python
+        if self._chain_after_rows:
+            self._chain_after_rows = False
+            self.view.viewport().repaint()
+            self.chain_loader.start(audit_log.verify_chain, self._show_chain, after_paint=True)
 
     def _date(self, box, label):
         text = box.text().strip()
