@@ -1,7 +1,7 @@
 """The main window: navigation on the left, the chosen page on the right."""
 import logging
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QSplitter, QStackedWidget, QWidget)
@@ -187,6 +187,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self.show_page)
         self.nav.setCurrentRow(0)     # first: the overview starts reading while the rest is built
+        if self.pages[0][0] != "overview":
+            self._first_page_is_not_the_overview()
         self._shortcuts()
         self.statusBar().addPermanentWidget(QLabel(
             f"Người dùng: {ctx.actor.full_name} ({ROLE_NAMES.get(ctx.actor.role, '')})"))
@@ -214,6 +216,29 @@ class MainWindow(QMainWindow):
         self._restore()
         from . import preload
         self.preload = preload.start(self)     # the other pages' code, once idle
+
+    def _first_page_is_not_the_overview(self):
+        """``gui.app.run_gui`` reads the overview before the window exists, and the start-up
+        checks wait until the first page has its data (``background.first_page_*``), which
+        the overview says when it shows it. With another page first (ORDER), that read is
+        nobody's (dropped: the overview opened later reads afresh), and the checks wait for
+        the first page's own reads instead of an overview nobody shows (FIRST_PAGE_WAIT)."""
+        from . import background
+        from .pages import overview
+        overview.drop_early()
+        if background.inline():
+            background.first_page_done()
+            return
+        background.first_page_reading()
+        timer = QTimer(self)
+        timer.setInterval(20)
+
+        def read():
+            if background.busy() == 0:      # the page's loaders have shown what they read
+                timer.stop()
+                background.first_page_done()
+        timer.timeout.connect(read)
+        timer.start()
 
     def _retitle(self, area):
         if area in ("settings", "all"):   # the commune's name (a read on this thread)

@@ -77,6 +77,31 @@ def test_daily_work_waits_until_the_first_page_has_read(leader, qtbot, data_dir,
     assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))
 
 
+def test_with_another_first_page_the_daily_work_waits_for_that_page(
+        leader, qtbot, data_dir, monkeypatch):
+    """The window opening on another page than the overview (the overview read early all the
+    same, as run_gui does): the check and the backup wait for that page's own reads, not
+    FIRST_PAGE_WAIT for an overview nobody shows, and the early read is dropped (an
+    overview opened later reads afresh)."""
+    from gui import background, main_window
+    from gui.pages import overview
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    monkeypatch.setattr(main_window, "ORDER",
+                        ["org"] + [k for k in main_window.ORDER if k != "org"])
+    path = dbmod.current_path()
+    overview.read_early()
+    assert not background.wait_first_page(0) and overview._early
+    window = _window(qtbot, leader, path)
+    assert window.pages[0][0] == "org" and list(window.widgets) == ["org"]
+    assert not overview._early
+    checks = gui_app.check_in_background(window, path)
+    qtbot.waitUntil(lambda: background.wait_first_page(0),
+                    timeout=gui_app.FIRST_PAGE_WAIT * 500)         # half the longest wait
+    assert background.busy() == 0
+    assert checks.wait(30000)
+    assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))
+
+
 def test_daily_work_starts_when_the_window_closes_before_its_first_page(
         leader, qtbot, data_dir, monkeypatch):
     from gui import background

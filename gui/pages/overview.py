@@ -196,6 +196,12 @@ def read_early(year=None):
     background.reader_pool().start(job)
 
 
+def drop_early():
+    """The window opens on another page: what ``read_early`` read is nobody's (an overview
+    opened later reads afresh, not what was true at start-up)."""
+    _early.clear()
+
+
 class OverviewPage(QWidget):
     def __init__(self, ctx, parent=None, *, year=None):
         super().__init__(parent)
