@@ -36,7 +36,18 @@ NOUNS = {"base_salary": "mức lương cơ sở", "candidate": "người đượ
          "đăng ký thi đua", "certificates": "giấy khen", "commitment_actuals": "kết quả cam kết",
          "decisions": "quyết định", "scoring": "chấm điểm", "state": "trạng thái",
          "setting": "cài đặt", "database": "dữ liệu", "score": "điểm", "base_salary_row":
-         "mức lương cơ sở", "cert_template": "mẫu giấy khen", "award": "người được khen"}
+         "mức lương cơ sở", "cert_template": "mẫu giấy khen", "award": "người được khen",
+         "commitment": "cam kết", "criterion": "tiêu chí", "band": "mức xếp loại",
+         "unit_kind": "loại đơn vị", "upward_file": "hồ sơ đề nghị cấp trên",
+         "upward_proposal": "người trong hồ sơ đề nghị cấp trên",
+         "award_occasion": "đợt khen thưởng đột xuất, chuyên đề", "initiative": "sáng kiến",
+         "discipline": "kỷ luật", "public_posting": "niêm yết công khai",
+         "public_comment": "ý kiến phản ánh", "doc_template": "mẫu văn bản Word",
+         "exemplary_model": "mô hình điển hình", "model_replication": "nơi nhân rộng",
+         "model_publicity": "tuyên truyền mô hình", "review": "báo cáo sơ kết, tổng kết",
+         "plan_deadline": "mốc thời gian", "fund_entry": "khoản thu, chi của quỹ",
+         "blank_kind": "loại phôi giấy khen", "blank_move": "nhập, xuất phôi",
+         "blank_use": "phôi đã dùng", "prov_commune": "xã (cấp tỉnh)"}
 ACTION_NAMES = {
     "sign_in": "Đăng nhập", "sign_in_failed": "Đăng nhập sai", "sign_in_locked":
     "Tạm khóa đăng nhập", "sign_in_refused": "Đăng nhập bị từ chối",
@@ -47,7 +58,68 @@ ACTION_NAMES = {
     "revoke_decision_draft": "Lập dự thảo quyết định thu hồi",
     "corrected_by_decision": "Quyết định bị điều chỉnh", "revoked_by_decision":
     "Quyết định bị thu hồi",
+    # issues 17-20: fund, blanks, special awards, initiatives, discipline, exemplary models,
+    # reviews, public list, upward files, deadlines, rounds, Word templates, the province
+    "add_deadline": "Thêm mốc thời gian", "delete_deadline": "Xóa mốc thời gian",
+    "deadline_done": "Ghi mốc thời gian đã xong",
+    "add_upward_from_votes": "Thêm vào hồ sơ đề nghị cấp trên từ kết quả bình xét",
+    "add_upward_proposal": "Thêm người vào hồ sơ đề nghị cấp trên",
+    "remove_upward_proposal": "Bỏ người khỏi hồ sơ đề nghị cấp trên",
+    "create_upward_file": "Lập hồ sơ đề nghị cấp trên",
+    "update_upward_file": "Sửa hồ sơ đề nghị cấp trên",
+    "update_upward_texts": "Sửa nội dung hồ sơ đề nghị cấp trên",
+    "delete_upward_file": "Xóa hồ sơ đề nghị cấp trên",
+    "export_upward_file": "Xuất hồ sơ đề nghị cấp trên",
+    "confirm_printed_sheets": "Xác nhận số tờ giấy khen đã in",
+    "receive_blanks": "Nhận phôi giấy khen", "spoil_blanks": "Ghi phôi giấy khen hỏng",
+    "save_blank_kind": "Lưu loại phôi giấy khen",
+    "create_initiative": "Thêm sáng kiến", "update_initiative": "Sửa sáng kiến",
+    "delete_initiative": "Xóa sáng kiến", "recognise_initiative": "Công nhận sáng kiến",
+    "record_discipline": "Ghi kỷ luật", "delete_discipline": "Xóa kỷ luật",
+    "record_sudden_award": "Ghi khen thưởng đột xuất",
+    "update_sudden_award": "Sửa khen thưởng đột xuất",
+    "record_themed_award": "Ghi khen thưởng theo chuyên đề",
+    "discover_model": "Ghi phát hiện mô hình điển hình",
+    "delete_model": "Xóa mô hình điển hình",
+    "model_replicated": "Ghi nơi nhân rộng mô hình điển hình",
+    "update_model_replication": "Sửa nơi nhân rộng mô hình điển hình",
+    "remove_model_replication": "Bỏ nơi nhân rộng mô hình điển hình",
+    "model_publicity": "Ghi tuyên truyền mô hình điển hình",
+    "create_review": "Lập báo cáo sơ kết, tổng kết",
+    "update_review": "Sửa báo cáo sơ kết, tổng kết",
+    "delete_review": "Xóa báo cáo sơ kết, tổng kết",
+    "send_review": "Gửi báo cáo sơ kết, tổng kết",
+    "reopen_review": "Mở lại báo cáo sơ kết, tổng kết để sửa",
+    "create_posting": "Niêm yết công khai danh sách",
+    "update_posting": "Sửa niêm yết công khai",
+    "record_comment": "Ghi ý kiến phản ánh", "resolve_comment": "Giải quyết ý kiến phản ánh",
+    "reopen_comment": "Mở lại ý kiến phản ánh",
+    "round_registrations": "Bật/tắt đăng ký riêng của đợt",
+    "doc_template_save": "Lưu mẫu văn bản Word", "doc_template_remove": "Bỏ mẫu văn bản Word",
+    "fund_add_entry": "Ghi khoản thu, chi của quỹ thi đua, khen thưởng",
+    "fund_update_entry": "Sửa khoản thu, chi của quỹ",
+    "fund_delete_entry": "Xóa khoản thu, chi của quỹ",
+    "fund_decision_entry": "Ghi khoản chi quỹ theo quyết định",
+    "import_proposals": "Nhập danh sách đề nghị từ Excel",
+    "province_import": "Tỉnh: nhận tệp của xã", "province_set": "Tỉnh: ghi tỉnh của cơ sở dữ liệu",
+    "submit_registration": "Gửi đăng ký thi đua", "accept_registration": "Nhận đăng ký thi đua",
+    "return_registration": "Trả lại đăng ký thi đua",
+    "reopen_registration": "Mở lại đăng ký thi đua để sửa",
+    "submit_sheet": "Gửi phiếu chấm điểm", "check_sheet": "Duyệt phiếu chấm điểm",
+    "return_sheet": "Trả lại phiếu chấm điểm", "finalise_sheet": "Chốt phiếu chấm điểm",
+    "reopen_sheet": "Mở lại phiếu chấm điểm",
+    "set_unit_active": "Đổi trạng thái hoạt động của đơn vị",
+    "set_person_active": "Đổi trạng thái theo dõi của cá nhân",
+    "set_household_active": "Đổi trạng thái theo dõi của hộ gia đình",
+    "update_deadline": "Sửa mốc thời gian", "update_model": "Sửa mô hình điển hình",
+    "demo_fund": "Dữ liệu mẫu: quỹ thi đua, khen thưởng",
 }
+# the stages of an exemplary model (models/exemplary.py: f"model_{stage}" and its undo/edit)
+for _stage, _name in (("discovered", "phát hiện"), ("nurtured", "bồi dưỡng"),
+                      ("summarised", "tổng kết"), ("replicated", "nhân rộng")):
+    ACTION_NAMES.setdefault(f"model_{_stage}", f"Ghi giai đoạn {_name} của mô hình điển hình")
+    ACTION_NAMES[f"update_model_{_stage}"] = f"Sửa giai đoạn {_name} của mô hình điển hình"
+    ACTION_NAMES[f"remove_model_{_stage}"] = f"Bỏ giai đoạn {_name} của mô hình điển hình"
 
 
 def _canonical_json():
