@@ -72,9 +72,35 @@ def test_daily_work_waits_until_the_first_page_has_read(leader, qtbot, data_dir,
     assert not os.path.exists(data_dir / "backups") or not os.listdir(data_dir / "backups")
     page = window.widgets["overview"]
     qtbot.waitUntil(lambda: page.year_map is not None, timeout=30000)
-    assert background.wait_first_page(0) and gc.isenabled()
+    # not shown: no paint comes, the checks start after overview.PAINT_WAIT_MS
+    qtbot.waitUntil(lambda: background.wait_first_page(0), timeout=5000)
+    assert gc.isenabled()
     assert checks.wait(30000)
     assert any(n.startswith("tu-dong-") for n in os.listdir(data_dir / "backups"))
+
+
+def test_daily_work_waits_until_the_filled_overview_is_painted(leader, qtbot, data_dir,
+                                                               monkeypatch):
+    """Started once the overview had read its data, the checks' thread imported
+    reports.backup (~40 ms of Python, Python's GIL) and checked the file while the window
+    built, laid out and painted the sections the clerk waits for (issue 15): they start on
+    the turn after the filled page is painted."""
+    from gui import background
+    from gui.pages import overview
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    monkeypatch.setattr(overview, "PAINT_WAIT_MS", 60000)     # only a paint starts them
+    path = dbmod.current_path()
+    overview.read_early()
+    window = _window(qtbot, leader, path)         # not shown yet: nothing painted
+    page = window.widgets["overview"]
+    try:
+        qtbot.waitUntil(lambda: page.year_map is not None, timeout=30000)
+        qtbot.wait(200)
+        assert not background.wait_first_page(0)          # filled, not painted
+        window.show()
+        qtbot.waitUntil(lambda: background.wait_first_page(0), timeout=5000)
+    finally:
+        background.first_page_done()          # the next test's checks do not wait
 
 
 def test_with_another_first_page_the_daily_work_waits_for_that_page(

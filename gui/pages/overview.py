@@ -2,7 +2,7 @@
 import datetime
 from html import escape
 
-from PySide6.QtCore import QRunnable, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
                                QWidget)
@@ -163,6 +163,39 @@ def read_year(year):
 
 _early = {}         # year → _EarlyRead: started before the window exists
 
+# The start-up checks (gui.app.check_in_background) start once the filled page is painted,
+# or after this long when no paint comes (a window hidden or minimised at start).
+PAINT_WAIT_MS = 1000
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget, fn):
+        super().__init__(widget)
+        self.fn = fn
+        widget.installEventFilter(self)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self._call)
+
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Paint and self.fn is not None:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._call)     # after the paint is on the screen
+        return False
+
+    def _call(self):
+        fn, self.fn = self.fn, None
+        if fn is not None:
+            fn()
+
+
+def after_first_paint(widget, fn):
+    """Call ``fn`` once on the GUI thread, on the turn after ``widget`` is first painted.
+
+    The start-up checks waited for the overview's data only: their thread then imported
+    reports.backup and what it needs (~40 ms of Python) and ran the file's quick check while
+    this thread built, laid out and painted the sections — the imports took Python's GIL
+    from it (the clerk waits for that paint, issue 15)."""
+    _FirstPaint(widget, fn)
+
 
 class _EarlyRead(QRunnable):
     def __init__(self, year):
@@ -274,9 +307,6 @@ class OverviewPage(QWidget):
         messages.show_error(self, err)
 
     def _show(self, data):
-        # read: the start-up checks may have the disk and the other core (what is left is
-        # this thread's work)
-        background.first_page_done()
         year = data["year"]
         self._fill_years(data["years"])
         commune = data["commune"]
@@ -315,6 +345,8 @@ class OverviewPage(QWidget):
         def filled():
             if self._building is token:
                 self.year_map = year_map     # the page is filled
+                if not background.wait_first_page(0):    # the start-up checks wait
+                    after_first_paint(year_map, background.first_page_done)
 
         def later(fn):
             if background.inline():
