@@ -14,6 +14,7 @@ from .subjects import display_name, subject_fields, subject_kind, subject_of
 from . import versioning, vntext
 from .registration_reads import (  # noqa: F401 - re-exported: callers use models.registrations
     ACCEPTED, DRAFT, RETURNED, STATES, SUBMITTED, bloc_members, blocs, flat_row,
+    iter_registration_rows,
     registrable_units, registration_rows, registration_years, state_counts_by_place,
     subject_counts, title_counts, unit_kind_code, units_with_members, villages_with_households,
 )
