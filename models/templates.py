@@ -567,12 +567,15 @@ def certificate_rows(decision_id, templates=None):
                           Award.unit, Award.person, Title.name)
              .join(Title, JOIN.INNER).where(Award.decision == decision_id)
              .order_by(Award.order, Award.id).tuples())
-    rows, chosen = [], {}
-    for i, (aid, name, place, reg, unit_id, person_id, title) in enumerate(query):
+    # read from the cursor (no cache of the query's rows beside the list), each place and
+    # title kept once for all rows: the page reads these again while it shows the old ones
+    rows, chosen, shared = [], {}, {}
+    one = shared.setdefault
+    for i, (aid, name, place, reg, unit_id, person_id, title) in enumerate(query.iterator()):
         kind = UNIT if unit_id else PERSON if person_id else HOUSEHOLD
         key = (title, kind)
         if key not in chosen:
             chosen[key] = choose_template(title, kind, templates).name
-        rows.append((aid, i + 1, SUBJECT_KINDS[kind], name, place, title, reg, chosen[key],
-                     counts.get(aid, 0)))
+        rows.append((aid, i + 1, SUBJECT_KINDS[kind], name, one(place, place), one(title, title),
+                     reg, chosen[key], counts.get(aid, 0)))
     return rows

@@ -30,9 +30,14 @@ class RegisterModel(FilterTableModel):
     year = None
 
     def load(self):
+        # read one row at a time (no list of dicts beside the rows still shown while the
+        # register is read again), each title and decision number kept once for all rows
+        shared = {}
+        one = shared.setdefault
         return [(r["id"], r["period"], r["register_no"], r["name"], r["kind_label"],
-                 r["place"], r["title"], r["number"], r["date"], r["amount"], r["state"])
-                for r in award_history.register_rows(year=self.year)]
+                 r["place"], one(r["title"], r["title"]), one(r["number"], r["number"]),
+                 r["date"], r["amount"], r["state"])
+                for r in award_history.iter_register_rows(year=self.year)]
 
     def key(self, row):
         return f"{row[3]} {row[5]} {row[6]} {row[7]}"
