@@ -27,6 +27,9 @@ class AppContext(QObject):
 
     def __init__(self, actor, db_path, parent=None):
         super().__init__(parent)
+        from . import gc_policy
+        gc_policy.collect_on_gui_thread()    # a collection never frees a window's Qt
+                                             # objects on a reading thread
         self.actor = actor
         self.db_path = db_path
         self._tasks = []

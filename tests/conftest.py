@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh real database file per test, offscreen Qt, actors by role."""
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Pages read and save in background threads (gui/background.py); tests run that work inline
@@ -161,10 +162,14 @@ def tmpfs():
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item):
     """After a GUI test, before its fixtures (the database) go: windows closed, the
-    contexts' poll timers stopped (tests/gui_world.close_gui)."""
+    contexts' poll timers stopped (tests/gui_world.close_gui). After every test, the
+    garbage collection that is due (gui/gc_policy.py turns Python's automatic one off)."""
     if "qapp" in getattr(item, "fixturenames", ()):
         from tests import gui_world
         gui_world.close_gui()
+    policy = sys.modules.get("gui.gc_policy")
+    if policy is not None:       # off once a window's context was made: tests that run no
+        policy.collect_due(oldest=2)     # event loop collect here
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ def test_gc_policy_keeps_full_collections_for_idle_time(qapp, old_gc, monkeypatc
     assert timer.isActive()
     assert gc.get_threshold()[:2] == gc_policy.YOUNG_THRESHOLDS
     assert gc.get_threshold()[2] >= gc_policy.NEVER     # never automatic
+    assert not gc.isenabled() and gc_policy._due_timer.isActive()   # on the GUI thread
     runs = []
     monkeypatch.setattr(gc, "collect", lambda *a: runs.append(a) or 0)
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, gc_policy.OLD_AFTER + 1))
@@ -40,6 +41,44 @@ def test_gc_policy_keeps_full_collections_for_idle_time(qapp, old_gc, monkeypatc
     assert gc_policy.collect_when_idle() is True and len(runs) == 1
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 1))   # little garbage since
     assert gc_policy.collect_when_idle() is False and len(runs) == 1
+
+
+def test_due_collections_run_on_the_gui_threads_timer(qapp, old_gc, monkeypatch):
+    """Python's automatic collector would run on whichever thread allocates (the reading
+    thread): a timer of the GUI thread runs the collection it would have run instead
+    (tests/test_gui_gc_thread.py shows the crash this prevents)."""
+    import threading
+    before, gc_policy._due_timer = gc_policy._due_timer, None   # as in a new program
+    made = []
+    try:
+        thread = threading.Thread(
+            target=lambda: made.append(gc_policy.collect_on_gui_thread()))
+        thread.start()
+        thread.join()
+        assert made == [None]                         # another thread never makes it
+        timer = gc_policy.collect_on_gui_thread()
+        assert timer.isActive() and timer.interval() == gc_policy.YOUNG_CHECK_MS
+        assert not gc.isenabled()
+        assert gc_policy.collect_on_gui_thread() is timer                  # made once
+    finally:
+        if before is not None:                        # the session's timer stays
+            gc_policy._due_timer.stop()
+            gc_policy._due_timer.deleteLater()
+            gc_policy._due_timer = before
+    gc.set_threshold(700, 10, gc_policy.NEVER)
+    runs = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: runs.append(generation) or 0)
+    for counts, generation in [((699, 9, 0), None), ((700, 9, 0), 0), ((701, 10, 0), 1),
+                               ((701, 10, 10), 1)]:
+        monkeypatch.setattr(gc, "get_count", lambda c=counts: c)
+        assert gc_policy.collect_due() is (generation is not None)
+        assert runs[-1:] == ([generation] if generation is not None else [])
+        runs.clear()
+    gc.set_threshold(700, 10, 10)                 # a full one only when asked (tests)
+    monkeypatch.setattr(gc, "get_count", lambda: (701, 10, 10))
+    assert gc_policy.collect_due(oldest=2) and runs == [2]
+    monkeypatch.setattr(gc_policy, "_paused", True)   # the window is being built
+    assert gc_policy.collect_due() is False and runs == [2]
 
 
 class _Model(FilterTableModel):
