@@ -172,7 +172,8 @@ def test_reports_page_reads_its_figures_in_the_background(database, leader, qtbo
     assert page.model.rows[0][0] == "Số quyết định khen thưởng"
 
 
-def test_movements_page_and_exemplary_tabs_wait(database, leader, qtbot, monkeypatch):
+def test_movements_read_in_the_background_and_exemplary_tabs_wait(database, leader, qtbot,
+                                                                  monkeypatch):
     from gui.pages.exemplary import ExemplaryPage
     from gui.pages.movements import MovementsPage
     monkeypatch.setenv("TDKT_GUI_INLINE", "0")
@@ -180,6 +181,7 @@ def test_movements_page_and_exemplary_tabs_wait(database, leader, qtbot, monkeyp
     ctx = AppContext(leader, "test.sqlite3")
     page = MovementsPage(ctx)
     qtbot.addWidget(page)
+    assert page.model.rowCount() == 0                   # not read on the window's time
     qtbot.waitUntil(lambda: background.busy() == 0 and page.model.rowCount() == 1,
                     timeout=20000)
     assert page.current().name == "Phong trào thi đua năm 2026"

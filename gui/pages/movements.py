@@ -9,6 +9,7 @@ from models import vntext
 from models.errors import UserError
 
 from .. import files, icons, messages
+from ..background import Loader
 from ..table_model import Col, FilterTableModel, ID_ROLE
 from ..widgets import FlowLayout, SearchBox, make_table_view
 from .movement_dialogs import (FormDialog, PasteTargetsDialog, combo, line,  # noqa: F401
@@ -198,6 +199,7 @@ class MovementsPage(QWidget):
         split.setSizes([260, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        self.loader = Loader(self)
         ctx.on_change(self, self._changed)
         self.reload()
 
@@ -207,12 +209,10 @@ class MovementsPage(QWidget):
             self.reload()
 
     def reload(self):
-        """The movements with their counts of targets and registrations, then the chosen
-        one's details. Read on the window's thread: read through a background Loader, the
-        full test suite segfaulted twice in tests/test_gui_server_stall.py (cause not
-        found), so this page stays on the path proven against a stalling server."""
+        """The movements with their counts of targets and registrations (108,000 of a
+        large commune: counted on the reading thread), then the chosen one's details."""
         current = self.current_id()
-        self._show(self.model.fetch(), current)
+        self.loader.start(self.model.fetch, lambda fetched: self._show(fetched, current))
 
     def _show(self, fetched, current):
         self.model.show_rows(fetched)
