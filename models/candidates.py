@@ -470,9 +470,16 @@ def candidate_tuples(*, movement, year, include_removed=True, ids=None, history=
     no_vote = (None, None, None)
     buckets = {PERSON: [], UNIT: [], HOUSEHOLD: []}
     unsorted = set()                    # kinds with a row whose stored sort key is missing
-    for (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
+    # each raw row (its sort key, warnings text, a new copy of the title) is released once
+    # used, not held beside the rows made from it; titles are kept once for all rows
+    # (a page reads the list again while it still shows the old one)
+    found.reverse()
+    one_title = {}.setdefault
+    while found:
+        (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
          version, full_name, person_unit, head_name, address, village, sort_key,
-         name_key) in found:
+         name_key) = found.pop()
+        title = one_title(title, title)
         if wanted is not None and ident not in wanted:
             continue
         if unit is not None:
