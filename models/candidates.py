@@ -14,6 +14,7 @@ from .entities import (HOUSEHOLD, PERSON, SUBJECT_KINDS, UNIT, Award, Candidate,
                        Decision, Household, Movement, Person, Registration, RegistrationTitle,
                        ScoreSheet, Title, Vote)
 from .errors import ConflictError, ValidationError
+from .freeing import one_copy
 from .service import audit, service, snapshot
 from .subjects import display_name, subject_fields, subject_kind
 
@@ -474,12 +475,12 @@ def candidate_tuples(*, movement, year, include_removed=True, ids=None, history=
     # used, not held beside the rows made from it; titles are kept once for all rows
     # (a page reads the list again while it still shows the old one)
     found.reverse()
-    one_title = {}.setdefault
+    one_title = one_copy()
     while found:
         (ident, unit, person, household, title_id, title, source, removed, reason, warnings,
          version, full_name, person_unit, head_name, address, village, sort_key,
          name_key) = found.pop()
-        title = one_title(title, title)
+        title = one_title(title)
         if wanted is not None and ident not in wanted:
             continue
         if unit is not None:

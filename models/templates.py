@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .entities import HOUSEHOLD, PERSON, UNIT, Award, CertTemplate, PrinterOffset, PrintLog
 from .errors import ConflictError, NotFound, UserError, ValidationError
+from .freeing import one_copy
 from .print_log import (CONFIRMED, log_prints, print_history,  # noqa: F401 (used by callers)
                         printed_award_ids)
 from .service import audit, service
@@ -569,13 +570,12 @@ def certificate_rows(decision_id, templates=None):
              .order_by(Award.order, Award.id).tuples())
     # read from the cursor (no cache of the query's rows beside the list), each place and
     # title kept once for all rows: the page reads these again while it shows the old ones
-    rows, chosen, shared = [], {}, {}
-    one = shared.setdefault
+    rows, chosen, share = [], {}, one_copy()
     for i, (aid, name, place, reg, unit_id, person_id, title) in enumerate(query.iterator()):
         kind = UNIT if unit_id else PERSON if person_id else HOUSEHOLD
         key = (title, kind)
         if key not in chosen:
             chosen[key] = choose_template(title, kind, templates).name
-        rows.append((aid, i + 1, SUBJECT_KINDS[kind], name, one(place, place), one(title, title),
+        rows.append((aid, i + 1, SUBJECT_KINDS[kind], name, share(place), share(title),
                      reg, chosen[key], counts.get(aid, 0)))
     return rows

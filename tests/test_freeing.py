@@ -30,3 +30,12 @@ def test_free_gradually_leaves_what_something_else_still_refers_to():
     freeing.free_gradually(by_subject)
     assert by_subject == {} and shared == {"years": [2025]}
     assert sys.getrefcount(shared) == 2        # this test's name and getrefcount's argument
+
+
+def test_one_copy_keeps_the_first_of_equal_values():
+    from models.freeing import one_copy
+    share = one_copy()
+    a, b = "".join(["Thôn ", "Bắc"]), "".join(["Thôn ", "Bắc"])
+    assert a is not b
+    assert share(a) is a and share(b) is a
+    assert share(None) is None and share("") == ""

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QTab
 
 from models import award_history, vntext
 from models.errors import UserError
+from models.freeing import one_copy
 
 from .. import files, messages
 from ..background import Loader
@@ -32,10 +33,9 @@ class RegisterModel(FilterTableModel):
     def load(self):
         # read one row at a time (no list of dicts beside the rows still shown while the
         # register is read again), each title and decision number kept once for all rows
-        shared = {}
-        one = shared.setdefault
+        share = one_copy()
         return [(r["id"], r["period"], r["register_no"], r["name"], r["kind_label"],
-                 r["place"], one(r["title"], r["title"]), one(r["number"], r["number"]),
+                 r["place"], share(r["title"]), share(r["number"]),
                  r["date"], r["amount"], r["state"])
                 for r in award_history.iter_register_rows(year=self.year)]
 

@@ -10,6 +10,7 @@ from models import org, vntext
 from models import registrations as rg
 from models.entities import SUBJECT_KINDS
 from models.errors import UserError
+from models.freeing import one_copy
 
 from .. import files, messages
 from ..background import Loader
@@ -68,17 +69,13 @@ class RegistrationModel(FilterTableModel):
         # strings, though a year has a few hundred distinct ones: the rows share one copy of
         # each (43,310 rows of the 40,000-household demo: ~36 MB held, now less), and are
         # read one at a time, so a reload holds less beside the rows still shown.
-        shared = {}
-        one = shared.setdefault
-        return [(r["id"], r["name"], r["kind"], one(r["position"], r["position"]),
-                 one(r["place"], r["place"]), one(r["titles"], r["titles"]),
-                 one(r["state"], r["state"]), one(r["reg_date"], r["reg_date"]),
-                 one(label, label),
+        share = one_copy()
+        return [(r["id"], r["name"], r["kind"], share(r["position"]), share(r["place"]),
+                 share(r["titles"]), share(r["state"]), share(r["reg_date"]),
+                 share(f"{r['movement']} — {r['round']}" if r["round"] else r["movement"]),
                  vntext.fold(f"{r['name']} {r['place']} {r['titles']} {r['state_label']}"),
-                 one(r["return_reason"], r["return_reason"]))
-                for r in rg.iter_registration_rows(year=self.year, movement=self.movement)
-                for label in (f"{r['movement']} — {r['round']}" if r["round"]
-                              else r["movement"],)]
+                 share(r["return_reason"]))
+                for r in rg.iter_registration_rows(year=self.year, movement=self.movement)]
 
     def key(self, row):
         return row[9]
