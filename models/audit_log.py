@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .db import db
 from .entities import AuditLog
 from . import vntext
+from .audit_fields import readable
 
 GENESIS = "0" * 64
 COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "old", "new", "reason")
@@ -374,10 +375,10 @@ def _read(flt, limit):
             name, noun = action_label(action), NOUNS.get(entity, entity)
             head = heads[(user, action, entity)] = (name, noun, fold(" ".join(
                 str(v) for v in (user, action, name, entity, noun) if v is not None)))
-        tail = tails.get((old, new, reason))
+        tail = tails.get((entity, old, new, reason))
         if tail is None:
-            shown = (_pretty(old), _pretty(new), reason or "")
-            tail = tails[(old, new, reason)] = shown + (fold(" ".join(shown)),)
+            shown = (readable(old, entity), readable(new, entity), reason or "")
+            tail = tails[(entity, old, new, reason)] = shown + (fold(" ".join(shown)),)
         parts = (head[2], tail[3]) if entity_id is None else (head[2], str(entity_id), tail[3])
         key = " ".join(p for p in parts if p)
         if words and not all(w in key for w in words):
@@ -387,30 +388,3 @@ def _read(flt, limit):
         if limit and len(rows) >= limit:
             break
     return rows
-
-
-def _pretty(text):
-    """'a: 1; b: x' from the stored JSON (plain text when it is not an object)."""
-    if not text:
-        return ""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items())
-    return _value(value)
-
-
-def _value(v):
-    if isinstance(v, list):
-        return ", ".join(_value(x) for x in v)
-    if isinstance(v, dict):
-        return "{" + "; ".join(f"{k}: {_value(x)}" for k, x in v.items()) + "}"
-    if v is None:
-        return "—"
-    if v is True:
-        return "có"
-    if v is False:
-        return "không"
-    return str(v)

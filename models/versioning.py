@@ -183,9 +183,19 @@ def checked_delete(self, recursive=False, delete_nullable=False):
     return rows
 
 
+def _label(key):
+    """A field's name in a dialog: the dialog's own word, else Nhật ký's (never the code)."""
+    label = LABELS.get(key)
+    if label is None:
+        from .audit_fields import field_name
+        label = field_name(key)
+        label = label[:1].upper() + label[1:]
+    return label
+
+
 def _shown(value):
-    from .audit_log import _pretty
-    return "(trống)" if value in (None, "") else _pretty(json.dumps(value, ensure_ascii=False))
+    from .audit_fields import readable
+    return "(trống)" if value in (None, "") else readable(json.dumps(value, ensure_ascii=False))
 
 
 def _named(model, key, value):
@@ -252,7 +262,7 @@ def stale_message(model, ident, expected, *, deleting=False):
         for key, value in new.items():
             if key in SKIP or (key in old and old[key] == value):
                 continue
-            changes.append(f"{LABELS.get(key, key)}: {_named(model, key, old.get(key))} → "
+            changes.append(f"{_label(key)}: {_named(model, key, old.get(key))} → "
                            f"{_named(model, key, value)}")
     by = f" ({'; '.join(dict.fromkeys(who))})" if who else ""
     what = (": " + "; ".join(changes)) if changes else ""

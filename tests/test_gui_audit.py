@@ -61,10 +61,10 @@ def test_filters_search_and_detail(history, leader, qtbot, tmp_path):
     tab.user.setCurrentIndex(tab.user.findData("lanhdao"))
     assert model.rowCount() == 1
     row = model.row_at(0)
-    assert row[3] == "Sửa cài đặt" and row[5] == "chairman: " and \
-        row[6] == "chairman: Nguyễn Văn Hùng" and row[7] == "bầu Chủ tịch mới"
+    assert row[3] == "Sửa cài đặt" and row[5] == "chủ tịch: —" and \
+        row[6] == "chủ tịch: Nguyễn Văn Hùng" and row[7] == "bầu Chủ tịch mới"
     tab.view.selectRow(0)
-    assert "Sau: chairman: Nguyễn Văn Hùng" in tab.detail.toPlainText()
+    assert "Sau: chủ tịch: Nguyễn Văn Hùng" in tab.detail.toPlainText()
     tab.user.setCurrentIndex(0)
     tab.search.setText("hung")                    # no accents typed, still found
     assert model.rowCount() == 1
