@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from models.errors import Cancelled
 
-from . import xlsx_print
+from . import xlsx_print, xlsx_rowwriter
 
 FONT_NAME = "Times New Roman"
 HEADER_ROWS = 4                    # issuer, title, subtitle, blank; header row is 5
@@ -172,23 +172,9 @@ def _cell(ws, value, style_name):
     return c
 
 
-def _cells_to_row(cells, row_idx):
-    for cell in cells:
-        cell.row = row_idx
-        yield cell
-
-
-def _reused_cell_class():
-    from openpyxl.cell.cell import Cell
-
-    class ReusedCell(Cell):
-        """A body cell whose style id is fixed for the whole column."""
-        __slots__ = ("_sid",)
-
-        @property
-        def style_id(self):
-            return self._sid
-    return ReusedCell
+def _values_as_is(values, _row_idx):
+    """A body row goes to ``xlsx_rowwriter.RowWriter`` as its values."""
+    return values
 
 
 def _letter(index):
@@ -226,6 +212,7 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     ws.print_title_rows = f"{header_row}:{header_row}"
     xlsx_print.page_setup(ws, one_page=one_page,
                           repeat_columns=f"A:{_letter(spec.repeat_columns)}")
+    writer = xlsx_rowwriter.start(ws)     # columns, views and page set-up are written
     titled = len(printed) if one_page else xlsx_print.first_page_columns(widths[:len(printed)])
     table_pt = sum(w * xlsx_print.UNIT_PT for w in widths[:titled])   # LibreOffice's
     last = _letter(titled)
@@ -250,17 +237,10 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     heights = xlsx_print.RowHeights(widths, wrapped)
     height_of = heights.height if heights.cells else None
     done = done_before
-    # One styled cell per column, reused row after row (write-only mode writes each row as
-    # soon as it is appended): the style id is resolved once per column, not per cell, and
-    # the cells go straight to the writer (no per-cell try/except in openpyxl's append).
-    _ReusedCell = _reused_cell_class()
-    reuse = []
-    for i, s in enumerate(style_names, 1):
-        c = _ReusedCell(ws, row=1, column=i)
-        c.style = s
-        c._sid = ws.parent._cell_styles.add(c._style)
-        reuse.append(c)
-    ws._values_to_row = _cells_to_row
+    # Body rows: one style per column, each row written as XML text as soon as it is
+    # appended (reports/xlsx_rowwriter; the rare row it cannot write, openpyxl writes).
+    writer.body = xlsx_rowwriter.Body(ws, style_names)
+    ws._values_to_row = _values_as_is
     row_attrs = xlsx_print.row_attrs
     # a non-empty text in a text or whole-number column only needs its NFC form
     nfc_kinds = [k in _NFC_KINDS for k in kinds]
@@ -268,17 +248,16 @@ def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
     for row in spec.rows:
         values = [normalize("NFC", v) if v.__class__ is str and v and n else cell_value(v, k)
                   for v, k, n in zip(row, kinds, nfc_kinds)]
-        for c, v in zip(reuse, values):
-            c.value = v
-            if v.__class__ is str and v[:1] == "=":
-                c.data_type = "s"
+        if len(values) < ncols:
+            values += [None] * (ncols - len(values))
         height = height_of(values) if height_of is not None else None
         rows_attrs.attrs = None if height is None else row_attrs(height)
-        ws.append(reuse)
+        ws.append(values)
         done += 1
         if progress is not None and done % 500 == 0 and progress(done, grand_total) is False:
             raise Cancelled()
     rows_attrs.attrs = None
+    writer.body = None
     del ws._values_to_row
     footer = spec.footer() if callable(spec.footer) else spec.footer
     row = header_row + (done - done_before)                 # the last row written
