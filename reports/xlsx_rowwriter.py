@@ -36,6 +36,7 @@ _SPECIAL = re.compile("[\x00-\x08\x0b-\x1f&<>\ud800-\udfff\ufffe\uffff]")
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BIG = 10 ** 15                    # whole numbers below this: str(n) is "%.16g" % n
 _KEPT_DATES = 4096
+FAST_ROWS = True                   # False: every body row through openpyxl (tests compare)
 
 
 class RowWriter(WorksheetWriter):
@@ -110,7 +111,8 @@ class Body:
     gives a row's bytes, or None for a row openpyxl must write; ``cells`` gives that row
     as styled cells for it (text beginning with "=" stays text, never a formula)."""
 
-    def __init__(self, ws, style_names, *, fast=LXML):
+    def __init__(self, ws, style_names):
+        fast = LXML and FAST_ROWS
         ReusedCell = _reused_cell_class()
         self.reuse = []
         self.cols = []
