@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from models.errors import Cancelled
 
-from . import xlsx_print, xlsx_rowwriter
+from . import xlsx_print
 
 FONT_NAME = "Times New Roman"
 HEADER_ROWS = 4                    # issuer, title, subtitle, blank; header row is 5
@@ -197,6 +197,7 @@ def _merged_line(ws, rows_attrs, text, style, last, row, width_pt, *, bold=False
 
 
 def _write_sheet(wb, styles, spec, commune, progress, done_before, grand_total):
+    from . import xlsx_rowwriter       # imports openpyxl: only when a workbook is written
     ws = wb.create_sheet(title=_safe_title(spec.title))
     rows_attrs = ws.row_dimensions = _RowAttrs()
     ncols = len(spec.columns)
