@@ -160,3 +160,26 @@ def test_what_openpyxl_refuses_is_refused(tmp_path, bad, error):
                                              rows=[[1, "tốt"], [2, bad]])], commune=COMMUNE)
     assert not os.path.exists(path)
     assert os.listdir(folder) == []
+
+
+def test_random_text_the_same_bytes(tmp_path):
+    """Seeded random text from every range the escaping could get wrong (markup, blanks,
+    C1 controls, combining marks, line separators, BOM, private use, astral)."""
+    import random
+    rnd = random.Random(15)
+    pools = ["abc XYZ 019", "&<>\"'=#;", " \t\n\r", "\x7f\x80\x85\x9f\xa0\xad", "ạảãàáâậầấẩ",
+             "\u0300\u0301\u0303\u0309\u0323", "\u2028\u2029\ufeff\ufffd\ue000", "😀𝔸𠀀"]
+    rows = []
+    for i in range(400):
+        text = "".join(rnd.choice(rnd.choice(pools)) for _ in range(rnd.randint(1, 40)))
+        rows.append([i + 1, text, text[::-1], rnd.choice([None, rnd.random() * 1e6, -i])])
+    columns = COLUMNS[:3] + [Column("Số", 10, "decimal")]
+    for fast in (True, False):
+        kept = xlsx_rowwriter.FAST_ROWS
+        xlsx_rowwriter.FAST_ROWS = fast
+        try:
+            write_workbook(str(tmp_path / f"{fast}.xlsx"), [SheetSpec(
+                title="x", heading="x", columns=columns, rows=rows)], commune=COMMUNE)
+        finally:
+            xlsx_rowwriter.FAST_ROWS = kept
+    assert _parts(tmp_path / "True.xlsx") == _parts(tmp_path / "False.xlsx")
