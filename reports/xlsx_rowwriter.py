@@ -11,9 +11,10 @@ blanks, every non-ASCII letter a character reference, because openpyxl's stream 
 ``t="n"`` with ``%.16g`` for numbers and the Excel serial for dates, an empty styled ``<c>``
 for None.
 
-Anything else goes through openpyxl's own writer, row by row, unchanged: text openpyxl
-refuses (control characters raise ``IllegalCharacterError``, U+FFFE a ``ValueError``), is
-cut (over 32,767 characters), or types as an error (#N/A …); "" and numbers that are not
+Anything else goes through openpyxl's own writer, row by row: text openpyxl would refuse
+(control characters raise ``IllegalCharacterError``, U+FFFE a ``ValueError``: written
+without them, as ``docx_xml.xml_text`` does, so one pasted control character does not fail
+a whole export), text openpyxl cuts (over 32,767 characters), or types as an error (#N/A …); "" and numbers that are not
 finite or beyond 15 digits; booleans, Decimals, datetimes, times, and a date outside a
 date column (openpyxl gives that cell a number format of its own). The two kinds of row
 share one file: lxml's buffer is flushed before our text is written after it.
@@ -183,6 +184,10 @@ class Body:
 
     def cells(self, values, row_idx):
         for c, v in zip(self.reuse, values):
+            if v.__class__ is str and _REFUSED.search(v) is not None:
+                # characters an .xlsx cannot hold (openpyxl refuses them, and one bad note
+                # would fail the whole export): left out, as in the Word documents
+                v = _REFUSED.sub("", v)
             c.value = v
             if v.__class__ is str and v[:1] == "=":
                 c.data_type = "s"
