@@ -176,8 +176,11 @@ def make_printer(name, *, color=True):
 def margin_warnings(page, margins):
     """Lines telling which parts of the page fall into the printer's unprintable margin."""
     from reports.cert_layout import parts_in_margin
-    return [f"{label}: lấn vào lề không in được ({where})"
-            for label, where in parts_in_margin(page, margins)]
+    return [_margin_line(label, where) for label, where in parts_in_margin(page, margins)]
+
+
+def _margin_line(label, where):
+    return f"{label}: lấn vào lề không in được ({where})"
 
 
 # --------------------------------------------------------------------------- printing
@@ -191,6 +194,7 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
     a job that never arrived is an error, never a success."""
     # here, not at the top: the painter brings the certificate layout (reports.cert_layout,
     # textfit, pdfdoc), which opening "In giấy khen" does not need (gui/preload.py loads it)
+    from reports.cert_layout import parts_in_margin   # once, not per page
     from .print_painter import QtPageDrawer
     name = printer.printerName()
     native = printer.outputFormat() == QPrinter.NativeFormat
@@ -218,8 +222,8 @@ def print_pages(printer, pages, total, *, title="", progress=None, still_there=N
                 outcome.error = "Máy in từ chối trang tiếp theo (mất kết nối hoặc hết giấy)."
                 break
             drawer.page(page)
-            outcome.warnings += [w for w in margin_warnings(page, margins)
-                                 if w not in outcome.warnings]
+            outcome.warnings += [line for label, where in parts_in_margin(page, margins)
+                                 if (line := _margin_line(label, where)) not in outcome.warnings]
             drawn += 1
             if printer.printerState() in (QPrinter.Error, QPrinter.Aborted):
                 outcome.error = "Máy in báo lỗi trong khi in."

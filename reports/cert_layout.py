@@ -136,6 +136,12 @@ def parts_in_margin(page, margins, *, tolerance=0.05):
         box = group_bounds(g)
         if box is None:
             continue
+        # most parts lie well inside: tell that with four comparisons (a print run checks
+        # every part of every page)
+        if (left - box[0] <= tolerance and top - box[1] <= tolerance
+                and box[2] - (page.width_mm - right) <= tolerance
+                and box[3] - (page.height_mm - bottom) <= tolerance):
+            continue
         sides = []
         for name, over in (("trái", left - box[0]), ("trên", top - box[1]),
                            ("phải", box[2] - (page.width_mm - right)),
