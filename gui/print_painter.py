@@ -8,8 +8,8 @@ import math
 import re
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontDatabase, QPainterPath, QPen, QPolygonF,
-                           QRawFont)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontDatabase, QGlyphRun, QPainterPath, QPen,
+                           QPolygonF, QRawFont, QTextLayout)
 
 from reports import cert_layout as L
 
@@ -34,6 +34,12 @@ def qt_font(name, size_pt, shaped=False):
 
 def needs_shaping(text):
     return not text.isascii() and _MARKS.search(text) is not None
+
+
+# Latin letters (Vietnamese included), digits, punctuation and currency signs, no control,
+# mark or direction character: one script item, left to right, one glyph per character
+_PLAIN = re.compile("[\u0020-\u007e\u00a0-\u024f\u1e00-\u1eff\u2010-\u2027"
+                    "\u2030-\u205e\u20a0-\u20cf]*")
 
 
 def _new_font(name, size_pt, shaped=False):
@@ -119,6 +125,8 @@ class QtPageDrawer:
         self._draw_text, self._fill_path = painter.drawText, painter.fillPath
         self._draw_line, self._draw_rect = painter.drawLine, painter.drawRect
         self._rotate, self._draw_rects = painter.rotate, painter.drawRects
+        self._draw_glyph_run = painter.drawGlyphRun
+        self._glyph_runs = {}
         painter.setRenderHint(painter.RenderHint.Antialiasing, True)
         painter.setRenderHint(painter.RenderHint.TextAntialiasing, True)
 
@@ -130,7 +138,7 @@ class QtPageDrawer:
             if g.key:
                 cached = compiled.get(g.key)
                 if cached is None or cached[0] is not items:
-                    cached = compiled[g.key] = (items, self.compile(items))
+                    cached = compiled[g.key] = (items, self.compile(items, lasting=True))
             else:
                 # a field's runs are shared by every page with the same text (reports/
                 # cert_layout.field_group: date line, signer, title…): compiled once while
@@ -139,7 +147,10 @@ class QtPageDrawer:
                 if cached is None or cached[0] is not items:
                     if len(fields) > 512:
                         fields.clear()
-                    cached = fields[id(items)] = (items, self.compile(items))
+                    cached = fields[id(items)] = (items, self.compile(items), False)
+                elif not cached[2]:     # it came back: the same text on several pages
+                    cached = fields[id(items)] = (items, self.compile(items, lasting=True),
+                                                  True)
             save()
             if g.dx or g.dy:
                 translate(g.dx * k, g.dy * k)
@@ -160,9 +171,11 @@ class QtPageDrawer:
             return QColor(Qt.black)
         return _color(rgb)
 
-    def compile(self, items):
+    def compile(self, items, *, lasting=False):
         """[(painter method, args)] that draw ``items``; the painter's font and pen are set
-        only where they change (as from a painter state with neither known)."""
+        only where they change (as from a painter state with neither known). ``lasting``:
+        the calls are replayed on many pages, so plain text is laid out into glyphs once
+        (``_glyph_run``) instead of at every page."""
         k = self.k
         calls = []
         run = None                  # filled shapes of one colour: [fill, path, squares]
@@ -184,15 +197,23 @@ class QtPageDrawer:
                     run[1].addPolygon(QPolygonF([QPointF(x * k, y * k) for x, y in it.points]))
                     run[1].closeSubpath()
             elif kind is L.Text:
-                qfont = qt_font(it.font, it.size, needs_shaping(it.text))
+                shaped = needs_shaping(it.text)
+                qfont = qt_font(it.font, it.size, shaped)
                 qcolor = self._c(it.color)
-                if qfont is not font:
+                glyphs = self._glyph_run(qfont, it.text) if lasting and not shaped else None
+                if glyphs is None and qfont is not font:
                     calls.append((self._set_font, (qfont,)))
                     font = qfont
                 if qcolor is not color:
                     calls.append((self._set_pen, (qcolor,)))
                     color = qcolor
-                calls.append((self._draw_text, (QPointF(it.x * k, it.y * k), it.text)))
+                if glyphs is None:
+                    calls.append((self._draw_text, (QPointF(it.x * k, it.y * k), it.text)))
+                else:
+                    # QPainter.drawText starts at x cut to 1/64 pixel (QFixed) and adds the
+                    # advances; so does a glyph run placed at that x: the same glyph positions
+                    x = math.trunc(it.x * k * 64) / 64
+                    calls.append((self._draw_glyph_run, (QPointF(x, it.y * k), glyphs)))
             elif kind is L.Line:
                 calls.append((self._set_pen, (self._pen(it.color, it.width, it.dash),)))
                 color = None
@@ -209,6 +230,28 @@ class QtPageDrawer:
         if run is not None:
             self._fill_run(calls, run)
         return calls
+
+    def _glyph_run(self, qfont, text):
+        """The glyphs and advances QPainter.drawText would find for ``text`` in ``qfont`` on
+        this printer, laid out once (a QGlyphRun from the baseline's start), or None when
+        the text is not plain (``_PLAIN``)."""
+        key = (id(qfont), text)         # fonts live as long as the program (qt_font)
+        if key in self._glyph_runs:
+            return self._glyph_runs[key]
+        glyphs = None
+        if _PLAIN.fullmatch(text):
+            layout = QTextLayout(text, qfont, self.p.device())
+            layout.beginLayout()
+            layout.createLine()
+            layout.endLayout()
+            runs = layout.glyphRuns()
+            if len(runs) == 1 and len(runs[0].glyphIndexes()) == len(text):
+                glyphs = QGlyphRun()
+                glyphs.setRawFont(runs[0].rawFont())
+                glyphs.setGlyphIndexes(runs[0].glyphIndexes())
+                glyphs.setPositions([QPointF(p.x(), 0.0) for p in runs[0].positions()])
+        self._glyph_runs[key] = glyphs
+        return glyphs
 
     def _fill_run(self, calls, run):
         fill, path, squares = run
