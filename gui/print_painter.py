@@ -72,6 +72,8 @@ def _new_font(name, size_pt, shaped=False):
 
 
 _HALF = math.sqrt(0.5)
+# objects, not Qt.NoBrush / Qt.NoPen: PySide converts an enum argument far slower
+_NO_BRUSH, _NO_PEN = QBrush(Qt.NoBrush), QPen(Qt.NoPen)
 
 
 def _diamond_square(points, k):
@@ -223,10 +225,10 @@ class QtPageDrawer:
                 calls.append((self._set_pen, (self._pen(it.stroke, it.width, it.dash),)))
                 color = None
                 calls.append((self._set_brush, (QBrush(self._c(it.fill)) if it.fill
-                                                else Qt.NoBrush,)))
+                                                else _NO_BRUSH,)))
                 calls.append((self._draw_rect, (QRectF(it.x * k, it.y * k, it.w * k,
                                                        it.h * k),)))
-                calls.append((self._set_brush, (Qt.NoBrush,)))
+                calls.append((self._set_brush, (_NO_BRUSH,)))
         if run is not None:
             self._fill_run(calls, run)
         return calls
@@ -262,7 +264,7 @@ class QtPageDrawer:
             # diamonds (the border's ornaments) as squares in a frame turned by 45°: the
             # same shapes, written as one "re" each instead of five path points, so every
             # page of the job is ~30 % shorter for the spooler's PDF engine to compress
-            calls += [(self._save, ()), (self._set_pen, (Qt.NoPen,)),
+            calls += [(self._save, ()), (self._set_pen, (_NO_PEN,)),
                       (self._set_brush, (brush,)), (self._rotate, (45.0,)),
                       (self._draw_rects, (squares,)), (self._restore, ())]
 
