@@ -517,10 +517,19 @@ def verify_database_file(path):
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            # Schema, links and values are read at the same time on a connection of their
+            # own; they count only when the integrity check passed (as if run after it).
+            beside = schema_check.ChecksBeside(
+                path, lambda c: bool(migration_plan(version, stored_steps_sqlite(c))))
+            try:
+                result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            except BaseException:
+                beside.cancel()
+                raise
             if result == "ok":
-                partial = bool(migration_plan(version, stored_steps_sqlite(conn)))
-                schema_check.verify(conn, path, partial=partial)
+                schema_check.refuse(path, beside.problems())
+            else:
+                beside.cancel()
         finally:
             conn.close()
     except sqlite3.Error as exc:

@@ -82,3 +82,21 @@ def remove_stale_temps(folder):
         except OSError:
             pass
     return removed
+
+
+def hard_link(path, name):
+    """Give ``path`` the second name ``name``; False where the file system has no links
+    (FAT/exFAT, some network shares) or ``name`` exists."""
+    try:
+        os.link(path, name)
+    except (OSError, NotImplementedError, AttributeError):
+        return False
+    return True
+
+
+def same_file(a, b):
+    """True when ``a`` and ``b`` name the same file (False if either is missing)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -403,6 +403,8 @@ def restore_from(src, db_path, *, actor):
             os.replace(tmp, db_path)
             fsync_dir(folder)
     except OSError as exc:
+        if kept and fileops.same_file(kept, db_path):   # linked, not replaced: unlink
+            fileops.remove_quietly(kept)
         raise UserError(os_error_message(exc, db_path)) from exc
     finally:
         fileops.remove_quietly(tmp)
@@ -444,7 +446,8 @@ def _record_restore(db_path, src, actor, kept):
     log.info("%s (dữ liệu cũ giữ ở %s)", message, kept or "—")
     for attempt in range(5):     # another window may be opening the restored file right now
         try:
-            dbmod.open_database(db_path)
+            # Not checked again: the bytes _copy_verified checked in full, renamed.
+            dbmod.open_database(db_path, quick_check=False)
             break
         except DatabaseError:
             if attempt == 4:
@@ -461,18 +464,22 @@ def _record_restore(db_path, src, actor, kept):
 def _keep_aside(db_path, kept, folder, held):
     """The current database's bytes at ``kept`` (consistent: we hold it, its WAL is merged).
 
-    A file too damaged to lock keeps its journal files too, moved beside the kept copy: a
-    -wal left beside the restored file would be replayed into it.
+    A second name (hard link), left as the old file's only name when the restored copy is
+    renamed over ``db_path``: no copy of the whole file, and no second descriptor of the
+    held file closed (on POSIX that drops our SQLite locks). Without links (FAT sticks),
+    a flushed copy. A file too damaged to lock keeps its journal files too, moved beside
+    the kept copy: a -wal left beside the restored file would be replayed into it.
     """
-    fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=folder)
-    os.close(fd)
-    try:
-        shutil.copyfile(db_path, tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, kept)
-    finally:
-        fileops.remove_quietly(tmp)
+    if not fileops.hard_link(db_path, kept):
+        fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=folder)
+        os.close(fd)
+        try:
+            shutil.copyfile(db_path, tmp)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, kept)
+        finally:
+            fileops.remove_quietly(tmp)
     if not held:
         for extra in ("-wal", "-shm"):
             if os.path.exists(db_path + extra):
