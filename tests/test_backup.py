@@ -57,6 +57,35 @@ def test_restore_replaces_data_and_keeps_the_current_file_aside(tmp_path, commun
     assert audit_log.verify_chain().ok
 
 
+@pytest.mark.parametrize("links", [True, False])
+def test_the_kept_file_is_the_old_one_alone(tmp_path, commune, leader, monkeypatch, links):
+    """The old database is kept by a second name (or, on a stick without hard links such as
+    FAT, by a copy): after the restore it is a file of its own with the old bytes."""
+    if not links:
+        def no_links(src, dst):
+            raise PermissionError(1, "Operation not permitted")
+        monkeypatch.setattr(os, "link", no_links)
+    saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
+    Household.delete().execute()
+    db_path = dbmod.current_path()
+    dbmod.close_database()
+    def content(path):            # (the restore switches the file it takes out of WAL)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+    before = content(db_path)
+    kept = backup.restore_from(saved, db_path, actor=leader)
+    assert content(kept) == before
+    assert os.stat(kept).st_nlink == 1 and not os.path.samefile(kept, db_path)
+    dbmod.open_database(db_path)
+    Household.delete().execute()                     # the restored file changes, not the kept
+    dbmod.close_database()
+    assert content(kept) == before
+    assert not [f for f in os.listdir(os.path.dirname(db_path)) if f.startswith(".tmp-")]
+
+
 def test_restore_needs_a_leader_of_the_current_file(tmp_path, commune, clerk):
     saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
     db_path = dbmod.current_path()

@@ -384,3 +384,43 @@ def test_steps_missing_from_an_older_file_run_in_order_on_real_data(tmp_path):
         dbmod.close_database()
     assert sorted(_steps(path)[1]) == sorted(
         n for n in migrations.STEPS if n <= dbmod.SCHEMA_VERSION)
+
+
+def test_verification_answers_the_first_failing_check_and_leaves_no_reader(tmp_path):
+    """verify_database_file reads schema, links and values on a second connection while
+    PRAGMA integrity_check runs: the refusal still names the first check that fails, in
+    the order damage → schema → links/values, and no reading thread outlives it."""
+    import threading
+    good = tmp_path / "good.sqlite3"
+    dbmod.open_database(str(good))
+    Unit.create(name="Xã B", name_key="xa b", kind=UnitKind.get(UnitKind.code == "xa"))
+    dbmod.close_database()
+    assert dbmod.verify_database_file(str(good)) == dbmod.SCHEMA_VERSION
+
+    def variant(name, *sql, damage=False):
+        path = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(good, path)
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA foreign_keys=0")
+        for statement in sql:
+            conn.execute(statement)
+        conn.commit()
+        conn.close()
+        if damage:
+            data = bytearray(path.read_bytes())
+            for i in range(4096 * 2, min(len(data), 4096 * 6)):
+                data[i] = 0xA5
+            path.write_bytes(bytes(data))
+        with pytest.raises(DatabaseError) as info:
+            dbmod.verify_database_file(str(path))
+        assert not [t for t in threading.enumerate() if t.name == "schema-check"]
+        path.unlink()
+        return str(info.value)
+
+    dangling = "UPDATE unit SET kind_id = 99999"
+    trigger = "CREATE TRIGGER la AFTER INSERT ON setting BEGIN SELECT 1; END"
+    assert "liên kết trỏ tới bản ghi không còn" in variant("links", dangling)
+    both = variant("both", dangling, trigger)
+    assert "trigger lạ «la»" in both and "liên kết" not in both
+    damaged = variant("damaged", dangling, trigger, damage=True)
+    assert "bị hỏng" in damaged and "trigger" not in damaged and "liên kết" not in damaged
