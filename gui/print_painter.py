@@ -236,12 +236,14 @@ class QtPageDrawer:
     def _glyph_run(self, qfont, text):
         """The glyphs and advances QPainter.drawText would find for ``text`` in ``qfont`` on
         this printer, laid out once (a QGlyphRun from the baseline's start), or None when
-        the text is not plain (``_PLAIN``)."""
+        the text is not plain (``_PLAIN``) or only ASCII."""
         key = (id(qfont), text)         # fonts live as long as the program (qt_font)
         if key in self._glyph_runs:
             return self._glyph_runs[key]
         glyphs = None
-        if _PLAIN.fullmatch(text):
+        # ASCII-only text keeps drawText: on Windows Qt hands it to the printer driver as
+        # characters, not glyph numbers
+        if not text.isascii() and _PLAIN.fullmatch(text):
             layout = QTextLayout(text, qfont, self.p.device())
             layout.beginLayout()
             layout.createLine()
