@@ -2,7 +2,6 @@
 registration deadlines, reports to the upper level) that are overdue or due soon."""
 from html import escape
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from models import vntext
@@ -45,6 +44,7 @@ def deadlines_box(reminders):
         layout.addWidget(QLabel("Không có việc quá hạn hay sắp đến hạn (trong "
                                 f"{dl.HORIZON_DAYS} ngày tới)."))
         return box
+    from PySide6.QtCore import Qt      # not at start-up before the overview reads
     text = QLabel("<br>".join(reminder_lines(reminders)))
     text.setTextFormat(Qt.RichText)
     text.setWordWrap(True)

@@ -16,7 +16,7 @@ every widget — about 15 % of each repaint (issue 14, "never frozen"). Instead:
 
 Everything else is drawn by the platform style unchanged.
 """
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QRectF, Slot
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QPushButton, QRadioButton, QWidget
 
@@ -36,6 +36,7 @@ class FocusRing(QWidget):
 
     def __init__(self, target):
         super().__init__(target)
+        from PySide6.QtCore import Qt    # on first use (gui/background.py Loader says why)
         self.setObjectName("focus-ring")
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.NoFocus)
@@ -80,6 +81,7 @@ class FocusFollower(QObject):
         if new is None:
             return
         if isinstance(new, RINGED):
+            from PySide6.QtCore import Qt
             ring = new.findChild(FocusRing, "focus-ring", Qt.FindDirectChildrenOnly) \
                 or FocusRing(new)
             ring.show_on(new)

@@ -37,6 +37,33 @@ print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
     assert loaded == []
 
 
+def test_qt_namespace_is_made_after_the_overview_started_reading(tmp_path):
+    """Qt's namespace (``Qt.AlignTop`` …) is made, all its enums at once (~22 ms of Python),
+    on first use: what loads before the overview's first read (gui.app.run_gui:
+    gui.app, the database opened, gui.pages.overview) leaves it to the window built while
+    the read's SQL runs on the other core (issue 15)."""
+    made = _child(f"""
+import json, os
+os.environ["TDKT_DATA_DIR"] = {str(tmp_path)!r}
+os.environ["TDKT_GUI_INLINE"] = "1"
+from gui.app import make_app, open_or_recover
+app = make_app()
+open_or_recover({str(tmp_path / "x.sqlite3")!r}, quick_check=False)
+from models.entities import User
+user = User.create(username="a", full_name="A", role="leader", password_hash="x")
+from gui.pages import overview
+import PySide6.QtCore
+before = "Qt" in vars(PySide6.QtCore)
+overview.read_early()
+from gui.context import AppContext
+from gui.main_window import MainWindow
+window = MainWindow(AppContext(user, {str(tmp_path / "x.sqlite3")!r}))
+window.show(); app.processEvents()
+print(json.dumps([before, "Qt" in vars(PySide6.QtCore)]))
+""")
+    assert made == [False, True]
+
+
 def test_server_driver_given_to_peewee_later_is_what_peewee_loads_itself():
     def state(first):
         return _child(f"""

@@ -133,3 +133,69 @@ def test_overview_read_before_the_window_is_what_the_page_shows(leader, qtbot, m
     from PySide6.QtWidgets import QLabel
     texts = " ".join(label.text() for label in page.year_map.findChildren(QLabel))
     assert "1 phong trào" in texts
+
+
+def _world_with_registrations(leader):
+    org = make_org(leader)
+    mv = movements.add_movement(actor=leader, name="Thi đua yêu nước", year_from=YEAR)
+    ldtt = Title.get(Title.code == "LDTT")
+    regs = [registrations.register(actor=leader, movement=mv, subject=p, year=YEAR,
+                                   titles=[ldtt]) for p in org["people"]]
+    registrations.submit(actor=leader, registration=regs[0])
+
+
+def test_overview_sections_read_beside_the_steps_give_the_same_page(leader, monkeypatch):
+    """Out of tests the overview's sections are read on a second connection while the year's
+    steps are read (SQLite computes without Python's GIL: the two cores at start-up, issue
+    15): the same data as read one after the other on one connection, and the second
+    thread's connection is closed after its read."""
+    import threading
+    from gui.pages import overview
+    from models.db import db
+    _world_with_registrations(leader)
+    one_connection = overview.read_year(YEAR)          # tests: inline, one after the other
+    threads, closed = [], []
+    fetch = overview.SECTIONS[-1][1]
+
+    def spy(year):
+        threads.append(threading.current_thread())
+        try:
+            return fetch(year)
+        finally:
+            closed.append(db.is_closed())            # open while it reads
+
+    monkeypatch.setattr(overview, "SECTIONS",
+                        overview.SECTIONS[:-1] + [(overview.SECTIONS[-1][0], spy,
+                                                   overview.SECTIONS[-1][2])])
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    beside = overview.read_year(YEAR)
+    assert beside == one_connection
+    assert beside["sections"][-1]["counts"]["person"]["submitted"] == 1
+    if db.obj.engine == "sqlite":
+        assert threads[0] is not threading.current_thread() and not threads[0].is_alive()
+        assert closed == [False]
+        assert threads[0].name == "tdkt-read-beside"
+    else:       # a server: one connection, one after the other
+        assert threads == [threading.current_thread()]
+
+
+def test_a_read_beside_raises_its_error_to_the_caller_and_sees_an_open_transaction(
+        leader, monkeypatch):
+    """What the second thread raised reaches the page's read (shown as its error); inside a
+    transaction the read runs on the caller's connection (another would not see it)."""
+    import pytest
+    from gui import background
+    from models.db import db
+    from models.entities import Movement
+    from models.errors import UserError
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+
+    def fails():
+        raise UserError("Không đọc được")
+    with pytest.raises(UserError, match="Không đọc được"):
+        background.beside(fails).result()
+    with db.atomic():
+        movements.add_movement(actor=leader, name="Chưa lưu", year_from=YEAR)
+        seen = background.beside(
+            lambda: Movement.select().where(Movement.name == "Chưa lưu").count())
+        assert seen.result() == 1

@@ -2,7 +2,7 @@
 import datetime
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRunnable, QTimer
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QScrollArea, QTableView, QVBoxLayout,
                                QWidget)
@@ -13,34 +13,50 @@ from models.entities import SUBJECT_KINDS
 from .. import background
 from ..background import Loader
 from ..deadlines_view import deadlines_box, deadlines_data
-from ..table_model import ALIGNMENT_ROLE, ALIGNMENTS, DISPLAY_ROLE, RowsModel
 
-RIGHT = ALIGNMENTS["right"]
+# Qt's namespace (``Qt.AlignTop`` …, and gui/table_model.py's constants) is made on first
+# use, all its enums at once: ~22 ms of Python. This module is loaded before the overview
+# starts reading at start-up (gui.app.run_gui), so it uses it only once the page is built:
+# then the read's SQL runs on the other core meanwhile (issue 15).
 
 STATE_COLORS = {"draft": "#6b6b6b", "submitted": "#1f5fbf", "accepted": "#1b7a2f",
                 "returned": "#b00020"}
 
 
-class SummaryModel(RowsModel):
-    """A few summary rows (text or numbers), read-only."""
+_summary_model = None
 
-    def __init__(self, headers, rows, parent=None):
-        super().__init__(rows, parent)
-        self.HEADERS = headers
 
-    def data(self, index, role=DISPLAY_ROLE):
-        # ints, not Qt's enums: a paint asks every cell for every role (gui/table_model.py)
-        if role != DISPLAY_ROLE and role != ALIGNMENT_ROLE or not index.isValid():
-            return None
-        value = self.rows[index.row()][index.column()]
-        if role == DISPLAY_ROLE:
-            return value if isinstance(value, str) else vntext.format_int(value)
-        return None if isinstance(value, str) else RIGHT
+def summary_model_class():
+    """The model of the page's small tables (made on first use: see above)."""
+    global _summary_model
+    if _summary_model is None:
+        from ..table_model import ALIGNMENT_ROLE, ALIGNMENTS, DISPLAY_ROLE, RowsModel
+        right = ALIGNMENTS["right"]
+
+        class SummaryModel(RowsModel):
+            """A few summary rows (text or numbers), read-only."""
+
+            def __init__(self, headers, rows, parent=None):
+                super().__init__(rows, parent)
+                self.HEADERS = headers
+
+            def data(self, index, role=DISPLAY_ROLE):
+                # ints, not Qt's enums: a paint asks every cell for every role
+                # (gui/table_model.py)
+                if role != DISPLAY_ROLE and role != ALIGNMENT_ROLE or not index.isValid():
+                    return None
+                value = self.rows[index.row()][index.column()]
+                if role == DISPLAY_ROLE:
+                    return value if isinstance(value, str) else vntext.format_int(value)
+                return None if isinstance(value, str) else right
+        _summary_model = SummaryModel
+    return _summary_model
 
 
 def _small_table(headers, rows, widths):
+    from PySide6.QtCore import Qt
     view = QTableView()
-    view.setModel(SummaryModel(headers, rows, view))
+    view.setModel(summary_model_class()(headers, rows, view))
     view.verticalHeader().hide()
     view.setFocusPolicy(Qt.NoFocus)
     view.setSelectionMode(QTableView.NoSelection)
@@ -110,6 +126,7 @@ class YearMap(QWidget):
 
     def __init__(self, steps, open_step, parent=None):
         super().__init__(parent)
+        from PySide6.QtCore import Qt
         from models import year_map
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -155,10 +172,12 @@ SECTIONS.insert(0, ("Việc đến hạn theo kế hoạch", deadlines_data, dea
 def read_year(year):
     """Everything the page shows for ``year`` (any thread: no widgets)."""
     from models import paths, settings, year_map
+    sections = background.beside(      # read on a second connection meanwhile
+        lambda: [part[1](year) if len(part) == 3 else None for part in SECTIONS])
     return {"year": year, "commune": settings.commune().name,
             "years": year_map.active_years(),
             "steps": year_map.year_steps(year, backup_folder=paths.backup_dir()),
-            "sections": [part[1](year) if len(part) == 3 else None for part in SECTIONS]}
+            "sections": sections.result()}
 
 
 _early = {}         # year → _EarlyRead: started before the window exists
