@@ -16,6 +16,9 @@ with models.loading_quietly():
     from PySide6.QtCore import QCoreApplication, QLocale  # noqa: E402
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox  # noqa: E402
 
+    from . import skip_source_scan_of_our_modules
+    skip_source_scan_of_our_modules()        # before the GUI modules load
+
     from . import background, focus_style, gc_policy, messages
     from .translations import VietnameseTranslator
 

@@ -104,3 +104,30 @@ def test_loading_quietly_holds_collections_off_and_restores_them():
         assert not gc.isenabled()           # as it was before the block
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_pyside_import_hook_is_told_about_our_modules_what_reading_them_would_find():
+    """gui/__init__.py ``skip_source_scan_of_our_modules``: PySide6's import hook no longer
+    reads the source of our modules, peewee's and the standard library's (20-40 ms at
+    start-up); its answer for them is the one reading would give (models/ and reports/ never
+    name PySide6, the standard library neither), and other modules are still read."""
+    import glob
+    import inspect
+    import textwrap
+    import types
+    import gui.app  # noqa: F401 - installs it
+    from shibokensupport import feature
+    uses = feature._mod_uses_pyside
+    assert uses.ours_known
+    for folder in ("models", "reports"):
+        for path in glob.glob(os.path.join(ROOT, folder, "**", "*.py"), recursive=True):
+            name = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
+            with open(path, encoding="utf-8") as fh:
+                assert "PySide6" not in fh.read(), path
+            assert uses(types.ModuleType(name)) is False
+    assert uses(sys.modules["gui.main_window"] if "gui.main_window" in sys.modules
+                else types.ModuleType("gui.main_window")) is True
+    assert uses(textwrap) is False and "PySide6" not in inspect.getsource(textwrap)
+    scanned = types.ModuleType("someone_elses")
+    scanned.__file__ = os.path.join(ROOT, "tests", "test_startup_imports.py")
+    assert uses(scanned) is True           # read: this file names PySide6
