@@ -23,6 +23,7 @@ from models import db as dbmod
 from models.errors import DamagedDatabase, DatabaseError, UserError
 
 from .outpaths import check_output_path
+from .restore_copy import copy_verified
 from .safefile import fsync_dir, os_error_message
 
 log = logging.getLogger(__name__)
@@ -281,35 +282,6 @@ IN_USE = ("Tệp dữ liệu {path} đang được mở ở máy/cửa sổ khá
 LOCK_TIMEOUT_S = 2.0
 
 
-def _copy_verified(src, dest_dir, *, shown_as=None):
-    """Copy ``src`` to a temp file in ``dest_dir``, fsync, verify; returns the temp path.
-
-    What is verified is the copy that will be installed, not the file it came from; a
-    refusal names ``shown_as`` (the file the user chose), not the temporary copy.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=fileops.temp_prefix(), suffix=".tdkt", dir=dest_dir)
-    os.close(fd)
-    try:
-        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        target = sqlite3.connect(tmp)
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=delete")
-        finally:
-            target.close()
-            source.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            dbmod.verify_database_file(tmp)
-        except DatabaseError as err:
-            raise type(err)(str(err).replace(tmp, shown_as or src)) from None
-    except BaseException:
-        fileops.remove_quietly(tmp)
-        raise
-    return tmp
-
-
 @contextlib.contextmanager
 def exclusive_database(db_path):
     """Hold ``db_path`` so that no other connection exists (in this or another process).
@@ -383,7 +355,7 @@ def restore_from(src, db_path, *, actor):
     fileops.remove_stale_temps(folder)
     try:
         with readable(src) as local:
-            tmp = _copy_verified(local, folder, shown_as=src)
+            tmp = copy_verified(local, folder, shown_as=src)
     except sqlite3.Error as exc:        # e.g. a truncated or damaged backup
         raise DamagedDatabase(f"Tệp sao lưu {src} bị hỏng, không dùng được ({exc}); "
                               "hãy chọn bản sao lưu khác. Dữ liệu hiện tại không bị "
@@ -446,7 +418,7 @@ def _record_restore(db_path, src, actor, kept):
     log.info("%s (dữ liệu cũ giữ ở %s)", message, kept or "—")
     for attempt in range(5):     # another window may be opening the restored file right now
         try:
-            # Not checked again: the bytes _copy_verified checked in full, renamed.
+            # Not checked again: the bytes copy_verified checked in full, renamed.
             dbmod.open_database(db_path, quick_check=False)
             break
         except DatabaseError:

@@ -1,6 +1,7 @@
 """Backups and restore: verified copies, refusals, read-only and full sticks, killed midway."""
 import datetime
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -276,3 +277,32 @@ def test_start_of_day_backs_up_once_then_checks_the_file(database, data_dir):
     assert len(made) == 1 and backup.backup_info(made[0]).schema == dbmod.SCHEMA_VERSION
     assert backup.start_of_day(path) is None
     assert backup.auto_backups() == made
+
+
+def test_the_restored_copy_is_the_backup_with_its_wal(tmp_path, commune):
+    """A backup at rest is copied byte for byte; one with its last changes still in a -wal
+    beside it (copied off a PC while open) is read by SQLite with them."""
+    from reports import restore_copy
+    saved = backup.backup_to(str(tmp_path / "b.sqlite3"))
+    here = tmp_path / "here"
+    here.mkdir()
+    copy = restore_copy.copy_verified(saved, str(here))
+    assert open(copy, "rb").read() == open(saved, "rb").read()
+    os.remove(copy)
+
+    live = tmp_path / "live.sqlite3"
+    shutil.copyfile(saved, live)
+    conn = sqlite3.connect(live, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=wal")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("INSERT INTO setting (key, value) VALUES ('only_in_wal', '1')")
+    walled = tmp_path / "wal" / "b.sqlite3"
+    walled.parent.mkdir()
+    shutil.copyfile(live, walled)                    # the file and its -wal, as copied by hand
+    shutil.copyfile(str(live) + "-wal", str(walled) + "-wal")
+    conn.close()
+    copy = restore_copy.copy_verified(str(walled), str(here))
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as check:
+        assert check.execute("SELECT value FROM setting WHERE key = 'only_in_wal'").fetchone()
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert [f for f in os.listdir(here)] == [os.path.basename(copy)]
