@@ -83,7 +83,7 @@ def stored_steps(database):
                                    (STEPS_KEY,)).fetchone()
     except (sqlite3.Error, peewee.PeeweeException):
         return None
-    return json.loads(row[0]) if row else None
+    return _steps(row[0]) if row else None
 
 
 def stored_steps_sqlite(conn):
@@ -92,7 +92,23 @@ def stored_steps_sqlite(conn):
         row = conn.execute("SELECT value FROM setting WHERE key = ?", (STEPS_KEY,)).fetchone()
     except sqlite3.Error:
         return None
-    return json.loads(row[0]) if row else None
+    return _steps(row[0]) if row else None
+
+
+def _steps(text):
+    """The recorded step numbers; a record that is not a list of numbers means the file was
+    damaged or altered by hand, and no one can tell which checks it needs."""
+    try:
+        steps = json.loads(text)
+    except (TypeError, ValueError):
+        steps = None
+    if not isinstance(steps, list) or not all(type(n) is int for n in steps):
+        from .errors import DamagedDatabase
+        raise DamagedDatabase(
+            "Tệp dữ liệu bị hỏng hoặc đã bị sửa bằng công cụ khác: không đọc được ghi chép "
+            "các bước nâng cấp cấu trúc (cài đặt 'schema_steps'). Hãy lấy lại dữ liệu từ một "
+            "bản sao lưu còn tốt (trang Sao lưu → Khôi phục từ bản sao lưu).")
+    return steps
 
 
 def record_steps(database, steps):

@@ -108,6 +108,8 @@ def test_restore_needs_a_leader_of_the_current_file(tmp_path, commune, clerk):
     ("text", "không phải là tệp dữ liệu"),
     ("other sqlite", "không phải là bản sao lưu"),
     ("truncated", "bị cắt cụt|bị hỏng"),
+    ("steps not a list", "ghi chép các bước nâng cấp"),
+    ("steps not JSON", "ghi chép các bước nâng cấp"),
 ])
 def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, message,
                                                       leader):
@@ -117,6 +119,15 @@ def test_restore_refuses_what_is_not_an_intact_backup(tmp_path, commune, what, m
     elif what == "other sqlite":
         with sqlite3.connect(src) as conn:
             conn.execute("CREATE TABLE t (a)")
+    elif what.startswith("steps"):      # the migration record edited by another tool
+        shutil.copyfile(backup.backup_to(str(tmp_path / "good.sqlite3")), src)
+        with sqlite3.connect(src) as conn:
+            conn.execute("UPDATE setting SET value = ? WHERE key = ?",
+                         ("{broken" if what.endswith("JSON") else '{"a": 1}',
+                          dbmod.STEPS_KEY))
+        conn.close()
+        with pytest.raises(DatabaseError, match=message):      # also when only looked at
+            backup.backup_info(str(src))
     else:
         good = backup.backup_to(str(tmp_path / "good.sqlite3"))
         data = open(good, "rb").read()
