@@ -113,7 +113,7 @@ def delete_deadline(*, actor, deadline):
 
 def _unregistered(movement_id, year):
     """Registrable units without a registration for the movement and year."""
-    from .registrations import registrable_units
+    from .registration_reads import registrable_units
     units = {u.id for u in registrable_units()}
     have = {u for (u,) in Registration.select(Registration.unit)
             .where(Registration.movement == movement_id, Registration.year == year,

@@ -71,7 +71,9 @@ def _small_table(headers, rows, widths):
 
 def registrations_data(year):
     """What the registrations section shows (any thread: no widgets)."""
-    from models import registrations as rg     # loaded after the first paint
+    # the reads alone: models.registrations (its writes, movements, covenants …) loads
+    # after the first paint (gui/preload.py), not on the start-up read's time
+    from models import registration_reads as rg
     rows = [(t["title"], t["kind_label"], t["total"], t["accepted"], t["submitted"],
              t["draft"], t["returned"]) for t in rg.title_counts(year=year)]
     return {"counts": rg.subject_counts(year=year), "rows": rows}
@@ -79,7 +81,7 @@ def registrations_data(year):
 
 def registrations_box(data):
     """Registrations of the year: counts per subject kind and state, then per title."""
-    from models import registrations as rg
+    from models import registration_reads as rg
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
