@@ -5,7 +5,11 @@ sees no row without a table, and on the small demo the SQL alone is ~10 ms, so a
 SQL only measured Qt's fixed cost of a window (ratios of 10–28×) rather than our work.
 The SQL-only time is printed as well.
 
-Interleaved runs (product, floor, product, floor …); the median of the per-pair ratios.
+The product's GUI thread waits for events as ``app.exec()`` does until the list is shown
+(as bench_startup: until stop 29 a loop of ``processEvents()`` and 2-ms sleeps, which took
+the GIL from the reading thread 500 times a second and made single runs swing 1.46–2.08×).
+Interleaved runs (product, floor, product, floor …; five pairs, three until stop 29); the
+median of the per-pair ratios.
 """
 import statistics
 
@@ -17,7 +21,7 @@ if ROOT_DIR not in sys.path:        # run as a script: python tests/perf/bench_x
     sys.path.insert(0, ROOT_DIR)
 
 from tests.perf.common import ROOT, demo_db, run_child
-from tests.perf.run import Result
+from tests.perf.run import Result, pairs_for
 
 FLOOR = """
 import json, sqlite3, time
@@ -86,9 +90,9 @@ tab.year.setValue(year)
 for i in range(tab.movement.count()):
     if tab.movement.itemData(i).id == movement:
         tab.movement.setCurrentIndex(i)
+from PySide6.QtCore import QEventLoop
 while background.busy() or not tab.model.rows:
-    app.processEvents()
-    time.sleep(0.002)
+    app.processEvents(QEventLoop.WaitForMoreEvents)     # idle as in app.exec(), no spin
 tab.view.viewport().grab()
 print(json.dumps({"s": time.perf_counter() - t, "rows": len(tab.model.rows)}))
 """
@@ -98,7 +102,7 @@ def run(quick=False):
     path = demo_db("small" if quick else "large")
     ratios, product_s, floor_s, sql_s = [], [], [], []
     rows = 0
-    for _ in range(2 if quick else 3):
+    for _ in range(pairs_for(quick, 5)):
         p = run_child(PRODUCT % {"root": ROOT, "db": path})
         f = run_child(FLOOR % {"db": path})
         ratios.append(p["s"] / f["s"])
