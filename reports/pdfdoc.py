@@ -9,6 +9,7 @@ Liberation Serif (Debian ``fonts-liberation2``) or Tinos; always embedded. Regis
 """
 import os
 import sys
+import threading
 import unicodedata
 # html.escape, not xml.sax.saxutils.escape (the same &, <, > with quote=False): saxutils
 # imports urllib.request, http.client, email and ssl — 20-40 ms of the first opening of
@@ -35,6 +36,7 @@ _FACES = {
     "bolditalic": ("timesbi.ttf", "LiberationSerif-BoldItalic.ttf", "Tinos-BoldItalic.ttf"),
 }
 _registered = None
+_register_lock = threading.Lock()   # a page registers them ahead, on its reading thread
 
 
 def font_dirs():
@@ -156,9 +158,14 @@ def family_faces(family):
 
 def register_fonts():
     """Register the serif family once; returns the dict of face paths used."""
-    global _registered
     if _registered is not None:
         return _registered
+    with _register_lock:
+        return _registered if _registered is not None else _register_fonts()
+
+
+def _register_fonts():
+    global _registered
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont

@@ -350,3 +350,34 @@ def test_rows_print_state_and_templates_are_read_in_the_background(leader, qtbot
     assert not widget.confirm_button.isVisibleTo(widget)
     widget.tabs.setCurrentIndex(1)
     assert widget.tabs.currentWidget() is widget.blanks is widget.lazy.built("blanks")
+
+
+def test_the_preview_is_prepared_on_the_reading_thread_once_the_rows_are_shown(
+        leader, qtbot, said, monkeypatch):
+    """reportlab and the fonts load while the page is idle (issue 15: they were ~0.15 s of
+    the wait after "Xem trước"), once, off the window's thread; the preview is the same."""
+    import threading
+
+    from gui import background
+    from reports import certificates as certs
+    from reports import pdfdoc
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")          # the real reading thread
+    monkeypatch.setattr(pdfdoc, "_registered", None)     # as in a fresh process
+    threads, real = [], certs.prepare
+    monkeypatch.setattr(certs, "prepare",
+                        lambda: (threads.append(threading.current_thread()), real())[1])
+    org = make_org(leader)
+    make_decision(leader, org)
+    widget = page_mod.CertificatesPage(AppContext(leader, "test.sqlite3"))
+    qtbot.addWidget(widget)
+    assert threads == [] and pdfdoc._registered is None    # not while the rows are read
+    qtbot.waitUntil(lambda: background.busy() == 0 and widget.model.rowCount() == 8,
+                    timeout=20000)
+    assert pdfdoc._registered is not None
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    widget.load_rows()                                   # read again: prepared already
+    qtbot.waitUntil(lambda: background.busy() == 0, timeout=20000)
+    assert len(threads) == 1
+    worker = widget.preview()
+    qtbot.waitUntil(lambda: worker.isFinished() and widget.preview_doc.pageCount() == 8,
+                    timeout=30000)

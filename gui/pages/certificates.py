@@ -1,4 +1,5 @@
 """Page "In giấy khen": choose an issued decision and recipients, preview, print at 100 %."""
+import logging
 import os
 import tempfile
 
@@ -24,6 +25,8 @@ from ..cert_rows import CertRowsModel, log_by_template, print_state, template_ch
     throttled
 from ..table_model import ID_ROLE
 from ..widgets import FlowLayout, SearchBox, make_table_view
+
+log = logging.getLogger(__name__)
 
 PREVIEW_LIMIT = 40       # certificates shown by "Xem trước" (the first ones of the choice)
 PDF_TARGET = ""          # printer combo data meaning "no printer: save a PDF"
@@ -154,6 +157,8 @@ class CertificatesPage(QWidget):
         self.lazy = LazyTabs(self, self.tabs)         # built when first shown
         self.lazy.add("blanks", "Phôi giấy khen", lambda: BlanksTab(ctx))
         self.loader = Loader(self)
+        self.prepare_loader = Loader(self)        # reportlab and fonts, once, while idle
+        self._prepared = False
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
 
@@ -231,6 +236,23 @@ class CertificatesPage(QWidget):
         self.model.show_rows(rows)
         self._count(blank=False)
         self._print_state(state)                   # (and the blanks the rows need)
+        self._prepare_preview()
+
+    def _prepare_preview(self):
+        """Once the rows are shown, load what "Xem trước" needs (reportlab, the fonts
+        registered: ~0.15 s) on the reading thread, so the click waits only for the
+        certificates themselves. An error is left for the click to report."""
+        if self._prepared:
+            return
+        self._prepared = True
+
+        def prepare():
+            from reports import certificates as certs
+            try:
+                certs.prepare()
+            except Exception:  # noqa: BLE001 - only an early start: the preview says why
+                log.exception("preparing the certificate preview failed")
+        self.prepare_loader.start(prepare, lambda _: None, after_paint=True)
 
     def _print_state(self, state=None):
         """Show the buttons for an unconfirmed batch and for spoiled blanks of this decision."""
