@@ -59,11 +59,30 @@ class FilterTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows = []
-        self.keys = []
+        self._key_list = []            # see ``keys``
+        self._make_keys = None
         self.visible = []
         self.filter_text = ""
         self.extra_filter = None   # callable(row) -> bool
         self._shown_for = None     # (rows, keys, len(rows), words) of ``visible``
+
+    @property
+    def keys(self):
+        """The rows' folded search keys, in row order. ``fetch`` may give, instead of the
+        list, a function making it: it runs here when the keys are first needed (a search,
+        a sort, rows put in place), not before the list is shown — the list shows sooner
+        (21,858 candidates: ~0.08 s of folding on the way to the screen)."""
+        if self._key_list is None:
+            make, self._make_keys = self._make_keys, None
+            self._key_list = make()
+        return self._key_list
+
+    @keys.setter
+    def keys(self, value):
+        if callable(value):
+            self._key_list, self._make_keys = None, value
+        else:
+            self._key_list, self._make_keys = value, None
 
     # ---- loading and filtering
     def load(self):
@@ -128,7 +147,8 @@ class FilterTableModel(QAbstractTableModel):
             bool(self.filter_text.strip()) and any(key is not None for _, _, key in changes))
         if relayout:
             self.layoutAboutToBeChanged.emit()
-        rows, keys = self.rows, self.keys
+        rows = self.rows
+        keys = self.keys if changes else None    # made (if waiting) before the rows change
         for i, row, key in changes:
             rows[i] = row
             if key is not None:
@@ -153,7 +173,8 @@ class FilterTableModel(QAbstractTableModel):
         the list of the one before, in order, so the rows and their order are those of a
         search over all rows."""
         words = vntext.fold(self.filter_text).split()
-        keys, rows, extra = self.keys, self.rows, self.extra_filter
+        keys = self.keys if words else self._key_list     # no search: the keys may wait
+        rows, extra = self.rows, self.extra_filter
         last = self._shown_for
         within = None
         if narrow and last is not None and last[0] is rows and last[1] is keys \

@@ -83,3 +83,43 @@ def test_narrowing_after_extra_filter_sort_and_changed_rows(qapp):
     assert model.visible == full_search(model)
     assert [model.rows[i][1] for i in model.visible] == sorted(
         (model.rows[i][1] for i in model.visible), key=vntext.text_sort_key)
+
+
+class LaterKeys(Model):
+    """Keys given as a function (as the candidate list does): made when first needed."""
+    made = 0
+
+    def fetch(self):
+        rows, keys = super().fetch()
+
+        def make():
+            self.made += 1
+            return keys
+        return rows, make
+
+
+def test_keys_made_later_give_the_same_search_sort_and_changes(qapp):
+    from PySide6.QtCore import Qt
+    rng = random.Random(3)
+    rows = make_rows(rng, 900)
+    now, later = Model(rows), LaterKeys(rows)
+    now.reload()
+    later.reload()
+    assert later.made == 0 and later.visible == now.visible    # shown without keys
+    later.set_filter("")
+    assert later.made == 0
+    later.set_filter("nguyen van")                  # a search before the keys exist
+    now.set_filter("nguyen van")
+    assert later.made == 1 and later.visible == now.visible == full_search(later)
+    # a new list, then rows changed and a sort before any search: keys follow their rows
+    for model in (now, later):
+        model.set_filter("")
+        model.reload()
+    assert later.made == 1
+    changes = [(5, (5, "Đinh Văn Mới", "Xóm Ngang", True), vntext.fold("Đinh Văn Mới Xóm Ngang"))]
+    for model in (now, later):
+        model.put_rows(list(changes))
+        model.sort(0, Qt.DescendingOrder)
+        model.set_filter("dinh van moi")
+    assert later.made == 2 and later.keys == now.keys and later.rows == now.rows
+    assert [later.rows[i][0] for i in later.visible] == [5]

@@ -76,7 +76,13 @@ class CandidateModel(FilterTableModel):
 
     def fetch(self):
         rows, names = self._read()
-        return rows, self._keys(rows, names)
+        return rows, self._keys_later(rows, names)
+
+    @classmethod
+    def _keys_later(cls, rows, names):
+        """The search keys of a new list as a function (``FilterTableModel.keys``): made at
+        the first search, sort or change, not on the way to the screen."""
+        return lambda: cls._keys(rows, names)
 
     def fetch_some(self, ids):
         """Fresh copies of the rows ``ids`` only (any thread), for ``replace_rows``."""
@@ -89,13 +95,15 @@ class CandidateModel(FilterTableModel):
         the same candidates are listed — put in place, the table keeps its order, selection
         and scroll position — else ``(None, (rows, keys), counts)``: the whole new list."""
         rows, names = self._read(like=shown)
-        keys = self._keys(rows, names)
         changes = None
         if shown and len(rows) == len(shown):
-            changes = self.changes_from(shown, rows, keys, strict=True)
+            changes = self.changes_from(shown, rows, names, strict=True)
         if changes is None:
-            return None, (rows, keys), self.counts(rows)
-        return shown, changes, self.counts(rows)
+            return None, (rows, self._keys_later(rows, names)), self.counts(rows)
+        # only the changed rows' keys are folded (their names came in the keys' place)
+        keys = self._keys([row for _, row, _ in changes], [name for _, _, name in changes])
+        return shown, [(i, row, key) for (i, row, _), key in zip(changes, keys)], \
+            self.counts(rows)
 
     def fetch_votes(self, shown, ids=None):
         """``(shown, changes, counts)`` after votes on ``ids`` (None: every row): the rows of
