@@ -1,7 +1,5 @@
 """Tab "Đề nghị & bình xét": the candidate list with warnings, meetings and their votes."""
 import datetime
-from operator import itemgetter
-
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
@@ -44,35 +42,12 @@ class CandidateModel(FilterTableModel):
         return self._read(ids)[0]
 
     def _read(self, ids=None, like=None):
-        """Row tuples and the folded names (stored with each person, household and unit).
-        A row equal to one of ``like`` (the rows shown) is that row: reading the list again
-        to compare it does not hold a second copy of every unchanged row (40,000-household
-        demo: the first reload raised the window's memory ~15 MB)."""
+        """Row tuples and the folded names (stored with each person, household and unit);
+        rows equal to one of ``like`` (the rows shown) are those (``candidate_tuples``)."""
         if self.movement is None:
             return [], []
-        same = {row[0]: row for row in like} if like else None
-        f = candidates.ROW
-        at = (f["id"], f["kind_label"], f["name"], f["place"], f["title"], f["warnings"],
-              f["years_text"], f["votes_for"], f["percent"], f["passed"], f["removed"],
-              f["reason"], f["version"], f["name_key"])
-        rows, names, joined = [], [], {}
-        append, append_name = rows.append, names.append
-        for (ident, label, name, place, title, warnings, years, votes_for, percent, passed,
-             removed, reason, version, name_key) in map(
-                itemgetter(*at), candidates.candidate_tuples(
-                    movement=self.movement, year=self.year, ids=ids)):
-            text = joined.get(warnings)
-            if text is None:              # rows share their warnings: joined once each
-                text = joined[warnings] = " • ".join(warnings)
-            row = (ident, label, name, place, title, text, years, votes_for, percent,
-                   passed, not removed, reason, version)
-            if same is not None:
-                old = same.get(ident)
-                if old == row:
-                    row = old
-            append(row)
-            append_name(name_key)
-        return rows, names
+        return candidates.candidate_tuples(movement=self.movement, year=self.year,
+                                           ids=ids, table=True, like=like)
 
     def fetch(self):
         rows, names = self._read()
