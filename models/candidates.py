@@ -534,7 +534,9 @@ def candidate_tuples(*, movement, year, include_removed=True, ids=None, history=
             ident, kind, labels[kind], subject, name, name_key or vntext.fold(name), place,
             title, title_id, source, bool(removed), reason, parsed[warnings]) + run + vote
             + (version,))
-    name_at, removed_at = (2, 10) if table else (ROW["name"], ROW["removed"])
+    # table rows hold "active" (not removed) where the others hold "removed"
+    name_at, removed_at = ((TABLE_FIELDS.index("name"), TABLE_FIELDS.index("active")) if table
+                           else (ROW["name"], ROW["removed"]))
     for kind in unsorted | {UNIT}:     # units (dozens) have no stored key; old rows neither
         rows = buckets[kind]
         keys = {name: collation.name_sort_string(name)
