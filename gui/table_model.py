@@ -148,11 +148,18 @@ class FilterTableModel(QAbstractTableModel):
         if relayout:
             self.layoutAboutToBeChanged.emit()
         rows = self.rows
-        keys = self.keys if changes else None    # made (if waiting) before the rows change
-        for i, row, key in changes:
-            rows[i] = row
-            if key is not None:
-                keys[i] = key
+        if any(key is not None for _, _, key in changes):
+            keys = self.keys          # made (if waiting) before the rows change
+            for i, row, key in changes:
+                rows[i] = row
+                if key is not None:
+                    keys[i] = key
+        else:
+            # keys kept (e.g. a vote's columns): keys still waiting to be made stay waiting —
+            # made from these rows they are the same (their searched text did not change);
+            # made here they cost 0.1 s of the window after "Nhập phiếu" on 43,667 rows
+            for i, row, _ in changes:
+                rows[i] = row
         if relayout:
             self._apply()
             self.layoutChanged.emit()

@@ -123,3 +123,24 @@ def test_keys_made_later_give_the_same_search_sort_and_changes(qapp):
         model.set_filter("dinh van moi")
     assert later.made == 2 and later.keys == now.keys and later.rows == now.rows
     assert [later.rows[i][0] for i in later.visible] == [5]
+
+
+def test_rows_changed_without_new_keys_leave_the_keys_waiting(qapp):
+    """Changes that keep their keys (a vote's columns) do not make the waiting keys; made
+    later they are the keys of the changed rows, and a search finds what it finds on a list
+    whose keys were made at once."""
+    rng = random.Random(11)
+    rows = make_rows(rng, 700)
+    now, later = Model(rows), LaterKeys(rows)
+    now.reload()
+    later.reload()
+    # the flag (index 3) flips on every 4th row: its searched text (name, village) stays
+    changes = [(i, rows[i][:3] + (not rows[i][3],), None) for i in range(0, 700, 4)]
+    for model in (now, later):
+        model.put_rows(list(changes))
+    assert later.made == 0 and later.rows == now.rows
+    assert [later.rows[i][3] for i in range(0, 700, 4)] == [not r[3] for r in rows[::4]]
+    later.set_filter("nguyen thon")
+    now.set_filter("nguyen thon")
+    assert later.made == 1 and later.keys == now.keys
+    assert later.visible == now.visible == full_search(later) and later.visible
