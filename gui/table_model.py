@@ -65,6 +65,8 @@ class FilterTableModel(QAbstractTableModel):
         self.filter_text = ""
         self.extra_filter = None   # callable(row) -> bool
         self._shown_for = None     # (rows, keys, len(rows), words) of ``visible``
+        self.partial = False       # the rows are the first of a list still being read
+        self._partial_sort = None  # (column, order) a header click chose meanwhile
 
     @property
     def keys(self):
@@ -94,21 +96,69 @@ class FilterTableModel(QAbstractTableModel):
     def reload(self):
         self.show_rows(self.fetch())
 
+    def load_first(self, n):
+        """The first ``n`` rows of ``load()``'s list, in its order, read alone (a long list's
+        first screenful), or None when this list cannot read them alone."""
+        return None
+
     def fetch(self):
         """Rows and their folded search keys; runs in any thread (no Qt), so a page can read
         them in the background (``gui.background.Loader``) and show them when ready."""
-        rows = list(self.load())
+        return self._with_keys(list(self.load()))
+
+    def fetch_first(self, n):
+        """``fetch`` of the first ``n`` rows only (``load_first``), or None."""
+        rows = self.load_first(n)
+        return None if rows is None else self._with_keys(list(rows))
+
+    def _with_keys(self, rows):
         if self.KEYS_FOLDED:
             keys = [self.key(r) for r in rows]
         else:
             keys = [vntext.fold(self.key(r)) for r in rows]
         return rows, keys
 
+    def show_first(self, fetched):
+        """Show the first rows of a list still being read (``fetch_first``): searched,
+        sorted and selected as any rows until ``show_rows`` brings the whole list."""
+        self.partial = False
+        self.show_rows(fetched)
+        self.partial, self._partial_sort = True, None
+
     def show_rows(self, fetched):
+        sort = None
+        if self.partial:       # the whole list after its first rows
+            self.partial, sort, self._partial_sort = False, self._partial_sort, None
+            if sort is None and self._append(*fetched):
+                return
         self.beginResetModel()
         self.rows, self.keys = fetched
         self._apply()
         self.endResetModel()
+        if sort is not None:   # a header was clicked while only the first rows were there
+            self.sort(*sort)
+
+    def _append(self, rows, keys):
+        """The whole list in place of its first rows shown: when they are its first rows, the
+        rows after them are inserted below (the view keeps its selection, current row and
+        scroll position, and does not lay out the shown rows again). False: not so."""
+        shown, visible = self.rows, self.visible
+        if not shown or len(rows) < len(shown) or rows[:len(shown)] != shown:
+            return False
+        self.rows, self.keys = rows, keys
+        self._apply()
+        new = self.visible
+        if new[:len(visible)] != visible:    # a search key differs: the view starts over
+            self.rows, self.visible = shown, visible
+            self.beginResetModel()
+            self.rows, self.visible = rows, new
+            self.endResetModel()
+        elif len(new) > len(visible):
+            self.visible = visible
+            self.beginInsertRows(QModelIndex(), len(visible), len(new) - 1)
+            self.visible = new
+            self.endInsertRows()
+        return True
 
     def replace_rows(self, fetched):
         """Put fresh copies of some rows in place (matched by id, row[0]); rows not listed
@@ -262,6 +312,8 @@ class FilterTableModel(QAbstractTableModel):
         again meanwhile."""
         if column < 0 or column >= len(self.COLUMNS):
             return
+        if self.partial:       # sorted again once the whole list is there
+            self._partial_sort = (column, order)
         col = self.COLUMNS[column]
         keyfn, index = col.sort or _default_sort, col.index
         rows, keys = self.rows, self.keys

@@ -420,30 +420,38 @@ def _village_names():
     return {u.id: (u.name, u.name_key) for u in Unit.select(Unit.id, Unit.name, Unit.name_key)}
 
 
-def household_rows():
+def _limit_sql(limit):
+    """The SQL that keeps the first ``limit`` rows (None: all)."""
+    return "" if limit is None else f" LIMIT {int(limit)}"
+
+
+def household_rows(limit=None):
     """All households as plain tuples for the big table, in Vietnamese name order: fast,
     no model objects. (id, head_name, search_key, gender, birth_year, village name,
     address, active); search_key is already folded (head's name and village).
+    ``limit``: only the first rows of that order (the first screenful of a long list).
 
-    The covering index on (sort_key, …) lets SQLite return them in order in one scan.
+    The covering index on (sort_key, id, …) lets SQLite return them in order in one scan;
+    ties of names go by id, so the first rows are those of the whole list.
     """
     units = _village_names()
     rows = db.execute_sql(
         "SELECT id, head_name, name_key, gender, birth_year, village_id, address, active "
-        "FROM household ORDER BY sort_key").fetchall()
+        "FROM household ORDER BY sort_key, id" + _limit_sql(limit)).fetchall()
     names = {k: v[0] for k, v in units.items()}
     keys = {k: v[1] for k, v in units.items()}
     return [(i, n, f"{k} {keys.get(v, '')}", g, y, names.get(v, ""), a, act)
             for i, n, k, g, y, v, a, act in rows]
 
 
-def person_rows():
+def person_rows(limit=None):
     """All people as tuples in name order: (id, full_name, search_key, gender, birth_year,
-    unit name, position, active); search_key is folded (name and unit)."""
+    unit name, position, active); search_key is folded (name and unit). ``limit``: as
+    ``household_rows``."""
     units = _village_names()
     rows = db.execute_sql(
         "SELECT id, full_name, name_key, gender, birth_year, unit_id, position, active "
-        "FROM person ORDER BY sort_key").fetchall()
+        "FROM person ORDER BY sort_key, id" + _limit_sql(limit)).fetchall()
     names = {k: v[0] for k, v in units.items()}
     keys = {k: v[1] for k, v in units.items()}
     return [(i, n, f"{k} {keys.get(u, '')}", g, y, names.get(u), p, act)

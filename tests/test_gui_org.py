@@ -283,3 +283,121 @@ def _tree_items(tree):
         item = stack.pop()
         yield item
         stack.extend(item.child(i) for i in range(item.childCount()))
+
+
+def _shown(tab):
+    """The rows the table shows, top to bottom."""
+    return [tab.model.row_at(i) for i in range(tab.model.rowCount())]
+
+
+def _open_reading(ctx, qtbot, monkeypatch, make, at_first_rows):
+    """A list tab built on the real reading thread; ``at_first_rows(tab)`` runs once its
+    first rows are shown (the whole list is read only after they are painted)."""
+    from gui import background
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    tab = make(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    resets = []
+    tab.model.modelReset.connect(lambda: resets.append(len(tab.model.rows)))
+    tab.first_loader.loaded.connect(lambda: at_first_rows(tab))
+    qtbot.waitUntil(lambda: background.busy() == 0 and bool(tab.model.rows)
+                    and not tab.model.partial, timeout=20000)
+    return tab, resets
+
+
+@pytest.mark.parametrize("make, read, noun, first", [
+    (org_page.HouseholdTab, "household_rows", "hộ gia đình", org_page.ListTab.FIRST_ROWS),
+    (org_page.PeopleTab, "person_rows", "cá nhân", 50)])     # the demo's 180 people
+def test_a_long_list_shows_its_first_rows_then_the_rest_below(ctx, qtbot, monkeypatch,
+                                                                make, read, noun, first):
+    """Issue 15: the first screenful is painted before the whole list is read. The clerk
+    sees the list's own first rows in its order and "Đang đọc danh sách…"; once the rest
+    is there the table holds every row in order, the count is right, and the row the clerk
+    selected meanwhile is still selected (the rest came below, the table did not start
+    over)."""
+    from models import org, vntext
+    monkeypatch.setattr(org_page.ListTab, "FIRST_ROWS", first)
+    everything = getattr(org, read)()
+    assert len(everything) > first
+    seen = {}
+
+    def at_first_rows(tab):
+        seen["rows"], seen["count"] = _shown(tab), tab.count.text()
+        tab.view.selectRow(3)
+        tab.view.verticalScrollBar().setValue(10)
+        seen["selected"] = tab.selected_ids()
+        seen["scroll"] = tab.view.verticalScrollBar().value()
+
+    tab, resets = _open_reading(ctx, qtbot, monkeypatch, make, at_first_rows)
+    assert seen["rows"] == everything[:first]
+    assert seen["count"] == "Đang đọc danh sách…"
+    assert seen["selected"] == [everything[3][0]]
+    assert _shown(tab) == everything
+    assert tab.count.text() == f"{vntext.format_int(len(everything))} {noun}"
+    assert tab.selected_ids() == [everything[3][0]]
+    assert seen["scroll"] == 10 and tab.view.verticalScrollBar().value() == 10
+    assert resets == [first]
+
+
+def test_a_search_typed_while_the_list_is_read_ends_with_the_whole_lists_matches(
+        ctx, qtbot, monkeypatch):
+    """A clerk types while the rest of the households is still being read: the table shows
+    the matching rows read so far, then those of the whole list, and the count with it."""
+    from models import org, vntext
+    everything = org.household_rows()
+    first = org_page.ListTab.FIRST_ROWS
+    words = vntext.fold(everything[0][5]).split()      # the first household's village
+
+    def matches(rows):
+        return [r for r in rows if all(w in vntext.fold(f"{r[1]} {r[5]}") for w in words)]
+    assert 0 < len(matches(everything[:first])) < len(matches(everything)) < len(everything)
+    seen = {}
+
+    def at_first_rows(tab):
+        tab.search.setText(" ".join(words).upper())
+        seen["rows"], seen["count"] = _shown(tab), tab.count.text()
+
+    tab, _ = _open_reading(ctx, qtbot, monkeypatch, org_page.HouseholdTab, at_first_rows)
+    assert seen["rows"] == matches(everything[:first])
+    assert seen["count"] == "Đang đọc danh sách…"
+    assert _shown(tab) == matches(everything)
+    assert tab.count.text() == (f"Đang hiện {vntext.format_int(len(matches(everything)))} / "
+                                f"{vntext.format_int(len(everything))} hộ gia đình")
+    tab.search.clear()
+    assert _shown(tab) == everything
+
+
+def test_a_sort_or_a_change_while_the_list_is_read_holds_for_the_whole_list(
+        ctx, qtbot, monkeypatch, leader):
+    """A column header clicked while only the first rows are there orders the whole list
+    once it is there; a household saved meanwhile is in it."""
+    from models import org
+    village = org.get_household(org.household_rows()[0][0]).village
+
+    def at_first_rows(tab):
+        tab.view.sortByColumn(2, Qt.AscendingOrder)          # Năm sinh
+        org.add_household(actor=leader, head_name="Aa Văn Mới", gender="nam",
+                          birth_year=1931, village=village)
+        tab.reload()
+
+    tab, _ = _open_reading(ctx, qtbot, monkeypatch, org_page.HouseholdTab, at_first_rows)
+    everything = org.household_rows()
+    shown = _shown(tab)
+    assert sorted(shown) == sorted(everything) and "Aa Văn Mới" in {r[1] for r in shown}
+    years = [r[4] for r in shown]
+    assert years == sorted(years, key=lambda y: (y is not None, y or 0))
+    assert years != [r[4] for r in everything]
+
+
+def test_a_list_shorter_than_the_first_rows_is_read_once(ctx, qtbot, monkeypatch):
+    """The demo's 180 people fit in the first read: they are the whole list, counted at
+    once, shown by one reset."""
+    from models import org
+    everything = org.person_rows()
+    assert len(everything) < org_page.ListTab.FIRST_ROWS
+    seen = []
+    tab, resets = _open_reading(ctx, qtbot, monkeypatch, org_page.PeopleTab,
+                                lambda tab: seen.append(tab.count.text()))
+    assert seen == ["180 cá nhân"] and _shown(tab) == everything and resets == [180]

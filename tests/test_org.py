@@ -157,3 +157,22 @@ def test_household_records_are_the_households_list_as_plain_rows(leader, tree):
                 for h in org.list_households(search=search)]
         assert org_rows.household_records(search=search) == want, search
     assert [r["head_name"] for r in org_rows.household_records(search="ĐỖ văn")] == ["Đỗ Văn An"]
+
+
+def test_the_first_rows_of_the_lists_are_those_of_the_whole_lists(leader, tree):
+    """A long list shows its first rows read alone before the rest (issue 15): they must be
+    the whole list's first rows, in its order, also among people of the same name (ties go
+    by id in both reads)."""
+    v1, v2 = tree["villages"]
+    for i, name in enumerate(["Trần Văn An", "Nguyễn Văn An", "Nguyễn Văn An", "An Thị Bé",
+                              "Nguyễn văn An", "Đỗ Văn An", "Nguyễn Văn An", "Ân Văn Ba"]):
+        org.add_household(actor=leader, head_name=name, gender="nam", village=(v1, v2)[i % 2],
+                          allow_duplicate=True)
+        org.add_person(actor=leader, full_name=name, gender="nam", allow_duplicate=True)
+    households, people = org.household_rows(), org.person_rows()
+    assert len(households) >= 8 and len(people) >= 8
+    same = [r[0] for r in households if r[1] == "Nguyễn Văn An"]
+    assert len(same) == 3 and same == sorted(same)
+    for n in (1, 2, 3, 5, 8, 20):
+        assert org.household_rows(limit=n) == households[:n]
+        assert org.person_rows(limit=n) == people[:n]

@@ -1,6 +1,11 @@
 """Households page: first paint of 20,000 rows (read on the reading thread: until they are
 shown and painted), and one filter keystroke.
 
+Since the list shows its first rows before the rest (gui/pages/org.py ListTab.FIRST_ROWS),
+the first paint is that of the first rows; the child then waits until the whole list is in
+the table, reports when (``whole``: the first rows alone are not what the count and a search
+are for), and times the keystrokes on the whole list, not on the first rows.
+
 The clock stops when the event loop has painted the table once (a paint event on its
 viewport has been handled): that frame is what the clerk sees. Until stop 25 each step also
 called ``viewport().grab()`` after ``processEvents()``, which renders the table a second
@@ -66,6 +71,12 @@ if not filled:
 painted(filled[0])
 app.processEvents()
 first = time.perf_counter() - t0
+# The first rows are shown before the rest (ListTab.FIRST_ROWS): that paint is the one the
+# clerk waits for; the keystrokes are timed on the whole list, once it is there
+while getattr(tab.model, "partial", False):
+    app.processEvents(QEventLoop.WaitForMoreEvents)
+app.processEvents()
+whole = time.perf_counter() - t0
 rows = len(tab.model.rows)
 keys, per_key = [], []
 for text in ("n", "ng", "ngu", "nguy", "nguye", "nguyen", "nguyen v", "nguyen va", "nguyen van"):
@@ -77,7 +88,7 @@ for text in ("n", "ng", "ngu", "nguy", "nguye", "nguyen", "nguyen v", "nguyen va
     keys.append(time.perf_counter() - t)
     per_key.append(Paints.n - n0)
 assert tab.model.visible and len(tab.model.visible) < rows, "the filter did not narrow"
-print(json.dumps({"first": first, "key": max(keys), "rows": rows,
+print(json.dumps({"first": first, "whole": whole, "key": max(keys), "rows": rows,
                   "paints_per_key": max(per_key)}))
 """
 
@@ -92,7 +103,7 @@ def run(quick=False):
     first_ms, key_ms = best["first"] * 1000, best["key"] * 1000
     return [
         Result(f"list: first paint ({best['rows']} households)", first_ms, "ms", "< 150 ms",
-               first_ms < 150),
+               first_ms < 150, detail=f"whole list shown after {best['whole'] * 1000:.0f} ms"),
         Result("list: one filter keystroke (slowest of 9)", key_ms, "ms", "< 50 ms",
                key_ms < 50, detail=f"table painted {paints}× per keystroke"),
     ]
