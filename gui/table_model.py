@@ -8,6 +8,7 @@ and ``key(row)`` returning the text to search (it is folded here). Row tuple ind
 be the record id (``ID_ROLE`` returns it).
 """
 from dataclasses import dataclass
+from operator import itemgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -55,6 +56,8 @@ class FilterTableModel(QAbstractTableModel):
     COLUMNS = []
     ACTIVE_INDEX = None            # tuple index of an "active" flag: inactive rows are greyed
     KEYS_FOLDED = False            # True when key(row) is already folded (e.g. by SQL)
+    KEY_INDEX = None               # key(row) is row[KEY_INDEX], already folded: the keys are
+                                   # taken in C (40,000 calls of key(): 9-30 ms of the read)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -112,7 +115,9 @@ class FilterTableModel(QAbstractTableModel):
         return None if rows is None else self._with_keys(list(rows))
 
     def _with_keys(self, rows):
-        if self.KEYS_FOLDED:
+        if self.KEY_INDEX is not None:
+            keys = list(map(itemgetter(self.KEY_INDEX), rows))
+        elif self.KEYS_FOLDED:
             keys = [self.key(r) for r in rows]
         else:
             keys = [vntext.fold(self.key(r)) for r in rows]

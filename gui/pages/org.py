@@ -31,6 +31,7 @@ class PeopleModel(FilterTableModel):
     ]
     ACTIVE_INDEX = 7
     KEYS_FOLDED = True
+    KEY_INDEX = 2
 
     def load(self):
         return org.person_rows()
@@ -54,6 +55,7 @@ class HouseholdModel(FilterTableModel):
     ]
     ACTIVE_INDEX = 7
     KEYS_FOLDED = True
+    KEY_INDEX = 2
 
     def load(self):
         return org.household_rows()
