@@ -48,6 +48,13 @@ def wait_first_page(timeout):
     return _first_page.wait(timeout)
 
 
+def _busy_now():
+    """A thread starts allocating: young garbage collections on the GUI thread come in
+    smaller pieces from now on (gc_policy.pace)."""
+    from . import gc_policy
+    gc_policy.pace()
+
+
 def busy():
     """How many background reads and actions are still running (tests, benchmarks)."""
     return len(_running)
@@ -200,6 +207,7 @@ class Loader(QObject):
         (fetch, show, on_error), self._next = self._next, None
         job = _Job(self, self.generation, fetch, show, on_error)
         _running.add(job)
+        _busy_now()
         self.pending += 1
         reader_pool().start(job)
 
@@ -236,6 +244,7 @@ def run_action(ctx, parent, title, fn, *, on_done=None, on_error=None, cancellab
         worker = ctx.run_task(parent, title, fn, on_done=on_done, on_error=on_error,
                               cancellable=cancellable)
         _running.add(worker)
+        _busy_now()
         worker.finished.connect(lambda: _running.discard(worker))
         return worker
     try:

@@ -81,6 +81,30 @@ def test_due_collections_run_on_the_gui_threads_timer(qapp, old_gc, monkeypatch)
     assert gc_policy.collect_due() is False and runs == [2]
 
 
+
+def test_young_collections_come_in_smaller_pieces_while_a_thread_reads(qapp, qtbot,
+                                                                        monkeypatch):
+    """While a page reads (or an action saves) the GUI thread's due collections run every
+    BUSY_CHECK_MS: each walks what a few ms of the reading thread made, not 50 ms of it."""
+    import threading
+    timer = gc_policy.collect_on_gui_thread()
+    assert timer is not None and gc_policy.BUSY_CHECK_MS < gc_policy.YOUNG_CHECK_MS
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")           # the real reading thread
+    go, shown = threading.Event(), []
+    loader = background.Loader(None)
+    try:
+        loader.start(lambda: go.wait(10) and "read", shown.append, at_once=True)
+        assert background.busy() and timer.interval() == gc_policy.BUSY_CHECK_MS
+        go.set()
+        qtbot.waitUntil(lambda: shown == ["read"] and background.busy() == 0, timeout=10000)
+        gc_policy.collect_due()                          # the timer's next look
+        assert timer.interval() == gc_policy.YOUNG_CHECK_MS
+    finally:
+        go.set()
+        timer.setInterval(gc_policy.YOUNG_CHECK_MS)
+        loader.deleteLater()
+
+
 class _Model(FilterTableModel):
     COLUMNS = [Col("Tên", 1), Col("Số", 2, align="right", fmt=lambda v: f"{v} đ")]
     ACTIVE_INDEX = 3
