@@ -186,6 +186,11 @@ def reserve():
     return _reserved["server"]
 
 
+def reserved():
+    """True when this process has reserved its server's folder (``reserve``)."""
+    return "server" in _reserved
+
+
 def reserved_server():
     return reserve()
 
