@@ -381,3 +381,19 @@ def test_the_preview_is_prepared_on_the_reading_thread_once_the_rows_are_shown(
     worker = widget.preview()
     qtbot.waitUntil(lambda: worker.isFinished() and widget.preview_doc.pageCount() == 8,
                     timeout=30000)
+
+
+def test_the_preview_folder_goes_with_the_page(leader, qtbot, said):
+    """The page's temporary folder (the preview's PDF) is removed when the page is deleted,
+    not left in the temp folder for good."""
+    import os
+    org = make_org(leader)
+    decision, awards = make_decision(leader, org)
+    widget = page_mod.CertificatesPage(AppContext(leader, "test.sqlite3"))
+    widget.awards, widget.decision_obj = awards, decision
+    wait(qtbot, widget, widget.preview())
+    preview = widget._pdf_path("xem-truoc")
+    qtbot.waitUntil(lambda: os.path.exists(preview), timeout=5000)
+    folder = os.path.dirname(preview)
+    widget.deleteLater()
+    qtbot.waitUntil(lambda: not os.path.exists(folder), timeout=5000)

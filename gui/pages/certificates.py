@@ -1,7 +1,9 @@
 """Page "In giấy khen": choose an issued decision and recipients, preview, print at 100 %."""
 import logging
 import os
+import shutil
 import tempfile
+import weakref
 
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
@@ -41,6 +43,10 @@ class CertificatesPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._tmpdir = tempfile.mkdtemp(prefix="giaykhen-")
+        # the preview's PDF goes with the page, or at the latest with the program: every
+        # page made left its folder in the temp folder for good (Windows never empties it)
+        remove = weakref.finalize(self, shutil.rmtree, self._tmpdir, ignore_errors=True)
+        self.destroyed.connect(lambda *_: remove())
         self.preview_doc = QPdfDocument(self)
         self.last_worker = None
         self.last_outcome = None
