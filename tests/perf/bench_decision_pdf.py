@@ -10,6 +10,7 @@ Goal: ≤ 2× the bare drawing with the same page count (issue 15), runs interle
 """
 import datetime
 import os
+import shutil
 import sys
 import tempfile
 
@@ -94,6 +95,9 @@ def run(quick=False):
         lambda: decision_pdf.write_decision(decision_id=decision_id, path=product_pdf),
         lambda: _bare(bare_pdf, lines, pages), 2 if quick else 3)
     bare_pages = pdf_pages(bare_pdf)
+    from models import db as dbmod
+    dbmod.close_database()
+    shutil.rmtree(folder, ignore_errors=True)   # its database and PDFs (5 MB a run)
     return [Result(name=f"decision PDF ({n} recipients)", value=ratio, unit="×",
                    goal="≤ 2×", ok=ratio <= 2.0 and bare_pages == pages,
                    detail=f"{t_product:.2f} s for {pages} pages vs bare canvas {t_bare:.2f} s "

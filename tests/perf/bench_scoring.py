@@ -13,6 +13,7 @@
 """
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -199,6 +200,7 @@ def run(quick=False):
     t_open, t_bare_open = bench_open(cs, 3 if quick else 5)
     t_save = bench_save(actor, cs, spec, 10 if quick else 30)
     dbmod.close_database()
+    shutil.rmtree(folder, ignore_errors=True)   # its database: every run left one
     n = f"{UNITS}×{len(spec.leaves)}"
     return [
         Result(name=f"scoring: recompute after 1 change ({n})", value=med * 1000, unit="ms",
