@@ -18,21 +18,27 @@ def _rows(meeting):
     current = None
     number = 0
     percents = {}         # a council of 9 gives a few dozen distinct percentages
-    for r in council.vote_rows(meeting):
-        if r["kind_label"] != current:
-            current = r["kind_label"]
+    at = council.vote_fields()
+    (kind_at, name_at, place_at, title_at, for_at, against_at, pct_at,
+     passed_at) = (at["kind_label"], at["name"], at["place"], at["title"], at["votes_for"],
+                   at["votes_against"], at["percent"], at["passed"])
+    outcomes = {None: "", True: "Đạt", False: "Không đạt"}
+    counts = {None: ""}   # vote counts 0-9 made text once each
+    for r in council.vote_tuples(meeting):   # tuples: no dict made of each of 21,858 rows
+        if r[kind_at] != current:
+            current = r[kind_at]
             sections.append(len(rows))
             rows.append([current] + [""] * 7)
             number = 0
         number += 1
-        outcome = "" if r["passed"] is None else ("Đạt" if r["passed"] else "Không đạt")
-        rows.append([str(number), r["name"], r["place"], r["title"],
-                     "" if r["votes_for"] is None else str(r["votes_for"]),
-                     "" if r["votes_against"] is None else str(r["votes_against"]),
-                     percents.get(r["percent"]) or percents.setdefault(
-                         r["percent"], "" if r["percent"] is None
-                         else vntext.format_decimal(r["percent"], 2)),
-                     outcome])
+        votes_for, against, percent = r[for_at], r[against_at], r[pct_at]
+        rows.append([str(number), r[name_at], r[place_at], r[title_at],
+                     counts.get(votes_for) or counts.setdefault(votes_for, str(votes_for)),
+                     counts.get(against) or counts.setdefault(against, str(against)),
+                     percents.get(percent) or percents.setdefault(
+                         percent, "" if percent is None
+                         else vntext.format_decimal(percent, 2)),
+                     outcomes[r[passed_at]]])
     return rows, sections
 
 

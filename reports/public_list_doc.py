@@ -4,7 +4,7 @@
 "Nơi nhận", the list grouped I/II/III); the PDF writer here and the Word writer draw that
 same data, so the two never say different things.
 """
-from models import decisions, public_list, settings, vntext
+from models import council, decisions, public_list, settings, vntext
 from models.entities import PublicPosting
 from models.errors import NotFound, ValidationError
 
@@ -47,13 +47,19 @@ def public_list_content(posting):
     subject = f"Về việc công khai danh sách đề nghị khen thưởng {movement}"
     groups = []
     count = 0
-    for heading, rows in public_list.posted_rows(meeting):
+    at = council.vote_fields()
+    name_at, place_at, title_at, pct_at = at["name"], at["place"], at["title"], at["percent"]
+    percents = {None: ""}     # a council of 9 gives a few dozen distinct percentages
+    # tuples, not a dict of each of 21,932 rows (public_list.posted_tuples)
+    for heading, rows in public_list.posted_tuples(meeting):
         lines = []
         for i, r in enumerate(rows, 1):
-            lines.append({"no": str(i), "name": r["name"], "place": r["place"],
-                          "title": r["title"],
-                          "percent": vntext.format_decimal(r["percent"], 2)
-                          if r["percent"] is not None else "", "note": ""})
+            percent = r[pct_at]
+            text = percents.get(percent)
+            if text is None:
+                text = percents[percent] = vntext.format_decimal(percent, 2)
+            lines.append({"no": str(i), "name": r[name_at], "place": r[place_at],
+                          "title": r[title_at], "percent": text, "note": ""})
         count += len(lines)
         groups.append({"heading": heading, "rows": lines})
     paragraphs = [
