@@ -120,6 +120,7 @@ class Layout:
             self.x.append(self.x[-1] + w)
         self.width = self.x[-1]
         self._cells = {}
+        self._plain = None               # row(): [{text: cell} per column]
         self._encoded, self._chars, self._doc = {}, {}, None
         self._xs, self._ys = {}, {}
         self.head = (self._row([str(h) for h in head], self.bold, ["center"] * len(head),
@@ -132,7 +133,21 @@ class Layout:
             return self._section(self.cell_text(i)[0])
         if self.total_row and i == self.count - 1:
             return self._row(self.cell_text(i), self.bold, self.align, paragraph=True)
-        return self._row(self.cell_text(i), self.regular, self.align)
+        # a plain row (nearly all of them): each column's cells by their text alone, not
+        # by a key of six (what _row does for the header, sections and total)
+        plain = self._plain
+        if plain is None or sum(len(c) for c in plain) > 200_000:
+            plain = self._plain = [{} for _ in self.widths]
+        cells, most = [], 0
+        regular, align = self.regular, self.align
+        for j, text in enumerate(self.cell_text(i)):
+            cell = plain[j].get(text)
+            if cell is None:
+                cell = plain[j][text] = self._cell(text, regular, j, align[j], False, True)
+            if cell[0] > most:
+                most = cell[0]
+            cells.append(cell)
+        return LEADING * most + PAD_BOTTOM + PAD_TOP, [(regular, cells)], False
 
     def _cell(self, text, metrics, j, align, paragraph, split_long):
         """(line count, [(x, line), …]) of one cell: where reportlab's Table puts it."""
@@ -193,24 +208,39 @@ class Layout:
         got = self._encoded.get(key)
         if got is not None:
             return got
-        chars = self._chars.get(metrics.font)
-        if chars is None:
-            chars = self._chars[metrics.font] = {}
-        font = getFont(metrics.font)
-        runs, name, run = [], None, []
-        for c in text:
-            code = chars.get(c)
-            if code is None:
-                (subset, data), = font.splitString(c, doc)
-                code = chars[c] = (font.getSubsetInternalName(subset, doc),
-                                   canv._escape(data))
-            if code[0] != name:
-                if run:
-                    runs.append((name, "".join(run)))
-                name, run = code[0], []
-            run.append(code[1])
-        if run:
-            runs.append((name, "".join(run)))
+        known = self._chars.get(metrics.font)
+        if known is None:
+            # per font: {character: (subset, code)}, {subset: its characters}, and
+            # {code point: code} for str.translate
+            known = self._chars[metrics.font] = ({}, {}, {})
+        chars, members, table = known
+        runs = None
+        if members:
+            # a text whose characters all sit in one subset met already is one run: its
+            # codes joined by str.translate, not one Python step per character
+            letters = set(text)
+            for name, member in members.items():
+                if letters <= member:
+                    runs = [(name, text.translate(table))]
+                    break
+        if runs is None:
+            font = getFont(metrics.font)
+            runs, name, run = [], None, []
+            for c in text:
+                code = chars.get(c)
+                if code is None:
+                    (subset, data), = font.splitString(c, doc)
+                    code = chars[c] = (font.getSubsetInternalName(subset, doc),
+                                       canv._escape(data))
+                    members.setdefault(code[0], set()).add(c)
+                    table[ord(c)] = code[1]
+                if code[0] != name:
+                    if run:
+                        runs.append((name, "".join(run)))
+                    name, run = code[0], []
+                run.append(code[1])
+            if run:
+                runs.append((name, "".join(run)))
         tf = f" {SIZE} Tf {LEADING} TL "
         ops = [f"({runs[0][1]}) Tj"] + [f"{n}{tf}({data}) Tj" for n, data in runs[1:]]
         body = " ".join(ops)

@@ -101,3 +101,34 @@ def test_ghostscript_draws_the_same_pages(tmp_path):
         assert len(a) == len(b)
         differ = sum(1 for x, y in zip(a, b) if abs(x - y) > 64)
         assert differ < len(a) // 2000, differ       # anti-aliasing at most
+
+
+def test_text_beyond_one_font_subset_reads_as_reportlabs_table(tmp_path):
+    """Over 256 distinct letters fill a font's first subset: lines wholly in the first or
+    the second subset (drawn as one run) and lines mixing both (a run per subset) read as
+    reportlab's Table draws them; decomposed Vietnamese (NFD) reads as composed."""
+    import unicodedata
+    letters = [chr(c) for c in range(0x1EA0, 0x1EFA)] + [chr(c) for c in range(0x100, 0x180)]
+    letters += [chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)]
+    rows = []
+    for i in range(0, len(letters), 12):                # every letter met, subsets fill up
+        rows.append([str(len(rows) + 1), "".join(letters[i:i + 12]), "Thôn Đông", "x"])
+    late = letters[-40:]                                # letters of the second subset
+    for i in range(60):
+        name = "".join(late[(i + k) % len(late)] for k in range(8))
+        if i % 3 == 1:
+            name = f"Nguyễn {name} Ánh"                 # both subsets on one line
+        if i % 3 == 2:
+            name = unicodedata.normalize("NFD", f"Trần Thị Ngọc Ánh {i}")
+        rows.append([str(len(rows) + 1), name, "Xóm Bãi Bồi", "Lao động tiên tiến"])
+
+    def story(platypus):
+        table = pdfdoc.data_table(["STT", "Họ và tên", "Địa chỉ", "Ghi chú"], rows,
+                                  [12, 70, 50, 33], align=["center", "left", "left", "center"],
+                                  platypus=platypus)
+        assert isinstance(table, GridTable) != platypus
+        return [table]
+    grid, reference = _both(tmp_path, story)
+    assert _pages(grid) == _pages(reference)
+    text = pdf_text(grid, layout=True)
+    assert "".join(late[:8]) in text and "Trần Thị Ngọc Ánh 2" in text
