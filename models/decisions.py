@@ -14,7 +14,7 @@ from . import catalogue, collation, fund, rewards, settings, versioning, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
-from .bulk import insert_rows
+from .bulk import insert_rows, release_gently
 from .db import db, execute_many
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
@@ -338,12 +338,15 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
                      or default_achievement(movement, period, title),
                      "note": "", "unit": None, "person": None,
                      "household": None, kind: ident})
-    if insert_rows(Award, rows, progress=progress) < len(rows):
+    added = len(rows)
+    if insert_rows(Award, rows, progress=progress) < added:
         raise Cancelled()
+    # freed in pieces, not all at once on return (40 ms of the GIL at 40,000 households)
+    release_gently(rows, groups, keyed, candidates, infos, own, present, awarded)
     _recompute(decision)
-    audit(actor, "add_candidates", decision, new={"added": len(rows)})
+    audit(actor, "add_candidates", decision, new={"added": added})
     _saved(caller, decision)
-    return len(rows)
+    return added
 
 
 def _own_achievements(ids):

@@ -81,6 +81,44 @@ def test_decision_editor_preview_and_issue(ctx, qtbot):
     page.grab().save("/tmp/gui_decision.png")
 
 
+def test_adding_passed_candidates_shows_exactly_the_added_awards(ctx, qtbot):
+    """"Thêm người bình xét đạt" on a new draft: the table shows every award the decision
+    now holds, in the list's order (I/II/III, numbered from 1 in each group), with their
+    names, titles and amounts, and the totals say the money of those rows."""
+    from models import council, decisions
+    from models.decision_lists import GROUPS
+    from models.entities import HOUSEHOLD, PERSON, UNIT, Title
+    page = DecisionsPage(ctx)
+    qtbot.addWidget(page)
+    editor = page.editor
+    page.tabs.setCurrentWidget(editor)
+    meeting = council.meetings(year=2025)[0]
+    passed = {c.id for c in council.passed_records(meeting)}
+    assert passed
+    draft = decisions.create_draft(actor=ctx.actor, date=datetime.date(2025, 12, 20),
+                                   meeting=meeting, movement=meeting.movement)
+    editor.reload(draft.id)
+    assert editor.decision.id == draft.id and editor.rec_model.rowCount() == 0
+    editor.add_from_vote()
+    awards = list(Award.select(Award, Title.name.alias("title_name")).join(Title)
+                  .where(Award.decision == draft.id).order_by(Award.order, Award.id).objects())
+    assert awards and {a.candidate_id for a in awards} <= passed
+    assert f"Đã thêm {len(awards)} đối tượng" in ctx.shown[-1]
+    expected = []
+    for kind, heading in GROUPS:
+        mine = [a for a in awards if (UNIT if a.unit_id is not None else PERSON
+                                      if a.person_id is not None else HOUSEHOLD) == kind]
+        expected += [(a.id, heading, i, a.display_name, a.title_name, a.amount)
+                     for i, a in enumerate(mine, 1)]
+    assert [(r[0], r[1], r[2], r[3], r[6], r[7]) for r in editor.rec_model.rows] == expected
+    assert editor.rec_model.rowCount() == len(awards)
+    names = [a.display_name for a in awards if a.person_id is None and a.unit_id is None]
+    shown_names = [r[3] for r in editor.rec_model.rows if r[1] == "III. Hộ gia đình"]
+    assert shown_names == names
+    total = sum(a.amount for a in awards)
+    assert total > 0 and vntext.format_money(total) in editor.totals.text()
+
+
 def test_register_and_lookup(ctx, qtbot):
     page = DecisionsPage(ctx)
     qtbot.addWidget(page)
