@@ -461,6 +461,7 @@ def _recompute(decision):
     if changed:
         execute_many(
             f"UPDATE {Award._meta.table_name} SET amount = ?, paid = ? WHERE id = ?", changed)
+    release_gently(awards, amounts, items, keys, locked, paid, changed)   # as add_candidates
     Decision.update(total=total).where(Decision.id == decision.id).execute()
     decision.total = total
     return total
