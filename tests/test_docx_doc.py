@@ -150,3 +150,26 @@ def test_save_refuses_the_database_and_keeps_nothing_half_written(tmp_path, data
     out = doc.save(tmp_path / "a.docx")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")] == []
     assert docx.Document(str(out)).paragraphs[0].text == "Thử"
+
+
+def test_documents_after_the_first_are_the_same_xml(tmp_path):
+    """A document set up from the saved blank (every one after the first of its page
+    kind) has the same XML parts as one set up from python-docx's template."""
+    import zipfile
+    from reports import docx_doc
+
+    def parts(path):
+        with zipfile.ZipFile(path) as zf:
+            return {n: zf.read(n) for n in zf.namelist()}
+
+    made = []
+    for k in range(2):
+        if k == 0:
+            docx_doc._BLANKS.clear()
+        doc = docx_doc.DocxDocument(title="Tờ trình", landscape=True)
+        doc.paragraph("Căn cứ Luật Thi đua, khen thưởng — Nguyễn Thị Ánh")
+        made.append(doc.save(tmp_path / f"{k}.docx") or tmp_path / f"{k}.docx")
+    assert docx_doc._BLANKS
+    first, second = parts(made[0]), parts(made[1])
+    assert list(first) == list(second) and first == second
+    assert b"Nguy\xe1\xbb\x85n" in second["word/document.xml"]
