@@ -215,6 +215,21 @@ def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
     last = len(rows) - 1
     row_open = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
     made = {}       # a cell's XML by its text: places, titles and results repeat
+
+    def cell_of(j, value, pprs, bold):
+        text = "" if value is None else str(value)
+        if text:
+            if bold:
+                run = _run_xml(text, bold=True)
+            elif "\n" in text:
+                run = _run_xml(text)
+            else:
+                run = f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
+        else:
+            run = ""
+        return f"{tc_open[j]}{pprs[j]}{run}</w:p></w:tc>"
+    # a plain row (nearly all): each column's cells by their text alone, not a key of four
+    plain = [{} for _ in range(n)]
     for i, row in enumerate(rows):
         if i in sections:
             yield (row_open + _cell_xml(
@@ -225,6 +240,22 @@ def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
         bold = i in bold_rows or (total_row and i == last)
         # the row above the total and the total itself are kept with what follows them
         kept = total_row and i >= last - 1
+        if not bold and not kept:
+            if not i & 4095 and sum(len(c) for c in plain) > 50_000:
+                plain = [{} for _ in range(n)]
+            cells = []
+            width = len(row)
+            for j in range(n):
+                value = row[j] if j < width else ""
+                if type(value) is str:
+                    cell = plain[j].get(value)
+                    if cell is None:
+                        cell = plain[j][value] = cell_of(j, value, ppr_plain, False)
+                else:
+                    cell = cell_of(j, value, ppr_plain, False)
+                cells.append(cell)
+            yield row_open + "".join(cells) + "</w:tr>"
+            continue
         pprs = ppr_keep if kept else ppr_plain
         cells = []
         for j in range(n):
@@ -232,17 +263,7 @@ def table_rows_xml(n, rows, widths_mm, *, align=None, sections=(), bold_rows=(),
             key = (j, value, kept, bold)
             cell = made.get(key) if type(value) is str else None
             if cell is None:
-                text = "" if value is None else str(value)
-                if text:
-                    if bold:
-                        run = _run_xml(text, bold=True)
-                    elif "\n" in text:
-                        run = _run_xml(text)
-                    else:
-                        run = f'<w:r><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
-                else:
-                    run = ""
-                cell = f"{tc_open[j]}{pprs[j]}{run}</w:p></w:tc>"
+                cell = cell_of(j, value, pprs, bold)
                 if type(value) is str:
                     if len(made) > 50_000:
                         made.clear()

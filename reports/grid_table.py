@@ -136,7 +136,7 @@ class Layout:
         # a plain row (nearly all of them): each column's cells by their text alone, not
         # by a key of six (what _row does for the header, sections and total)
         plain = self._plain
-        if plain is None or sum(len(c) for c in plain) > 200_000:
+        if plain is None or (not i & 4095 and sum(len(c) for c in plain) > 200_000):
             plain = self._plain = [{} for _ in self.widths]
         cells, most = [], 0
         regular, align = self.regular, self.align
