@@ -186,23 +186,3 @@ def _stored_form(field):
         return "int"
     return None
 
-
-def release_gently(*containers, run=1000):
-    """Empty big lists, dicts and sets in runs of ``run`` items, so that their contents are
-    freed a piece at a time. A function's locals are freed all at once when it returns, in
-    one C cascade that holds Python's GIL: the 19,000 new award rows and the subject
-    infos of "add passed candidates" (40,000 households) took 40 ms of it — a window
-    waiting for the GIL stood still that long. Between runs other threads get their turn.
-    Callers must hold no other reference to what they want freed gently."""
-    for items in containers:
-        if isinstance(items, list):
-            while items:
-                del items[-run:]
-        elif isinstance(items, dict):
-            while items:
-                for _ in range(min(run, len(items))):
-                    items.popitem()
-        elif isinstance(items, set):
-            while items:
-                for _ in range(min(run, len(items))):
-                    items.pop()

@@ -14,7 +14,8 @@ from . import catalogue, collation, fund, rewards, settings, versioning, vntext
 from .award_history import (IN_FORCE, KIND_NAMES, STATE_NAMES, awards_in_force,  # noqa: F401
                             fund_totals, place_of, register_rows, subject_history,
                             subject_infos, subject_key, upward_qualifiers)
-from .bulk import insert_rows, release_gently
+from .bulk import insert_rows
+from .freeing import free_gradually
 from .db import db, execute_many
 from .decision_lists import (GROUP_ORDER, GROUPS, UNPAID_NOTE, decision_rows,  # noqa: F401
                              decisions, recipient_groups, summary, titles_for)
@@ -342,7 +343,7 @@ def add_candidates(*, actor, decision, candidates=None, meeting=None, progress=N
     if insert_rows(Award, rows, progress=progress) < added:
         raise Cancelled()
     # freed in pieces, not all at once on return (40 ms of the GIL at 40,000 households)
-    release_gently(rows, groups, keyed, candidates, infos, own, present, awarded)
+    free_gradually(rows, groups, keyed, candidates, infos, own, present, awarded)
     _recompute(decision)
     audit(actor, "add_candidates", decision, new={"added": added})
     _saved(caller, decision)
@@ -461,7 +462,7 @@ def _recompute(decision):
     if changed:
         execute_many(
             f"UPDATE {Award._meta.table_name} SET amount = ?, paid = ? WHERE id = ?", changed)
-    release_gently(awards, amounts, items, keys, locked, paid, changed)   # as add_candidates
+    free_gradually(awards, amounts, items, keys, locked, paid, changed)   # as add_candidates
     Decision.update(total=total).where(Decision.id == decision.id).execute()
     decision.total = total
     return total

@@ -13,7 +13,7 @@ PIECE = 256          # entries freed between two chances for another thread
 
 
 def free_gradually(*containers):
-    """Empty each dict or list a piece at a time (what they hold goes with them unless
+    """Empty each dict, list or set a piece at a time (what they hold goes with them unless
     something else still refers to it). Anything else is left as it is."""
     for box in containers:
         if isinstance(box, dict):
@@ -24,6 +24,11 @@ def free_gradually(*containers):
         elif isinstance(box, list):
             while box:
                 del box[-PIECE:]
+        elif isinstance(box, set):
+            pop = box.pop
+            while box:
+                for _ in range(min(PIECE, len(box))):
+                    pop()
 
 
 def one_copy():

@@ -43,12 +43,12 @@ def test_new_uuids_are_distinct_version_4():
 
 
 def test_release_gently_empties_what_it_is_given_and_only_that():
-    from models.bulk import release_gently
+    from models.freeing import free_gradually
     rows = [{"n": i} for i in range(2500)]
     kept = rows[:3]
     infos = {i: str(i) for i in range(2300)}
     seen = set(range(1001))
     other = list(range(10))
-    release_gently(rows, infos, seen, run=1000)
+    free_gradually(rows, infos, seen)
     assert rows == [] and infos == {} and seen == set()
     assert kept == [{"n": 0}, {"n": 1}, {"n": 2}] and other == list(range(10))
