@@ -136,7 +136,15 @@ Sandboxing Relaxed
         return self.run("lpstat", *args, check=False)
 
     def add_queue(self, name, out_path, *, page_size="A4"):
-        """A PostScript queue printing into ``out_path`` (generic driver: 12 pt margins)."""
+        """A PostScript queue printing into ``out_path`` (generic driver: 12 pt margins).
+
+        The file is made here, empty: since Debian's security update cups 2.4.2-3+deb12u10
+        (November 2026) the scheduler opens a ``file:`` device only if it exists
+        (``open(path, O_WRONLY|O_EXCL)``, no O_CREAT — "the scheduler could not open the
+        output file", every job stopped) and no longer empties it; older versions create
+        and empty it themselves. A job then writes from the file's start: ``FileQueue.clear``
+        empties it between jobs."""
+        open(out_path, "ab").close()
         self.run("lpadmin", "-p", name, "-E", "-v", f"file:{out_path}", "-m", GENERIC_PPD,
                  "-o", f"PageSize={page_size}")
         self.run("cupsenable", name)
@@ -219,6 +227,14 @@ class FileQueue:
         """The job file once the spooler finished writing it (its size in bytes)."""
         self.server.wait_idle(self.name, timeout)
         return wait_for_file(self.out, timeout)
+
+    def clear(self):
+        """Empty the job file before the next job (the device file must exist: add_queue)."""
+        open(self.out, "wb").close()
+
+    def nothing_received(self):
+        """True while no job has written to the queue's file since it was made or cleared."""
+        return os.path.getsize(self.out) == 0
 
     def remove(self):
         if self.name in self.server.lpstat("-p").stdout:

@@ -146,7 +146,7 @@ def test_paper_the_printer_cannot_take_is_refused_before_printing(issued, leader
                                          template_name="Phôi 270x190")
     assert run.outcome.printed == 0 and "270 × 190 mm" in run.outcome.error
     assert PrintLog.select().count() == 0
-    assert not os.path.exists(print_queue.out)
+    assert print_queue.nothing_received()
 
 
 def test_paused_queue_and_removed_printer(issued, leader, print_queue, cups_server):
@@ -271,7 +271,7 @@ def test_batch_commands_print_through_the_same_path(issued, leader, print_queue,
                  "--printer", "Không-có", data_dir=str(data_dir), env_extra=signed_in)
     assert result.returncode == 1 and "Không tìm thấy máy in «Không-có»" in result.stderr
     assert PrintLog.select().count() == 8
-    os.remove(print_queue.out)
+    print_queue.clear()
     result = run("--db", db_path, "decision", decision.id, "--printer", print_queue.name,
                  data_dir=str(data_dir))
     assert result.returncode == 0 and "Đã gửi quyết định" in result.stdout, result.stderr
