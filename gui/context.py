@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QProgressDialog
 from models import settings
 from models.errors import Cancelled, UserError
 
+from . import background
+
 TASK_START_DELAY_MS = 40     # a saved action's worker starts after the repaint (run_task)
 
 log = logging.getLogger(__name__)
@@ -203,6 +205,7 @@ class AppContext(QObject):
             dialog.setCancelButton(None)
         worker = Worker(fn)
         self._tasks.append(worker)
+        background.track(worker)
 
         def progress(done, total):
             dialog.setMaximum(max(total, 1))

@@ -158,6 +158,44 @@ def test_backup_page_backs_up_to_a_drive_and_restores(qtbot, ctx, tmp_path, said
         page.grab().save(os.path.join(os.environ["TDKT_SCREENSHOTS"], "backup-page.png"))
 
 
+def test_no_full_garbage_collection_while_a_backup_runs(qtbot, ctx, tmp_path, said, leader,
+                                                         monkeypatch):
+    """An action run with ``ctx.run_task`` (here the Sao lưu page's backup) counts as busy
+    until its thread ends: the idle timer's full collection (0.1 s of the GUI thread on
+    the 2x demo) waits for it, as it waits for a page's read."""
+    import gc
+    import threading
+    from gui import background, gc_policy
+    from gui.pages.backup import BackupPage
+    from reports import backup as rbackup
+    ctx.actor = leader
+    page = BackupPage(ctx)
+    qtbot.addWidget(page)
+    go, started = threading.Event(), threading.Event()
+    real = rbackup.backup_with_info
+
+    def held(*args, **kwargs):          # the real backup, once the test has looked
+        started.set()
+        go.wait(10)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(rbackup, "backup_with_info", held)
+    runs = []
+    monkeypatch.setattr(gc, "collect", lambda *a: runs.append(a) or 0)
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, gc_policy.OLD_AFTER + 1))
+    assert background.busy() == 0
+    try:
+        page.backup_to_folder(str(tmp_path))
+        assert background.busy() == 1                 # counted from the click on
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        assert gc_policy.collect_when_idle() is False and runs == []
+    finally:
+        go.set()
+    qtbot.waitUntil(lambda: page.last_backup is not None and background.busy() == 0,
+                    timeout=10000)
+    assert os.path.dirname(page.last_backup) == str(tmp_path)
+    assert gc_policy.collect_when_idle() is True and len(runs) == 1   # idle again
+
+
 def test_backup_page_refuses_a_file_that_is_not_a_backup(qtbot, ctx, tmp_path, said, leader):
     from gui.pages.backup import BackupPage
     ctx.actor = leader
