@@ -32,15 +32,49 @@ def test_gc_policy_keeps_full_collections_for_idle_time(qapp, old_gc, monkeypatc
     assert gc.get_threshold()[:2] == gc_policy.YOUNG_THRESHOLDS
     assert gc.get_threshold()[2] >= gc_policy.NEVER     # never automatic
     assert not gc.isenabled() and gc_policy._due_timer.isActive()   # on the GUI thread
-    runs = []
+    runs, frozen = [], []
     monkeypatch.setattr(gc, "collect", lambda *a: runs.append(a) or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(len(runs)))
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, gc_policy.OLD_AFTER + 1))
     monkeypatch.setattr(background, "busy", lambda: 1)   # a page is reading
     assert gc_policy.collect_when_idle() is False and runs == []
     monkeypatch.setattr(background, "busy", lambda: 0)
     assert gc_policy.collect_when_idle() is True and len(runs) == 1
+    assert frozen == [1]                                # what survived it, after it
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 1))   # little garbage since
     assert gc_policy.collect_when_idle() is False and len(runs) == 1
+
+
+def test_idle_full_collections_walk_a_long_list_once(qapp, monkeypatch):
+    """What survives an idle full collection is frozen: later ones do not walk a page's long
+    list again (1.6 million items, 0.1 s of the GUI thread on the 2x demo). Every
+    UNFREEZE_EVERY-th one walks everything, so a ring of old objects dropped meanwhile is
+    still freed."""
+    import weakref
+    monkeypatch.setattr(gc_policy, "_idle_runs", 0)
+    try:
+        rows = [[i, str(i)] for i in range(20000)]       # a page's rows (tracked lists)
+        assert any(o is rows for o in gc.get_objects())  # a full collection would walk it
+        before = gc.get_freeze_count()
+        assert gc_policy.collect_when_idle(force=True)
+        assert gc.get_freeze_count() >= before + 20000
+        assert not any(o is rows for o in gc.get_objects())   # no longer walked
+
+        class Ring:
+            pass
+        ring = Ring()
+        ring.me = ring
+        probe = weakref.ref(ring)
+        assert gc_policy.collect_when_idle(force=True)  # run 2: the ring is frozen now
+        del ring
+        for _ in range(3, gc_policy.UNFREEZE_EVERY):
+            assert gc_policy.collect_when_idle(force=True)
+            assert probe() is not None                  # frozen garbage waits…
+        assert gc_policy.collect_when_idle(force=True)  # … for the tenth run
+        assert probe() is None
+        assert len(rows) == 20000 and rows[-1] == [19999, "19999"]   # the list is intact
+    finally:
+        gc.unfreeze()
 
 
 def test_due_collections_run_on_the_gui_threads_timer(qapp, old_gc, monkeypatch):

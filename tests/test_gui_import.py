@@ -181,6 +181,7 @@ def test_no_full_garbage_collection_while_a_backup_runs(qtbot, ctx, tmp_path, sa
     monkeypatch.setattr(rbackup, "backup_with_info", held)
     runs = []
     monkeypatch.setattr(gc, "collect", lambda *a: runs.append(a) or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: None)
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, gc_policy.OLD_AFTER + 1))
     assert background.busy() == 0
     try:
