@@ -84,6 +84,31 @@ def test_models_list_filters_and_stuck_marker(world, qtbot):
                                        D(world["year"], 5, 1), "")]
 
 
+def test_models_are_read_on_the_reading_thread(world, qtbot, monkeypatch):
+    """The page opens without reading its models on the window's time; the rows, the
+    summary and the detail of the first model come when the reading thread has them, and
+    a filter changed later reads again the same way."""
+    import threading
+    monkeypatch.setenv("TDKT_GUI_INLINE", "0")
+    readers = []
+    real = ex.model_rows
+
+    def counted(**kwargs):
+        readers.append(threading.current_thread() is threading.main_thread())
+        return real(**kwargs)
+    monkeypatch.setattr(ex, "model_rows", counted)
+    page = _page(world, qtbot)
+    tab = page.models_tab
+    assert tab.model.rowCount() == 0 and readers in ([], [False])   # not read here
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10000)
+    assert readers == [False]
+    assert "2 điển hình" in tab.summary.text() and "1 dừng lâu" in tab.summary.text()
+    assert tab.view.currentIndex().row() == 0 and tab.detail.toPlainText().strip()
+    tab.stuck_box.setChecked(True)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10000)
+    assert [tab.model.row_at(0)[1]] == ["Tổ tự quản an ninh trật tự"] and readers == [False] * 2
+
+
 def test_discover_and_next_stage_dialogs(world, qtbot, monkeypatch):
     tab = _page(world, qtbot).models_tab
     answers = [
