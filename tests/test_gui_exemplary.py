@@ -100,6 +100,7 @@ def test_models_are_read_on_the_reading_thread(world, qtbot, monkeypatch):
     page = _page(world, qtbot)
     tab = page.models_tab
     assert tab.model.rowCount() == 0 and readers in ([], [False])   # not read here
+    assert tab.summary.text() == "Đang đọc danh sách điển hình…"
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10000)
     assert readers == [False]
     assert "2 điển hình" in tab.summary.text() and "1 dừng lâu" in tab.summary.text()

@@ -148,6 +148,8 @@ class ModelsTab(QWidget):
         self.model.movement = mv.get_movement(mid) if mid else None
         self.model.stage = self.stage_box.currentData()
         self.model.stuck_only = self.stuck_box.isChecked()
+        if not self.model.rows:
+            self.summary.setText("Đang đọc danh sách điển hình…")
         self.loader.start(self.model.fetch, lambda fetched: self._show(fetched, current))
 
     def _show(self, fetched, current):
